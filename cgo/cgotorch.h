@@ -1,0 +1,204 @@
+/*
+ * cgotorch.h: the plain C ABI over libtorch that the Go packages call.
+ *
+ * Rules every function keeps:
+ *  - no C++ type crosses this header: tensors are opaque gt_tensor handles;
+ *  - every fallible function returns its own error: NULL on success, otherwise
+ *    a malloc'd message (libtorch's, without its C++ backtrace) that the caller
+ *    frees with free(); results come back through out parameters. There is no
+ *    thread-local "last error": a goroutine may move between OS threads;
+ *  - every C++ exception is caught; nothing aborts the process;
+ *  - one function per libtorch operation, no policy: defaults live in Go.
+ *
+ * dtype values are c10::ScalarType's (stable across libtorch 1.x and 2.x);
+ * device_type is 0 for CPU and 1 for CUDA.
+ */
+#ifndef CGOTORCH_H
+#define CGOTORCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bump on any change to this header; the Go side refuses a library that differs. */
+#define CGOTORCH_ABI_VERSION 1
+
+typedef struct gt_tensor_s *gt_tensor;
+typedef char *gt_error;
+
+/* ---- library ---- */
+int gt_abi_version(void);
+/* Installs the counting CPU allocator; safe to call more than once. */
+gt_error gt_init(void);
+/* libtorch's version ("1.13.1"), malloc'd. */
+char *gt_torch_version(void);
+/* 1 when this shim was compiled against a libtorch with CUDA. */
+int gt_cuda_compiled(void);
+
+/* ---- CPU memory counters (the counting allocator) ----
+ * Returns a pointer to two int64 counters, [allocated, peak], updated atomically
+ * by the allocator; Go reads them with atomic loads, no cgo call per read. */
+int64_t *gt_cpu_memory_counters(void);
+void gt_cpu_reset_peak(void);
+
+/* ---- threads and RNG ---- */
+void gt_set_num_threads(int n);
+int gt_get_num_threads(void);
+gt_error gt_manual_seed(uint64_t seed);
+
+/* ---- lifetime and metadata (these cannot fail on a valid handle) ---- */
+void gt_free(gt_tensor t);
+int gt_dim(gt_tensor t);
+/* Writes up to cap sizes into out; returns dim. */
+int gt_sizes(gt_tensor t, int64_t *out, int cap);
+int64_t gt_numel(gt_tensor t);
+int gt_dtype(gt_tensor t);
+void gt_device(gt_tensor t, int *type, int *index);
+int gt_requires_grad(gt_tensor t);
+int gt_is_contiguous(gt_tensor t);
+
+/* ---- creation ---- */
+gt_error gt_empty(const int64_t *shape, int ndim, int dtype, int dev_type, int dev_index, gt_tensor *out);
+gt_error gt_zeros(const int64_t *shape, int ndim, int dtype, int dev_type, int dev_index, gt_tensor *out);
+gt_error gt_ones(const int64_t *shape, int ndim, int dtype, int dev_type, int dev_index, gt_tensor *out);
+gt_error gt_full(const int64_t *shape, int ndim, double value, int dtype, int dev_type, int dev_index, gt_tensor *out);
+gt_error gt_rand(const int64_t *shape, int ndim, int dtype, int dev_type, int dev_index, gt_tensor *out);
+gt_error gt_randn(const int64_t *shape, int ndim, int dtype, int dev_type, int dev_index, gt_tensor *out);
+gt_error gt_randint(int64_t low, int64_t high, const int64_t *shape, int ndim, int dtype, int dev_type, int dev_index, gt_tensor *out);
+gt_error gt_randperm(int64_t n, int dtype, int dev_type, int dev_index, gt_tensor *out);
+gt_error gt_arange(double start, double end, double step, int dtype, int dev_type, int dev_index, gt_tensor *out);
+gt_error gt_zeros_like(gt_tensor a, gt_tensor *out);
+gt_error gt_ones_like(gt_tensor a, gt_tensor *out);
+/* Copies nbytes from data (CPU, element type dtype, C-contiguous) into a new CPU tensor. */
+gt_error gt_from_data(const void *data, int64_t nbytes, const int64_t *shape, int ndim, int dtype, gt_tensor *out);
+
+/* ---- reading ---- */
+/* Copies the tensor (any device, any layout) as C-contiguous dtype-typed bytes into dst. */
+gt_error gt_copy_to(gt_tensor t, void *dst, int64_t nbytes);
+gt_error gt_item_double(gt_tensor t, double *out);
+gt_error gt_item_int64(gt_tensor t, int64_t *out);
+
+/* ---- elementwise ---- */
+gt_error gt_add(gt_tensor a, gt_tensor b, double alpha, gt_tensor *out);
+gt_error gt_sub(gt_tensor a, gt_tensor b, double alpha, gt_tensor *out);
+gt_error gt_mul(gt_tensor a, gt_tensor b, gt_tensor *out);
+gt_error gt_div(gt_tensor a, gt_tensor b, gt_tensor *out);
+gt_error gt_add_scalar(gt_tensor a, double s, gt_tensor *out);
+gt_error gt_sub_scalar(gt_tensor a, double s, gt_tensor *out);
+gt_error gt_mul_scalar(gt_tensor a, double s, gt_tensor *out);
+gt_error gt_div_scalar(gt_tensor a, double s, gt_tensor *out);
+gt_error gt_pow_scalar(gt_tensor a, double s, gt_tensor *out);
+gt_error gt_maximum(gt_tensor a, gt_tensor b, gt_tensor *out);
+gt_error gt_minimum(gt_tensor a, gt_tensor b, gt_tensor *out);
+gt_error gt_neg(gt_tensor a, gt_tensor *out);
+gt_error gt_abs(gt_tensor a, gt_tensor *out);
+gt_error gt_sqrt(gt_tensor a, gt_tensor *out);
+gt_error gt_exp(gt_tensor a, gt_tensor *out);
+gt_error gt_log(gt_tensor a, gt_tensor *out);
+gt_error gt_relu(gt_tensor a, gt_tensor *out);
+gt_error gt_sigmoid(gt_tensor a, gt_tensor *out);
+gt_error gt_tanh(gt_tensor a, gt_tensor *out);
+gt_error gt_clamp(gt_tensor a, double lo, double hi, int has_lo, int has_hi, gt_tensor *out);
+/* comparisons: op 0 eq, 1 ne, 2 gt, 3 lt, 4 ge, 5 le */
+gt_error gt_compare(gt_tensor a, gt_tensor b, int op, gt_tensor *out);
+gt_error gt_compare_scalar(gt_tensor a, double s, int op, gt_tensor *out);
+
+/* ---- in place (return nothing but the error; the handle is unchanged) ---- */
+gt_error gt_add_(gt_tensor a, gt_tensor b, double alpha);
+gt_error gt_sub_(gt_tensor a, gt_tensor b, double alpha);
+gt_error gt_mul_(gt_tensor a, gt_tensor b);
+gt_error gt_div_(gt_tensor a, gt_tensor b);
+gt_error gt_add_scalar_(gt_tensor a, double s);
+gt_error gt_mul_scalar_(gt_tensor a, double s);
+gt_error gt_div_scalar_(gt_tensor a, double s);
+gt_error gt_addcmul_(gt_tensor a, gt_tensor b, gt_tensor c, double value);
+gt_error gt_addcdiv_(gt_tensor a, gt_tensor b, gt_tensor c, double value);
+gt_error gt_maximum_out(gt_tensor out, gt_tensor a, gt_tensor b);
+gt_error gt_sqrt_(gt_tensor a);
+gt_error gt_relu_(gt_tensor a);
+gt_error gt_zero_(gt_tensor a);
+gt_error gt_fill_(gt_tensor a, double value);
+gt_error gt_uniform_(gt_tensor a, double from, double to);
+gt_error gt_normal_(gt_tensor a, double mean, double std);
+gt_error gt_copy_(gt_tensor dst, gt_tensor src);
+
+/* ---- linear algebra ---- */
+gt_error gt_matmul(gt_tensor a, gt_tensor b, gt_tensor *out);
+/* y = x w^T + b; b may be NULL. */
+gt_error gt_linear(gt_tensor x, gt_tensor w, gt_tensor b, gt_tensor *out);
+
+/* ---- reductions ---- */
+gt_error gt_sum(gt_tensor a, gt_tensor *out);
+gt_error gt_mean(gt_tensor a, gt_tensor *out);
+gt_error gt_sum_dims(gt_tensor a, const int64_t *dims, int ndims, int keepdim, gt_tensor *out);
+gt_error gt_mean_dims(gt_tensor a, const int64_t *dims, int ndims, int keepdim, gt_tensor *out);
+gt_error gt_max(gt_tensor a, gt_tensor *out);
+gt_error gt_min(gt_tensor a, gt_tensor *out);
+gt_error gt_max_dim(gt_tensor a, int64_t dim, int keepdim, gt_tensor *values, gt_tensor *indices);
+gt_error gt_min_dim(gt_tensor a, int64_t dim, int keepdim, gt_tensor *values, gt_tensor *indices);
+gt_error gt_argmax(gt_tensor a, int64_t dim, int has_dim, int keepdim, gt_tensor *out);
+gt_error gt_argmin(gt_tensor a, int64_t dim, int has_dim, int keepdim, gt_tensor *out);
+gt_error gt_softmax(gt_tensor a, int64_t dim, gt_tensor *out);
+gt_error gt_log_softmax(gt_tensor a, int64_t dim, gt_tensor *out);
+
+/* ---- shape and indexing ---- */
+gt_error gt_reshape(gt_tensor a, const int64_t *shape, int ndim, gt_tensor *out);
+gt_error gt_view(gt_tensor a, const int64_t *shape, int ndim, gt_tensor *out);
+gt_error gt_flatten(gt_tensor a, int64_t start, int64_t end, gt_tensor *out);
+gt_error gt_permute(gt_tensor a, const int64_t *dims, int ndims, gt_tensor *out);
+gt_error gt_transpose(gt_tensor a, int64_t d0, int64_t d1, gt_tensor *out);
+gt_error gt_squeeze(gt_tensor a, gt_tensor *out);
+gt_error gt_squeeze_dim(gt_tensor a, int64_t dim, gt_tensor *out);
+gt_error gt_unsqueeze(gt_tensor a, int64_t dim, gt_tensor *out);
+gt_error gt_cat(const gt_tensor *ts, int n, int64_t dim, gt_tensor *out);
+gt_error gt_stack(const gt_tensor *ts, int n, int64_t dim, gt_tensor *out);
+gt_error gt_index_select(gt_tensor a, int64_t dim, gt_tensor index, gt_tensor *out);
+gt_error gt_select(gt_tensor a, int64_t dim, int64_t index, gt_tensor *out);
+gt_error gt_narrow(gt_tensor a, int64_t dim, int64_t start, int64_t length, gt_tensor *out);
+gt_error gt_contiguous(gt_tensor a, gt_tensor *out);
+gt_error gt_clone(gt_tensor a, gt_tensor *out);
+gt_error gt_detach(gt_tensor a, gt_tensor *out);
+gt_error gt_to(gt_tensor a, int dtype, int dev_type, int dev_index, int non_blocking, gt_tensor *out);
+gt_error gt_pin_memory(gt_tensor a, gt_tensor *out);
+
+/* ---- autograd ---- */
+gt_error gt_set_requires_grad(gt_tensor a, int requires_grad);
+gt_error gt_backward(gt_tensor a, gt_tensor grad /* may be NULL */, int retain_graph);
+/* *out is NULL when the tensor has no gradient. */
+gt_error gt_grad(gt_tensor a, gt_tensor *out);
+/* Drops the gradient (set_to_none); zero_ fills it with zeros instead. */
+gt_error gt_grad_reset(gt_tensor a, int set_to_none);
+/* Grad mode is thread-local in libtorch: the Go side locks its OS thread around these. */
+int gt_grad_enabled(void);
+void gt_set_grad_enabled(int enabled);
+
+/* ---- nn functions and losses (reduction: 0 none, 1 mean, 2 sum) ---- */
+gt_error gt_dropout(gt_tensor a, double p, int train, gt_tensor *out);
+gt_error gt_cross_entropy(gt_tensor input, gt_tensor target, int reduction, int64_t ignore_index, double label_smoothing, gt_tensor *out);
+gt_error gt_nll_loss(gt_tensor input, gt_tensor target, int reduction, int64_t ignore_index, gt_tensor *out);
+gt_error gt_mse_loss(gt_tensor input, gt_tensor target, int reduction, gt_tensor *out);
+
+/* ---- serialization in torch.save's format (a dict of str -> tensor) ---- */
+/* Writes the n named tensors as torch.save({...}) would; *data is malloc'd. */
+gt_error gt_save_dict(const char *const *names, const gt_tensor *tensors, int n, char **data, int64_t *size);
+/* Reads what torch.save(dict_of_tensors) wrote. *names is a malloc'd array of malloc'd
+ * strings and *tensors a malloc'd array of handles, both of length *n. */
+gt_error gt_load_dict(const char *data, int64_t size, char ***names, gt_tensor **tensors, int *n);
+
+/* ---- CUDA (in a CPU build: 0 devices, and calls that need a device say so) ---- */
+int gt_cuda_is_available(void);
+int gt_cuda_device_count(void);
+gt_error gt_cuda_device_name(int device, char **out);
+gt_error gt_cuda_synchronize(int device);
+gt_error gt_cuda_empty_cache(void);
+gt_error gt_cuda_reset_peak(int device);
+/* Fills PyTorch's memory_stats() keys: names[i] malloc'd, values[i]; *n entries. */
+gt_error gt_cuda_memory_stats(int device, char ***names, int64_t **values, int *n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,224 @@
+// tensor.cpp: library set-up, the counting CPU allocator, creation, metadata,
+// reading, autograd and RNG.
+#include <c10/core/Allocator.h>
+#include <c10/core/CPUAllocator.h>
+#include <ATen/Parallel.h>
+#include <c10/core/GradMode.h>
+#include <torch/version.h>
+
+#include <atomic>
+#include <mutex>
+
+#include "internal.h"
+
+using gt::T;
+using gt::wrap;
+
+// ---- counting CPU allocator ----
+//
+// Wraps libtorch's default CPU allocator and keeps [allocated, peak] bytes in
+// two atomics that Go reads directly. Each allocation carries a small context
+// that remembers the inner DataPtr and its size, so frees subtract exactly.
+namespace {
+
+std::atomic<int64_t> g_counters[2];  // allocated, peak
+
+struct CountedCtx {
+  c10::DataPtr inner;
+  int64_t n;
+};
+
+void counted_delete(void *p) {
+  auto *ctx = static_cast<CountedCtx *>(p);
+  g_counters[0].fetch_sub(ctx->n, std::memory_order_relaxed);
+  delete ctx;  // frees the inner allocation through its own deleter
+}
+
+void bump(int64_t n) {
+  int64_t now = g_counters[0].fetch_add(n, std::memory_order_relaxed) + n;
+  int64_t peak = g_counters[1].load(std::memory_order_relaxed);
+  while (now > peak && !g_counters[1].compare_exchange_weak(peak, now, std::memory_order_relaxed)) {
+  }
+}
+
+struct CountingAllocator final : public c10::Allocator {
+  explicit CountingAllocator(c10::Allocator *inner) : inner_(inner) {}
+
+#if TORCH_VERSION_MAJOR >= 2
+  c10::DataPtr allocate(size_t n) override { return allocate_impl(n); }
+  void copy_data(void *dest, const void *src, std::size_t count) const override { std::memcpy(dest, src, count); }
+#else
+  c10::DataPtr allocate(size_t n) const override { return allocate_impl(n); }
+#endif
+
+ private:
+  c10::DataPtr allocate_impl(size_t n) const {
+    c10::DataPtr inner = inner_->allocate(n);
+    void *data = inner.get();
+    c10::Device dev = inner.device();
+    auto *ctx = new CountedCtx{std::move(inner), static_cast<int64_t>(n)};
+    bump(static_cast<int64_t>(n));
+    return c10::DataPtr(data, ctx, &counted_delete, dev);
+  }
+  c10::Allocator *inner_;
+};
+
+std::once_flag g_init_once;
+
+}  // namespace
+
+extern "C" {
+
+int gt_abi_version(void) { return CGOTORCH_ABI_VERSION; }
+
+gt_error gt_init(void) {
+  GT_TRY({
+    std::call_once(g_init_once, [] {
+      static CountingAllocator counting(c10::GetCPUAllocator());
+      // Priority above the default (0) so libtorch keeps ours.
+      c10::SetCPUAllocator(&counting, /*priority=*/1);
+    });
+  })
+}
+
+char *gt_torch_version(void) { return gt::dup(TORCH_VERSION); }
+
+int64_t *gt_cpu_memory_counters(void) { return reinterpret_cast<int64_t *>(g_counters); }
+
+void gt_cpu_reset_peak(void) { g_counters[1].store(g_counters[0].load()); }
+
+void gt_set_num_threads(int n) { at::set_num_threads(n); }
+int gt_get_num_threads(void) { return at::get_num_threads(); }
+
+gt_error gt_manual_seed(uint64_t seed) {
+  GT_TRY({
+    auto gen = at::detail::getDefaultCPUGenerator();
+    {
+      std::lock_guard<std::mutex> lock(gen.mutex());
+      gen.set_current_seed(seed);
+    }
+    if (at::globalContext().hasCUDA()) {
+      int n = static_cast<int>(at::detail::getCUDAHooks().getNumGPUs());
+      for (int i = 0; i < n; i++) {
+        auto cg = at::globalContext().defaultGenerator(at::Device(at::kCUDA, static_cast<c10::DeviceIndex>(i)));
+        std::lock_guard<std::mutex> lock(cg.mutex());
+        cg.set_current_seed(seed);
+      }
+    }
+  })
+}
+
+// ---- lifetime and metadata ----
+
+void gt_free(gt_tensor t) { delete t; }
+int gt_dim(gt_tensor t) { return static_cast<int>(T(t).dim()); }
+int gt_sizes(gt_tensor t, int64_t *out, int cap) {
+  auto s = T(t).sizes();
+  int n = static_cast<int>(s.size());
+  for (int i = 0; i < n && i < cap; i++) out[i] = s[i];
+  return n;
+}
+int64_t gt_numel(gt_tensor t) { return T(t).numel(); }
+int gt_dtype(gt_tensor t) { return static_cast<int>(T(t).scalar_type()); }
+void gt_device(gt_tensor t, int *type, int *index) {
+  auto d = T(t).device();
+  *type = d.is_cuda() ? 1 : 0;
+  *index = d.is_cuda() ? d.index() : -1;
+}
+int gt_requires_grad(gt_tensor t) { return T(t).requires_grad() ? 1 : 0; }
+int gt_is_contiguous(gt_tensor t) { return T(t).is_contiguous() ? 1 : 0; }
+
+// ---- creation ----
+
+gt_error gt_empty(const int64_t *shape, int ndim, int dtype, int dt, int di, gt_tensor *out) {
+  GT_TRY(*out = wrap(at::empty(gt::dims(shape, ndim), gt::opts(dtype, dt, di))))
+}
+gt_error gt_zeros(const int64_t *shape, int ndim, int dtype, int dt, int di, gt_tensor *out) {
+  GT_TRY(*out = wrap(at::zeros(gt::dims(shape, ndim), gt::opts(dtype, dt, di))))
+}
+gt_error gt_ones(const int64_t *shape, int ndim, int dtype, int dt, int di, gt_tensor *out) {
+  GT_TRY(*out = wrap(at::ones(gt::dims(shape, ndim), gt::opts(dtype, dt, di))))
+}
+gt_error gt_full(const int64_t *shape, int ndim, double value, int dtype, int dt, int di, gt_tensor *out) {
+  GT_TRY(*out = wrap(at::full(gt::dims(shape, ndim), value, gt::opts(dtype, dt, di))))
+}
+gt_error gt_rand(const int64_t *shape, int ndim, int dtype, int dt, int di, gt_tensor *out) {
+  GT_TRY(*out = wrap(at::rand(gt::dims(shape, ndim), gt::opts(dtype, dt, di))))
+}
+gt_error gt_randn(const int64_t *shape, int ndim, int dtype, int dt, int di, gt_tensor *out) {
+  GT_TRY(*out = wrap(at::randn(gt::dims(shape, ndim), gt::opts(dtype, dt, di))))
+}
+gt_error gt_randint(int64_t low, int64_t high, const int64_t *shape, int ndim, int dtype, int dt, int di,
+                    gt_tensor *out) {
+  GT_TRY(*out = wrap(at::randint(low, high, gt::dims(shape, ndim), gt::opts(dtype, dt, di))))
+}
+gt_error gt_randperm(int64_t n, int dtype, int dt, int di, gt_tensor *out) {
+  GT_TRY(*out = wrap(at::randperm(n, gt::opts(dtype, dt, di))))
+}
+gt_error gt_arange(double start, double end, double step, int dtype, int dt, int di, gt_tensor *out) {
+  GT_TRY(*out = wrap(at::arange(start, end, step, gt::opts(dtype, dt, di))))
+}
+gt_error gt_zeros_like(gt_tensor a, gt_tensor *out) { GT_TRY(*out = wrap(at::zeros_like(T(a)))) }
+gt_error gt_ones_like(gt_tensor a, gt_tensor *out) { GT_TRY(*out = wrap(at::ones_like(T(a)))) }
+
+gt_error gt_from_data(const void *data, int64_t nbytes, const int64_t *shape, int ndim, int dtype, gt_tensor *out) {
+  GT_TRY({
+    at::Tensor t = at::empty(gt::dims(shape, ndim), gt::opts(dtype, 0, -1));
+    int64_t want = static_cast<int64_t>(t.nbytes());
+    TORCH_CHECK(want == nbytes, "from_data: shape ", t.sizes(), " of ", t.scalar_type(), " needs ", want,
+                " bytes, got ", nbytes);
+    if (nbytes > 0) std::memcpy(t.data_ptr(), data, static_cast<size_t>(nbytes));
+    *out = wrap(std::move(t));
+  })
+}
+
+// ---- reading ----
+
+gt_error gt_copy_to(gt_tensor h, void *dst, int64_t nbytes) {
+  GT_TRY({
+    at::Tensor t = T(h).detach();
+    if (!t.device().is_cpu()) t = t.to(at::kCPU);
+    t = t.contiguous();
+    int64_t have = static_cast<int64_t>(t.nbytes());
+    TORCH_CHECK(have == nbytes, "copy_to: tensor holds ", have, " bytes, destination has ", nbytes);
+    if (nbytes > 0) std::memcpy(dst, t.data_ptr(), static_cast<size_t>(nbytes));
+  })
+}
+gt_error gt_item_double(gt_tensor t, double *out) { GT_TRY(*out = T(t).item<double>()) }
+gt_error gt_item_int64(gt_tensor t, int64_t *out) { GT_TRY(*out = T(t).item<int64_t>()) }
+
+// ---- autograd ----
+
+gt_error gt_set_requires_grad(gt_tensor a, int rg) { GT_TRY(T(a).requires_grad_(rg != 0)) }
+gt_error gt_backward(gt_tensor a, gt_tensor grad, int retain_graph) {
+  GT_TRY({
+    at::Tensor g = grad ? T(grad) : at::Tensor();
+    T(a).backward(g, retain_graph ? c10::optional<bool>(true) : c10::nullopt);
+  })
+}
+gt_error gt_grad(gt_tensor a, gt_tensor *out) {
+  GT_TRY({
+    const at::Tensor &g = T(a).grad();
+    *out = g.defined() ? wrap(g) : nullptr;
+  })
+}
+gt_error gt_grad_reset(gt_tensor a, int set_to_none) {
+  GT_TRY({
+    at::Tensor &g = T(a).mutable_grad();
+    if (!g.defined()) return nullptr;
+    if (set_to_none) {
+      g.reset();
+    } else {
+      if (g.grad_fn()) {
+        g = g.detach();
+      } else {
+        g.requires_grad_(false);
+      }
+      g.zero_();
+    }
+  })
+}
+int gt_grad_enabled(void) { return c10::GradMode::is_enabled() ? 1 : 0; }
+void gt_set_grad_enabled(int enabled) { c10::GradMode::set_enabled(enabled != 0); }
+
+}  // extern "C"

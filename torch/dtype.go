@@ -1,0 +1,55 @@
+package torch
+
+import "fmt"
+
+// DType is a tensor element type: PyTorch's torch.dtype.
+//
+// The values are libtorch's c10::ScalarType codes, which the C ABI passes
+// through unchanged.
+type DType int32
+
+// The element types gotorch binds, with PyTorch's names.
+const (
+	Uint8    DType = 0  // torch.uint8
+	Int8     DType = 1  // torch.int8
+	Int16    DType = 2  // torch.int16
+	Int32    DType = 3  // torch.int32
+	Int64    DType = 4  // torch.int64 (torch.long)
+	Float16  DType = 5  // torch.float16 (torch.half)
+	Float32  DType = 6  // torch.float32 (torch.float)
+	Float64  DType = 7  // torch.float64 (torch.double)
+	Bool     DType = 11 // torch.bool
+	BFloat16 DType = 15 // torch.bfloat16
+)
+
+var dtypeInfo = map[DType]struct {
+	name string
+	size int
+}{
+	Uint8: {"torch.uint8", 1}, Int8: {"torch.int8", 1}, Int16: {"torch.int16", 2},
+	Int32: {"torch.int32", 4}, Int64: {"torch.int64", 8}, Float16: {"torch.float16", 2},
+	Float32: {"torch.float32", 4}, Float64: {"torch.float64", 8}, Bool: {"torch.bool", 1},
+	BFloat16: {"torch.bfloat16", 2},
+}
+
+// ElementSize is the size of one element in bytes: torch.dtype.itemsize
+// (Tensor.element_size()).
+func (d DType) ElementSize() int {
+	if i, ok := dtypeInfo[d]; ok {
+		return i.size
+	}
+	panic(&Error{Op: "ElementSize", Msg: fmt.Sprintf("unknown dtype %d", int(d))})
+}
+
+// String gives PyTorch's name, e.g. "torch.float32".
+func (d DType) String() string {
+	if i, ok := dtypeInfo[d]; ok {
+		return i.name
+	}
+	return fmt.Sprintf("torch.dtype(%d)", int(d))
+}
+
+// IsFloatingPoint reports whether d is a floating type: torch.dtype.is_floating_point.
+func (d DType) IsFloatingPoint() bool {
+	return d == Float16 || d == Float32 || d == Float64 || d == BFloat16
+}
