@@ -1,3 +1,5 @@
 module github.com/seed0eaa3131/gotorch
 
 go 1.26.8
+
+require github.com/stretchr/testify v1.12.1 // indirect

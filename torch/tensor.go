@@ -1,0 +1,175 @@
+package torch
+
+/*
+#include <stdlib.h>
+#include "cgotorch.h"
+*/
+import "C"
+
+import (
+	"fmt"
+	"runtime"
+	"strings"
+	"sync/atomic"
+)
+
+// Tensor is a handle to a libtorch tensor: PyTorch's torch.Tensor.
+//
+// Its native memory is released when the Tensor becomes unreachable, or at
+// once by Free. A Tensor may be read from many goroutines at once; as in
+// PyTorch, in-place changes need the caller's own synchronisation.
+type Tensor struct {
+	h       C.gt_tensor // set once, before the Tensor is shared
+	freed   atomic.Bool
+	cleanup runtime.Cleanup
+}
+
+func freeHandle(h C.gt_tensor) { C.gt_free(h) }
+
+// newTensor takes ownership of a handle from the C ABI.
+func newTensor(h C.gt_tensor) *Tensor {
+	t := &Tensor{h: h}
+	t.cleanup = runtime.AddCleanup(t, freeHandle, h)
+	notePressure()
+	return t
+}
+
+// handle returns the live handle or panics on a freed tensor.
+func (t *Tensor) handle() C.gt_tensor {
+	if t == nil {
+		panic(&Error{Op: "Tensor", Msg: "nil *Tensor"})
+	}
+	if t.freed.Load() {
+		panic(&Error{Op: "Tensor", Msg: "tensor used after Free"})
+	}
+	return t.h
+}
+
+// Free releases the tensor's native memory now (PyTorch's `del t`, when no
+// other reference holds the storage). It is idempotent; using the tensor
+// afterwards panics.
+func (t *Tensor) Free() {
+	if t == nil {
+		return
+	}
+	if t.freed.CompareAndSwap(false, true) {
+		t.cleanup.Stop()
+		C.gt_free(t.h)
+	}
+}
+
+// Size is a tensor's shape: torch.Size. It prints as PyTorch does,
+// "torch.Size([1, 28, 28])".
+type Size []int64
+
+func (s Size) String() string {
+	parts := make([]string, len(s))
+	for i, d := range s {
+		parts[i] = fmt.Sprint(d)
+	}
+	return "torch.Size([" + strings.Join(parts, ", ") + "])"
+}
+
+// Numel is the product of the sizes: torch.Size.numel.
+func (s Size) Numel() int64 {
+	n := int64(1)
+	for _, d := range s {
+		n *= d
+	}
+	return n
+}
+
+// Shape returns the sizes: Tensor.shape / Tensor.size().
+func (t *Tensor) Shape() Size {
+	var buf [8]C.int64_t
+	n := int(C.gt_sizes(t.handle(), &buf[0], C.int(len(buf))))
+	if n > len(buf) {
+		big := make([]C.int64_t, n)
+		C.gt_sizes(t.handle(), &big[0], C.int(n))
+		runtime.KeepAlive(t)
+		return fromC(big)
+	}
+	runtime.KeepAlive(t)
+	return fromC(buf[:n])
+}
+
+func fromC(s []C.int64_t) Size {
+	out := make(Size, len(s))
+	for i, v := range s {
+		out[i] = int64(v)
+	}
+	return out
+}
+
+// Size returns the size of dimension dim (negative counts from the end):
+// Tensor.size(dim).
+func (t *Tensor) Size(dim int) int64 {
+	s := t.Shape()
+	d := dim
+	if d < 0 {
+		d += len(s)
+	}
+	if d < 0 || d >= len(s) {
+		panic(&Error{Op: "Size", Msg: fmt.Sprintf("Dimension out of range (expected to be in range of [%d, %d], but got %d)", -len(s), len(s)-1, dim)})
+	}
+	return s[d]
+}
+
+// Dim is the number of dimensions: Tensor.dim().
+func (t *Tensor) Dim() int {
+	n := int(C.gt_dim(t.handle()))
+	runtime.KeepAlive(t)
+	return n
+}
+
+// Numel is the number of elements: Tensor.numel().
+func (t *Tensor) Numel() int64 {
+	n := int64(C.gt_numel(t.handle()))
+	runtime.KeepAlive(t)
+	return n
+}
+
+// DType is the element type: Tensor.dtype.
+func (t *Tensor) DType() DType {
+	d := DType(C.gt_dtype(t.handle()))
+	runtime.KeepAlive(t)
+	return d
+}
+
+// Device is where the tensor lives: Tensor.device.
+func (t *Tensor) Device() Device {
+	var typ, idx C.int
+	C.gt_device(t.handle(), &typ, &idx)
+	runtime.KeepAlive(t)
+	return Device{Type: DeviceType(typ), Index: int(idx)}
+}
+
+// ElementSize is the size of one element in bytes: Tensor.element_size().
+func (t *Tensor) ElementSize() int { return t.DType().ElementSize() }
+
+// Nbytes is numel times the element size: Tensor.nbytes.
+func (t *Tensor) Nbytes() int64 { return t.Numel() * int64(t.ElementSize()) }
+
+// IsContiguous reports C-contiguity: Tensor.is_contiguous().
+func (t *Tensor) IsContiguous() bool {
+	b := C.gt_is_contiguous(t.handle()) != 0
+	runtime.KeepAlive(t)
+	return b
+}
+
+// Item returns the value of a one-element tensor as a float64: Tensor.item().
+func (t *Tensor) Item() float64 {
+	var v C.double
+	check("Item", C.gt_item_double(t.handle(), &v))
+	runtime.KeepAlive(t)
+	return float64(v)
+}
+
+// ItemInt returns the value of a one-element tensor as an int64, exact for
+// every int64: Tensor.item() on an integer tensor.
+func (t *Tensor) ItemInt() int64 {
+	var v C.int64_t
+	check("ItemInt", C.gt_item_int64(t.handle(), &v))
+	runtime.KeepAlive(t)
+	return int64(v)
+}
