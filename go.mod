@@ -2,4 +2,7 @@ module github.com/seed0eaa3131/gotorch
 
 go 1.26.8
 
-require github.com/stretchr/testify v1.12.1 // indirect
+require (
+	github.com/stretchr/testify v1.12.1 // indirect
+	go.yaml.in/yaml/v3 v3.0.5 // indirect
+)

@@ -1,0 +1,137 @@
+// Package cuda is PyTorch's torch.cuda for gotorch: whether a GPU is there,
+// its name, synchronisation, and the caching allocator's memory statistics,
+// with the same numbers Python's torch.cuda reports for the same allocations.
+//
+// In a build of libcgotorch.so against a CPU-only libtorch, IsAvailable is
+// false, DeviceCount is 0, the memory figures are 0, and calls that need a
+// device return an error saying CUDA is not available; nothing is printed.
+package cuda
+
+/*
+#cgo pkg-config: cgotorch
+#cgo CFLAGS: -I${SRCDIR}/../../cgo
+#include <stdlib.h>
+#include "cgotorch.h"
+*/
+import "C"
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"unsafe"
+
+	"github.com/seed0eaa3131/gotorch/torch"
+)
+
+func errorOf(op string, e C.gt_error) error {
+	if e == nil {
+		return nil
+	}
+	msg := C.GoString(e)
+	C.free(unsafe.Pointer(e))
+	return &torch.Error{Op: op, Msg: msg}
+}
+
+// IsAvailable reports whether CUDA can be used: torch.cuda.is_available().
+func IsAvailable() bool { return C.gt_cuda_is_available() != 0 }
+
+// DeviceCount is the number of CUDA devices: torch.cuda.device_count().
+func DeviceCount() int { return int(C.gt_cuda_device_count()) }
+
+// DeviceOrCPU returns cuda:0 where CUDA is available and the CPU otherwise:
+// torch.device("cuda" if torch.cuda.is_available() else "cpu").
+func DeviceOrCPU() torch.Device {
+	if IsAvailable() {
+		return torch.CUDA(0)
+	}
+	return torch.CPU
+}
+
+// DeviceName is torch.cuda.get_device_name(device).
+func DeviceName(device int) (string, error) {
+	var out *C.char
+	if err := errorOf("DeviceName", C.gt_cuda_device_name(C.int(device), &out)); err != nil {
+		return "", err
+	}
+	defer C.free(unsafe.Pointer(out))
+	return C.GoString(out), nil
+}
+
+// Synchronize waits for all kernels on device: torch.cuda.synchronize(device).
+func Synchronize(device int) error { return errorOf("Synchronize", C.gt_cuda_synchronize(C.int(device))) }
+
+// EmptyCache returns unused cached blocks to the driver:
+// torch.cuda.empty_cache(). Without CUDA it does nothing, as in PyTorch.
+func EmptyCache() error { return errorOf("EmptyCache", C.gt_cuda_empty_cache()) }
+
+// MemoryStats is torch.cuda.memory_stats(device), with PyTorch's key names.
+func MemoryStats(device int) (map[string]int64, error) { return torch.MemoryStats(device) }
+
+func stat(device int, key string) int64 {
+	m, err := torch.MemoryStats(device)
+	if err != nil {
+		return 0
+	}
+	return m[key]
+}
+
+// MemoryAllocated is torch.cuda.memory_allocated(device): bytes held by
+// tensors. Zero without CUDA.
+func MemoryAllocated(device int) int64 { return stat(device, "allocated_bytes.all.current") }
+
+// MaxMemoryAllocated is torch.cuda.max_memory_allocated(device).
+func MaxMemoryAllocated(device int) int64 { return stat(device, "allocated_bytes.all.peak") }
+
+// MemoryReserved is torch.cuda.memory_reserved(device): bytes the caching
+// allocator holds from the driver.
+func MemoryReserved(device int) int64 { return stat(device, "reserved_bytes.all.current") }
+
+// MaxMemoryReserved is torch.cuda.max_memory_reserved(device).
+func MaxMemoryReserved(device int) int64 { return stat(device, "reserved_bytes.all.peak") }
+
+// ResetPeakMemoryStats is torch.cuda.reset_peak_memory_stats(device).
+func ResetPeakMemoryStats(device int) error {
+	return errorOf("ResetPeakMemoryStats", C.gt_cuda_reset_peak(C.int(device)))
+}
+
+// MemorySummary is a readable table of the allocator's statistics, in the
+// spirit of torch.cuda.memory_summary(device).
+func MemorySummary(device int) (string, error) {
+	m, err := torch.MemoryStats(device)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	name, _ := DeviceName(device)
+	fmt.Fprintf(&b, "CUDA memory summary, device %d (%s)\n", device, name)
+	fmt.Fprintf(&b, "%-28s %14s %14s %14s %14s\n", "metric", "current", "peak", "allocated", "freed")
+	rows := []struct{ label, key string }{
+		{"Allocated memory", "allocated_bytes.all"},
+		{"Active memory", "active_bytes.all"},
+		{"Requested memory", "requested_bytes.all"},
+		{"GPU reserved memory", "reserved_bytes.all"},
+		{"Non-releasable memory", "inactive_split_bytes.all"},
+		{"Allocations", "allocation.all"},
+		{"Active allocs", "active.all"},
+		{"GPU reserved segments", "segment.all"},
+	}
+	for _, r := range rows {
+		if _, ok := m[r.key+".current"]; !ok {
+			continue
+		}
+		fmt.Fprintf(&b, "%-28s %14d %14d %14d %14d\n", r.label, m[r.key+".current"], m[r.key+".peak"],
+			m[r.key+".allocated"], m[r.key+".freed"])
+	}
+	var other []string
+	for k := range m {
+		if !strings.Contains(k, ".") {
+			other = append(other, k)
+		}
+	}
+	sort.Strings(other)
+	for _, k := range other {
+		fmt.Fprintf(&b, "%-28s %14d\n", k, m[k])
+	}
+	return b.String(), nil
+}
