@@ -14,25 +14,28 @@ type (
 )
 
 func (t *Tensor) unary(op string, f unaryC) *Tensor {
-	var out C.gt_tensor
-	check(op, f(t.handle(), &out))
+	r := new(Tensor)
+	check(op, f(t.handle(), &r.h))
 	runtime.KeepAlive(t)
-	return newTensor(out)
+	r.track()
+	return r
 }
 
 func (t *Tensor) binary(op string, other *Tensor, f binaryC) *Tensor {
-	var out C.gt_tensor
-	check(op, f(t.handle(), other.handle(), &out))
+	r := new(Tensor)
+	check(op, f(t.handle(), other.handle(), &r.h))
 	runtime.KeepAlive(t)
 	runtime.KeepAlive(other)
-	return newTensor(out)
+	r.track()
+	return r
 }
 
 func (t *Tensor) scalar(op string, s float64, f scalarC) *Tensor {
-	var out C.gt_tensor
-	check(op, f(t.handle(), C.double(s), &out))
+	r := new(Tensor)
+	check(op, f(t.handle(), C.double(s), &r.h))
 	runtime.KeepAlive(t)
-	return newTensor(out)
+	r.track()
+	return r
 }
 
 // inPlace runs an in-place call and returns t, for chaining as in PyTorch.

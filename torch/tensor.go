@@ -29,9 +29,16 @@ func freeHandle(h C.gt_tensor) { C.gt_free(h) }
 // newTensor takes ownership of a handle from the C ABI.
 func newTensor(h C.gt_tensor) *Tensor {
 	t := &Tensor{h: h}
-	t.cleanup = runtime.AddCleanup(t, freeHandle, h)
-	notePressure()
+	t.track()
 	return t
+}
+
+// track registers the cleanup for a handle just stored in t.h. Hot paths
+// let the C call write straight into t.h: an out-parameter on the stack
+// would escape through the function values they call.
+func (t *Tensor) track() {
+	t.cleanup = runtime.AddCleanup(t, freeHandle, t.h)
+	notePressure()
 }
 
 // handle returns the live handle or panics on a freed tensor.

@@ -37,7 +37,7 @@ type buffers struct {
 // safeCollate is collate with its panics turned into a batch: libtorch errors
 // (and the *torch.Error of a dataset's own tensor calls) become the error
 // Err reports; any other panic travels to the consumer to be raised there.
-func (l *Loader) safeCollate(b int, indices []int, per int64, buf *buffers) (r batch) {
+func (l *Loader) safeCollate(e *epochPlan, b int, buf *buffers) (r batch) {
 	defer func() {
 		if p := recover(); p != nil {
 			if te, ok := p.(*torch.Error); ok {
@@ -48,17 +48,18 @@ func (l *Loader) safeCollate(b int, indices []int, per int64, buf *buffers) (r b
 		}
 	}()
 	if l.bds != nil {
-		return l.collateBatch(b, indices, per, buf)
+		return l.collateBatch(e, b, buf)
 	}
-	return l.collateSamples(b, indices)
+	return l.collateSamples(b, e.indices(b))
 }
 
 // collateBatch asks a BatchDataset for the whole batch in Go memory and makes
 // each of the two tensors with a single copy: no per-sample tensor and no
 // per-sample cgo call.
-func (l *Loader) collateBatch(b int, indices []int, per int64, buf *buffers) batch {
+func (l *Loader) collateBatch(e *epochPlan, b int, buf *buffers) batch {
+	indices := e.indices(b)
 	k := len(indices)
-	n := k * int(per)
+	n := k * int(e.per)
 	if cap(buf.images) < n {
 		buf.images = make([]float32, n)
 	}
@@ -69,7 +70,7 @@ func (l *Loader) collateBatch(b int, indices []int, per int64, buf *buffers) bat
 	if err := l.bds.GetBatch(indices, images, labels); err != nil {
 		return batch{err: fmt.Errorf("data: batch %d: %T.GetBatch: %w", b, l.ds, err)}
 	}
-	shape := append([]int64{int64(k)}, l.sampleShape...)
+	shape := append([]int64{int64(k)}, e.shape...)
 	return l.pinned(batch{images: torch.FromSlice(images, shape...), labels: torch.FromSlice(labels)})
 }
 

@@ -3,6 +3,7 @@ package data
 import (
 	"fmt"
 	"iter"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -21,10 +22,9 @@ import (
 // batches built ahead but never yielded after an early break) it frees
 // itself.
 type Loader struct {
-	ds          Dataset
-	bds         BatchDataset // ds, when it can build whole batches; else nil
-	opts        Options
-	sampleShape []int64 // bds.SampleShape() for the current epoch
+	ds   Dataset
+	bds  BatchDataset // ds, when it can build whole batches; else nil
+	opts Options
 
 	epoch     atomic.Uint64 // shuffled epochs started, for the per-epoch seed
 	pinFailed atomic.Bool
@@ -101,12 +101,12 @@ func (l *Loader) All() iter.Seq2[*torch.Tensor, *torch.Tensor] {
 			l.setErr(fmt.Errorf("data: %T.Len() = %d, want >= 0", l.ds, n))
 			return
 		}
-		per, err := l.checkSampleShape()
+		shape, per, err := l.checkSampleShape()
 		if err != nil {
 			l.setErr(err)
 			return
 		}
-		e := &epochPlan{order: l.epochOrder(n), batches: l.numBatches(n), size: l.opts.BatchSize, per: per}
+		e := &epochPlan{order: l.epochOrder(n), batches: l.numBatches(n), size: l.opts.BatchSize, shape: shape, per: per}
 		if l.opts.NumWorkers == 0 {
 			l.runInline(e, yield)
 		} else {
@@ -116,24 +116,24 @@ func (l *Loader) All() iter.Seq2[*torch.Tensor, *torch.Tensor] {
 }
 
 // checkSampleShape validates a BatchDataset's SampleShape once per epoch and
-// returns the number of values in one sample.
-func (l *Loader) checkSampleShape() (int64, error) {
+// returns it with the number of values in one sample.
+func (l *Loader) checkSampleShape() ([]int64, int64, error) {
 	if l.bds == nil {
-		return 0, nil
+		return nil, 0, nil
 	}
-	shape := l.bds.SampleShape()
+	shape := slices.Clone(l.bds.SampleShape())
 	per := int64(1)
 	for _, d := range shape {
-		per *= d
 		if d <= 0 {
+			per = 0
 			break
 		}
+		per *= d
 	}
-	if len(shape) == 0 || per <= 0 {
-		return 0, fmt.Errorf("data: %T.SampleShape() = %v, want at least one dimension, all positive", l.ds, shape)
+	if per == 0 || len(shape) == 0 {
+		return nil, 0, fmt.Errorf("data: %T.SampleShape() = %v, want at least one dimension, all positive", l.ds, shape)
 	}
-	l.sampleShape = shape
-	return per, nil
+	return shape, per, nil
 }
 
 // epochPlan is what one epoch needs: the sample order cut into batches.
@@ -141,7 +141,8 @@ type epochPlan struct {
 	order   []int
 	batches int
 	size    int
-	per     int64 // values per sample for a BatchDataset
+	shape   []int64 // a BatchDataset's sample shape
+	per     int64   // values per sample for a BatchDataset
 }
 
 func (e *epochPlan) indices(b int) []int {
@@ -173,7 +174,7 @@ func (l *Loader) runInline(e *epochPlan, yield func(*torch.Tensor, *torch.Tensor
 	buf := l.getBuf()
 	defer l.bufs.Put(buf)
 	for b := range e.batches {
-		if !l.deliver(b, l.safeCollate(b, e.indices(b), e.per, buf), yield) {
+		if !l.deliver(b, l.safeCollate(e, b, buf), yield) {
 			return
 		}
 	}
@@ -235,7 +236,7 @@ func (l *Loader) work(first, stride int, e *epochPlan, out chan<- batch, done <-
 			return
 		default:
 		}
-		r := l.safeCollate(b, e.indices(b), e.per, buf)
+		r := l.safeCollate(e, b, buf)
 		select {
 		case out <- r:
 		case <-done:
