@@ -38,7 +38,7 @@ func newInputs() inputs {
 }
 
 type opCase struct {
-	py string                        // a Python expression over the inputs
+	py  string                        // a Python expression over the inputs
 	go_ func(in inputs) *torch.Tensor // the same in Go
 }
 

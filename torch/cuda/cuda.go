@@ -59,7 +59,9 @@ func DeviceName(device int) (string, error) {
 }
 
 // Synchronize waits for all kernels on device: torch.cuda.synchronize(device).
-func Synchronize(device int) error { return errorOf("Synchronize", C.gt_cuda_synchronize(C.int(device))) }
+func Synchronize(device int) error {
+	return errorOf("Synchronize", C.gt_cuda_synchronize(C.int(device)))
+}
 
 // EmptyCache returns unused cached blocks to the driver:
 // torch.cuda.empty_cache(). Without CUDA it does nothing, as in PyTorch.
