@@ -225,3 +225,16 @@ func TestFormatVerbsAndBadTensors(t *testing.T) {
 	assert.Contains(t, fmt.Sprint(freed), "tensor used after Free", "fmt reports the panic instead of crashing")
 	assert.PanicsWithError(t, "torch: Tensor: tensor used after Free", func() { _ = freed.String() })
 }
+
+// Printing copies only the elements shown: a summarized tensor costs about
+// what a small one does, whatever its size.
+func BenchmarkString(b *testing.B) {
+	for _, shape := range [][]int64{{3, 3}, {40, 40}, {1000, 1000}} {
+		x := Randn(shape)
+		b.Run(fmt.Sprint(shape), func(b *testing.B) {
+			for b.Loop() {
+				_ = x.String()
+			}
+		})
+	}
+}
