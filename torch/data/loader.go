@@ -21,6 +21,10 @@ import (
 // collector. Everything the Loader makes on the way (per-sample tensors,
 // batches built ahead but never yielded after an early break) it frees
 // itself.
+//
+// Its methods are safe for concurrent use: two goroutines may run epochs of
+// one Loader at once (each gets its own shuffle), though they then share
+// what Err reports.
 type Loader struct {
 	ds   Dataset
 	bds  BatchDataset // ds, when it can build whole batches; else nil

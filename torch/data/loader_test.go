@@ -221,12 +221,23 @@ func settled(n int) int {
 	}
 }
 
+// collectGarbage frees, through their cleanups, the tensors earlier tests
+// left to the garbage collector, so that they cannot be released in the
+// middle of a measurement of native memory.
+func collectGarbage() {
+	for range 3 {
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 // TestEarlyBreakStopsWorkers: leaving the loop early, or a panic in its body,
 // stops every worker, and the batches they built ahead are freed at once.
 func TestEarlyBreakStopsWorkers(t *testing.T) {
 	for _, workers := range []int{1, 4, 16} {
 		for _, stopAt := range []int{0, 1, 5} {
 			t.Run(fmt.Sprintf("workers=%d/stop=%d", workers, stopAt), func(t *testing.T) {
+				collectGarbage()
 				before := runtime.NumGoroutine()
 				mem := torch.MemoryAllocated(torch.CPU)
 				l := data.NewLoader(newBatches(1000, 1, 28, 28), data.Options{BatchSize: 10, NumWorkers: workers, Prefetch: 4})
@@ -334,7 +345,7 @@ func (m *mixedShapes) Get(i int) (*torch.Tensor, int64) {
 
 type nilImages struct{}
 
-func (nilImages) Len() int                         { return 4 }
+func (nilImages) Len() int                       { return 4 }
 func (nilImages) Get(int) (*torch.Tensor, int64) { return nil, 0 }
 
 type emptyShape struct{ *batches }
@@ -400,4 +411,35 @@ func TestPinMemory(t *testing.T) {
 		l = data.NewLoader(newSamples(30), data.Options{BatchSize: 8, PinMemory: true, NumWorkers: workers})
 		assert.Equal(t, got, epoch(t, l, []int64{2, 3, 4}))
 	}
+}
+
+// TestConcurrentEpochs runs epochs of one Loader from several goroutines at
+// once (for the race detector) and checks each is a whole permutation.
+func TestConcurrentEpochs(t *testing.T) {
+	l := data.NewLoader(newBatches(97), data.Options{BatchSize: 8, Shuffle: true, Seed: 3, NumWorkers: 2})
+	orders := make([][]int64, 4)
+	done := make(chan int)
+	for g := range orders {
+		go func() {
+			defer func() { done <- g }()
+			for _, labels := range l.All() {
+				orders[g] = append(orders[g], labels.Int64s()...)
+			}
+		}()
+	}
+	for range orders {
+		<-done
+	}
+	require.NoError(t, l.Err())
+	seen := map[string]bool{}
+	for _, o := range orders {
+		require.Len(t, o, 97)
+		s := slices.Clone(o)
+		slices.Sort(s)
+		for i, v := range s {
+			require.EqualValues(t, i, v)
+		}
+		seen[fmt.Sprint(o)] = true
+	}
+	assert.Len(t, seen, len(orders), "every epoch has its own shuffle")
 }

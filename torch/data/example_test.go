@@ -1,0 +1,74 @@
+package data_test
+
+import (
+	"fmt"
+
+	"github.com/seed0eaa3131/gotorch/torch"
+	"github.com/seed0eaa3131/gotorch/torch/data"
+)
+
+// greyImages is a stand-in for datasets.MNIST: n grey 28x28 images, image i
+// filled with i/n, labelled i%10.
+type greyImages struct{ n int }
+
+func (g greyImages) Len() int { return g.n }
+
+func (g greyImages) Get(i int) (*torch.Tensor, int64) {
+	return torch.Full([]int64{1, 28, 28}, float64(i)/float64(g.n)), int64(i % 10)
+}
+
+func (g greyImages) SampleShape() []int64 { return []int64{1, 28, 28} }
+
+// GetBatch writes the batch straight into the Loader's buffers.
+func (g greyImages) GetBatch(indices []int, images []float32, labels []int64) error {
+	for k, i := range indices {
+		if i < 0 || i >= g.n {
+			return fmt.Errorf("index %d out of range [0, %d)", i, g.n)
+		}
+		for j := range 28 * 28 {
+			images[k*28*28+j] = float32(i) / float32(g.n)
+		}
+		labels[k] = int64(i % 10)
+	}
+	return nil
+}
+
+// The tutorial's loaders: train_loader = DataLoader(train_dataset,
+// batch_size=64, shuffle=True, num_workers=4) and a test loader without
+// shuffling.
+func ExampleNewLoader() {
+	trainDataset, testDataset := greyImages{n: 150}, greyImages{n: 25}
+	trainLoader := data.NewLoader(trainDataset, data.Options{BatchSize: 64, Shuffle: true, Seed: 1, NumWorkers: 4})
+	testLoader := data.NewLoader(testDataset, data.Options{BatchSize: 10})
+	fmt.Println("len(train_loader):", trainLoader.Len())
+	for images, labels := range trainLoader.All() {
+		fmt.Println(images.Shape(), images.DType(), labels.Shape(), labels.DType())
+	}
+	if err := trainLoader.Err(); err != nil {
+		fmt.Println(err)
+	}
+	for _, labels := range testLoader.All() {
+		fmt.Println(labels.Int64s())
+	}
+	// Output:
+	// len(train_loader): 3
+	// torch.Size([64, 1, 28, 28]) torch.float32 torch.Size([64]) torch.int64
+	// torch.Size([64, 1, 28, 28]) torch.float32 torch.Size([64]) torch.int64
+	// torch.Size([22, 1, 28, 28]) torch.float32 torch.Size([22]) torch.int64
+	// [0 1 2 3 4 5 6 7 8 9]
+	// [0 1 2 3 4 5 6 7 8 9]
+	// [0 1 2 3 4]
+}
+
+// DropLast drops the last, smaller batch, as drop_last=True does.
+func ExampleOptions_dropLast() {
+	loader := data.NewLoader(greyImages{n: 150}, data.Options{BatchSize: 64, DropLast: true})
+	fmt.Println(loader.Len())
+	for images := range loader.All() {
+		fmt.Println(images.Shape())
+	}
+	// Output:
+	// 2
+	// torch.Size([64, 1, 28, 28])
+	// torch.Size([64, 1, 28, 28])
+}
