@@ -20,6 +20,9 @@ import (
 // updated in place returns an error and is left untouched, and so is one
 // whose tensors cannot be moved (an unavailable device).
 func To(model any, device torch.Device) error {
+	if device.IsCUDA() && !torch.CUDACompiled() {
+		return fmt.Errorf("nn: To(%v): this libtorch was built without CUDA (see scripts/install_libtorch.sh)", device)
+	}
 	var slots []slot
 	walk(model, func(s slot) { slots = append(slots, s) }, nil)
 	for _, s := range slots {

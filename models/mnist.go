@@ -1,0 +1,47 @@
+// Package models holds the tutorial's models: MNISTModel and CIFAR10Model,
+// two-layer perceptrons over flattened images. Their fields give PyTorch's
+// state_dict keys (layer1.weight, fc1.bias, ...), so weights saved by the
+// tutorial's Python classes load into them and the other way round.
+package models
+
+import (
+	"github.com/seed0eaa3131/gotorch/torch"
+	"github.com/seed0eaa3131/gotorch/torch/nn"
+)
+
+// MNISTModel is the tutorial's MLP for 1x28x28 grey images and 10 classes:
+//
+//	class MNISTModel(nn.Module):
+//	    def __init__(self):
+//	        self.flatten = nn.Flatten()
+//	        self.layer1 = nn.Linear(784, 128)
+//	        self.relu = nn.ReLU()
+//	        self.layer2 = nn.Linear(128, 10)
+//
+// It has 100,480 + 1,290 = 101,770 parameters.
+type MNISTModel struct {
+	Flatten *nn.Flatten
+	Layer1  *nn.Linear
+	ReLU    *nn.ReLU
+	Layer2  *nn.Linear
+}
+
+// NewMNISTModel is MNISTModel(): its layers are created, and draw their
+// initial weights, in the order Python's __init__ creates them, so the same
+// torch.ManualSeed gives the same weights.
+func NewMNISTModel() *MNISTModel {
+	return &MNISTModel{
+		Flatten: nn.NewFlatten(),        // 28×28 image -> 784 vector
+		Layer1:  nn.NewLinear(784, 128), // input: 784 (28×28)
+		ReLU:    nn.NewReLU(),
+		Layer2:  nn.NewLinear(128, 10), // 10 classes
+	}
+}
+
+// Forward is MNISTModel.forward: raw class scores (logits) for a batch.
+func (m *MNISTModel) Forward(x *torch.Tensor) *torch.Tensor {
+	x = m.Flatten.Forward(x) // [batch, 1, 28, 28] -> [batch, 784]
+	x = m.Layer1.Forward(x)  // [batch, 784] -> [batch, 128]
+	x = m.ReLU.Forward(x)
+	return m.Layer2.Forward(x) // [batch, 128] -> [batch, 10]
+}

@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""One training step of the tutorial's MNISTModel on a batch of 64 with Adam
+(zero_grad, forward, loss, backward, step), timed in PyTorch: the reference
+for models.BenchmarkTrainStep (Go) and bench_train_step.cpp (C++).
+
+Run with Debian's /usr/bin/python3 (torch 1.13); scripts/bench_train_step.sh
+runs all three with the same thread count. Prints "ns_per_step N", the
+median over --repeats runs of --steps steps each.
+"""
+import argparse
+import statistics
+import time
+
+import torch
+import torch.nn as nn
+
+
+class MNISTModel(nn.Module):
+    def __init__(self):
+        super(MNISTModel, self).__init__()
+        self.flatten = nn.Flatten()
+        self.layer1 = nn.Linear(784, 128)
+        self.relu = nn.ReLU()
+        self.layer2 = nn.Linear(128, 10)
+
+    def forward(self, x):
+        x = self.flatten(x)
+        x = self.layer1(x)
+        x = self.relu(x)
+        x = self.layer2(x)
+        return x
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--steps", type=int, default=2000)
+    p.add_argument("--repeats", type=int, default=5)
+    args = p.parse_args()
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    model = MNISTModel()
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.001)
+    loss_fn = nn.CrossEntropyLoss()
+    images = torch.randn(64, 1, 28, 28)
+    labels = torch.randint(0, 10, (64,))
+
+    def step():
+        # set_to_none=True: PyTorch 2's default, and what Go's ZeroGrad does.
+        optimizer.zero_grad(set_to_none=True)
+        loss = loss_fn(model(images), labels)
+        loss.backward()
+        optimizer.step()
+
+    for _ in range(50):
+        step()
+    times = []
+    for _ in range(args.repeats):
+        start = time.perf_counter_ns()
+        for _ in range(args.steps):
+            step()
+        times.append((time.perf_counter_ns() - start) / args.steps)
+    print("ns_per_step %.0f" % statistics.median(times))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,29 @@
+package nn
+
+import (
+	"fmt"
+
+	"github.com/seed0eaa3131/gotorch/torch"
+)
+
+// Save writes model's state_dict to path in torch.save's format:
+// torch.save(model.state_dict(), path). Python's torch.load(path) returns
+// the dict, which model.load_state_dict accepts for the same architecture.
+func Save(model any, path string) error {
+	return torch.Save(StateDict(model), path)
+}
+
+// Load reads a state_dict that torch.save(model.state_dict(), path) wrote,
+// in Python or by Save, and loads it strictly into model's existing
+// parameters: model.load_state_dict(torch.load(path)). See ReadStateDict
+// and LoadStateDict.
+func Load(model any, path string) error {
+	sd, err := ReadStateDict(path)
+	if err != nil {
+		return err
+	}
+	if err := LoadStateDict(model, sd, true); err != nil {
+		return fmt.Errorf("nn: load %s: %w", path, err)
+	}
+	return nil
+}
