@@ -18,7 +18,7 @@ import (
 type CIFAR10Model struct {
 	Flatten *nn.Flatten
 	FC1     *nn.Linear // state_dict key "fc1"
-	ReLU    *nn.ReLU
+	ReLU    *nn.ReLU   `nn:"relu"` // PyTorch names it relu
 	FC2     *nn.Linear // "fc2"
 }
 

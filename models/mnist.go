@@ -22,7 +22,7 @@ import (
 type MNISTModel struct {
 	Flatten *nn.Flatten
 	Layer1  *nn.Linear
-	ReLU    *nn.ReLU
+	ReLU    *nn.ReLU `nn:"relu"` // PyTorch names it relu
 	Layer2  *nn.Linear
 }
 

@@ -59,15 +59,28 @@ func Marshal(tensors map[string]*Tensor) ([]byte, error) {
 }
 
 // Load reads a file that torch.save(dict_of_tensors, path) wrote, in Python
-// or by Save: torch.load(path). Tensors come back on the CPU.
+// or by Save: torch.load(path), e.g. of model.state_dict(). Tensors come
+// back on the CPU.
+//
+// libtorch's C++ unpickler reads Save's files, but Python's
+// torch.save(model.state_dict()) pickles a collections.OrderedDict (with a
+// _metadata attribute), which it reads as None, and it cannot read the opcode
+// Python writes for a dict of one entry. Such files are read again with
+// github.com/nlpodyssey/gopickle, a Go implementation of Python's unpickler
+// that knows PyTorch's storages.
 func Load(path string) (map[string]*Tensor, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("torch: load: %w", err)
 	}
-	m, err := Unmarshal(data)
+	m, libtorchErr := Unmarshal(data)
+	if libtorchErr == nil {
+		return m, nil
+	}
+	m, err = readPickled(path)
 	if err != nil {
-		return nil, fmt.Errorf("torch: load %s: %w", path, err)
+		return nil, fmt.Errorf("torch: load %s: expected a torch.save file of a dict of tensors: %w (libtorch's reader: %v)",
+			path, err, libtorchErr)
 	}
 	return m, nil
 }

@@ -8,7 +8,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seed0eaa3131/gotorch/torch"
-	"github.com/seed0eaa3131/gotorch/torch/nn"
 )
 
 // tempPath is a file name in the test's temporary folder.
@@ -25,7 +24,7 @@ func savePT(t *testing.T, tensors map[string]*torch.Tensor) string {
 // loadPT reads what a Python script wrote with torch.save(dict, path).
 func loadPT(t *testing.T, path string) map[string]*torch.Tensor {
 	t.Helper()
-	m, err := nn.ReadStateDict(path)
+	m, err := torch.Load(path)
 	require.NoError(t, err)
 	return m
 }

@@ -15,10 +15,10 @@ func Save(model any, path string) error {
 
 // Load reads a state_dict that torch.save(model.state_dict(), path) wrote,
 // in Python or by Save, and loads it strictly into model's existing
-// parameters: model.load_state_dict(torch.load(path)). See ReadStateDict
+// parameters: model.load_state_dict(torch.load(path)). See torch.Load
 // and LoadStateDict.
 func Load(model any, path string) error {
-	sd, err := ReadStateDict(path)
+	sd, err := torch.Load(path)
 	if err != nil {
 		return err
 	}

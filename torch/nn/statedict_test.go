@@ -225,11 +225,11 @@ torch.save(collections.OrderedDict([
     ("b", torch.tensor([True, False])), ("scalar", torch.tensor(2.5)), ("empty", torch.zeros(0, 3)),
 ]), sys.argv[1])
 `, path)
-	single, err := nn.ReadStateDict(path + ".single")
+	single, err := torch.Load(path + ".single")
 	require.NoError(t, err)
 	assert.Equal(t, []float32{1.5}, single["single"].Float32s())
 
-	sd, err := nn.ReadStateDict(path)
+	sd, err := torch.Load(path)
 	require.NoError(t, err)
 	base := torch.Arange(0, 12, 1, torch.WithDType(torch.Float32)).Reshape(3, 4)
 	tests := []struct {
@@ -263,12 +263,12 @@ torch.save(collections.OrderedDict([
 	// Not a torch.save file: both readers' reasons, and the file's name.
 	bad := tempPath(t, "bad.pt")
 	require.NoError(t, os.WriteFile(bad, []byte("not a zip"), 0o644))
-	_, err = nn.ReadStateDict(bad)
+	_, err = torch.Load(bad)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), bad)
 	m := newMLP()
 	require.Error(t, nn.Load(m, bad))
-	_, err = nn.ReadStateDict(tempPath(t, "missing.pt"))
+	_, err = torch.Load(tempPath(t, "missing.pt"))
 	require.Error(t, err)
 }
 

@@ -125,7 +125,7 @@ for c in json.loads(sys.argv[3]):
         res[c["name"] + "." + k] = v
 torch.save(res, sys.argv[2])
 `, in, out, string(js))
-	want, err := nn.ReadStateDict(out)
+	want, err := torch.Load(out)
 	require.NoError(t, err)
 
 	lossFn := nn.NewCrossEntropyLoss()

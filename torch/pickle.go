@@ -1,58 +1,28 @@
-package nn
+package torch
 
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"math"
 
 	"github.com/nlpodyssey/gopickle/pytorch"
 	"github.com/nlpodyssey/gopickle/types"
-
-	"github.com/seed0eaa3131/gotorch/torch"
 )
 
-// ReadStateDict reads a file that torch.save wrote of a dict of tensors, in
-// Python or by Save/torch.Save, into CPU tensors: torch.load(path) of a
-// saved state_dict.
-//
-// Python's torch.save(model.state_dict()) pickles a collections.OrderedDict
-// (with a _metadata attribute), which libtorch's C++ unpickler behind
-// torch.Load reads as None; it also cannot read the pickle opcode Python
-// writes for a dict of a single entry. Files that torch.Load cannot read are
-// therefore read again with github.com/nlpodyssey/gopickle, a Go
-// implementation of Python's unpickler that knows PyTorch's storages, and
-// converted here.
-func ReadStateDict(path string) (map[string]*torch.Tensor, error) {
-	sd, libtorchErr := torch.Load(path)
-	if libtorchErr == nil {
-		return sd, nil
-	}
-	var pathErr *fs.PathError
-	if errors.As(libtorchErr, &pathErr) {
-		return nil, libtorchErr // the file could not be read at all
-	}
-	sd, err := readPickled(path)
-	if err != nil {
-		return nil, fmt.Errorf("nn: read state_dict %s: expected a torch.save file of a dict of tensors: %w (libtorch's reader: %v)", path, err, libtorchErr)
-	}
-	return sd, nil
-}
-
-// readPickled reads a torch.save file with gopickle.
-func readPickled(path string) (sd map[string]*torch.Tensor, err error) {
+// readPickled reads a save file with gopickle.
+func readPickled(path string) (sd map[string]*Tensor, err error) {
 	defer func() {
 		// gopickle is not hardened against every malformed input; a panic
 		// in it is a bad file, not a bug of the caller.
 		if r := recover(); r != nil {
-			sd, err = nil, fmt.Errorf("malformed torch.save file: %v", r)
+			sd, err = nil, fmt.Errorf("malformed save file: %v", r)
 		}
 	}()
 	v, err := pytorch.Load(path)
 	if err != nil {
 		return nil, err
 	}
-	sd = map[string]*torch.Tensor{}
+	sd = map[string]*Tensor{}
 	add := func(k, v any) error {
 		name, ok := k.(string)
 		if !ok {
@@ -91,12 +61,12 @@ func readPickled(path string) (sd map[string]*torch.Tensor, err error) {
 
 // fromPickled copies a gopickle tensor (a storage with offset, sizes and
 // strides) into a new contiguous CPU tensor of the same dtype.
-func fromPickled(pt *pytorch.Tensor) (*torch.Tensor, error) {
+func fromPickled(pt *pytorch.Tensor) (*Tensor, error) {
 	shape := make([]int64, len(pt.Size))
 	for i, s := range pt.Size {
 		shape[i] = int64(s)
 	}
-	var t *torch.Tensor
+	var t *Tensor
 	var err error
 	switch s := pt.Source.(type) {
 	case *pytorch.FloatStorage:
@@ -106,12 +76,12 @@ func fromPickled(pt *pytorch.Tensor) (*torch.Tensor, error) {
 	case *pytorch.HalfStorage: // gopickle widens half floats to float32, exactly
 		t, err = gather(s.Data, pt, shape)
 		if err == nil {
-			t = t.ToDType(torch.Float16)
+			t = t.ToDType(Float16)
 		}
 	case *pytorch.BFloat16Storage:
 		t, err = gather(s.Data, pt, shape)
 		if err == nil {
-			t = t.ToDType(torch.BFloat16)
+			t = t.ToDType(BFloat16)
 		}
 	case *pytorch.CharStorage:
 		t, err = gather(s.Data, pt, shape)
@@ -133,7 +103,7 @@ func fromPickled(pt *pytorch.Tensor) (*torch.Tensor, error) {
 
 // gather reads the elements a (size, stride, offset) view selects from a
 // storage, in C order, checking every bound first.
-func gather[T torch.Element](data []T, pt *pytorch.Tensor, shape []int64) (*torch.Tensor, error) {
+func gather[T Element](data []T, pt *pytorch.Tensor, shape []int64) (*Tensor, error) {
 	if len(pt.Stride) != len(pt.Size) {
 		return nil, fmt.Errorf("%d sizes but %d strides", len(pt.Size), len(pt.Stride))
 	}
@@ -176,7 +146,7 @@ func gather[T torch.Element](data []T, pt *pytorch.Tensor, shape []int64) (*torc
 		}
 	}
 	if len(shape) == 0 {
-		return torch.FromSlice(out).Reshape(), nil
+		return FromSlice(out).Reshape(), nil
 	}
-	return torch.FromSlice(out, shape...), nil
+	return FromSlice(out, shape...), nil
 }
