@@ -1,0 +1,351 @@
+// Command mnist trains the tutorial's MNISTModel (Flatten, Linear(784,128),
+// ReLU, Linear(128,10)) on real MNIST and walks through the tutorial as it
+// goes: a sample's shape and label, the model and its parameter counts, the
+// bytes of an image as uint8 and float32, where the memory of training goes,
+// then training with progress and a test evaluation each epoch.
+//
+//	go run ./cmd/mnist                      # downloads MNIST into ./data, 3 epochs
+//	go run ./cmd/mnist --epochs 1 --device cuda --save mnist.pt --plot curves.png
+//
+// Exit status: 0 on success, 1 on a runtime failure, 2 on bad usage, 130
+// after Ctrl-C, which stops after the current batch, evaluates, and saves
+// when --save is given.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime"
+	"syscall"
+	"time"
+
+	flag "github.com/spf13/pflag"
+
+	"github.com/seed0eaa3131/gotorch/internal/gpumon"
+	"github.com/seed0eaa3131/gotorch/internal/trainer"
+	"github.com/seed0eaa3131/gotorch/models"
+	"github.com/seed0eaa3131/gotorch/torch"
+	"github.com/seed0eaa3131/gotorch/torch/cuda"
+	"github.com/seed0eaa3131/gotorch/torch/data"
+	"github.com/seed0eaa3131/gotorch/torch/nn"
+	"github.com/seed0eaa3131/gotorch/torch/optim"
+	"github.com/seed0eaa3131/gotorch/vision/datasets"
+	"github.com/seed0eaa3131/gotorch/vision/transforms"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+type config struct {
+	data          string
+	batchSize     int
+	testBatchSize int
+	epochs        int
+	lr            float64
+	optimizer     string
+	momentum      float64
+	device        string
+	numWorkers    int
+	seed          uint64
+	save          string
+	samples       string
+	plot          string
+	quiet         bool
+	monitor       bool
+}
+
+// usageError marks errors that exit with status 2.
+type usageError struct{ error }
+
+func (e usageError) Unwrap() error { return e.error }
+
+func parseFlags(args []string, stderr io.Writer) (*config, error) {
+	c := &config{}
+	fs := flag.NewFlagSet("mnist", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.data, "data", "./data", "dataset root (torchvision layout: DATA/MNIST/raw)")
+	fs.IntVar(&c.batchSize, "batch-size", 64, "training batch size")
+	fs.IntVar(&c.testBatchSize, "test-batch-size", 1000, "test batch size")
+	fs.IntVar(&c.epochs, "epochs", 3, "number of epochs")
+	fs.Float64Var(&c.lr, "lr", 0, "learning rate (default 0.001 for adam, 0.01 for sgd)")
+	fs.StringVar(&c.optimizer, "optimizer", "adam", "optimizer: adam or sgd")
+	fs.Float64Var(&c.momentum, "momentum", 0, "SGD momentum")
+	fs.StringVar(&c.device, "device", "auto", "device: auto, cpu, cuda or cuda:N")
+	fs.IntVar(&c.numWorkers, "num-workers", 2, "loader worker goroutines (0 builds batches in the training loop)")
+	fs.Uint64Var(&c.seed, "seed", 1, "random seed (torch.manual_seed)")
+	fs.StringVar(&c.save, "save", "", "write the trained state_dict to FILE (torch.load reads it)")
+	fs.StringVar(&c.samples, "samples", "", "write a PNG grid of training images with their labels to FILE")
+	fs.StringVar(&c.plot, "plot", "", "write a PNG of loss and accuracy per epoch to FILE")
+	fs.BoolVarP(&c.quiet, "quiet", "q", false, "print only the summary")
+	fs.BoolVar(&c.monitor, "monitor", false, "show GPU memory and utilisation (NVML) each epoch")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: mnist [flags]\n\nTrains the tutorial's MNISTModel on MNIST.\n\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return nil, usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+	}
+	switch {
+	case c.batchSize < 1:
+		return nil, usageError{fmt.Errorf("--batch-size must be at least 1, got %d", c.batchSize)}
+	case c.testBatchSize < 1:
+		return nil, usageError{fmt.Errorf("--test-batch-size must be at least 1, got %d", c.testBatchSize)}
+	case c.epochs < 1:
+		return nil, usageError{fmt.Errorf("--epochs must be at least 1, got %d", c.epochs)}
+	case c.lr < 0:
+		return nil, usageError{fmt.Errorf("--lr must not be negative, got %g", c.lr)}
+	case c.numWorkers < 0:
+		return nil, usageError{fmt.Errorf("--num-workers must not be negative, got %d", c.numWorkers)}
+	case c.optimizer != "adam" && c.optimizer != "sgd":
+		return nil, usageError{fmt.Errorf("--optimizer must be adam or sgd, got %q", c.optimizer)}
+	}
+	if c.lr == 0 {
+		c.lr = map[string]float64{"adam": 1e-3, "sgd": 1e-2}[c.optimizer]
+	}
+	return c, nil
+}
+
+// pickDevice resolves --device; asking for a GPU that is not there is an error.
+func pickDevice(s string) (torch.Device, error) {
+	if s == "auto" {
+		return cuda.DeviceOrCPU(), nil
+	}
+	d, err := torch.ParseDevice(s)
+	if err != nil {
+		return torch.Device{}, usageError{fmt.Errorf("--device: %w", err)}
+	}
+	if d.IsCUDA() {
+		if !cuda.IsAvailable() {
+			why := "no CUDA device is visible"
+			if !torch.CUDACompiled() {
+				why = "libcgotorch.so was built against a CPU-only libtorch " + torch.Version() +
+					" (re-run scripts/install_libtorch.sh with a CUDA libtorch)"
+			}
+			return torch.Device{}, fmt.Errorf("--device %s: CUDA not available: %s", s, why)
+		}
+		if d.Index >= cuda.DeviceCount() {
+			return torch.Device{}, fmt.Errorf("--device %s: only %d CUDA device(s)", s, cuda.DeviceCount())
+		}
+	}
+	return d, nil
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	c, err := parseFlags(args, stderr)
+	if err == nil {
+		err = train(ctx, c, stdout, stderr)
+	}
+	var ue usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errInterrupted):
+		return 130 // 128 + SIGINT, as a shell reports it
+	case errors.As(err, &ue):
+		fmt.Fprintln(stderr, "mnist:", err)
+		fmt.Fprintln(stderr, "run 'mnist --help' for the flags")
+		return 2
+	default:
+		fmt.Fprintln(stderr, "mnist:", err)
+		return 1
+	}
+}
+
+func train(ctx context.Context, c *config, stdout, stderr io.Writer) error {
+	device, err := pickDevice(c.device)
+	if err != nil {
+		return err
+	}
+	say := func(format string, a ...any) {
+		if !c.quiet {
+			fmt.Fprintf(stdout, format, a...)
+		}
+	}
+	torch.ManualSeed(c.seed)
+	say("gotorch on libtorch %s, device %s, %d threads, %d loader workers\n\n",
+		torch.Version(), device, torch.GetNumThreads(), c.numWorkers)
+
+	// transform = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.1307,), (0.3081,))])
+	transform := transforms.Compose(transforms.ToTensor(), transforms.Normalize([]float64{0.1307}, []float64{0.3081}))
+	if c.quiet {
+		datasets.Log = io.Discard
+	} else {
+		datasets.Log = stdout
+	}
+	trainSet, err := datasets.NewMNIST(c.data, datasets.Options{Train: true, Download: true, Transform: transform})
+	if err != nil {
+		return err
+	}
+	testSet, err := datasets.NewMNIST(c.data, datasets.Options{Train: false, Download: true, Transform: transform})
+	if err != nil {
+		return err
+	}
+	say("MNIST: %d training and %d test images in %s\n", trainSet.Len(), testSet.Len(), trainSet.RawFolder())
+
+	// sample_idx = torch.randint(0, len(train_dataset), size=(1,)).item()
+	sampleIdx := torch.RandInt(0, int64(trainSet.Len()), []int64{1}).Item()
+	image, label := trainSet.Get(int(sampleIdx))
+	say("sample %d: image shape %v, label %d\n", int(sampleIdx), image.Shape(), label)
+	raw := torch.FromBytes(trainSet.Data()[:784], torch.Uint8, 1, 28, 28)
+	say("one image: %d bytes as uint8, %d bytes as float32 after ToTensor\n\n", raw.Nbytes(), image.Nbytes())
+
+	if c.samples != "" {
+		if err := saveSamples(trainSet, c.samples); err != nil {
+			return err
+		}
+		say("wrote training samples to %s\n\n", c.samples)
+	}
+
+	model := models.NewMNISTModel()
+	if err := nn.To(model, device); err != nil {
+		return err
+	}
+	say("%s\n", trainer.Describe(model))
+	for _, pc := range nn.ParameterCounts(model) {
+		say("  %-8s %9s parameters\n", pc.Layer, commas(pc.Count))
+	}
+	say("  %-8s %9s parameters\n\n", "total", commas(nn.NumParameters(model)))
+
+	var opt optim.Optimizer
+	switch c.optimizer {
+	case "adam":
+		opt, err = optim.NewAdam(nn.Parameters(model), optim.AdamOptions{LR: c.lr})
+	default:
+		opt, err = optim.NewSGD(nn.Parameters(model), optim.SGDOptions{LR: c.lr, Momentum: c.momentum})
+	}
+	if err != nil {
+		return err
+	}
+
+	loaderWorkers := c.numWorkers
+	trainLoader := data.NewLoader(trainSet, data.Options{BatchSize: c.batchSize, Shuffle: true, NumWorkers: loaderWorkers,
+		PinMemory: device.IsCUDA()})
+	testLoader := data.NewLoader(testSet, data.Options{BatchSize: c.testBatchSize, NumWorkers: loaderWorkers,
+		PinMemory: device.IsCUDA()})
+
+	var monitor *gpumon.Monitor
+	if c.monitor {
+		if m, err := gpumon.Open(); err == nil {
+			monitor = m
+			defer m.Close()
+		} else {
+			say("monitor: %v\n", err)
+		}
+	}
+
+	loop := &trainer.Loop{Model: model, Optimizer: opt, Loss: nn.NewCrossEntropyLoss(), Device: device,
+		Out: stdout, Quiet: c.quiet}
+	loop.AfterStep = func(step int) {
+		if step != 1 {
+			return
+		}
+		m := nn.MemoryReport(model, opt)
+		say("memory after the first step (measured from the live tensors):\n")
+		say("  parameters      %9s bytes\n", commas(m.Parameters))
+		say("  gradients       %9s bytes\n", commas(m.Gradients))
+		say("  optimizer state %9s bytes (%s)\n", commas(m.OptimizerState), c.optimizer)
+		say("  total           %9s bytes = %.1fx the parameters\n\n", commas(m.Total()),
+			float64(m.Total())/float64(m.Parameters))
+	}
+
+	var history []trainer.Epoch
+	start := time.Now()
+	interrupted := false
+	for epoch := 1; epoch <= c.epochs && !interrupted; epoch++ {
+		res, err := loop.TrainEpoch(ctx, epoch, trainLoader)
+		if err != nil {
+			return err
+		}
+		interrupted = res.Interrupted
+		t0 := time.Now()
+		res.TestLoss, res.TestAcc, err = loop.Evaluate(testLoader)
+		if err != nil {
+			return err
+		}
+		res.TestTime = time.Since(t0)
+		history = append(history, res)
+		note := ""
+		if interrupted {
+			note = " (interrupted)"
+		}
+		say("epoch %d%s: train loss %.4f, train acc %.2f%%, test loss %.4f, test acc %.2f%% (%d/%d), %.1fs train + %.1fs test, %.0f samples/s\n",
+			epoch, note, res.TrainLoss, 100*res.TrainAcc, res.TestLoss, 100*res.TestAcc,
+			int(res.TestAcc*float64(testSet.Len())+0.5), testSet.Len(), res.TrainTime.Seconds(), res.TestTime.Seconds(),
+			float64(res.Samples)/res.TrainTime.Seconds())
+		if monitor != nil {
+			if devs, err := monitor.Devices(); err == nil {
+				say("  %s\n", gpumon.Line(devs))
+			}
+		}
+	}
+	if interrupted {
+		fmt.Fprintln(stderr, "mnist: interrupted: stopped after the current batch")
+	}
+
+	last := history[len(history)-1]
+	fmt.Fprintf(stdout, "\nsummary: %d epoch(s) in %.1fs on %s, test accuracy %.2f%%, test loss %.4f\n",
+		len(history), time.Since(start).Seconds(), device, 100*last.TestAcc, last.TestLoss)
+	printMemory(stdout, device)
+
+	if c.save != "" {
+		if err := nn.Save(model, c.save); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "saved the state_dict to %s (Python: model.load_state_dict(torch.load(%q)))\n", c.save, c.save)
+	}
+	if c.plot != "" {
+		if err := trainer.PlotHistory(history, "MNISTModel", c.plot); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "wrote loss and accuracy curves to %s\n", c.plot)
+	}
+	if interrupted {
+		return errInterrupted
+	}
+	return nil
+}
+
+// errInterrupted ends a run stopped by Ctrl-C, with the shell's status for it.
+var errInterrupted = errors.New("interrupted")
+
+// printMemory ends the run with the allocator's counters: CUDA's on a GPU,
+// the counting CPU allocator's otherwise.
+func printMemory(w io.Writer, device torch.Device) {
+	if device.IsCUDA() {
+		i := device.Index
+		fmt.Fprintf(w, "CUDA memory: allocated %s, peak %s, reserved %s, peak reserved %s\n",
+			mib(cuda.MemoryAllocated(i)), mib(cuda.MaxMemoryAllocated(i)), mib(cuda.MemoryReserved(i)), mib(cuda.MaxMemoryReserved(i)))
+		return
+	}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	fmt.Fprintf(w, "CPU tensor memory (counting allocator): allocated %s, peak %s; Go heap %s\n",
+		mib(torch.MemoryAllocated(torch.CPU)), mib(torch.MaxMemoryAllocated(torch.CPU)), mib(int64(ms.HeapAlloc)))
+}
+
+func mib(b int64) string { return fmt.Sprintf("%.2f MiB", float64(b)/(1<<20)) }
+
+// commas writes 101770 as 101,770, as the tutorial does.
+func commas(n int64) string {
+	s := fmt.Sprint(n)
+	if n < 0 {
+		return "-" + commas(-n)
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
