@@ -14,22 +14,20 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
-	"runtime"
 	"syscall"
 	"time"
 
 	flag "github.com/spf13/pflag"
 
+	"github.com/seed0eaa3131/gotorch/internal/cli"
 	"github.com/seed0eaa3131/gotorch/internal/gpumon"
 	"github.com/seed0eaa3131/gotorch/internal/trainer"
 	"github.com/seed0eaa3131/gotorch/models"
 	"github.com/seed0eaa3131/gotorch/torch"
-	"github.com/seed0eaa3131/gotorch/torch/cuda"
 	"github.com/seed0eaa3131/gotorch/torch/data"
 	"github.com/seed0eaa3131/gotorch/torch/nn"
 	"github.com/seed0eaa3131/gotorch/torch/optim"
@@ -62,11 +60,6 @@ type config struct {
 	monitor       bool
 }
 
-// usageError marks errors that exit with status 2.
-type usageError struct{ error }
-
-func (e usageError) Unwrap() error { return e.error }
-
 func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	c := &config{}
 	fs := flag.NewFlagSet("mnist", flag.ContinueOnError)
@@ -90,25 +83,22 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		fmt.Fprintf(stderr, "usage: mnist [flags]\n\nTrains the tutorial's MNISTModel on MNIST.\n\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		return nil, usageError{err}
-	}
-	if fs.NArg() > 0 {
-		return nil, usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+	if err := cli.ParseFlags(fs, args); err != nil {
+		return nil, err
 	}
 	switch {
 	case c.batchSize < 1:
-		return nil, usageError{fmt.Errorf("--batch-size must be at least 1, got %d", c.batchSize)}
+		return nil, cli.Usagef("--batch-size must be at least 1, got %d", c.batchSize)
 	case c.testBatchSize < 1:
-		return nil, usageError{fmt.Errorf("--test-batch-size must be at least 1, got %d", c.testBatchSize)}
+		return nil, cli.Usagef("--test-batch-size must be at least 1, got %d", c.testBatchSize)
 	case c.epochs < 1:
-		return nil, usageError{fmt.Errorf("--epochs must be at least 1, got %d", c.epochs)}
+		return nil, cli.Usagef("--epochs must be at least 1, got %d", c.epochs)
 	case c.lr < 0:
-		return nil, usageError{fmt.Errorf("--lr must not be negative, got %g", c.lr)}
+		return nil, cli.Usagef("--lr must not be negative, got %g", c.lr)
 	case c.numWorkers < 0:
-		return nil, usageError{fmt.Errorf("--num-workers must not be negative, got %d", c.numWorkers)}
+		return nil, cli.Usagef("--num-workers must not be negative, got %d", c.numWorkers)
 	case c.optimizer != "adam" && c.optimizer != "sgd":
-		return nil, usageError{fmt.Errorf("--optimizer must be adam or sgd, got %q", c.optimizer)}
+		return nil, cli.Usagef("--optimizer must be adam or sgd, got %q", c.optimizer)
 	}
 	if c.lr == 0 {
 		c.lr = map[string]float64{"adam": 1e-3, "sgd": 1e-2}[c.optimizer]
@@ -116,56 +106,18 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	return c, nil
 }
 
-// pickDevice resolves --device; asking for a GPU that is not there is an error.
-func pickDevice(s string) (torch.Device, error) {
-	if s == "auto" {
-		return cuda.DeviceOrCPU(), nil
-	}
-	d, err := torch.ParseDevice(s)
-	if err != nil {
-		return torch.Device{}, usageError{fmt.Errorf("--device: %w", err)}
-	}
-	if d.IsCUDA() {
-		if !cuda.IsAvailable() {
-			why := "no CUDA device is visible"
-			if !torch.CUDACompiled() {
-				why = "libcgotorch.so was built against a CPU-only libtorch " + torch.Version() +
-					" (re-run scripts/install_libtorch.sh with a CUDA libtorch)"
-			}
-			return torch.Device{}, fmt.Errorf("--device %s: CUDA not available: %s", s, why)
-		}
-		if d.Index >= cuda.DeviceCount() {
-			return torch.Device{}, fmt.Errorf("--device %s: only %d CUDA device(s)", s, cuda.DeviceCount())
-		}
-	}
-	return d, nil
-}
-
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	c, err := parseFlags(args, stderr)
-	if err == nil {
-		err = train(ctx, c, stdout, stderr)
-	}
-	var ue usageError
-	switch {
-	case err == nil:
-		return 0
-	case errors.Is(err, flag.ErrHelp):
-		return 0
-	case errors.Is(err, errInterrupted):
-		return 130 // 128 + SIGINT, as a shell reports it
-	case errors.As(err, &ue):
-		fmt.Fprintln(stderr, "mnist:", err)
-		fmt.Fprintln(stderr, "run 'mnist --help' for the flags")
-		return 2
-	default:
-		fmt.Fprintln(stderr, "mnist:", err)
-		return 1
-	}
+	return cli.Run("mnist", stderr, func() error {
+		c, err := parseFlags(args, stderr)
+		if err != nil {
+			return err
+		}
+		return train(ctx, c, stdout)
+	})
 }
 
-func train(ctx context.Context, c *config, stdout, stderr io.Writer) error {
-	device, err := pickDevice(c.device)
+func train(ctx context.Context, c *config, stdout io.Writer) error {
+	device, err := cli.PickDevice(c.device)
 	if err != nil {
 		return err
 	}
@@ -213,11 +165,11 @@ func train(ctx context.Context, c *config, stdout, stderr io.Writer) error {
 	if err := nn.To(model, device); err != nil {
 		return err
 	}
-	say("%s\n", trainer.Describe(model))
+	say("%s\n", nn.Describe(model))
 	for _, pc := range nn.ParameterCounts(model) {
-		say("  %-8s %9s parameters\n", pc.Layer, commas(pc.Count))
+		say("  %-8s %9s parameters\n", pc.Layer, cli.Commas(pc.Count))
 	}
-	say("  %-8s %9s parameters\n\n", "total", commas(nn.NumParameters(model)))
+	say("  %-8s %9s parameters\n\n", "total", cli.Commas(nn.NumParameters(model)))
 
 	var opt optim.Optimizer
 	switch c.optimizer {
@@ -254,10 +206,10 @@ func train(ctx context.Context, c *config, stdout, stderr io.Writer) error {
 		}
 		m := nn.MemoryReport(model, opt)
 		say("memory after the first step (measured from the live tensors):\n")
-		say("  parameters      %9s bytes\n", commas(m.Parameters))
-		say("  gradients       %9s bytes\n", commas(m.Gradients))
-		say("  optimizer state %9s bytes (%s)\n", commas(m.OptimizerState), c.optimizer)
-		say("  total           %9s bytes = %.1fx the parameters\n\n", commas(m.Total()),
+		say("  parameters      %9s bytes\n", cli.Commas(m.Parameters))
+		say("  gradients       %9s bytes\n", cli.Commas(m.Gradients))
+		say("  optimizer state %9s bytes (%s)\n", cli.Commas(m.OptimizerState), c.optimizer)
+		say("  total           %9s bytes = %.1fx the parameters\n\n", cli.Commas(m.Total()),
 			float64(m.Total())/float64(m.Parameters))
 	}
 
@@ -291,14 +243,11 @@ func train(ctx context.Context, c *config, stdout, stderr io.Writer) error {
 			}
 		}
 	}
-	if interrupted {
-		fmt.Fprintln(stderr, "mnist: interrupted: stopped after the current batch")
-	}
 
 	last := history[len(history)-1]
 	fmt.Fprintf(stdout, "\nsummary: %d epoch(s) in %.1fs on %s, test accuracy %.2f%%, test loss %.4f\n",
 		len(history), time.Since(start).Seconds(), device, 100*last.TestAcc, last.TestLoss)
-	printMemory(stdout, device)
+	cli.PrintMemory(stdout, device)
 
 	if c.save != "" {
 		if err := nn.Save(model, c.save); err != nil {
@@ -313,39 +262,7 @@ func train(ctx context.Context, c *config, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "wrote loss and accuracy curves to %s\n", c.plot)
 	}
 	if interrupted {
-		return errInterrupted
+		return cli.ErrInterrupted
 	}
 	return nil
-}
-
-// errInterrupted ends a run stopped by Ctrl-C, with the shell's status for it.
-var errInterrupted = errors.New("interrupted")
-
-// printMemory ends the run with the allocator's counters: CUDA's on a GPU,
-// the counting CPU allocator's otherwise.
-func printMemory(w io.Writer, device torch.Device) {
-	if device.IsCUDA() {
-		i := device.Index
-		fmt.Fprintf(w, "CUDA memory: allocated %s, peak %s, reserved %s, peak reserved %s\n",
-			mib(cuda.MemoryAllocated(i)), mib(cuda.MaxMemoryAllocated(i)), mib(cuda.MemoryReserved(i)), mib(cuda.MaxMemoryReserved(i)))
-		return
-	}
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	fmt.Fprintf(w, "CPU tensor memory (counting allocator): allocated %s, peak %s; Go heap %s\n",
-		mib(torch.MemoryAllocated(torch.CPU)), mib(torch.MaxMemoryAllocated(torch.CPU)), mib(int64(ms.HeapAlloc)))
-}
-
-func mib(b int64) string { return fmt.Sprintf("%.2f MiB", float64(b)/(1<<20)) }
-
-// commas writes 101770 as 101,770, as the tutorial does.
-func commas(n int64) string {
-	s := fmt.Sprint(n)
-	if n < 0 {
-		return "-" + commas(-n)
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }
