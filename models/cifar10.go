@@ -43,9 +43,9 @@ func NewCIFAR10Model(inputSize, hiddenSize, numClasses int64) *CIFAR10Model {
 }
 
 // Forward is CIFAR10Model.forward: raw class scores for a batch.
-func (m *CIFAR10Model) Forward(x *torch.Tensor) *torch.Tensor {
-	x = m.Flatten.Forward(x) // [batch, 3, 32, 32] -> [batch, 3072]
-	x = m.FC1.Forward(x)
-	x = m.ReLU.Forward(x)
-	return m.FC2.Forward(x)
+func (m *CIFAR10Model) Forward(input *torch.Tensor) *torch.Tensor {
+	x := m.Flatten.Forward(input) // [batch, 3, 32, 32] -> [batch, 3072]
+	x = rebind(x, m.FC1.Forward(x))
+	x = rebind(x, m.ReLU.Forward(x))
+	return rebind(x, m.FC2.Forward(x))
 }

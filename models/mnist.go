@@ -39,9 +39,18 @@ func NewMNISTModel() *MNISTModel {
 }
 
 // Forward is MNISTModel.forward: raw class scores (logits) for a batch.
-func (m *MNISTModel) Forward(x *torch.Tensor) *torch.Tensor {
-	x = m.Flatten.Forward(x) // [batch, 1, 28, 28] -> [batch, 784]
-	x = m.Layer1.Forward(x)  // [batch, 784] -> [batch, 128]
-	x = m.ReLU.Forward(x)
-	return m.Layer2.Forward(x) // [batch, 128] -> [batch, 10]
+func (m *MNISTModel) Forward(input *torch.Tensor) *torch.Tensor {
+	x := m.Flatten.Forward(input)         // [batch, 1, 28, 28] -> [batch, 784]
+	x = rebind(x, m.Layer1.Forward(x))    // [batch, 784] -> [batch, 128]
+	x = rebind(x, m.ReLU.Forward(x))      //
+	return rebind(x, m.Layer2.Forward(x)) // [batch, 128] -> [batch, 10]
+}
+
+// rebind frees the intermediate x that next replaces, as Python drops the
+// old tensor when forward rebinds x. Autograd keeps its own reference to
+// what backward needs; without this the intermediates would wait for Go's
+// collector, and memory would read higher than PyTorch's after a step.
+func rebind(x, next *torch.Tensor) *torch.Tensor {
+	x.Free()
+	return next
 }

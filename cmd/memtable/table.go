@@ -143,10 +143,9 @@ func (t *table) notes() string {
 	}
 	if inStep && t.optimizer == "adam" {
 		fmt.Fprintf(&b, "peak in optimizer.step: Adam's update makes sqrt(exp_avg_sq) and the denominator, each as\n")
-		fmt.Fprintf(&b, "  large as the parameter (the first layer's weight: %s), while the step's activations are\n", human(pixels*t.spec.hidden*4))
-		fmt.Fprintf(&b, "  still held (gotorch frees the hidden layer's outputs when the collector drops their\n")
-		fmt.Fprintf(&b, "  handles, PyTorch with the graph after backward): with small batches these temporaries,\n")
-		fmt.Fprintf(&b, "  not the activations, set the peak.\n")
+		fmt.Fprintf(&b, "  large as the parameter (the first layer's weight: %s), after backward has freed the\n", human(pixels*t.spec.hidden*4))
+		fmt.Fprintf(&b, "  graph's saved activations (as in PyTorch): with small batches these temporaries, not\n")
+		fmt.Fprintf(&b, "  the activations, set the peak.\n")
 	}
 	if extra := t.rows[0].Baseline - t.rows[0].Memory.Total(); extra != 0 {
 		fmt.Fprintf(&b, "allocated between steps is %s more than the model's tensors: ", human(extra))
