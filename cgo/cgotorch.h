@@ -24,7 +24,7 @@ extern "C" {
 #endif
 
 /* Bump on any change to this header; the Go side refuses a library that differs. */
-#define CGOTORCH_ABI_VERSION 1
+#define CGOTORCH_ABI_VERSION 2
 
 typedef struct gt_tensor_s *gt_tensor;
 typedef char *gt_error;
@@ -59,6 +59,8 @@ int gt_dtype(gt_tensor t);
 void gt_device(gt_tensor t, int *type, int *index);
 int gt_requires_grad(gt_tensor t);
 int gt_is_contiguous(gt_tensor t);
+/* The autograd function that made t ("MulBackward0"), malloc'd; NULL for a leaf. */
+char *gt_grad_fn_name(gt_tensor t);
 
 /* ---- creation ---- */
 gt_error gt_empty(const int64_t *shape, int ndim, int dtype, int dev_type, int dev_index, gt_tensor *out);

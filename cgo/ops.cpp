@@ -1,5 +1,9 @@
 // ops.cpp: one C function per libtorch operation. No defaults or policy here:
 // the Go side passes every argument.
+#include <ATen/ScalarOps.h>
+
+#include <cmath>
+
 #include "internal.h"
 
 using gt::T;
@@ -13,6 +17,19 @@ using gt::wrap;
   gt_error gt_##name(gt_tensor a, double s, gt_tensor *out) { GT_TRY(*out = wrap(expr)) }
 
 namespace {
+// number is the at::Scalar that Python makes of a number: whole values are
+// integers (so int tensor * 2 stays an int tensor, as t * 2 does in Python).
+at::Scalar number(double s) {
+  if (std::nearbyint(s) == s && std::fabs(s) < 9.2e18) return at::Scalar(static_cast<int64_t>(s));
+  return at::Scalar(s);
+}
+
+// wrapped is what Python's argument parser passes for a number to an op with
+// a Tensor overload: a 0-dim "wrapped number" tensor, which takes part in
+// type promotion as a scalar would. Using it gives the same kernel and the
+// same autograd node (AddBackward0, MulBackward0) as Python's t + 2.
+at::Tensor wrapped(double s) { return at::native::wrapped_scalar_tensor(number(s)); }
+
 at::Reduction::Reduction reduction(int r) {
   switch (r) {
     case 0:
@@ -65,11 +82,11 @@ GT_BINARY(mul, at::mul(T(a), T(b)))
 GT_BINARY(div, at::div(T(a), T(b)))
 GT_BINARY(maximum, at::maximum(T(a), T(b)))
 GT_BINARY(minimum, at::minimum(T(a), T(b)))
-GT_SCALAR(add_scalar, at::add(T(a), s))
-GT_SCALAR(sub_scalar, at::sub(T(a), s))
-GT_SCALAR(mul_scalar, at::mul(T(a), s))
-GT_SCALAR(div_scalar, at::div(T(a), s))
-GT_SCALAR(pow_scalar, at::pow(T(a), s))
+GT_SCALAR(add_scalar, at::add(T(a), wrapped(s)))
+GT_SCALAR(sub_scalar, at::sub(T(a), wrapped(s)))
+GT_SCALAR(mul_scalar, at::mul(T(a), wrapped(s)))
+GT_SCALAR(div_scalar, at::div(T(a), wrapped(s)))
+GT_SCALAR(pow_scalar, at::pow(T(a), number(s)))
 GT_UNARY(neg, at::neg(T(a)))
 GT_UNARY(abs, at::abs(T(a)))
 GT_UNARY(sqrt, at::sqrt(T(a)))
@@ -89,7 +106,7 @@ gt_error gt_clamp(gt_tensor a, double lo, double hi, int has_lo, int has_hi, gt_
 }
 gt_error gt_compare(gt_tensor a, gt_tensor b, int op, gt_tensor *out) { GT_TRY(*out = wrap(compare(T(a), T(b), op))) }
 gt_error gt_compare_scalar(gt_tensor a, double s, int op, gt_tensor *out) {
-  GT_TRY(*out = wrap(compare(T(a), at::Scalar(s), op)))
+  GT_TRY(*out = wrap(compare(T(a), number(s), op)))
 }
 
 // ---- in place ----
@@ -97,16 +114,16 @@ gt_error gt_add_(gt_tensor a, gt_tensor b, double alpha) { GT_TRY(T(a).add_(T(b)
 gt_error gt_sub_(gt_tensor a, gt_tensor b, double alpha) { GT_TRY(T(a).sub_(T(b), alpha)) }
 gt_error gt_mul_(gt_tensor a, gt_tensor b) { GT_TRY(T(a).mul_(T(b))) }
 gt_error gt_div_(gt_tensor a, gt_tensor b) { GT_TRY(T(a).div_(T(b))) }
-gt_error gt_add_scalar_(gt_tensor a, double s) { GT_TRY(T(a).add_(s)) }
-gt_error gt_mul_scalar_(gt_tensor a, double s) { GT_TRY(T(a).mul_(s)) }
-gt_error gt_div_scalar_(gt_tensor a, double s) { GT_TRY(T(a).div_(s)) }
+gt_error gt_add_scalar_(gt_tensor a, double s) { GT_TRY(T(a).add_(wrapped(s))) }
+gt_error gt_mul_scalar_(gt_tensor a, double s) { GT_TRY(T(a).mul_(wrapped(s))) }
+gt_error gt_div_scalar_(gt_tensor a, double s) { GT_TRY(T(a).div_(wrapped(s))) }
 gt_error gt_addcmul_(gt_tensor a, gt_tensor b, gt_tensor c, double v) { GT_TRY(T(a).addcmul_(T(b), T(c), v)) }
 gt_error gt_addcdiv_(gt_tensor a, gt_tensor b, gt_tensor c, double v) { GT_TRY(T(a).addcdiv_(T(b), T(c), v)) }
 gt_error gt_maximum_out(gt_tensor out, gt_tensor a, gt_tensor b) { GT_TRY(at::maximum_out(T(out), T(a), T(b))) }
 gt_error gt_sqrt_(gt_tensor a) { GT_TRY(T(a).sqrt_()) }
 gt_error gt_relu_(gt_tensor a) { GT_TRY(T(a).relu_()) }
 gt_error gt_zero_(gt_tensor a) { GT_TRY(T(a).zero_()) }
-gt_error gt_fill_(gt_tensor a, double v) { GT_TRY(T(a).fill_(v)) }
+gt_error gt_fill_(gt_tensor a, double v) { GT_TRY(T(a).fill_(number(v))) }
 gt_error gt_uniform_(gt_tensor a, double from, double to) { GT_TRY(T(a).uniform_(from, to)) }
 gt_error gt_normal_(gt_tensor a, double mean, double std) { GT_TRY(T(a).normal_(mean, std)) }
 gt_error gt_copy_(gt_tensor dst, gt_tensor src) { GT_TRY(T(dst).copy_(T(src))) }

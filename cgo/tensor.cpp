@@ -3,6 +3,7 @@
 #include <c10/core/Allocator.h>
 #include <c10/core/CPUAllocator.h>
 #include <ATen/Parallel.h>
+#include <torch/csrc/autograd/function.h>
 #include <c10/core/GradMode.h>
 #include <torch/version.h>
 
@@ -127,6 +128,14 @@ void gt_device(gt_tensor t, int *type, int *index) {
 }
 int gt_requires_grad(gt_tensor t) { return T(t).requires_grad() ? 1 : 0; }
 int gt_is_contiguous(gt_tensor t) { return T(t).is_contiguous() ? 1 : 0; }
+char *gt_grad_fn_name(gt_tensor t) {
+  try {
+    const auto &fn = T(t).grad_fn();
+    return fn ? gt::dup(fn->name()) : nullptr;
+  } catch (...) {
+    return nullptr;
+  }
+}
 
 // ---- creation ----
 

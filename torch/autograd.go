@@ -1,11 +1,15 @@
 package torch
 
 /*
+#include <stdlib.h>
 #include "cgotorch.h"
 */
 import "C"
 
-import "runtime"
+import (
+	"runtime"
+	"unsafe"
+)
 
 // RequiresGrad reports whether autograd records operations on t:
 // Tensor.requires_grad.
@@ -14,6 +18,22 @@ func (t *Tensor) RequiresGrad() bool {
 	runtime.KeepAlive(t)
 	return b
 }
+
+// GradFn names the autograd function that produced t ("MulBackward0"), or
+// "" for a leaf: type(t.grad_fn).__name__.
+func (t *Tensor) GradFn() string {
+	p := C.gt_grad_fn_name(t.handle())
+	runtime.KeepAlive(t)
+	if p == nil {
+		return ""
+	}
+	defer C.free(unsafe.Pointer(p))
+	return C.GoString(p)
+}
+
+// IsLeaf reports whether t was made by the user rather than by an operation
+// autograd recorded: Tensor.is_leaf.
+func (t *Tensor) IsLeaf() bool { return t.GradFn() == "" }
 
 // SetRequiresGrad is Tensor.requires_grad_(b); it returns t.
 func (t *Tensor) SetRequiresGrad(b bool) *Tensor {

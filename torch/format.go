@@ -32,11 +32,8 @@ var defaultPrintOptions = printOptions{precision: 4, threshold: 1000, edgeitems:
 //
 // with PyTorch's default print options (precision 4, threshold 1000, edge
 // items 3, line width 80) and suffixes: the dtype when it is not float32,
-// int64 or bool, the device when it is not the CPU, requires_grad=True.
-//
-// One difference: for a tensor that autograd produced (not a leaf), PyTorch
-// prints the function that made it, grad_fn=<AddBackward0>; its name is not
-// available through the C ABI, so String prints requires_grad=True there too.
+// int64 or bool, the device when it is not the CPU, and requires_grad=True
+// for a leaf or grad_fn=<MulBackward0> for what autograd made.
 func (t *Tensor) String() string { return t.format(defaultPrintOptions) }
 
 // Format implements fmt.Formatter so that a precision sets the digits, as
@@ -86,7 +83,9 @@ func (t *Tensor) format(o printOptions) string {
 		}
 		body = t.body(shape, dtype, indent, o)
 	}
-	if t.RequiresGrad() {
+	if fn := t.GradFn(); fn != "" {
+		suffixes = append(suffixes, "grad_fn=<"+fn+">")
+	} else if t.RequiresGrad() {
 		suffixes = append(suffixes, "requires_grad=True")
 	}
 	return addSuffixes(prefix+body, suffixes, indent, o.linewidth)

@@ -116,6 +116,8 @@ package torch
 #cgo noescape gt_grad_enabled
 #cgo nocallback gt_grad_enabled
 #cgo noescape gt_grad_reset
+#cgo noescape gt_grad_fn_name
+#cgo nocallback gt_grad_fn_name
 #cgo nocallback gt_grad_reset
 #cgo noescape gt_index_select
 #cgo nocallback gt_index_select
