@@ -197,6 +197,9 @@ gt_error gt_cuda_device_name(int device, char **out);
 gt_error gt_cuda_synchronize(int device);
 gt_error gt_cuda_empty_cache(void);
 gt_error gt_cuda_reset_peak(int device);
+/* allocated_bytes.all.current of a device, cheaply (no map): the Go side's
+ * memory-pressure signal for CUDA tensors. 0 without CUDA or a bad index. */
+int64_t gt_cuda_allocated(int device);
 /* Fills PyTorch's memory_stats() keys: names[i] malloc'd, values[i]; *n entries. */
 gt_error gt_cuda_memory_stats(int device, char ***names, int64_t **values, int *n);
 

@@ -325,4 +325,15 @@ gt_error gt_cuda_memory_stats(int device, char ***names, int64_t **values, int *
   })
 }
 
+// allocated_bytes.all.current alone, for the Go side's memory pressure; it
+// cannot fail: 0 before CUDA is initialized or for a bad index.
+int64_t gt_cuda_allocated(int device) {
+  try {
+    if (device < 0 || device >= static_cast<int>(torch::cuda::device_count()) || !allocator_initialized()) return 0;
+    return device_stats(device).allocated_bytes[0].current;
+  } catch (...) {
+    return 0;
+  }
+}
+
 }  // extern "C"

@@ -15,4 +15,5 @@ gt_error gt_cuda_synchronize(int) { return not_available(); }
 gt_error gt_cuda_empty_cache(void) { return nullptr; }
 gt_error gt_cuda_reset_peak(int) { return not_available(); }
 gt_error gt_cuda_memory_stats(int, char ***, int64_t **, int *) { return not_available(); }
+int64_t gt_cuda_allocated(int) { return 0; }
 }

@@ -117,6 +117,12 @@ package torch
 #cgo nocallback gt_grad_enabled
 #cgo noescape gt_grad_reset
 #cgo noescape gt_grad_fn_name
+#cgo noescape gt_cuda_allocated
+#cgo nocallback gt_cuda_allocated
+#cgo noescape gt_cuda_compiled
+#cgo nocallback gt_cuda_compiled
+#cgo noescape gt_cuda_device_count
+#cgo nocallback gt_cuda_device_count
 #cgo nocallback gt_grad_fn_name
 #cgo nocallback gt_grad_reset
 #cgo noescape gt_index_select

@@ -8,6 +8,7 @@ import "C"
 
 import (
 	"runtime"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unsafe"
@@ -88,18 +89,57 @@ func cudaStat(device int, key string) int64 {
 // tensors) and set the next target at twice what survives, like GOGC=100.
 const minGCTarget = 64 << 20
 
+// pressure steers the collector by one native-memory figure: the CPU
+// allocator's counter, or a CUDA device's allocated bytes.
+type pressure struct {
+	live    func() int64
+	target  atomic.Int64
+	running atomic.Bool
+}
+
 var (
-	gcTarget  atomic.Int64
-	gcRunning atomic.Bool
+	cpuPressure = newPressure(func() int64 { return atomic.LoadInt64(&counters[0]) })
+	// cudaPressure[i] watches CUDA device i; tensors on a GPU cost Go a few
+	// bytes each, so without it dropped GPU tensors would wait on CPU-side
+	// collections. Made at the first CUDA tensor, so that a CUDA build used
+	// on the CPU never initialises CUDA.
+	cudaPressure     []*pressure
+	cudaPressureOnce sync.Once
+	cudaBuild        = C.gt_cuda_compiled() != 0
 )
 
-func init() { gcTarget.Store(minGCTarget) }
+func newPressure(live func() int64) *pressure {
+	p := &pressure{live: live}
+	p.target.Store(minGCTarget)
+	return p
+}
 
-// notePressure is called after each tensor allocation: two atomic loads on the
-// fast path.
-func notePressure() {
-	live := atomic.LoadInt64(&counters[0])
-	target := gcTarget.Load()
+func makeCUDAPressure() {
+	for i := range int(C.gt_cuda_device_count()) {
+		cudaPressure = append(cudaPressure, newPressure(func() int64 { return int64(C.gt_cuda_allocated(C.int(i))) }))
+	}
+}
+
+// notePressure is called after each tensor allocation: two atomic loads on
+// the fast path of a CPU build; a CUDA build also asks the tensor's device.
+func notePressure(t *Tensor) {
+	cpuPressure.note()
+	if !cudaBuild {
+		return
+	}
+	var typ, idx C.int
+	C.gt_device(t.h, &typ, &idx)
+	if typ != C.int(DeviceCUDA) {
+		return
+	}
+	cudaPressureOnce.Do(makeCUDAPressure)
+	if int(idx) < len(cudaPressure) {
+		cudaPressure[idx].note()
+	}
+}
+
+func (p *pressure) note() {
+	live, target := p.live(), p.target.Load()
 	if live < target {
 		return
 	}
@@ -108,24 +148,24 @@ func notePressure() {
 		// this goroutine cannot outrun its own garbage.
 		runtime.GC()
 	}
-	if gcRunning.CompareAndSwap(false, true) {
-		go collect()
+	if p.running.CompareAndSwap(false, true) {
+		go p.collect()
 	}
 }
 
-func collect() {
-	defer gcRunning.Store(false)
+func (p *pressure) collect() {
+	defer p.running.Store(false)
 	runtime.GC()
 	// Cleanups run after the collection on the runtime's cleanup goroutine:
 	// give them a moment to free, and measure what survives.
-	prev := atomic.LoadInt64(&counters[0])
+	prev := p.live()
 	for range 50 {
 		time.Sleep(200 * time.Microsecond)
-		cur := atomic.LoadInt64(&counters[0])
+		cur := p.live()
 		if cur >= prev {
 			break
 		}
 		prev = cur
 	}
-	gcTarget.Store(max(minGCTarget, 2*atomic.LoadInt64(&counters[0])))
+	p.target.Store(max(minGCTarget, 2*p.live()))
 }

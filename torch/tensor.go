@@ -38,7 +38,7 @@ func newTensor(h C.gt_tensor) *Tensor {
 // would escape through the function values they call.
 func (t *Tensor) track() {
 	t.cleanup = runtime.AddCleanup(t, freeHandle, t.h)
-	notePressure()
+	notePressure(t)
 }
 
 // handle returns the live handle or panics on a freed tensor.

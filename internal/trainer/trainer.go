@@ -6,6 +6,7 @@ package trainer
 import (
 	"context"
 	"io"
+	"runtime"
 	"strconv"
 	"time"
 
@@ -50,6 +51,7 @@ type Loop struct {
 // TrainEpoch runs one pass over train. It stops after the current batch when
 // ctx ends and says so in the result.
 func (l *Loop) TrainEpoch(ctx context.Context, epoch int, train *data.Loader) (Epoch, error) {
+	defer l.lockThread()()
 	nn.Train(l.Model)
 	res := Epoch{Epoch: epoch}
 	progress := NewProgress(l.Out, "epoch "+strconv.Itoa(epoch), train.Len(), l.Quiet)
@@ -96,6 +98,7 @@ func (l *Loop) TrainEpoch(ctx context.Context, epoch int, train *data.Loader) (E
 // Evaluate returns the mean loss and the accuracy over test, without
 // autograd: model.eval() and torch.no_grad().
 func (l *Loop) Evaluate(test *data.Loader) (loss, acc float64, err error) {
+	defer l.lockThread()()
 	nn.Eval(l.Model)
 	defer nn.Train(l.Model)
 	sumLoss := nn.NewCrossEntropyLoss(nn.WithReduction(torch.ReductionSum))
@@ -119,6 +122,18 @@ func (l *Loop) Evaluate(test *data.Loader) (loss, acc float64, err error) {
 		return 0, 0, nil
 	}
 	return total / float64(n), float64(correct) / float64(n), nil
+}
+
+// lockThread keeps a GPU loop on one OS thread: cuBLAS keeps a workspace
+// per thread, counted in torch.cuda.memory_allocated, so a goroutine that
+// wandered between threads would hold several where Python holds one. It
+// returns the unlock.
+func (l *Loop) lockThread() func() {
+	if !l.Device.IsCUDA() {
+		return func() {}
+	}
+	runtime.LockOSThread()
+	return runtime.UnlockOSThread
 }
 
 // countCorrect is (out.argmax(1) == y).sum().item().

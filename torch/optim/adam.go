@@ -82,8 +82,24 @@ func NewAdam(params []*torch.Tensor, opts AdamOptions) (*Adam, error) {
 func (o *Adam) Step() {
 	beta1, beta2 := o.opts.Betas[0], o.opts.Betas[1]
 	torch.NoGrad(func() {
+		// As PyTorch's _init_group, make every missing state before
+		// updating any parameter: the allocator then sees the same
+		// sequence (and the same peak) as Python's.
+		grads := make([]*torch.Tensor, len(o.params))
 		for i, p := range o.params {
-			grad := p.Grad()
+			if grads[i] = p.Grad(); grads[i] == nil {
+				continue
+			}
+			if o.expAvg[i] == nil {
+				// torch.zeros_like(p, memory_format=torch.preserve_format)
+				o.expAvg[i], o.expAvgSq[i] = torch.ZerosLike(p), torch.ZerosLike(p)
+				if o.opts.AMSGrad {
+					o.maxExpAvgSq[i] = torch.ZerosLike(p)
+				}
+			}
+		}
+		for i, p := range o.params {
+			grad := grads[i]
 			if grad == nil {
 				continue
 			}
@@ -92,13 +108,6 @@ func (o *Adam) Step() {
 			if o.opts.Maximize {
 				g = g.Neg()
 				temps = append(temps, g)
-			}
-			if o.expAvg[i] == nil {
-				// torch.zeros_like(p, memory_format=torch.preserve_format)
-				o.expAvg[i], o.expAvgSq[i] = torch.ZerosLike(p), torch.ZerosLike(p)
-				if o.opts.AMSGrad {
-					o.maxExpAvgSq[i] = torch.ZerosLike(p)
-				}
 			}
 			o.steps[i]++
 			step := o.steps[i]

@@ -1,0 +1,617 @@
+#!/usr/bin/env bash
+# gpu_check.sh: proves gotorch on an NVIDIA GPU end to end, in one run with one log.
+#
+# On a Linux machine with an NVIDIA GPU and a CUDA libtorch (a pip `torch` with CUDA,
+# or an unzipped official libtorch in $LIBTORCH), it
+#   1. builds libcgotorch.so against that libtorch with CUDA (scripts/install_libtorch.sh,
+#      which links libtorch_cuda with --no-as-needed) and checks with ldd that the Go
+#      binaries load that very library, and that it links libtorch_cuda;
+#   2. runs every Go package's test binary with the CUDA tests switched on
+#      (GOTORCH_REQUIRE_CUDA=1: a CUDA test that would skip fails instead);
+#   3. runs cmd/mnist --device cuda --epochs 1, the memory table (cmd/memtable) and
+#      cmd/gpustat, where those programs exist;
+#   4. runs the tutorial's model, Adam and one batch in Python's torch and in Go
+#      (cmd/cudamem) on the same GPU and compares memory_allocated, max_memory_allocated
+#      and memory_reserved after each stage, to the byte (scripts/gpu_memory.py);
+#   5. writes everything to one log, ends with a table of the steps, and exits non-zero
+#      when any step failed.
+#
+# Go may be missing on the GPU machine: `--prepare DIR` (on a machine with Go) builds the
+# test binaries and programs into DIR/bin and copies the sources, the scripts and the
+# MNIST files (when ./data/MNIST/raw has them) into DIR; carry DIR over and run
+# DIR/gpu_check.sh there. The Go side only sees the C ABI in cgo/cgotorch.h, so binaries
+# built against the CPU shim run against the CUDA one.
+#
+# `--cpu-dry-run` runs the same steps on a machine without a GPU, with a CPU build of the
+# shim installed into a private prefix, to check the plumbing; what needs CUDA is SKIP.
+set -uo pipefail
+
+usage() {
+	cat <<'EOF'
+Usage:
+  scripts/gpu_check.sh --prepare DIR       build the Go binaries and copy what the GPU
+                                           machine needs into DIR (needs Go and git)
+  DIR/gpu_check.sh [options]               on the GPU machine, from a prepared DIR
+  scripts/gpu_check.sh [options]           on a GPU machine with Go: builds, then runs
+
+Options:
+  --bin DIR        use the prepared DIR (default: the folder this script is in, when it
+                   is a prepared one; otherwise build one into .gpu_bundle/ with Go)
+  --log FILE       the log (default: DIR/logs/gpu_check-DATE.log)
+  --prefix DIR     where to install libcgotorch.so (default: /usr/local as root, else
+                   ~/.local; with --cpu-dry-run: DIR/prefix); binaries are pointed at
+                   it with LD_LIBRARY_PATH, and ldd checks that they load it
+  --run REGEX      passed to every test binary as -test.run
+  --packages REGEX only the test binaries whose name matches (torch, torch_nn, ...)
+  --cpu-dry-run    no GPU needed: CPU shim, CPU devices, CUDA comparisons SKIP
+  -h, --help       this text
+
+Environment:
+  PYTHON=EXE       the python whose torch (with CUDA) to build against and compare with
+  LIBTORCH=DIR     build against this libtorch folder instead (the comparison then needs
+                   a python with the same torch version on PATH or in PYTHON)
+EOF
+}
+
+say() { printf '\n==> %s\n' "$*"; }
+note() { printf '    %s\n' "$*"; }
+have() { command -v "$1" >/dev/null 2>&1; }
+# die MESSAGE [FIX...]: for usage and set-up errors before any step runs.
+die() {
+	printf '\ngpu_check: error: %s\n' "$1" >&2
+	shift
+	local fix
+	for fix in "$@"; do printf '  fix: %s\n' "$fix" >&2; done
+	exit 2
+}
+
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+PREPARE_DIR='' BUNDLE='' LOG='' PREFIX='' DRY=0 RUN_RE='' PKG_RE=''
+while (($#)); do
+	case $1 in
+	--prepare) (($# > 1)) || die "--prepare needs a folder" "scripts/gpu_check.sh --prepare /tmp/gpubundle"
+		PREPARE_DIR=$2; shift ;;
+	--prepare=*) PREPARE_DIR=${1#*=} ;;
+	--bin) (($# > 1)) || die "--bin needs the prepared folder" "scripts/gpu_check.sh --bin /tmp/gpubundle"
+		BUNDLE=$2; shift ;;
+	--bin=*) BUNDLE=${1#*=} ;;
+	--log) (($# > 1)) || die "--log needs a file name"; LOG=$2; shift ;;
+	--log=*) LOG=${1#*=} ;;
+	--prefix) (($# > 1)) || die "--prefix needs a folder"; PREFIX=$2; shift ;;
+	--prefix=*) PREFIX=${1#*=} ;;
+	--run) (($# > 1)) || die "--run needs a regular expression"; RUN_RE=$2; shift ;;
+	--run=*) RUN_RE=${1#*=} ;;
+	--packages) (($# > 1)) || die "--packages needs a regular expression"; PKG_RE=$2; shift ;;
+	--packages=*) PKG_RE=${1#*=} ;;
+	--cpu-dry-run) DRY=1 ;;
+	-h | --help) usage; exit 0 ;;
+	*) usage >&2; die "unknown argument: $1" "see scripts/gpu_check.sh --help" ;;
+	esac
+	shift
+done
+
+# A prepared folder: MANIFEST, bin/ (tests.txt lists the test binaries), and src/ unless
+# it is used from a checkout (scripts/gpu_check.sh --bin DIR), whose sources then serve.
+is_bundle() { [[ -f $1/MANIFEST && -f $1/tests.txt && -d $1/bin ]]; }
+
+# The programs the run uses when they exist (cmd/NAME).
+PROGRAMS=(mnist memtable gpustat cudamem)
+
+# ---------------------------------------------------------------------------------------
+# --prepare DIR
+# ---------------------------------------------------------------------------------------
+
+# prepare ROOT DIR: builds the binaries of the checkout at ROOT into DIR/bin and copies
+# the rest. Returns non-zero (with the reason printed) on any failure.
+prepare() {
+	local root=$1 dir=$2 module pkg rel name line f
+	have go || { echo "prepare: no go on PATH: build the folder on a machine with Go (go.dev/dl)" >&2; return 1; }
+	have git || { echo "prepare: no git on PATH: it lists the files to copy (git ls-files)" >&2; return 1; }
+	git -C "$root" rev-parse --git-dir >/dev/null 2>&1 || { echo "prepare: $root is not a git checkout" >&2; return 1; }
+	mkdir -p "$dir" || return 1
+	dir=$(cd "$dir" && pwd -P)
+	case $dir/ in
+	"$root/.gpu_bundle/") ;;
+	"$root"/*) echo "prepare: $dir is inside the checkout; pick a folder outside it (or $root/.gpu_bundle, which git ignores)" >&2; return 1 ;;
+	esac
+	# Never clear a folder this script did not make.
+	if [[ ! -e $dir/.gpu_check_bundle && -n $(ls -A "$dir") ]] && ! is_bundle "$dir"; then
+		echo "prepare: $dir is not empty and was not made by gpu_check.sh --prepare; pick a new or empty folder" >&2
+		return 1
+	fi
+	: >"$dir/.gpu_check_bundle"
+	# Only what this script made is replaced (data/, logs/ and prefix/ are kept).
+	rm -rf "${dir:?}/bin" "${dir:?}/src" "$dir/MANIFEST" "$dir/tests.txt" "$dir/gpu_check.sh"
+	mkdir -p "$dir/bin" "$dir/src"
+
+	say "copying the sources (git ls-files: tracked and new, not ignored) into $dir/src"
+	local n=0
+	while IFS= read -r -d '' f; do
+		[[ -f $root/$f ]] || continue # deleted in the working tree
+		mkdir -p "$dir/src/$(dirname "$f")" && cp -p "$root/$f" "$dir/src/$f" || return 1
+		n=$((n + 1))
+	done < <(git -C "$root" ls-files -z --cached --others --exclude-standard)
+	note "$n files"
+	cp -p "$root/scripts/gpu_check.sh" "$dir/gpu_check.sh" || return 1
+
+	if [[ -d $root/data/MNIST/raw ]]; then
+		# The .gz files are enough (the reader unpacks them) and a fifth of the size.
+		say "copying MNIST ($root/data/MNIST/raw) so that cmd/mnist runs offline"
+		mkdir -p "$dir/data/MNIST/raw" || return 1
+		for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
+			if [[ -f $root/data/MNIST/raw/$f.gz ]]; then
+				cp -p "$root/data/MNIST/raw/$f.gz" "$dir/data/MNIST/raw/" || return 1
+			elif [[ -f $root/data/MNIST/raw/$f ]]; then
+				cp -p "$root/data/MNIST/raw/$f" "$dir/data/MNIST/raw/" || return 1
+			fi
+		done
+	elif [[ ! -d $dir/data/MNIST/raw ]]; then
+		note "no $root/data/MNIST/raw here: cmd/mnist will download MNIST on the GPU machine (needs network)"
+	fi
+
+	# A package that does not build is recorded (tests.txt marks it, the run reports it
+	# as a failed step) and the others are still built.
+	# Go links against the installed shim: one older than the checkout's cgo/ lacks its
+	# newest functions, and the link fails with "undefined reference to gt_...".
+	local inc
+	inc=$(pkg-config --variable=includedir cgotorch 2>/dev/null)
+	if [[ -z $inc ]]; then
+		echo "prepare: pkg-config finds no cgotorch: run scripts/install_libtorch.sh first (README.md)" >&2
+		return 1
+	elif ! cmp -s "$inc/cgotorch.h" "$root/cgo/cgotorch.h"; then
+		echo "warning: $inc/cgotorch.h differs from $root/cgo/cgotorch.h: the installed libcgotorch.so is older than the checkout; if a link fails below, run scripts/install_libtorch.sh and prepare again" >&2
+	fi
+
+	say "building the test binaries (go test -c)"
+	module=$(cd "$root" && go list -m) || return 1
+	local -a broken=()
+	: >"$dir/tests.txt"
+	while IFS='|' read -r pkg line; do
+		[[ $line == 1 ]] || continue
+		rel=${pkg#"$module"}
+		rel=${rel#/}
+		name=${rel//\//_}
+		[[ -n $name ]] || name=root
+		note "$pkg -> bin/$name.test"
+		if (cd "$root" && go test -c -trimpath -ldflags='-s -w' -o "$dir/bin/$name.test" "$pkg"); then
+			printf '%s\t%s\n' "$name" "${rel:-.}" >>"$dir/tests.txt"
+		else
+			printf '%s\t%s\tbuild failed\n' "$name" "${rel:-.}" >>"$dir/tests.txt"
+			broken+=("$pkg")
+		fi
+	done < <(cd "$root" && go list -f '{{.ImportPath}}|{{if or .TestGoFiles .XTestGoFiles}}1{{end}}' ./...)
+
+	say "building the programs"
+	for name in "${PROGRAMS[@]}"; do
+		if compgen -G "$root/cmd/$name/*.go" >/dev/null; then
+			note "cmd/$name -> bin/$name"
+			(cd "$root" && go build -trimpath -ldflags='-s -w' -o "$dir/bin/$name" "./cmd/$name") || broken+=("cmd/$name")
+		else
+			note "cmd/$name: not in this checkout; skipped (the run will say so)"
+		fi
+	done
+
+	{
+		echo "prepared: $(date -u '+%Y-%m-%d %H:%M:%S UTC') on $(uname -srm)"
+		echo "commit:   $(git -C "$root" rev-parse HEAD 2>/dev/null)$([[ -z $(git -C "$root" status --porcelain 2>/dev/null) ]] || echo ' + uncommitted changes (copied as they are)')"
+		echo "go:       $(go version)"
+		echo "cgotorch: built against $(pkg-config --variable=prefix cgotorch 2>/dev/null || echo '?')/lib/libcgotorch.so"
+		f=$(find "$dir/bin" -name '*.test' | head -n 1)
+		[[ -n $f ]] && echo "runpath:  $(readelf -d "$f" 2>/dev/null | sed -n 's/.*(RUNPATH).*\[\(.*\)\]/\1/p')"
+		echo "tests:    $(cut -f1 "$dir/tests.txt" | paste -sd' ' -)"
+		echo "programs: $(cd "$dir/bin" && find . -maxdepth 1 -type f ! -name '*.test' -printf '%f\n' | sort | paste -sd' ' -)"
+	} >"$dir/MANIFEST"
+	((${#broken[@]})) && echo "build failed: ${broken[*]} " >>"$dir/MANIFEST"
+	say "prepared $dir ($(du -sh "$dir" | cut -f1))"
+	sed 's/^/    /' "$dir/MANIFEST"
+	if ((${#broken[@]})); then
+		echo "prepare: these did not build (errors above): ${broken[*]}; the rest is ready, and the run reports them as failed" >&2
+		return 1
+	fi
+	return 0
+}
+
+if [[ -n $PREPARE_DIR ]]; then
+	[[ -z $BUNDLE && $DRY == 0 && -z $PREFIX ]] || die "--prepare takes no other option"
+	ROOT=$(cd "$SCRIPT_DIR/.." && pwd -P)
+	is_bundle "$SCRIPT_DIR" && die "this is a prepared folder's copy of the script; run --prepare from a checkout"
+	if ! prepare "$ROOT" "$PREPARE_DIR"; then
+		is_bundle "$PREPARE_DIR" || die "--prepare $PREPARE_DIR failed (see above)"
+		echo
+		note "$PREPARE_DIR is usable, but not everything built (above)"
+		exit 1
+	fi
+	echo
+	note "next, on the GPU machine: copy $PREPARE_DIR there and run:  $PREPARE_DIR/gpu_check.sh"
+	note "(as root it installs libcgotorch.so into /usr/local; see docs/gpu.md)"
+	exit 0
+fi
+
+# ---------------------------------------------------------------------------------------
+# the run: steps, each with its own status, so that one failure hides nothing else
+# ---------------------------------------------------------------------------------------
+
+STEP_NAMES=() STEP_STATUS=() STEP_SECS=() STEP_NOTES=()
+CUR='' CUR_START=0
+begin() {
+	CUR=$1
+	CUR_START=$SECONDS
+	printf '\n============================================================\n'
+	printf '=== %s\n' "$CUR"
+	printf '============================================================\n'
+}
+# end STATUS NOTE: STATUS is PASS, FAIL, SKIP or NOT RUN.
+end() {
+	STEP_NAMES+=("$CUR") STEP_STATUS+=("$1") STEP_SECS+=($((SECONDS - CUR_START))) STEP_NOTES+=("${2:-}")
+	printf '>>> %s: %s%s\n' "$CUR" "$1" "${2:+ ($2)}"
+	CUR=''
+}
+# not_run NAME WHY: a step that could not start because an earlier one failed.
+not_run() {
+	STEP_NAMES+=("$1") STEP_STATUS+=("NOT RUN") STEP_SECS+=(0) STEP_NOTES+=("$2")
+	printf '\n>>> %s: NOT RUN (%s)\n' "$1" "$2"
+}
+summary() {
+	local i failed=0 skipped=0
+	printf '\n============================================================\n'
+	printf '=== summary%s\n' "$( ((DRY)) && echo ' (--cpu-dry-run: no GPU used)')"
+	printf '============================================================\n'
+	printf '%-34s %-8s %6s  %s\n' step status secs note
+	for i in "${!STEP_NAMES[@]}"; do
+		printf '%-34s %-8s %6s  %s\n' "${STEP_NAMES[$i]}" "${STEP_STATUS[$i]}" "${STEP_SECS[$i]}" "${STEP_NOTES[$i]}"
+		case ${STEP_STATUS[$i]} in FAIL | "NOT RUN" | INTERRUPTED) failed=$((failed + 1)) ;; SKIP) skipped=$((skipped + 1)) ;; esac
+	done
+	echo
+	if ((failed)); then
+		echo "gpu_check: FAILED: $failed of ${#STEP_NAMES[@]} steps failed or did not run; $skipped skipped. Log: $LOG"
+	else
+		echo "gpu_check: OK: ${#STEP_NAMES[@]} steps, $skipped skipped. Log: $LOG"
+	fi
+	return $((failed > 0))
+}
+finish() {
+	local rc=0
+	summary || rc=1
+	# let tee write the last lines before the shell goes
+	exec >&- 2>&-
+	wait "$TEE_PID" 2>/dev/null
+	exit "$rc"
+}
+# shellcheck disable=SC2317 # called by the trap below
+interrupted() {
+	[[ -n $CUR ]] && end INTERRUPTED "stopped by a signal"
+	finish
+}
+
+# --- where things are -----------------------------------------------------------------
+
+if [[ -z $BUNDLE ]] && is_bundle "$SCRIPT_DIR"; then BUNDLE=$SCRIPT_DIR; fi
+BUILD_BUNDLE=0
+if [[ -n $BUNDLE ]]; then
+	[[ -d $BUNDLE ]] || die "--bin $BUNDLE: no such folder" "make it with scripts/gpu_check.sh --prepare $BUNDLE on a machine with Go"
+	BUNDLE=$(cd "$BUNDLE" && pwd -P)
+	is_bundle "$BUNDLE" || die "$BUNDLE is not a prepared folder (it lacks MANIFEST, tests.txt or bin/)" "make it with scripts/gpu_check.sh --prepare $BUNDLE"
+	if [[ -d $BUNDLE/src ]]; then
+		SRC=$BUNDLE/src
+	elif [[ -f $SCRIPT_DIR/../cgo/cgotorch.h ]]; then
+		SRC=$(cd "$SCRIPT_DIR/.." && pwd -P) # a folder without src/, used from a checkout
+	else
+		die "$BUNDLE has no src/ and this script is not in a checkout" "carry the whole prepared folder, src/ included"
+	fi
+else
+	# In a checkout: build the shim here, then the binaries with Go into .gpu_bundle/.
+	SRC=$(cd "$SCRIPT_DIR/.." && pwd -P)
+	[[ -f $SRC/cgo/cgotorch.h && -f $SCRIPT_DIR/install_libtorch.sh ]] ||
+		die "$SCRIPT_DIR/gpu_check.sh is neither in a checkout's scripts/ nor in a prepared folder (MANIFEST, tests.txt, bin/ and src/ beside it)" \
+			"if --prepare was interrupted, run it again; or pass the prepared folder with --bin DIR"
+	have go || die "no Go here and no prepared folder" "on a machine with Go: scripts/gpu_check.sh --prepare DIR, carry DIR here, then DIR/gpu_check.sh"
+	BUNDLE=$SRC/.gpu_bundle
+	BUILD_BUNDLE=1
+	{ mkdir -p "$BUNDLE" && : >"$BUNDLE/.gpu_check_bundle"; } || die "cannot create $BUNDLE"
+fi
+BIN=$BUNDLE/bin
+if [[ -z $PREFIX ]]; then
+	if ((DRY)); then
+		PREFIX=$BUNDLE/prefix # never touch the system's libcgotorch.so in a dry run
+	elif [[ $(id -u) -eq 0 ]]; then
+		PREFIX=/usr/local
+	else
+		PREFIX=$HOME/.local
+	fi
+fi
+mkdir -p "$PREFIX" || die "cannot create --prefix $PREFIX"
+PREFIX=$(cd "$PREFIX" && pwd -P)
+STAMP=$(date '+%Y%m%d-%H%M%S')
+OUT=$BUNDLE/logs/$STAMP # per-step outputs, beside the log
+mkdir -p "$OUT" || die "cannot create $OUT"
+[[ -n $LOG ]] || LOG=$OUT/gpu_check.log
+mkdir -p "$(dirname "$LOG")" || die "cannot create the folder of --log $LOG"
+: >"$LOG" || die "cannot write --log $LOG"
+
+# Everything from here on goes to the terminal and to the log.
+exec > >(tee -a "$LOG") 2>&1
+TEE_PID=$!
+trap interrupted INT TERM
+
+if ((DRY)); then DEVICE=cpu; else DEVICE=cuda; fi
+echo "gpu_check $(date -u '+%Y-%m-%d %H:%M:%S UTC')$( ((DRY)) && echo ' --cpu-dry-run')"
+echo "sources: $SRC"
+echo "bundle:  $BUNDLE"
+echo "prefix:  $PREFIX"
+echo "log:     $LOG"
+
+# --- step: the machine -----------------------------------------------------------------
+
+# probe_python EXE: one line "version|torch lib dir|libtorch_cuda.so 0/1|torch.version.cuda|
+# cuda available 0/1|device count|torchvision 0/1", or nothing when torch does not import.
+probe_python() {
+	"$1" - 2>/dev/null <<'EOF'
+import os, torch
+lib = os.path.join(os.path.dirname(os.path.realpath(torch.__file__)), "lib")
+try:
+    import torchvision  # noqa: F401
+    tv = 1
+except Exception:
+    tv = 0
+ok = torch.cuda.is_available()
+print("|".join(str(v) for v in [torch.__version__, os.path.realpath(lib), int(os.path.exists(os.path.join(lib, "libtorch_cuda.so"))),
+      torch.version.cuda or "", int(ok), torch.cuda.device_count() if ok else 0, tv]))
+EOF
+}
+
+REF_PY='' REF_PY_LIB='' REF_PY_INFO='' REF_PY_WARN=()
+begin "machine"
+uname -a
+[[ -r /etc/os-release ]] && sed -n 's/^PRETTY_NAME=//p' /etc/os-release
+echo "id: $(id -un 2>/dev/null || id -u) (uid $(id -u))"
+echo "bundle manifest:"
+if [[ -f $BUNDLE/MANIFEST ]]; then sed 's/^/    /' "$BUNDLE/MANIFEST"; else echo "    (built by this run)"; fi
+GPU_NOTE=''
+if have nvidia-smi; then
+	nvidia-smi || true
+	GPU_NOTE=$(nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader 2>/dev/null | head -n 1)
+elif compgen -G '/dev/nvidia[0-9]*' >/dev/null; then
+	GPU_NOTE="$(compgen -G '/dev/nvidia[0-9]*' | paste -sd' ' -) (no nvidia-smi)"
+fi
+echo "NVIDIA GPU: ${GPU_NOTE:-none found (no nvidia-smi, no /dev/nvidia*)}"
+declare -A SEEN=()
+for py in "${PYTHON:-}" python3 /usr/bin/python3; do
+	if [[ -z $py ]] || ! have "$py"; then continue; fi
+	exe=$(command -v "$py")
+	[[ -n ${SEEN[$exe]:-} ]] && continue
+	SEEN[$exe]=1
+	info=$(probe_python "$exe")
+	if [[ -z $info ]]; then
+		echo "python $exe: no torch"
+		continue
+	fi
+	IFS='|' read -r v lib hascuda cu avail count tv <<<"$info"
+	echo "python $exe: torch $v, lib $lib, libtorch_cuda.so: $hascuda, CUDA ${cu:-none}, available: $avail, devices: $count, torchvision: $tv"
+	# The reference is the first python with a CUDA torch (or, in a dry run, any torch).
+	if [[ -z $REF_PY ]] && { ((DRY)) || [[ $hascuda == 1 ]]; }; then
+		REF_PY=$exe REF_PY_LIB=$lib REF_PY_INFO="torch $v${cu:+ CUDA $cu}"
+		((tv)) || REF_PY_WARN+=("$exe has no torchvision: the Go parity tests will skip instead of comparing with it (pip install torchvision)")
+		((DRY || avail)) || REF_PY_WARN+=("$exe's torch has CUDA but sees no GPU (torch.cuda.is_available() is False): check the driver")
+	fi
+done
+have go && go version
+g++ --version 2>/dev/null | head -n 1
+MACHINE_OK=1 MACHINE_WHY=''
+if ((!DRY)); then
+	if [[ -z $GPU_NOTE ]]; then
+		MACHINE_OK=0 MACHINE_WHY="no NVIDIA GPU visible (no nvidia-smi, no /dev/nvidia*); on a machine without one use --cpu-dry-run"
+	elif [[ -n ${LIBTORCH:-} ]]; then
+		[[ -e $LIBTORCH/lib/libtorch_cuda.so ]] || { MACHINE_OK=0 MACHINE_WHY="LIBTORCH=$LIBTORCH has no lib/libtorch_cuda.so: a CPU libtorch"; }
+	elif [[ -z $REF_PY ]]; then
+		MACHINE_OK=0 MACHINE_WHY="no CUDA libtorch: no python here has a torch with libtorch_cuda.so (tried \$PYTHON, python3, /usr/bin/python3); pip install torch (a CUDA build), or set PYTHON=/path/to/python or LIBTORCH=/path/to/libtorch"
+	fi
+fi
+for w in "${REF_PY_WARN[@]}"; do echo "warning: $w"; done
+if ((MACHINE_OK)); then
+	end PASS "${GPU_NOTE:-no GPU (dry run)}; python: ${REF_PY:-none} ${REF_PY_INFO}"
+else
+	echo "error: $MACHINE_WHY"
+	end FAIL "$MACHINE_WHY"
+fi
+
+# --- step: the shim ---------------------------------------------------------------------
+
+SHIM_OK=0 TORCH_LIBDIR='' WITH_CUDA=0
+if ((!MACHINE_OK)); then
+	not_run "build libcgotorch.so (CUDA)" "the machine step failed"
+else
+	if ((DRY)); then begin "build libcgotorch.so (CPU, dry run)"; else begin "build libcgotorch.so (CUDA)"; fi
+	# install_libtorch.sh tries $PYTHON's torch first: the reference python found above.
+	if [[ -z ${LIBTORCH:-} && -n $REF_PY ]] && ((!DRY)); then export PYTHON=$REF_PY; fi
+	export PKG_CONFIG_PATH=$PREFIX/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}
+	bash "$SRC/scripts/install_libtorch.sh" --prefix "$PREFIX"
+	rc=$?
+	why=''
+	if ((rc != 0)); then
+		why="scripts/install_libtorch.sh exited $rc (its message is above)"
+	elif [[ ! -f $SRC/cgo/build/config || ! -e $PREFIX/lib/libcgotorch.so ]]; then
+		why="no $PREFIX/lib/libcgotorch.so or $SRC/cgo/build/config after the build"
+	else
+		TORCH_LIBDIR=$(sed -n 's/^TORCH_LIBDIR=//p' "$SRC/cgo/build/config")
+		WITH_CUDA=$(sed -n 's/^WITH_CUDA=//p' "$SRC/cgo/build/config")
+		echo "ldd $PREFIX/lib/libcgotorch.so:"
+		ldd "$PREFIX/lib/libcgotorch.so" | sed 's/^/    /'
+		if ldd "$PREFIX/lib/libcgotorch.so" | grep -q 'not found'; then
+			why="libcgotorch.so has unresolved libraries (ldd above)"
+		elif ((!DRY)) && [[ $WITH_CUDA != 1 ]]; then
+			why="the shim was built against a CPU-only libtorch ($TORCH_LIBDIR): set PYTHON to a python whose torch has CUDA, or LIBTORCH"
+		elif ((!DRY)) && ! ldd "$PREFIX/lib/libcgotorch.so" | grep -q 'libtorch_cuda\.so'; then
+			why="libcgotorch.so does not load libtorch_cuda.so (the --no-as-needed link is missing): CUDA kernels would not register"
+		fi
+	fi
+	if [[ -n $why ]]; then
+		echo "error: $why"
+		end FAIL "$why"
+	else
+		SHIM_OK=1
+		end PASS "libtorch $TORCH_LIBDIR, WITH_CUDA=$WITH_CUDA, into $PREFIX/lib"
+	fi
+fi
+# The binaries carry the build machine's RUNPATH; LD_LIBRARY_PATH comes first, so
+# they load the library just built whatever prefix it went to.
+export LD_LIBRARY_PATH=$PREFIX/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+
+# --- step: building the Go binaries here (checkout mode only) ---------------------------
+
+BINS_OK=1
+if ((BUILD_BUNDLE)); then
+	if ((!SHIM_OK)); then
+		not_run "go: build binaries" "needs the shim"
+		BINS_OK=0
+	else
+		begin "go: build binaries"
+		if prepare "$SRC" "$BUNDLE"; then end PASS "into $BUNDLE"; else
+			end FAIL "go test -c / go build failed (above)"
+			BINS_OK=0
+		fi
+	fi
+fi
+
+# --- step: which libcgotorch.so the binaries load ----------------------------------------
+
+READY=0
+if ((!SHIM_OK || !BINS_OK)); then
+	not_run "ldd: binaries load the new shim" "needs the shim and the binaries"
+else
+	begin "ldd: binaries load the new shim"
+	want=$(readlink -f "$PREFIX/lib/libcgotorch.so")
+	bad=() n=0
+	for f in "$BIN"/*; do
+		[[ -f $f && -x $f ]] || continue
+		n=$((n + 1))
+		got=$(ldd "$f" 2>/dev/null | awk '$1 == "libcgotorch.so" {print $3; exit}')
+		got=$(readlink -f "${got:-/nonexistent}" 2>/dev/null || echo "$got")
+		printf '    %-28s -> %s\n' "$(basename "$f")" "${got:-not found}"
+		[[ $got == "$want" ]] || bad+=("$(basename "$f")")
+	done
+	if ! cmp -s "$want" "$SRC/cgo/build/libcgotorch.so"; then
+		echo "error: $want is not the library just built ($SRC/cgo/build/libcgotorch.so)"
+		end FAIL "$want differs from the fresh build"
+	elif ((${#bad[@]})); then
+		echo "error: these do not load $want: ${bad[*]}"
+		end FAIL "${#bad[@]} of $n binaries load another libcgotorch.so"
+	elif ((n == 0)); then
+		end FAIL "no binaries in $BIN"
+	else
+		READY=1
+		end PASS "$n binaries load $want"
+	fi
+fi
+
+# --- step: the Go tests ------------------------------------------------------------------
+
+if ((!DRY)); then export GOTORCH_REQUIRE_CUDA=1; fi
+[[ -n $REF_PY ]] && export GOTORCH_PYTHON=$REF_PY
+if [[ -n $REF_PY && -n $TORCH_LIBDIR && $(readlink -f "$TORCH_LIBDIR") != "$REF_PY_LIB" ]]; then
+	echo "note: the reference python's torch ($REF_PY_LIB) is not the libtorch the shim uses ($TORCH_LIBDIR)"
+fi
+TO=() # a hung binary must not hang the whole check
+have timeout && TO=(timeout --kill-after=30s 30m)
+
+while IFS=$'\t' read -r name rel broken; do
+	[[ -n $name ]] || continue
+	[[ -z $PKG_RE || $name =~ $PKG_RE ]] || continue
+	step="test ${rel}"
+	if [[ -n $broken ]]; then
+		STEP_NAMES+=("$step") STEP_STATUS+=(FAIL) STEP_SECS+=(0) STEP_NOTES+=("go test -c failed on the prepare machine")
+		printf '\n>>> %s: FAIL (go test -c failed on the prepare machine)\n' "$step"
+		continue
+	fi
+	if ((!READY)); then
+		not_run "$step" "needs the shim and the binaries"
+		continue
+	fi
+	begin "$step"
+	args=(-test.v -test.timeout 25m)
+	[[ -n $RUN_RE ]] && args+=(-test.run "$RUN_RE")
+	out=$OUT/test-$name.txt
+	(cd "$SRC/$rel" && "${TO[@]}" "$BIN/$name.test" "${args[@]}") 2>&1 | tee "$out"
+	rc=${PIPESTATUS[0]}
+	pass=$(grep -cE '^\s*--- PASS' "$out")
+	fail=$(grep -cE '^\s*--- FAIL' "$out")
+	skip=$(grep -cE '^\s*--- SKIP' "$out")
+	cudaskip=$(grep -c 'CUDA not available' "$out")
+	counts="$pass passed, $fail failed, $skip skipped"
+	((cudaskip)) && counts+=" ($cudaskip for lack of CUDA)"
+	if ((rc == 0)); then end PASS "$counts"; else end FAIL "exit $rc: $counts"; fi
+done <"$BUNDLE/tests.txt"
+
+# --- steps: the programs ------------------------------------------------------------------
+
+# program NAME STEP ARGS...: runs bin/NAME as a step, or says why it cannot.
+program() {
+	local name=$1 step=$2 rc
+	shift 2
+	if [[ ! -x $BIN/$name ]] && grep -q "^build failed:.* cmd/$name\b" "$BUNDLE/MANIFEST" 2>/dev/null; then
+		STEP_NAMES+=("$step") STEP_STATUS+=(FAIL) STEP_SECS+=(0) STEP_NOTES+=("go build ./cmd/$name failed on the prepare machine")
+		printf '\n>>> %s: FAIL (go build ./cmd/%s failed on the prepare machine)\n' "$step" "$name"
+		return
+	fi
+	if [[ ! -x $BIN/$name ]]; then
+		STEP_NAMES+=("$step") STEP_STATUS+=(SKIP) STEP_SECS+=(0) STEP_NOTES+=("no bin/$name: cmd/$name was not in the checkout")
+		printf '\n>>> %s: SKIP (no bin/%s: cmd/%s was not in the checkout)\n' "$step" "$name" "$name"
+		return
+	fi
+	if ((!READY)); then
+		not_run "$step" "needs the shim and the binaries"
+		return
+	fi
+	begin "$step"
+	echo "\$ $name $*"
+	(cd "$BUNDLE" && "${TO[@]}" "$BIN/$name" "$@") 2>&1 | tee "$OUT/$name.txt"
+	rc=${PIPESTATUS[0]}
+	if ((rc == 0)); then end PASS; else end FAIL "exit $rc"; fi
+}
+
+# MNIST from the bundle (copied by --prepare); without it, cmd/mnist downloads it there.
+MNIST_ARGS=(--device "$DEVICE" --epochs 1 --data "$BUNDLE/data")
+((DRY)) || MNIST_ARGS+=(--monitor)
+program mnist "mnist --device $DEVICE --epochs 1" "${MNIST_ARGS[@]}"
+program memtable "memtable --device $DEVICE" --device "$DEVICE"
+program gpustat "gpustat (NVML)"
+
+# --- step: Python and Go memory figures, side by side ------------------------------------
+
+step="memory: python vs go, to the byte"
+if [[ ! -x $BIN/cudamem ]]; then
+	STEP_NAMES+=("$step") STEP_STATUS+=(FAIL) STEP_SECS+=(0) STEP_NOTES+=("no bin/cudamem")
+	printf '\n>>> %s: FAIL (no bin/cudamem)\n' "$step"
+elif ((!READY)); then
+	not_run "$step" "needs the shim and the binaries"
+elif [[ -z $REF_PY ]]; then
+	STEP_NAMES+=("$step") STEP_STATUS+=(FAIL) STEP_SECS+=(0) STEP_NOTES+=("no python with torch to compare with")
+	printf '\n>>> %s: FAIL (no python with torch)\n' "$step"
+else
+	begin "$step"
+	pyjson=$OUT/memory-python.json gojson=$OUT/memory-go.json
+	echo "\$ $REF_PY $SRC/scripts/gpu_memory.py measure --device $DEVICE"
+	"$REF_PY" "$SRC/scripts/gpu_memory.py" measure --device "$DEVICE" >"$pyjson"
+	pyrc=$?
+	cat "$pyjson"
+	echo "\$ cudamem --device $DEVICE"
+	"$BIN/cudamem" --device "$DEVICE" >"$gojson"
+	gorc=$?
+	cat "$gojson"
+	if ((pyrc != 0 || gorc != 0)); then
+		end FAIL "measuring failed: python exit $pyrc, go exit $gorc"
+	else
+		cmp_args=(compare "$pyjson" "$gojson")
+		((DRY)) && cmp_args+=(--structure-only)
+		"$REF_PY" "$SRC/scripts/gpu_memory.py" "${cmp_args[@]}"
+		rc=$?
+		if ((rc != 0)); then
+			end FAIL "the figures differ (table above)"
+		elif ((DRY)); then
+			end SKIP "no CUDA: both sides ran, figures not compared"
+		else
+			end PASS "12 figures equal"
+		fi
+	fi
+fi
+
+finish
