@@ -30,13 +30,10 @@ import (
 	flag "github.com/spf13/pflag"
 
 	"github.com/seed0eaa3131/gotorch/internal/cli"
-	"github.com/seed0eaa3131/gotorch/internal/gpumon"
 	"github.com/seed0eaa3131/gotorch/internal/trainer"
 	"github.com/seed0eaa3131/gotorch/models"
 	"github.com/seed0eaa3131/gotorch/torch"
-	"github.com/seed0eaa3131/gotorch/torch/data"
 	"github.com/seed0eaa3131/gotorch/torch/nn"
-	"github.com/seed0eaa3131/gotorch/torch/optim"
 	"github.com/seed0eaa3131/gotorch/vision/datasets"
 	"github.com/seed0eaa3131/gotorch/vision/transforms"
 )
@@ -48,43 +45,12 @@ func main() {
 	os.Exit(code)
 }
 
-type config struct {
-	data          string
-	batchSize     int
-	testBatchSize int
-	epochs        int
-	lr            float64
-	optimizer     string
-	momentum      float64
-	device        string
-	numWorkers    int
-	seed          uint64
-	save          string
-	samples       string
-	plot          string
-	quiet         bool
-	monitor       bool
-}
-
-func parseFlags(args []string, stderr io.Writer) (*config, error) {
-	c := &config{}
+func parseFlags(args []string, stderr io.Writer) (*trainer.Flags, error) {
+	f := &trainer.Flags{}
 	fs := flag.NewFlagSet("cifar10", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&c.data, "data", "./data", "dataset root (torchvision layout: DATA/cifar-10-batches-py)")
-	fs.IntVar(&c.batchSize, "batch-size", 64, "training batch size")
-	fs.IntVar(&c.testBatchSize, "test-batch-size", 1000, "test batch size")
-	fs.IntVar(&c.epochs, "epochs", 5, "number of epochs")
-	fs.Float64Var(&c.lr, "lr", 0, "learning rate (default 0.001 for adam, 0.01 for sgd)")
-	fs.StringVar(&c.optimizer, "optimizer", "adam", "optimizer: adam or sgd")
-	fs.Float64Var(&c.momentum, "momentum", 0, "SGD momentum")
-	fs.StringVar(&c.device, "device", "auto", "device: auto, cpu, cuda or cuda:N")
-	fs.IntVar(&c.numWorkers, "num-workers", 2, "loader worker goroutines (0 builds batches in the training loop)")
-	fs.Uint64Var(&c.seed, "seed", 1, "random seed (torch.manual_seed)")
-	fs.StringVar(&c.save, "save", "", "write the trained state_dict to FILE (torch.load reads it)")
-	fs.StringVar(&c.samples, "samples", "", "write a PNG grid of training images with their class names to FILE")
-	fs.StringVar(&c.plot, "plot", "", "write a PNG of loss and accuracy per epoch to FILE")
-	fs.BoolVarP(&c.quiet, "quiet", "q", false, "print only the summary")
-	fs.BoolVar(&c.monitor, "monitor", false, "show GPU memory and utilisation (NVML) each epoch")
+	f.Register(fs, "dataset root (torchvision layout: DATA/cifar-10-batches-py)",
+		"write a PNG grid of training images with their class names to FILE", 5)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: cifar10 [flags]\n\nTrains the tutorial's CIFAR10Model on CIFAR-10.\n\n")
 		fs.PrintDefaults()
@@ -92,26 +58,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	if err := cli.ParseFlags(fs, args); err != nil {
 		return nil, err
 	}
-	switch {
-	case c.batchSize < 1:
-		return nil, cli.Usagef("--batch-size must be at least 1, got %d", c.batchSize)
-	case c.testBatchSize < 1:
-		return nil, cli.Usagef("--test-batch-size must be at least 1, got %d", c.testBatchSize)
-	case c.epochs < 1:
-		return nil, cli.Usagef("--epochs must be at least 1, got %d", c.epochs)
-	case c.lr < 0:
-		return nil, cli.Usagef("--lr must not be negative, got %g", c.lr)
-	case c.momentum < 0:
-		return nil, cli.Usagef("--momentum must not be negative, got %g", c.momentum)
-	case c.numWorkers < 0:
-		return nil, cli.Usagef("--num-workers must not be negative, got %d", c.numWorkers)
-	case c.optimizer != "adam" && c.optimizer != "sgd":
-		return nil, cli.Usagef("--optimizer must be adam or sgd, got %q", c.optimizer)
-	}
-	if c.lr == 0 {
-		c.lr = map[string]float64{"adam": 1e-3, "sgd": 1e-2}[c.optimizer]
-	}
-	return c, nil
+	return f, f.Check()
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -131,32 +78,29 @@ var (
 	std  = []float64{0.5, 0.5, 0.5}
 )
 
-func train(ctx context.Context, c *config, stdout io.Writer) error {
-	device, err := cli.PickDevice(c.device)
+func train(ctx context.Context, c *trainer.Flags, stdout io.Writer) error {
+	device, err := cli.PickDevice(c.Device)
 	if err != nil {
 		return err
 	}
-	say := func(format string, a ...any) {
-		if !c.quiet {
-			fmt.Fprintf(stdout, format, a...)
-		}
-	}
-	torch.ManualSeed(c.seed)
+	sess := &trainer.Session{Flags: c, Device: device, Out: stdout}
+	say := sess.Say
+	torch.ManualSeed(c.Seed)
 	say("gotorch on libtorch %s, device %s, %d threads, %d loader workers\n\n",
-		torch.Version(), device, torch.GetNumThreads(), c.numWorkers)
+		torch.Version(), device, torch.GetNumThreads(), c.NumWorkers)
 
 	// transform = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.5, 0.5, 0.5), (0.5, 0.5, 0.5))])
 	transform := transforms.Compose(transforms.ToTensor(), transforms.Normalize(mean, std))
-	if c.quiet {
+	if c.Quiet {
 		datasets.Log = io.Discard
 	} else {
 		datasets.Log = stdout
 	}
-	trainSet, err := datasets.NewCIFAR10(c.data, datasets.Options{Train: true, Download: true, Transform: transform})
+	trainSet, err := datasets.NewCIFAR10(c.Data, datasets.Options{Train: true, Download: true, Transform: transform})
 	if err != nil {
 		return err
 	}
-	testSet, err := datasets.NewCIFAR10(c.data, datasets.Options{Train: false, Download: true, Transform: transform})
+	testSet, err := datasets.NewCIFAR10(c.Data, datasets.Options{Train: false, Download: true, Transform: transform})
 	if err != nil {
 		return err
 	}
@@ -173,96 +117,30 @@ func train(ctx context.Context, c *config, stdout io.Writer) error {
 	raw.Free()
 	image.Free()
 
-	if c.samples != "" {
-		if err := saveSamples(trainSet, c.samples); err != nil {
+	if c.Samples != "" {
+		if err := saveSamples(trainSet, c.Samples); err != nil {
 			return err
 		}
-		say("wrote training samples with their classes to %s\n\n", c.samples)
+		say("wrote training samples with their classes to %s\n\n", c.Samples)
 	}
 
 	model := models.NewCIFAR10Model(models.CIFAR10InputSize, models.CIFAR10HiddenSize, models.CIFAR10NumClasses)
 	if err := nn.To(model, device); err != nil {
 		return err
 	}
-	say("%s\n", nn.Describe(model))
-	for _, pc := range nn.ParameterCounts(model) {
-		say("  %-8s %9s parameters\n", pc.Layer, cli.Commas(pc.Count))
+	sess.ShowModel(model)
+	opt, err := sess.NewOptimizer(model)
+	if err != nil {
+		return err
 	}
-	say("  %-8s %9s parameters\n\n", "total", cli.Commas(nn.NumParameters(model)))
-
-	var opt optim.Optimizer
-	switch c.optimizer {
-	case "adam":
-		opt, err = optim.NewAdam(nn.Parameters(model), optim.AdamOptions{LR: c.lr})
-	default:
-		opt, err = optim.NewSGD(nn.Parameters(model), optim.SGDOptions{LR: c.lr, Momentum: c.momentum})
-	}
+	trainLoader, testLoader := sess.Loaders(trainSet, testSet)
+	start := time.Now()
+	history, interrupted, err := sess.Train(ctx, model, opt, trainLoader, testLoader)
 	if err != nil {
 		return err
 	}
 
-	trainLoader := data.NewLoader(trainSet, data.Options{BatchSize: c.batchSize, Shuffle: true, NumWorkers: c.numWorkers,
-		PinMemory: device.IsCUDA()})
-	testLoader := data.NewLoader(testSet, data.Options{BatchSize: c.testBatchSize, NumWorkers: c.numWorkers,
-		PinMemory: device.IsCUDA()})
-
-	var monitor *gpumon.Monitor
-	if c.monitor {
-		if m, err := gpumon.Open(); err == nil {
-			monitor = m
-			defer m.Close()
-		} else {
-			say("monitor: %v\n", err)
-		}
-	}
-
-	loop := &trainer.Loop{Model: model, Optimizer: opt, Loss: nn.NewCrossEntropyLoss(), Device: device,
-		Out: stdout, Quiet: c.quiet}
-	loop.AfterStep = func(step int) {
-		if step != 1 {
-			return
-		}
-		m := nn.MemoryReport(model, opt)
-		say("memory after the first step (measured from the live tensors):\n")
-		say("  parameters      %9s bytes\n", cli.Commas(m.Parameters))
-		say("  gradients       %9s bytes\n", cli.Commas(m.Gradients))
-		say("  optimizer state %9s bytes (%s)\n", cli.Commas(m.OptimizerState), c.optimizer)
-		say("  total           %9s bytes = %.1fx the parameters\n\n", cli.Commas(m.Total()),
-			float64(m.Total())/float64(m.Parameters))
-	}
-
-	var history []trainer.Epoch
-	start := time.Now()
-	interrupted := false
-	for epoch := 1; epoch <= c.epochs && !interrupted; epoch++ {
-		res, err := loop.TrainEpoch(ctx, epoch, trainLoader)
-		if err != nil {
-			return err
-		}
-		interrupted = res.Interrupted
-		t0 := time.Now()
-		res.TestLoss, res.TestAcc, err = loop.Evaluate(testLoader)
-		if err != nil {
-			return err
-		}
-		res.TestTime = time.Since(t0)
-		history = append(history, res)
-		note := ""
-		if interrupted {
-			note = " (interrupted)"
-		}
-		say("epoch %d%s: train loss %.4f, train acc %.2f%%, test loss %.4f, test acc %.2f%% (%d/%d), %.1fs train + %.1fs test, %.0f samples/s\n",
-			epoch, note, res.TrainLoss, 100*res.TrainAcc, res.TestLoss, 100*res.TestAcc,
-			int(res.TestAcc*float64(testSet.Len())+0.5), testSet.Len(), res.TrainTime.Seconds(), res.TestTime.Seconds(),
-			float64(res.Samples)/res.TrainTime.Seconds())
-		if monitor != nil {
-			if devs, err := monitor.Devices(); err == nil {
-				say("  %s\n", gpumon.Line(devs))
-			}
-		}
-	}
-
-	if !c.quiet {
+	if !c.Quiet {
 		perClass, err := classAccuracy(model, testLoader, device, len(classes))
 		if err != nil {
 			return err
@@ -277,27 +155,7 @@ func train(ctx context.Context, c *config, stdout io.Writer) error {
 		}
 	}
 
-	last := history[len(history)-1]
-	fmt.Fprintf(stdout, "\nsummary: %d epoch(s) in %.1fs on %s, test accuracy %.2f%%, test loss %.4f\n",
-		len(history), time.Since(start).Seconds(), device, 100*last.TestAcc, last.TestLoss)
-	cli.PrintMemory(stdout, device)
-
-	if c.save != "" {
-		if err := nn.Save(model, c.save); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "saved the state_dict to %s (Python: model.load_state_dict(torch.load(%q)))\n", c.save, c.save)
-	}
-	if c.plot != "" {
-		if err := trainer.PlotHistory(history, "CIFAR10Model", c.plot); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "wrote loss and accuracy curves to %s\n", c.plot)
-	}
-	if interrupted {
-		return cli.ErrInterrupted
-	}
-	return nil
+	return sess.Finish(model, "CIFAR10Model", history, start, interrupted)
 }
 
 // className is classes[label], or the number where the metadata has no

@@ -28,6 +28,7 @@ type Epoch struct {
 	TrainAcc    float64 // fraction correct on the training batches, as they were seen
 	TestLoss    float64
 	TestAcc     float64
+	TestSamples int
 	Samples     int // training samples seen
 	TrainTime   time.Duration
 	TestTime    time.Duration
@@ -95,15 +96,15 @@ func (l *Loop) TrainEpoch(ctx context.Context, epoch int, train *data.Loader) (E
 	return res, nil
 }
 
-// Evaluate returns the mean loss and the accuracy over test, without
-// autograd: model.eval() and torch.no_grad().
-func (l *Loop) Evaluate(test *data.Loader) (loss, acc float64, err error) {
+// Evaluate returns the mean loss, the accuracy and the number of samples
+// over test, without autograd: model.eval() and torch.no_grad().
+func (l *Loop) Evaluate(test *data.Loader) (loss, acc float64, n int, err error) {
 	defer l.lockThread()()
 	nn.Eval(l.Model)
 	defer nn.Train(l.Model)
 	sumLoss := nn.NewCrossEntropyLoss(nn.WithReduction(torch.ReductionSum))
 	var total float64
-	var correct, n int
+	var correct int
 	torch.NoGrad(func() {
 		for images, labels := range test.All() {
 			x, y := images.To(l.Device), labels.To(l.Device)
@@ -116,12 +117,12 @@ func (l *Loop) Evaluate(test *data.Loader) (loss, acc float64, err error) {
 		}
 	})
 	if err := test.Err(); err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	if n == 0 {
-		return 0, 0, nil
+		return 0, 0, 0, nil
 	}
-	return total / float64(n), float64(correct) / float64(n), nil
+	return total / float64(n), float64(correct) / float64(n), n, nil
 }
 
 // lockThread keeps a GPU loop on one OS thread: cuBLAS keeps a workspace
