@@ -125,14 +125,14 @@ func (l *Loop) Evaluate(test *data.Loader) (loss, acc float64, n int, err error)
 	return total / float64(n), float64(correct) / float64(n), n, nil
 }
 
-// lockThread keeps a GPU loop on one OS thread: cuBLAS keeps a workspace
-// per thread, counted in torch.cuda.memory_allocated, so a goroutine that
-// wandered between threads would hold several where Python holds one. It
-// returns the unlock.
+// lockThread keeps the loop on one OS thread, as Python's interpreter
+// thread is. libtorch's intra-op parallelism (OpenMP) keeps a team of worker
+// threads per calling thread, so a goroutine that wandered between threads
+// would grow several teams, more threads than cores, and slow each step; on
+// a GPU, cuBLAS keeps a workspace per thread, counted in
+// torch.cuda.memory_allocated, so it would also hold more memory than
+// Python. It returns the unlock.
 func (l *Loop) lockThread() func() {
-	if !l.Device.IsCUDA() {
-		return func() {}
-	}
 	runtime.LockOSThread()
 	return runtime.UnlockOSThread
 }
