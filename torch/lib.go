@@ -16,6 +16,15 @@
 // collector when they grow, so a loop that never calls Free still runs in flat
 // memory. Free releases at once, for code that wants determinism.
 //
+// Threads: libtorch's intra-op parallelism is OpenMP, which keeps a team of
+// worker threads per calling OS thread. A goroutine moves between OS threads
+// after long cgo calls, so a training loop that runs on several threads in
+// turn grows several teams, more threads than cores, and each step slows
+// (1.5x here with 2 threads). A goroutine that runs a long loop of tensor
+// work should call runtime.LockOSThread first, as Python's single
+// interpreter thread is fixed; the training loop of the cmd/ programs does.
+// The library itself locks nothing at start-up.
+//
 // The native side is libcgotorch.so, built and installed by
 // scripts/install_libtorch.sh and found through pkg-config.
 package torch
@@ -327,6 +336,12 @@ func check(op string, e C.gt_error) {
 }
 
 // SetNumThreads sets the intra-op thread count: torch.set_num_threads.
+//
+// libtorch applies it to OpenMP on the calling OS thread only (other
+// threads pick the count up at their first parallel operation, and BLAS
+// calls made before that use OpenMP's default, one per core). Call it from
+// the goroutine that does the work: the main goroutine, which stays on one
+// thread (mainthread.go), or one that called runtime.LockOSThread.
 func SetNumThreads(n int) {
 	if n < 1 {
 		panic(&Error{Op: "SetNumThreads", Msg: fmt.Sprintf("thread count must be positive, got %d", n)})

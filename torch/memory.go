@@ -85,7 +85,7 @@ func cudaStat(device int, key string) int64 {
 // *Tensor, not the megabytes of libtorch memory behind it, so a loop that drops
 // tensors without Free would grow without bound before Go felt any need to
 // collect. The counting allocator tells us the live native bytes; when they
-// pass a target, we run the collector (whose cleanups free the unreachable
+// pass a target, we run the collector (whose finalizers free the unreachable
 // tensors) and set the next target at twice what survives, like GOGC=100.
 const minGCTarget = 64 << 20
 
@@ -156,7 +156,7 @@ func (p *pressure) note() {
 func (p *pressure) collect() {
 	defer p.running.Store(false)
 	runtime.GC()
-	// Cleanups run after the collection on the runtime's cleanup goroutine:
+	// Finalizers run after the collection on the runtime's finalizer goroutine:
 	// give them a moment to free, and measure what survives.
 	prev := p.live()
 	for range 50 {

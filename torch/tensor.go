@@ -19,12 +19,9 @@ import (
 // once by Free. A Tensor may be read from many goroutines at once; as in
 // PyTorch, in-place changes need the caller's own synchronisation.
 type Tensor struct {
-	h       C.gt_tensor // set once, before the Tensor is shared
-	freed   atomic.Bool
-	cleanup runtime.Cleanup
+	h     C.gt_tensor  // set once, before the Tensor is shared
+	state atomic.Int32 // lifetime: stateNew, stateTracking, stateTracked or stateFreed (lifetime.go)
 }
-
-func freeHandle(h C.gt_tensor) { C.gt_free(h) }
 
 // newTensor takes ownership of a handle from the C ABI.
 func newTensor(h C.gt_tensor) *Tensor {
@@ -33,36 +30,15 @@ func newTensor(h C.gt_tensor) *Tensor {
 	return t
 }
 
-// track registers the cleanup for a handle just stored in t.h. Hot paths
-// let the C call write straight into t.h: an out-parameter on the stack
-// would escape through the function values they call.
-func (t *Tensor) track() {
-	t.cleanup = runtime.AddCleanup(t, freeHandle, t.h)
-	notePressure(t)
-}
-
 // handle returns the live handle or panics on a freed tensor.
 func (t *Tensor) handle() C.gt_tensor {
 	if t == nil {
 		panic(&Error{Op: "Tensor", Msg: "nil *Tensor"})
 	}
-	if t.freed.Load() {
+	if t.state.Load() == stateFreed {
 		panic(&Error{Op: "Tensor", Msg: "tensor used after Free"})
 	}
 	return t.h
-}
-
-// Free releases the tensor's native memory now (PyTorch's `del t`, when no
-// other reference holds the storage). It is idempotent; using the tensor
-// afterwards panics.
-func (t *Tensor) Free() {
-	if t == nil {
-		return
-	}
-	if t.freed.CompareAndSwap(false, true) {
-		t.cleanup.Stop()
-		C.gt_free(t.h)
-	}
 }
 
 // Size is a tensor's shape: torch.Size. It prints as PyTorch does,

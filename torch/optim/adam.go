@@ -129,10 +129,13 @@ func (o *Adam) Step() {
 			if o.opts.AMSGrad {
 				second = o.maxExpAvgSq[i].MaximumOut_(o.maxExpAvgSq[i], expAvgSq)
 			}
+			// Python frees sqrt's result as soon as the division has used it.
 			root := second.Sqrt()
-			denom := root.DivScalar(biasCorrection2Sqrt).AddScalar_(o.opts.Eps)
+			denom := root.DivScalar(biasCorrection2Sqrt)
+			root.Free()
+			denom.AddScalar_(o.opts.Eps)
 			p.Addcdiv_(expAvg, denom, -stepSize)
-			freeAll(append(temps, root, denom))
+			freeAll(append(temps, denom))
 		}
 	})
 }

@@ -1,0 +1,303 @@
+#!/usr/bin/env bash
+# bench_vs_pytorch.sh: the same MNIST work in Go (cmd/benchmnist) and in
+# Python (scripts/pytorch_mnist.py, scripts/bench_train_step.py: torch and
+# torchvision), with C++ baselines built against the same libtorch, in one
+# run on one machine, several runs each, interleaved so that both sides see
+# the same load. Prints the machine, the libraries each process mapped (BLAS
+# and libtorch, from its own /proc/self/maps), thread counts, every run, and
+# a table of medians with Go/Python and Go/C++ ratios against the targets
+# of docs/performance.md:
+#
+#   1. one epoch of the tutorial (batch 64, Adam 1e-3) plus test evaluation,
+#      end to end, accuracy beside the time (run r uses seed r on both sides);
+#   2. one pass over the training loader (ToTensor+Normalize, batch 64,
+#      shuffle);
+#   (1 and 2 each with num_workers 0, 1 and 2, and each side's best taken);
+#   3. one training step on a fixed batch (Go, Python, C++);
+#   4. the per-call cost of `a + b` on 1-element tensors (Go, Python, C++),
+#      with one intra-op thread as scripts/bench_overhead.sh.
+#
+#   scripts/bench_vs_pytorch.sh [--threads N] [--runs R] [--data DIR] [--out FILE]
+#
+# --threads: intra-op threads on both sides for 1-3 (default: the number of
+#   cores; torch 1.13 starts Python with 1, gotorch with one per core).
+# --runs: runs per measurement; medians are reported (default 3).
+# --data: the MNIST root both sides read (torchvision's layout,
+#   DATA/MNIST/raw); default $GOTORCH_DATA or ~/.cache/gotorch/data. Missing
+#   files are downloaded by the Go side first, which also un-gzips them, as
+#   torchvision's MNIST(download=False) needs.
+# --out: also write the result table (markdown) to FILE.
+#
+# Needs: go, g++, and a Python with torch and torchvision ($PYTHON, else
+# /usr/bin/python3, else python3): scripts/install_libtorch.sh --with-python.
+# The C++ baselines take about a minute to compile the first time; they are
+# kept in ${XDG_CACHE_HOME:-~/.cache}/gotorch/bench, keyed by source and
+# libtorch. With the defaults the measurements take 3-4 minutes on an
+# idle 2-core machine; other load shows in the load average printed, and
+# stretches mostly the Python runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+threads=$(nproc)
+runs=3
+data=${GOTORCH_DATA:-${XDG_CACHE_HOME:-$HOME/.cache}/gotorch/data}
+out=""
+while [[ $# -gt 0 ]]; do
+	case $1 in
+	--threads) threads=$2; shift 2 ;;
+	--runs) runs=$2; shift 2 ;;
+	--data) data=$2; shift 2 ;;
+	--out) out=$2; shift 2 ;;
+	-h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+	*) echo "bench_vs_pytorch.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
+	esac
+done
+[[ $threads =~ ^[1-9][0-9]*$ ]] || { echo "bench_vs_pytorch.sh: --threads must be a positive number, got '$threads'" >&2; exit 2; }
+[[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "bench_vs_pytorch.sh: --runs must be a positive number, got '$runs'" >&2; exit 2; }
+
+find_python() {
+	local c
+	for c in "${PYTHON:-}" /usr/bin/python3 python3; do
+		[[ -n "$c" ]] && "$c" -c 'import torch, torchvision' 2>/dev/null && { echo "$c"; return; }
+	done
+	echo "bench_vs_pytorch.sh: no Python with torch and torchvision (run scripts/install_libtorch.sh --with-python, or set PYTHON)" >&2
+	exit 1
+}
+py=$(find_python)
+for tool in go g++; do
+	command -v "$tool" >/dev/null || { echo "bench_vs_pytorch.sh: $tool not found" >&2; exit 1; }
+done
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+results=$tmp/results.jsonl
+touch "$results"
+start_time=$(date +%s)
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+
+say() { echo "$@" >&2; }
+
+# ---- builds ----
+say "building cmd/benchmnist..."
+go build -o "$tmp/benchmnist" ./cmd/benchmnist
+
+# The C++ baselines are compiled against the libtorch of $py's torch, as
+# scripts/bench_overhead.sh does: on Debian that is the system libtorch the
+# Go side links; with a pip torch it is the one the shim was built against.
+read -r torch_version abi < <("$py" -c 'import torch; print(torch.__version__, int(torch._C._GLIBCXX_USE_CXX11_ABI))')
+inc=$("$py" -c 'import torch.utils.cpp_extension as c; print(" ".join("-I" + p for p in c.include_paths()))')
+libdir=$("$py" -c 'import torch.utils.cpp_extension as c; print(c.library_paths()[0])')
+cache=${XDG_CACHE_HOME:-$HOME/.cache}/gotorch/bench
+mkdir -p "$cache"
+build_cpp() { # name source libs...
+	local name=$1 src=$2
+	shift 2
+	local key
+	key=$({ cat "$src"; echo "$torch_version $abi $inc $libdir $*"; g++ --version | head -1; } | sha256sum | cut -c1-16)
+	local bin=$cache/$name-$key
+	if [[ ! -x $bin ]]; then
+		say "compiling $src (once; about a minute)..."
+		# shellcheck disable=SC2086
+		g++ -O2 -std=c++17 -w -D_GLIBCXX_USE_CXX11_ABI="$abi" $inc "$src" -o "$bin.tmp" \
+			-L"$libdir" -Wl,-rpath,"$libdir" "$@"
+		mv "$bin.tmp" "$bin"
+	fi
+	echo "$bin"
+}
+cpp_overhead=$(build_cpp overhead scripts/bench_overhead.cpp -ltorch_cpu -lc10)
+cpp_step=$(build_cpp train_step scripts/bench_train_step.cpp -ltorch -ltorch_cpu -lc10)
+
+# ---- helpers ----
+# record SIDE WHAT RUN JSON: one result line.
+record() {
+	"$py" -c 'import json, sys; d = json.loads(sys.argv[4]); d.update(side=sys.argv[1], what=sys.argv[2], run=int(sys.argv[3])); print(json.dumps(d))' \
+		"$1" "$2" "$3" "$4" >>"$results"
+}
+# last_json: the last line of stdin that is a JSON object.
+last_json() { grep '^{' | tail -1; }
+
+# pyrun SCRIPT ARGS...: runs a Python script in a process that afterwards
+# adds, from its own /proc/self/maps, the BLAS and libtorch it had mapped,
+# and prints one JSON object (the script's own, or made of "ns_per_step N"). A
+# run that goes wrong (a worker crash, a hang) is cut off after $limit
+# seconds and reported, rather than stopping the whole harness.
+limit=300
+cat >"$tmp/pyrun.py" <<'PY'
+import contextlib, io, json, os, runpy, sys
+script = sys.argv[1]
+sys.argv = sys.argv[1:]
+buf = io.StringIO()
+with contextlib.redirect_stdout(buf):
+    runpy.run_path(script, run_name="__main__")
+text = buf.getvalue().strip().splitlines()[-1]
+if text.startswith("{"):
+    d = json.loads(text)
+else:  # bench_train_step.py's "ns_per_step N"
+    d = {"step_seconds": float(text.split()[1]) / 1e9}
+blas, libtorch = [], []
+for line in open("/proc/self/maps"):
+    f = line.split()
+    if len(f) < 6:
+        continue
+    base = os.path.basename(f[-1]).lower()
+    if ("blas" in base or "mkl_rt" in base or base.startswith("libmkl")) and f[-1] not in blas:
+        blas.append(f[-1])
+    elif (base.startswith("libtorch_cpu") or base.startswith("libtorch.so")) and f[-1] not in libtorch:
+        libtorch.append(f[-1])
+d.update(blas=blas, libtorch=libtorch)
+import torch
+d.setdefault("torch", torch.__version__)
+d.setdefault("threads", torch.get_num_threads())
+print(json.dumps(d))
+PY
+pyrun() {
+	timeout "$limit" "$py" "$tmp/pyrun.py" "$@" ||
+		{ say "  (failed or took over ${limit}s: $*)"; echo '{"failed": true}'; }
+}
+
+say "making sure MNIST is in $data (the Go side downloads what is missing)..."
+"$tmp/benchmnist" --data "$data" --what loader --threads "$threads" >/dev/null
+
+# ---- 2. loader pass, both sides, num_workers 0, 1, 2 ----
+# (First, as the epochs below read the same files: both start warm.)
+for r in $(seq 1 "$runs"); do
+	for w in 0 1 2; do
+		say "loader pass, run $r/$runs, num_workers $w"
+		record go loader "$r" "$("$tmp/benchmnist" --data "$data" --what loader --threads "$threads" --num-workers "$w" --seed "$r" | last_json)"
+		record python loader "$r" "$(pyrun scripts/pytorch_mnist.py --data "$data" --what loader --threads "$threads" --num-workers "$w" --seed "$r" | last_json)"
+	done
+done
+
+# ---- 1. epoch + test, both sides, num_workers 0, 1, 2 ----
+# The loader's best num_workers is not the epoch's: on few cores, worker
+# processes compete with the training's own threads. So each side's epoch
+# is also timed with each, and the best taken.
+for r in $(seq 1 "$runs"); do
+	for w in 0 1 2; do
+		say "epoch + test, run $r/$runs (seed $r), num_workers $w"
+		record go epoch "$r" "$("$tmp/benchmnist" --data "$data" --what epoch --threads "$threads" --num-workers "$w" --seed "$r" | last_json)"
+		record python epoch "$r" "$(pyrun scripts/pytorch_mnist.py --data "$data" --what epoch --threads "$threads" --num-workers "$w" --seed "$r" | last_json)"
+	done
+done
+
+# ---- 3. training step ----
+steps=${STEPS:-500}
+for r in $(seq 1 "$runs"); do
+	say "training step, run $r/$runs ($steps steps x 3)"
+	cpp=$("$cpp_step" "$threads" "$steps" 3 | awk '/^ns_per_step/ {printf "%.9f", $2 / 1e9}')
+	record cpp step "$r" "{\"step_seconds\": $cpp, \"threads\": $threads}"
+	record python step "$r" "$(pyrun scripts/bench_train_step.py --threads "$threads" --steps "$steps" --repeats 3 | last_json)"
+	record go step "$r" "$("$tmp/benchmnist" --what step --threads "$threads" --steps "$steps" --repeats 3 | last_json)"
+done
+
+# ---- 4. per-call overhead, one intra-op thread as bench_overhead.sh ----
+calls=${CALLS:-1000000}
+cat >"$tmp/overhead.py" <<'PY'
+import json, sys, time
+import torch
+torch.set_num_threads(1)
+n = int(sys.argv[1])
+a, b = torch.ones(1), torch.ones(1)
+for _ in range(10000):
+    a + b
+t = time.perf_counter()
+for _ in range(n):
+    a + b
+print(json.dumps({"call_ns": (time.perf_counter() - t) / n * 1e9}))
+PY
+for r in $(seq 1 "$runs"); do
+	say "per-call a + b, run $r/$runs ($calls calls)"
+	record cpp overhead "$r" "{\"call_ns\": $("$cpp_overhead" "$calls"), \"threads\": 1}"
+	record python overhead "$r" "$(pyrun "$tmp/overhead.py" "$calls" | last_json)"
+	record go overhead "$r" "$("$tmp/benchmnist" --what overhead --threads 1 --calls "$calls" | last_json)"
+done
+
+# ---- report ----
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+elapsed=$(($(date +%s) - start_time))
+"$py" - "$results" "$threads" "$runs" "$load_before" "$load_after" "$elapsed" "$out" "$*" <<'PY'
+import json, os, platform, statistics, subprocess, sys
+
+path, threads, runs, load_before, load_after, elapsed, out, args = sys.argv[1:9]
+rows = [json.loads(l) for l in open(path)]
+
+def vals(side, what, key, **match):
+    return [r[key] for r in rows if r["side"] == side and r["what"] == what and key in r
+            and all(r.get(k) == v for k, v in match.items())]
+
+def med(xs):
+    return statistics.median(xs) if xs else float("nan")
+
+model = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
+go_version = subprocess.run(["go", "version"], capture_output=True, text=True).stdout.strip()
+failed = [r for r in rows if r.get("failed")]
+
+print(f"machine: {os.cpu_count()} cores, {model}; load average {load_before} before, {load_after} after ({elapsed} s)")
+print(f"{go_version}; Python {platform.python_version()}")
+for side in ("go", "python"):
+    r = next((r for r in rows if r["side"] == side and "blas" in r), None)
+    if r:
+        print(f"{side:6s}: torch {r['torch']}, libtorch {', '.join(r['libtorch'])}; BLAS {', '.join(r['blas'])}")
+thr = {s: sorted({r["threads"] for r in rows if r["side"] == s and r["what"] in ("epoch", "step") and "threads" in r}) for s in ("go", "python", "cpp")}
+print(f"intra-op threads (epoch, step): Go {thr['go']}, Python {thr['python']}, C++ {thr['cpp']}; per-call: 1 on all sides")
+same_blas = len({tuple(r["blas"]) for r in rows if "blas" in r}) == 1
+same_torch = len({tuple(x for x in r["libtorch"] if "libtorch_cpu" in x) for r in rows if "libtorch" in r}) == 1
+print(f"same BLAS on both sides: {'yes' if same_blas else 'NO'}; same libtorch_cpu: {'yes' if same_torch else 'NO'}")
+if failed:
+    print(f"WARNING: {len(failed)} Python run(s) failed or timed out; see above")
+
+print("\nevery run:")
+for what, key, unit, scale in (("loader", "loader_seconds", "s", 1), ("epoch", "epoch_seconds", "s", 1),
+                               ("step", "step_seconds", "ms", 1e3), ("overhead", "call_ns", "ns", 1)):
+    for side in ("go", "python", "cpp"):
+        rs = [r for r in rows if r["side"] == side and r["what"] == what]
+        if not rs:
+            continue
+        def fmt(r):
+            if r.get("failed"):
+                return "failed"
+            if what == "loader":
+                return f"w{r['num_workers']}:{r[key]:.3g}"
+            if what == "epoch":
+                return f"w{r['num_workers']}:{r[key]:.3g} ({100 * r['accuracy']:.2f}%)"
+            if what == "overhead" and side == "go":
+                return f"{r['call_ns_free']:.0f}/{r['call_ns_gc']:.0f}gc"
+            return f"{r[key] * scale:.3g}"
+        print(f"  {what:8s} {side:6s} [{unit}]: " + "  ".join(fmt(r) for r in rs))
+
+gw = {w: med(vals("go", "loader", "loader_seconds", num_workers=w)) for w in (0, 1, 2)}
+pw = {w: med(vals("python", "loader", "loader_seconds", num_workers=w)) for w in (0, 1, 2)}
+gbest, pbest = min(gw, key=gw.get), min(pw, key=pw.get)
+ge = {w: med(vals("go", "epoch", "epoch_seconds", num_workers=w)) for w in (0, 1, 2)}
+pe = {w: med(vals("python", "epoch", "epoch_seconds", num_workers=w)) for w in (0, 1, 2)}
+gebest, pebest = min(ge, key=ge.get), min(pe, key=pe.get)
+ep_g, ep_p = ge[gebest], pe[pebest]
+acc_g = med(vals("go", "epoch", "accuracy", num_workers=gebest))
+acc_p = med(vals("python", "epoch", "accuracy", num_workers=pebest))
+st_g, st_p, st_c = (med(vals(s, "step", "step_seconds")) * 1e3 for s in ("go", "python", "cpp"))
+ov_g, ov_gc = med(vals("go", "overhead", "call_ns_free")), med(vals("go", "overhead", "call_ns_gc"))
+ov_p, ov_c = med(vals("python", "overhead", "call_ns")), med(vals("cpp", "overhead", "call_ns"))
+bind_g, bind_gc, bind_p = ov_g - ov_c, ov_gc - ov_c, ov_p - ov_c
+
+def yes(ok):
+    return "**yes**" if ok else "no"
+
+table = [
+    "| measure | Go | Python | C++ | ratio | target | met |",
+    "| --- | ---: | ---: | ---: | ---: | --- | --- |",
+    f"| 1. epoch + test, s (accuracy; best num_workers) | {ep_g:.2f} ({100 * acc_g:.2f}%; {gebest}) | {ep_p:.2f} ({100 * acc_p:.2f}%; {pebest}) | | Go/Python {ep_g / ep_p:.2f} | ≤ 0.35, accuracy ±0.5 | {yes(ep_g / ep_p <= 0.35 and abs(acc_g - acc_p) <= 0.005)} |",
+    f"| 2. loader pass, s (best num_workers) | {gw[gbest]:.3f} ({gbest}) | {pw[pbest]:.2f} ({pbest}) | | Python/Go {pw[pbest] / gw[gbest]:.0f}x | ≥ 20x | {yes(pw[pbest] / gw[gbest] >= 20)} |",
+    f"| 3. training step, ms | {st_g:.3f} | {st_p:.3f} | {st_c:.3f} | Go/C++ {st_g / st_c:.2f}, Go/Python {st_g / st_p:.2f} | Go/C++ ≤ 1.1 | {yes(st_g / st_c <= 1.1)} |",
+    f"| 4. a + b per call, ns (Go: Free / GC) | {ov_g:.0f} / {ov_gc:.0f} | {ov_p:.0f} | {ov_c:.0f} | binding cost Go {bind_g:.0f} / {bind_gc:.0f}, Python {bind_p:.0f}: {bind_g / bind_p:.2f} / {bind_gc / bind_p:.2f} | ≤ 0.3 | {yes(bind_g / bind_p <= 0.3)} |",
+]
+head = (f"{runs} runs each, medians; {threads} intra-op threads for 1-3 on every side; num_workers 0, 1, 2 "
+        f"tried for the loader (Go {', '.join(f'{w}: {gw[w]:.3f}' for w in gw)} s; Python {', '.join(f'{w}: {pw[w]:.2f}' for w in pw)} s) "
+        f"and for the epoch (Go {', '.join(f'{w}: {ge[w]:.2f}' for w in ge)} s; Python {', '.join(f'{w}: {pe[w]:.2f}' for w in pe)} s)")
+print("\n" + head + "\n")
+print("\n".join(table))
+if out:
+    with open(out, "w") as f:
+        f.write(f"command: scripts/bench_vs_pytorch.sh {args}\n\n".replace(" \n", "\n"))
+        f.write(f"machine: {os.cpu_count()} cores, {model}; load average {load_before} before, {load_after} after; {go_version}\n\n")
+        f.write(head + "\n\n" + "\n".join(table) + "\n")
+PY

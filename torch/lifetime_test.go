@@ -1,0 +1,101 @@
+package torch_test
+
+import (
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/seed0eaa3131/gotorch/torch"
+)
+
+// collectUntil runs the collector until the CPU counter reads want or the
+// tries run out, and returns the last reading.
+func collectUntil(want int64, tries int) int64 {
+	cur := torch.MemoryAllocated(torch.CPU)
+	for i := 0; i < tries && cur != want; i++ {
+		runtime.GC()
+		time.Sleep(5 * time.Millisecond)
+		cur = torch.MemoryAllocated(torch.CPU)
+	}
+	return cur
+}
+
+// A tensor dropped without Free is released by the collector even when no
+// later tensor pushes it out of the ring of recent tensors (lifetime.go):
+// each collection empties the ring, the next frees what was dropped.
+func TestDroppedTensorFreedWithoutLaterTensors(t *testing.T) {
+	settle()
+	before := torch.MemoryAllocated(torch.CPU)
+	for _, shape := range [][]int64{{1024, 1024}, {7}, {3, 5, 2}} {
+		x := torch.Ones(shape)
+		require.Greater(t, torch.MemoryAllocated(torch.CPU), before, "%v", shape)
+		_ = x // dropped here, without Free
+	}
+	assert.Equal(t, before, collectUntil(before, 20), "dropped tensors are freed within a few collections")
+}
+
+// Tensors survive while reachable, however many tensors are made after
+// them: leaving the ring gives them a finalizer, not a free.
+func TestReachableTensorOutlivesTheRing(t *testing.T) {
+	keep := torch.FromSlice([]float32{1, 2, 3})
+	for range 1000 {
+		torch.Zeros([]int64{2}).Free()
+		_ = torch.Zeros([]int64{2}) // dropped: pushes keep out of the ring
+	}
+	runtime.GC()
+	runtime.GC()
+	assert.Equal(t, []float32{1, 2, 3}, keep.Float32s())
+	keep.Free()
+	assert.PanicsWithError(t, "torch: Tensor: tensor used after Free", func() { keep.Float32s() })
+}
+
+// Free racing with the ring's eviction and with the collector's flush must
+// release each handle exactly once (a double free crashes the process) and
+// leave no finalizer on a freed tensor.
+func TestFreeRacesWithEviction(t *testing.T) {
+	settle()
+	before := torch.MemoryAllocated(torch.CPU)
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			type kept struct {
+				t *torch.Tensor
+				v float32
+			}
+			held := make([]kept, 0, 200)
+			for i := range 3000 {
+				x := torch.Full([]int64{4}, float64(i))
+				switch {
+				case i%3 == 0:
+					x.Free()
+					x.Free() // idempotent
+				case i%3 == 1:
+					held = append(held, kept{x, float32(i)}) // freed later, after leaving the ring
+				default:
+					// dropped: left to the finalizer
+				}
+				if len(held) == cap(held) {
+					for _, h := range held {
+						assert.Equal(t, []float32{h.v, h.v, h.v, h.v}, h.t.Float32s())
+						h.t.Free()
+					}
+					held = held[:0]
+				}
+				if g == 0 && i%500 == 0 {
+					runtime.GC()
+				}
+			}
+			for _, h := range held {
+				h.t.Free()
+			}
+		}()
+	}
+	wg.Wait()
+	assert.Equal(t, before, collectUntil(before, 50), "every tensor freed once")
+}
