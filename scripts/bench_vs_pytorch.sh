@@ -17,8 +17,18 @@
 #   4. the per-call cost of `a + b` on 1-element tensors (Go, Python, C++),
 #      with one intra-op thread as scripts/bench_overhead.sh.
 #
-#   scripts/bench_vs_pytorch.sh [--threads N] [--runs R] [--data DIR] [--out FILE]
+#   scripts/bench_vs_pytorch.sh [--device cpu|cuda] [--threads N] [--runs R] [--data DIR] [--out FILE]
 #
+# --device: where the model and batches live on both sides (default cpu).
+#   cuda needs libcgotorch.so built against a CUDA torch
+#   (scripts/install_libtorch.sh, docs/gpu.md) and a Python whose torch sees
+#   the GPU (the first of $PYTHON, python3, /usr/bin/python3 with
+#   torch.cuda.is_available()). It times 1-3 on the GPU (the loader stays CPU
+#   work), names the device, and adds the "memory" rows:
+#   torch.cuda.memory_allocated() after model+optimizer creation and after one
+#   training step, Go (cuda.MemoryAllocated) against Python, to the byte.
+#   The C++ baselines (CPU builds) and the per-call row 4 (a CPU binding cost;
+#   on a GPU a + b measures kernel launch latency) are skipped.
 # --threads: intra-op threads on both sides for 1-3 (default: the number of
 #   cores; torch 1.13 starts Python with 1, gotorch with one per core).
 # --runs: runs per measurement; medians are reported (default 3).
@@ -38,12 +48,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+given="$*"
+device=cpu
 threads=$(nproc)
 runs=3
 data=${GOTORCH_DATA:-${XDG_CACHE_HOME:-$HOME/.cache}/gotorch/data}
 out=""
 while [[ $# -gt 0 ]]; do
 	case $1 in
+	--device) device=$2; shift 2 ;;
 	--threads) threads=$2; shift 2 ;;
 	--runs) runs=$2; shift 2 ;;
 	--data) data=$2; shift 2 ;;
@@ -52,6 +65,7 @@ while [[ $# -gt 0 ]]; do
 	*) echo "bench_vs_pytorch.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
 	esac
 done
+[[ $device == cpu || $device == cuda ]] || { echo "bench_vs_pytorch.sh: --device must be cpu or cuda, got '$device'" >&2; exit 2; }
 [[ $threads =~ ^[1-9][0-9]*$ ]] || { echo "bench_vs_pytorch.sh: --threads must be a positive number, got '$threads'" >&2; exit 2; }
 [[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "bench_vs_pytorch.sh: --runs must be a positive number, got '$runs'" >&2; exit 2; }
 
@@ -63,7 +77,27 @@ find_python() {
 	echo "bench_vs_pytorch.sh: no Python with torch and torchvision (run scripts/install_libtorch.sh --with-python, or set PYTHON)" >&2
 	exit 1
 }
-py=$(find_python)
+# find_cuda_python: the first Python whose torch sees a GPU, else each
+# candidate's reason, so that a CPU-only torch is not timed as the baseline.
+find_cuda_python() {
+	local c why=""
+	for c in "${PYTHON:-}" python3 /usr/bin/python3; do
+		[[ -n "$c" ]] || continue
+		if "$c" -c 'import sys, torch, torchvision; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null; then
+			echo "$c"
+			return
+		fi
+		why+="  $c: $("$c" -c 'import torch, torchvision; print(f"torch {torch.__version__}, torch.version.cuda={torch.version.cuda}, torch.cuda.is_available()=False")' 2>&1 | tail -1)"$'\n'
+	done
+	printf 'bench_vs_pytorch.sh: --device cuda: no Python with a CUDA torch that sees a GPU (and torchvision):\n%s' "$why" >&2
+	echo "install one (scripts/install_libtorch.sh --with-python on the GPU machine, docs/gpu.md) or set PYTHON" >&2
+	exit 1
+}
+if [[ $device == cuda ]]; then
+	py=$(find_cuda_python)
+else
+	py=$(find_python)
+fi
 for tool in go g++; do
 	command -v "$tool" >/dev/null || { echo "bench_vs_pytorch.sh: $tool not found" >&2; exit 1; }
 done
@@ -80,6 +114,10 @@ say() { echo "$@" >&2; }
 # ---- builds ----
 say "building cmd/benchmnist..."
 go build -o "$tmp/benchmnist" ./cmd/benchmnist
+if [[ $device == cuda ]] && ! "$tmp/benchmnist" --what step --device cuda --steps 1 --repeats 1 >/dev/null; then
+	say "bench_vs_pytorch.sh: --device cuda: the Go side cannot use the GPU (above); build the shim against a CUDA torch: scripts/install_libtorch.sh, docs/gpu.md"
+	exit 1
+fi
 
 # The C++ baselines are compiled against the libtorch of $py's torch, as
 # scripts/bench_overhead.sh does: on Debian that is the system libtorch the
@@ -104,8 +142,12 @@ build_cpp() { # name source libs...
 	fi
 	echo "$bin"
 }
-cpp_overhead=$(build_cpp overhead scripts/bench_overhead.cpp -ltorch_cpu -lc10)
-cpp_step=$(build_cpp train_step scripts/bench_train_step.cpp -ltorch -ltorch_cpu -lc10)
+if [[ $device == cpu ]]; then
+	cpp_overhead=$(build_cpp overhead scripts/bench_overhead.cpp -ltorch_cpu -lc10)
+	cpp_step=$(build_cpp train_step scripts/bench_train_step.cpp -ltorch -ltorch_cpu -lc10)
+else
+	say "--device cuda: no C++ baselines (they are CPU builds) and no per-call row"
+fi
 
 # ---- helpers ----
 # record SIDE WHAT RUN JSON: one result line.
@@ -175,14 +217,22 @@ done
 for r in $(seq 1 "$runs"); do
 	for w in 0 1 2; do
 		say "epoch + test, run $r/$runs (seed $r), num_workers $w"
-		record go epoch "$r" "$("$tmp/benchmnist" --data "$data" --what epoch --threads "$threads" --num-workers "$w" --seed "$r" | last_json)"
-		record python epoch "$r" "$(pyrun scripts/pytorch_mnist.py --data "$data" --what epoch --threads "$threads" --num-workers "$w" --seed "$r" | last_json)"
+		record go epoch "$r" "$("$tmp/benchmnist" --data "$data" --what epoch --threads "$threads" --num-workers "$w" --seed "$r" --device "$device" | last_json)"
+		record python epoch "$r" "$(pyrun scripts/pytorch_mnist.py --data "$data" --what epoch --threads "$threads" --num-workers "$w" --seed "$r" --device "$device" | last_json)"
 	done
 done
 
 # ---- 3. training step ----
 steps=${STEPS:-500}
 for r in $(seq 1 "$runs"); do
+	if [[ $device == cuda ]]; then
+		# pytorch_mnist.py's step (one timed pass of 3 x $steps steps) reports
+		# the memory figures; the Go side the same, with its median of 3.
+		say "training step on the GPU, run $r/$runs ($steps steps x 3), with the memory figures"
+		record python step "$r" "$(pyrun scripts/pytorch_mnist.py --what step --device cuda --threads "$threads" --steps $((3 * steps)) | last_json)"
+		record go step "$r" "$("$tmp/benchmnist" --what step --device cuda --threads "$threads" --steps "$steps" --repeats 3 | last_json)"
+		continue
+	fi
 	say "training step, run $r/$runs ($steps steps x 3)"
 	cpp=$("$cpp_step" "$threads" "$steps" 3 | awk '/^ns_per_step/ {printf "%.9f", $2 / 1e9}')
 	record cpp step "$r" "{\"step_seconds\": $cpp, \"threads\": $threads}"
@@ -205,7 +255,8 @@ for _ in range(n):
     a + b
 print(json.dumps({"call_ns": (time.perf_counter() - t) / n * 1e9}))
 PY
-for r in $(seq 1 "$runs"); do
+[[ $device == cuda ]] && runs_overhead=0 || runs_overhead=$runs
+for r in $(seq 1 "$runs_overhead"); do
 	say "per-call a + b, run $r/$runs ($calls calls)"
 	record cpp overhead "$r" "{\"call_ns\": $("$cpp_overhead" "$calls"), \"threads\": 1}"
 	record python overhead "$r" "$(pyrun "$tmp/overhead.py" "$calls" | last_json)"
@@ -215,10 +266,11 @@ done
 # ---- report ----
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 elapsed=$(($(date +%s) - start_time))
-"$py" - "$results" "$threads" "$runs" "$load_before" "$load_after" "$elapsed" "$out" "$*" <<'PY'
+"$py" - "$results" "$threads" "$runs" "$load_before" "$load_after" "$elapsed" "$out" "$given" "$device" <<'PY'
 import json, os, platform, statistics, subprocess, sys
 
-path, threads, runs, load_before, load_after, elapsed, out, args = sys.argv[1:9]
+path, threads, runs, load_before, load_after, elapsed, out, args, device = sys.argv[1:10]
+cuda = device == "cuda"
 rows = [json.loads(l) for l in open(path)]
 
 def vals(side, what, key, **match):
@@ -234,12 +286,19 @@ failed = [r for r in rows if r.get("failed")]
 
 print(f"machine: {os.cpu_count()} cores, {model}; load average {load_before} before, {load_after} after ({elapsed} s)")
 print(f"{go_version}; Python {platform.python_version()}")
+if cuda:
+    names = {s: sorted({f"{r['device']} {r['device_name']}" for r in rows if r["side"] == s and "device_name" in r}) for s in ("go", "python")}
+    gpu = f"GPU: Go on {', '.join(names['go']) or '?'}; Python on {', '.join(names['python']) or '?'}"
+    print(gpu)
 for side in ("go", "python"):
     r = next((r for r in rows if r["side"] == side and "blas" in r), None)
     if r:
         print(f"{side:6s}: torch {r['torch']}, libtorch {', '.join(r['libtorch'])}; BLAS {', '.join(r['blas'])}")
 thr = {s: sorted({r["threads"] for r in rows if r["side"] == s and r["what"] in ("epoch", "step") and "threads" in r}) for s in ("go", "python", "cpp")}
-print(f"intra-op threads (epoch, step): Go {thr['go']}, Python {thr['python']}, C++ {thr['cpp']}; per-call: 1 on all sides")
+if cuda:
+    print(f"intra-op threads (epoch, step; CPU side): Go {thr['go']}, Python {thr['python']}; no C++ baselines or per-call row on the GPU")
+else:
+    print(f"intra-op threads (epoch, step): Go {thr['go']}, Python {thr['python']}, C++ {thr['cpp']}; per-call: 1 on all sides")
 same_blas = len({tuple(r["blas"]) for r in rows if "blas" in r}) == 1
 same_torch = len({tuple(x for x in r["libtorch"] if "libtorch_cpu" in x) for r in rows if "libtorch" in r}) == 1
 print(f"same BLAS on both sides: {'yes' if same_blas else 'NO'}; same libtorch_cpu: {'yes' if same_torch else 'NO'}")
@@ -264,6 +323,11 @@ for what, key, unit, scale in (("loader", "loader_seconds", "s", 1), ("epoch", "
                 return f"{r['call_ns_free']:.0f}/{r['call_ns_gc']:.0f}gc"
             return f"{r[key] * scale:.3g}"
         print(f"  {what:8s} {side:6s} [{unit}]: " + "  ".join(fmt(r) for r in rs))
+if cuda:
+    for side in ("go", "python"):
+        rs = [r for r in rows if r["side"] == side and r["what"] == "step"]
+        print(f"  memory   {side:6s} [bytes, after model+optimizer/after one step]: "
+              + "  ".join("failed" if r.get("failed") else f"{r.get('memory_after_setup')}/{r.get('memory_after_step')}" for r in rs))
 
 gw = {w: med(vals("go", "loader", "loader_seconds", num_workers=w)) for w in (0, 1, 2)}
 pw = {w: med(vals("python", "loader", "loader_seconds", num_workers=w)) for w in (0, 1, 2)}
@@ -282,14 +346,34 @@ bind_g, bind_gc, bind_p = ov_g - ov_c, ov_gc - ov_c, ov_p - ov_c
 def yes(ok):
     return "**yes**" if ok else "no"
 
-table = [
-    "| measure | Go | Python | C++ | ratio | target | met |",
-    "| --- | ---: | ---: | ---: | ---: | --- | --- |",
-    f"| 1. epoch + test, s (accuracy; best num_workers) | {ep_g:.2f} ({100 * acc_g:.2f}%; {gebest}) | {ep_p:.2f} ({100 * acc_p:.2f}%; {pebest}) | | Go/Python {ep_g / ep_p:.2f} | ≤ 0.35, accuracy ±0.5 | {yes(ep_g / ep_p <= 0.35 and abs(acc_g - acc_p) <= 0.005)} |",
-    f"| 2. loader pass, s (best num_workers) | {gw[gbest]:.3f} ({gbest}) | {pw[pbest]:.2f} ({pbest}) | | Python/Go {pw[pbest] / gw[gbest]:.0f}x | ≥ 20x | {yes(pw[pbest] / gw[gbest] >= 20)} |",
-    f"| 3. training step, ms | {st_g:.3f} | {st_p:.3f} | {st_c:.3f} | Go/C++ {st_g / st_c:.2f}, Go/Python {st_g / st_p:.2f} | Go/C++ ≤ 1.1 | {yes(st_g / st_c <= 1.1)} |",
-    f"| 4. a + b per call, ns (Go: Free / GC) | {ov_g:.0f} / {ov_gc:.0f} | {ov_p:.0f} | {ov_c:.0f} | binding cost Go {bind_g:.0f} / {bind_gc:.0f}, Python {bind_p:.0f}: {bind_g / bind_p:.2f} / {bind_gc / bind_p:.2f} | ≤ 0.3 | {yes(bind_g / bind_p <= 0.3)} |",
-]
+def memory(key):
+    # Every run of a side must agree with itself; one figure per side then.
+    g = sorted({r[key] for r in rows if r["side"] == "go" and r["what"] == "step" and key in r})
+    p = sorted({r[key] for r in rows if r["side"] == "python" and r["what"] == "step" and key in r})
+    show = lambda v: "/".join(str(x) for x in v) or "missing"
+    diff = f"Go − Python {g[0] - p[0]:+d}" if len(g) == 1 and len(p) == 1 else "runs disagree or missing"
+    return show(g), show(p), diff, len(g) == 1 and g == p
+
+if cuda:
+    mem_b, mem_s = memory("memory_after_setup"), memory("memory_after_step")
+    table = [
+        "| measure | Go | Python | C++ | ratio | target | met |",
+        "| --- | ---: | ---: | ---: | ---: | --- | --- |",
+        f"| 1. epoch + test on the GPU, s (accuracy; best num_workers) | {ep_g:.2f} ({100 * acc_g:.2f}%; {gebest}) | {ep_p:.2f} ({100 * acc_p:.2f}%; {pebest}) | | Go/Python {ep_g / ep_p:.2f} | ≤ 0.5, accuracy ±0.5 | {yes(ep_g / ep_p <= 0.5 and abs(acc_g - acc_p) <= 0.005)} |",
+        f"| 2. loader pass (CPU work), s (best num_workers) | {gw[gbest]:.3f} ({gbest}) | {pw[pbest]:.2f} ({pbest}) | | Python/Go {pw[pbest] / gw[gbest]:.0f}x | ≥ 20x | {yes(pw[pbest] / gw[gbest] >= 20)} |",
+        f"| 3. training step on the GPU, ms | {st_g:.3f} | {st_p:.3f} | | Go/Python {st_g / st_p:.2f} | | |",
+        f"| memory after model + optimizer, bytes (cuda.MemoryAllocated) | {mem_b[0]} | {mem_b[1]} | | {mem_b[2]} | equal to the byte | {yes(mem_b[3])} |",
+        f"| memory after one training step, bytes | {mem_s[0]} | {mem_s[1]} | | {mem_s[2]} | equal to the byte | {yes(mem_s[3])} |",
+    ]
+else:
+    table = [
+        "| measure | Go | Python | C++ | ratio | target | met |",
+        "| --- | ---: | ---: | ---: | ---: | --- | --- |",
+        f"| 1. epoch + test, s (accuracy; best num_workers) | {ep_g:.2f} ({100 * acc_g:.2f}%; {gebest}) | {ep_p:.2f} ({100 * acc_p:.2f}%; {pebest}) | | Go/Python {ep_g / ep_p:.2f} | ≤ 0.35, accuracy ±0.5 | {yes(ep_g / ep_p <= 0.35 and abs(acc_g - acc_p) <= 0.005)} |",
+        f"| 2. loader pass, s (best num_workers) | {gw[gbest]:.3f} ({gbest}) | {pw[pbest]:.2f} ({pbest}) | | Python/Go {pw[pbest] / gw[gbest]:.0f}x | ≥ 20x | {yes(pw[pbest] / gw[gbest] >= 20)} |",
+        f"| 3. training step, ms | {st_g:.3f} | {st_p:.3f} | {st_c:.3f} | Go/C++ {st_g / st_c:.2f}, Go/Python {st_g / st_p:.2f} | Go/C++ ≤ 1.1 | {yes(st_g / st_c <= 1.1)} |",
+        f"| 4. a + b per call, ns (Go: Free / GC) | {ov_g:.0f} / {ov_gc:.0f} | {ov_p:.0f} | {ov_c:.0f} | binding cost Go {bind_g:.0f} / {bind_gc:.0f}, Python {bind_p:.0f}: {bind_g / bind_p:.2f} / {bind_gc / bind_p:.2f} | ≤ 0.3 | {yes(bind_g / bind_p <= 0.3)} |",
+    ]
 head = (f"{runs} runs each, medians; {threads} intra-op threads for 1-3 on every side; num_workers 0, 1, 2 "
         f"tried for the loader (Go {', '.join(f'{w}: {gw[w]:.3f}' for w in gw)} s; Python {', '.join(f'{w}: {pw[w]:.2f}' for w in pw)} s) "
         f"and for the epoch (Go {', '.join(f'{w}: {ge[w]:.2f}' for w in ge)} s; Python {', '.join(f'{w}: {pe[w]:.2f}' for w in pe)} s)")
@@ -299,5 +383,7 @@ if out:
     with open(out, "w") as f:
         f.write(f"command: scripts/bench_vs_pytorch.sh {args}\n\n".replace(" \n", "\n"))
         f.write(f"machine: {os.cpu_count()} cores, {model}; load average {load_before} before, {load_after} after; {go_version}\n\n")
+        if cuda:
+            f.write(gpu + "\n\n")
         f.write(head + "\n\n" + "\n".join(table) + "\n")
 PY

@@ -13,8 +13,18 @@ while IFS= read -r line; do
 	pkg=./$(dirname "$file")
 	echo "--- $name ($pkg, ${secs}s)"
 	# A short minimising budget: the default (60 s) would stall a brief run.
-	if ! go test "$pkg" -run '^$' -fuzz "^${name}\$" -fuzztime "${secs}s" -fuzzminimizetime 100x; then
-		status=1
+	log=$(mktemp)
+	if ! go test "$pkg" -run '^$' -fuzz "^${name}\$" -fuzztime "${secs}s" -fuzzminimizetime 100x 2>&1 | tee "$log"; then
+		# Go's fuzzing coordinator sometimes ends a run at its deadline with
+		# "context deadline exceeded" while a worker is still busy, without
+		# any failing input. A real failure writes its input to testdata/fuzz
+		# and says "Failing input written to": only that fails this script.
+		if grep -q 'context deadline exceeded' "$log" && ! grep -q 'Failing input written to' "$log"; then
+			echo "--- $name: the run ended at its deadline with no failing input (Go's fuzzing coordinator); not a failure"
+		else
+			status=1
+		fi
 	fi
+	rm -f "$log"
 done < <(grep -rn --include='*_test.go' '^func Fuzz' . | sed 's|^\./||')
 exit $status

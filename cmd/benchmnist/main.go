@@ -8,6 +8,17 @@
 //	benchmnist --what step     # one training step on a fixed random batch, as scripts/bench_train_step.py
 //	benchmnist --what overhead # per-call cost of a + b on 1-element tensors, as scripts/bench_overhead.cpp
 //
+// With --device cuda (a libcgotorch.so built against a CUDA libtorch, see
+// docs/gpu.md) the model goes to the GPU with nn.To before the optimizer is
+// created and every batch follows it, as pytorch_mnist.py --device cuda does;
+// the timers are read after cuda.Synchronize. --what step then also reports
+// cuda.MemoryAllocated after model and optimizer creation and after the
+// first training step (memory_after_setup, memory_after_step), for the
+// harness to compare with torch.cuda.memory_allocated() to the byte, and the
+// device's name. --what loader is CPU work on either device, and --what
+// overhead (a launch-latency measurement on a GPU, not a binding cost) is
+// refused with cuda.
+//
 // Beside the figures it reports the libtorch version, the intra-op thread
 // count and the BLAS and libtorch libraries mapped into the process (read
 // from /proc/self/maps), so that both sides of a comparison can be seen to
@@ -53,6 +64,7 @@ type config struct {
 	steps      int
 	repeats    int
 	calls      int
+	device     torch.Device
 }
 
 // usageError marks errors that exit with status 2.
@@ -72,6 +84,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.IntVar(&c.steps, "steps", 1000, "training steps per timed run (--what step)")
 	fs.IntVar(&c.repeats, "repeats", 3, "timed runs whose median is reported (--what step)")
 	fs.IntVar(&c.calls, "calls", 1000000, "calls per timed run (--what overhead)")
+	device := fs.String("device", "cpu", "where the model and batches live: cpu or cuda (cuda:N), as pytorch_mnist.py --device")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: benchmnist [flags]\n\nTimes the tutorial's MNIST work as scripts/pytorch_mnist.py does; prints JSON.\n\n")
 		fs.PrintDefaults()
@@ -79,6 +92,11 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	if err := fs.Parse(args); err != nil {
 		return nil, usageError{err}
 	}
+	dev, err := torch.ParseDevice(*device)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("--device: %w", err)}
+	}
+	c.device = dev
 	switch {
 	case fs.NArg() > 0:
 		return nil, usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
@@ -90,6 +108,8 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		return nil, usageError{fmt.Errorf("--what must be epoch, loader, step or overhead, got %q", c.what)}
 	case c.steps < 1 || c.repeats < 1 || c.calls < 1:
 		return nil, usageError{fmt.Errorf("--steps, --repeats and --calls must be at least 1, got %d, %d, %d", c.steps, c.repeats, c.calls)}
+	case c.device.IsCUDA() && c.what == "overhead":
+		return nil, usageError{errors.New("--what overhead measures the CPU binding cost; it takes no --device cuda")}
 	}
 	return c, nil
 }
@@ -128,6 +148,14 @@ func measure(c *config) (map[string]any, error) {
 	torch.SetNumThreads(c.threads)
 	torch.ManualSeed(c.seed)
 	out := map[string]any{"torch": torch.Version(), "threads": torch.GetNumThreads(), "num_workers": c.numWorkers}
+	if c.device.IsCUDA() {
+		// Only with cuda, so that the CPU output keeps its keys.
+		name, err := cudaDevice(c.device)
+		if err != nil {
+			return nil, err
+		}
+		out["device"], out["device_name"] = c.device.String(), name
+	}
 	var err error
 	switch c.what {
 	case "step":
@@ -182,18 +210,26 @@ func timeMNIST(c *config, out map[string]any) error {
 	}
 	testLoader := data.NewLoader(test, data.Options{BatchSize: 1000, NumWorkers: c.numWorkers})
 	model := models.NewMNISTModel()
+	// model.to(device), before the optimizer takes the parameters.
+	if err := nn.To(model, c.device); err != nil {
+		return err
+	}
 	opt, err := optim.NewAdam(nn.Parameters(model), optim.AdamOptions{LR: 1e-3})
 	if err != nil {
 		return err
 	}
 	lossFn := nn.NewCrossEntropyLoss()
 
+	if err := c.sync(); err != nil {
+		return err
+	}
 	t0 := time.Now()
 	nn.Train(model)
 	var finalLoss float64
 	var loss *torch.Tensor
 	for images, labels := range loader.All() {
 		loss.Free() // the previous step's, kept for final_loss as Python keeps `loss`
+		images, labels = c.to(images), c.to(labels)
 		opt.ZeroGrad()
 		logits := model.Forward(images)
 		loss = lossFn.Forward(logits, labels)
@@ -208,12 +244,16 @@ func timeMNIST(c *config, out map[string]any) error {
 	if err := loader.Err(); err != nil {
 		return err
 	}
+	if err := c.sync(); err != nil {
+		return err
+	}
 	t1 := time.Now()
 	nn.Eval(model)
 	correct := 0
 	torch.NoGrad(func() {
 		for images, labels := range testLoader.All() {
 			// (model(images).argmax(1) == labels).sum().item()
+			images, labels = c.to(images), c.to(labels)
 			logits := model.Forward(images)
 			pred := logits.ArgmaxDim(1, false)
 			eq := pred.Eq(labels)
@@ -225,6 +265,9 @@ func timeMNIST(c *config, out map[string]any) error {
 		}
 	})
 	if err := testLoader.Err(); err != nil {
+		return err
+	}
+	if err := c.sync(); err != nil {
 		return err
 	}
 	t2 := time.Now()
@@ -244,13 +287,21 @@ func timeMNIST(c *config, out map[string]any) error {
 // the median over repeats of the mean step time.
 func timeStep(c *config, out map[string]any) error {
 	model := models.NewMNISTModel()
+	if err := nn.To(model, c.device); err != nil {
+		return err
+	}
 	opt, err := optim.NewAdam(nn.Parameters(model), optim.AdamOptions{LR: 1e-3})
 	if err != nil {
 		return err
 	}
+	if c.device.IsCUDA() {
+		if out["memory_after_setup"], err = c.allocated(); err != nil {
+			return err
+		}
+	}
 	lossFn := nn.NewCrossEntropyLoss()
-	images := torch.Randn([]int64{64, 1, 28, 28})
-	labels := torch.RandInt(0, 10, []int64{64})
+	images := c.to(torch.Randn([]int64{64, 1, 28, 28}))
+	labels := c.to(torch.RandInt(0, 10, []int64{64}))
 	step := func() {
 		opt.ZeroGrad()
 		logits := model.Forward(images)
@@ -260,14 +311,26 @@ func timeStep(c *config, out map[string]any) error {
 		logits.Free()
 		loss.Free()
 	}
-	for range 50 {
+	step()
+	if c.device.IsCUDA() {
+		if out["memory_after_step"], err = c.allocated(); err != nil {
+			return err
+		}
+	}
+	for range 49 {
 		step()
 	}
 	times := make([]float64, c.repeats)
 	for r := range times {
+		if err := c.sync(); err != nil {
+			return err
+		}
 		start := time.Now()
 		for range c.steps {
 			step()
+		}
+		if err := c.sync(); err != nil {
+			return err
 		}
 		times[r] = time.Since(start).Seconds() / float64(c.steps)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seed0eaa3131/gotorch/internal/pytorch"
+	"github.com/seed0eaa3131/gotorch/torch/cuda"
 )
 
 func runBench(t *testing.T, args ...string) (code int, out map[string]any, stderr string) {
@@ -34,6 +35,9 @@ func TestBadFlagsExit2(t *testing.T) {
 		{"--steps", "0"},
 		{"--calls", "0"},
 		{"--no-such-flag"},
+		{"--device", "tpu"},
+		{"--device", "cuda:x"},
+		{"--what", "overhead", "--device", "cuda"},
 		{"extra"},
 	} {
 		code, _, stderr := runBench(t, args...)
@@ -130,6 +134,10 @@ func TestStepAndOverhead(t *testing.T) {
 	require.Equal(t, 0, code, stderr)
 	assert.Greater(t, out["step_seconds"], 0.0)
 	assert.Less(t, out["step_seconds"], 1.0)
+	// The CPU output keeps the keys it had before --device existed.
+	for _, k := range []string{"device", "device_name", "memory_after_setup", "memory_after_step"} {
+		assert.NotContains(t, out, k)
+	}
 	code, out, stderr = runBench(t, "--what", "overhead", "--calls", "1000")
 	require.Equal(t, 0, code, stderr)
 	for _, k := range []string{"call_ns_free", "call_ns_gc"} {
@@ -145,4 +153,27 @@ func TestMappedLibraries(t *testing.T) {
 	for _, p := range append(libs.blas, libs.libtorch...) {
 		assert.True(t, filepath.IsAbs(p), p)
 	}
+}
+
+// --device cuda: where there is no GPU it says why and exits 1 before any
+// work; where there is one, the step carries the device's name and the two
+// memory figures the harness compares with torch.cuda.memory_allocated().
+func TestStepOnCUDA(t *testing.T) {
+	code, out, stderr := runBench(t, "--what", "step", "--steps", "3", "--repeats", "1", "--device", "cuda")
+	if !cuda.IsAvailable() {
+		assert.Equal(t, 1, code)
+		assert.Contains(t, stderr, "benchmnist: --device cuda:0: CUDA not available")
+		return
+	}
+	require.Equal(t, 0, code, stderr)
+	assert.Equal(t, "cuda:0", out["device"])
+	assert.NotEmpty(t, out["device_name"])
+	setup, ok := out["memory_after_setup"].(float64)
+	require.True(t, ok, "memory_after_setup: %v", out["memory_after_setup"])
+	after, ok := out["memory_after_step"].(float64)
+	require.True(t, ok, "memory_after_step: %v", out["memory_after_step"])
+	// The model's 101,770 float32 parameters at least, then gradients, Adam's
+	// two moments and the batch on top.
+	assert.GreaterOrEqual(t, setup, 101770*4.0)
+	assert.Greater(t, after, 3*setup)
 }
