@@ -14,21 +14,8 @@ import time
 import torch
 import torch.nn as nn
 
-
-class MNISTModel(nn.Module):
-    def __init__(self):
-        super(MNISTModel, self).__init__()
-        self.flatten = nn.Flatten()
-        self.layer1 = nn.Linear(784, 128)
-        self.relu = nn.ReLU()
-        self.layer2 = nn.Linear(128, 10)
-
-    def forward(self, x):
-        x = self.flatten(x)
-        x = self.layer1(x)
-        x = self.relu(x)
-        x = self.layer2(x)
-        return x
+# The tutorial's model, defined once beside this script.
+from pytorch_mnist import MNISTModel
 
 
 def main():

@@ -1,9 +1,7 @@
 package torch_test
 
 import (
-	"runtime"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -11,24 +9,6 @@ import (
 	"github.com/seed0eaa3131/gotorch/torch"
 	"github.com/seed0eaa3131/gotorch/torch/cuda"
 )
-
-// settleCUDA collects until every unreachable tensor has been freed by its
-// cleanup and CUDA's allocated figure stops moving.
-func settleCUDA(device int) int64 {
-	prev := int64(-1)
-	for stable := 0; stable < 3; {
-		runtime.GC()
-		time.Sleep(5 * time.Millisecond)
-		cur := cuda.MemoryAllocated(device)
-		if cur == prev {
-			stable++
-		} else {
-			stable = 0
-		}
-		prev = cur
-	}
-	return prev
-}
 
 // TestCUDANoLeakWithoutFree is TestNoLeakWithoutFree on the GPU: a loop that
 // allocates 4 MiB CUDA tensors and never frees them must keep the live GPU
@@ -39,7 +19,7 @@ func settleCUDA(device int) int64 {
 func TestCUDANoLeakWithoutFree(t *testing.T) {
 	dev := requireCUDA(t)
 	on := torch.WithDevice(dev)
-	base := settleCUDA(dev.Index)
+	base := torch.Collect(torch.CUDA(dev.Index))
 	const iters = 1000 // 4 GiB in all if nothing is freed
 	var peak int64
 	done := 0
@@ -52,7 +32,7 @@ func TestCUDANoLeakWithoutFree(t *testing.T) {
 			done++
 		}
 	})
-	after := settleCUDA(dev.Index)
+	after := torch.Collect(torch.CUDA(dev.Index))
 	require.NoError(t, err, "after %d of %d iterations (live GPU memory peaked at %d MiB): dropped CUDA tensors are not collected in time",
 		done, iters, peak>>20)
 	t.Logf("allocated %d MiB in all, live peak %d MiB", iters*4, peak>>20)

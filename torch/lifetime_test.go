@@ -28,7 +28,7 @@ func collectUntil(want int64, tries int) int64 {
 // later tensor pushes it out of the ring of recent tensors (lifetime.go):
 // each collection empties the ring, the next frees what was dropped.
 func TestDroppedTensorFreedWithoutLaterTensors(t *testing.T) {
-	settle()
+	torch.Collect(torch.CPU)
 	before := torch.MemoryAllocated(torch.CPU)
 	for _, shape := range [][]int64{{1024, 1024}, {7}, {3, 5, 2}} {
 		x := torch.Ones(shape)
@@ -57,7 +57,7 @@ func TestReachableTensorOutlivesTheRing(t *testing.T) {
 // release each handle exactly once (a double free crashes the process) and
 // leave no finalizer on a freed tensor.
 func TestFreeRacesWithEviction(t *testing.T) {
-	settle()
+	torch.Collect(torch.CPU)
 	before := torch.MemoryAllocated(torch.CPU)
 	var wg sync.WaitGroup
 	for g := range 8 {

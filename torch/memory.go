@@ -48,6 +48,27 @@ func ResetPeakMemoryStats(device Device) {
 	C.gt_cpu_reset_peak()
 }
 
+// Collect runs Go's collector until the tensors dropped without Free have
+// been released and MemoryAllocated(device) stops changing, and returns that
+// figure: Python's gc.collect() before torch.cuda.memory_allocated(), for
+// readings that should count only live tensors (CPython's reference counting
+// has already freed the dropped ones). It takes some tens of milliseconds.
+func Collect(device Device) int64 {
+	prev := int64(-1)
+	for stable := 0; stable < 3; {
+		runtime.GC()
+		time.Sleep(5 * time.Millisecond)
+		cur := MemoryAllocated(device)
+		if cur == prev {
+			stable++
+		} else {
+			stable = 0
+		}
+		prev = cur
+	}
+	return prev
+}
+
 // MemoryStats returns the CUDA caching allocator's statistics for a device
 // with PyTorch's key names ("allocated_bytes.all.current", ...):
 // torch.cuda.memory_stats. It returns an error where CUDA is not available.

@@ -4,7 +4,6 @@ import (
 	"runtime"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -12,25 +11,8 @@ import (
 	"github.com/seed0eaa3131/gotorch/torch"
 )
 
-// settle collects until every unreachable tensor of earlier tests has been
-// freed, so that the counters below change only by what this test does.
-func settle() {
-	prev := int64(-1)
-	for stable := 0; stable < 3; {
-		runtime.GC()
-		time.Sleep(5 * time.Millisecond)
-		cur := torch.MemoryAllocated(torch.CPU)
-		if cur == prev {
-			stable++
-		} else {
-			stable = 0
-		}
-		prev = cur
-	}
-}
-
 func TestCPUMemoryCounters(t *testing.T) {
-	settle()
+	torch.Collect(torch.CPU)
 	before := torch.MemoryAllocated(torch.CPU)
 	x := torch.Zeros([]int64{1024, 1024}) // 4 MiB of float32
 	assert.Equal(t, int64(4<<20), torch.MemoryAllocated(torch.CPU)-before)

@@ -2,8 +2,6 @@ package main
 
 import (
 	"fmt"
-	"runtime"
-	"time"
 
 	"github.com/seed0eaa3131/gotorch/torch"
 	"github.com/seed0eaa3131/gotorch/torch/cuda"
@@ -57,17 +55,5 @@ func (c *config) allocated() (int64, error) {
 	if err := c.sync(); err != nil {
 		return 0, err
 	}
-	prev := int64(-1)
-	for stable := 0; stable < 3; {
-		runtime.GC()
-		time.Sleep(5 * time.Millisecond)
-		cur := cuda.MemoryAllocated(c.device.Index)
-		if cur == prev {
-			stable++
-		} else {
-			stable = 0
-		}
-		prev = cur
-	}
-	return prev, nil
+	return torch.Collect(c.device), nil
 }

@@ -31,7 +31,6 @@ import (
 	"fmt"
 	"os"
 	"runtime"
-	"time"
 
 	flag "github.com/spf13/pflag"
 
@@ -129,9 +128,9 @@ func run(device torch.Device, batch int64, seed uint64) (*Report, error) {
 				return
 			}
 		}
-		s.AllocatedBeforeGC = allocated(device)
-		settle(device)
-		s.Allocated = allocated(device)
+		s.AllocatedBeforeGC = torch.MemoryAllocated(device)
+		torch.Collect(device)
+		s.Allocated = torch.MemoryAllocated(device)
 		if device.IsCUDA() {
 			s.MaxAllocated = cuda.MaxMemoryAllocated(device.Index)
 			v := cuda.MemoryReserved(device.Index)
@@ -213,28 +212,4 @@ func catch(f func()) error {
 		return fmt.Errorf("libtorch: %w", err)
 	}
 	return err
-}
-
-func allocated(device torch.Device) int64 {
-	if device.IsCUDA() {
-		return cuda.MemoryAllocated(device.Index)
-	}
-	return torch.MemoryAllocated(device)
-}
-
-// settle runs the collector until the allocated figure stops changing, so
-// that tensors dropped without Free have been released by their cleanups.
-func settle(device torch.Device) {
-	prev := int64(-1)
-	for stable := 0; stable < 3; {
-		runtime.GC()
-		time.Sleep(5 * time.Millisecond)
-		cur := allocated(device)
-		if cur == prev {
-			stable++
-		} else {
-			stable = 0
-		}
-		prev = cur
-	}
 }

@@ -30,7 +30,7 @@ func stepBytes(batch int64, round func(int64) int64) (params, afterStep int64) {
 // the sequence leaves: the model at (a) and (b), and after the step the
 // gradients, Adam's state, the batch and the loss.
 func TestRunOnCPU(t *testing.T) {
-	settle(torch.CPU)
+	torch.Collect(torch.CPU)
 	base := torch.MemoryAllocated(torch.CPU)
 	r, err := run(torch.CPU, 64, 0)
 	require.NoError(t, err)

@@ -1,9 +1,6 @@
 package main
 
 import (
-	"runtime"
-	"time"
-
 	"github.com/seed0eaa3131/gotorch/internal/trainer"
 	"github.com/seed0eaa3131/gotorch/models"
 	"github.com/seed0eaa3131/gotorch/torch"
@@ -77,7 +74,7 @@ func (r row) PeakIn() string {
 // from the same allocated figure.
 func measure(spec modelSpec, c *config, device torch.Device, b int) (row, error) {
 	r := row{Batch: b}
-	settle(device)
+	torch.Collect(device)
 	zero := torch.MemoryAllocated(device)
 
 	torch.ManualSeed(c.seed)
@@ -90,7 +87,7 @@ func measure(spec modelSpec, c *config, device torch.Device, b int) (row, error)
 		for _, p := range params {
 			p.Free()
 		}
-		settle(device)
+		torch.Collect(device)
 	}()
 	var opt optim.Optimizer
 	var err error
@@ -119,7 +116,7 @@ func measure(spec modelSpec, c *config, device torch.Device, b int) (row, error)
 	out, loss := step(x, y)
 	opt.Step()
 	freeAll(x, y, out, loss)
-	settle(device)
+	torch.Collect(device)
 	r.Memory = nn.MemoryReport(model, opt)
 	r.Baseline = torch.MemoryAllocated(device) - zero
 
@@ -152,24 +149,5 @@ func batch(spec modelSpec, device torch.Device, b int) (x, y *torch.Tensor) {
 func freeAll(ts ...*torch.Tensor) {
 	for _, t := range ts {
 		t.Free()
-	}
-}
-
-// settle runs the collector until the allocated figure stops changing, so
-// that tensors dropped without Free (a layer's output inside Forward, the
-// optimizer of the previous batch size) have been released by their
-// cleanups before a reading.
-func settle(device torch.Device) {
-	prev := int64(-1)
-	for stable := 0; stable < 3; {
-		runtime.GC()
-		time.Sleep(5 * time.Millisecond)
-		cur := torch.MemoryAllocated(device)
-		if cur == prev {
-			stable++
-		} else {
-			stable = 0
-		}
-		prev = cur
 	}
 }

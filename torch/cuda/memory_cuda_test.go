@@ -4,11 +4,9 @@ import (
 	"math"
 	"os"
 	"regexp"
-	"runtime"
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -37,23 +35,6 @@ func requireCUDA(t *testing.T) int {
 	return -1
 }
 
-// settle collects until every unreachable tensor has been freed by its
-// cleanup, so that the CUDA figures change only by what a test does.
-func settle(device int) {
-	prev := int64(-1)
-	for stable := 0; stable < 3; {
-		runtime.GC()
-		time.Sleep(5 * time.Millisecond)
-		cur := cuda.MemoryAllocated(device)
-		if cur == prev {
-			stable++
-		} else {
-			stable = 0
-		}
-		prev = cur
-	}
-}
-
 const mib = 1 << 20
 
 // TestCUDAMemoryStats follows one 1024x1024 float32 tensor (4 MiB) through
@@ -61,7 +42,7 @@ const mib = 1 << 20
 func TestCUDAMemoryStats(t *testing.T) {
 	dev := requireCUDA(t)
 	on := torch.WithDevice(torch.CUDA(dev))
-	settle(dev)
+	torch.Collect(torch.CUDA(dev))
 	require.NoError(t, cuda.EmptyCache())
 	before := cuda.MemoryAllocated(dev)
 	reservedBefore := cuda.MemoryReserved(dev)
@@ -101,7 +82,7 @@ func TestCUDAMemoryStats(t *testing.T) {
 
 	// A tensor dropped without Free is released by the collector.
 	func() { _ = torch.Ones([]int64{1024, 1024}, on) }()
-	settle(dev)
+	torch.Collect(torch.CUDA(dev))
 	assert.Equal(t, before, cuda.MemoryAllocated(dev), "a dropped tensor is freed by its cleanup")
 
 	summary, err := cuda.MemorySummary(dev)
@@ -159,7 +140,7 @@ func TestCUDAOutOfMemoryIsAnError(t *testing.T) {
 	dev := requireCUDA(t)
 	on := torch.WithDevice(torch.CUDA(dev))
 	keep := torch.Ones([]int64{256}, on)
-	settle(dev)
+	torch.Collect(torch.CUDA(dev))
 	before := cuda.MemoryAllocated(dev)
 	stats, err := cuda.MemoryStats(dev)
 	require.NoError(t, err)
@@ -204,7 +185,7 @@ else:
 	if release(py.Version) != release(torch.Version()) {
 		t.Skipf("the reference Python has torch %s, libcgotorch.so has libtorch %s: their memory_stats keys may differ", py.Version, torch.Version())
 	}
-	settle(dev)
+	torch.Collect(torch.CUDA(dev))
 	before, err := cuda.MemoryStats(dev)
 	require.NoError(t, err)
 	x := torch.Zeros([]int64{1024, 1024}, torch.WithDevice(torch.CUDA(dev)))

@@ -4,7 +4,6 @@ import (
 	"os"
 	"runtime"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -33,24 +32,6 @@ func requireCUDA(t *testing.T) torch.Device {
 	}
 	t.Skip("CUDA not available: " + why)
 	return torch.Device{}
-}
-
-// settleCUDA collects until every unreachable tensor has been freed by its
-// cleanup and the allocated figure stops moving.
-func settleCUDA(device int) int64 {
-	prev := int64(-1)
-	for stable := 0; stable < 3; {
-		runtime.GC()
-		time.Sleep(5 * time.Millisecond)
-		cur := cuda.MemoryAllocated(device)
-		if cur == prev {
-			stable++
-		} else {
-			stable = 0
-		}
-		prev = cur
-	}
-	return prev
 }
 
 // blockBytes is what the CUDA caching allocator takes for a tensor of n
@@ -147,11 +128,11 @@ func TestCUDATrainingLoopLeavesNothingBehind(t *testing.T) {
 		model, opt := newRun()
 		step(model, opt, 64)
 	}()
-	base := settleCUDA(dev.Index)
+	base := torch.Collect(torch.CUDA(dev.Index))
 
 	model, opt := newRun()
 	step(model, opt, 64)
-	afterOne := settleCUDA(dev.Index)
+	afterOne := torch.Collect(torch.CUDA(dev.Index))
 	var want int64
 	for _, p := range nn.Parameters(model) {
 		g := p.Grad()
@@ -171,7 +152,7 @@ func TestCUDATrainingLoopLeavesNothingBehind(t *testing.T) {
 	}
 	require.NoError(t, cuda.Synchronize(dev.Index))
 	peak := cuda.MaxMemoryAllocated(dev.Index)
-	after := settleCUDA(dev.Index)
+	after := torch.Collect(torch.CUDA(dev.Index))
 	t.Logf("%d steps: CUDA allocated peak %.1f MiB above the settled figure (dropped tensors awaiting the collector)",
 		steps, float64(peak-after)/(1<<20))
 	assert.Equal(t, afterOne, after, "after %d steps nothing is left behind on the GPU", steps)
