@@ -24,7 +24,8 @@ var counters *[2]int64
 // created before the package initialised are not counted.
 func MemoryAllocated(device Device) int64 {
 	if device.IsCUDA() {
-		return cudaStat(device.Index, "allocated_bytes.all.current")
+		// allocated_bytes.all.current, read without building the stats map.
+		return int64(C.gt_cuda_allocated(C.int(device.Index)))
 	}
 	return atomic.LoadInt64(&counters[0])
 }

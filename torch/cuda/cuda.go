@@ -80,10 +80,10 @@ func stat(device int, key string) int64 {
 
 // MemoryAllocated is torch.cuda.memory_allocated(device): bytes held by
 // tensors. Zero without CUDA.
-func MemoryAllocated(device int) int64 { return stat(device, "allocated_bytes.all.current") }
+func MemoryAllocated(device int) int64 { return torch.MemoryAllocated(torch.CUDA(device)) }
 
 // MaxMemoryAllocated is torch.cuda.max_memory_allocated(device).
-func MaxMemoryAllocated(device int) int64 { return stat(device, "allocated_bytes.all.peak") }
+func MaxMemoryAllocated(device int) int64 { return torch.MaxMemoryAllocated(torch.CUDA(device)) }
 
 // MemoryReserved is torch.cuda.memory_reserved(device): bytes the caching
 // allocator holds from the driver.
