@@ -24,7 +24,7 @@ extern "C" {
 #endif
 
 /* Bump on any change to this header; the Go side refuses a library that differs. */
-#define CGOTORCH_ABI_VERSION 2
+#define CGOTORCH_ABI_VERSION 3
 
 typedef struct gt_tensor_s *gt_tensor;
 typedef char *gt_error;
@@ -183,12 +183,7 @@ gt_error gt_cross_entropy(gt_tensor input, gt_tensor target, int reduction, int6
 gt_error gt_nll_loss(gt_tensor input, gt_tensor target, int reduction, int64_t ignore_index, gt_tensor *out);
 gt_error gt_mse_loss(gt_tensor input, gt_tensor target, int reduction, gt_tensor *out);
 
-/* ---- serialization in torch.save's format (a dict of str -> tensor) ---- */
-/* Writes the n named tensors as torch.save({...}) would; *data is malloc'd. */
-gt_error gt_save_dict(const char *const *names, const gt_tensor *tensors, int n, char **data, int64_t *size);
-/* Reads what torch.save(dict_of_tensors) wrote. *names is a malloc'd array of malloc'd
- * strings and *tensors a malloc'd array of handles, both of length *n. */
-gt_error gt_load_dict(const char *data, int64_t size, char ***names, gt_tensor **tensors, int *n);
+/* torch.save's format is written and read in Go (torch/checkpoint_*.go). */
 
 /* ---- CUDA (in a CPU build: 0 devices, and calls that need a device say so) ---- */
 int gt_cuda_is_available(void);

@@ -146,8 +146,6 @@ package torch
 #cgo nocallback gt_item_int64
 #cgo noescape gt_linear
 #cgo nocallback gt_linear
-#cgo noescape gt_load_dict
-#cgo nocallback gt_load_dict
 #cgo noescape gt_log
 #cgo nocallback gt_log
 #cgo noescape gt_log_softmax
@@ -220,8 +218,6 @@ package torch
 #cgo nocallback gt_requires_grad
 #cgo noescape gt_reshape
 #cgo nocallback gt_reshape
-#cgo noescape gt_save_dict
-#cgo nocallback gt_save_dict
 #cgo noescape gt_select
 #cgo nocallback gt_select
 #cgo noescape gt_set_grad_enabled

@@ -369,7 +369,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 d = torch.load(sys.argv[1])
 print(type(d).__name__, sorted(d.keys()), d['layer1.weight'].sum().item())
 torch.save({'x': torch.tensor([[1.5, 2.5]]), 'n': torch.tensor([7])}, sys.argv[2])`, path, path+".py")
-	assert.Equal(t, "dict ['layer1.weight', 'steps'] 15.0\n", py)
+	assert.Equal(t, "OrderedDict ['layer1.weight', 'steps'] 15.0\n", py)
 	back, err := torch.Load(path + ".py")
 	require.NoError(t, err)
 	assert.Equal(t, []float32{1.5, 2.5}, back["x"].Float32s())

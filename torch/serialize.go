@@ -1,108 +1,106 @@
 package torch
 
-/*
-#include <stdlib.h>
-#include "cgotorch.h"
-*/
-import "C"
-
 import (
+	"bytes"
 	"fmt"
 	"os"
-	"runtime"
+	"path/filepath"
 	"sort"
-	"unsafe"
 )
 
-// Save writes named tensors to path in torch.save's format, so that Python's
-// torch.load(path) returns a dict of str to Tensor: torch.save(dict, path).
-// Keys are written in sorted order.
+// Save writes named tensors to path in the format of Python's torch.save:
+// torch.save(dict, path). Python's torch.load(path) returns an OrderedDict
+// of str to Tensor, also with weights_only=True (the default since PyTorch
+// 2.6), on every PyTorch from 1.6 on. Keys are written in sorted order;
+// tensors on other devices are copied to the CPU (a CUDA tensor loads on
+// the CPU, as with map_location="cpu"), and views are saved as the
+// contiguous tensors they show, each with its own storage.
+//
+// The file is written beside path and renamed over it when complete, so a
+// failed save never leaves a half-written checkpoint behind.
 func Save(tensors map[string]*Tensor, path string) error {
-	data, err := Marshal(tensors)
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+base+".*.tmp")
 	if err != nil {
 		return fmt.Errorf("torch: save %s: %w", path, err)
 	}
-	return os.WriteFile(path, data, 0o644)
+	tmp := f.Name()
+	defer os.Remove(tmp) // after a panic too; a no-op once renamed
+	err = writeCheckpoint(f, sortedKeys(tensors), tensors)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp, 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		return fmt.Errorf("torch: save %s: %w", path, err)
+	}
+	return nil
 }
 
 // Marshal is Save to memory.
 func Marshal(tensors map[string]*Tensor) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := writeCheckpoint(&buf, sortedKeys(tensors), tensors); err != nil {
+		return nil, fmt.Errorf("torch: save: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+func sortedKeys(tensors map[string]*Tensor) []string {
 	keys := make([]string, 0, len(tensors))
 	for k := range tensors {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	n := len(keys)
-	names := (**C.char)(C.malloc(C.size_t(max(n, 1)) * C.size_t(unsafe.Sizeof((*C.char)(nil)))))
-	hs := (*C.gt_tensor)(C.malloc(C.size_t(max(n, 1)) * C.size_t(unsafe.Sizeof(C.gt_tensor(nil)))))
-	ns, ts := unsafe.Slice(names, max(n, 1)), unsafe.Slice(hs, max(n, 1))
-	for i, k := range keys {
-		ns[i] = C.CString(k)
-		ts[i] = tensors[k].handle()
-	}
-	defer func() {
-		for i := range n {
-			C.free(unsafe.Pointer(ns[i]))
-		}
-		C.free(unsafe.Pointer(names))
-		C.free(unsafe.Pointer(hs))
-	}()
-	var data *C.char
-	var size C.int64_t
-	err := errorOf("Save", C.gt_save_dict(names, hs, C.int(n), &data, &size))
-	runtime.KeepAlive(tensors)
-	if err != nil {
-		return nil, err
-	}
-	defer C.free(unsafe.Pointer(data))
-	return C.GoBytes(unsafe.Pointer(data), C.int(size)), nil
+	return keys
 }
 
-// Load reads a file that torch.save(dict_of_tensors, path) wrote, in Python
-// or by Save: torch.load(path), e.g. of model.state_dict(). Tensors come
-// back on the CPU.
+// Load reads a file of named tensors that torch.save(dict, path) wrote, in
+// Python or by Save: torch.load(path, weights_only=True), e.g. of
+// model.state_dict(). Tensors come back on the CPU, contiguous, each with
+// its own storage, and with requires_grad as saved.
 //
-// libtorch's C++ unpickler reads Save's files, but Python's
-// torch.save(model.state_dict()) pickles a collections.OrderedDict (with a
-// _metadata attribute), which it reads as None, and it cannot read the opcode
-// Python writes for a dict of one entry. Such files are read again with
-// github.com/nlpodyssey/gopickle, a Go implementation of Python's unpickler
-// that knows PyTorch's storages.
+// Load is a weights-only reader written in Go: the file's pickle may name
+// only what a dict of tensors needs (the allow-list of PyTorch's
+// weights-only unpickler), and anything else is refused with an error
+// before it could be called. Every length and shape is checked against the
+// bytes the file holds, so a truncated or hostile file gives an error, not
+// a crash or wrong values. TorchScript archives (torch.jit.save) and
+// torch.save's legacy format from before PyTorch 1.6 are refused with a
+// message that says so.
 func Load(path string) (map[string]*Tensor, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("torch: load: %w", err)
 	}
-	m, libtorchErr := Unmarshal(data)
-	if libtorchErr == nil {
-		return m, nil
-	}
-	m, err = readPickled(path)
+	defer f.Close()
+	info, err := f.Stat()
 	if err != nil {
-		return nil, fmt.Errorf("torch: load %s: expected a torch.save file of a dict of tensors: %w (libtorch's reader: %v)",
-			path, err, libtorchErr)
+		return nil, fmt.Errorf("torch: load: %w", err)
+	}
+	if info.IsDir() {
+		return nil, fmt.Errorf("torch: load %s: is a folder, expected a torch.save file", path)
+	}
+	m, err := readCheckpoint(f, info.Size())
+	if err != nil {
+		return nil, fmt.Errorf("torch: load %s: %w", path, err)
 	}
 	return m, nil
 }
 
 // Unmarshal is Load from memory.
 func Unmarshal(data []byte) (map[string]*Tensor, error) {
-	if len(data) == 0 {
-		return nil, &Error{Op: "Load", Msg: "empty input: expected a torch.save zip archive"}
+	m, err := readCheckpoint(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, fmt.Errorf("torch: load: %w", err)
 	}
-	var names **C.char
-	var hs *C.gt_tensor
-	var n C.int
-	if err := errorOf("Load", C.gt_load_dict((*C.char)(unsafe.Pointer(&data[0])), C.int64_t(len(data)), &names, &hs, &n)); err != nil {
-		return nil, err
-	}
-	ns, ts := unsafe.Slice(names, int(n)), unsafe.Slice(hs, int(n))
-	m := make(map[string]*Tensor, int(n))
-	for i := range ns {
-		m[C.GoString(ns[i])] = newTensor(ts[i])
-		C.free(unsafe.Pointer(ns[i]))
-	}
-	C.free(unsafe.Pointer(names))
-	C.free(unsafe.Pointer(hs))
 	return m, nil
 }

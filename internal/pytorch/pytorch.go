@@ -69,12 +69,22 @@ func Python(t testing.TB) string {
 	return python
 }
 
-// Run runs a Python script (torch imported as torch) and returns its stdout;
-// a failing script fails the test with its stderr.
+// Prelude runs before every script. torch.load defaults to
+// weights_only=True, as it does from PyTorch 2.6 on, on every torch (1.13
+// has the argument but defaults to False): every file Go writes is read the
+// way a current PyTorch user reads it.
+const Prelude = `import functools
+import torch
+torch.set_num_threads(1)
+torch.load = functools.partial(torch.load, weights_only=True)
+`
+
+// Run runs a Python script after Prelude (torch imported as torch) and
+// returns its stdout; a failing script fails the test with its stderr.
 func Run(t testing.TB, script string, args ...string) string {
 	t.Helper()
 	py := Python(t)
-	cmd := exec.Command(py, append([]string{"-c", "import torch\ntorch.set_num_threads(1)\n" + script}, args...)...)
+	cmd := exec.Command(py, append([]string{"-c", Prelude + script}, args...)...)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

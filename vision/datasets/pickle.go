@@ -8,17 +8,19 @@ import (
 
 	"github.com/nlpodyssey/gopickle/pickle"
 	"github.com/nlpodyssey/gopickle/types"
+
+	"github.com/seed0eaa3131/gotorch/internal/pickleguard"
 )
 
 // unpickle decodes a Python pickle as pickle.load(f, encoding="latin1")
 // does for CIFAR's files, which Python 2 wrote with protocol 2: Python 2
 // strings come back as Go strings of their bytes, numpy arrays as
-// *ndarray. Before decoding, scanPickle checks that every opcode's
+// *ndarray. Before decoding, pickleguard.Scan checks that every opcode's
 // argument fits in the file, so a truncated or hostile file cannot make the
 // decoder allocate more than the file holds; any panic inside the decoder
 // becomes an error.
 func unpickle(name string, b []byte) (v any, err error) {
-	if err := scanPickle(b); err != nil {
+	if err := pickleguard.Scan(b); err != nil {
 		return nil, fmt.Errorf("%s: not a valid pickle: %w", name, err)
 	}
 	defer func() {
@@ -317,80 +319,4 @@ func dictKeys(d *types.Dict) []string {
 		}
 	}
 	return keys
-}
-
-// scanPickle walks the opcodes of a pickle without running them, checking
-// that each is known and that its argument lies within b. It stops at
-// STOP. Opcode lengths are pickletools' table.
-func scanPickle(b []byte) error {
-	at, opAt := 0, 0
-	need := func(n uint64) error {
-		if n > uint64(len(b)-at) {
-			return fmt.Errorf("truncated: the opcode 0x%02x at offset %d needs %d more bytes, %d remain", b[opAt], opAt, n, len(b)-at)
-		}
-		at += int(n)
-		return nil
-	}
-	line := func() error {
-		i := bytes.IndexByte(b[at:], '\n')
-		if i < 0 {
-			return fmt.Errorf("truncated: the opcode 0x%02x at offset %d has no end of line", b[opAt], opAt)
-		}
-		at += i + 1
-		return nil
-	}
-	for at < len(b) {
-		op := b[at]
-		opAt = at
-		at++
-		var err error
-		switch op {
-		case '.': // STOP
-			return nil
-		case '(', '0', '1', '2', 'N', 'R', 'a', 'b', 'd', '}', 'e', 'l', ']', 'o', 's', 't', ')', 'u', 'Q',
-			0x85, 0x86, 0x87, 0x88, 0x89, 0x8f, 0x90, 0x91, 0x92, 0x93, 0x94, 0x97, 0x98:
-		case 'F', 'I', 'L', 'S', 'V', 'P', 'g', 'p':
-			err = line()
-		case 'c', 'i':
-			if err = line(); err == nil {
-				err = line()
-			}
-		case 'K', 'h', 'q', 0x80, 0x82:
-			err = need(1)
-		case 'M', 0x83:
-			err = need(2)
-		case 'J', 'j', 'r', 0x84:
-			err = need(4)
-		case 'G':
-			err = need(8)
-		case 0x95: // FRAME: its length, then the opcodes inside it as usual
-			if err = need(8); err == nil {
-				if n := binary.LittleEndian.Uint64(b[at-8:]); n > uint64(len(b)-at) {
-					return fmt.Errorf("truncated: the frame at offset %d holds %d bytes, %d remain", opAt, n, len(b)-at)
-				}
-			}
-		case 'U', 'C', 0x8a, 0x8c:
-			if err = need(1); err == nil {
-				err = need(uint64(b[at-1]))
-			}
-		case 'T', 'B', 'X', 0x8b:
-			if err = need(4); err == nil {
-				n := binary.LittleEndian.Uint32(b[at-4:])
-				if (op == 'T' || op == 0x8b) && int32(n) < 0 {
-					return fmt.Errorf("opcode 0x%02x at offset %d has a negative length", op, opAt)
-				}
-				err = need(uint64(n))
-			}
-		case 0x8d, 0x8e, 0x96:
-			if err = need(8); err == nil {
-				err = need(binary.LittleEndian.Uint64(b[at-8:]))
-			}
-		default:
-			return fmt.Errorf("unknown opcode 0x%02x at offset %d", op, at-1)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return fmt.Errorf("truncated: no STOP opcode in %d bytes", len(b))
 }
