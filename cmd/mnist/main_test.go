@@ -13,9 +13,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/seed0eaa3131/gotorch/internal/dataroot"
 	"github.com/seed0eaa3131/gotorch/internal/pytorch"
 	"github.com/seed0eaa3131/gotorch/torch/cuda"
-	"github.com/seed0eaa3131/gotorch/vision/datasets"
 )
 
 func runMNIST(ctx context.Context, args ...string) (code int, stdout, stderr string) {
@@ -79,7 +79,7 @@ func TestShortRealRun(t *testing.T) {
 	}
 	dir := t.TempDir()
 	save, samples, plot := filepath.Join(dir, "mnist.pt"), filepath.Join(dir, "s.png"), filepath.Join(dir, "p.png")
-	code, stdout, stderr := runMNIST(context.Background(), "--data", datasets.CacheDir(), "--epochs", "1",
+	code, stdout, stderr := runMNIST(context.Background(), "--data", dataroot.RequireMNIST(t), "--epochs", "1",
 		"--device", "cpu", "--save", save, "--samples", samples, "--plot", plot)
 	require.Equal(t, 0, code, stderr)
 	for _, want := range []string{
@@ -132,7 +132,7 @@ test = datasets.MNIST(sys.argv[2], train=False, transform=t)
 x = torch.stack([test[i][0] for i in range(len(test))])
 y = torch.tensor(test.targets)
 with torch.no_grad():
-    print(f"{(model(x).argmax(1) == y).float().mean().item() * 100:.2f}")`, save, datasets.CacheDir())
+    print(f"{(model(x).argmax(1) == y).float().mean().item() * 100:.2f}")`, save, dataroot.RequireMNIST(t))
 	pyAcc, err := strconv.ParseFloat(string(bytes.TrimSpace([]byte(out))), 64)
 	require.NoError(t, err, out)
 	assert.InDelta(t, acc, pyAcc, 0.011, "Python scores Go's weights the same")
@@ -144,7 +144,7 @@ func TestInterruptStopsCleanly(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	save := filepath.Join(t.TempDir(), "partial.pt")
-	code, stdout, stderr := runMNIST(ctx, "--data", datasets.CacheDir(), "--epochs", "3", "--device", "cpu",
+	code, stdout, stderr := runMNIST(ctx, "--data", dataroot.RequireMNIST(t), "--epochs", "3", "--device", "cpu",
 		"--save", save, "--quiet")
 	assert.Equal(t, 130, code, stderr)
 	assert.Contains(t, stderr, "interrupted")

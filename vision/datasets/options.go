@@ -3,8 +3,8 @@ package datasets
 import (
 	"io"
 	"os"
-	"path/filepath"
 
+	"github.com/seed0eaa3131/gotorch/internal/dataroot"
 	"github.com/seed0eaa3131/gotorch/vision/transforms"
 )
 
@@ -32,13 +32,5 @@ var Log io.Writer = os.Stderr
 // CacheDir is a root directory for datasets shared by programs and tests,
 // so that data is downloaded once per machine: $GOTORCH_DATA when set, else
 // gotorch/data in the user's cache directory (~/.cache on Linux), else in
-// the temporary directory.
-func CacheDir() string {
-	if d := os.Getenv("GOTORCH_DATA"); d != "" {
-		return d
-	}
-	if d, err := os.UserCacheDir(); err == nil {
-		return filepath.Join(d, "gotorch", "data")
-	}
-	return filepath.Join(os.TempDir(), "gotorch", "data")
-}
+// the temporary directory. `go run ./cmd/getdata` fills it.
+func CacheDir() string { return dataroot.Dir() }
