@@ -20,7 +20,7 @@ set -euo pipefail
 
 usage() {
 	cat <<'EOF'
-Usage: scripts/install_libtorch.sh [--with-python] [--prefix DIR] [--cuda VER]
+Usage: scripts/install_libtorch.sh [--with-python] [--prefix DIR] [--cuda VER] [--shim-only]
 
 Finds libtorch, builds cgo/ into libcgotorch.so and installs it, with cgotorch.h
 and lib/pkgconfig/cgotorch.pc, into a prefix that pkg-config searches.
@@ -33,6 +33,8 @@ Options:
                  line to add to your shell profile)
   --cuda VER     download the official libtorch for CUDA VER (11.8, 12.6, 12.8)
                  or "cpu" instead of using a python's or Debian's libtorch
+  --shim-only    for Go binaries built elsewhere (scripts/gpu_check.sh): no
+                 pkg-config needed; the check program links with plain flags
   -h, --help     this text
 
 Environment:
@@ -56,6 +58,7 @@ die() {
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WITH_PYTHON=0
+SHIM_ONLY=0
 PREFIX=
 CUDA_OPT=
 DEFAULT_LIBTORCH_VERSION=2.7.1
@@ -63,6 +66,7 @@ DEFAULT_LIBTORCH_VERSION=2.7.1
 while (($#)); do
 	case $1 in
 	--with-python) WITH_PYTHON=1 ;;
+	--shim-only) SHIM_ONLY=1 ;;
 	--prefix) (($# > 1)) || die "--prefix needs a folder" "scripts/install_libtorch.sh --prefix \$HOME/.local"
 		PREFIX=$2; shift ;;
 	--prefix=*) PREFIX=${1#*=} ;;
@@ -126,7 +130,11 @@ need_tools() {
 	apt_install "${pkgs[@]}"
 }
 
-need_tools g++:g++ cc:gcc make:make pkg-config:pkg-config nm:binutils ldd:libc-bin
+need_tools g++:g++ make:make nm:binutils ldd:libc-bin
+# The check program is C; g++ compiles it where there is no cc.
+CC_CMD=(cc)
+have cc || CC_CMD=(g++ -x c)
+((SHIM_ONLY)) || need_tools pkg-config:pkg-config
 
 if ((WITH_PYTHON)); then
 	apt_install python3-torch python3-torchvision
@@ -422,18 +430,24 @@ fi
 
 PC_DIR=$PREFIX/lib/pkgconfig
 EXPORT_LINE=
-case ":${PKG_CONFIG_PATH:-}:$(pkg-config --variable pc_path pkg-config 2>/dev/null):" in
-*":$PC_DIR:"*) ;;
-*)
-	EXPORT_LINE="export PKG_CONFIG_PATH=$PC_DIR\${PKG_CONFIG_PATH:+:\$PKG_CONFIG_PATH}"
-	export PKG_CONFIG_PATH=$PC_DIR${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}
-	;;
-esac
-FOUND_PREFIX=$(pkg-config --variable=prefix cgotorch 2>/dev/null) ||
-	die "pkg-config cannot find cgotorch after installing $PC_DIR/cgotorch.pc" "check $PC_DIR/cgotorch.pc exists and PKG_CONFIG_PATH includes $PC_DIR"
-[[ $FOUND_PREFIX == "$PREFIX" ]] ||
-	die "pkg-config finds another cgotorch first, in $FOUND_PREFIX (Go would link that one)" \
-		"remove $FOUND_PREFIX/lib/pkgconfig/cgotorch.pc, or re-run with --prefix $FOUND_PREFIX"
+if ((SHIM_ONLY)); then
+	# Go binaries built elsewhere find the library through LD_LIBRARY_PATH or RUNPATH.
+	PC_FLAGS=(-I"$PREFIX/include" -L"$PREFIX/lib" -Wl,-rpath,"$PREFIX/lib" -Wl,-rpath,"$TORCH_LIBDIR" -lcgotorch)
+else
+	case ":${PKG_CONFIG_PATH:-}:$(pkg-config --variable pc_path pkg-config 2>/dev/null):" in
+	*":$PC_DIR:"*) ;;
+	*)
+		EXPORT_LINE="export PKG_CONFIG_PATH=$PC_DIR\${PKG_CONFIG_PATH:+:\$PKG_CONFIG_PATH}"
+		export PKG_CONFIG_PATH=$PC_DIR${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}
+		;;
+	esac
+	FOUND_PREFIX=$(pkg-config --variable=prefix cgotorch 2>/dev/null) ||
+		die "pkg-config cannot find cgotorch after installing $PC_DIR/cgotorch.pc" "check $PC_DIR/cgotorch.pc exists and PKG_CONFIG_PATH includes $PC_DIR"
+	[[ $FOUND_PREFIX == "$PREFIX" ]] ||
+		die "pkg-config finds another cgotorch first, in $FOUND_PREFIX (Go would link that one)" \
+			"remove $FOUND_PREFIX/lib/pkgconfig/cgotorch.pc, or re-run with --prefix $FOUND_PREFIX"
+	read -ra PC_FLAGS <<<"$(pkg-config --cflags --libs cgotorch)"
+fi
 
 cat >"$WORK/check.c" <<'EOF'
 #include <stdio.h>
@@ -452,9 +466,8 @@ int main(void) {
 	return 0;
 }
 EOF
-read -ra PC_FLAGS <<<"$(pkg-config --cflags --libs cgotorch)"
-cc -o "$WORK/check" "$WORK/check.c" "${PC_FLAGS[@]}" ||
-	die "a C program cannot compile and link against the installed cgotorch (pkg-config --cflags --libs cgotorch)" \
+"${CC_CMD[@]}" -o "$WORK/check" "$WORK/check.c" "${PC_FLAGS[@]}" ||
+	die "a C program cannot compile and link against the installed cgotorch (${PC_FLAGS[*]})" \
 		"re-run scripts/install_libtorch.sh; if it persists: make -C cgo clean, then re-run"
 CHECK=$("$WORK/check") ||
 	die "a C program linked against $PREFIX/lib/libcgotorch.so does not run (output above)" \

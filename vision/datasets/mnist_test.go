@@ -143,7 +143,7 @@ res = {"labels": [int(raw.targets[i]) for i in idx], "bytes": [raw.data[i].flatt
 		assert.Equal(t, []int64{int64(ref.Shapes[p][0]), int64(ref.Shapes[p][1]), int64(ref.Shapes[p][2])}, ds.SampleShape(), pl.name)
 		tol := 0.0
 		if pl.name == "resize tensor" {
-			tol = 2.4e-7
+			tol = transforms.ResizeTensorTolerance
 		}
 		batch := make([]float32, per*len(indices))
 		labels := make([]int64, len(indices))
