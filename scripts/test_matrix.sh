@@ -8,6 +8,9 @@
 #   sid      Debian sid: libtorch 2.14, whose headers need C++20. Runs README's set-up
 #            (scripts/install_libtorch.sh: builds the shim, installs it, and compiles and
 #            runs its check program) and builds every Go package and test binary against it.
+#   dryrun   the GPU check's bundle (scripts/gpu_check.sh --prepare, made here) unpacked in
+#            the trixie chroot, which has no Go, and run there with --cpu-dry-run: the
+#            closest stand-in for the GPU machine's pip torch 2.x.
 #
 # The host's Go toolchain and module cache are copied and bound into the chroot, and the
 # dataset cache ($GOTORCH_DATA, default ~/.cache/gotorch/data) is bound in, so the runs
@@ -24,7 +27,8 @@ Usage: scripts/test_matrix.sh [TARGET...] [-- GO_TEST_ARGS...]
 
 Targets: trixie (libtorch 2.6: set-up and go test ./...), sid (libtorch 2.14:
 set-up and go test -run XXX ./..., which builds every package and test binary),
-all (the default: both).
+dryrun (scripts/gpu_check.sh's bundle with --cpu-dry-run in the trixie chroot),
+all (the default: all three).
 
 Options:
   --cache DIR   where the chroots live (default: $GOTORCH_MATRIX or
@@ -54,8 +58,8 @@ TARGETS=()
 GOTEST=()
 while (($#)); do
 	case $1 in
-	trixie | sid) TARGETS+=("$1") ;;
-	all) TARGETS+=(trixie sid) ;;
+	trixie | sid | dryrun) TARGETS+=("$1") ;;
+	all) TARGETS+=(trixie sid dryrun) ;;
 	--cache) (($# > 1)) || die "--cache needs a folder"; CACHE=$2; shift ;;
 	--log) (($# > 1)) || die "--log needs a folder"; LOGDIR=$2; shift ;;
 	--) shift; GOTEST=("$@"); break ;;
@@ -64,7 +68,7 @@ while (($#)); do
 	esac
 	shift
 done
-((${#TARGETS[@]})) || TARGETS=(trixie sid)
+((${#TARGETS[@]})) || TARGETS=(trixie sid dryrun)
 LOGDIR=${LOGDIR:-$CACHE/logs}
 
 [[ $(id -u) -eq 0 ]] || die "chroots need root" "sudo $0 ${TARGETS[*]}"
@@ -95,7 +99,7 @@ bind() {
 	[[ ${3:-} != ro ]] || mount -o remount,bind,ro "$2"
 }
 
-# chroot_ready SUITE: makes (once) and mounts the chroot; prints its folder.
+# chroot_ready SUITE: makes (once) and mounts the chroot.
 chroot_ready() {
 	local suite=$1 dir=$CACHE/$1
 	if [[ ! -x $dir/usr/bin/apt-get ]]; then
@@ -143,7 +147,7 @@ run_target() {
 	local gotest="${GOTEST[*]:-}"
 	say "$target: log in $log"
 	{
-		chroot_ready "$target"
+		[[ $target == dryrun ]] || chroot_ready "$target"
 		case $target in
 		trixie)
 			in_chroot trixie "
@@ -151,6 +155,20 @@ run_target() {
 				time scripts/install_libtorch.sh --with-python
 				echo '--- go test ${gotest:-./...}'
 				time go test -timeout 40m ${gotest:-./...}"
+			;;
+		dryrun)
+			# The bundle is made here, where Go is, as for the GPU machine.
+			rm -rf "$CACHE/gpubundle" "$CACHE/gpubundle.tar.xz"
+			"$ROOT/scripts/gpu_check.sh" --prepare "$CACHE/gpubundle"
+			chroot_ready trixie
+			rm -rf "$CACHE/trixie/tmp/gpubundle" "$CACHE/trixie/tmp/gpu-dry-run"
+			tar -C "$CACHE/trixie/tmp" -xJf "$CACHE/gpubundle.tar.xz"
+			# Without Go: the chroot's go is moved out of PATH's way for the run.
+			in_chroot trixie "
+				PATH=/usr/sbin:/usr/bin:/sbin:/bin
+				if command -v go; then echo 'go is on PATH: the dry run would not prove it needs none'; exit 1; fi
+				time /tmp/gpubundle/gpu_check.sh --cpu-dry-run --out /tmp/gpu-dry-run"
+			mkdir -p "$LOGDIR/gpu-dry-run" && cp -r "$CACHE/trixie/tmp/gpu-dry-run/." "$LOGDIR/gpu-dry-run/"
 			;;
 		sid)
 			in_chroot sid "
