@@ -605,7 +605,7 @@ if ((!READY)); then
 	not_run "$step" "needs the shim and the binaries"
 elif ! over_budget "$step"; then
 	begin "$step"
-	total_fail=0 notes=()
+	total_fail=0 notes=() sum_pass=0 sum_skip=0
 	while IFS=$'\t' read -r name rel broken; do
 		if [[ -n $broken ]]; then
 			total_fail=$((total_fail + 1)) notes+=("$name: go test -c failed")
@@ -614,9 +614,15 @@ elif ! over_budget "$step"; then
 		run_tests "$name" "$rel" -cuda -test.run CUDA
 		rc=$?
 		echo "    $name: $COUNTS"
+		sum_pass=$((sum_pass + $(grep -cE '^\s*--- PASS' "$OUT/test-$name-cuda.txt")))
+		sum_skip=$((sum_skip + $(grep -cE '^\s*--- SKIP' "$OUT/test-$name-cuda.txt")))
 		if ((rc != 0)); then total_fail=$((total_fail + 1)) notes+=("$name: exit $rc"); fi
 	done < <(test_binaries)
-	if ((total_fail)); then end FAIL "${notes[*]}"; else end PASS "every package's CUDA tests"; fi
+	if ((total_fail)); then
+		end FAIL "${notes[*]}"
+	else
+		end PASS "$sum_pass passed, $sum_skip skipped$( ((DRY)) && echo ' (no CUDA in a dry run)')"
+	fi
 fi
 
 # --- the programs -------------------------------------------------------------------------
