@@ -49,23 +49,19 @@ func run(args []string, stdout, stderr io.Writer) int {
 		datasets.Log = stderr
 		for _, n := range *names {
 			var size int
-			switch n {
-			case "mnist":
-				for _, train := range []bool{true, false} {
-					ds, err := datasets.NewMNIST(*root, datasets.Options{Train: train, Download: true})
-					if err != nil {
-						return err
-					}
-					size += ds.Len()
+			for _, train := range []bool{true, false} {
+				opts := datasets.Options{Train: train, Download: true}
+				var ds interface{ Len() int }
+				var err error
+				if n == "mnist" {
+					ds, err = datasets.NewMNIST(*root, opts)
+				} else {
+					ds, err = datasets.NewCIFAR10(*root, opts)
 				}
-			case "cifar10":
-				for _, train := range []bool{true, false} {
-					ds, err := datasets.NewCIFAR10(*root, datasets.Options{Train: train, Download: true})
-					if err != nil {
-						return err
-					}
-					size += ds.Len()
+				if err != nil {
+					return err
 				}
+				size += ds.Len()
 			}
 			fmt.Fprintf(stdout, "%s: %d images in %s\n", n, size, *root)
 		}
