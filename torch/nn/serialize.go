@@ -8,7 +8,8 @@ import (
 
 // Save writes model's state_dict to path in torch.save's format:
 // torch.save(model.state_dict(), path). Python's torch.load(path) returns
-// the dict, which model.load_state_dict accepts for the same architecture.
+// the OrderedDict (with weights_only=True too, PyTorch 2.6's default), which
+// model.load_state_dict accepts for the same architecture.
 func Save(model any, path string) error {
 	return torch.Save(StateDict(model), path)
 }
