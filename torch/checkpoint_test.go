@@ -294,3 +294,23 @@ func FuzzUnmarshal(f *testing.F) {
 		}
 	})
 }
+
+// Files that earlier gotorch versions saved through libtorch's pickler wrap
+// the dict in torch.jit._pickle.restore_type_tag(dict, "Dict[str, Tensor]");
+// they still load. Python writes one here with that very wrapper.
+func TestLoadLibtorchTypeTaggedDict(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "tagged.pt")
+	pytorch.Run(t, `import sys
+import torch.jit._pickle
+class Tagged:
+    def __init__(self, d): self.d = d
+    def __reduce__(self):
+        return (torch.jit._pickle.restore_type_tag, (self.d, "Dict[str, Tensor]"))
+torch.save(Tagged({"w": torch.tensor([[1., 2.], [3., 4.]]), "n": torch.tensor(7)}), sys.argv[1])`, path)
+	m, err := torch.Load(path)
+	require.NoError(t, err)
+	assert.Equal(t, []float32{1, 2, 3, 4}, m["w"].Float32s())
+	assert.Equal(t, torch.Size{2, 2}, m["w"].Shape())
+	assert.Equal(t, int64(7), m["n"].ItemInt())
+	assert.Equal(t, 0, m["n"].Dim())
+}
