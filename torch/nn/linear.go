@@ -49,11 +49,14 @@ func (l *Linear) ResetParameters() {
 	KaimingUniform_(l.Weight, math.Sqrt(5))
 	if l.Bias != nil {
 		fanIn := FanIn(l.Weight)
-		bound := 0.0
+		// With no inputs Python's bound is the int 0, so -bound is +0, not
+		// -0.0: libtorch 2.14's uniform_ returns from's sign for U(-0, 0).
+		lo, hi := 0.0, 0.0
 		if fanIn > 0 {
-			bound = 1 / math.Sqrt(float64(fanIn))
+			hi = 1 / math.Sqrt(float64(fanIn))
+			lo = -hi
 		}
-		Uniform_(l.Bias, -bound, bound)
+		Uniform_(l.Bias, lo, hi)
 	}
 }
 
