@@ -58,7 +58,7 @@ func readCheckpoint(r io.ReaderAt, size int64) (map[string]*Tensor, error) {
 	if err != nil {
 		return nil, err
 	}
-	return u.tensors(v)
+	return savedTensors(v)
 }
 
 // notCheckpoint explains a file that is not a zip archive.
@@ -397,9 +397,9 @@ func isContiguous(size, stride []int64) bool {
 	return true
 }
 
-// tensors turns the unpickled dict into tensors, or explains what it is
-// instead.
-func (u *checkpointUnpickler) tensors(v any) (map[string]*Tensor, error) {
+// savedTensors turns the unpickled dict into tensors, or explains what it
+// is instead.
+func savedTensors(v any) (map[string]*Tensor, error) {
 	type entry struct {
 		k any
 		v any
@@ -489,8 +489,6 @@ func pickledInt(v any) (int64, bool) {
 		return int64(x), true
 	case int64:
 		return x, true
-	case bool:
-		return 0, false
 	}
 	return 0, false
 }
