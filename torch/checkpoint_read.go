@@ -355,10 +355,7 @@ func (t *savedTensor) check() error {
 // bytes gathers the view's elements in C order.
 func (t *savedTensor) bytes() []byte {
 	es := int64(t.storage.dtype.ElementSize())
-	n := int64(1)
-	for _, s := range t.size {
-		n *= s
-	}
+	n := product(t.size)
 	if n == 0 {
 		return nil
 	}
