@@ -4,9 +4,11 @@
  * Rules every function keeps:
  *  - no C++ type crosses this header: tensors are opaque gt_tensor handles;
  *  - every fallible function returns its own error: NULL on success, otherwise
- *    a malloc'd message (libtorch's, without its C++ backtrace) that the caller
- *    frees with free(); results come back through out parameters. There is no
- *    thread-local "last error": a goroutine may move between OS threads;
+ *    a gt_error made by one malloc (the struct and, right after it, the message
+ *    msg points at: libtorch's, without its C++ backtrace) that the caller frees
+ *    with one free(); its kind says which c10 exception class was thrown.
+ *    Results come back through out parameters. There is no thread-local
+ *    "last error": a goroutine may move between OS threads;
  *  - every C++ exception is caught; nothing aborts the process;
  *  - one function per libtorch operation, no policy: defaults live in Go.
  *
@@ -24,10 +26,44 @@ extern "C" {
 #endif
 
 /* Bump on any change to this header; the Go side refuses a library that differs. */
-#define CGOTORCH_ABI_VERSION 3
+#define CGOTORCH_ABI_VERSION 4
 
 typedef struct gt_tensor_s *gt_tensor;
-typedef char *gt_error;
+
+/* The kinds of error, after the c10 exception classes (and the Python
+ * exceptions PyTorch turns them into). Anything else is GT_ERR_RUNTIME. */
+enum {
+  GT_ERR_RUNTIME = 0,          /* c10::Error and others: RuntimeError */
+  GT_ERR_INDEX = 1,            /* c10::IndexError: IndexError */
+  GT_ERR_VALUE = 2,            /* c10::ValueError: ValueError */
+  GT_ERR_TYPE = 3,             /* c10::TypeError: TypeError */
+  GT_ERR_NOT_IMPLEMENTED = 4,  /* c10::NotImplementedError: NotImplementedError */
+  GT_ERR_OUT_OF_MEMORY = 5,    /* c10::OutOfMemoryError, std::bad_alloc: torch.OutOfMemoryError */
+  GT_ERR_LINALG = 6            /* c10::LinAlgError: torch.linalg.LinAlgError */
+};
+
+/* One malloc: msg points just past the struct, into the same block. */
+typedef struct gt_error_s {
+  int kind;
+  char *msg;
+} *gt_error;
+
+/* A PyTorch number (at::Scalar) passed by value; kind says which field holds
+ * it: int64 kept exact, a double, a bool (in i, 0 or 1), or a complex (f + im i).
+ * GT_SCALAR_NONE stands for an absent optional scalar (Python's None). */
+enum {
+  GT_SCALAR_NONE = -1,
+  GT_SCALAR_INT = 0,
+  GT_SCALAR_FLOAT = 1,
+  GT_SCALAR_BOOL = 2,
+  GT_SCALAR_COMPLEX = 3
+};
+typedef struct {
+  int kind;
+  int64_t i;
+  double f;
+  double im;
+} gt_scalar;
 
 /* ---- library ---- */
 int gt_abi_version(void);

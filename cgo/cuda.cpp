@@ -286,6 +286,7 @@ gt_error gt_cuda_device_name(int device, char **out) {
     check_device(device);
     const auto *name = reinterpret_cast<const char *>(at::cuda::getDeviceProperties(static_cast<c10::DeviceIndex>(device)));
     *out = gt::dup(std::string(name, strnlen(name, 256)));
+    if (*out == nullptr) throw std::bad_alloc();
   })
 }
 

@@ -3,7 +3,9 @@
 #include "internal.h"
 
 namespace {
-gt_error not_available() { return gt::dup("CUDA not available: this libcgotorch was built against a CPU-only libtorch"); }
+gt_error not_available() {
+  return gt::error(GT_ERR_RUNTIME, "CUDA not available: this libcgotorch was built against a CPU-only libtorch");
+}
 }  // namespace
 
 extern "C" {

@@ -4,9 +4,13 @@
 #include <ATen/ATen.h>
 #include <c10/util/Exception.h>
 
+#include <c10/util/complex.h>
+#include <c10/util/Optional.h>
+
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <new>
 #include <string>
 
 #include "cgotorch.h"
@@ -26,6 +30,76 @@ inline char *dup(const std::string &s) {
   return p;
 }
 
+// error makes a gt_error in one block: the struct, then the message.
+inline gt_error error(int kind, const char *msg) {
+  size_t n = std::strlen(msg);
+  auto *e = static_cast<gt_error>(std::malloc(sizeof(gt_error_s) + n + 1));
+  if (e == nullptr) {
+    // Too little memory for the message: say so in as few bytes as possible.
+    static const char oom[] = "out of memory";
+    e = static_cast<gt_error>(std::malloc(sizeof(gt_error_s) + sizeof(oom)));
+    if (e == nullptr) std::abort();  // NULL would read as success
+    kind = GT_ERR_OUT_OF_MEMORY;
+    msg = oom;
+    n = sizeof(oom) - 1;
+  }
+  e->kind = kind;
+  e->msg = reinterpret_cast<char *>(e + 1);
+  std::memcpy(e->msg, msg, n + 1);
+  return e;
+}
+
+// caught turns the exception being handled into a gt_error, the specific c10
+// classes first (each one is a c10::Error), with c10's messages without the
+// C++ backtrace. Call it only inside a catch block.
+inline gt_error caught() noexcept {
+  try {
+    throw;
+  } catch (const c10::IndexError &e) {
+    return error(GT_ERR_INDEX, e.what_without_backtrace());
+  } catch (const c10::ValueError &e) {
+    return error(GT_ERR_VALUE, e.what_without_backtrace());
+  } catch (const c10::TypeError &e) {
+    return error(GT_ERR_TYPE, e.what_without_backtrace());
+  } catch (const c10::NotImplementedError &e) {
+    return error(GT_ERR_NOT_IMPLEMENTED, e.what_without_backtrace());
+  } catch (const c10::OutOfMemoryError &e) {
+    return error(GT_ERR_OUT_OF_MEMORY, e.what_without_backtrace());
+  } catch (const c10::LinAlgError &e) {
+    return error(GT_ERR_LINALG, e.what_without_backtrace());
+  } catch (const c10::Error &e) {
+    return error(GT_ERR_RUNTIME, e.what_without_backtrace());
+  } catch (const std::bad_alloc &e) {
+    return error(GT_ERR_OUT_OF_MEMORY, e.what());
+  } catch (const std::exception &e) {
+    return error(GT_ERR_RUNTIME, e.what());
+  } catch (...) {
+    return error(GT_ERR_RUNTIME, "unknown C++ exception in libtorch");
+  }
+}
+
+// scalar is the at::Scalar a gt_scalar stands for: int64 kept exact, bool as
+// a bool, complex as c10::complex<double>. NONE has no Scalar: opt_scalar.
+inline at::Scalar scalar(gt_scalar s) {
+  switch (s.kind) {
+    case GT_SCALAR_INT:
+      return at::Scalar(static_cast<int64_t>(s.i));
+    case GT_SCALAR_BOOL:
+      return at::Scalar(s.i != 0);
+    case GT_SCALAR_COMPLEX:
+      return at::Scalar(c10::complex<double>(s.f, s.im));
+    case GT_SCALAR_FLOAT:
+      return at::Scalar(s.f);
+  }
+  TORCH_CHECK_VALUE(false, "gt_scalar: unknown kind ", s.kind);
+}
+
+// opt_scalar is scalar for an optional argument: GT_SCALAR_NONE is None.
+inline c10::optional<at::Scalar> opt_scalar(gt_scalar s) {
+  if (s.kind == GT_SCALAR_NONE) return c10::nullopt;
+  return scalar(s);
+}
+
 inline at::IntArrayRef dims(const int64_t *p, int n) { return at::IntArrayRef(p, static_cast<size_t>(n)); }
 
 inline at::TensorOptions opts(int dtype, int dev_type, int dev_index) {
@@ -39,16 +113,13 @@ inline at::Device device(int dev_type, int dev_index) {
 
 }  // namespace gt
 
-// GT_TRY wraps a body so that every C++ exception becomes the returned message.
-// c10::Error gives its message without the C++ backtrace that libtorch appends.
-#define GT_TRY(...)                                    \
-  try {                                                \
-    __VA_ARGS__;                                       \
-    return nullptr;                                    \
-  } catch (const c10::Error &e) {                      \
-    return gt::dup(e.what_without_backtrace());        \
-  } catch (const std::exception &e) {                  \
-    return gt::dup(e.what());                          \
-  } catch (...) {                                      \
-    return gt::dup("unknown C++ exception in libtorch"); \
+// GT_TRY wraps a body so that every C++ exception becomes the returned
+// gt_error (gt::caught: the kind from the c10 class, the message without the
+// C++ backtrace that libtorch appends).
+#define GT_TRY(...)          \
+  try {                      \
+    __VA_ARGS__;             \
+    return nullptr;          \
+  } catch (...) {            \
+    return gt::caught();     \
   }

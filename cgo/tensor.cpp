@@ -18,19 +18,25 @@ using gt::wrap;
 // ---- counting CPU allocator ----
 //
 // Wraps libtorch's default CPU allocator and keeps [allocated, peak] bytes in
-// two atomics that Go reads directly. Each allocation carries a small context
-// that remembers the inner DataPtr and its size, so frees subtract exactly.
+// two atomics that Go reads directly. Each block has a 64-byte header (the
+// data keeps the inner allocator's 64-byte alignment) that points at a small
+// record of the inner DataPtr and its size, so frees subtract exactly. The
+// DataPtr's context is its data pointer, as Allocator::raw_allocate asserts
+// (oneDNN kernels such as gelu allocate that way), and raw_deleter frees it.
 namespace {
 
 std::atomic<int64_t> g_counters[2];  // allocated, peak
+
+constexpr size_t kHeader = 64;
 
 struct CountedCtx {
   c10::DataPtr inner;
   int64_t n;
 };
 
-void counted_delete(void *p) {
-  auto *ctx = static_cast<CountedCtx *>(p);
+void counted_delete(void *data) {
+  if (data == nullptr) return;
+  auto *ctx = *reinterpret_cast<CountedCtx **>(static_cast<char *>(data) - kHeader);
   g_counters[0].fetch_sub(ctx->n, std::memory_order_relaxed);
   delete ctx;  // frees the inner allocation through its own deleter
 }
@@ -51,15 +57,29 @@ struct CountingAllocator final : public c10::Allocator {
 #else
   c10::DataPtr allocate(size_t n) const override { return allocate_impl(n); }
 #endif
+  c10::DeleterFnPtr raw_deleter() const override { return &counted_delete; }
 
  private:
   c10::DataPtr allocate_impl(size_t n) const {
-    c10::DataPtr inner = inner_->allocate(n);
-    void *data = inner.get();
+    c10::DataPtr inner;
+    try {
+      inner = inner_->allocate(n + kHeader);
+    } catch (const c10::OutOfMemoryError &) {
+      throw;
+    } catch (const c10::Error &e) {
+      // libtorch's CPU allocator reports a failed allocation ("can't allocate
+      // memory: you tried to allocate ...") as a plain c10::Error, which
+      // Python shows as RuntimeError; CUDA's says OutOfMemoryError. Say the
+      // same here, so that both devices give GT_ERR_OUT_OF_MEMORY.
+      TORCH_CHECK_WITH(OutOfMemoryError, false, e.what_without_backtrace());
+    }
+    char *base = static_cast<char *>(inner.get());
+    void *data = base + kHeader;
     c10::Device dev = inner.device();
     auto *ctx = new CountedCtx{std::move(inner), static_cast<int64_t>(n)};
+    *reinterpret_cast<CountedCtx **>(base) = ctx;
     bump(static_cast<int64_t>(n));
-    return c10::DataPtr(data, ctx, &counted_delete, dev);
+    return c10::DataPtr(data, data, &counted_delete, dev);
   }
   c10::Allocator *inner_;
 };
@@ -193,8 +213,12 @@ gt_error gt_copy_to(gt_tensor h, void *dst, int64_t nbytes) {
     if (nbytes > 0) std::memcpy(dst, t.data_ptr(), static_cast<size_t>(nbytes));
   })
 }
-gt_error gt_item_double(gt_tensor t, double *out) { GT_TRY(*out = T(t).item<double>()) }
-gt_error gt_item_int64(gt_tensor t, int64_t *out) { GT_TRY(*out = T(t).item<int64_t>()) }
+// Tensor.item(): PyTorch's Python binding raises ValueError, not libtorch's
+// RuntimeError, for a tensor that has not exactly one element.
+#define GT_CHECK_ONE(t) \
+  TORCH_CHECK_VALUE(T(t).numel() == 1, "only one element tensors can be converted to Python scalars")
+gt_error gt_item_double(gt_tensor t, double *out) { GT_TRY(GT_CHECK_ONE(t); *out = T(t).item<double>()) }
+gt_error gt_item_int64(gt_tensor t, int64_t *out) { GT_TRY(GT_CHECK_ONE(t); *out = T(t).item<int64_t>()) }
 
 // ---- autograd ----
 

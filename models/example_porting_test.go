@@ -227,7 +227,7 @@ func Example_training() {
 	var correct int64
 	torch.NoGrad(func() { // with torch.no_grad():
 		for images, labels := range testLoader.All() {
-			predicted := model.Forward(images).ArgmaxDim(1, false)
+			predicted := model.Forward(images).Argmax(torch.ArgmaxOpts{Dim: new(int64(1))})
 			correct += predicted.Eq(labels).Sum().ItemInt()
 		}
 	})

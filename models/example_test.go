@@ -23,13 +23,13 @@ func commas(n int64) string {
 // 128×10 + 10.
 func ExampleMNISTModel() {
 	model := models.NewMNISTModel()
-	for _, p := range nn.NamedParameters(model) {
+	for _, p := range nn.NamedParameters(model) { // model.named_parameters()
 		fmt.Println(p.Name, p.Tensor.Shape())
 	}
 	for _, layer := range nn.ParameterCounts(model) {
 		fmt.Printf("%s: %s\n", layer.Layer, commas(layer.Count))
 	}
-	fmt.Println("total:", commas(nn.NumParameters(model)))
+	fmt.Println("total:", commas(nn.NumParameters(model))) // sum(p.numel() for p in model.parameters())
 
 	x := torch.Randn([]int64{64, 1, 28, 28}) // a batch of images
 	fmt.Println(model.Forward(x).Shape())

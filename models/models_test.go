@@ -17,38 +17,11 @@ import (
 	"github.com/seed0eaa3131/gotorch/torch/optim"
 )
 
-// pyModels are the tutorial's classes, as it writes them.
+// pyModels imports the tutorial's classes, as it writes them, from
+// scripts/reference/tutorial.py (pytorch.Run puts it on PYTHONPATH).
 const pyModels = `
 import sys
-import torch.nn as nn
-
-class MNISTModel(nn.Module):
-    def __init__(self):
-        super(MNISTModel, self).__init__()
-        self.flatten = nn.Flatten()
-        self.layer1 = nn.Linear(784, 128)
-        self.relu = nn.ReLU()
-        self.layer2 = nn.Linear(128, 10)
-    def forward(self, x):
-        x = self.flatten(x)
-        x = self.layer1(x)
-        x = self.relu(x)
-        x = self.layer2(x)
-        return x
-
-class CIFAR10Model(nn.Module):
-    def __init__(self, input_size=3072, hidden_size=128, num_classes=10):
-        super(CIFAR10Model, self).__init__()
-        self.flatten = nn.Flatten()
-        self.fc1 = nn.Linear(input_size, hidden_size)
-        self.relu = nn.ReLU()
-        self.fc2 = nn.Linear(hidden_size, num_classes)
-    def forward(self, x):
-        x = self.flatten(x)
-        x = self.fc1(x)
-        x = self.relu(x)
-        x = self.fc2(x)
-        return x
+from tutorial import MNISTModel, CIFAR10Model
 `
 
 type model interface {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench_vs_pytorch.sh: the same MNIST work in Go (cmd/benchmnist) and in
+# bench_vs_pytorch.sh: the same MNIST work in Go (internal/cmd/benchmnist) and in
 # Python (scripts/pytorch_mnist.py, scripts/bench_train_step.py: torch and
 # torchvision), with C++ baselines built against the same libtorch, in one
 # run on one machine, several runs each, interleaved so that both sides see
@@ -112,8 +112,8 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 say() { echo "$@" >&2; }
 
 # ---- builds ----
-say "building cmd/benchmnist..."
-go build -o "$tmp/benchmnist" ./cmd/benchmnist
+say "building internal/cmd/benchmnist..."
+go build -o "$tmp/benchmnist" ./internal/cmd/benchmnist
 if [[ $device == cuda ]] && ! "$tmp/benchmnist" --what step --device cuda --steps 1 --repeats 1 >/dev/null; then
 	say "bench_vs_pytorch.sh: --device cuda: the Go side cannot use the GPU (above); build the shim against a CUDA torch: scripts/install_libtorch.sh, docs/gpu.md"
 	exit 1

@@ -8,7 +8,7 @@
 #      binaries load that very library, and that it links libtorch_cuda;
 #   2. the CUDA part first: every package's CUDA tests (-test.run CUDA, with
 #      GOTORCH_REQUIRE_CUDA=1: a CUDA test that would skip fails instead); the tutorial's
-#      model, Adam and one batch in Python's torch and in Go (cmd/cudamem) on the same
+#      model, Adam and one batch in Python's torch and in Go (internal/cmd/cudamem) on the same
 #      GPU, comparing memory_allocated, max_memory_allocated and memory_reserved after
 #      each stage to the byte (scripts/gpu_memory.py); and cmd/mnist --device cuda for 3
 #      epochs, whose test accuracy must reach 97%;
@@ -110,8 +110,9 @@ MAX_ARCHIVE_BYTES=$((60 * 1024 * 1024))
 # it is used from a checkout (scripts/gpu_check.sh --bin DIR), whose sources then serve.
 is_bundle() { [[ -f $1/MANIFEST && -f $1/tests.txt && -d $1/bin ]]; }
 
-# The programs the run uses when they exist (cmd/NAME).
-PROGRAMS=(mnist memtable gpustat cudamem)
+# The programs the run uses when they exist, as package folders; each is built into
+# bin/ under its last element (cmd/mnist -> bin/mnist).
+PROGRAMS=(cmd/mnist cmd/memtable cmd/gpustat internal/cmd/cudamem)
 
 # ---------------------------------------------------------------------------------------
 # --prepare DIR
@@ -148,6 +149,9 @@ prepare() {
 		n=$((n + 1))
 	done < <(git -C "$root" ls-files -z --cached --others --exclude-standard)
 	note "$n files"
+	# gpu_memory.py and the parity tests import the tutorial's models from here.
+	[[ -f $dir/src/scripts/reference/tutorial.py ]] ||
+		{ echo "prepare: scripts/reference/tutorial.py was not copied (is it ignored by git?)" >&2; return 1; }
 	cp -p "$root/scripts/gpu_check.sh" "$dir/gpu_check.sh" || return 1
 
 	# MNIST from the dataset root that `go run ./cmd/getdata` fills; the .gz files are
@@ -197,12 +201,13 @@ prepare() {
 	done < <(cd "$root" && go list -f '{{.ImportPath}}|{{if or .TestGoFiles .XTestGoFiles}}1{{end}}' ./...)
 
 	say "building the programs"
-	for name in "${PROGRAMS[@]}"; do
-		if compgen -G "$root/cmd/$name/*.go" >/dev/null; then
-			note "cmd/$name -> bin/$name"
-			(cd "$root" && go build -trimpath -ldflags='-s -w' -o "$dir/bin/$name" "./cmd/$name") || broken+=("cmd/$name")
+	for rel in "${PROGRAMS[@]}"; do
+		name=${rel##*/}
+		if compgen -G "$root/$rel/*.go" >/dev/null; then
+			note "$rel -> bin/$name"
+			(cd "$root" && go build -trimpath -ldflags='-s -w' -o "$dir/bin/$name" "./$rel") || broken+=("$rel")
 		else
-			note "cmd/$name: not in this checkout; skipped (the run will say so)"
+			note "$rel: not in this checkout; skipped (the run will say so)"
 		fi
 	done
 

@@ -9,7 +9,7 @@
         (b) optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
         (c) one step on a batch of 64 random images
         (d) torch.cuda.empty_cache()
-      the same sequence as cmd/cudamem runs in Go. On the CPU, PyTorch has no
+      the same sequence as internal/cmd/cudamem runs in Go. On the CPU, PyTorch has no
       allocator counters: the figures are null (the run still checks that the
       sequence works with this torch).
 
@@ -27,6 +27,7 @@ compare needs no torch.
 
 import argparse
 import json
+import os
 import re
 import sys
 
@@ -43,22 +44,9 @@ def measure(args):
     import torch
     from torch import nn
 
-    class MNISTModel(nn.Module):
-        """The tutorial's model."""
-
-        def __init__(self):
-            super().__init__()
-            self.flatten = nn.Flatten()
-            self.layer1 = nn.Linear(784, 128)
-            self.relu = nn.ReLU()
-            self.layer2 = nn.Linear(128, 10)
-
-        def forward(self, x):
-            x = self.flatten(x)
-            x = self.layer1(x)
-            x = self.relu(x)
-            x = self.layer2(x)
-            return x
+    # The tutorial's model, defined once for the scripts and the tests.
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "reference"))
+    from tutorial import MNISTModel
 
     dev = torch.device(args.device)
     on_cuda = dev.type == "cuda"
@@ -188,7 +176,7 @@ def main():
     m.add_argument("--device", default="cuda")
     m.add_argument("--batch-size", type=int, default=64)
     m.add_argument("--seed", type=int, default=0)
-    c = sub.add_parser("compare", help="compare measure's JSON with cmd/cudamem's")
+    c = sub.add_parser("compare", help="compare measure's JSON with internal/cmd/cudamem's")
     c.add_argument("python")
     c.add_argument("go")
     c.add_argument("--structure-only", action="store_true")

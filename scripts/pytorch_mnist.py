@@ -22,6 +22,7 @@ device. With --device cpu the output is what it was before --device existed.
 """
 import argparse
 import json
+import os
 import sys
 import time
 
@@ -31,21 +32,9 @@ import torch.optim as optim
 from torch.utils.data import DataLoader
 from torchvision import datasets, transforms
 
-
-class MNISTModel(nn.Module):
-    def __init__(self):
-        super(MNISTModel, self).__init__()
-        self.flatten = nn.Flatten()
-        self.layer1 = nn.Linear(784, 128)
-        self.relu = nn.ReLU()
-        self.layer2 = nn.Linear(128, 10)
-
-    def forward(self, x):
-        x = self.flatten(x)
-        x = self.layer1(x)
-        x = self.relu(x)
-        x = self.layer2(x)
-        return x
+# The tutorial's model, defined once for the scripts and the tests.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "reference"))
+from tutorial import MNISTModel  # noqa: E402
 
 
 def main():

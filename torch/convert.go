@@ -1,13 +1,10 @@
 package torch
 
-/*
-#include "cgotorch.h"
-*/
-import "C"
-
 import (
 	"runtime"
 	"unsafe"
+
+	"github.com/seed0eaa3131/gotorch/torch/internal/capi"
 )
 
 // To returns t on device (t itself when already there): Tensor.to(device).
@@ -24,23 +21,22 @@ func (t *Tensor) ToDType(dtype DType) *Tensor { return t.to("ToDType", dtype, t.
 func (t *Tensor) CPU() *Tensor { return t.To(CPU) }
 
 func (t *Tensor) to(op string, dtype DType, device Device, nonBlocking bool) *Tensor {
-	return t.unary(op, func(a C.gt_tensor, o *C.gt_tensor) C.gt_error {
-		return C.gt_to(a, C.int(dtype), C.int(device.Type), C.int(device.Index), cbool(nonBlocking), o)
-	})
+	h, err := capi.To(t.handle(), int(dtype), int(device.Type), device.Index, nonBlocking)
+	return result1(op, h, err, t)
 }
 
 // CopyTo copies t's elements, in C order, into dst, whose Go type must match
 // t's dtype (float32 for Float32, ...). It works from any device and layout.
 func CopyTo[T Element](t *Tensor, dst []T) {
 	if want := DTypeOf[T](); t.DType() != want {
-		panic(&Error{Op: "CopyTo", Msg: "tensor is " + t.DType().String() + ", destination is " + want.String()})
+		panic(&Error{Op: "CopyTo", Kind: KindType, Msg: "tensor is " + t.DType().String() + ", destination is " + want.String()})
 	}
 	var z T
 	var p unsafe.Pointer
 	if len(dst) > 0 {
 		p = unsafe.Pointer(&dst[0])
 	}
-	check("CopyTo", C.gt_copy_to(t.handle(), p, C.int64_t(len(dst))*C.int64_t(unsafe.Sizeof(z))))
+	check("CopyTo", capi.CopyTo(t.handle(), p, int64(len(dst))*int64(unsafe.Sizeof(z))))
 	runtime.KeepAlive(t)
 }
 

@@ -1,15 +1,12 @@
 package torch
 
-/*
-#include "cgotorch.h"
-*/
-import "C"
-
 import (
 	"fmt"
 	"math"
 	"runtime"
 	"unsafe"
+
+	"github.com/seed0eaa3131/gotorch/torch/internal/capi"
 )
 
 // Option sets a creation argument, as PyTorch's dtype=, device= and
@@ -40,22 +37,15 @@ func makeOptions(defaultDType DType, opts []Option) options {
 	return o
 }
 
-// shapePtr passes a Go []int64 to C without copying (it holds no pointers).
-func shapePtr(s []int64) *C.int64_t {
-	if len(s) == 0 {
-		return nil
-	}
-	return (*C.int64_t)(unsafe.Pointer(&s[0]))
-}
-
-type shapeCreator func(shape *C.int64_t, n C.int, dtype, devType, devIndex C.int, out *C.gt_tensor) C.gt_error
-
-func create(op string, f shapeCreator, shape []int64, opts []Option) *Tensor {
-	o := makeOptions(Float32, opts)
-	var out C.gt_tensor
-	check(op, f(shapePtr(shape), C.int(len(shape)), C.int(o.dtype), C.int(o.device.Type), C.int(o.device.Index), &out))
+// created finishes a creation call: the new tensor with o's requires_grad,
+// or a panic with the call's error. shape stays alive until the call has
+// returned.
+func created(op string, h capi.Tensor, err error, shape []int64, o options) *Tensor {
 	runtime.KeepAlive(shape)
-	return finish(newTensor(out), o)
+	if err != nil {
+		panic(wrapError(op, err))
+	}
+	return finish(newTensor(h), o)
 }
 
 func finish(t *Tensor, o options) *Tensor {
@@ -67,64 +57,60 @@ func finish(t *Tensor, o options) *Tensor {
 
 // Empty returns an uninitialised tensor: torch.empty. Default dtype Float32.
 func Empty(shape []int64, opts ...Option) *Tensor {
-	return create("Empty", func(s *C.int64_t, n C.int, d, dt, di C.int, o *C.gt_tensor) C.gt_error {
-		return C.gt_empty(s, n, d, dt, di, o)
-	}, shape, opts)
+	o := makeOptions(Float32, opts)
+	h, err := capi.Empty(shape, int(o.dtype), int(o.device.Type), o.device.Index)
+	return created("Empty", h, err, shape, o)
 }
 
 // Zeros returns a tensor of zeros: torch.zeros. Default dtype Float32.
 func Zeros(shape []int64, opts ...Option) *Tensor {
-	return create("Zeros", func(s *C.int64_t, n C.int, d, dt, di C.int, o *C.gt_tensor) C.gt_error {
-		return C.gt_zeros(s, n, d, dt, di, o)
-	}, shape, opts)
+	o := makeOptions(Float32, opts)
+	h, err := capi.Zeros(shape, int(o.dtype), int(o.device.Type), o.device.Index)
+	return created("Zeros", h, err, shape, o)
 }
 
 // Ones returns a tensor of ones: torch.ones. Default dtype Float32.
 func Ones(shape []int64, opts ...Option) *Tensor {
-	return create("Ones", func(s *C.int64_t, n C.int, d, dt, di C.int, o *C.gt_tensor) C.gt_error {
-		return C.gt_ones(s, n, d, dt, di, o)
-	}, shape, opts)
+	o := makeOptions(Float32, opts)
+	h, err := capi.Ones(shape, int(o.dtype), int(o.device.Type), o.device.Index)
+	return created("Ones", h, err, shape, o)
 }
 
 // Rand returns uniform samples in [0, 1): torch.rand. Default dtype Float32.
 func Rand(shape []int64, opts ...Option) *Tensor {
-	return create("Rand", func(s *C.int64_t, n C.int, d, dt, di C.int, o *C.gt_tensor) C.gt_error {
-		return C.gt_rand(s, n, d, dt, di, o)
-	}, shape, opts)
+	o := makeOptions(Float32, opts)
+	h, err := capi.Rand(shape, int(o.dtype), int(o.device.Type), o.device.Index)
+	return created("Rand", h, err, shape, o)
 }
 
 // Randn returns standard normal samples: torch.randn. Default dtype Float32.
 func Randn(shape []int64, opts ...Option) *Tensor {
-	return create("Randn", func(s *C.int64_t, n C.int, d, dt, di C.int, o *C.gt_tensor) C.gt_error {
-		return C.gt_randn(s, n, d, dt, di, o)
-	}, shape, opts)
+	o := makeOptions(Float32, opts)
+	h, err := capi.Randn(shape, int(o.dtype), int(o.device.Type), o.device.Index)
+	return created("Randn", h, err, shape, o)
 }
 
 // Full returns a tensor filled with value: torch.full. Default dtype Float32.
 func Full(shape []int64, value float64, opts ...Option) *Tensor {
-	return create("Full", func(s *C.int64_t, n C.int, d, dt, di C.int, o *C.gt_tensor) C.gt_error {
-		return C.gt_full(s, n, C.double(value), d, dt, di, o)
-	}, shape, opts)
+	o := makeOptions(Float32, opts)
+	h, err := capi.Full(shape, value, int(o.dtype), int(o.device.Type), o.device.Index)
+	return created("Full", h, err, shape, o)
 }
 
 // RandInt returns integers uniform in [low, high): torch.randint. Default
 // dtype Int64.
 func RandInt(low, high int64, shape []int64, opts ...Option) *Tensor {
 	o := makeOptions(Int64, opts)
-	var out C.gt_tensor
-	check("RandInt", C.gt_randint(C.int64_t(low), C.int64_t(high), shapePtr(shape), C.int(len(shape)),
-		C.int(o.dtype), C.int(o.device.Type), C.int(o.device.Index), &out))
-	runtime.KeepAlive(shape)
-	return finish(newTensor(out), o)
+	h, err := capi.Randint(low, high, shape, int(o.dtype), int(o.device.Type), o.device.Index)
+	return created("RandInt", h, err, shape, o)
 }
 
 // RandPerm returns a random permutation of 0..n-1: torch.randperm. Default
 // dtype Int64.
 func RandPerm(n int64, opts ...Option) *Tensor {
 	o := makeOptions(Int64, opts)
-	var out C.gt_tensor
-	check("RandPerm", C.gt_randperm(C.int64_t(n), C.int(o.dtype), C.int(o.device.Type), C.int(o.device.Index), &out))
-	return finish(newTensor(out), o)
+	h, err := capi.Randperm(n, int(o.dtype), int(o.device.Type), o.device.Index)
+	return created("RandPerm", h, err, nil, o)
 }
 
 // Arange returns start, start+step, ... below end: torch.arange(start, end,
@@ -136,22 +122,22 @@ func Arange(start, end, step float64, opts ...Option) *Tensor {
 		def = Int64
 	}
 	o := makeOptions(def, opts)
-	var out C.gt_tensor
-	check("Arange", C.gt_arange(C.double(start), C.double(end), C.double(step), C.int(o.dtype),
-		C.int(o.device.Type), C.int(o.device.Index), &out))
-	return finish(newTensor(out), o)
+	h, err := capi.Arange(start, end, step, int(o.dtype), int(o.device.Type), o.device.Index)
+	return created("Arange", h, err, nil, o)
 }
 
 func isWhole(f float64) bool { return f == math.Trunc(f) && !math.IsInf(f, 0) }
 
 // ZerosLike is torch.zeros_like.
 func ZerosLike(t *Tensor) *Tensor {
-	return t.unary("ZerosLike", func(a C.gt_tensor, o *C.gt_tensor) C.gt_error { return C.gt_zeros_like(a, o) })
+	h, err := capi.ZerosLike(t.handle())
+	return result1("ZerosLike", h, err, t)
 }
 
 // OnesLike is torch.ones_like.
 func OnesLike(t *Tensor) *Tensor {
-	return t.unary("OnesLike", func(a C.gt_tensor, o *C.gt_tensor) C.gt_error { return C.gt_ones_like(a, o) })
+	h, err := capi.OnesLike(t.handle())
+	return result1("OnesLike", h, err, t)
 }
 
 // Element is a Go type with a tensor dtype.
@@ -180,7 +166,7 @@ func DTypeOf[T Element]() DType {
 	case bool:
 		return Bool
 	}
-	panic(&Error{Op: "DTypeOf", Msg: fmt.Sprintf("no dtype for %T", z)})
+	panic(&Error{Op: "DTypeOf", Kind: KindType, Msg: fmt.Sprintf("no dtype for %T", z)})
 }
 
 // FromSlice copies data into a new CPU tensor of the given shape (1-D when no
@@ -215,11 +201,6 @@ func shapeOr(shape []int64, n int64) []int64 {
 }
 
 func fromData(op string, p unsafe.Pointer, nbytes int64, dtype DType, shape []int64) *Tensor {
-	var out C.gt_tensor
-	check(op, C.gt_from_data(p, C.int64_t(nbytes), shapePtr(shape), C.int(len(shape)), C.int(dtype), &out))
-	runtime.KeepAlive(shape)
-	return newTensor(out)
+	h, err := capi.FromData(p, nbytes, shape, int(dtype))
+	return created(op, h, err, shape, options{})
 }
-
-// Scalar returns a 0-dimensional Float32 tensor holding v: torch.tensor(v).
-func Scalar(v float64, opts ...Option) *Tensor { return Full(nil, v, opts...) }

@@ -102,7 +102,7 @@ func TestCUDACreation(t *testing.T) {
 			return torch.Ones([]int64{4}, append(o, torch.WithDType(torch.Int64))...)
 		},
 		"full":   func(o ...torch.Option) *torch.Tensor { return torch.Full([]int64{2, 2}, 7.5, o...) },
-		"scalar": func(o ...torch.Option) *torch.Tensor { return torch.Scalar(-2.25, o...) },
+		"scalar": func(o ...torch.Option) *torch.Tensor { return torch.Full(nil, -2.25, o...) },
 		"arange": func(o ...torch.Option) *torch.Tensor { return torch.Arange(0, 5, 1, o...) },
 		"arange f64": func(o ...torch.Option) *torch.Tensor {
 			return torch.Arange(0, 1, 0.25, append(o, torch.WithDType(torch.Float64))...)
@@ -173,7 +173,7 @@ else:
 	assert.Equal(t, want.Rand, torch.Rand([]int64{5}, on).Float64s())
 	assert.Equal(t, want.Randn, torch.Randn([]int64{2, 3}, on).Float64s())
 	assert.Equal(t, want.RandInt, torch.RandInt(0, 60000, []int64{4}, on).Int64s())
-	assert.Equal(t, want.Uniform, torch.Empty([]int64{3}, on).Uniform_(-0.5, 0.5).Float64s())
+	assert.Equal(t, want.Uniform, torch.Empty([]int64{3}, on).Uniform_(torch.UniformOpts{From: -0.5, To: new(float64(0.5))}).Float64s())
 }
 
 // TestCUDATransfers moves tensors of every element type to the GPU and back,
@@ -213,9 +213,9 @@ func TestCUDATransfers(t *testing.T) {
 	require.NoError(t, cuda.Synchronize(dev.Index))
 	assert.Equal(t, src.Bytes(), g.Bytes())
 	back := torch.Empty([]int64{1 << 20}).PinMemory()
-	back.Copy_(g.MulScalar(2))
+	back.Copy_(g.MulScalar(torch.Int(2)))
 	require.NoError(t, cuda.Synchronize(dev.Index))
-	assert.Equal(t, src.MulScalar(2).Bytes(), back.Bytes(), "doubling is exact in float32")
+	assert.Equal(t, src.MulScalar(torch.Int(2)).Bytes(), back.Bytes(), "doubling is exact in float32")
 
 	t.Run("between GPUs", func(t *testing.T) {
 		if cuda.DeviceCount() < 2 {
@@ -254,19 +254,19 @@ func TestCUDAAutograd(t *testing.T) {
 	assert.Equal(t, []float32{4, 5, 6}, w.Grad().Float32s())
 	w.Mul(x).Sum().Backward()
 	assert.Equal(t, []float32{8, 10, 12}, w.Grad().Float32s(), "gradients accumulate")
-	w.ZeroGrad()
+	w.Grad().Zero_()
 	assert.Equal(t, []float32{0, 0, 0}, w.Grad().Float32s())
 	w.ClearGrad()
 	assert.Nil(t, w.Grad())
-	torch.NoGrad(func() { assert.False(t, w.MulScalar(2).RequiresGrad()) })
-	y := w.Pow(2)
+	torch.NoGrad(func() { assert.False(t, w.MulScalar(torch.Int(2)).RequiresGrad()) })
+	y := w.PowTensorScalar(torch.Int(2))
 	y.BackwardWith(torch.Ones([]int64{3}, torch.WithDevice(dev)), false)
 	assert.Equal(t, []float32{2, 4, 6}, w.Grad().Float32s())
 
 	// A linear classifier's loss and gradients, then three SGD steps, on
 	// both devices from the same numbers.
 	torch.ManualSeed(7)
-	w0 := torch.Randn([]int64{10, 20}).MulScalar(0.1)
+	w0 := torch.Randn([]int64{10, 20}).MulScalar(torch.Float(0.1))
 	b0 := torch.Zeros([]int64{10})
 	xs := torch.Randn([]int64{32, 20})
 	labels := torch.RandInt(0, 10, []int64{32})
@@ -281,12 +281,12 @@ func TestCUDAAutograd(t *testing.T) {
 		for range 3 {
 			w.ClearGrad()
 			b.ClearGrad()
-			loss = torch.CrossEntropy(torch.Linear(x, w, b).ReLU(), yl, torch.ReductionMean, -100, 0)
+			loss = torch.CrossEntropyLoss(torch.Linear(x, w, b).Relu(), yl)
 			loss.Backward()
 			require.Equal(t, d, w.Grad().Device())
 			torch.NoGrad(func() {
-				w.AddAlpha_(w.Grad(), -0.5)
-				b.AddAlpha_(b.Grad(), -0.5)
+				w.Add_(w.Grad(), torch.AddOpts{Alpha: new(torch.Float(-0.5))})
+				b.Add_(b.Grad(), torch.AddOpts{Alpha: new(torch.Float(-0.5))})
 			})
 		}
 		return run{w, b, loss}

@@ -10,16 +10,19 @@ type DType int32
 
 // The element types gotorch binds, with PyTorch's names.
 const (
-	Uint8    DType = 0  // torch.uint8
-	Int8     DType = 1  // torch.int8
-	Int16    DType = 2  // torch.int16
-	Int32    DType = 3  // torch.int32
-	Int64    DType = 4  // torch.int64 (torch.long)
-	Float16  DType = 5  // torch.float16 (torch.half)
-	Float32  DType = 6  // torch.float32 (torch.float)
-	Float64  DType = 7  // torch.float64 (torch.double)
-	Bool     DType = 11 // torch.bool
-	BFloat16 DType = 15 // torch.bfloat16
+	Uint8      DType = 0  // torch.uint8
+	Int8       DType = 1  // torch.int8
+	Int16      DType = 2  // torch.int16
+	Int32      DType = 3  // torch.int32
+	Int64      DType = 4  // torch.int64 (torch.long)
+	Float16    DType = 5  // torch.float16 (torch.half)
+	Float32    DType = 6  // torch.float32 (torch.float)
+	Float64    DType = 7  // torch.float64 (torch.double)
+	Complex32  DType = 8  // torch.complex32 (torch.chalf)
+	Complex64  DType = 9  // torch.complex64 (torch.cfloat)
+	Complex128 DType = 10 // torch.complex128 (torch.cdouble)
+	Bool       DType = 11 // torch.bool
+	BFloat16   DType = 15 // torch.bfloat16
 )
 
 var dtypeInfo = map[DType]struct {
@@ -29,7 +32,8 @@ var dtypeInfo = map[DType]struct {
 	Uint8: {"torch.uint8", 1}, Int8: {"torch.int8", 1}, Int16: {"torch.int16", 2},
 	Int32: {"torch.int32", 4}, Int64: {"torch.int64", 8}, Float16: {"torch.float16", 2},
 	Float32: {"torch.float32", 4}, Float64: {"torch.float64", 8}, Bool: {"torch.bool", 1},
-	BFloat16: {"torch.bfloat16", 2},
+	BFloat16: {"torch.bfloat16", 2}, Complex32: {"torch.complex32", 4}, Complex64: {"torch.complex64", 8},
+	Complex128: {"torch.complex128", 16},
 }
 
 // ElementSize is the size of one element in bytes: torch.dtype.itemsize
@@ -53,3 +57,6 @@ func (d DType) String() string {
 func (d DType) IsFloatingPoint() bool {
 	return d == Float16 || d == Float32 || d == Float64 || d == BFloat16
 }
+
+// IsComplex reports whether d is a complex type: torch.dtype.is_complex.
+func (d DType) IsComplex() bool { return d == Complex32 || d == Complex64 || d == Complex128 }

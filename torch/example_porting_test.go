@@ -62,8 +62,8 @@ func ExampleCatch() {
 // tensor itself, so they chain: x.add_(1).mul_(2).
 func ExampleTensor_inPlace() {
 	x := torch.Zeros([]int64{3})
-	y := x.AddScalar(1)           // y = x + 1: a new tensor, x unchanged
-	x.AddScalar_(1).MulScalar_(2) // x.add_(1).mul_(2)
+	y := x.AddScalar(torch.Int(1))                      // y = x + 1: a new tensor, x unchanged
+	x.AddScalar_(torch.Int(1)).MulScalar_(torch.Int(2)) // x.add_(1).mul_(2)
 	fmt.Println(y.Float32s(), x.Float32s())
 	// Output: [1 1 1] [2 2 2]
 }
@@ -74,11 +74,11 @@ func ExampleNoGrad() {
 	w := torch.Ones([]int64{2}, torch.WithRequiresGrad())
 	var y *torch.Tensor
 	torch.NoGrad(func() {
-		y = w.MulScalar(2)
+		y = w.MulScalar(torch.Int(2))
 		fmt.Println("inside:", torch.IsGradEnabled())
 	})
 	fmt.Println("outside:", torch.IsGradEnabled())
-	fmt.Println(y.RequiresGrad(), w.MulScalar(2).RequiresGrad())
+	fmt.Println(y.RequiresGrad(), w.MulScalar(torch.Int(2)).RequiresGrad())
 	// Output:
 	// inside: false
 	// outside: true

@@ -108,7 +108,7 @@ func (t *Tensor) body(shape Size, dtype DType, indent int, o printOptions) strin
 				continue
 			}
 			head, tail := src.Narrow(int64(d), 0, edge), src.Narrow(int64(d), n-edge, edge)
-			cut := Cat([]*Tensor{head, tail}, int64(d))
+			cut := Cat([]*Tensor{head, tail}, CatOpts{Dim: int64(d)})
 			head.Free()
 			tail.Free()
 			src.Free()

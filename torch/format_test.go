@@ -50,15 +50,15 @@ var formatCases = []formatCase{
 	{py: "torch.arange(1001).reshape(1001, 1)", build: func() *Tensor { return Arange(0, 1001, 1).Reshape(1001, 1) }},
 	{py: "torch.tensor(True)", build: func() *Tensor { return Full(nil, 1, WithDType(Bool)) }},
 	{py: "torch.tensor([True, False])", build: func() *Tensor { return FromSlice([]bool{true, false}) }},
-	{py: "torch.rand(1200) > 0.5", build: func() *Tensor { return Rand([]int64{1200}).GtScalar(0.5) }},
+	{py: "torch.rand(1200) > 0.5", build: func() *Tensor { return Rand([]int64{1200}).GtScalar(Float(0.5)) }},
 
 	// floats: fixed, whole numbers, scientific
 	{py: "torch.rand(2, 3)", build: func() *Tensor { return Rand([]int64{2, 3}) }},
 	{py: "torch.rand(3, 3)", build: func() *Tensor { return Rand([]int64{3, 3}) }},
-	{py: "torch.tensor(3.5)", build: func() *Tensor { return Scalar(3.5) }},
-	{py: "torch.tensor(3.)", build: func() *Tensor { return Scalar(3) }},
-	{py: "torch.tensor(-0.)", build: func() *Tensor { return Scalar(math.Copysign(0, -1)) }},
-	{py: "torch.tensor(1e-5)", build: func() *Tensor { return Scalar(1e-5) }},
+	{py: "torch.tensor(3.5)", build: func() *Tensor { return Full(nil, 3.5) }},
+	{py: "torch.tensor(3.)", build: func() *Tensor { return Full(nil, 3) }},
+	{py: "torch.tensor(-0.)", build: func() *Tensor { return Full(nil, math.Copysign(0, -1)) }},
+	{py: "torch.tensor(1e-5)", build: func() *Tensor { return Full(nil, 1e-5) }},
 	{py: "torch.tensor([1e-5, 1.0])", build: func() *Tensor { return f32(1e-5, 1) }},
 	{py: "torch.tensor([1., 2.])", build: func() *Tensor { return f32(1, 2) }},
 	{py: "torch.tensor([-1.5, 2.25, 100.])", build: func() *Tensor { return f32(-1.5, 2.25, 100) }},
@@ -66,9 +66,9 @@ var formatCases = []formatCase{
 	{py: "torch.tensor([1e10, 1.])", build: func() *Tensor { return f32(1e10, 1) }},
 	{py: "torch.tensor([123456789., 1.5])", build: func() *Tensor { return f32(123456789, 1.5) }},
 	{py: "torch.full((2, 3), 1e9)", build: func() *Tensor { return Full([]int64{2, 3}, 1e9) }},
-	{py: "torch.randn(3, 4) * 1e-5", build: func() *Tensor { return Randn([]int64{3, 4}).MulScalar(1e-5) }},
+	{py: "torch.randn(3, 4) * 1e-5", build: func() *Tensor { return Randn([]int64{3, 4}).MulScalar(Float(1e-5)) }},
 	{py: "torch.arange(30.).reshape(2, 15) * 1e5", build: func() *Tensor {
-		return Arange(0, 30, 1, WithDType(Float32)).Reshape(2, 15).MulScalar(1e5)
+		return Arange(0, 30, 1, WithDType(Float32)).Reshape(2, 15).MulScalar(Float(1e5))
 	}},
 	{py: "torch.tensor([1e-3, 12345.6789], dtype=torch.float64)", build: func() *Tensor { return FromSlice([]float64{1e-3, 12345.6789}) }},
 	{py: "torch.tensor([0.1, 100.], dtype=torch.float64)", build: func() *Tensor { return FromSlice([]float64{0.1, 100}) }},
@@ -94,7 +94,7 @@ var formatCases = []formatCase{
 	{py: "torch.randn(10, 200)", build: func() *Tensor { return Randn([]int64{10, 200}) }},
 	{py: "torch.randn(8, 8, 20)", build: func() *Tensor { return Randn([]int64{8, 8, 20}) }},
 	{py: "torch.zeros(1001)", build: func() *Tensor { return Zeros([]int64{1001}) }},
-	{py: "torch.randn(3, 1000) * 1e6", build: func() *Tensor { return Randn([]int64{3, 1000}).MulScalar(1e6) }},
+	{py: "torch.randn(3, 1000) * 1e6", build: func() *Tensor { return Randn([]int64{3, 1000}).MulScalar(Float(1e6)) }},
 	{py: "torch.zeros((1,) * 74 + (3,))", build: func() *Tensor { return Zeros(ones(74, 3)) }},
 
 	// empty
@@ -113,12 +113,12 @@ var formatCases = []formatCase{
 		return Randn([]int64{7}, WithDType(Float64), WithRequiresGrad())
 	}},
 	{py: "torch.ones(2, 3, requires_grad=True) * 2", nonLeaf: true, build: func() *Tensor {
-		return Ones([]int64{2, 3}, WithRequiresGrad()).MulScalar(2)
+		return Ones([]int64{2, 3}, WithRequiresGrad()).MulScalar(Int(2))
 	}},
 
 	// precision, as set_printoptions(precision=p) and fmt's %.pv
 	{py: "torch.rand(3, 3)", opts: "precision=2", format: "%.2v", build: func() *Tensor { return Rand([]int64{3, 3}) }},
-	{py: "torch.randn(4) * 1e-6", opts: "precision=2", format: "%.2v", build: func() *Tensor { return Randn([]int64{4}).MulScalar(1e-6) }},
+	{py: "torch.randn(4) * 1e-6", opts: "precision=2", format: "%.2v", build: func() *Tensor { return Randn([]int64{4}).MulScalar(Float(1e-6)) }},
 	{py: "torch.rand(3)", opts: "precision=0", format: "%.0v", build: func() *Tensor { return Rand([]int64{3}) }},
 	{py: "torch.rand(12, dtype=torch.float64)", opts: "precision=8", format: "%.8s", build: func() *Tensor {
 		return Rand([]int64{12}, WithDType(Float64))

@@ -1,13 +1,10 @@
 package torch
 
-/*
-#include "cgotorch.h"
-*/
-import "C"
-
 import (
 	"runtime"
 	"sync/atomic"
+
+	"github.com/seed0eaa3131/gotorch/torch/internal/capi"
 )
 
 // A tensor's native memory is released by Free or, for a tensor dropped
@@ -43,9 +40,7 @@ var recent struct {
 	slots [recentSize]atomic.Pointer[Tensor]
 }
 
-// track takes a handle just stored in t.h into the lifetime machinery. Hot
-// paths let the C call write straight into t.h: an out-parameter on the
-// stack would escape through the function values they call.
+// track takes a handle just stored in t.h into the lifetime machinery.
 func (t *Tensor) track() {
 	i := recent.next.Add(1) % recentSize
 	if old := recent.slots[i].Swap(t); old != nil {
@@ -73,7 +68,7 @@ func (t *Tensor) setFinalizer() {
 // Free. A finalizer rather than runtime.AddCleanup for its lower cost (see
 // above); its usual drawbacks do not apply, as a Tensor holds no Go
 // pointers: it can neither resurrect anything nor sit in a cycle.
-func finalize(t *Tensor) { C.gt_free(t.h) }
+func finalize(t *Tensor) { capi.Free(t.h) }
 
 // Free releases the tensor's native memory now (PyTorch's `del t`, when no
 // other reference holds the storage). It is idempotent; using the tensor
@@ -88,13 +83,13 @@ func (t *Tensor) Free() {
 			// No finalizer yet; a concurrent setFinalizer sees stateFreed
 			// and removes the one it is setting.
 			if t.state.CompareAndSwap(s, stateFreed) {
-				C.gt_free(t.h)
+				capi.Free(t.h)
 				return
 			}
 		case stateTracked:
 			if t.state.CompareAndSwap(s, stateFreed) {
 				runtime.SetFinalizer(t, nil)
-				C.gt_free(t.h)
+				capi.Free(t.h)
 				return
 			}
 		default:

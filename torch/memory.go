@@ -1,17 +1,12 @@
 package torch
 
-/*
-#include <stdlib.h>
-#include "cgotorch.h"
-*/
-import "C"
-
 import (
 	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
-	"unsafe"
+
+	"github.com/seed0eaa3131/gotorch/torch/internal/capi"
 )
 
 // counters points at the counting CPU allocator's [allocated, peak] bytes,
@@ -25,7 +20,7 @@ var counters *[2]int64
 func MemoryAllocated(device Device) int64 {
 	if device.IsCUDA() {
 		// allocated_bytes.all.current, read without building the stats map.
-		return int64(C.gt_cuda_allocated(C.int(device.Index)))
+		return capi.CUDAAllocated(device.Index)
 	}
 	return atomic.LoadInt64(&counters[0])
 }
@@ -43,10 +38,10 @@ func MaxMemoryAllocated(device Device) int64 {
 // torch.cuda.reset_peak_memory_stats.
 func ResetPeakMemoryStats(device Device) {
 	if device.IsCUDA() {
-		check("ResetPeakMemoryStats", C.gt_cuda_reset_peak(C.int(device.Index)))
+		check("ResetPeakMemoryStats", capi.CUDAResetPeak(device.Index))
 		return
 	}
-	C.gt_cpu_reset_peak()
+	capi.CPUResetPeak()
 }
 
 // Collect runs Go's collector until the tensors dropped without Free have
@@ -74,22 +69,8 @@ func Collect(device Device) int64 {
 // with PyTorch's key names ("allocated_bytes.all.current", ...):
 // torch.cuda.memory_stats. It returns an error where CUDA is not available.
 func MemoryStats(device int) (map[string]int64, error) {
-	var names **C.char
-	var values *C.int64_t
-	var n C.int
-	if err := errorOf("MemoryStats", C.gt_cuda_memory_stats(C.int(device), &names, &values, &n)); err != nil {
-		return nil, err
-	}
-	ns := unsafe.Slice(names, int(n))
-	vs := unsafe.Slice(values, int(n))
-	m := make(map[string]int64, int(n))
-	for i := range ns {
-		m[C.GoString(ns[i])] = int64(vs[i])
-		C.free(unsafe.Pointer(ns[i]))
-	}
-	C.free(unsafe.Pointer(names))
-	C.free(unsafe.Pointer(values))
-	return m, nil
+	m, err := capi.CUDAMemoryStats(device)
+	return m, errorOf("MemoryStats", err)
 }
 
 // cudaStat reads one key of MemoryStats, zero where CUDA is not available
@@ -127,7 +108,7 @@ var (
 	// on the CPU never initialises CUDA.
 	cudaPressure     []*pressure
 	cudaPressureOnce sync.Once
-	cudaBuild        = C.gt_cuda_compiled() != 0
+	cudaBuild        = capi.CUDACompiled()
 )
 
 func newPressure(live func() int64) *pressure {
@@ -137,8 +118,8 @@ func newPressure(live func() int64) *pressure {
 }
 
 func makeCUDAPressure() {
-	for i := range int(C.gt_cuda_device_count()) {
-		cudaPressure = append(cudaPressure, newPressure(func() int64 { return int64(C.gt_cuda_allocated(C.int(i))) }))
+	for i := range capi.CUDADeviceCount() {
+		cudaPressure = append(cudaPressure, newPressure(func() int64 { return capi.CUDAAllocated(i) }))
 	}
 }
 
@@ -149,9 +130,8 @@ func notePressure(t *Tensor) {
 	if !cudaBuild {
 		return
 	}
-	var typ, idx C.int
-	C.gt_device(t.h, &typ, &idx)
-	if typ != C.int(DeviceCUDA) {
+	typ, idx := capi.Device(t.h)
+	if typ != int(DeviceCUDA) {
 		return
 	}
 	cudaPressureOnce.Do(makeCUDAPressure)

@@ -47,8 +47,8 @@ func TestNoLeakWithoutFree(t *testing.T) {
 	var peak int64
 	const iters = 10000
 	for i := 0; i < iters; i++ {
-		a := torch.Ones([]int64{256, 256}) // 256 KiB
-		b := a.MulScalar(2).AddScalar(1)   // two more
+		a := torch.Ones([]int64{256, 256})                     // 256 KiB
+		b := a.MulScalar(torch.Int(2)).AddScalar(torch.Int(1)) // two more
 		_ = b.Sum()
 		if live := torch.MemoryAllocated(torch.CPU) - base; live > peak {
 			peak = live
@@ -69,13 +69,13 @@ func TestConcurrentUse(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range 200 {
-				s := shared.MulScalar(float64(g)).Add(shared).Sum().Item()
+				s := shared.MulScalar(torch.Float(float64(g))).Add(shared).Sum().Item()
 				if want := 4950.0 * float64(g+1); s != want {
 					errs <- assert.AnError
 					return
 				}
 				w := torch.Ones([]int64{3}).SetRequiresGrad(true)
-				w.MulScalar(float64(i)).Sum().Backward()
+				w.MulScalar(torch.Float(float64(i))).Sum().Backward()
 				if w.Grad().Float64s()[0] != float64(i) {
 					errs <- assert.AnError
 					return

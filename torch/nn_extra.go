@@ -1,13 +1,10 @@
 package torch
 
-/*
-#include "cgotorch.h"
-*/
-import "C"
-
 import (
 	"runtime"
 	"unsafe"
+
+	"github.com/seed0eaa3131/gotorch/torch/internal/capi"
 )
 
 // Bytes returns t's elements in C order as raw little-endian bytes of its
@@ -20,7 +17,7 @@ func (t *Tensor) Bytes() []byte {
 	if len(out) > 0 {
 		p = unsafe.Pointer(&out[0])
 	}
-	check("Bytes", C.gt_copy_to(t.handle(), p, C.int64_t(len(out))))
+	check("Bytes", capi.CopyTo(t.handle(), p, int64(len(out))))
 	runtime.KeepAlive(t)
 	return out
 }

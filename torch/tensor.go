@@ -1,16 +1,12 @@
 package torch
 
-/*
-#include <stdlib.h>
-#include "cgotorch.h"
-*/
-import "C"
-
 import (
 	"fmt"
 	"runtime"
 	"strings"
 	"sync/atomic"
+
+	"github.com/seed0eaa3131/gotorch/torch/internal/capi"
 )
 
 // Tensor is a handle to a libtorch tensor: PyTorch's torch.Tensor.
@@ -19,19 +15,19 @@ import (
 // once by Free. A Tensor may be read from many goroutines at once; as in
 // PyTorch, in-place changes need the caller's own synchronisation.
 type Tensor struct {
-	h     C.gt_tensor  // set once, before the Tensor is shared
+	h     capi.Tensor  // set once, before the Tensor is shared
 	state atomic.Int32 // lifetime: stateNew, stateTracking, stateTracked or stateFreed (lifetime.go)
 }
 
 // newTensor takes ownership of a handle from the C ABI.
-func newTensor(h C.gt_tensor) *Tensor {
+func newTensor(h capi.Tensor) *Tensor {
 	t := &Tensor{h: h}
 	t.track()
 	return t
 }
 
 // handle returns the live handle or panics on a freed tensor.
-func (t *Tensor) handle() C.gt_tensor {
+func (t *Tensor) handle() capi.Tensor {
 	if t == nil {
 		panic(&Error{Op: "Tensor", Msg: "nil *Tensor"})
 	}
@@ -64,23 +60,17 @@ func (s Size) Numel() int64 {
 
 // Shape returns the sizes: Tensor.shape / Tensor.size().
 func (t *Tensor) Shape() Size {
-	var buf [8]C.int64_t
-	n := int(C.gt_sizes(t.handle(), &buf[0], C.int(len(buf))))
+	var buf [8]int64
+	n := capi.Sizes(t.handle(), buf[:])
 	if n > len(buf) {
-		big := make([]C.int64_t, n)
-		C.gt_sizes(t.handle(), &big[0], C.int(n))
+		big := make(Size, n)
+		capi.Sizes(t.handle(), big)
 		runtime.KeepAlive(t)
-		return fromC(big)
+		return big
 	}
 	runtime.KeepAlive(t)
-	return fromC(buf[:n])
-}
-
-func fromC(s []C.int64_t) Size {
-	out := make(Size, len(s))
-	for i, v := range s {
-		out[i] = int64(v)
-	}
+	out := make(Size, n)
+	copy(out, buf[:n])
 	return out
 }
 
@@ -93,38 +83,37 @@ func (t *Tensor) Size(dim int) int64 {
 		d += len(s)
 	}
 	if d < 0 || d >= len(s) {
-		panic(&Error{Op: "Size", Msg: fmt.Sprintf("Dimension out of range (expected to be in range of [%d, %d], but got %d)", -len(s), len(s)-1, dim)})
+		panic(&Error{Op: "Size", Kind: KindIndex, Msg: fmt.Sprintf("Dimension out of range (expected to be in range of [%d, %d], but got %d)", -len(s), len(s)-1, dim)})
 	}
 	return s[d]
 }
 
 // Dim is the number of dimensions: Tensor.dim().
 func (t *Tensor) Dim() int {
-	n := int(C.gt_dim(t.handle()))
+	n := capi.Dim(t.handle())
 	runtime.KeepAlive(t)
 	return n
 }
 
 // Numel is the number of elements: Tensor.numel().
 func (t *Tensor) Numel() int64 {
-	n := int64(C.gt_numel(t.handle()))
+	n := capi.Numel(t.handle())
 	runtime.KeepAlive(t)
 	return n
 }
 
 // DType is the element type: Tensor.dtype.
 func (t *Tensor) DType() DType {
-	d := DType(C.gt_dtype(t.handle()))
+	d := DType(capi.DType(t.handle()))
 	runtime.KeepAlive(t)
 	return d
 }
 
 // Device is where the tensor lives: Tensor.device.
 func (t *Tensor) Device() Device {
-	var typ, idx C.int
-	C.gt_device(t.handle(), &typ, &idx)
+	typ, idx := capi.Device(t.handle())
 	runtime.KeepAlive(t)
-	return Device{Type: DeviceType(typ), Index: int(idx)}
+	return Device{Type: DeviceType(typ), Index: idx}
 }
 
 // ElementSize is the size of one element in bytes: Tensor.element_size().
@@ -135,24 +124,24 @@ func (t *Tensor) Nbytes() int64 { return t.Numel() * int64(t.ElementSize()) }
 
 // IsContiguous reports C-contiguity: Tensor.is_contiguous().
 func (t *Tensor) IsContiguous() bool {
-	b := C.gt_is_contiguous(t.handle()) != 0
+	b := capi.IsContiguous(t.handle())
 	runtime.KeepAlive(t)
 	return b
 }
 
 // Item returns the value of a one-element tensor as a float64: Tensor.item().
 func (t *Tensor) Item() float64 {
-	var v C.double
-	check("Item", C.gt_item_double(t.handle(), &v))
+	v, err := capi.ItemDouble(t.handle())
 	runtime.KeepAlive(t)
-	return float64(v)
+	check("Item", err)
+	return v
 }
 
 // ItemInt returns the value of a one-element tensor as an int64, exact for
 // every int64: Tensor.item() on an integer tensor.
 func (t *Tensor) ItemInt() int64 {
-	var v C.int64_t
-	check("ItemInt", C.gt_item_int64(t.handle(), &v))
+	v, err := capi.ItemInt64(t.handle())
 	runtime.KeepAlive(t)
-	return int64(v)
+	check("ItemInt", err)
+	return v
 }

@@ -21,7 +21,7 @@ func classAccuracy(model trainer.Model, test *data.Loader, device torch.Device, 
 		for images, labels := range test.All() {
 			x := images.To(device)
 			logits := model.Forward(x)
-			predT := logits.ArgmaxDim(1, false)
+			predT := logits.Argmax(torch.ArgmaxOpts{Dim: new(int64(1))})
 			pred := predT.Int64s()
 			for i, y := range labels.Int64s() {
 				if y < 0 || int(y) >= numClasses {

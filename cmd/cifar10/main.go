@@ -21,54 +21,29 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"strings"
-	"syscall"
-	"time"
 
-	flag "github.com/spf13/pflag"
-
-	"github.com/seed0eaa3131/gotorch/internal/cli"
 	"github.com/seed0eaa3131/gotorch/internal/trainer"
 	"github.com/seed0eaa3131/gotorch/models"
 	"github.com/seed0eaa3131/gotorch/torch"
-	"github.com/seed0eaa3131/gotorch/torch/nn"
+	"github.com/seed0eaa3131/gotorch/torch/data"
 	"github.com/seed0eaa3131/gotorch/vision/datasets"
 	"github.com/seed0eaa3131/gotorch/vision/transforms"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+var program = trainer.Program{
+	Name:        "cifar10",
+	Summary:     "Trains the tutorial's CIFAR10Model on CIFAR-10.",
+	DataHelp:    "dataset root (torchvision layout: DATA/cifar-10-batches-py)",
+	SamplesHelp: "write a PNG grid of training images with their class names to FILE",
+	Epochs:      5,
+	Train:       train,
 }
 
-func parseFlags(args []string, stderr io.Writer) (*trainer.Flags, error) {
-	f := &trainer.Flags{}
-	fs := flag.NewFlagSet("cifar10", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	f.Register(fs, "dataset root (torchvision layout: DATA/cifar-10-batches-py)",
-		"write a PNG grid of training images with their class names to FILE", 5)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: cifar10 [flags]\n\nTrains the tutorial's CIFAR10Model on CIFAR-10.\n\n")
-		fs.PrintDefaults()
-	}
-	if err := cli.ParseFlags(fs, args); err != nil {
-		return nil, err
-	}
-	return f, f.Check()
-}
+func main() { program.Main() }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	return cli.Run("cifar10", stderr, func() error {
-		c, err := parseFlags(args, stderr)
-		if err != nil {
-			return err
-		}
-		return train(ctx, c, stdout)
-	})
+	return program.Run(ctx, args, stdout, stderr)
 }
 
 // The tutorial's CIFAR-10 normalisation: Normalize((0.5, 0.5, 0.5), (0.5,
@@ -78,29 +53,16 @@ var (
 	std  = []float64{0.5, 0.5, 0.5}
 )
 
-func train(ctx context.Context, c *trainer.Flags, stdout io.Writer) error {
-	device, err := cli.PickDevice(c.Device)
-	if err != nil {
-		return err
-	}
-	sess := &trainer.Session{Flags: c, Device: device, Out: stdout}
+func train(ctx context.Context, sess *trainer.Session) error {
 	say := sess.Say
-	torch.ManualSeed(c.Seed)
-	say("gotorch on libtorch %s, device %s, %d threads, %d loader workers\n\n",
-		torch.Version(), device, torch.GetNumThreads(), c.NumWorkers)
-
 	// transform = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.5, 0.5, 0.5), (0.5, 0.5, 0.5))])
 	transform := transforms.Compose(transforms.ToTensor(), transforms.Normalize(mean, std))
-	if c.Quiet {
-		datasets.Log = io.Discard
-	} else {
-		datasets.Log = stdout
-	}
-	trainSet, err := datasets.NewCIFAR10(c.Data, datasets.Options{Train: true, Download: true, Transform: transform})
+	datasets.Log = sess.Log()
+	trainSet, err := datasets.NewCIFAR10(sess.Data, datasets.Options{Train: true, Download: true, Transform: transform})
 	if err != nil {
 		return err
 	}
-	testSet, err := datasets.NewCIFAR10(c.Data, datasets.Options{Train: false, Download: true, Transform: transform})
+	testSet, err := datasets.NewCIFAR10(sess.Data, datasets.Options{Train: false, Download: true, Transform: transform})
 	if err != nil {
 		return err
 	}
@@ -117,31 +79,19 @@ func train(ctx context.Context, c *trainer.Flags, stdout io.Writer) error {
 	raw.Free()
 	image.Free()
 
-	if c.Samples != "" {
-		if err := saveSamples(trainSet, c.Samples); err != nil {
+	if sess.Samples != "" {
+		if err := saveSamples(trainSet, sess.Samples); err != nil {
 			return err
 		}
-		say("wrote training samples with their classes to %s\n\n", c.Samples)
+		say("wrote training samples with their classes to %s\n\n", sess.Samples)
 	}
 
 	model := models.NewCIFAR10Model(models.CIFAR10InputSize, models.CIFAR10HiddenSize, models.CIFAR10NumClasses)
-	if err := nn.To(model, device); err != nil {
-		return err
-	}
-	sess.ShowModel(model)
-	opt, err := sess.NewOptimizer(model)
-	if err != nil {
-		return err
-	}
-	trainLoader, testLoader := sess.Loaders(trainSet, testSet)
-	start := time.Now()
-	history, interrupted, err := sess.Train(ctx, model, opt, trainLoader, testLoader)
-	if err != nil {
-		return err
-	}
-
-	if !c.Quiet {
-		perClass, err := classAccuracy(model, testLoader, device, len(classes))
+	return sess.Fit(ctx, model, "CIFAR10Model", trainSet, testSet, func(test *data.Loader) error {
+		if sess.Quiet {
+			return nil
+		}
+		perClass, err := classAccuracy(model, test, sess.Device, len(classes))
 		if err != nil {
 			return err
 		}
@@ -153,9 +103,8 @@ func train(ctx context.Context, c *trainer.Flags, stdout io.Writer) error {
 			}
 			say("  %-10s %6.2f%% (%d/%d)\n", classes[k], 100*float64(a.correct)/float64(a.total), a.correct, a.total)
 		}
-	}
-
-	return sess.Finish(model, "CIFAR10Model", history, start, interrupted)
+		return nil
+	})
 }
 
 // className is classes[label], or the number where the metadata has no

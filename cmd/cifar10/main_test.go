@@ -33,13 +33,14 @@ var classNames = []string{"airplane", "automobile", "bird", "cat", "deer", "dog"
 
 // pythonCIFAR writes a small CIFAR-10 in the official Python version's
 // format (pickled batches of 20 images each, written as Python 2 wrote
-// them) with testdata/make_cifar10.py and returns its root. Image i is of
-// class i % 10 and has that class's colour, so a few epochs learn it.
+// them) with vision/datasets' fixture generator and returns its root. With
+// --learnable image i is of class i % 10 and has that class's colour, so a
+// few epochs learn it.
 func pythonCIFAR(t *testing.T) string {
 	t.Helper()
 	py := pytorch.Python(t)
 	root := t.TempDir()
-	out, err := exec.Command(py, "testdata/make_cifar10.py", root, "20", "3").CombinedOutput()
+	out, err := exec.Command(py, "../../vision/datasets/testdata/make_cifar10.py", "--learnable", root, "20", "3").CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	return root
 }
@@ -153,16 +154,7 @@ func TestEndToEnd(t *testing.T) {
 	// batch the same.
 	out := pytorch.Run(t, `import pickle, sys
 import numpy as np
-import torch.nn as nn
-class CIFAR10Model(nn.Module):
-    def __init__(self, input_size=3072, hidden_size=128, num_classes=10):
-        super(CIFAR10Model, self).__init__()
-        self.flatten = nn.Flatten()
-        self.fc1 = nn.Linear(input_size, hidden_size)
-        self.relu = nn.ReLU()
-        self.fc2 = nn.Linear(hidden_size, num_classes)
-    def forward(self, x):
-        return self.fc2(self.relu(self.fc1(self.flatten(x))))
+from tutorial import CIFAR10Model
 model = CIFAR10Model()
 model.load_state_dict(torch.load(sys.argv[1]))
 with open(sys.argv[2], "rb") as f:

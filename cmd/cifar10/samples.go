@@ -22,7 +22,7 @@ func saveSamples(ds *datasets.CIFAR10, path string) error {
 		images[i], label = ds.Get(i)
 		labels[i] = className(classes, label)
 	}
-	batch := torch.Stack(images, 0)
+	batch := torch.Stack(images)
 	for _, t := range images {
 		t.Free()
 	}

@@ -14,78 +14,39 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
-	"os"
-	"os/signal"
-	"syscall"
-	"time"
 
-	flag "github.com/spf13/pflag"
-
-	"github.com/seed0eaa3131/gotorch/internal/cli"
 	"github.com/seed0eaa3131/gotorch/internal/trainer"
 	"github.com/seed0eaa3131/gotorch/models"
 	"github.com/seed0eaa3131/gotorch/torch"
-	"github.com/seed0eaa3131/gotorch/torch/nn"
 	"github.com/seed0eaa3131/gotorch/vision/datasets"
 	"github.com/seed0eaa3131/gotorch/vision/transforms"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+var program = trainer.Program{
+	Name:        "mnist",
+	Summary:     "Trains the tutorial's MNISTModel on MNIST.",
+	DataHelp:    "dataset root (torchvision layout: DATA/MNIST/raw)",
+	SamplesHelp: "write a PNG grid of training images with their labels to FILE",
+	Epochs:      3,
+	Train:       train,
 }
 
-func parseFlags(args []string, stderr io.Writer) (*trainer.Flags, error) {
-	f := &trainer.Flags{}
-	fs := flag.NewFlagSet("mnist", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	f.Register(fs, "dataset root (torchvision layout: DATA/MNIST/raw)",
-		"write a PNG grid of training images with their labels to FILE", 3)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: mnist [flags]\n\nTrains the tutorial's MNISTModel on MNIST.\n\n")
-		fs.PrintDefaults()
-	}
-	if err := cli.ParseFlags(fs, args); err != nil {
-		return nil, err
-	}
-	return f, f.Check()
-}
+func main() { program.Main() }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	return cli.Run("mnist", stderr, func() error {
-		c, err := parseFlags(args, stderr)
-		if err != nil {
-			return err
-		}
-		return train(ctx, c, stdout)
-	})
+	return program.Run(ctx, args, stdout, stderr)
 }
 
-func train(ctx context.Context, f *trainer.Flags, stdout io.Writer) error {
-	device, err := cli.PickDevice(f.Device)
-	if err != nil {
-		return err
-	}
-	s := &trainer.Session{Flags: f, Device: device, Out: stdout}
-	torch.ManualSeed(f.Seed)
-	s.Say("gotorch on libtorch %s, device %s, %d threads, %d loader workers\n\n",
-		torch.Version(), device, torch.GetNumThreads(), f.NumWorkers)
-
+func train(ctx context.Context, s *trainer.Session) error {
 	// transform = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.1307,), (0.3081,))])
 	transform := transforms.Compose(transforms.ToTensor(), transforms.Normalize([]float64{0.1307}, []float64{0.3081}))
-	datasets.Log = stdout
-	if f.Quiet {
-		datasets.Log = io.Discard
-	}
-	trainSet, err := datasets.NewMNIST(f.Data, datasets.Options{Train: true, Download: true, Transform: transform})
+	datasets.Log = s.Log()
+	trainSet, err := datasets.NewMNIST(s.Data, datasets.Options{Train: true, Download: true, Transform: transform})
 	if err != nil {
 		return err
 	}
-	testSet, err := datasets.NewMNIST(f.Data, datasets.Options{Train: false, Download: true, Transform: transform})
+	testSet, err := datasets.NewMNIST(s.Data, datasets.Options{Train: false, Download: true, Transform: transform})
 	if err != nil {
 		return err
 	}
@@ -100,27 +61,12 @@ func train(ctx context.Context, f *trainer.Flags, stdout io.Writer) error {
 	raw.Free()
 	image.Free()
 
-	if f.Samples != "" {
-		if err := saveSamples(trainSet, f.Samples); err != nil {
+	if s.Samples != "" {
+		if err := saveSamples(trainSet, s.Samples); err != nil {
 			return err
 		}
-		s.Say("wrote training samples to %s\n\n", f.Samples)
+		s.Say("wrote training samples to %s\n\n", s.Samples)
 	}
 
-	model := models.NewMNISTModel()
-	if err := nn.To(model, device); err != nil {
-		return err
-	}
-	s.ShowModel(model)
-	opt, err := s.NewOptimizer(model)
-	if err != nil {
-		return err
-	}
-	trainLoader, testLoader := s.Loaders(trainSet, testSet)
-	start := time.Now()
-	history, interrupted, err := s.Train(ctx, model, opt, trainLoader, testLoader)
-	if err != nil {
-		return err
-	}
-	return s.Finish(model, "MNISTModel", history, start, interrupted)
+	return s.Fit(ctx, models.NewMNISTModel(), "MNISTModel", trainSet, testSet, nil)
 }

@@ -114,17 +114,8 @@ func TestShortRealRun(t *testing.T) {
 
 	// Python's tutorial class loads the weights and scores the same test set.
 	out := pytorch.Run(t, `import sys
-import torch.nn as nn
 from torchvision import datasets, transforms
-class MNISTModel(nn.Module):
-    def __init__(self):
-        super(MNISTModel, self).__init__()
-        self.flatten = nn.Flatten()
-        self.layer1 = nn.Linear(784, 128)
-        self.relu = nn.ReLU()
-        self.layer2 = nn.Linear(128, 10)
-    def forward(self, x):
-        return self.layer2(self.relu(self.layer1(self.flatten(x))))
+from tutorial import MNISTModel
 model = MNISTModel()
 model.load_state_dict(torch.load(sys.argv[1]))
 t = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.1307,), (0.3081,))])

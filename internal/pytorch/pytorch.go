@@ -6,12 +6,17 @@
 // --with-python installs Debian's python3-torch and python3-torchvision).
 // Without one, tests skip with the reason; under CI (CI=true) they fail, so a
 // parity test can never pass silently unrun.
+//
+// Scripts import the tutorial's models from scripts/reference/tutorial.py
+// (from tutorial import MNISTModel, CIFAR10Model): Run puts that folder on
+// PYTHONPATH, found above the test's working directory (its package folder).
 package pytorch
 
 import (
 	"encoding/json"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -79,12 +84,43 @@ torch.set_num_threads(1)
 torch.load = functools.partial(torch.load, weights_only=True)
 `
 
+// ReferenceDir is scripts/reference of the checkout holding the working
+// directory (the folder with go.mod at or above it), or "" outside one.
+func ReferenceDir() string {
+	dir, err := os.Getwd()
+	if err != nil {
+		return ""
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			ref := filepath.Join(dir, "scripts", "reference")
+			if _, err := os.Stat(filepath.Join(ref, "tutorial.py")); err == nil {
+				return ref
+			}
+			return ""
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+}
+
 // Run runs a Python script after Prelude (torch imported as torch) and
-// returns its stdout; a failing script fails the test with its stderr.
+// returns its stdout; a failing script fails the test with its stderr. The
+// script can import scripts/reference's modules (see the package doc).
 func Run(t testing.TB, script string, args ...string) string {
 	t.Helper()
 	py := Python(t)
 	cmd := exec.Command(py, append([]string{"-c", Prelude + script}, args...)...)
+	if ref := ReferenceDir(); ref != "" {
+		path := ref
+		if old := os.Getenv("PYTHONPATH"); old != "" {
+			path += string(os.PathListSeparator) + old
+		}
+		cmd.Env = append(os.Environ(), "PYTHONPATH="+path)
+	}
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

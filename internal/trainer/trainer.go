@@ -1,6 +1,8 @@
 // Package trainer is the training and evaluation loop the programs in cmd/
 // share: the tutorial's loop (zero_grad, forward, loss, backward, step) with
-// progress, per-epoch evaluation, and a clean stop when the context ends.
+// progress, per-epoch evaluation, and a clean stop when the context ends;
+// and their scaffolding (Program: flags, exit statuses, device and seed;
+// Session.Fit: optimizer, loaders, epochs and summary).
 package trainer
 
 import (
@@ -139,7 +141,7 @@ func (l *Loop) lockThread() func() {
 
 // countCorrect is (out.argmax(1) == y).sum().item().
 func countCorrect(out, y *torch.Tensor) int {
-	pred := out.ArgmaxDim(1, false)
+	pred := out.Argmax(torch.ArgmaxOpts{Dim: new(int64(1))})
 	eq := pred.Eq(y)
 	s := eq.Sum()
 	n := int(s.ItemInt())

@@ -7,37 +7,32 @@
 // device return an error saying CUDA is not available; nothing is printed.
 package cuda
 
-/*
-#cgo pkg-config: cgotorch
-#cgo CFLAGS: -I${SRCDIR}/../../cgo
-#include <stdlib.h>
-#include "cgotorch.h"
-*/
-import "C"
-
 import (
 	"fmt"
 	"sort"
 	"strings"
-	"unsafe"
 
 	"github.com/seed0eaa3131/gotorch/torch"
+	"github.com/seed0eaa3131/gotorch/torch/internal/capi"
 )
 
-func errorOf(op string, e C.gt_error) error {
-	if e == nil {
+// errorOf turns an error of the C ABI into a *torch.Error of op, keeping its
+// kind; nil stays nil.
+func errorOf(op string, err error) error {
+	if err == nil {
 		return nil
 	}
-	msg := C.GoString(e)
-	C.free(unsafe.Pointer(e))
-	return &torch.Error{Op: op, Msg: msg}
+	if ce, ok := err.(*capi.Error); ok {
+		return &torch.Error{Op: op, Kind: torch.ErrorKind(ce.Kind), Msg: ce.Msg}
+	}
+	return &torch.Error{Op: op, Msg: err.Error()}
 }
 
 // IsAvailable reports whether CUDA can be used: torch.cuda.is_available().
-func IsAvailable() bool { return C.gt_cuda_is_available() != 0 }
+func IsAvailable() bool { return capi.CUDAIsAvailable() }
 
 // DeviceCount is the number of CUDA devices: torch.cuda.device_count().
-func DeviceCount() int { return int(C.gt_cuda_device_count()) }
+func DeviceCount() int { return capi.CUDADeviceCount() }
 
 // DeviceOrCPU returns cuda:0 where CUDA is available and the CPU otherwise:
 // torch.device("cuda" if torch.cuda.is_available() else "cpu").
@@ -50,22 +45,18 @@ func DeviceOrCPU() torch.Device {
 
 // DeviceName is torch.cuda.get_device_name(device).
 func DeviceName(device int) (string, error) {
-	var out *C.char
-	if err := errorOf("DeviceName", C.gt_cuda_device_name(C.int(device), &out)); err != nil {
-		return "", err
-	}
-	defer C.free(unsafe.Pointer(out))
-	return C.GoString(out), nil
+	name, err := capi.CUDADeviceName(device)
+	return name, errorOf("DeviceName", err)
 }
 
 // Synchronize waits for all kernels on device: torch.cuda.synchronize(device).
 func Synchronize(device int) error {
-	return errorOf("Synchronize", C.gt_cuda_synchronize(C.int(device)))
+	return errorOf("Synchronize", capi.CUDASynchronize(device))
 }
 
 // EmptyCache returns unused cached blocks to the driver:
 // torch.cuda.empty_cache(). Without CUDA it does nothing, as in PyTorch.
-func EmptyCache() error { return errorOf("EmptyCache", C.gt_cuda_empty_cache()) }
+func EmptyCache() error { return errorOf("EmptyCache", capi.CUDAEmptyCache()) }
 
 // MemoryStats is torch.cuda.memory_stats(device), with PyTorch's key names.
 func MemoryStats(device int) (map[string]int64, error) { return torch.MemoryStats(device) }
@@ -94,7 +85,7 @@ func MaxMemoryReserved(device int) int64 { return stat(device, "reserved_bytes.a
 
 // ResetPeakMemoryStats is torch.cuda.reset_peak_memory_stats(device).
 func ResetPeakMemoryStats(device int) error {
-	return errorOf("ResetPeakMemoryStats", C.gt_cuda_reset_peak(C.int(device)))
+	return errorOf("ResetPeakMemoryStats", capi.CUDAResetPeak(device))
 }
 
 // MemorySummary is a readable table of the allocator's statistics, in the

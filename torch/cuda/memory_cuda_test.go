@@ -112,7 +112,7 @@ func TestCUDADevice(t *testing.T) {
 	a := torch.Rand([]int64{2048, 2048}, torch.WithDevice(torch.CUDA(dev)))
 	b := a
 	for range 20 {
-		b = b.Matmul(a).DivScalar(2048)
+		b = b.Matmul(a).DivScalar(torch.Int(2048))
 	}
 	require.NoError(t, cuda.Synchronize(dev))
 	assert.False(t, math.IsNaN(b.Sum().Item()))
@@ -158,7 +158,7 @@ func TestCUDAOutOfMemoryIsAnError(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, ooms+1, stats["num_ooms"])
 	assert.Equal(t, before, cuda.MemoryAllocated(dev))
-	assert.Equal(t, 512.0, keep.MulScalar(2).Sum().Item(), "the GPU still works")
+	assert.Equal(t, 512.0, keep.MulScalar(torch.Int(2)).Sum().Item(), "the GPU still works")
 	require.NoError(t, cuda.Synchronize(dev))
 }
 

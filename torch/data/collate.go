@@ -103,7 +103,7 @@ func (l *Loader) collateSamples(b int, indices []int) batch {
 				b, l.ds, i, s, first, indices[0])}
 		}
 	}
-	return l.pinned(batch{images: torch.Stack(images, 0), labels: torch.FromSlice(labels)})
+	return l.pinned(batch{images: torch.Stack(images), labels: torch.FromSlice(labels)})
 }
 
 // pinned moves a batch into page-locked memory when PinMemory asks for it and

@@ -40,7 +40,7 @@ func (f *Flatten) EndDim() int64 {
 
 // Forward is nn.Flatten.forward: x.flatten(start_dim, end_dim).
 func (f *Flatten) Forward(x *torch.Tensor) *torch.Tensor {
-	return x.Flatten(f.StartDim(), f.EndDim())
+	return x.Flatten(torch.FlattenOpts{StartDim: f.StartDim(), EndDim: new(f.EndDim())})
 }
 
 // String prints the layer as PyTorch's repr does.

@@ -13,6 +13,9 @@ func ZeroGrad(model any) {
 // model.zero_grad(set_to_none=False), PyTorch 1.x's default.
 func ZeroGradFill(model any) {
 	for _, p := range Parameters(model) {
-		p.ZeroGrad()
+		if g := p.Grad(); g != nil {
+			g.Zero_()
+			g.Free()
+		}
 	}
 }

@@ -44,6 +44,6 @@ func KaimingUniform_(t *torch.Tensor, a float64) *torch.Tensor {
 // Uniform_ fills t in place with values from U(from, to) without recording
 // the operation for autograd, and returns t: torch.nn.init.uniform_.
 func Uniform_(t *torch.Tensor, from, to float64) *torch.Tensor {
-	torch.NoGrad(func() { t.Uniform_(from, to) })
+	torch.NoGrad(func() { t.Uniform_(torch.UniformOpts{From: from, To: new(to)}) })
 	return t
 }

@@ -37,7 +37,7 @@ func TestReLUAndSequential(t *testing.T) {
 	assert.Equal(t, "ReLU()", nn.NewReLU().String())
 
 	lin := nn.NewLinearNoBias(6, 1)
-	torch.NoGrad(func() { lin.Weight.Fill_(1) })
+	torch.NoGrad(func() { lin.Weight.FillScalar_(torch.Int(1)) })
 	seq := nn.NewSequential(nn.NewFlatten(), nn.NewReLU(), lin)
 	assert.Equal(t, []float32{11}, seq.Forward(x).Float32s())
 	assert.Equal(t, "Sequential(\n  (0): Flatten(start_dim=1, end_dim=-1)\n  (1): ReLU()\n  (2): Linear(in_features=6, out_features=1, bias=False)\n)", seq.String())

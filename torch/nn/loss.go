@@ -89,7 +89,7 @@ func NewCrossEntropyLoss(opts ...LossOption) *CrossEntropyLoss {
 // scores and target [N] (or [N, d...]) Int64 class indices.
 func (l *CrossEntropyLoss) Forward(input, target *torch.Tensor) *torch.Tensor {
 	o := l.opts.get()
-	return torch.CrossEntropy(input, target, o.reduction, o.ignoreIndex, o.labelSmoothing)
+	return torch.CrossEntropyLoss(input, target, torch.CrossEntropyLossOpts{Reduction: new(o.reduction), IgnoreIndex: new(o.ignoreIndex), LabelSmoothing: o.labelSmoothing})
 }
 
 // Reduction is nn.CrossEntropyLoss.reduction.
@@ -115,7 +115,7 @@ func NewNLLLoss(opts ...LossOption) *NLLLoss {
 // Int64 class indices.
 func (l *NLLLoss) Forward(input, target *torch.Tensor) *torch.Tensor {
 	o := l.opts.get()
-	return torch.NLLLoss(input, target, o.reduction, o.ignoreIndex)
+	return torch.NllLoss(input, target, torch.NllLossOpts{Reduction: new(o.reduction), IgnoreIndex: new(o.ignoreIndex)})
 }
 
 // Reduction is nn.NLLLoss.reduction.
@@ -135,7 +135,7 @@ func NewMSELoss(opts ...LossOption) *MSELoss {
 
 // Forward is nn.MSELoss.forward.
 func (l *MSELoss) Forward(input, target *torch.Tensor) *torch.Tensor {
-	return torch.MSELoss(input, target, l.opts.get().reduction)
+	return torch.MseLoss(input, target, torch.MseLossOpts{Reduction: new(l.opts.get().reduction)})
 }
 
 // Reduction is nn.MSELoss.reduction.

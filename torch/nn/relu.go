@@ -9,7 +9,7 @@ type ReLU struct{}
 func NewReLU() *ReLU { return &ReLU{} }
 
 // Forward is nn.ReLU.forward: torch.relu(x).
-func (*ReLU) Forward(x *torch.Tensor) *torch.Tensor { return x.ReLU() }
+func (*ReLU) Forward(x *torch.Tensor) *torch.Tensor { return x.Relu() }
 
 // String prints the layer as PyTorch's repr does.
 func (*ReLU) String() string { return "ReLU()" }

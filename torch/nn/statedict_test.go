@@ -52,7 +52,7 @@ func TestStateDict(t *testing.T) {
 		assert.Equal(t, p.Tensor.Float32s(), sd[p.Name].Float32s())
 	}
 	// They share storage with the parameters, as PyTorch's do.
-	torch.NoGrad(func() { m.Layer2.Bias.Fill_(0.5) })
+	torch.NoGrad(func() { m.Layer2.Bias.FillScalar_(torch.Float(0.5)) })
 	assert.Equal(t, []float32{0.5, 0.5, 0.5}, sd["layer2.bias"].Float32s())
 }
 
@@ -145,7 +145,7 @@ func TestLoadStateDictConvertsDType(t *testing.T) {
 	m := newMLP()
 	sd := map[string]*torch.Tensor{}
 	for k, v := range nn.StateDict(newMLP()) {
-		sd[k] = v.ToDType(torch.Float64).MulScalar(2)
+		sd[k] = v.ToDType(torch.Float64).MulScalar(torch.Int(2))
 	}
 	require.NoError(t, nn.LoadStateDict(m, sd, true))
 	assert.Equal(t, torch.Float32, m.Layer1.Weight.DType())
@@ -160,7 +160,7 @@ func TestSaveGoLoadPython(t *testing.T) {
 	m := newMLP()
 	torch.NoGrad(func() {
 		for _, p := range nn.Parameters(m) {
-			p.Add_(torch.Randn(p.Shape()).MulScalar(0.1))
+			p.Add_(torch.Randn(p.Shape()).MulScalar(torch.Float(0.1)))
 		}
 	})
 	x := torch.Randn([]int64{5, 3, 4})
@@ -240,15 +240,15 @@ torch.save(collections.OrderedDict([
 		{"t", base.T().Contiguous()},
 		{"slice", base.Narrow(0, 1, 2).Narrow(1, 1, 2).Contiguous()},
 		{"f64", base.ToDType(torch.Float64)},
-		{"f16", base.ToDType(torch.Float16).DivScalar(3)},
-		{"bf16", base.ToDType(torch.BFloat16).DivScalar(3)},
+		{"f16", base.ToDType(torch.Float16).DivScalar(torch.Int(3))},
+		{"bf16", base.ToDType(torch.BFloat16).DivScalar(torch.Int(3))},
 		{"i64", torch.FromSlice([]int64{0, 1, 2})},
 		{"i32", torch.FromSlice([]int32{0, 1, 2})},
 		{"i16", torch.FromSlice([]int16{0, 1, 2})},
 		{"i8", torch.FromSlice([]int8{-1, 2})},
 		{"u8", torch.FromSlice([]uint8{255, 1})},
 		{"b", torch.FromSlice([]bool{true, false})},
-		{"scalar", torch.Scalar(2.5)},
+		{"scalar", torch.Full(nil, 2.5)},
 		{"empty", torch.Zeros([]int64{0, 3})},
 	}
 	require.Len(t, sd, len(tests))

@@ -112,12 +112,12 @@ func (o *Adam) Step() {
 			o.steps[i]++
 			step := o.steps[i]
 			if o.opts.WeightDecay != 0 {
-				g = g.AddAlpha(p, o.opts.WeightDecay)
+				g = g.Add(p, torch.AddOpts{Alpha: new(torch.Float(o.opts.WeightDecay))})
 				temps = append(temps, g)
 			}
 			expAvg, expAvgSq := o.expAvg[i], o.expAvgSq[i]
-			expAvg.MulScalar_(beta1).AddAlpha_(g, 1-beta1)
-			expAvgSq.MulScalar_(beta2).Addcmul_(g, g, 1-beta2)
+			expAvg.MulScalar_(torch.Float(beta1)).Add_(g, torch.AddOpts{Alpha: new(torch.Float(1 - beta1))})
+			expAvgSq.MulScalar_(torch.Float(beta2)).Addcmul_(g, g, torch.AddcmulOpts{Value: new(torch.Float(1 - beta2))})
 
 			// Python computes these in float64 from the step's value.
 			biasCorrection1 := 1 - math.Pow(beta1, step)
@@ -127,14 +127,14 @@ func (o *Adam) Step() {
 
 			second := expAvgSq
 			if o.opts.AMSGrad {
-				second = o.maxExpAvgSq[i].MaximumOut_(o.maxExpAvgSq[i], expAvgSq)
+				second = torch.MaximumOut(o.maxExpAvgSq[i], o.maxExpAvgSq[i], expAvgSq)
 			}
 			// Python frees sqrt's result as soon as the division has used it.
 			root := second.Sqrt()
-			denom := root.DivScalar(biasCorrection2Sqrt)
+			denom := root.DivScalar(torch.Float(biasCorrection2Sqrt))
 			root.Free()
-			denom.AddScalar_(o.opts.Eps)
-			p.Addcdiv_(expAvg, denom, -stepSize)
+			denom.AddScalar_(torch.Float(o.opts.Eps))
+			p.Addcdiv_(expAvg, denom, torch.AddcdivOpts{Value: new(torch.Float(-stepSize))})
 			freeAll(append(temps, denom))
 		}
 	})

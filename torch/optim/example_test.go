@@ -24,7 +24,7 @@ func ExampleNewAdam() {
 	}
 	for _, opt := range []optim.Optimizer{optimizerSGD, optimizerAdam} {
 		opt.ZeroGrad()
-		model.Forward(torch.Randn([]int64{64, 784})).Pow(2).Mean().Backward()
+		model.Forward(torch.Randn([]int64{64, 784})).PowTensorScalar(torch.Int(2)).Mean().Backward()
 		opt.Step()
 		fmt.Printf("%T: lr %g, state %d bytes\n", opt, opt.LR(), opt.StateBytes())
 	}
@@ -40,7 +40,7 @@ func ExampleSGD_SetLR() {
 	opt, _ := optim.NewSGD([]*torch.Tensor{w}, optim.SGDOptions{LR: 0.5})
 	for epoch := range 3 {
 		opt.ZeroGrad()
-		w.MulScalar(2).Sum().Backward() // gradient 2
+		w.MulScalar(torch.Int(2)).Sum().Backward() // gradient 2
 		opt.Step()
 		fmt.Printf("epoch %d: lr %.3f, w %.3f\n", epoch, opt.LR(), w.Item())
 		opt.SetLR(opt.LR() / 10) // StepLR(step_size=1, gamma=0.1)

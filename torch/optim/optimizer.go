@@ -67,7 +67,10 @@ func zeroGrad(params []*torch.Tensor, setToNone bool) {
 		if setToNone {
 			p.ClearGrad()
 		} else {
-			p.ZeroGrad()
+			if g := p.Grad(); g != nil {
+				g.Zero_()
+				g.Free()
+			}
 		}
 	}
 }

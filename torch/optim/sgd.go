@@ -70,7 +70,7 @@ func (o *SGD) Step() {
 				temps = append(temps, dp)
 			}
 			if o.opts.WeightDecay != 0 {
-				dp = dp.AddAlpha(p, o.opts.WeightDecay)
+				dp = dp.Add(p, torch.AddOpts{Alpha: new(torch.Float(o.opts.WeightDecay))})
 				temps = append(temps, dp)
 			}
 			if o.opts.Momentum != 0 {
@@ -79,16 +79,16 @@ func (o *SGD) Step() {
 					buf = dp.Clone() // torch.clone(d_p).detach(); NoGrad records nothing
 					o.momentum[i] = buf
 				} else {
-					buf.MulScalar_(o.opts.Momentum).AddAlpha_(dp, 1-o.opts.Dampening)
+					buf.MulScalar_(torch.Float(o.opts.Momentum)).Add_(dp, torch.AddOpts{Alpha: new(torch.Float(1 - o.opts.Dampening))})
 				}
 				if o.opts.Nesterov {
-					dp = dp.AddAlpha(buf, o.opts.Momentum)
+					dp = dp.Add(buf, torch.AddOpts{Alpha: new(torch.Float(o.opts.Momentum))})
 					temps = append(temps, dp)
 				} else {
 					dp = buf
 				}
 			}
-			p.AddAlpha_(dp, -o.opts.LR)
+			p.Add_(dp, torch.AddOpts{Alpha: new(torch.Float(-o.opts.LR))})
 			freeAll(temps)
 		}
 	})

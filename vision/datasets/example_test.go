@@ -62,7 +62,7 @@ func ExampleNewCIFAR10() {
 	fmt.Printf("标签: %d (%s)\n", sampleLabel, trainset.Classes()[sampleLabel])
 
 	// imshow_color: img = img / 2 + 0.5; np.transpose(npimg, (1, 2, 0)); plt.imshow(...)
-	img := sampleImage.DivScalar(2).AddScalar(0.5)
+	img := sampleImage.DivScalar(torch.Int(2)).AddScalar(torch.Float(0.5))
 	fmt.Println("(高度, 宽度, 通道):", img.Permute(1, 2, 0).Shape())
 	path := filepath.Join(os.TempDir(), "cifar10-sample.png")
 	if err := utils.SaveImage(img, path); err != nil {

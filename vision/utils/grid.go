@@ -40,7 +40,7 @@ func MakeGrid(batch *torch.Tensor, nrow, padding int) *torch.Tensor {
 		fallthrough
 	case 3:
 		if t.Size(0) == 1 {
-			t = keep(torch.Cat([]*torch.Tensor{t, t, t}, 0))
+			t = keep(torch.Cat([]*torch.Tensor{t, t, t}))
 		}
 		t = keep(t.Unsqueeze(0))
 	case 4:
@@ -48,7 +48,7 @@ func MakeGrid(batch *torch.Tensor, nrow, padding int) *torch.Tensor {
 		panic(&torch.Error{Op: "MakeGrid", Msg: fmt.Sprintf("want a batch [B, C, H, W], an image [C, H, W] or [H, W]; got %v", t.Shape())})
 	}
 	if t.Size(1) == 1 {
-		t = keep(torch.Cat([]*torch.Tensor{t, t, t}, 1))
+		t = keep(torch.Cat([]*torch.Tensor{t, t, t}, torch.CatOpts{Dim: 1}))
 	}
 	if t.Size(0) == 1 {
 		return t.SqueezeDim(0).Contiguous()

@@ -78,7 +78,7 @@ func TestAgainstTorchvision(t *testing.T) {
 	for i, tc := range cases {
 		x, v := randomBatch(uint64(i), tc.shape...)
 		if tc.uint8 {
-			x = x.MulScalar(255).Clamp(0, 255).ToDType(torch.Uint8)
+			x = x.MulScalar(torch.Int(255)).Clamp(torch.ClampOpts{Min: new(torch.Int(0)), Max: new(torch.Int(255))}).ToDType(torch.Uint8)
 		}
 		inputs[i] = x
 		j := job{Shape: tc.shape, Uint8: tc.uint8, Nrow: tc.nrow, Pad: tc.pad,
@@ -190,9 +190,9 @@ func TestToImageValues(t *testing.T) {
 
 func TestUnnormalize(t *testing.T) {
 	x, _ := randomBatch(3, 3, 4, 5)
-	norm := x.SubScalar(0.5).DivScalar(0.5)
+	norm := x.SubScalar(torch.Float(0.5)).DivScalar(torch.Float(0.5))
 	// The tutorial's imshow: img / 2 + 0.5.
-	want := norm.DivScalar(2).AddScalar(0.5)
+	want := norm.DivScalar(torch.Int(2)).AddScalar(torch.Float(0.5))
 	got := utils.Unnormalize(norm, []float64{0.5, 0.5, 0.5}, []float64{0.5, 0.5, 0.5})
 	assert.Equal(t, want.Float32s(), got.Float32s())
 

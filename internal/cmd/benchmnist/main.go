@@ -255,7 +255,7 @@ func timeMNIST(c *config, out map[string]any) error {
 			// (model(images).argmax(1) == labels).sum().item()
 			images, labels = c.to(images), c.to(labels)
 			logits := model.Forward(images)
-			pred := logits.ArgmaxDim(1, false)
+			pred := logits.Argmax(torch.ArgmaxOpts{Dim: new(int64(1))})
 			eq := pred.Eq(labels)
 			sum := eq.Sum()
 			correct += int(sum.ItemInt())

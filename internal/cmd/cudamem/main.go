@@ -13,7 +13,7 @@
 // there is nothing to compare them with; gpu_check.sh --cpu-dry-run uses this
 // to check the plumbing).
 //
-//	go run ./cmd/cudamem [--device cuda|cuda:N|cpu] [--batch-size 64] [--seed 0]
+//	go run ./internal/cmd/cudamem [--device cuda|cuda:N|cpu] [--batch-size 64] [--seed 0]
 //
 // The training step frees every intermediate tensor at the point where
 // Python's reference counting drops it (the forward pass rebinds x, so each

@@ -102,7 +102,7 @@ func TestSameKeysAsPytorchMNIST(t *testing.T) {
 		t.Run(what, func(t *testing.T) {
 			code, goOut, stderr := runBench(t, "--data", root, "--what", what, "--threads", "1", "--num-workers", "1")
 			require.Equal(t, 0, code, stderr)
-			cmd := exec.Command(py, "../../scripts/pytorch_mnist.py", "--data", root, "--what", what, "--threads", "1")
+			cmd := exec.Command(py, "../../../scripts/pytorch_mnist.py", "--data", root, "--what", what, "--threads", "1")
 			var se bytes.Buffer
 			cmd.Stderr = &se
 			pyText, err := cmd.Output()

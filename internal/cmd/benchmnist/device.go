@@ -50,7 +50,7 @@ func (c *config) sync() error {
 // and after the collector has released the tensors dropped without Free
 // (the intermediates inside Forward), which CPython's reference counting
 // would have released already: run until the figure stops changing, as
-// cmd/cudamem does.
+// internal/cmd/cudamem does.
 func (c *config) allocated() (int64, error) {
 	if err := c.sync(); err != nil {
 		return 0, err

@@ -1,0 +1,1290 @@
+// Package capi is the one Go package that calls libcgotorch.so through cgo:
+// plain Go functions over the C ABI of cgo/cgotorch.h, one per C function,
+// with Go types in and out. A tensor is an opaque Tensor handle (C memory,
+// which the Go collector ignores); a failed call returns a *Error with the
+// C side's kind and message. Policy (defaults, panics, lifetimes) lives in
+// package torch and its subpackages, never here.
+//
+// The wrappers are straight-line code on purpose: no closures or function
+// values, and out-parameters on the caller's stack (every gt_ function is
+// declared noescape and nocallback below), so that a call costs what the cgo
+// transition costs and nothing more.
+package capi
+
+/*
+#cgo pkg-config: cgotorch
+#cgo CFLAGS: -I${SRCDIR}/../../../cgo
+// No gt_ function keeps a Go pointer or calls back into Go: telling cgo so
+// lets out-parameters live on the stack and makes each call cheaper.
+#cgo noescape gt_abi_version
+#cgo nocallback gt_abi_version
+#cgo noescape gt_abs
+#cgo nocallback gt_abs
+#cgo noescape gt_add
+#cgo nocallback gt_add
+#cgo noescape gt_add_
+#cgo nocallback gt_add_
+#cgo noescape gt_add_scalar
+#cgo nocallback gt_add_scalar
+#cgo noescape gt_add_scalar_
+#cgo nocallback gt_add_scalar_
+#cgo noescape gt_addcdiv_
+#cgo nocallback gt_addcdiv_
+#cgo noescape gt_addcmul_
+#cgo nocallback gt_addcmul_
+#cgo noescape gt_arange
+#cgo nocallback gt_arange
+#cgo noescape gt_argmax
+#cgo nocallback gt_argmax
+#cgo noescape gt_argmin
+#cgo nocallback gt_argmin
+#cgo noescape gt_backward
+#cgo nocallback gt_backward
+#cgo noescape gt_cat
+#cgo nocallback gt_cat
+#cgo noescape gt_clamp
+#cgo nocallback gt_clamp
+#cgo noescape gt_clone
+#cgo nocallback gt_clone
+#cgo noescape gt_compare
+#cgo nocallback gt_compare
+#cgo noescape gt_compare_scalar
+#cgo nocallback gt_compare_scalar
+#cgo noescape gt_contiguous
+#cgo nocallback gt_contiguous
+#cgo noescape gt_copy_
+#cgo nocallback gt_copy_
+#cgo noescape gt_copy_to
+#cgo nocallback gt_copy_to
+#cgo noescape gt_cpu_memory_counters
+#cgo nocallback gt_cpu_memory_counters
+#cgo noescape gt_cpu_reset_peak
+#cgo nocallback gt_cpu_reset_peak
+#cgo noescape gt_cross_entropy
+#cgo nocallback gt_cross_entropy
+#cgo noescape gt_cuda_allocated
+#cgo nocallback gt_cuda_allocated
+#cgo noescape gt_cuda_compiled
+#cgo nocallback gt_cuda_compiled
+#cgo noescape gt_cuda_device_count
+#cgo nocallback gt_cuda_device_count
+#cgo noescape gt_cuda_device_name
+#cgo nocallback gt_cuda_device_name
+#cgo noescape gt_cuda_empty_cache
+#cgo nocallback gt_cuda_empty_cache
+#cgo noescape gt_cuda_is_available
+#cgo nocallback gt_cuda_is_available
+#cgo noescape gt_cuda_memory_stats
+#cgo nocallback gt_cuda_memory_stats
+#cgo noescape gt_cuda_reset_peak
+#cgo nocallback gt_cuda_reset_peak
+#cgo noescape gt_cuda_synchronize
+#cgo nocallback gt_cuda_synchronize
+#cgo noescape gt_detach
+#cgo nocallback gt_detach
+#cgo noescape gt_device
+#cgo nocallback gt_device
+#cgo noescape gt_dim
+#cgo nocallback gt_dim
+#cgo noescape gt_div
+#cgo nocallback gt_div
+#cgo noescape gt_div_
+#cgo nocallback gt_div_
+#cgo noescape gt_div_scalar
+#cgo nocallback gt_div_scalar
+#cgo noescape gt_div_scalar_
+#cgo nocallback gt_div_scalar_
+#cgo noescape gt_dropout
+#cgo nocallback gt_dropout
+#cgo noescape gt_dtype
+#cgo nocallback gt_dtype
+#cgo noescape gt_empty
+#cgo nocallback gt_empty
+#cgo noescape gt_exp
+#cgo nocallback gt_exp
+#cgo noescape gt_fill_
+#cgo nocallback gt_fill_
+#cgo noescape gt_flatten
+#cgo nocallback gt_flatten
+#cgo noescape gt_free
+#cgo nocallback gt_free
+#cgo noescape gt_from_data
+#cgo nocallback gt_from_data
+#cgo noescape gt_full
+#cgo nocallback gt_full
+#cgo noescape gt_get_num_threads
+#cgo nocallback gt_get_num_threads
+#cgo noescape gt_grad
+#cgo nocallback gt_grad
+#cgo noescape gt_grad_enabled
+#cgo nocallback gt_grad_enabled
+#cgo noescape gt_grad_fn_name
+#cgo nocallback gt_grad_fn_name
+#cgo noescape gt_grad_reset
+#cgo nocallback gt_grad_reset
+#cgo noescape gt_index_select
+#cgo nocallback gt_index_select
+#cgo noescape gt_init
+#cgo nocallback gt_init
+#cgo noescape gt_is_contiguous
+#cgo nocallback gt_is_contiguous
+#cgo noescape gt_item_double
+#cgo nocallback gt_item_double
+#cgo noescape gt_item_int64
+#cgo nocallback gt_item_int64
+#cgo noescape gt_linear
+#cgo nocallback gt_linear
+#cgo noescape gt_log
+#cgo nocallback gt_log
+#cgo noescape gt_log_softmax
+#cgo nocallback gt_log_softmax
+#cgo noescape gt_manual_seed
+#cgo nocallback gt_manual_seed
+#cgo noescape gt_matmul
+#cgo nocallback gt_matmul
+#cgo noescape gt_max
+#cgo nocallback gt_max
+#cgo noescape gt_max_dim
+#cgo nocallback gt_max_dim
+#cgo noescape gt_maximum
+#cgo nocallback gt_maximum
+#cgo noescape gt_maximum_out
+#cgo nocallback gt_maximum_out
+#cgo noescape gt_mean
+#cgo nocallback gt_mean
+#cgo noescape gt_mean_dims
+#cgo nocallback gt_mean_dims
+#cgo noescape gt_min
+#cgo nocallback gt_min
+#cgo noescape gt_min_dim
+#cgo nocallback gt_min_dim
+#cgo noescape gt_minimum
+#cgo nocallback gt_minimum
+#cgo noescape gt_mse_loss
+#cgo nocallback gt_mse_loss
+#cgo noescape gt_mul
+#cgo nocallback gt_mul
+#cgo noescape gt_mul_
+#cgo nocallback gt_mul_
+#cgo noescape gt_mul_scalar
+#cgo nocallback gt_mul_scalar
+#cgo noescape gt_mul_scalar_
+#cgo nocallback gt_mul_scalar_
+#cgo noescape gt_narrow
+#cgo nocallback gt_narrow
+#cgo noescape gt_neg
+#cgo nocallback gt_neg
+#cgo noescape gt_nll_loss
+#cgo nocallback gt_nll_loss
+#cgo noescape gt_normal_
+#cgo nocallback gt_normal_
+#cgo noescape gt_numel
+#cgo nocallback gt_numel
+#cgo noescape gt_ones
+#cgo nocallback gt_ones
+#cgo noescape gt_ones_like
+#cgo nocallback gt_ones_like
+#cgo noescape gt_permute
+#cgo nocallback gt_permute
+#cgo noescape gt_pin_memory
+#cgo nocallback gt_pin_memory
+#cgo noescape gt_pow_scalar
+#cgo nocallback gt_pow_scalar
+#cgo noescape gt_rand
+#cgo nocallback gt_rand
+#cgo noescape gt_randint
+#cgo nocallback gt_randint
+#cgo noescape gt_randn
+#cgo nocallback gt_randn
+#cgo noescape gt_randperm
+#cgo nocallback gt_randperm
+#cgo noescape gt_relu
+#cgo nocallback gt_relu
+#cgo noescape gt_relu_
+#cgo nocallback gt_relu_
+#cgo noescape gt_requires_grad
+#cgo nocallback gt_requires_grad
+#cgo noescape gt_reshape
+#cgo nocallback gt_reshape
+#cgo noescape gt_select
+#cgo nocallback gt_select
+#cgo noescape gt_set_grad_enabled
+#cgo nocallback gt_set_grad_enabled
+#cgo noescape gt_set_num_threads
+#cgo nocallback gt_set_num_threads
+#cgo noescape gt_set_requires_grad
+#cgo nocallback gt_set_requires_grad
+#cgo noescape gt_sigmoid
+#cgo nocallback gt_sigmoid
+#cgo noescape gt_sizes
+#cgo nocallback gt_sizes
+#cgo noescape gt_softmax
+#cgo nocallback gt_softmax
+#cgo noescape gt_sqrt
+#cgo nocallback gt_sqrt
+#cgo noescape gt_sqrt_
+#cgo nocallback gt_sqrt_
+#cgo noescape gt_squeeze
+#cgo nocallback gt_squeeze
+#cgo noescape gt_squeeze_dim
+#cgo nocallback gt_squeeze_dim
+#cgo noescape gt_stack
+#cgo nocallback gt_stack
+#cgo noescape gt_sub
+#cgo nocallback gt_sub
+#cgo noescape gt_sub_
+#cgo nocallback gt_sub_
+#cgo noescape gt_sub_scalar
+#cgo nocallback gt_sub_scalar
+#cgo noescape gt_sum
+#cgo nocallback gt_sum
+#cgo noescape gt_sum_dims
+#cgo nocallback gt_sum_dims
+#cgo noescape gt_tanh
+#cgo nocallback gt_tanh
+#cgo noescape gt_to
+#cgo nocallback gt_to
+#cgo noescape gt_torch_version
+#cgo nocallback gt_torch_version
+#cgo noescape gt_transpose
+#cgo nocallback gt_transpose
+#cgo noescape gt_uniform_
+#cgo nocallback gt_uniform_
+#cgo noescape gt_unsqueeze
+#cgo nocallback gt_unsqueeze
+#cgo noescape gt_view
+#cgo nocallback gt_view
+#cgo noescape gt_zero_
+#cgo nocallback gt_zero_
+#cgo noescape gt_zeros
+#cgo nocallback gt_zeros
+#cgo noescape gt_zeros_like
+#cgo nocallback gt_zeros_like
+#include <stddef.h>
+#include <stdlib.h>
+#include "cgotorch.h"
+
+static size_t gt_scalar_layout(int i) {
+	switch (i) {
+	case 0: return sizeof(gt_scalar);
+	case 1: return offsetof(gt_scalar, kind);
+	case 2: return offsetof(gt_scalar, i);
+	case 3: return offsetof(gt_scalar, f);
+	case 4: return offsetof(gt_scalar, im);
+	}
+	return 0;
+}
+*/
+import "C"
+
+import "unsafe"
+
+// Tensor is an opaque handle to a libtorch tensor (gt_tensor), owned by the
+// caller until Free.
+type Tensor unsafe.Pointer
+
+// ABIVersion is the CGOTORCH_ABI_VERSION of the cgotorch.h this package was
+// compiled against; LibraryABIVersion is the one of the loaded library.
+const ABIVersion = int(C.CGOTORCH_ABI_VERSION)
+
+// Error kinds, the gt_error kinds of cgotorch.h.
+const (
+	KindRuntime        = int32(C.GT_ERR_RUNTIME)
+	KindIndex          = int32(C.GT_ERR_INDEX)
+	KindValue          = int32(C.GT_ERR_VALUE)
+	KindType           = int32(C.GT_ERR_TYPE)
+	KindNotImplemented = int32(C.GT_ERR_NOT_IMPLEMENTED)
+	KindOutOfMemory    = int32(C.GT_ERR_OUT_OF_MEMORY)
+	KindLinAlg         = int32(C.GT_ERR_LINALG)
+)
+
+// Error is a failed call's gt_error: which kind of c10 exception libtorch
+// threw, and its message without the C++ backtrace.
+type Error struct {
+	Kind int32
+	Msg  string
+}
+
+func (e *Error) Error() string { return e.Msg }
+
+// newError copies a gt_error into Go memory and frees it (one block).
+func newError(e C.gt_error) error {
+	err := &Error{Kind: int32(e.kind), Msg: C.GoString(e.msg)}
+	C.free(unsafe.Pointer(e))
+	return err
+}
+
+// Scalar kinds, the gt_scalar kinds of cgotorch.h.
+const (
+	ScalarNone    = int32(C.GT_SCALAR_NONE)
+	ScalarInt     = int32(C.GT_SCALAR_INT)
+	ScalarFloat   = int32(C.GT_SCALAR_FLOAT)
+	ScalarBool    = int32(C.GT_SCALAR_BOOL)
+	ScalarComplex = int32(C.GT_SCALAR_COMPLEX)
+)
+
+// Scalar is C's gt_scalar, field for field (checked below and in the
+// tests), so that it passes by value with a plain conversion: a PyTorch
+// number, the field that Kind names holding it (I for ScalarInt and, 0 or 1,
+// ScalarBool; F for ScalarFloat; F + Im·i for ScalarComplex).
+type Scalar struct {
+	Kind int32
+	I    int64
+	F    float64
+	Im   float64
+}
+
+// The layout must match C's exactly: these fail to compile otherwise.
+var (
+	_ [unsafe.Sizeof(Scalar{}) - unsafe.Sizeof(C.gt_scalar{})]struct{}
+	_ [unsafe.Sizeof(C.gt_scalar{}) - unsafe.Sizeof(Scalar{})]struct{}
+	_ [unsafe.Offsetof(Scalar{}.I) - unsafe.Offsetof(C.gt_scalar{}.i)]struct{}
+	_ [unsafe.Offsetof(C.gt_scalar{}.i) - unsafe.Offsetof(Scalar{}.I)]struct{}
+	_ [unsafe.Offsetof(Scalar{}.F) - unsafe.Offsetof(C.gt_scalar{}.f)]struct{}
+	_ [unsafe.Offsetof(C.gt_scalar{}.f) - unsafe.Offsetof(Scalar{}.F)]struct{}
+	_ [unsafe.Offsetof(Scalar{}.Im) - unsafe.Offsetof(C.gt_scalar{}.im)]struct{}
+	_ [unsafe.Offsetof(C.gt_scalar{}.im) - unsafe.Offsetof(Scalar{}.Im)]struct{}
+)
+
+// c is s as C's gt_scalar, for passing by value.
+func (s Scalar) c() C.gt_scalar { return *(*C.gt_scalar)(unsafe.Pointer(&s)) }
+
+// scalarLayout is C's sizeof and offsetof of gt_scalar (size, kind, i, f, im),
+// as the C compiler sees them, for the tests.
+func scalarLayout() [5]uintptr {
+	var r [5]uintptr
+	for i := range r {
+		r[i] = uintptr(C.gt_scalar_layout(C.int(i)))
+	}
+	return r
+}
+
+func outp(p *Tensor) *C.gt_tensor { return (*C.gt_tensor)(unsafe.Pointer(p)) }
+
+// i64p passes a Go []int64 to C without copying (it holds no pointers).
+func i64p(s []int64) *C.int64_t {
+	if len(s) == 0 {
+		return nil
+	}
+	return (*C.int64_t)(unsafe.Pointer(&s[0]))
+}
+
+// tensorp passes a Go []Tensor to C: its elements are C pointers, which Go
+// memory may hold and hand over.
+func tensorp(s []Tensor) *C.gt_tensor {
+	if len(s) == 0 {
+		return nil
+	}
+	return (*C.gt_tensor)(unsafe.Pointer(&s[0]))
+}
+
+func cbool(b bool) C.int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// LibraryABIVersion calls gt_abi_version: the loaded library's ABI version.
+func LibraryABIVersion() int { return int(C.gt_abi_version()) }
+
+// TorchVersion calls gt_torch_version: libtorch's version ("1.13.1").
+func TorchVersion() string {
+	v := C.gt_torch_version()
+	defer C.free(unsafe.Pointer(v))
+	return C.GoString(v)
+}
+
+// CPUMemoryCounters calls gt_cpu_memory_counters: the counting allocator's
+// [allocated, peak] bytes, to be read with atomic loads.
+func CPUMemoryCounters() *[2]int64 { return (*[2]int64)(unsafe.Pointer(C.gt_cpu_memory_counters())) }
+
+// Sizes calls gt_sizes: it writes up to len(out) sizes and returns the dim.
+func Sizes(t Tensor, out []int64) int {
+	return int(C.gt_sizes(C.gt_tensor(t), i64p(out), C.int(len(out))))
+}
+
+// Device calls gt_device: device type (0 CPU, 1 CUDA) and index.
+func Device(t Tensor) (typ, index int) {
+	var ct, ci C.int
+	C.gt_device(C.gt_tensor(t), &ct, &ci)
+	return int(ct), int(ci)
+}
+
+// GradFnName calls gt_grad_fn_name: "" for a leaf.
+func GradFnName(t Tensor) string {
+	p := C.gt_grad_fn_name(C.gt_tensor(t))
+	if p == nil {
+		return ""
+	}
+	defer C.free(unsafe.Pointer(p))
+	return C.GoString(p)
+}
+
+// Grad calls gt_grad: out is nil where t has no gradient.
+func Grad(a Tensor) (out Tensor, err error) {
+	if e := C.gt_grad(C.gt_tensor(a), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// MaxDim calls gt_max_dim.
+func MaxDim(a Tensor, dim int64, keepdim bool) (values, indices Tensor, err error) {
+	if e := C.gt_max_dim(C.gt_tensor(a), C.int64_t(dim), cbool(keepdim), outp(&values), outp(&indices)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// MinDim calls gt_min_dim.
+func MinDim(a Tensor, dim int64, keepdim bool) (values, indices Tensor, err error) {
+	if e := C.gt_min_dim(C.gt_tensor(a), C.int64_t(dim), cbool(keepdim), outp(&values), outp(&indices)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// CUDADeviceName calls gt_cuda_device_name.
+func CUDADeviceName(device int) (string, error) {
+	var out *C.char
+	if e := C.gt_cuda_device_name(C.int(device), &out); e != nil {
+		return "", newError(e)
+	}
+	defer C.free(unsafe.Pointer(out))
+	return C.GoString(out), nil
+}
+
+// CUDAMemoryStats calls gt_cuda_memory_stats: PyTorch's memory_stats() keys
+// and values.
+func CUDAMemoryStats(device int) (map[string]int64, error) {
+	var names **C.char
+	var values *C.int64_t
+	var n C.int
+	if e := C.gt_cuda_memory_stats(C.int(device), &names, &values, &n); e != nil {
+		return nil, newError(e)
+	}
+	ns := unsafe.Slice(names, int(n))
+	vs := unsafe.Slice(values, int(n))
+	m := make(map[string]int64, int(n))
+	for i := range ns {
+		m[C.GoString(ns[i])] = int64(vs[i])
+		C.free(unsafe.Pointer(ns[i]))
+	}
+	C.free(unsafe.Pointer(names))
+	C.free(unsafe.Pointer(values))
+	return m, nil
+}
+
+// Init calls gt_init.
+func Init() (err error) {
+	if e := C.gt_init(); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// CUDACompiled calls gt_cuda_compiled.
+func CUDACompiled() bool { return C.gt_cuda_compiled() != 0 }
+
+// CPUResetPeak calls gt_cpu_reset_peak.
+func CPUResetPeak() { C.gt_cpu_reset_peak() }
+
+// SetNumThreads calls gt_set_num_threads.
+func SetNumThreads(n int) { C.gt_set_num_threads(C.int(n)) }
+
+// GetNumThreads calls gt_get_num_threads.
+func GetNumThreads() int { return int(C.gt_get_num_threads()) }
+
+// ManualSeed calls gt_manual_seed.
+func ManualSeed(seed uint64) (err error) {
+	if e := C.gt_manual_seed(C.uint64_t(seed)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Free calls gt_free.
+func Free(t Tensor) { C.gt_free(C.gt_tensor(t)) }
+
+// Dim calls gt_dim.
+func Dim(t Tensor) int { return int(C.gt_dim(C.gt_tensor(t))) }
+
+// Numel calls gt_numel.
+func Numel(t Tensor) int64 { return int64(C.gt_numel(C.gt_tensor(t))) }
+
+// DType calls gt_dtype.
+func DType(t Tensor) int { return int(C.gt_dtype(C.gt_tensor(t))) }
+
+// RequiresGrad calls gt_requires_grad.
+func RequiresGrad(t Tensor) bool { return C.gt_requires_grad(C.gt_tensor(t)) != 0 }
+
+// IsContiguous calls gt_is_contiguous.
+func IsContiguous(t Tensor) bool { return C.gt_is_contiguous(C.gt_tensor(t)) != 0 }
+
+// Empty calls gt_empty.
+func Empty(shape []int64, dtype int, devType int, devIndex int) (out Tensor, err error) {
+	if e := C.gt_empty(i64p(shape), C.int(len(shape)), C.int(dtype), C.int(devType), C.int(devIndex), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Zeros calls gt_zeros.
+func Zeros(shape []int64, dtype int, devType int, devIndex int) (out Tensor, err error) {
+	if e := C.gt_zeros(i64p(shape), C.int(len(shape)), C.int(dtype), C.int(devType), C.int(devIndex), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Ones calls gt_ones.
+func Ones(shape []int64, dtype int, devType int, devIndex int) (out Tensor, err error) {
+	if e := C.gt_ones(i64p(shape), C.int(len(shape)), C.int(dtype), C.int(devType), C.int(devIndex), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Full calls gt_full.
+func Full(shape []int64, value float64, dtype int, devType int, devIndex int) (out Tensor, err error) {
+	if e := C.gt_full(i64p(shape), C.int(len(shape)), C.double(value), C.int(dtype), C.int(devType), C.int(devIndex), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Rand calls gt_rand.
+func Rand(shape []int64, dtype int, devType int, devIndex int) (out Tensor, err error) {
+	if e := C.gt_rand(i64p(shape), C.int(len(shape)), C.int(dtype), C.int(devType), C.int(devIndex), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Randn calls gt_randn.
+func Randn(shape []int64, dtype int, devType int, devIndex int) (out Tensor, err error) {
+	if e := C.gt_randn(i64p(shape), C.int(len(shape)), C.int(dtype), C.int(devType), C.int(devIndex), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Randint calls gt_randint.
+func Randint(low int64, high int64, shape []int64, dtype int, devType int, devIndex int) (out Tensor, err error) {
+	if e := C.gt_randint(C.int64_t(low), C.int64_t(high), i64p(shape), C.int(len(shape)), C.int(dtype), C.int(devType), C.int(devIndex), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Randperm calls gt_randperm.
+func Randperm(n int64, dtype int, devType int, devIndex int) (out Tensor, err error) {
+	if e := C.gt_randperm(C.int64_t(n), C.int(dtype), C.int(devType), C.int(devIndex), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Arange calls gt_arange.
+func Arange(start float64, end float64, step float64, dtype int, devType int, devIndex int) (out Tensor, err error) {
+	if e := C.gt_arange(C.double(start), C.double(end), C.double(step), C.int(dtype), C.int(devType), C.int(devIndex), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// ZerosLike calls gt_zeros_like.
+func ZerosLike(a Tensor) (out Tensor, err error) {
+	if e := C.gt_zeros_like(C.gt_tensor(a), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// OnesLike calls gt_ones_like.
+func OnesLike(a Tensor) (out Tensor, err error) {
+	if e := C.gt_ones_like(C.gt_tensor(a), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// FromData calls gt_from_data.
+func FromData(data unsafe.Pointer, nbytes int64, shape []int64, dtype int) (out Tensor, err error) {
+	if e := C.gt_from_data(data, C.int64_t(nbytes), i64p(shape), C.int(len(shape)), C.int(dtype), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// CopyTo calls gt_copy_to.
+func CopyTo(t Tensor, dst unsafe.Pointer, nbytes int64) (err error) {
+	if e := C.gt_copy_to(C.gt_tensor(t), dst, C.int64_t(nbytes)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// ItemDouble calls gt_item_double.
+func ItemDouble(t Tensor) (out float64, err error) {
+	if e := C.gt_item_double(C.gt_tensor(t), (*C.double)(unsafe.Pointer(&out))); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// ItemInt64 calls gt_item_int64.
+func ItemInt64(t Tensor) (out int64, err error) {
+	if e := C.gt_item_int64(C.gt_tensor(t), (*C.int64_t)(unsafe.Pointer(&out))); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Add calls gt_add.
+func Add(a Tensor, b Tensor, alpha float64) (out Tensor, err error) {
+	if e := C.gt_add(C.gt_tensor(a), C.gt_tensor(b), C.double(alpha), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Sub calls gt_sub.
+func Sub(a Tensor, b Tensor, alpha float64) (out Tensor, err error) {
+	if e := C.gt_sub(C.gt_tensor(a), C.gt_tensor(b), C.double(alpha), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Mul calls gt_mul.
+func Mul(a Tensor, b Tensor) (out Tensor, err error) {
+	if e := C.gt_mul(C.gt_tensor(a), C.gt_tensor(b), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Div calls gt_div.
+func Div(a Tensor, b Tensor) (out Tensor, err error) {
+	if e := C.gt_div(C.gt_tensor(a), C.gt_tensor(b), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// AddScalar calls gt_add_scalar.
+func AddScalar(a Tensor, s float64) (out Tensor, err error) {
+	if e := C.gt_add_scalar(C.gt_tensor(a), C.double(s), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// SubScalar calls gt_sub_scalar.
+func SubScalar(a Tensor, s float64) (out Tensor, err error) {
+	if e := C.gt_sub_scalar(C.gt_tensor(a), C.double(s), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// MulScalar calls gt_mul_scalar.
+func MulScalar(a Tensor, s float64) (out Tensor, err error) {
+	if e := C.gt_mul_scalar(C.gt_tensor(a), C.double(s), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// DivScalar calls gt_div_scalar.
+func DivScalar(a Tensor, s float64) (out Tensor, err error) {
+	if e := C.gt_div_scalar(C.gt_tensor(a), C.double(s), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// PowScalar calls gt_pow_scalar.
+func PowScalar(a Tensor, s float64) (out Tensor, err error) {
+	if e := C.gt_pow_scalar(C.gt_tensor(a), C.double(s), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Maximum calls gt_maximum.
+func Maximum(a Tensor, b Tensor) (out Tensor, err error) {
+	if e := C.gt_maximum(C.gt_tensor(a), C.gt_tensor(b), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Minimum calls gt_minimum.
+func Minimum(a Tensor, b Tensor) (out Tensor, err error) {
+	if e := C.gt_minimum(C.gt_tensor(a), C.gt_tensor(b), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Neg calls gt_neg.
+func Neg(a Tensor) (out Tensor, err error) {
+	if e := C.gt_neg(C.gt_tensor(a), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Abs calls gt_abs.
+func Abs(a Tensor) (out Tensor, err error) {
+	if e := C.gt_abs(C.gt_tensor(a), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Sqrt calls gt_sqrt.
+func Sqrt(a Tensor) (out Tensor, err error) {
+	if e := C.gt_sqrt(C.gt_tensor(a), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Exp calls gt_exp.
+func Exp(a Tensor) (out Tensor, err error) {
+	if e := C.gt_exp(C.gt_tensor(a), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Log calls gt_log.
+func Log(a Tensor) (out Tensor, err error) {
+	if e := C.gt_log(C.gt_tensor(a), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// ReLU calls gt_relu.
+func ReLU(a Tensor) (out Tensor, err error) {
+	if e := C.gt_relu(C.gt_tensor(a), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Sigmoid calls gt_sigmoid.
+func Sigmoid(a Tensor) (out Tensor, err error) {
+	if e := C.gt_sigmoid(C.gt_tensor(a), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Tanh calls gt_tanh.
+func Tanh(a Tensor) (out Tensor, err error) {
+	if e := C.gt_tanh(C.gt_tensor(a), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Clamp calls gt_clamp.
+func Clamp(a Tensor, lo float64, hi float64, hasLo bool, hasHi bool) (out Tensor, err error) {
+	if e := C.gt_clamp(C.gt_tensor(a), C.double(lo), C.double(hi), cbool(hasLo), cbool(hasHi), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Compare calls gt_compare.
+func Compare(a Tensor, b Tensor, op int) (out Tensor, err error) {
+	if e := C.gt_compare(C.gt_tensor(a), C.gt_tensor(b), C.int(op), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// CompareScalar calls gt_compare_scalar.
+func CompareScalar(a Tensor, s float64, op int) (out Tensor, err error) {
+	if e := C.gt_compare_scalar(C.gt_tensor(a), C.double(s), C.int(op), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Add_ calls gt_add_.
+func Add_(a Tensor, b Tensor, alpha float64) (err error) {
+	if e := C.gt_add_(C.gt_tensor(a), C.gt_tensor(b), C.double(alpha)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Sub_ calls gt_sub_.
+func Sub_(a Tensor, b Tensor, alpha float64) (err error) {
+	if e := C.gt_sub_(C.gt_tensor(a), C.gt_tensor(b), C.double(alpha)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Mul_ calls gt_mul_.
+func Mul_(a Tensor, b Tensor) (err error) {
+	if e := C.gt_mul_(C.gt_tensor(a), C.gt_tensor(b)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Div_ calls gt_div_.
+func Div_(a Tensor, b Tensor) (err error) {
+	if e := C.gt_div_(C.gt_tensor(a), C.gt_tensor(b)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// AddScalar_ calls gt_add_scalar_.
+func AddScalar_(a Tensor, s float64) (err error) {
+	if e := C.gt_add_scalar_(C.gt_tensor(a), C.double(s)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// MulScalar_ calls gt_mul_scalar_.
+func MulScalar_(a Tensor, s float64) (err error) {
+	if e := C.gt_mul_scalar_(C.gt_tensor(a), C.double(s)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// DivScalar_ calls gt_div_scalar_.
+func DivScalar_(a Tensor, s float64) (err error) {
+	if e := C.gt_div_scalar_(C.gt_tensor(a), C.double(s)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Addcmul_ calls gt_addcmul_.
+func Addcmul_(a Tensor, b Tensor, c Tensor, value float64) (err error) {
+	if e := C.gt_addcmul_(C.gt_tensor(a), C.gt_tensor(b), C.gt_tensor(c), C.double(value)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Addcdiv_ calls gt_addcdiv_.
+func Addcdiv_(a Tensor, b Tensor, c Tensor, value float64) (err error) {
+	if e := C.gt_addcdiv_(C.gt_tensor(a), C.gt_tensor(b), C.gt_tensor(c), C.double(value)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// MaximumOut calls gt_maximum_out.
+func MaximumOut(out Tensor, a Tensor, b Tensor) (err error) {
+	if e := C.gt_maximum_out(C.gt_tensor(out), C.gt_tensor(a), C.gt_tensor(b)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Sqrt_ calls gt_sqrt_.
+func Sqrt_(a Tensor) (err error) {
+	if e := C.gt_sqrt_(C.gt_tensor(a)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// ReLU_ calls gt_relu_.
+func ReLU_(a Tensor) (err error) {
+	if e := C.gt_relu_(C.gt_tensor(a)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Zero_ calls gt_zero_.
+func Zero_(a Tensor) (err error) {
+	if e := C.gt_zero_(C.gt_tensor(a)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Fill_ calls gt_fill_.
+func Fill_(a Tensor, value float64) (err error) {
+	if e := C.gt_fill_(C.gt_tensor(a), C.double(value)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Uniform_ calls gt_uniform_.
+func Uniform_(a Tensor, from float64, to float64) (err error) {
+	if e := C.gt_uniform_(C.gt_tensor(a), C.double(from), C.double(to)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Normal_ calls gt_normal_.
+func Normal_(a Tensor, mean float64, std float64) (err error) {
+	if e := C.gt_normal_(C.gt_tensor(a), C.double(mean), C.double(std)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Copy_ calls gt_copy_.
+func Copy_(dst Tensor, src Tensor) (err error) {
+	if e := C.gt_copy_(C.gt_tensor(dst), C.gt_tensor(src)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Matmul calls gt_matmul.
+func Matmul(a Tensor, b Tensor) (out Tensor, err error) {
+	if e := C.gt_matmul(C.gt_tensor(a), C.gt_tensor(b), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Linear calls gt_linear.
+func Linear(x Tensor, w Tensor, b Tensor) (out Tensor, err error) {
+	if e := C.gt_linear(C.gt_tensor(x), C.gt_tensor(w), C.gt_tensor(b), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Sum calls gt_sum.
+func Sum(a Tensor) (out Tensor, err error) {
+	if e := C.gt_sum(C.gt_tensor(a), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Mean calls gt_mean.
+func Mean(a Tensor) (out Tensor, err error) {
+	if e := C.gt_mean(C.gt_tensor(a), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// SumDims calls gt_sum_dims.
+func SumDims(a Tensor, dims []int64, keepdim bool) (out Tensor, err error) {
+	if e := C.gt_sum_dims(C.gt_tensor(a), i64p(dims), C.int(len(dims)), cbool(keepdim), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// MeanDims calls gt_mean_dims.
+func MeanDims(a Tensor, dims []int64, keepdim bool) (out Tensor, err error) {
+	if e := C.gt_mean_dims(C.gt_tensor(a), i64p(dims), C.int(len(dims)), cbool(keepdim), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Max calls gt_max.
+func Max(a Tensor) (out Tensor, err error) {
+	if e := C.gt_max(C.gt_tensor(a), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Min calls gt_min.
+func Min(a Tensor) (out Tensor, err error) {
+	if e := C.gt_min(C.gt_tensor(a), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Argmax calls gt_argmax.
+func Argmax(a Tensor, dim int64, hasDim bool, keepdim bool) (out Tensor, err error) {
+	if e := C.gt_argmax(C.gt_tensor(a), C.int64_t(dim), cbool(hasDim), cbool(keepdim), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Argmin calls gt_argmin.
+func Argmin(a Tensor, dim int64, hasDim bool, keepdim bool) (out Tensor, err error) {
+	if e := C.gt_argmin(C.gt_tensor(a), C.int64_t(dim), cbool(hasDim), cbool(keepdim), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Softmax calls gt_softmax.
+func Softmax(a Tensor, dim int64) (out Tensor, err error) {
+	if e := C.gt_softmax(C.gt_tensor(a), C.int64_t(dim), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// LogSoftmax calls gt_log_softmax.
+func LogSoftmax(a Tensor, dim int64) (out Tensor, err error) {
+	if e := C.gt_log_softmax(C.gt_tensor(a), C.int64_t(dim), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Reshape calls gt_reshape.
+func Reshape(a Tensor, shape []int64) (out Tensor, err error) {
+	if e := C.gt_reshape(C.gt_tensor(a), i64p(shape), C.int(len(shape)), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// View calls gt_view.
+func View(a Tensor, shape []int64) (out Tensor, err error) {
+	if e := C.gt_view(C.gt_tensor(a), i64p(shape), C.int(len(shape)), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Flatten calls gt_flatten.
+func Flatten(a Tensor, start int64, end int64) (out Tensor, err error) {
+	if e := C.gt_flatten(C.gt_tensor(a), C.int64_t(start), C.int64_t(end), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Permute calls gt_permute.
+func Permute(a Tensor, dims []int64) (out Tensor, err error) {
+	if e := C.gt_permute(C.gt_tensor(a), i64p(dims), C.int(len(dims)), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Transpose calls gt_transpose.
+func Transpose(a Tensor, d0 int64, d1 int64) (out Tensor, err error) {
+	if e := C.gt_transpose(C.gt_tensor(a), C.int64_t(d0), C.int64_t(d1), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Squeeze calls gt_squeeze.
+func Squeeze(a Tensor) (out Tensor, err error) {
+	if e := C.gt_squeeze(C.gt_tensor(a), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// SqueezeDim calls gt_squeeze_dim.
+func SqueezeDim(a Tensor, dim int64) (out Tensor, err error) {
+	if e := C.gt_squeeze_dim(C.gt_tensor(a), C.int64_t(dim), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Unsqueeze calls gt_unsqueeze.
+func Unsqueeze(a Tensor, dim int64) (out Tensor, err error) {
+	if e := C.gt_unsqueeze(C.gt_tensor(a), C.int64_t(dim), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Cat calls gt_cat.
+func Cat(ts []Tensor, dim int64) (out Tensor, err error) {
+	if e := C.gt_cat(tensorp(ts), C.int(len(ts)), C.int64_t(dim), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Stack calls gt_stack.
+func Stack(ts []Tensor, dim int64) (out Tensor, err error) {
+	if e := C.gt_stack(tensorp(ts), C.int(len(ts)), C.int64_t(dim), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// IndexSelect calls gt_index_select.
+func IndexSelect(a Tensor, dim int64, index Tensor) (out Tensor, err error) {
+	if e := C.gt_index_select(C.gt_tensor(a), C.int64_t(dim), C.gt_tensor(index), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Select calls gt_select.
+func Select(a Tensor, dim int64, index int64) (out Tensor, err error) {
+	if e := C.gt_select(C.gt_tensor(a), C.int64_t(dim), C.int64_t(index), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Narrow calls gt_narrow.
+func Narrow(a Tensor, dim int64, start int64, length int64) (out Tensor, err error) {
+	if e := C.gt_narrow(C.gt_tensor(a), C.int64_t(dim), C.int64_t(start), C.int64_t(length), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Contiguous calls gt_contiguous.
+func Contiguous(a Tensor) (out Tensor, err error) {
+	if e := C.gt_contiguous(C.gt_tensor(a), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Clone calls gt_clone.
+func Clone(a Tensor) (out Tensor, err error) {
+	if e := C.gt_clone(C.gt_tensor(a), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Detach calls gt_detach.
+func Detach(a Tensor) (out Tensor, err error) {
+	if e := C.gt_detach(C.gt_tensor(a), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// To calls gt_to.
+func To(a Tensor, dtype int, devType int, devIndex int, nonBlocking bool) (out Tensor, err error) {
+	if e := C.gt_to(C.gt_tensor(a), C.int(dtype), C.int(devType), C.int(devIndex), cbool(nonBlocking), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// PinMemory calls gt_pin_memory.
+func PinMemory(a Tensor) (out Tensor, err error) {
+	if e := C.gt_pin_memory(C.gt_tensor(a), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// SetRequiresGrad calls gt_set_requires_grad.
+func SetRequiresGrad(a Tensor, requiresGrad bool) (err error) {
+	if e := C.gt_set_requires_grad(C.gt_tensor(a), cbool(requiresGrad)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Backward calls gt_backward.
+func Backward(a Tensor, grad Tensor, retainGraph bool) (err error) {
+	if e := C.gt_backward(C.gt_tensor(a), C.gt_tensor(grad), cbool(retainGraph)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// GradReset calls gt_grad_reset.
+func GradReset(a Tensor, setToNone bool) (err error) {
+	if e := C.gt_grad_reset(C.gt_tensor(a), cbool(setToNone)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// GradEnabled calls gt_grad_enabled.
+func GradEnabled() bool { return C.gt_grad_enabled() != 0 }
+
+// SetGradEnabled calls gt_set_grad_enabled.
+func SetGradEnabled(enabled bool) { C.gt_set_grad_enabled(cbool(enabled)) }
+
+// Dropout calls gt_dropout.
+func Dropout(a Tensor, p float64, train bool) (out Tensor, err error) {
+	if e := C.gt_dropout(C.gt_tensor(a), C.double(p), cbool(train), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// CrossEntropy calls gt_cross_entropy.
+func CrossEntropy(input Tensor, target Tensor, reduction int, ignoreIndex int64, labelSmoothing float64) (out Tensor, err error) {
+	if e := C.gt_cross_entropy(C.gt_tensor(input), C.gt_tensor(target), C.int(reduction), C.int64_t(ignoreIndex), C.double(labelSmoothing), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// NLLLoss calls gt_nll_loss.
+func NLLLoss(input Tensor, target Tensor, reduction int, ignoreIndex int64) (out Tensor, err error) {
+	if e := C.gt_nll_loss(C.gt_tensor(input), C.gt_tensor(target), C.int(reduction), C.int64_t(ignoreIndex), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// MSELoss calls gt_mse_loss.
+func MSELoss(input Tensor, target Tensor, reduction int) (out Tensor, err error) {
+	if e := C.gt_mse_loss(C.gt_tensor(input), C.gt_tensor(target), C.int(reduction), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// CUDAIsAvailable calls gt_cuda_is_available.
+func CUDAIsAvailable() bool { return C.gt_cuda_is_available() != 0 }
+
+// CUDADeviceCount calls gt_cuda_device_count.
+func CUDADeviceCount() int { return int(C.gt_cuda_device_count()) }
+
+// CUDASynchronize calls gt_cuda_synchronize.
+func CUDASynchronize(device int) (err error) {
+	if e := C.gt_cuda_synchronize(C.int(device)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// CUDAEmptyCache calls gt_cuda_empty_cache.
+func CUDAEmptyCache() (err error) {
+	if e := C.gt_cuda_empty_cache(); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// CUDAResetPeak calls gt_cuda_reset_peak.
+func CUDAResetPeak(device int) (err error) {
+	if e := C.gt_cuda_reset_peak(C.int(device)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// CUDAAllocated calls gt_cuda_allocated.
+func CUDAAllocated(device int) int64 { return int64(C.gt_cuda_allocated(C.int(device))) }
