@@ -113,7 +113,9 @@ var formatCases = []formatCase{
 		return Randn([]int64{7}, WithDType(Float64), WithRequiresGrad())
 	}},
 	{py: "torch.ones(2, 3, requires_grad=True) * 2", nonLeaf: true, build: func() *Tensor {
-		return Ones([]int64{2, 3}, WithRequiresGrad()).MulScalar(Int(2))
+		// Python's operator multiplies by a wrapped 0-dim tensor (aten::mul.Tensor,
+		// MulBackward0); MulScalar is aten::mul.Scalar (MulBackward1).
+		return Ones([]int64{2, 3}, WithRequiresGrad()).Mul(Full(nil, 2))
 	}},
 
 	// precision, as set_printoptions(precision=p) and fmt's %.pv

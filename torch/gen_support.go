@@ -187,8 +187,10 @@ func optDevice(p *Device) (typ, index int32) {
 // fixedInts checks an int[N] argument: N values, or one that stands for all N
 // (Python's int[2] takes 3 or [3] for [3, 3]). Fewer would make some kernels
 // read past the list (reflection_pad1d reads padding[1] unchecked).
-func fixedInts(op, name string, x []int64, n int, optional bool) []int64 {
-	if len(x) == n || (optional && x == nil) {
+// emptyOK lets None or [] through where the schema allows it (max_pool2d's
+// stride=[] means the kernel size).
+func fixedInts(op, name string, x []int64, n int, emptyOK bool) []int64 {
+	if len(x) == n || (emptyOK && len(x) == 0) {
 		return x
 	}
 	if len(x) == 1 {

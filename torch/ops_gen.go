@@ -10451,7 +10451,7 @@ func MaxPool2d(self *Tensor, kernelSize []int64, opts ...MaxPool2dOpts) *Tensor 
 	}
 	ceilMode := o.CeilMode
 	kernelSize = fixedInts("MaxPool2d", "kernel_size", kernelSize, 2, false)
-	stride = fixedInts("MaxPool2d", "stride", stride, 2, false)
+	stride = fixedInts("MaxPool2d", "stride", stride, 2, true)
 	padding = fixedInts("MaxPool2d", "padding", padding, 2, false)
 	dilation = fixedInts("MaxPool2d", "dilation", dilation, 2, false)
 	r0 := new(Tensor)
@@ -10482,7 +10482,7 @@ func MaxPool3d(self *Tensor, kernelSize []int64, opts ...MaxPool3dOpts) *Tensor 
 	}
 	ceilMode := o.CeilMode
 	kernelSize = fixedInts("MaxPool3d", "kernel_size", kernelSize, 3, false)
-	stride = fixedInts("MaxPool3d", "stride", stride, 3, false)
+	stride = fixedInts("MaxPool3d", "stride", stride, 3, true)
 	padding = fixedInts("MaxPool3d", "padding", padding, 3, false)
 	dilation = fixedInts("MaxPool3d", "dilation", dilation, 3, false)
 	r0 := new(Tensor)
@@ -23665,7 +23665,7 @@ func AvgPool2dOut(out *Tensor, self *Tensor, kernelSize []int64, opts ...AvgPool
 	}
 	divisorOverride := o.DivisorOverride
 	kernelSize = fixedInts("AvgPool2dOut", "kernel_size", kernelSize, 2, false)
-	stride = fixedInts("AvgPool2dOut", "stride", stride, 2, false)
+	stride = fixedInts("AvgPool2dOut", "stride", stride, 2, true)
 	padding = fixedInts("AvgPool2dOut", "padding", padding, 2, false)
 	divisorOverrideV, divisorOverrideHas := optValue(divisorOverride)
 	if e := capi.Aten_avg_pool2d_out(self.handle(), kernelSize, stride, padding, ceilMode, countIncludePad, divisorOverrideV, divisorOverrideHas, out.handle()); e != nil {
@@ -23696,7 +23696,7 @@ func AvgPool2d(self *Tensor, kernelSize []int64, opts ...AvgPool2dOpts) *Tensor 
 	}
 	divisorOverride := o.DivisorOverride
 	kernelSize = fixedInts("AvgPool2d", "kernel_size", kernelSize, 2, false)
-	stride = fixedInts("AvgPool2d", "stride", stride, 2, false)
+	stride = fixedInts("AvgPool2d", "stride", stride, 2, true)
 	padding = fixedInts("AvgPool2d", "padding", padding, 2, false)
 	divisorOverrideV, divisorOverrideHas := optValue(divisorOverride)
 	r0 := new(Tensor)
@@ -23728,7 +23728,7 @@ func AvgPool3dOut(out *Tensor, self *Tensor, kernelSize []int64, opts ...AvgPool
 	}
 	divisorOverride := o.DivisorOverride
 	kernelSize = fixedInts("AvgPool3dOut", "kernel_size", kernelSize, 3, false)
-	stride = fixedInts("AvgPool3dOut", "stride", stride, 3, false)
+	stride = fixedInts("AvgPool3dOut", "stride", stride, 3, true)
 	padding = fixedInts("AvgPool3dOut", "padding", padding, 3, false)
 	divisorOverrideV, divisorOverrideHas := optValue(divisorOverride)
 	if e := capi.Aten_avg_pool3d_out(self.handle(), kernelSize, stride, padding, ceilMode, countIncludePad, divisorOverrideV, divisorOverrideHas, out.handle()); e != nil {
@@ -23759,7 +23759,7 @@ func AvgPool3d(self *Tensor, kernelSize []int64, opts ...AvgPool3dOpts) *Tensor 
 	}
 	divisorOverride := o.DivisorOverride
 	kernelSize = fixedInts("AvgPool3d", "kernel_size", kernelSize, 3, false)
-	stride = fixedInts("AvgPool3d", "stride", stride, 3, false)
+	stride = fixedInts("AvgPool3d", "stride", stride, 3, true)
 	padding = fixedInts("AvgPool3d", "padding", padding, 3, false)
 	divisorOverrideV, divisorOverrideHas := optValue(divisorOverride)
 	r0 := new(Tensor)
@@ -23852,7 +23852,7 @@ func MaxPool2dWithIndicesOut(out *Tensor, indices *Tensor, self *Tensor, kernelS
 	}
 	ceilMode := o.CeilMode
 	kernelSize = fixedInts("MaxPool2dWithIndicesOut", "kernel_size", kernelSize, 2, false)
-	stride = fixedInts("MaxPool2dWithIndicesOut", "stride", stride, 2, false)
+	stride = fixedInts("MaxPool2dWithIndicesOut", "stride", stride, 2, true)
 	padding = fixedInts("MaxPool2dWithIndicesOut", "padding", padding, 2, false)
 	dilation = fixedInts("MaxPool2dWithIndicesOut", "dilation", dilation, 2, false)
 	if e := capi.Aten_max_pool2d_with_indices_out(self.handle(), kernelSize, stride, padding, dilation, ceilMode, out.handle(), indices.handle()); e != nil {
@@ -23883,7 +23883,7 @@ func MaxPool2dWithIndices(self *Tensor, kernelSize []int64, opts ...MaxPool2dWit
 	}
 	ceilMode := o.CeilMode
 	kernelSize = fixedInts("MaxPool2dWithIndices", "kernel_size", kernelSize, 2, false)
-	stride = fixedInts("MaxPool2dWithIndices", "stride", stride, 2, false)
+	stride = fixedInts("MaxPool2dWithIndices", "stride", stride, 2, true)
 	padding = fixedInts("MaxPool2dWithIndices", "padding", padding, 2, false)
 	dilation = fixedInts("MaxPool2dWithIndices", "dilation", dilation, 2, false)
 	var hs [2]capi.Tensor
@@ -23913,7 +23913,7 @@ func MaxPool3dWithIndicesOut(out *Tensor, indices *Tensor, self *Tensor, kernelS
 	}
 	ceilMode := o.CeilMode
 	kernelSize = fixedInts("MaxPool3dWithIndicesOut", "kernel_size", kernelSize, 3, false)
-	stride = fixedInts("MaxPool3dWithIndicesOut", "stride", stride, 3, false)
+	stride = fixedInts("MaxPool3dWithIndicesOut", "stride", stride, 3, true)
 	padding = fixedInts("MaxPool3dWithIndicesOut", "padding", padding, 3, false)
 	dilation = fixedInts("MaxPool3dWithIndicesOut", "dilation", dilation, 3, false)
 	if e := capi.Aten_max_pool3d_with_indices_out(self.handle(), kernelSize, stride, padding, dilation, ceilMode, out.handle(), indices.handle()); e != nil {
@@ -23944,7 +23944,7 @@ func MaxPool3dWithIndices(self *Tensor, kernelSize []int64, opts ...MaxPool3dWit
 	}
 	ceilMode := o.CeilMode
 	kernelSize = fixedInts("MaxPool3dWithIndices", "kernel_size", kernelSize, 3, false)
-	stride = fixedInts("MaxPool3dWithIndices", "stride", stride, 3, false)
+	stride = fixedInts("MaxPool3dWithIndices", "stride", stride, 3, true)
 	padding = fixedInts("MaxPool3dWithIndices", "padding", padding, 3, false)
 	dilation = fixedInts("MaxPool3dWithIndices", "dilation", dilation, 3, false)
 	var hs [2]capi.Tensor

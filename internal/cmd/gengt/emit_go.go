@@ -484,7 +484,9 @@ func (g *goEmitter) emitFunc(b *binding) bool {
 			keep = append(keep, x)
 		case kInts, kOptInts:
 			if n := fixedLen(s.Args[i].Base); n > 1 {
-				fmt.Fprintf(&body, "\t%s = fixedInts(%q, %q, %s, %d, %v)\n", x, b.GoName, s.Args[i].Name, x, n, k == kOptInts)
+				// None (optional) or [] (a schema default of []) pass through
+				emptyOK := k == kOptInts || s.Args[i].Default == "[]"
+				fmt.Fprintf(&body, "\t%s = fixedInts(%q, %q, %s, %d, %v)\n", x, b.GoName, s.Args[i].Name, x, n, emptyOK)
 			}
 			cargs = append(cargs, x)
 		case kInt, kFloat, kOptFloats:
