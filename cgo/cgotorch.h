@@ -26,7 +26,7 @@ extern "C" {
 #endif
 
 /* Bump on any change to this header; the Go side refuses a library that differs. */
-#define CGOTORCH_ABI_VERSION 4
+#define CGOTORCH_ABI_VERSION 5
 
 typedef struct gt_tensor_s *gt_tensor;
 
@@ -97,6 +97,14 @@ int gt_requires_grad(gt_tensor t);
 int gt_is_contiguous(gt_tensor t);
 /* The autograd function that made t ("MulBackward0"), malloc'd; NULL for a leaf. */
 char *gt_grad_fn_name(gt_tensor t);
+/* Writes up to cap strides (in elements) into out; returns dim. */
+int gt_strides(gt_tensor t, int64_t *out, int cap);
+int64_t gt_storage_offset(gt_tensor t);
+/* The lazy conjugate and negative bits (Tensor.is_conj(), is_neg()), and
+ * whether t was made in inference mode (Tensor.is_inference()). */
+int gt_is_conj(gt_tensor t);
+int gt_is_neg(gt_tensor t);
+int gt_is_inference(gt_tensor t);
 
 /* ---- creation ---- */
 gt_error gt_empty(const int64_t *shape, int ndim, int dtype, int dev_type, int dev_index, gt_tensor *out);
@@ -201,6 +209,40 @@ gt_error gt_clone(gt_tensor a, gt_tensor *out);
 gt_error gt_detach(gt_tensor a, gt_tensor *out);
 gt_error gt_to(gt_tensor a, int dtype, int dev_type, int dev_index, int non_blocking, gt_tensor *out);
 gt_error gt_pin_memory(gt_tensor a, gt_tensor *out);
+/* Tensor.conj(): a view with the conjugate bit flipped (a plain alias for a
+ * non-complex tensor). */
+gt_error gt_conj(gt_tensor a, gt_tensor *out);
+
+/* ---- Python indexing (index.cpp): t[...] and t[...] = v ----
+ * One gt_index_item per item of Python's index tuple, with at::indexing's meaning
+ * (the code Python's own t[...] runs): an integer (negative from the end), a
+ * slice start:stop:step whose has bits say which parts were given (Python's
+ * None for the others), ..., None (a new axis), a bool, or a tensor (int64
+ * indices, or a bool/uint8 mask). A list is passed as the tensor Python
+ * makes of it. */
+enum {
+  GT_INDEX_INT = 0,      /* i */
+  GT_INDEX_SLICE = 1,    /* start i, stop, step; has: GT_SLICE_HAS_* bits */
+  GT_INDEX_ELLIPSIS = 2,
+  GT_INDEX_NONE = 3,
+  GT_INDEX_BOOL = 4,     /* i: 0 or 1 */
+  GT_INDEX_TENSOR = 5    /* t */
+};
+enum { GT_SLICE_HAS_START = 1, GT_SLICE_HAS_STOP = 2, GT_SLICE_HAS_STEP = 4 };
+typedef struct {
+  int kind;
+  int has;
+  int64_t i;
+  int64_t stop;
+  int64_t step;
+  gt_tensor t;
+} gt_index_item;
+/* t[idx]: a view where Python's is one (no tensor among the indices). */
+gt_error gt_index(gt_tensor a, const gt_index_item *idx, int n, gt_tensor *out);
+/* t[idx] = value, in place; value broadcasts as in Python. */
+gt_error gt_index_put_(gt_tensor a, const gt_index_item *idx, int n, gt_tensor value);
+/* t[idx] = scalar, the number converted to t's dtype as Python does. */
+gt_error gt_index_put_scalar_(gt_tensor a, const gt_index_item *idx, int n, gt_scalar value);
 
 /* ---- autograd ---- */
 gt_error gt_set_requires_grad(gt_tensor a, int requires_grad);
@@ -209,6 +251,10 @@ gt_error gt_backward(gt_tensor a, gt_tensor grad /* may be NULL */, int retain_g
 gt_error gt_grad(gt_tensor a, gt_tensor *out);
 /* Drops the gradient (set_to_none); zero_ fills it with zeros instead. */
 gt_error gt_grad_reset(gt_tensor a, int set_to_none);
+/* Tensor.retain_grad(): a non-leaf keeps its .grad after backward. */
+gt_error gt_retain_grad(gt_tensor a);
+/* Tensor.retains_grad. */
+gt_error gt_retains_grad(gt_tensor a, int *out);
 /* Grad mode is thread-local in libtorch: the Go side locks its OS thread around these. */
 int gt_grad_enabled(void);
 void gt_set_grad_enabled(int enabled);

@@ -148,6 +148,17 @@ void gt_device(gt_tensor t, int *type, int *index) {
 }
 int gt_requires_grad(gt_tensor t) { return T(t).requires_grad() ? 1 : 0; }
 int gt_is_contiguous(gt_tensor t) { return T(t).is_contiguous() ? 1 : 0; }
+int gt_strides(gt_tensor t, int64_t *out, int cap) {
+  auto s = T(t).strides();
+  int n = static_cast<int>(s.size());
+  for (int i = 0; i < n && i < cap; i++) out[i] = s[i];
+  return n;
+}
+int64_t gt_storage_offset(gt_tensor t) { return T(t).storage_offset(); }
+int gt_is_conj(gt_tensor t) { return T(t).is_conj() ? 1 : 0; }
+int gt_is_neg(gt_tensor t) { return T(t).is_neg() ? 1 : 0; }
+int gt_is_inference(gt_tensor t) { return T(t).is_inference() ? 1 : 0; }
+gt_error gt_conj(gt_tensor a, gt_tensor *out) { GT_TRY(*out = wrap(T(a).conj())) }
 char *gt_grad_fn_name(gt_tensor t) {
   try {
     const auto &fn = T(t).grad_fn();
@@ -205,7 +216,9 @@ gt_error gt_from_data(const void *data, int64_t nbytes, const int64_t *shape, in
 
 gt_error gt_copy_to(gt_tensor h, void *dst, int64_t nbytes) {
   GT_TRY({
-    at::Tensor t = T(h).detach();
+    // resolve_conj and resolve_neg materialize the lazy bits (a no-op
+    // without them): the bytes are the values the tensor stands for.
+    at::Tensor t = T(h).detach().resolve_conj().resolve_neg();
     if (!t.device().is_cpu()) t = t.to(at::kCPU);
     t = t.contiguous();
     int64_t have = static_cast<int64_t>(t.nbytes());
@@ -251,6 +264,8 @@ gt_error gt_grad_reset(gt_tensor a, int set_to_none) {
     }
   })
 }
+gt_error gt_retain_grad(gt_tensor a) { GT_TRY(T(a).retain_grad()) }
+gt_error gt_retains_grad(gt_tensor a, int *out) { GT_TRY(*out = T(a).retains_grad() ? 1 : 0) }
 int gt_grad_enabled(void) { return c10::GradMode::is_enabled() ? 1 : 0; }
 void gt_set_grad_enabled(int enabled) { c10::GradMode::set_enabled(enabled != 0); }
 

@@ -30,7 +30,7 @@ func everyDType() map[string]*torch.Tensor {
 		}
 		m[d.String()] = v.ToDType(d)
 	}
-	m["scalar"] = torch.Full(nil, 2.5)
+	m["scalar"] = torch.Full(nil, torch.Float(2.5))
 	m["empty"] = torch.Zeros([]int64{0, 3})
 	m["transposed"] = base.ToDType(torch.Float32).T()
 	m["big"] = torch.Arange(0, 70000, 1, torch.WithDType(torch.Int64)) // numel needs BININT
@@ -274,7 +274,7 @@ func TestSaveAlignsRecords(t *testing.T) {
 // the input holds; what it accepts are tensors that can be used.
 func FuzzUnmarshal(f *testing.F) {
 	valid, err := torch.Marshal(map[string]*torch.Tensor{
-		"w": torch.Arange(0, 6, 1).Reshape(2, 3), "n": torch.FromSlice([]int64{7}), "s": torch.Full(nil, 1),
+		"w": torch.Arange(0, 6, 1).Reshape(2, 3), "n": torch.FromSlice([]int64{7}), "s": torch.Full(nil, torch.Float(1)),
 	})
 	if err != nil {
 		f.Fatal(err)

@@ -67,3 +67,9 @@ func (t *Tensor) Uint8s() []uint8 { return Values[uint8](t) }
 
 // Bools is Values[bool](t).
 func (t *Tensor) Bools() []bool { return Values[bool](t) }
+
+// Complex64s is Values[complex64](t).
+func (t *Tensor) Complex64s() []complex64 { return Values[complex64](t) }
+
+// Complex128s is Values[complex128](t).
+func (t *Tensor) Complex128s() []complex128 { return Values[complex128](t) }

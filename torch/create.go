@@ -90,10 +90,23 @@ func Randn(shape []int64, opts ...Option) *Tensor {
 	return created("Randn", h, err, shape, o)
 }
 
-// Full returns a tensor filled with value: torch.full. Default dtype Float32.
-func Full(shape []int64, value float64, opts ...Option) *Tensor {
-	o := makeOptions(Float32, opts)
-	h, err := capi.Full(shape, value, int(o.dtype), int(o.device.Type), o.device.Index)
+// Full returns a tensor filled with value: torch.full. The dtype follows the
+// value's kind as PyTorch infers it (Int: Int64, Float: Float32, BoolScalar:
+// Bool, ComplexScalar: Complex64) unless WithDType says otherwise; an int64
+// value stays exact.
+func Full(shape []int64, value Scalar, opts ...Option) *Tensor {
+	def := Float32
+	switch {
+	case value.IsInt():
+		def = Int64
+	case value.IsBool():
+		def = Bool
+	case value.IsComplex():
+		def = Complex64
+	}
+	o := makeOptions(def, opts)
+	var h capi.Tensor
+	err := capi.Aten_full(&h, shape, value.c, int32(o.dtype), -1, int32(o.device.Type), int32(o.device.Index), -1)
 	return created("Full", h, err, shape, o)
 }
 
@@ -140,9 +153,13 @@ func OnesLike(t *Tensor) *Tensor {
 	return result1("OnesLike", h, err, t)
 }
 
-// Element is a Go type with a tensor dtype.
+// Element is a Go type with a tensor dtype: float32 (Float32), float64
+// (Float64), int64, int32, int16, int8, uint8, bool, complex64 (Complex64),
+// complex128 (Complex128), and the bit patterns Half (Float16), BFloat
+// (BFloat16) and ComplexHalf (Complex32) that half.go describes.
 type Element interface {
-	~float32 | ~float64 | ~int64 | ~int32 | ~int16 | ~int8 | ~uint8 | ~bool
+	~float32 | ~float64 | ~int64 | ~int32 | ~int16 | ~int8 | ~uint8 | ~bool |
+		~complex64 | ~complex128 | Half | BFloat | ComplexHalf
 }
 
 // DTypeOf returns the dtype for a Go element type.
@@ -165,6 +182,16 @@ func DTypeOf[T Element]() DType {
 		return Uint8
 	case bool:
 		return Bool
+	case complex64:
+		return Complex64
+	case complex128:
+		return Complex128
+	case Half:
+		return Float16
+	case BFloat:
+		return BFloat16
+	case ComplexHalf:
+		return Complex32
 	}
 	panic(&Error{Op: "DTypeOf", Kind: KindType, Msg: fmt.Sprintf("no dtype for %T", z)})
 }

@@ -101,8 +101,8 @@ func TestCUDACreation(t *testing.T) {
 		"ones int64": func(o ...torch.Option) *torch.Tensor {
 			return torch.Ones([]int64{4}, append(o, torch.WithDType(torch.Int64))...)
 		},
-		"full":   func(o ...torch.Option) *torch.Tensor { return torch.Full([]int64{2, 2}, 7.5, o...) },
-		"scalar": func(o ...torch.Option) *torch.Tensor { return torch.Full(nil, -2.25, o...) },
+		"full":   func(o ...torch.Option) *torch.Tensor { return torch.Full([]int64{2, 2}, torch.Float(7.5), o...) },
+		"scalar": func(o ...torch.Option) *torch.Tensor { return torch.Full(nil, torch.Float(-2.25), o...) },
 		"arange": func(o ...torch.Option) *torch.Tensor { return torch.Arange(0, 5, 1, o...) },
 		"arange f64": func(o ...torch.Option) *torch.Tensor {
 			return torch.Arange(0, 1, 0.25, append(o, torch.WithDType(torch.Float64))...)

@@ -60,3 +60,7 @@ func (d DType) IsFloatingPoint() bool {
 
 // IsComplex reports whether d is a complex type: torch.dtype.is_complex.
 func (d DType) IsComplex() bool { return d == Complex32 || d == Complex64 || d == Complex128 }
+
+// IsSigned reports whether d holds negative values: torch.dtype.is_signed.
+// Every dtype but Uint8 and Bool is signed (the floating and complex ones too).
+func (d DType) IsSigned() bool { return d != Uint8 && d != Bool }

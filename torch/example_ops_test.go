@@ -15,11 +15,11 @@ func Example_operators() {
 	y := torch.FromSlice([]float32{1, 1, 1, 1, 1, 1}, 2, 3)
 
 	fmt.Println(x.Add(y, torch.AddOpts{Alpha: new(torch.Float(0.5))})) // torch.add(x, y, alpha=0.5)
-	fmt.Println(x.AddScalar(torch.Int(1)))                              // x + 1 (add.Scalar)
-	fmt.Println(x.SumDim([]int64{1}, torch.SumDimOpts{KeepDim: true}))  // x.sum(1, keepdim=True)
-	fmt.Println(x.Clamp(torch.ClampOpts{Min: new(torch.Int(0))}))       // x.clamp(min=0)
-	fmt.Println(x.Cumsum(1))                                            // x.cumsum(1)
-	values, indices := x.MaxDim(1)                                      // x.max(dim=1)
+	fmt.Println(x.AddScalar(torch.Int(1)))                             // x + 1 (add.Scalar)
+	fmt.Println(x.SumDim([]int64{1}, torch.SumDimOpts{KeepDim: true})) // x.sum(1, keepdim=True)
+	fmt.Println(x.Clamp(torch.ClampOpts{Min: new(torch.Int(0))}))      // x.clamp(min=0)
+	fmt.Println(x.Cumsum(1))                                           // x.cumsum(1)
+	values, indices := x.MaxDim(1)                                     // x.max(dim=1)
 	fmt.Println(values, indices)
 	fmt.Println(torch.WhereSelf(x.GtScalar(torch.Int(0)), x, y)) // torch.where(x > 0, x, y)
 	// Output:
@@ -46,8 +46,8 @@ func Example_conv2d() {
 	weight := torch.Randn([]int64{32, 1, 3, 3})
 	bias := torch.Zeros([]int64{32})
 	h := torch.Conv2d(images, weight, torch.Conv2dOpts{Bias: bias, Padding: []int64{1}}).Relu() // F.conv2d(x, w, b, padding=1).relu()
-	h = torch.MaxPool2d(h, []int64{2})                                                           // F.max_pool2d(h, 2)
-	out := h.Flatten(torch.FlattenOpts{StartDim: 1}).LogSoftmax(1)                               // torch.flatten(h, 1).log_softmax(1)
+	h = torch.MaxPool2d(h, []int64{2})                                                          // F.max_pool2d(h, 2)
+	out := h.Flatten(torch.FlattenOpts{StartDim: 1}).LogSoftmax(1)                              // torch.flatten(h, 1).log_softmax(1)
 	fmt.Println(h.Shape(), out.Shape())
 	// Output:
 	// torch.Size([8, 32, 14, 14]) torch.Size([8, 6272])
@@ -57,7 +57,7 @@ func Example_conv2d() {
 func ExampleInt() {
 	big := int64(1)<<53 + 1
 	t := torch.Zeros([]int64{2}, torch.WithDType(torch.Int64))
-	t.FillScalar_(torch.Int(big))    // t.fill_(2**53 + 1)
+	t.FillScalar_(torch.Int(big))     // t.fill_(2**53 + 1)
 	fmt.Println(t.Int64s()[0] == big) // a float64 would have rounded it to 2**53
 	// Output:
 	// true

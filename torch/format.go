@@ -78,7 +78,8 @@ func (t *Tensor) format(o printOptions) string {
 		}
 		body = "[]"
 	} else {
-		if dtype != Float32 && dtype != Int64 && dtype != Bool {
+		// PyTorch's defaults: float32, its complex twin complex64, int64, bool.
+		if dtype != Float32 && dtype != Complex64 && dtype != Int64 && dtype != Bool {
 			suffixes = append(suffixes, "dtype="+dtype.String())
 		}
 		body = t.body(shape, dtype, indent, o)
@@ -126,6 +127,9 @@ func (t *Tensor) body(shape Size, dtype DType, indent int, o printOptions) strin
 		elems, width = formatStrings(Values[bool](src), strconv.FormatBool, func(s string) string {
 			return strings.ToUpper(s[:1]) + s[1:] // Python's True/False
 		})
+	case dtype.IsComplex():
+		// complex32 widens exactly, as PyTorch's self.cfloat() does.
+		elems, width = formatComplex(Values[complex128](src), o.precision)
 	case dtype == Uint8 || dtype == Int8 || dtype == Int16 || dtype == Int32 || dtype == Int64:
 		elems, width = formatStrings(Values[int64](src), func(v int64) string { return strconv.FormatInt(v, 10) }, nil)
 	default:
@@ -203,6 +207,29 @@ func formatFloats(vals []float64, precision int) ([]string, int) {
 	return padAll(out, width), width
 }
 
+// formatComplex is the pair of _Formatters PyTorch uses for a complex
+// tensor, one for the real parts and one for the imaginary parts: the real
+// part right-aligned to its formatter's width, then the imaginary part
+// unpadded with its sign ("+" added) and a "j". The width counted for line
+// wrapping is both widths and the "j".
+func formatComplex(vals []complex128, precision int) ([]string, int) {
+	re, im := make([]float64, len(vals)), make([]float64, len(vals))
+	for i, v := range vals {
+		re[i], im[i] = real(v), imag(v)
+	}
+	rs, rw := formatFloats(re, precision)
+	is, iw := formatFloats(im, precision)
+	out := make([]string, len(vals))
+	for i := range vals {
+		imag := strings.TrimLeft(is[i]+"j", " ")
+		if imag[0] != '+' && imag[0] != '-' {
+			imag = "+" + imag
+		}
+		out[i] = rs[i] + imag
+	}
+	return out, rw + iw + 1
+}
+
 // pyFloat is Python's "{:.<prec><fmt>}".format(v): Go's correctly rounded
 // digits (the same as Python's, exponent with at least two digits) with
 // Python's spelling of the non-finite values.
@@ -231,7 +258,7 @@ func padAll(ss []string, width int) []string {
 // layout nests the formatted elements in brackets: _tensor_str_with_formatter.
 type layout struct {
 	elems []string // formatted elements of the kept tensor, in C order
-	width int      // the formatter's column width
+	width int      // the formatter's column width (for complex, both formatters' and the "j")
 	shape Size     // the tensor's shape
 	kept  Size     // the shape of the elements kept (shape, or its edges)
 	o     printOptions

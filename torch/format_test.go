@@ -39,7 +39,7 @@ var nan, inf = math.NaN(), math.Inf(1)
 var formatCases = []formatCase{
 	// integers, bools
 	{py: "torch.arange(6).reshape(2, 3)", build: func() *Tensor { return Arange(0, 6, 1).Reshape(2, 3) }},
-	{py: "torch.tensor(7)", build: func() *Tensor { return Full(nil, 7, WithDType(Int64)) }},
+	{py: "torch.tensor(7)", build: func() *Tensor { return Full(nil, Float(7), WithDType(Int64)) }},
 	{py: "torch.tensor([2**62, -2**63])", build: func() *Tensor { return FromSlice([]int64{1 << 62, math.MinInt64}) }},
 	{py: "torch.arange(-5, 5, dtype=torch.int32)", build: func() *Tensor { return Arange(-5, 5, 1, WithDType(Int32)) }},
 	{py: "torch.arange(250, dtype=torch.uint8)", build: func() *Tensor { return Arange(0, 250, 1, WithDType(Uint8)) }},
@@ -48,24 +48,24 @@ var formatCases = []formatCase{
 	{py: "torch.randint(-10**9, 10**9, (40,))", build: func() *Tensor { return RandInt(-1e9, 1e9, []int64{40}) }},
 	{py: "torch.randint(0, 100000, (1001,))", build: func() *Tensor { return RandInt(0, 100000, []int64{1001}) }},
 	{py: "torch.arange(1001).reshape(1001, 1)", build: func() *Tensor { return Arange(0, 1001, 1).Reshape(1001, 1) }},
-	{py: "torch.tensor(True)", build: func() *Tensor { return Full(nil, 1, WithDType(Bool)) }},
+	{py: "torch.tensor(True)", build: func() *Tensor { return Full(nil, Float(1), WithDType(Bool)) }},
 	{py: "torch.tensor([True, False])", build: func() *Tensor { return FromSlice([]bool{true, false}) }},
 	{py: "torch.rand(1200) > 0.5", build: func() *Tensor { return Rand([]int64{1200}).GtScalar(Float(0.5)) }},
 
 	// floats: fixed, whole numbers, scientific
 	{py: "torch.rand(2, 3)", build: func() *Tensor { return Rand([]int64{2, 3}) }},
 	{py: "torch.rand(3, 3)", build: func() *Tensor { return Rand([]int64{3, 3}) }},
-	{py: "torch.tensor(3.5)", build: func() *Tensor { return Full(nil, 3.5) }},
-	{py: "torch.tensor(3.)", build: func() *Tensor { return Full(nil, 3) }},
-	{py: "torch.tensor(-0.)", build: func() *Tensor { return Full(nil, math.Copysign(0, -1)) }},
-	{py: "torch.tensor(1e-5)", build: func() *Tensor { return Full(nil, 1e-5) }},
+	{py: "torch.tensor(3.5)", build: func() *Tensor { return Full(nil, Float(3.5)) }},
+	{py: "torch.tensor(3.)", build: func() *Tensor { return Full(nil, Float(3)) }},
+	{py: "torch.tensor(-0.)", build: func() *Tensor { return Full(nil, Float(math.Copysign(0, -1))) }},
+	{py: "torch.tensor(1e-5)", build: func() *Tensor { return Full(nil, Float(1e-5)) }},
 	{py: "torch.tensor([1e-5, 1.0])", build: func() *Tensor { return f32(1e-5, 1) }},
 	{py: "torch.tensor([1., 2.])", build: func() *Tensor { return f32(1, 2) }},
 	{py: "torch.tensor([-1.5, 2.25, 100.])", build: func() *Tensor { return f32(-1.5, 2.25, 100) }},
 	{py: "torch.zeros(2, 3, 4)", build: func() *Tensor { return Zeros([]int64{2, 3, 4}) }},
 	{py: "torch.tensor([1e10, 1.])", build: func() *Tensor { return f32(1e10, 1) }},
 	{py: "torch.tensor([123456789., 1.5])", build: func() *Tensor { return f32(123456789, 1.5) }},
-	{py: "torch.full((2, 3), 1e9)", build: func() *Tensor { return Full([]int64{2, 3}, 1e9) }},
+	{py: "torch.full((2, 3), 1e9)", build: func() *Tensor { return Full([]int64{2, 3}, Float(1e9)) }},
 	{py: "torch.randn(3, 4) * 1e-5", build: func() *Tensor { return Randn([]int64{3, 4}).MulScalar(Float(1e-5)) }},
 	{py: "torch.arange(30.).reshape(2, 15) * 1e5", build: func() *Tensor {
 		return Arange(0, 30, 1, WithDType(Float32)).Reshape(2, 15).MulScalar(Float(1e5))
@@ -77,6 +77,38 @@ var formatCases = []formatCase{
 	{py: "torch.randn(5, 6).half()", build: func() *Tensor { return Randn([]int64{5, 6}).ToDType(Float16) }},
 	{py: "torch.randn(5, 6).bfloat16()", build: func() *Tensor { return Randn([]int64{5, 6}).ToDType(BFloat16) }},
 	{py: "torch.arange(12.).reshape(3, 4).t()", build: func() *Tensor { return Arange(0, 12, 1, WithDType(Float32)).Reshape(3, 4).T() }},
+
+	// every other dtype, with the suffix Python prints
+	{py: "torch.tensor([1, 2], dtype=torch.int16)", build: func() *Tensor { return FromSlice([]int16{1, 2}) }},
+	{py: "torch.tensor([[1], [-2]], dtype=torch.int8)", build: func() *Tensor { return FromSlice([]int8{1, -2}, 2, 1) }},
+	{py: "torch.tensor([[True, False], [False, True]])", build: func() *Tensor { return FromSlice([]bool{true, false, false, true}, 2, 2) }},
+	{py: "torch.tensor([1.5, -2.25, 65504.], dtype=torch.float16)", build: func() *Tensor {
+		return FromSlice([]Half{HalfOf(1.5), HalfOf(-2.25), HalfOf(65504)})
+	}},
+	{py: "torch.tensor([0.1, 3.], dtype=torch.bfloat16)", build: func() *Tensor { return FromSlice([]BFloat{BFloatOf(0.1), BFloatOf(3)}) }},
+	{py: "torch.tensor([1+2j, 3-1j])", build: func() *Tensor { return FromSlice([]complex64{1 + 2i, 3 - 1i}) }},
+	{py: "torch.tensor(1.5-0.25j)", build: func() *Tensor { return FromSlice([]complex64{1.5 - 0.25i}).Reshape() }},
+	{py: "torch.tensor([1.5+2j, -3.25-1e-5j], dtype=torch.complex128)", build: func() *Tensor {
+		return FromSlice([]complex128{1.5 + 2i, -3.25 - 1e-5i})
+	}},
+	{py: "torch.tensor([[0.5+1j, 2-0.5j], [-1+0j, 1e3+4j]], dtype=torch.complex128)", build: func() *Tensor {
+		return FromSlice([]complex128{0.5 + 1i, 2 - 0.5i, -1, 1e3 + 4i}, 2, 2)
+	}},
+	{py: "torch.tensor([complex(float('nan'), 1), 1e-5j, 3+0j])", build: func() *Tensor {
+		return FromSlice([]complex64{complex(float32(nan), 1), 1e-5i, 3})
+	}},
+	{py: "torch.tensor([1+2j, 0.5-1j], dtype=torch.complex32)", build: func() *Tensor {
+		return FromSlice([]ComplexHalf{ComplexHalfOf(1 + 2i), ComplexHalfOf(0.5 - 1i)})
+	}},
+	{py: "torch.randn(4, 5, dtype=torch.cfloat)", build: func() *Tensor { return Randn([]int64{4, 5}, WithDType(Complex64)) }},
+	{py: "torch.randn(3, 30, dtype=torch.cdouble)", build: func() *Tensor { return Randn([]int64{3, 30}, WithDType(Complex128)) }},
+	{py: "torch.complex(torch.arange(1200.), -torch.arange(1200.))", build: func() *Tensor {
+		r := Arange(0, 1200, 1, WithDType(Float32))
+		return Complex(r, r.Neg())
+	}},
+	{py: "torch.tensor([1+2j, 3-1j]).conj()", build: func() *Tensor { return FromSlice([]complex64{1 + 2i, 3 - 1i}).Conj() }},
+	{py: "torch.tensor([1+2j, 3-1j]).conj().imag", build: func() *Tensor { return Imag(FromSlice([]complex64{1 + 2i, 3 - 1i}).Conj()) }},
+	{py: "torch.empty(0, dtype=torch.complex64)", build: func() *Tensor { return Empty([]int64{0}, WithDType(Complex64)) }},
 
 	// nan and inf
 	{py: "torch.tensor([float('nan'), float('inf'), -float('inf'), 1.5])", build: func() *Tensor { return f32(nan, inf, -inf, 1.5) }},
@@ -115,7 +147,7 @@ var formatCases = []formatCase{
 	{py: "torch.ones(2, 3, requires_grad=True) * 2", nonLeaf: true, build: func() *Tensor {
 		// Python's operator multiplies by a wrapped 0-dim tensor (aten::mul.Tensor,
 		// MulBackward0); MulScalar is aten::mul.Scalar (MulBackward1).
-		return Ones([]int64{2, 3}, WithRequiresGrad()).Mul(Full(nil, 2))
+		return Ones([]int64{2, 3}, WithRequiresGrad()).Mul(Full(nil, Float(2)))
 	}},
 
 	// precision, as set_printoptions(precision=p) and fmt's %.pv

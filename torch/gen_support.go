@@ -21,8 +21,8 @@ func Int[T ~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint8 | ~uint16 | ~uint32]
 	return Scalar{capi.Scalar{Kind: capi.ScalarInt, I: int64(v)}}
 }
 
-// Float is the Scalar of a float (Python's float).
-func Float[T ~float32 | ~float64](v T) Scalar {
+// Float is the Scalar of a float (Python's float); Float(3) is 3.0.
+func Float[T ~float32 | ~float64 | ~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint8 | ~uint16 | ~uint32](v T) Scalar {
 	return Scalar{capi.Scalar{Kind: capi.ScalarFloat, F: float64(v)}}
 }
 

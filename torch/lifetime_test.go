@@ -70,7 +70,7 @@ func TestFreeRacesWithEviction(t *testing.T) {
 			}
 			held := make([]kept, 0, 200)
 			for i := range 3000 {
-				x := torch.Full([]int64{4}, float64(i))
+				x := torch.Full([]int64{4}, torch.Float(float64(i)))
 				switch {
 				case i%3 == 0:
 					x.Free()

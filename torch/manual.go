@@ -1,6 +1,7 @@
 package torch
 
 import (
+	"fmt"
 	"runtime"
 
 	"github.com/seed0eaa3131/gotorch/torch/internal/capi"
@@ -24,3 +25,111 @@ func (t *Tensor) IsComplex() bool { return t.DType().IsComplex() }
 
 // IsFloatingPoint is Tensor.is_floating_point().
 func (t *Tensor) IsFloatingPoint() bool { return t.DType().IsFloatingPoint() }
+
+// IsSigned is Tensor.is_signed(): false for uint8 and bool, true for every
+// other dtype (the floating and complex ones included).
+func (t *Tensor) IsSigned() bool { return t.DType().IsSigned() }
+
+// Conj is Tensor.conj() (torch.conj): for a complex tensor a lazy view with
+// the conjugate bit set (IsConj), sharing t's storage, which operations and
+// copies resolve as they read it; for other dtypes t itself (an alias).
+func (t *Tensor) Conj() *Tensor {
+	h, err := capi.Conj(t.handle())
+	return result1("Conj", h, err, t)
+}
+
+// IsConj is Tensor.is_conj(): whether t's conjugate bit is set (Conj's lazy
+// view; ResolveConj materializes it).
+func (t *Tensor) IsConj() bool {
+	b := capi.IsConj(t.handle())
+	runtime.KeepAlive(t)
+	return b
+}
+
+// IsNeg is Tensor.is_neg(): whether t's negative bit is set (a lazy
+// negation such as the imaginary part of a conjugate view; ResolveNeg
+// materializes it).
+func (t *Tensor) IsNeg() bool {
+	b := capi.IsNeg(t.handle())
+	runtime.KeepAlive(t)
+	return b
+}
+
+// IsInference is Tensor.is_inference(): whether t was made in inference
+// mode (torch.inference_mode).
+func (t *Tensor) IsInference() bool {
+	b := capi.IsInference(t.handle())
+	runtime.KeepAlive(t)
+	return b
+}
+
+// RetainGrad is Tensor.retain_grad(): a non-leaf tensor keeps its gradient
+// in Grad after Backward (a leaf always does; then it does nothing). It
+// panics where PyTorch raises: on a tensor that does not require grad.
+func (t *Tensor) RetainGrad() {
+	err := capi.RetainGrad(t.handle())
+	runtime.KeepAlive(t)
+	check("RetainGrad", err)
+}
+
+// RetainsGrad is Tensor.retains_grad: whether RetainGrad was called on this
+// non-leaf tensor (false for a leaf).
+func (t *Tensor) RetainsGrad() bool {
+	b, err := capi.RetainsGrad(t.handle())
+	runtime.KeepAlive(t)
+	check("RetainsGrad", err)
+	return b
+}
+
+// Strides is Tensor.stride(): for each dimension, the elements to step in
+// storage to the next index.
+func (t *Tensor) Strides() []int64 {
+	var buf [8]int64
+	n := capi.Strides(t.handle(), buf[:])
+	if n > len(buf) {
+		big := make([]int64, n)
+		capi.Strides(t.handle(), big)
+		runtime.KeepAlive(t)
+		return big
+	}
+	runtime.KeepAlive(t)
+	out := make([]int64, n)
+	copy(out, buf[:n])
+	return out
+}
+
+// Stride is Tensor.stride(dim), dim negative from the end; out of range is
+// a *Error of KindIndex, as Python's IndexError.
+func (t *Tensor) Stride(dim int) int64 {
+	s := t.Strides()
+	d := dim
+	if d < 0 {
+		d += len(s)
+	}
+	if d < 0 || d >= len(s) {
+		msg := fmt.Sprintf("Dimension out of range (expected to be in range of [%d, %d], but got %d)", -len(s), len(s)-1, dim)
+		if len(s) == 0 {
+			msg = fmt.Sprintf("Dimension specified as %d but tensor has no dimensions", dim)
+		}
+		panic(&Error{Op: "Stride", Kind: KindIndex, Msg: msg})
+	}
+	return s[d]
+}
+
+// StorageOffset is Tensor.storage_offset(): where t's first element is in
+// its storage, in elements.
+func (t *Tensor) StorageOffset() int64 {
+	n := capi.StorageOffset(t.handle())
+	runtime.KeepAlive(t)
+	return n
+}
+
+// GetDevice is Tensor.get_device(): the CUDA device index, or -1 for a CPU
+// tensor.
+func (t *Tensor) GetDevice() int {
+	d := t.Device()
+	if d.Type == DeviceCPU {
+		return -1
+	}
+	return d.Index
+}

@@ -717,7 +717,7 @@ type GroupNormOpts struct {
 	CudnnEnabled *bool    // default true
 }
 
-// IndexPutOpts holds the defaulted arguments of IndexPut_, IndexPut; the zero value is PyTorch's defaults.
+// IndexPutOpts holds the defaulted arguments of IndexPut; the zero value is PyTorch's defaults.
 type IndexPutOpts struct {
 	Accumulate bool // default false
 }
@@ -8911,25 +8911,6 @@ func (t *Tensor) IndexCopy(dim int64, index *Tensor, source *Tensor) *Tensor {
 	runtime.KeepAlive(source)
 	r0.track()
 	return r0
-}
-
-// IndexPut_ is torch.index_put_ (Tensor.index_put_) (aten::index_put_).
-//
-//	index_put_(Tensor(a!) self, Tensor?[] indices, Tensor values, bool accumulate=False) -> Tensor(a!)
-func (t *Tensor) IndexPut_(indices []*Tensor, values *Tensor, opts ...IndexPutOpts) *Tensor {
-	var o IndexPutOpts
-	if len(opts) > 0 {
-		o = opts[0]
-	}
-	accumulate := o.Accumulate
-	var indicesBuf [8]capi.Tensor
-	if e := capi.Aten_index_put_(t.handle(), optHandles(indicesBuf[:0], indices), values.handle(), accumulate); e != nil {
-		panic(opError("IndexPut_", e))
-	}
-	runtime.KeepAlive(t)
-	runtime.KeepAlive(indices)
-	runtime.KeepAlive(values)
-	return t
 }
 
 // IndexPut is torch.index_put (Tensor.index_put) (aten::index_put).

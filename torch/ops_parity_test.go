@@ -2,6 +2,7 @@ package torch
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -198,13 +199,21 @@ func TestOperatorParity(t *testing.T) {
 	pytorch.JSON(t, fmt.Sprintf(parityScript, pyList(av), pyList(bv), pyList(cv)), &want, path)
 	require.Len(t, want, len(parityRows))
 
-	compared, bothFail := map[string]bool{}, 0
+	compared, bothFail, absent := map[string]bool{}, 0, 0
 	for i, row := range parityRows {
 		w := want[i]
 		t.Run(row.op, func(t *testing.T) {
 			s := &paritySample{a: FromSlice(av, 4, 4), b: FromSlice(bv, 4, 4), c: FromSlice(cv, 4, 4)}
 			var got any
 			err := Catch(func() { got = row.call(s) })
+			var te *Error
+			if errors.As(err, &te) && te.Kind == KindNotImplemented &&
+				(strings.Contains(te.Msg, "is not in libtorch") || strings.Contains(te.Msg, "gotorch was generated for")) {
+				// The installed libtorch lacks this schema (the doc comment says
+				// which versions): nothing to compare.
+				absent++
+				return
+			}
 			if !w.OK {
 				if err == nil {
 					t.Errorf("%s: Python failed (%s) but Go returned %v", row.py, w.Err, got)
@@ -256,8 +265,8 @@ func TestOperatorParity(t *testing.T) {
 			compared[row.op] = true
 		})
 	}
-	t.Logf("operator parity: %d operators compared for shape, dtype and values; %d fail in both (sample inputs outside their domain); %d rows",
-		len(compared), bothFail, len(parityRows))
+	t.Logf("operator parity on libtorch %s: %d operators compared for shape, dtype and values; %d fail in both (sample inputs outside their domain); %d not in this libtorch; %d rows",
+		Version(), len(compared), bothFail, absent, len(parityRows))
 	assert.GreaterOrEqual(t, len(compared), 400, "operators compared")
 }
 

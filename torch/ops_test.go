@@ -134,7 +134,7 @@ var opCases = []opCase{
 	{"torch.ones_like(idx)", func(in inputs) *torch.Tensor { return torch.OnesLike(in.idx) }},
 	{"torch.zeros(2, 3)", func(in inputs) *torch.Tensor { return torch.Zeros([]int64{2, 3}) }},
 	{"torch.ones(4, dtype=torch.float64)", func(in inputs) *torch.Tensor { return torch.Ones([]int64{4}, torch.WithDType(torch.Float64)) }},
-	{"torch.full((2, 2), 7.5)", func(in inputs) *torch.Tensor { return torch.Full([]int64{2, 2}, 7.5) }},
+	{"torch.full((2, 2), 7.5)", func(in inputs) *torch.Tensor { return torch.Full([]int64{2, 2}, torch.Float(7.5)) }},
 	{"torch.arange(5)", func(in inputs) *torch.Tensor { return torch.Arange(0, 5, 1) }},
 	{"torch.arange(0, 1, 0.25)", func(in inputs) *torch.Tensor { return torch.Arange(0, 1, 0.25) }},
 	{"torch.nn.functional.linear(a, m.T, c[:2])", func(in inputs) *torch.Tensor { return torch.Linear(in.a, in.m.T(), in.c.Narrow(0, 0, 2)) }},
@@ -257,7 +257,7 @@ func TestCreationAndReading(t *testing.T) {
 	assert.Equal(t, torch.Int16, torch.FromSlice([]int16{1}).DType())
 	assert.Equal(t, torch.Int8, torch.FromSlice([]int8{1}).DType())
 	assert.Equal(t, []int64{3}, []int64(torch.Empty([]int64{3}).Shape()))
-	assert.Equal(t, 2.5, torch.Full(nil, 2.5).Item())
+	assert.Equal(t, 2.5, torch.Full(nil, torch.Float(2.5)).Item())
 	assert.Equal(t, int64(1)<<60, torch.FromSlice([]int64{1 << 60}).ItemInt())
 	assert.True(t, torch.Zeros([]int64{2, 3}).IsContiguous())
 	assert.False(t, torch.Zeros([]int64{2, 3}).T().IsContiguous())

@@ -27,16 +27,6 @@ func (t *Tensor) Permute(dims ...int64) *Tensor {
 	return result1("Permute", h, err, t)
 }
 
-// Index is t[i0, i1, ...] with integer indices (negative from the end): a
-// view with the leading dimensions removed.
-func (t *Tensor) Index(indices ...int64) *Tensor {
-	r := t
-	for _, i := range indices {
-		r = r.Select(0, i)
-	}
-	return r
-}
-
 func joinTensors(op string, ts []*Tensor, dim int64, stack bool) *Tensor {
 	// A Go slice may hold the handles: they point to C memory.
 	hs := make([]capi.Tensor, len(ts))

@@ -14,7 +14,7 @@ type greyImages struct{ n int }
 func (g greyImages) Len() int { return g.n }
 
 func (g greyImages) Get(i int) (*torch.Tensor, int64) {
-	return torch.Full([]int64{1, 28, 28}, float64(i)/float64(g.n)), int64(i % 10)
+	return torch.Full([]int64{1, 28, 28}, torch.Float(float64(i)/float64(g.n))), int64(i % 10)
 }
 
 func (g greyImages) SampleShape() []int64 { return []int64{1, 28, 28} }

@@ -30,7 +30,7 @@ func sampleTensors() map[string]*torch.Tensor {
 		"i8":         torch.FromSlice([]int8{-128, 127}),
 		"u8":         torch.FromSlice([]uint8{0, 255, 9}),
 		"bool":       torch.FromSlice([]bool{true, false, true}),
-		"scalar":     torch.Full(nil, 3.25),
+		"scalar":     torch.Full(nil, torch.Float(3.25)),
 		"empty":      torch.Zeros([]int64{0, 4}),
 	}
 }

@@ -248,7 +248,7 @@ torch.save(collections.OrderedDict([
 		{"i8", torch.FromSlice([]int8{-1, 2})},
 		{"u8", torch.FromSlice([]uint8{255, 1})},
 		{"b", torch.FromSlice([]bool{true, false})},
-		{"scalar", torch.Full(nil, 2.5)},
+		{"scalar", torch.Full(nil, torch.Float(2.5))},
 		{"empty", torch.Zeros([]int64{0, 3})},
 	}
 	require.Len(t, sd, len(tests))

@@ -260,6 +260,28 @@ package capi
 #cgo nocallback gt_zeros
 #cgo noescape gt_zeros_like
 #cgo nocallback gt_zeros_like
+#cgo noescape gt_strides
+#cgo nocallback gt_strides
+#cgo noescape gt_storage_offset
+#cgo nocallback gt_storage_offset
+#cgo noescape gt_is_conj
+#cgo nocallback gt_is_conj
+#cgo noescape gt_is_neg
+#cgo nocallback gt_is_neg
+#cgo noescape gt_is_inference
+#cgo nocallback gt_is_inference
+#cgo noescape gt_conj
+#cgo nocallback gt_conj
+#cgo noescape gt_index
+#cgo nocallback gt_index
+#cgo noescape gt_index_put_
+#cgo nocallback gt_index_put_
+#cgo noescape gt_index_put_scalar_
+#cgo nocallback gt_index_put_scalar_
+#cgo noescape gt_retain_grad
+#cgo nocallback gt_retain_grad
+#cgo noescape gt_retains_grad
+#cgo nocallback gt_retains_grad
 #include <stddef.h>
 #include <stdlib.h>
 #include "cgotorch.h"
@@ -345,6 +367,56 @@ var (
 	_ [unsafe.Offsetof(Scalar{}.Im) - unsafe.Offsetof(C.gt_scalar{}.im)]struct{}
 	_ [unsafe.Offsetof(C.gt_scalar{}.im) - unsafe.Offsetof(Scalar{}.Im)]struct{}
 )
+
+// Index item kinds and slice bits, the gt_index_item enums of cgotorch.h.
+const (
+	IndexInt      = int32(C.GT_INDEX_INT)
+	IndexSlice    = int32(C.GT_INDEX_SLICE)
+	IndexEllipsis = int32(C.GT_INDEX_ELLIPSIS)
+	IndexNone     = int32(C.GT_INDEX_NONE)
+	IndexBool     = int32(C.GT_INDEX_BOOL)
+	IndexTensor   = int32(C.GT_INDEX_TENSOR)
+
+	SliceHasStart = int32(C.GT_SLICE_HAS_START)
+	SliceHasStop  = int32(C.GT_SLICE_HAS_STOP)
+	SliceHasStep  = int32(C.GT_SLICE_HAS_STEP)
+)
+
+// IndexItem is C's gt_index_item, field for field (checked below): one item
+// of Python's index tuple. I is the integer (IndexInt), 0 or 1 (IndexBool)
+// or the slice's start; Stop and Step the slice's others, Has the
+// SliceHas* bits of those given; T the tensor of IndexTensor.
+type IndexItem struct {
+	Kind int32
+	Has  int32
+	I    int64
+	Stop int64
+	Step int64
+	T    Tensor
+}
+
+var (
+	_ [unsafe.Sizeof(IndexItem{}) - unsafe.Sizeof(C.gt_index_item{})]struct{}
+	_ [unsafe.Sizeof(C.gt_index_item{}) - unsafe.Sizeof(IndexItem{})]struct{}
+	_ [unsafe.Offsetof(IndexItem{}.Has) - unsafe.Offsetof(C.gt_index_item{}.has)]struct{}
+	_ [unsafe.Offsetof(C.gt_index_item{}.has) - unsafe.Offsetof(IndexItem{}.Has)]struct{}
+	_ [unsafe.Offsetof(IndexItem{}.I) - unsafe.Offsetof(C.gt_index_item{}.i)]struct{}
+	_ [unsafe.Offsetof(C.gt_index_item{}.i) - unsafe.Offsetof(IndexItem{}.I)]struct{}
+	_ [unsafe.Offsetof(IndexItem{}.Stop) - unsafe.Offsetof(C.gt_index_item{}.stop)]struct{}
+	_ [unsafe.Offsetof(C.gt_index_item{}.stop) - unsafe.Offsetof(IndexItem{}.Stop)]struct{}
+	_ [unsafe.Offsetof(IndexItem{}.Step) - unsafe.Offsetof(C.gt_index_item{}.step)]struct{}
+	_ [unsafe.Offsetof(C.gt_index_item{}.step) - unsafe.Offsetof(IndexItem{}.Step)]struct{}
+	_ [unsafe.Offsetof(IndexItem{}.T) - unsafe.Offsetof(C.gt_index_item{}.t)]struct{}
+	_ [unsafe.Offsetof(C.gt_index_item{}.t) - unsafe.Offsetof(IndexItem{}.T)]struct{}
+)
+
+// indexp passes a Go []IndexItem to C: it holds only C pointers.
+func indexp(s []IndexItem) *C.gt_index_item {
+	if len(s) == 0 {
+		return nil
+	}
+	return (*C.gt_index_item)(unsafe.Pointer(&s[0]))
+}
 
 // c is s as C's gt_scalar, for passing by value.
 func (s Scalar) c() C.gt_scalar { return *(*C.gt_scalar)(unsafe.Pointer(&s)) }
@@ -1288,3 +1360,69 @@ func CUDAResetPeak(device int) (err error) {
 
 // CUDAAllocated calls gt_cuda_allocated.
 func CUDAAllocated(device int) int64 { return int64(C.gt_cuda_allocated(C.int(device))) }
+
+// Strides calls gt_strides: it writes up to len(out) strides and returns the dim.
+func Strides(t Tensor, out []int64) int {
+	return int(C.gt_strides(C.gt_tensor(t), i64p(out), C.int(len(out))))
+}
+
+// StorageOffset calls gt_storage_offset.
+func StorageOffset(t Tensor) int64 { return int64(C.gt_storage_offset(C.gt_tensor(t))) }
+
+// IsConj calls gt_is_conj.
+func IsConj(t Tensor) bool { return C.gt_is_conj(C.gt_tensor(t)) != 0 }
+
+// IsNeg calls gt_is_neg.
+func IsNeg(t Tensor) bool { return C.gt_is_neg(C.gt_tensor(t)) != 0 }
+
+// IsInference calls gt_is_inference.
+func IsInference(t Tensor) bool { return C.gt_is_inference(C.gt_tensor(t)) != 0 }
+
+// Conj calls gt_conj.
+func Conj(a Tensor) (out Tensor, err error) {
+	if e := C.gt_conj(C.gt_tensor(a), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// Index calls gt_index.
+func Index(a Tensor, idx []IndexItem) (out Tensor, err error) {
+	if e := C.gt_index(C.gt_tensor(a), indexp(idx), C.int(len(idx)), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// IndexPut_ calls gt_index_put_.
+func IndexPut_(a Tensor, idx []IndexItem, value Tensor) (err error) {
+	if e := C.gt_index_put_(C.gt_tensor(a), indexp(idx), C.int(len(idx)), C.gt_tensor(value)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// IndexPutScalar_ calls gt_index_put_scalar_.
+func IndexPutScalar_(a Tensor, idx []IndexItem, value Scalar) (err error) {
+	if e := C.gt_index_put_scalar_(C.gt_tensor(a), indexp(idx), C.int(len(idx)), value.c()); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// RetainGrad calls gt_retain_grad.
+func RetainGrad(a Tensor) (err error) {
+	if e := C.gt_retain_grad(C.gt_tensor(a)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// RetainsGrad calls gt_retains_grad.
+func RetainsGrad(a Tensor) (bool, error) {
+	var out C.int
+	if e := C.gt_retains_grad(C.gt_tensor(a), &out); e != nil {
+		return false, newError(e)
+	}
+	return out != 0, nil
+}
