@@ -26,7 +26,7 @@ extern "C" {
 #endif
 
 /* Bump on any change to this header; the Go side refuses a library that differs. */
-#define CGOTORCH_ABI_VERSION 5
+#define CGOTORCH_ABI_VERSION 6
 
 typedef struct gt_tensor_s *gt_tensor;
 
@@ -110,7 +110,6 @@ int gt_is_inference(gt_tensor t);
 gt_error gt_empty(const int64_t *shape, int ndim, int dtype, int dev_type, int dev_index, gt_tensor *out);
 gt_error gt_zeros(const int64_t *shape, int ndim, int dtype, int dev_type, int dev_index, gt_tensor *out);
 gt_error gt_ones(const int64_t *shape, int ndim, int dtype, int dev_type, int dev_index, gt_tensor *out);
-gt_error gt_full(const int64_t *shape, int ndim, double value, int dtype, int dev_type, int dev_index, gt_tensor *out);
 gt_error gt_rand(const int64_t *shape, int ndim, int dtype, int dev_type, int dev_index, gt_tensor *out);
 gt_error gt_randn(const int64_t *shape, int ndim, int dtype, int dev_type, int dev_index, gt_tensor *out);
 gt_error gt_randint(int64_t low, int64_t high, const int64_t *shape, int ndim, int dtype, int dev_type, int dev_index, gt_tensor *out);
@@ -127,88 +126,15 @@ gt_error gt_copy_to(gt_tensor t, void *dst, int64_t nbytes);
 gt_error gt_item_double(gt_tensor t, double *out);
 gt_error gt_item_int64(gt_tensor t, int64_t *out);
 
-/* ---- elementwise ---- */
-gt_error gt_add(gt_tensor a, gt_tensor b, double alpha, gt_tensor *out);
-gt_error gt_sub(gt_tensor a, gt_tensor b, double alpha, gt_tensor *out);
-gt_error gt_mul(gt_tensor a, gt_tensor b, gt_tensor *out);
-gt_error gt_div(gt_tensor a, gt_tensor b, gt_tensor *out);
-gt_error gt_add_scalar(gt_tensor a, double s, gt_tensor *out);
-gt_error gt_sub_scalar(gt_tensor a, double s, gt_tensor *out);
-gt_error gt_mul_scalar(gt_tensor a, double s, gt_tensor *out);
-gt_error gt_div_scalar(gt_tensor a, double s, gt_tensor *out);
-gt_error gt_pow_scalar(gt_tensor a, double s, gt_tensor *out);
-gt_error gt_maximum(gt_tensor a, gt_tensor b, gt_tensor *out);
-gt_error gt_minimum(gt_tensor a, gt_tensor b, gt_tensor *out);
-gt_error gt_neg(gt_tensor a, gt_tensor *out);
-gt_error gt_abs(gt_tensor a, gt_tensor *out);
-gt_error gt_sqrt(gt_tensor a, gt_tensor *out);
-gt_error gt_exp(gt_tensor a, gt_tensor *out);
-gt_error gt_log(gt_tensor a, gt_tensor *out);
-gt_error gt_relu(gt_tensor a, gt_tensor *out);
-gt_error gt_sigmoid(gt_tensor a, gt_tensor *out);
-gt_error gt_tanh(gt_tensor a, gt_tensor *out);
-gt_error gt_clamp(gt_tensor a, double lo, double hi, int has_lo, int has_hi, gt_tensor *out);
-/* comparisons: op 0 eq, 1 ne, 2 gt, 3 lt, 4 ge, 5 le */
-gt_error gt_compare(gt_tensor a, gt_tensor b, int op, gt_tensor *out);
-gt_error gt_compare_scalar(gt_tensor a, double s, int op, gt_tensor *out);
-
-/* ---- in place (return nothing but the error; the handle is unchanged) ---- */
-gt_error gt_add_(gt_tensor a, gt_tensor b, double alpha);
-gt_error gt_sub_(gt_tensor a, gt_tensor b, double alpha);
-gt_error gt_mul_(gt_tensor a, gt_tensor b);
-gt_error gt_div_(gt_tensor a, gt_tensor b);
-gt_error gt_add_scalar_(gt_tensor a, double s);
-gt_error gt_mul_scalar_(gt_tensor a, double s);
-gt_error gt_div_scalar_(gt_tensor a, double s);
-gt_error gt_addcmul_(gt_tensor a, gt_tensor b, gt_tensor c, double value);
-gt_error gt_addcdiv_(gt_tensor a, gt_tensor b, gt_tensor c, double value);
-gt_error gt_maximum_out(gt_tensor out, gt_tensor a, gt_tensor b);
-gt_error gt_sqrt_(gt_tensor a);
-gt_error gt_relu_(gt_tensor a);
-gt_error gt_zero_(gt_tensor a);
-gt_error gt_fill_(gt_tensor a, double value);
-gt_error gt_uniform_(gt_tensor a, double from, double to);
-gt_error gt_normal_(gt_tensor a, double mean, double std);
-gt_error gt_copy_(gt_tensor dst, gt_tensor src);
-
-/* ---- linear algebra ---- */
-gt_error gt_matmul(gt_tensor a, gt_tensor b, gt_tensor *out);
+/* ---- the few operations with a hand-written Go API (ops.cpp; the ATen
+ * operators are generated: ops_gen.h, gt_aten_<name>_<overload>) ---- */
 /* y = x w^T + b; b may be NULL. */
 gt_error gt_linear(gt_tensor x, gt_tensor w, gt_tensor b, gt_tensor *out);
-
-/* ---- reductions ---- */
-gt_error gt_sum(gt_tensor a, gt_tensor *out);
-gt_error gt_mean(gt_tensor a, gt_tensor *out);
-gt_error gt_sum_dims(gt_tensor a, const int64_t *dims, int ndims, int keepdim, gt_tensor *out);
-gt_error gt_mean_dims(gt_tensor a, const int64_t *dims, int ndims, int keepdim, gt_tensor *out);
-gt_error gt_max(gt_tensor a, gt_tensor *out);
-gt_error gt_min(gt_tensor a, gt_tensor *out);
-gt_error gt_max_dim(gt_tensor a, int64_t dim, int keepdim, gt_tensor *values, gt_tensor *indices);
-gt_error gt_min_dim(gt_tensor a, int64_t dim, int keepdim, gt_tensor *values, gt_tensor *indices);
-gt_error gt_argmax(gt_tensor a, int64_t dim, int has_dim, int keepdim, gt_tensor *out);
-gt_error gt_argmin(gt_tensor a, int64_t dim, int has_dim, int keepdim, gt_tensor *out);
-gt_error gt_softmax(gt_tensor a, int64_t dim, gt_tensor *out);
-gt_error gt_log_softmax(gt_tensor a, int64_t dim, gt_tensor *out);
-
-/* ---- shape and indexing ---- */
 gt_error gt_reshape(gt_tensor a, const int64_t *shape, int ndim, gt_tensor *out);
 gt_error gt_view(gt_tensor a, const int64_t *shape, int ndim, gt_tensor *out);
-gt_error gt_flatten(gt_tensor a, int64_t start, int64_t end, gt_tensor *out);
 gt_error gt_permute(gt_tensor a, const int64_t *dims, int ndims, gt_tensor *out);
-gt_error gt_transpose(gt_tensor a, int64_t d0, int64_t d1, gt_tensor *out);
-gt_error gt_squeeze(gt_tensor a, gt_tensor *out);
-gt_error gt_squeeze_dim(gt_tensor a, int64_t dim, gt_tensor *out);
-gt_error gt_unsqueeze(gt_tensor a, int64_t dim, gt_tensor *out);
-gt_error gt_cat(const gt_tensor *ts, int n, int64_t dim, gt_tensor *out);
-gt_error gt_stack(const gt_tensor *ts, int n, int64_t dim, gt_tensor *out);
-gt_error gt_index_select(gt_tensor a, int64_t dim, gt_tensor index, gt_tensor *out);
-gt_error gt_select(gt_tensor a, int64_t dim, int64_t index, gt_tensor *out);
-gt_error gt_narrow(gt_tensor a, int64_t dim, int64_t start, int64_t length, gt_tensor *out);
 gt_error gt_contiguous(gt_tensor a, gt_tensor *out);
-gt_error gt_clone(gt_tensor a, gt_tensor *out);
-gt_error gt_detach(gt_tensor a, gt_tensor *out);
 gt_error gt_to(gt_tensor a, int dtype, int dev_type, int dev_index, int non_blocking, gt_tensor *out);
-gt_error gt_pin_memory(gt_tensor a, gt_tensor *out);
 /* Tensor.conj(): a view with the conjugate bit flipped (a plain alias for a
  * non-complex tensor). */
 gt_error gt_conj(gt_tensor a, gt_tensor *out);
@@ -259,11 +185,8 @@ gt_error gt_retains_grad(gt_tensor a, int *out);
 int gt_grad_enabled(void);
 void gt_set_grad_enabled(int enabled);
 
-/* ---- nn functions and losses (reduction: 0 none, 1 mean, 2 sum) ---- */
+/* ---- nn functions ---- */
 gt_error gt_dropout(gt_tensor a, double p, int train, gt_tensor *out);
-gt_error gt_cross_entropy(gt_tensor input, gt_tensor target, int reduction, int64_t ignore_index, double label_smoothing, gt_tensor *out);
-gt_error gt_nll_loss(gt_tensor input, gt_tensor target, int reduction, int64_t ignore_index, gt_tensor *out);
-gt_error gt_mse_loss(gt_tensor input, gt_tensor target, int reduction, gt_tensor *out);
 
 /* torch.save's format is written and read in Go (torch/checkpoint_*.go). */
 

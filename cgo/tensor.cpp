@@ -179,9 +179,6 @@ gt_error gt_zeros(const int64_t *shape, int ndim, int dtype, int dt, int di, gt_
 gt_error gt_ones(const int64_t *shape, int ndim, int dtype, int dt, int di, gt_tensor *out) {
   GT_TRY(*out = wrap(at::ones(gt::dims(shape, ndim), gt::opts(dtype, dt, di))))
 }
-gt_error gt_full(const int64_t *shape, int ndim, double value, int dtype, int dt, int di, gt_tensor *out) {
-  GT_TRY(*out = wrap(at::full(gt::dims(shape, ndim), value, gt::opts(dtype, dt, di))))
-}
 gt_error gt_rand(const int64_t *shape, int ndim, int dtype, int dt, int di, gt_tensor *out) {
   GT_TRY(*out = wrap(at::rand(gt::dims(shape, ndim), gt::opts(dtype, dt, di))))
 }

@@ -26,23 +26,3 @@ func (t *Tensor) Permute(dims ...int64) *Tensor {
 	runtime.KeepAlive(dims)
 	return result1("Permute", h, err, t)
 }
-
-func joinTensors(op string, ts []*Tensor, dim int64, stack bool) *Tensor {
-	// A Go slice may hold the handles: they point to C memory.
-	hs := make([]capi.Tensor, len(ts))
-	for i, t := range ts {
-		hs[i] = t.handle()
-	}
-	var h capi.Tensor
-	var err error
-	if stack {
-		h, err = capi.Stack(hs, dim)
-	} else {
-		h, err = capi.Cat(hs, dim)
-	}
-	runtime.KeepAlive(ts)
-	if err != nil {
-		panic(wrapError(op, err))
-	}
-	return newTensor(h)
-}

@@ -18,50 +18,18 @@ package capi
 // lets out-parameters live on the stack and makes each call cheaper.
 #cgo noescape gt_abi_version
 #cgo nocallback gt_abi_version
-#cgo noescape gt_abs
-#cgo nocallback gt_abs
-#cgo noescape gt_add
-#cgo nocallback gt_add
-#cgo noescape gt_add_
-#cgo nocallback gt_add_
-#cgo noescape gt_add_scalar
-#cgo nocallback gt_add_scalar
-#cgo noescape gt_add_scalar_
-#cgo nocallback gt_add_scalar_
-#cgo noescape gt_addcdiv_
-#cgo nocallback gt_addcdiv_
-#cgo noescape gt_addcmul_
-#cgo nocallback gt_addcmul_
 #cgo noescape gt_arange
 #cgo nocallback gt_arange
-#cgo noescape gt_argmax
-#cgo nocallback gt_argmax
-#cgo noescape gt_argmin
-#cgo nocallback gt_argmin
 #cgo noescape gt_backward
 #cgo nocallback gt_backward
-#cgo noescape gt_cat
-#cgo nocallback gt_cat
-#cgo noescape gt_clamp
-#cgo nocallback gt_clamp
-#cgo noescape gt_clone
-#cgo nocallback gt_clone
-#cgo noescape gt_compare
-#cgo nocallback gt_compare
-#cgo noescape gt_compare_scalar
-#cgo nocallback gt_compare_scalar
 #cgo noescape gt_contiguous
 #cgo nocallback gt_contiguous
-#cgo noescape gt_copy_
-#cgo nocallback gt_copy_
 #cgo noescape gt_copy_to
 #cgo nocallback gt_copy_to
 #cgo noescape gt_cpu_memory_counters
 #cgo nocallback gt_cpu_memory_counters
 #cgo noescape gt_cpu_reset_peak
 #cgo nocallback gt_cpu_reset_peak
-#cgo noescape gt_cross_entropy
-#cgo nocallback gt_cross_entropy
 #cgo noescape gt_cuda_allocated
 #cgo nocallback gt_cuda_allocated
 #cgo noescape gt_cuda_compiled
@@ -80,38 +48,20 @@ package capi
 #cgo nocallback gt_cuda_reset_peak
 #cgo noescape gt_cuda_synchronize
 #cgo nocallback gt_cuda_synchronize
-#cgo noescape gt_detach
-#cgo nocallback gt_detach
 #cgo noescape gt_device
 #cgo nocallback gt_device
 #cgo noescape gt_dim
 #cgo nocallback gt_dim
-#cgo noescape gt_div
-#cgo nocallback gt_div
-#cgo noescape gt_div_
-#cgo nocallback gt_div_
-#cgo noescape gt_div_scalar
-#cgo nocallback gt_div_scalar
-#cgo noescape gt_div_scalar_
-#cgo nocallback gt_div_scalar_
 #cgo noescape gt_dropout
 #cgo nocallback gt_dropout
 #cgo noescape gt_dtype
 #cgo nocallback gt_dtype
 #cgo noescape gt_empty
 #cgo nocallback gt_empty
-#cgo noescape gt_exp
-#cgo nocallback gt_exp
-#cgo noescape gt_fill_
-#cgo nocallback gt_fill_
-#cgo noescape gt_flatten
-#cgo nocallback gt_flatten
 #cgo noescape gt_free
 #cgo nocallback gt_free
 #cgo noescape gt_from_data
 #cgo nocallback gt_from_data
-#cgo noescape gt_full
-#cgo nocallback gt_full
 #cgo noescape gt_get_num_threads
 #cgo nocallback gt_get_num_threads
 #cgo noescape gt_grad
@@ -122,8 +72,6 @@ package capi
 #cgo nocallback gt_grad_fn_name
 #cgo noescape gt_grad_reset
 #cgo nocallback gt_grad_reset
-#cgo noescape gt_index_select
-#cgo nocallback gt_index_select
 #cgo noescape gt_init
 #cgo nocallback gt_init
 #cgo noescape gt_is_contiguous
@@ -134,50 +82,8 @@ package capi
 #cgo nocallback gt_item_int64
 #cgo noescape gt_linear
 #cgo nocallback gt_linear
-#cgo noescape gt_log
-#cgo nocallback gt_log
-#cgo noescape gt_log_softmax
-#cgo nocallback gt_log_softmax
 #cgo noescape gt_manual_seed
 #cgo nocallback gt_manual_seed
-#cgo noescape gt_matmul
-#cgo nocallback gt_matmul
-#cgo noescape gt_max
-#cgo nocallback gt_max
-#cgo noescape gt_max_dim
-#cgo nocallback gt_max_dim
-#cgo noescape gt_maximum
-#cgo nocallback gt_maximum
-#cgo noescape gt_maximum_out
-#cgo nocallback gt_maximum_out
-#cgo noescape gt_mean
-#cgo nocallback gt_mean
-#cgo noescape gt_mean_dims
-#cgo nocallback gt_mean_dims
-#cgo noescape gt_min
-#cgo nocallback gt_min
-#cgo noescape gt_min_dim
-#cgo nocallback gt_min_dim
-#cgo noescape gt_minimum
-#cgo nocallback gt_minimum
-#cgo noescape gt_mse_loss
-#cgo nocallback gt_mse_loss
-#cgo noescape gt_mul
-#cgo nocallback gt_mul
-#cgo noescape gt_mul_
-#cgo nocallback gt_mul_
-#cgo noescape gt_mul_scalar
-#cgo nocallback gt_mul_scalar
-#cgo noescape gt_mul_scalar_
-#cgo nocallback gt_mul_scalar_
-#cgo noescape gt_narrow
-#cgo nocallback gt_narrow
-#cgo noescape gt_neg
-#cgo nocallback gt_neg
-#cgo noescape gt_nll_loss
-#cgo nocallback gt_nll_loss
-#cgo noescape gt_normal_
-#cgo nocallback gt_normal_
 #cgo noescape gt_numel
 #cgo nocallback gt_numel
 #cgo noescape gt_ones
@@ -186,10 +92,6 @@ package capi
 #cgo nocallback gt_ones_like
 #cgo noescape gt_permute
 #cgo nocallback gt_permute
-#cgo noescape gt_pin_memory
-#cgo nocallback gt_pin_memory
-#cgo noescape gt_pow_scalar
-#cgo nocallback gt_pow_scalar
 #cgo noescape gt_rand
 #cgo nocallback gt_rand
 #cgo noescape gt_randint
@@ -198,64 +100,24 @@ package capi
 #cgo nocallback gt_randn
 #cgo noescape gt_randperm
 #cgo nocallback gt_randperm
-#cgo noescape gt_relu
-#cgo nocallback gt_relu
-#cgo noescape gt_relu_
-#cgo nocallback gt_relu_
 #cgo noescape gt_requires_grad
 #cgo nocallback gt_requires_grad
 #cgo noescape gt_reshape
 #cgo nocallback gt_reshape
-#cgo noescape gt_select
-#cgo nocallback gt_select
 #cgo noescape gt_set_grad_enabled
 #cgo nocallback gt_set_grad_enabled
 #cgo noescape gt_set_num_threads
 #cgo nocallback gt_set_num_threads
 #cgo noescape gt_set_requires_grad
 #cgo nocallback gt_set_requires_grad
-#cgo noescape gt_sigmoid
-#cgo nocallback gt_sigmoid
 #cgo noescape gt_sizes
 #cgo nocallback gt_sizes
-#cgo noescape gt_softmax
-#cgo nocallback gt_softmax
-#cgo noescape gt_sqrt
-#cgo nocallback gt_sqrt
-#cgo noescape gt_sqrt_
-#cgo nocallback gt_sqrt_
-#cgo noescape gt_squeeze
-#cgo nocallback gt_squeeze
-#cgo noescape gt_squeeze_dim
-#cgo nocallback gt_squeeze_dim
-#cgo noescape gt_stack
-#cgo nocallback gt_stack
-#cgo noescape gt_sub
-#cgo nocallback gt_sub
-#cgo noescape gt_sub_
-#cgo nocallback gt_sub_
-#cgo noescape gt_sub_scalar
-#cgo nocallback gt_sub_scalar
-#cgo noescape gt_sum
-#cgo nocallback gt_sum
-#cgo noescape gt_sum_dims
-#cgo nocallback gt_sum_dims
-#cgo noescape gt_tanh
-#cgo nocallback gt_tanh
 #cgo noescape gt_to
 #cgo nocallback gt_to
 #cgo noescape gt_torch_version
 #cgo nocallback gt_torch_version
-#cgo noescape gt_transpose
-#cgo nocallback gt_transpose
-#cgo noescape gt_uniform_
-#cgo nocallback gt_uniform_
-#cgo noescape gt_unsqueeze
-#cgo nocallback gt_unsqueeze
 #cgo noescape gt_view
 #cgo nocallback gt_view
-#cgo noescape gt_zero_
-#cgo nocallback gt_zero_
 #cgo noescape gt_zeros
 #cgo nocallback gt_zeros
 #cgo noescape gt_zeros_like
@@ -501,22 +363,6 @@ func Grad(a Tensor) (out Tensor, err error) {
 	return
 }
 
-// MaxDim calls gt_max_dim.
-func MaxDim(a Tensor, dim int64, keepdim bool) (values, indices Tensor, err error) {
-	if e := C.gt_max_dim(C.gt_tensor(a), C.int64_t(dim), cbool(keepdim), outp(&values), outp(&indices)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// MinDim calls gt_min_dim.
-func MinDim(a Tensor, dim int64, keepdim bool) (values, indices Tensor, err error) {
-	if e := C.gt_min_dim(C.gt_tensor(a), C.int64_t(dim), cbool(keepdim), outp(&values), outp(&indices)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
 // CUDADeviceName calls gt_cuda_device_name.
 func CUDADeviceName(device int) (string, error) {
 	var out *C.char
@@ -618,14 +464,6 @@ func Ones(shape []int64, dtype int, devType int, devIndex int) (out Tensor, err 
 	return
 }
 
-// Full calls gt_full.
-func Full(shape []int64, value float64, dtype int, devType int, devIndex int) (out Tensor, err error) {
-	if e := C.gt_full(i64p(shape), C.int(len(shape)), C.double(value), C.int(dtype), C.int(devType), C.int(devIndex), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
 // Rand calls gt_rand.
 func Rand(shape []int64, dtype int, devType int, devIndex int) (out Tensor, err error) {
 	if e := C.gt_rand(i64p(shape), C.int(len(shape)), C.int(dtype), C.int(devType), C.int(devIndex), outp(&out)); e != nil {
@@ -714,409 +552,9 @@ func ItemInt64(t Tensor) (out int64, err error) {
 	return
 }
 
-// Add calls gt_add.
-func Add(a Tensor, b Tensor, alpha float64) (out Tensor, err error) {
-	if e := C.gt_add(C.gt_tensor(a), C.gt_tensor(b), C.double(alpha), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// Sub calls gt_sub.
-func Sub(a Tensor, b Tensor, alpha float64) (out Tensor, err error) {
-	if e := C.gt_sub(C.gt_tensor(a), C.gt_tensor(b), C.double(alpha), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// Mul calls gt_mul.
-func Mul(a Tensor, b Tensor) (out Tensor, err error) {
-	if e := C.gt_mul(C.gt_tensor(a), C.gt_tensor(b), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// Div calls gt_div.
-func Div(a Tensor, b Tensor) (out Tensor, err error) {
-	if e := C.gt_div(C.gt_tensor(a), C.gt_tensor(b), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// AddScalar calls gt_add_scalar.
-func AddScalar(a Tensor, s float64) (out Tensor, err error) {
-	if e := C.gt_add_scalar(C.gt_tensor(a), C.double(s), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// SubScalar calls gt_sub_scalar.
-func SubScalar(a Tensor, s float64) (out Tensor, err error) {
-	if e := C.gt_sub_scalar(C.gt_tensor(a), C.double(s), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// MulScalar calls gt_mul_scalar.
-func MulScalar(a Tensor, s float64) (out Tensor, err error) {
-	if e := C.gt_mul_scalar(C.gt_tensor(a), C.double(s), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// DivScalar calls gt_div_scalar.
-func DivScalar(a Tensor, s float64) (out Tensor, err error) {
-	if e := C.gt_div_scalar(C.gt_tensor(a), C.double(s), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// PowScalar calls gt_pow_scalar.
-func PowScalar(a Tensor, s float64) (out Tensor, err error) {
-	if e := C.gt_pow_scalar(C.gt_tensor(a), C.double(s), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// Maximum calls gt_maximum.
-func Maximum(a Tensor, b Tensor) (out Tensor, err error) {
-	if e := C.gt_maximum(C.gt_tensor(a), C.gt_tensor(b), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// Minimum calls gt_minimum.
-func Minimum(a Tensor, b Tensor) (out Tensor, err error) {
-	if e := C.gt_minimum(C.gt_tensor(a), C.gt_tensor(b), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// Neg calls gt_neg.
-func Neg(a Tensor) (out Tensor, err error) {
-	if e := C.gt_neg(C.gt_tensor(a), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// Abs calls gt_abs.
-func Abs(a Tensor) (out Tensor, err error) {
-	if e := C.gt_abs(C.gt_tensor(a), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// Sqrt calls gt_sqrt.
-func Sqrt(a Tensor) (out Tensor, err error) {
-	if e := C.gt_sqrt(C.gt_tensor(a), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// Exp calls gt_exp.
-func Exp(a Tensor) (out Tensor, err error) {
-	if e := C.gt_exp(C.gt_tensor(a), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// Log calls gt_log.
-func Log(a Tensor) (out Tensor, err error) {
-	if e := C.gt_log(C.gt_tensor(a), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// ReLU calls gt_relu.
-func ReLU(a Tensor) (out Tensor, err error) {
-	if e := C.gt_relu(C.gt_tensor(a), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// Sigmoid calls gt_sigmoid.
-func Sigmoid(a Tensor) (out Tensor, err error) {
-	if e := C.gt_sigmoid(C.gt_tensor(a), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// Tanh calls gt_tanh.
-func Tanh(a Tensor) (out Tensor, err error) {
-	if e := C.gt_tanh(C.gt_tensor(a), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// Clamp calls gt_clamp.
-func Clamp(a Tensor, lo float64, hi float64, hasLo bool, hasHi bool) (out Tensor, err error) {
-	if e := C.gt_clamp(C.gt_tensor(a), C.double(lo), C.double(hi), cbool(hasLo), cbool(hasHi), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// Compare calls gt_compare.
-func Compare(a Tensor, b Tensor, op int) (out Tensor, err error) {
-	if e := C.gt_compare(C.gt_tensor(a), C.gt_tensor(b), C.int(op), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// CompareScalar calls gt_compare_scalar.
-func CompareScalar(a Tensor, s float64, op int) (out Tensor, err error) {
-	if e := C.gt_compare_scalar(C.gt_tensor(a), C.double(s), C.int(op), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// Add_ calls gt_add_.
-func Add_(a Tensor, b Tensor, alpha float64) (err error) {
-	if e := C.gt_add_(C.gt_tensor(a), C.gt_tensor(b), C.double(alpha)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// Sub_ calls gt_sub_.
-func Sub_(a Tensor, b Tensor, alpha float64) (err error) {
-	if e := C.gt_sub_(C.gt_tensor(a), C.gt_tensor(b), C.double(alpha)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// Mul_ calls gt_mul_.
-func Mul_(a Tensor, b Tensor) (err error) {
-	if e := C.gt_mul_(C.gt_tensor(a), C.gt_tensor(b)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// Div_ calls gt_div_.
-func Div_(a Tensor, b Tensor) (err error) {
-	if e := C.gt_div_(C.gt_tensor(a), C.gt_tensor(b)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// AddScalar_ calls gt_add_scalar_.
-func AddScalar_(a Tensor, s float64) (err error) {
-	if e := C.gt_add_scalar_(C.gt_tensor(a), C.double(s)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// MulScalar_ calls gt_mul_scalar_.
-func MulScalar_(a Tensor, s float64) (err error) {
-	if e := C.gt_mul_scalar_(C.gt_tensor(a), C.double(s)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// DivScalar_ calls gt_div_scalar_.
-func DivScalar_(a Tensor, s float64) (err error) {
-	if e := C.gt_div_scalar_(C.gt_tensor(a), C.double(s)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// Addcmul_ calls gt_addcmul_.
-func Addcmul_(a Tensor, b Tensor, c Tensor, value float64) (err error) {
-	if e := C.gt_addcmul_(C.gt_tensor(a), C.gt_tensor(b), C.gt_tensor(c), C.double(value)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// Addcdiv_ calls gt_addcdiv_.
-func Addcdiv_(a Tensor, b Tensor, c Tensor, value float64) (err error) {
-	if e := C.gt_addcdiv_(C.gt_tensor(a), C.gt_tensor(b), C.gt_tensor(c), C.double(value)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// MaximumOut calls gt_maximum_out.
-func MaximumOut(out Tensor, a Tensor, b Tensor) (err error) {
-	if e := C.gt_maximum_out(C.gt_tensor(out), C.gt_tensor(a), C.gt_tensor(b)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// Sqrt_ calls gt_sqrt_.
-func Sqrt_(a Tensor) (err error) {
-	if e := C.gt_sqrt_(C.gt_tensor(a)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// ReLU_ calls gt_relu_.
-func ReLU_(a Tensor) (err error) {
-	if e := C.gt_relu_(C.gt_tensor(a)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// Zero_ calls gt_zero_.
-func Zero_(a Tensor) (err error) {
-	if e := C.gt_zero_(C.gt_tensor(a)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// Fill_ calls gt_fill_.
-func Fill_(a Tensor, value float64) (err error) {
-	if e := C.gt_fill_(C.gt_tensor(a), C.double(value)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// Uniform_ calls gt_uniform_.
-func Uniform_(a Tensor, from float64, to float64) (err error) {
-	if e := C.gt_uniform_(C.gt_tensor(a), C.double(from), C.double(to)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// Normal_ calls gt_normal_.
-func Normal_(a Tensor, mean float64, std float64) (err error) {
-	if e := C.gt_normal_(C.gt_tensor(a), C.double(mean), C.double(std)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// Copy_ calls gt_copy_.
-func Copy_(dst Tensor, src Tensor) (err error) {
-	if e := C.gt_copy_(C.gt_tensor(dst), C.gt_tensor(src)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// Matmul calls gt_matmul.
-func Matmul(a Tensor, b Tensor) (out Tensor, err error) {
-	if e := C.gt_matmul(C.gt_tensor(a), C.gt_tensor(b), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
 // Linear calls gt_linear.
 func Linear(x Tensor, w Tensor, b Tensor) (out Tensor, err error) {
 	if e := C.gt_linear(C.gt_tensor(x), C.gt_tensor(w), C.gt_tensor(b), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// Sum calls gt_sum.
-func Sum(a Tensor) (out Tensor, err error) {
-	if e := C.gt_sum(C.gt_tensor(a), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// Mean calls gt_mean.
-func Mean(a Tensor) (out Tensor, err error) {
-	if e := C.gt_mean(C.gt_tensor(a), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// SumDims calls gt_sum_dims.
-func SumDims(a Tensor, dims []int64, keepdim bool) (out Tensor, err error) {
-	if e := C.gt_sum_dims(C.gt_tensor(a), i64p(dims), C.int(len(dims)), cbool(keepdim), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// MeanDims calls gt_mean_dims.
-func MeanDims(a Tensor, dims []int64, keepdim bool) (out Tensor, err error) {
-	if e := C.gt_mean_dims(C.gt_tensor(a), i64p(dims), C.int(len(dims)), cbool(keepdim), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// Max calls gt_max.
-func Max(a Tensor) (out Tensor, err error) {
-	if e := C.gt_max(C.gt_tensor(a), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// Min calls gt_min.
-func Min(a Tensor) (out Tensor, err error) {
-	if e := C.gt_min(C.gt_tensor(a), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// Argmax calls gt_argmax.
-func Argmax(a Tensor, dim int64, hasDim bool, keepdim bool) (out Tensor, err error) {
-	if e := C.gt_argmax(C.gt_tensor(a), C.int64_t(dim), cbool(hasDim), cbool(keepdim), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// Argmin calls gt_argmin.
-func Argmin(a Tensor, dim int64, hasDim bool, keepdim bool) (out Tensor, err error) {
-	if e := C.gt_argmin(C.gt_tensor(a), C.int64_t(dim), cbool(hasDim), cbool(keepdim), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// Softmax calls gt_softmax.
-func Softmax(a Tensor, dim int64) (out Tensor, err error) {
-	if e := C.gt_softmax(C.gt_tensor(a), C.int64_t(dim), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// LogSoftmax calls gt_log_softmax.
-func LogSoftmax(a Tensor, dim int64) (out Tensor, err error) {
-	if e := C.gt_log_softmax(C.gt_tensor(a), C.int64_t(dim), outp(&out)); e != nil {
 		err = newError(e)
 	}
 	return
@@ -1138,89 +576,9 @@ func View(a Tensor, shape []int64) (out Tensor, err error) {
 	return
 }
 
-// Flatten calls gt_flatten.
-func Flatten(a Tensor, start int64, end int64) (out Tensor, err error) {
-	if e := C.gt_flatten(C.gt_tensor(a), C.int64_t(start), C.int64_t(end), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
 // Permute calls gt_permute.
 func Permute(a Tensor, dims []int64) (out Tensor, err error) {
 	if e := C.gt_permute(C.gt_tensor(a), i64p(dims), C.int(len(dims)), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// Transpose calls gt_transpose.
-func Transpose(a Tensor, d0 int64, d1 int64) (out Tensor, err error) {
-	if e := C.gt_transpose(C.gt_tensor(a), C.int64_t(d0), C.int64_t(d1), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// Squeeze calls gt_squeeze.
-func Squeeze(a Tensor) (out Tensor, err error) {
-	if e := C.gt_squeeze(C.gt_tensor(a), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// SqueezeDim calls gt_squeeze_dim.
-func SqueezeDim(a Tensor, dim int64) (out Tensor, err error) {
-	if e := C.gt_squeeze_dim(C.gt_tensor(a), C.int64_t(dim), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// Unsqueeze calls gt_unsqueeze.
-func Unsqueeze(a Tensor, dim int64) (out Tensor, err error) {
-	if e := C.gt_unsqueeze(C.gt_tensor(a), C.int64_t(dim), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// Cat calls gt_cat.
-func Cat(ts []Tensor, dim int64) (out Tensor, err error) {
-	if e := C.gt_cat(tensorp(ts), C.int(len(ts)), C.int64_t(dim), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// Stack calls gt_stack.
-func Stack(ts []Tensor, dim int64) (out Tensor, err error) {
-	if e := C.gt_stack(tensorp(ts), C.int(len(ts)), C.int64_t(dim), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// IndexSelect calls gt_index_select.
-func IndexSelect(a Tensor, dim int64, index Tensor) (out Tensor, err error) {
-	if e := C.gt_index_select(C.gt_tensor(a), C.int64_t(dim), C.gt_tensor(index), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// Select calls gt_select.
-func Select(a Tensor, dim int64, index int64) (out Tensor, err error) {
-	if e := C.gt_select(C.gt_tensor(a), C.int64_t(dim), C.int64_t(index), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// Narrow calls gt_narrow.
-func Narrow(a Tensor, dim int64, start int64, length int64) (out Tensor, err error) {
-	if e := C.gt_narrow(C.gt_tensor(a), C.int64_t(dim), C.int64_t(start), C.int64_t(length), outp(&out)); e != nil {
 		err = newError(e)
 	}
 	return
@@ -1234,33 +592,9 @@ func Contiguous(a Tensor) (out Tensor, err error) {
 	return
 }
 
-// Clone calls gt_clone.
-func Clone(a Tensor) (out Tensor, err error) {
-	if e := C.gt_clone(C.gt_tensor(a), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// Detach calls gt_detach.
-func Detach(a Tensor) (out Tensor, err error) {
-	if e := C.gt_detach(C.gt_tensor(a), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
 // To calls gt_to.
 func To(a Tensor, dtype int, devType int, devIndex int, nonBlocking bool) (out Tensor, err error) {
 	if e := C.gt_to(C.gt_tensor(a), C.int(dtype), C.int(devType), C.int(devIndex), cbool(nonBlocking), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// PinMemory calls gt_pin_memory.
-func PinMemory(a Tensor) (out Tensor, err error) {
-	if e := C.gt_pin_memory(C.gt_tensor(a), outp(&out)); e != nil {
 		err = newError(e)
 	}
 	return
@@ -1299,30 +633,6 @@ func SetGradEnabled(enabled bool) { C.gt_set_grad_enabled(cbool(enabled)) }
 // Dropout calls gt_dropout.
 func Dropout(a Tensor, p float64, train bool) (out Tensor, err error) {
 	if e := C.gt_dropout(C.gt_tensor(a), C.double(p), cbool(train), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// CrossEntropy calls gt_cross_entropy.
-func CrossEntropy(input Tensor, target Tensor, reduction int, ignoreIndex int64, labelSmoothing float64) (out Tensor, err error) {
-	if e := C.gt_cross_entropy(C.gt_tensor(input), C.gt_tensor(target), C.int(reduction), C.int64_t(ignoreIndex), C.double(labelSmoothing), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// NLLLoss calls gt_nll_loss.
-func NLLLoss(input Tensor, target Tensor, reduction int, ignoreIndex int64) (out Tensor, err error) {
-	if e := C.gt_nll_loss(C.gt_tensor(input), C.gt_tensor(target), C.int(reduction), C.int64_t(ignoreIndex), outp(&out)); e != nil {
-		err = newError(e)
-	}
-	return
-}
-
-// MSELoss calls gt_mse_loss.
-func MSELoss(input Tensor, target Tensor, reduction int) (out Tensor, err error) {
-	if e := C.gt_mse_loss(C.gt_tensor(input), C.gt_tensor(target), C.int(reduction), outp(&out)); e != nil {
 		err = newError(e)
 	}
 	return

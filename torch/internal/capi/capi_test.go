@@ -44,8 +44,16 @@ func TestErrorKinds(t *testing.T) {
 		call func() error
 		kind int32
 	}{
-		{"IndexSelect out of range", func() error { _, err := IndexSelect(x, 0, bad); return err }, KindIndex},
-		{"Select out of range", func() error { _, err := Select(x, 0, 5); return err }, KindIndex},
+		{"index_select out of range", func() error {
+			var out Tensor
+			err := Aten_index_select(&out, x, 0, bad)
+			return err
+		}, KindIndex},
+		{"select out of range", func() error {
+			var out Tensor
+			err := Aten_select_int(&out, x, 0, 5)
+			return err
+		}, KindIndex},
 		{"ItemDouble of 3 elements", func() error { _, err := ItemDouble(x); return err }, KindValue},
 		{"Zeros of 2^50 elements", func() error { _, err := Zeros([]int64{1 << 50}, 6, 0, -1); return err }, KindOutOfMemory},
 		{"Reshape to a wrong size", func() error { _, err := Reshape(x, []int64{2, 2}); return err }, KindRuntime},
