@@ -90,7 +90,13 @@ print(json.dumps({"half": h.view(torch.int16).tolist(), "bf": b.view(torch.int16
 	require.Len(t, want.Half, len(vals))
 	for i, v := range vals {
 		h, b := torch.HalfOf(v), torch.BFloatOf(v)
-		require.Equal(t, uint16(want.Half[i]), uint16(h), "HalfOf(%g) (bits %#x)", v, math.Float32bits(v))
+		if v != v {
+			// NaN payloads differ between libtorch versions (1.13 keeps them,
+			// 2.6 gives 0x7e00): any NaN will do.
+			require.True(t, h.Float32() != h.Float32() && uint16(want.Half[i])&0x7c00 == 0x7c00, "HalfOf(NaN)")
+		} else {
+			require.Equal(t, uint16(want.Half[i]), uint16(h), "HalfOf(%g) (bits %#x)", v, math.Float32bits(v))
+		}
 		if v != v {
 			// libtorch's vectorized kernels make 0xffff of a NaN, its scalar
 			// c10::BFloat16 (and BFloatOf) 0x7fc0: any NaN will do.

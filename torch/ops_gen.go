@@ -3784,7 +3784,7 @@ func (t *Tensor) AllDim(dim int64, opts ...AllDimOpts) *Tensor {
 //
 //	all.dims(Tensor self, int[]? dim=None, bool keepdim=False) -> Tensor
 //
-// Not in libtorch 1.13. There it returns an error (ErrNotImplemented).
+// Not in libtorch 1.13. Otherwise the call returns an error (ErrNotImplemented).
 func (t *Tensor) AllDims(opts ...AllDimsOpts) *Tensor {
 	var o AllDimsOpts
 	if len(opts) > 0 {
@@ -3822,7 +3822,7 @@ func AllOut(out *Tensor, self *Tensor, dim int64, opts ...AllOpts) *Tensor {
 //
 //	all.dims_out(Tensor self, int[]? dim=None, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)
 //
-// Not in libtorch 1.13. There it returns an error (ErrNotImplemented).
+// Not in libtorch 1.13. Otherwise the call returns an error (ErrNotImplemented).
 func AllDimsOut(out *Tensor, self *Tensor, opts ...AllDimsOpts) *Tensor {
 	var o AllDimsOpts
 	if len(opts) > 0 {
@@ -3886,7 +3886,7 @@ func (t *Tensor) AnyDim(dim int64, opts ...AnyDimOpts) *Tensor {
 //
 //	any.dims(Tensor self, int[]? dim=None, bool keepdim=False) -> Tensor
 //
-// Not in libtorch 1.13. There it returns an error (ErrNotImplemented).
+// Not in libtorch 1.13. Otherwise the call returns an error (ErrNotImplemented).
 func (t *Tensor) AnyDims(opts ...AnyDimsOpts) *Tensor {
 	var o AnyDimsOpts
 	if len(opts) > 0 {
@@ -3924,7 +3924,7 @@ func AnyOut(out *Tensor, self *Tensor, dim int64, opts ...AnyOpts) *Tensor {
 //
 //	any.dims_out(Tensor self, int[]? dim=None, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)
 //
-// Not in libtorch 1.13. There it returns an error (ErrNotImplemented).
+// Not in libtorch 1.13. Otherwise the call returns an error (ErrNotImplemented).
 func AnyDimsOut(out *Tensor, self *Tensor, opts ...AnyDimsOpts) *Tensor {
 	var o AnyDimsOpts
 	if len(opts) > 0 {
@@ -4653,7 +4653,7 @@ func BaddbmmOut(out *Tensor, self *Tensor, batch1 *Tensor, batch2 *Tensor, opts 
 //
 //	baddbmm.dtype(Tensor self, Tensor batch1, Tensor batch2, ScalarType out_dtype, *, Scalar beta=1, Scalar alpha=1) -> Tensor
 //
-// Not in libtorch 1.13, 2.6. There it returns an error (ErrNotImplemented).
+// Not in libtorch 1.13, 2.6. Otherwise the call returns an error (ErrNotImplemented).
 func BaddbmmDtype(self *Tensor, batch1 *Tensor, batch2 *Tensor, outDtype DType, opts ...BaddbmmDtypeOpts) *Tensor {
 	var o BaddbmmDtypeOpts
 	if len(opts) > 0 {
@@ -4682,7 +4682,7 @@ func BaddbmmDtype(self *Tensor, batch1 *Tensor, batch2 *Tensor, outDtype DType, 
 //
 //	baddbmm.dtype_out(Tensor self, Tensor batch1, Tensor batch2, ScalarType out_dtype, *, Scalar beta=1, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)
 //
-// Not in libtorch 1.13, 2.6. There it returns an error (ErrNotImplemented).
+// Not in libtorch 1.13, 2.6. Otherwise the call returns an error (ErrNotImplemented).
 func BaddbmmDtypeOut(out *Tensor, self *Tensor, batch1 *Tensor, batch2 *Tensor, outDtype DType, opts ...BaddbmmDtypeOpts) *Tensor {
 	var o BaddbmmDtypeOpts
 	if len(opts) > 0 {
@@ -5285,7 +5285,7 @@ func BmmOut(out *Tensor, self *Tensor, mat2 *Tensor) *Tensor {
 //
 //	bmm.dtype(Tensor self, Tensor mat2, ScalarType out_dtype) -> Tensor
 //
-// Not in libtorch 1.13, 2.6. There it returns an error (ErrNotImplemented).
+// Not in libtorch 1.13, 2.6. Otherwise the call returns an error (ErrNotImplemented).
 func BmmDtype(self *Tensor, mat2 *Tensor, outDtype DType) *Tensor {
 	r0 := new(Tensor)
 	if e := capi.Aten_bmm_dtype(&r0.h, self.handle(), mat2.handle(), int32(outDtype)); e != nil {
@@ -5301,7 +5301,7 @@ func BmmDtype(self *Tensor, mat2 *Tensor, outDtype DType) *Tensor {
 //
 //	bmm.dtype_out(Tensor self, Tensor mat2, ScalarType out_dtype, *, Tensor(a!) out) -> Tensor(a!)
 //
-// Not in libtorch 1.13, 2.6. There it returns an error (ErrNotImplemented).
+// Not in libtorch 1.13, 2.6. Otherwise the call returns an error (ErrNotImplemented).
 func BmmDtypeOut(out *Tensor, self *Tensor, mat2 *Tensor, outDtype DType) *Tensor {
 	if e := capi.Aten_bmm_dtype_out(self.handle(), mat2.handle(), int32(outDtype), out.handle()); e != nil {
 		panic(opError("BmmDtypeOut", e))
@@ -7711,7 +7711,7 @@ func EmbeddingBagPaddingIdx(weight *Tensor, indices *Tensor, offsets *Tensor, sc
 //
 //	empty_permuted(SymInt[] size, int[] physical_layout, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor
 //
-// Not in libtorch 1.13. There it returns an error (ErrNotImplemented).
+// Not in libtorch 1.13. Otherwise the call returns an error (ErrNotImplemented).
 func EmptyPermuted(size []int64, physicalLayout []int64, opts ...EmptyPermutedOpts) *Tensor {
 	var o EmptyPermutedOpts
 	if len(opts) > 0 {
@@ -9280,7 +9280,7 @@ func LayerNorm(input *Tensor, normalizedShape []int64, opts ...LayerNormOpts) *T
 //
 //	rms_norm(Tensor input, SymInt[] normalized_shape, Tensor? weight=None, float? eps=None) -> Tensor
 //
-// Not in libtorch 1.13. There it returns an error (ErrNotImplemented).
+// Not in libtorch 1.13. Otherwise the call returns an error (ErrNotImplemented).
 func RmsNorm(input *Tensor, normalizedShape []int64, opts ...RmsNormOpts) *Tensor {
 	var o RmsNormOpts
 	if len(opts) > 0 {
@@ -9448,7 +9448,7 @@ func Linspace(start Scalar, end Scalar, steps int64, opts ...LinspaceOpts) *Tens
 //
 //	linspace.Tensor_Tensor(Tensor start, Tensor end, int steps, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor
 //
-// Not in libtorch 1.13. There it returns an error (ErrNotImplemented).
+// Not in libtorch 1.13. Otherwise the call returns an error (ErrNotImplemented).
 func LinspaceTensorTensor(start *Tensor, end *Tensor, steps int64, opts ...LinspaceTensorTensorOpts) *Tensor {
 	var o LinspaceTensorTensorOpts
 	if len(opts) > 0 {
@@ -9473,7 +9473,7 @@ func LinspaceTensorTensor(start *Tensor, end *Tensor, steps int64, opts ...Linsp
 //
 //	linspace.Tensor_Scalar(Tensor start, Scalar end, int steps, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor
 //
-// Not in libtorch 1.13. There it returns an error (ErrNotImplemented).
+// Not in libtorch 1.13. Otherwise the call returns an error (ErrNotImplemented).
 func LinspaceTensorScalar(start *Tensor, end Scalar, steps int64, opts ...LinspaceTensorScalarOpts) *Tensor {
 	var o LinspaceTensorScalarOpts
 	if len(opts) > 0 {
@@ -9497,7 +9497,7 @@ func LinspaceTensorScalar(start *Tensor, end Scalar, steps int64, opts ...Linspa
 //
 //	linspace.Scalar_Tensor(Scalar start, Tensor end, int steps, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor
 //
-// Not in libtorch 1.13. There it returns an error (ErrNotImplemented).
+// Not in libtorch 1.13. Otherwise the call returns an error (ErrNotImplemented).
 func LinspaceScalarTensor(start Scalar, end *Tensor, steps int64, opts ...LinspaceScalarTensorOpts) *Tensor {
 	var o LinspaceScalarTensorOpts
 	if len(opts) > 0 {
@@ -9532,7 +9532,7 @@ func LinspaceOut(out *Tensor, start Scalar, end Scalar, steps int64) *Tensor {
 //
 //	linspace.Tensor_Tensor_out(Tensor start, Tensor end, int steps, *, Tensor(a!) out) -> Tensor(a!)
 //
-// Not in libtorch 1.13. There it returns an error (ErrNotImplemented).
+// Not in libtorch 1.13. Otherwise the call returns an error (ErrNotImplemented).
 func LinspaceTensorTensorOut(out *Tensor, start *Tensor, end *Tensor, steps int64) *Tensor {
 	if e := capi.Aten_linspace_Tensor_Tensor_out(start.handle(), end.handle(), steps, out.handle()); e != nil {
 		panic(opError("LinspaceTensorTensorOut", e))
@@ -9547,7 +9547,7 @@ func LinspaceTensorTensorOut(out *Tensor, start *Tensor, end *Tensor, steps int6
 //
 //	linspace.Tensor_Scalar_out(Tensor start, Scalar end, int steps, *, Tensor(a!) out) -> Tensor(a!)
 //
-// Not in libtorch 1.13. There it returns an error (ErrNotImplemented).
+// Not in libtorch 1.13. Otherwise the call returns an error (ErrNotImplemented).
 func LinspaceTensorScalarOut(out *Tensor, start *Tensor, end Scalar, steps int64) *Tensor {
 	if e := capi.Aten_linspace_Tensor_Scalar_out(start.handle(), end.c, steps, out.handle()); e != nil {
 		panic(opError("LinspaceTensorScalarOut", e))
@@ -9561,7 +9561,7 @@ func LinspaceTensorScalarOut(out *Tensor, start *Tensor, end Scalar, steps int64
 //
 //	linspace.Scalar_Tensor_out(Scalar start, Tensor end, int steps, *, Tensor(a!) out) -> Tensor(a!)
 //
-// Not in libtorch 1.13. There it returns an error (ErrNotImplemented).
+// Not in libtorch 1.13. Otherwise the call returns an error (ErrNotImplemented).
 func LinspaceScalarTensorOut(out *Tensor, start Scalar, end *Tensor, steps int64) *Tensor {
 	if e := capi.Aten_linspace_Scalar_Tensor_out(start.c, end.handle(), steps, out.handle()); e != nil {
 		panic(opError("LinspaceScalarTensorOut", e))
@@ -9898,7 +9898,7 @@ func Logspace(start Scalar, end Scalar, steps int64, opts ...LogspaceOpts) *Tens
 //
 //	logspace.Tensor_Tensor(Tensor start, Tensor end, int steps, float base=10.0, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor
 //
-// Not in libtorch 1.13. There it returns an error (ErrNotImplemented).
+// Not in libtorch 1.13. Otherwise the call returns an error (ErrNotImplemented).
 func LogspaceTensorTensor(start *Tensor, end *Tensor, steps int64, opts ...LogspaceTensorTensorOpts) *Tensor {
 	var o LogspaceTensorTensorOpts
 	if len(opts) > 0 {
@@ -9927,7 +9927,7 @@ func LogspaceTensorTensor(start *Tensor, end *Tensor, steps int64, opts ...Logsp
 //
 //	logspace.Tensor_Scalar(Tensor start, Scalar end, int steps, float base=10.0, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor
 //
-// Not in libtorch 1.13. There it returns an error (ErrNotImplemented).
+// Not in libtorch 1.13. Otherwise the call returns an error (ErrNotImplemented).
 func LogspaceTensorScalar(start *Tensor, end Scalar, steps int64, opts ...LogspaceTensorScalarOpts) *Tensor {
 	var o LogspaceTensorScalarOpts
 	if len(opts) > 0 {
@@ -9955,7 +9955,7 @@ func LogspaceTensorScalar(start *Tensor, end Scalar, steps int64, opts ...Logspa
 //
 //	logspace.Scalar_Tensor(Scalar start, Tensor end, int steps, float base=10.0, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor
 //
-// Not in libtorch 1.13. There it returns an error (ErrNotImplemented).
+// Not in libtorch 1.13. Otherwise the call returns an error (ErrNotImplemented).
 func LogspaceScalarTensor(start Scalar, end *Tensor, steps int64, opts ...LogspaceScalarTensorOpts) *Tensor {
 	var o LogspaceScalarTensorOpts
 	if len(opts) > 0 {
@@ -10002,7 +10002,7 @@ func LogspaceOut(out *Tensor, start Scalar, end Scalar, steps int64, opts ...Log
 //
 //	logspace.Tensor_Tensor_out(Tensor start, Tensor end, int steps, float base=10.0, *, Tensor(a!) out) -> Tensor(a!)
 //
-// Not in libtorch 1.13. There it returns an error (ErrNotImplemented).
+// Not in libtorch 1.13. Otherwise the call returns an error (ErrNotImplemented).
 func LogspaceTensorTensorOut(out *Tensor, start *Tensor, end *Tensor, steps int64, opts ...LogspaceTensorTensorOutOpts) *Tensor {
 	var o LogspaceTensorTensorOutOpts
 	if len(opts) > 0 {
@@ -10025,7 +10025,7 @@ func LogspaceTensorTensorOut(out *Tensor, start *Tensor, end *Tensor, steps int6
 //
 //	logspace.Tensor_Scalar_out(Tensor start, Scalar end, int steps, float base=10.0, *, Tensor(a!) out) -> Tensor(a!)
 //
-// Not in libtorch 1.13. There it returns an error (ErrNotImplemented).
+// Not in libtorch 1.13. Otherwise the call returns an error (ErrNotImplemented).
 func LogspaceTensorScalarOut(out *Tensor, start *Tensor, end Scalar, steps int64, opts ...LogspaceTensorScalarOutOpts) *Tensor {
 	var o LogspaceTensorScalarOutOpts
 	if len(opts) > 0 {
@@ -10047,7 +10047,7 @@ func LogspaceTensorScalarOut(out *Tensor, start *Tensor, end Scalar, steps int64
 //
 //	logspace.Scalar_Tensor_out(Scalar start, Tensor end, int steps, float base=10.0, *, Tensor(a!) out) -> Tensor(a!)
 //
-// Not in libtorch 1.13. There it returns an error (ErrNotImplemented).
+// Not in libtorch 1.13. Otherwise the call returns an error (ErrNotImplemented).
 func LogspaceScalarTensorOut(out *Tensor, start Scalar, end *Tensor, steps int64, opts ...LogspaceScalarTensorOutOpts) *Tensor {
 	var o LogspaceScalarTensorOutOpts
 	if len(opts) > 0 {
@@ -10497,7 +10497,7 @@ func (t *Tensor) Mean(opts ...MeanOpts) *Tensor {
 //
 //	mean.dtype_out(Tensor self, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)
 //
-// Not in libtorch 1.13. There it returns an error (ErrNotImplemented).
+// Not in libtorch 1.13. Otherwise the call returns an error (ErrNotImplemented).
 func MeanDtypeOut(out *Tensor, self *Tensor, opts ...MeanDtypeOpts) *Tensor {
 	var o MeanDtypeOpts
 	if len(opts) > 0 {
@@ -10787,7 +10787,7 @@ func MmOut(out *Tensor, self *Tensor, mat2 *Tensor) *Tensor {
 //
 //	mm.dtype(Tensor self, Tensor mat2, ScalarType out_dtype) -> Tensor
 //
-// Not in libtorch 1.13, 2.6. There it returns an error (ErrNotImplemented).
+// Not in libtorch 1.13, 2.6. Otherwise the call returns an error (ErrNotImplemented).
 func MmDtype(self *Tensor, mat2 *Tensor, outDtype DType) *Tensor {
 	r0 := new(Tensor)
 	if e := capi.Aten_mm_dtype(&r0.h, self.handle(), mat2.handle(), int32(outDtype)); e != nil {
@@ -10803,7 +10803,7 @@ func MmDtype(self *Tensor, mat2 *Tensor, outDtype DType) *Tensor {
 //
 //	mm.dtype_out(Tensor self, Tensor mat2, ScalarType out_dtype, *, Tensor(a!) out) -> Tensor(a!)
 //
-// Not in libtorch 1.13, 2.6. There it returns an error (ErrNotImplemented).
+// Not in libtorch 1.13, 2.6. Otherwise the call returns an error (ErrNotImplemented).
 func MmDtypeOut(out *Tensor, self *Tensor, mat2 *Tensor, outDtype DType) *Tensor {
 	if e := capi.Aten_mm_dtype_out(self.handle(), mat2.handle(), int32(outDtype), out.handle()); e != nil {
 		panic(opError("MmDtypeOut", e))
@@ -11764,7 +11764,7 @@ func RandintLike(self *Tensor, high int64, opts ...RandintLikeOpts) *Tensor {
 //
 //	randint_like.Tensor(Tensor self, Tensor high, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor
 //
-// Not in libtorch 1.13, 2.6. There it returns an error (ErrNotImplemented).
+// Not in libtorch 1.13, 2.6. Otherwise the call returns an error (ErrNotImplemented).
 func RandintLikeTensor(self *Tensor, high *Tensor, opts ...RandintLikeTensorOpts) *Tensor {
 	var o RandintLikeTensorOpts
 	if len(opts) > 0 {
@@ -12887,7 +12887,7 @@ func (t *Tensor) Slice(opts ...SliceOpts) *Tensor {
 //
 //	slice_inverse(Tensor(a) self, Tensor src, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1) -> Tensor(a)
 //
-// Not in libtorch 1.13. There it returns an error (ErrNotImplemented).
+// Not in libtorch 1.13. Otherwise the call returns an error (ErrNotImplemented).
 func (t *Tensor) SliceInverse(src *Tensor, opts ...SliceInverseOpts) *Tensor {
 	var o SliceInverseOpts
 	if len(opts) > 0 {
@@ -13244,7 +13244,7 @@ func (t *Tensor) SqueezeDim(dim int64) *Tensor {
 //
 //	squeeze.dims(Tensor(a) self, int[] dim) -> Tensor(a)
 //
-// Not in libtorch 1.13. There it returns an error (ErrNotImplemented).
+// Not in libtorch 1.13. Otherwise the call returns an error (ErrNotImplemented).
 func (t *Tensor) SqueezeDims(dim []int64) *Tensor {
 	r0 := new(Tensor)
 	if e := capi.Aten_squeeze_dims(&r0.h, t.handle(), dim); e != nil {
@@ -13281,7 +13281,7 @@ func (t *Tensor) SqueezeDim_(dim int64) *Tensor {
 //
 //	squeeze_.dims(Tensor(a!) self, int[] dim) -> Tensor(a!)
 //
-// Not in libtorch 1.13. There it returns an error (ErrNotImplemented).
+// Not in libtorch 1.13. Otherwise the call returns an error (ErrNotImplemented).
 func (t *Tensor) SqueezeDims_(dim []int64) *Tensor {
 	if e := capi.Aten_squeeze__dims(t.handle(), dim); e != nil {
 		panic(opError("SqueezeDims_", e))
@@ -13464,6 +13464,8 @@ func DstackOut(out *Tensor, tensors []*Tensor) *Tensor {
 // Stft is torch.stft (Tensor.stft) (aten::stft).
 //
 //	stft(Tensor self, int n_fft, int? hop_length=None, int? win_length=None, Tensor? window=None, bool normalized=False, bool? onesided=None, bool? return_complex=None, bool? align_to_window=None) -> Tensor
+//
+// libtorch 1.13 has no align_to_window: there it must keep its default. libtorch 2.6 has no align_to_window: there it must keep its default. Otherwise the call returns an error (ErrNotImplemented).
 func (t *Tensor) Stft(nFft int64, opts ...StftOpts) *Tensor {
 	var o StftOpts
 	if len(opts) > 0 {
@@ -13491,6 +13493,8 @@ func (t *Tensor) Stft(nFft int64, opts ...StftOpts) *Tensor {
 // StftCenter is torch.stft (Tensor.stft) (aten::stft.center).
 //
 //	stft.center(Tensor self, int n_fft, int? hop_length=None, int? win_length=None, Tensor? window=None, bool center=True, str pad_mode="reflect", bool normalized=False, bool? onesided=None, bool? return_complex=None, bool? align_to_window=None) -> Tensor
+//
+// libtorch 1.13 has no align_to_window: there it must keep its default. libtorch 2.6 has no align_to_window: there it must keep its default. Otherwise the call returns an error (ErrNotImplemented).
 func (t *Tensor) StftCenter(nFft int64, opts ...StftCenterOpts) *Tensor {
 	var o StftCenterOpts
 	if len(opts) > 0 {
@@ -13653,7 +13657,7 @@ func NansumOut(out *Tensor, self *Tensor, opts ...NansumOpts) *Tensor {
 //
 //	hash_tensor(Tensor self, int[1] dim=[], *, bool keepdim=False, int mode=0) -> Tensor
 //
-// Not in libtorch 1.13, 2.6. There it returns an error (ErrNotImplemented).
+// Not in libtorch 1.13, 2.6. Otherwise the call returns an error (ErrNotImplemented).
 func (t *Tensor) HashTensor(opts ...HashTensorOpts) *Tensor {
 	var o HashTensorOpts
 	if len(opts) > 0 {
@@ -13675,7 +13679,7 @@ func (t *Tensor) HashTensor(opts ...HashTensorOpts) *Tensor {
 //
 //	hash_tensor.out(Tensor self, int[1] dim=[], *, bool keepdim=False, int mode=0, Tensor(a!) out) -> Tensor(a!)
 //
-// Not in libtorch 1.13, 2.6. There it returns an error (ErrNotImplemented).
+// Not in libtorch 1.13, 2.6. Otherwise the call returns an error (ErrNotImplemented).
 func HashTensorOut(out *Tensor, self *Tensor, opts ...HashTensorOpts) *Tensor {
 	var o HashTensorOpts
 	if len(opts) > 0 {
@@ -13824,7 +13828,7 @@ func (t *Tensor) StdDim(dim []int64, opts ...StdDimOpts) *Tensor {
 //
 //	std.correction(Tensor self, int[1]? dim=None, *, Scalar? correction=None, bool keepdim=False) -> Tensor
 //
-// libtorch 1.13 declares another schema. There it returns an error (ErrNotImplemented).
+// libtorch 1.13 declares another schema. Otherwise the call returns an error (ErrNotImplemented).
 func (t *Tensor) StdCorrection(opts ...StdCorrectionOpts) *Tensor {
 	var o StdCorrectionOpts
 	if len(opts) > 0 {
@@ -13887,7 +13891,7 @@ func StdMeanDim(self *Tensor, dim []int64, opts ...StdMeanDimOpts) (*Tensor, *Te
 //
 //	std_mean.correction(Tensor self, int[1]? dim=None, *, Scalar? correction=None, bool keepdim=False) -> (Tensor, Tensor)
 //
-// libtorch 1.13 declares another schema. There it returns an error (ErrNotImplemented).
+// libtorch 1.13 declares another schema. Otherwise the call returns an error (ErrNotImplemented).
 func StdMeanCorrection(self *Tensor, opts ...StdMeanCorrectionOpts) (*Tensor, *Tensor) {
 	var o StdMeanCorrectionOpts
 	if len(opts) > 0 {
@@ -13929,7 +13933,7 @@ func StdOut(out *Tensor, self *Tensor, dim []int64, opts ...StdOutOpts) *Tensor 
 //
 //	std.correction_out(Tensor self, int[1]? dim=None, *, Scalar? correction=None, bool keepdim=False, Tensor(a!) out) -> Tensor(a!)
 //
-// libtorch 1.13 declares another schema. There it returns an error (ErrNotImplemented).
+// libtorch 1.13 declares another schema. Otherwise the call returns an error (ErrNotImplemented).
 func StdCorrectionOut(out *Tensor, self *Tensor, opts ...StdCorrectionOpts) *Tensor {
 	var o StdCorrectionOpts
 	if len(opts) > 0 {
@@ -14667,7 +14671,7 @@ func (t *Tensor) VarDim(dim []int64, opts ...VarDimOpts) *Tensor {
 //
 //	var.correction(Tensor self, int[1]? dim=None, *, Scalar? correction=None, bool keepdim=False) -> Tensor
 //
-// libtorch 1.13 declares another schema. There it returns an error (ErrNotImplemented).
+// libtorch 1.13 declares another schema. Otherwise the call returns an error (ErrNotImplemented).
 func (t *Tensor) VarCorrection(opts ...VarCorrectionOpts) *Tensor {
 	var o VarCorrectionOpts
 	if len(opts) > 0 {
@@ -14710,7 +14714,7 @@ func VarOut(out *Tensor, self *Tensor, dim []int64, opts ...VarOutOpts) *Tensor 
 //
 //	var.correction_out(Tensor self, int[1]? dim=None, *, Scalar? correction=None, bool keepdim=False, Tensor(a!) out) -> Tensor(a!)
 //
-// libtorch 1.13 declares another schema. There it returns an error (ErrNotImplemented).
+// libtorch 1.13 declares another schema. Otherwise the call returns an error (ErrNotImplemented).
 func VarCorrectionOut(out *Tensor, self *Tensor, opts ...VarCorrectionOpts) *Tensor {
 	var o VarCorrectionOpts
 	if len(opts) > 0 {
@@ -14772,7 +14776,7 @@ func VarMeanDim(self *Tensor, dim []int64, opts ...VarMeanDimOpts) (*Tensor, *Te
 //
 //	var_mean.correction(Tensor self, int[1]? dim=None, *, Scalar? correction=None, bool keepdim=False) -> (Tensor, Tensor)
 //
-// libtorch 1.13 declares another schema. There it returns an error (ErrNotImplemented).
+// libtorch 1.13 declares another schema. Otherwise the call returns an error (ErrNotImplemented).
 func VarMeanCorrection(self *Tensor, opts ...VarMeanCorrectionOpts) (*Tensor, *Tensor) {
 	var o VarMeanCorrectionOpts
 	if len(opts) > 0 {
@@ -15641,7 +15645,7 @@ func (t *Tensor) Addmm(mat1 *Tensor, mat2 *Tensor, opts ...AddmmOpts) *Tensor {
 //
 //	addmm.dtype(Tensor self, Tensor mat1, Tensor mat2, ScalarType out_dtype, *, Scalar beta=1, Scalar alpha=1) -> Tensor
 //
-// Not in libtorch 1.13, 2.6. There it returns an error (ErrNotImplemented).
+// Not in libtorch 1.13, 2.6. Otherwise the call returns an error (ErrNotImplemented).
 func AddmmDtype(self *Tensor, mat1 *Tensor, mat2 *Tensor, outDtype DType, opts ...AddmmDtypeOpts) *Tensor {
 	var o AddmmDtypeOpts
 	if len(opts) > 0 {
@@ -15670,7 +15674,7 @@ func AddmmDtype(self *Tensor, mat1 *Tensor, mat2 *Tensor, outDtype DType, opts .
 //
 //	addmm.dtype_out(Tensor self, Tensor mat1, Tensor mat2, ScalarType out_dtype, *, Scalar beta=1, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)
 //
-// Not in libtorch 1.13, 2.6. There it returns an error (ErrNotImplemented).
+// Not in libtorch 1.13, 2.6. Otherwise the call returns an error (ErrNotImplemented).
 func AddmmDtypeOut(out *Tensor, self *Tensor, mat1 *Tensor, mat2 *Tensor, outDtype DType, opts ...AddmmDtypeOpts) *Tensor {
 	var o AddmmDtypeOpts
 	if len(opts) > 0 {
@@ -15983,6 +15987,8 @@ func SparseCooTensor(size []int64, opts ...SparseCooTensorOpts) *Tensor {
 // SparseCooTensorIndices is torch.sparse_coo_tensor (aten::sparse_coo_tensor.indices).
 //
 //	sparse_coo_tensor.indices(Tensor indices, Tensor values, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, bool? is_coalesced=None) -> Tensor
+//
+// libtorch 1.13 has no is_coalesced: there it must keep its default. Otherwise the call returns an error (ErrNotImplemented).
 func SparseCooTensorIndices(indices *Tensor, values *Tensor, opts ...SparseCooTensorIndicesOpts) *Tensor {
 	var o SparseCooTensorIndicesOpts
 	if len(opts) > 0 {
@@ -16007,6 +16013,8 @@ func SparseCooTensorIndices(indices *Tensor, values *Tensor, opts ...SparseCooTe
 // SparseCooTensorIndicesSize is torch.sparse_coo_tensor (aten::sparse_coo_tensor.indices_size).
 //
 //	sparse_coo_tensor.indices_size(Tensor indices, Tensor values, int[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, bool? is_coalesced=None) -> Tensor
+//
+// libtorch 1.13 has no is_coalesced: there it must keep its default. Otherwise the call returns an error (ErrNotImplemented).
 func SparseCooTensorIndicesSize(indices *Tensor, values *Tensor, size []int64, opts ...SparseCooTensorIndicesSizeOpts) *Tensor {
 	var o SparseCooTensorIndicesSizeOpts
 	if len(opts) > 0 {
@@ -16067,6 +16075,8 @@ func (t *Tensor) SparseMask(mask *Tensor) *Tensor {
 // ToDense is Tensor.to_dense (aten::to_dense).
 //
 //	to_dense(Tensor self, ScalarType? dtype=None, *, bool? masked_grad=None) -> Tensor
+//
+// libtorch 1.13 has no masked_grad: there it must keep its default. Otherwise the call returns an error (ErrNotImplemented).
 func (t *Tensor) ToDense(opts ...ToDenseOpts) *Tensor {
 	var o ToDenseOpts
 	if len(opts) > 0 {
@@ -16288,6 +16298,8 @@ func (t *Tensor) ToSparseSparseDim(sparseDim int64) *Tensor {
 // ToSparse is Tensor.to_sparse (aten::to_sparse).
 //
 //	to_sparse(Tensor self, *, Layout? layout=None, int[2]? blocksize=None, int? dense_dim=None) -> Tensor
+//
+// libtorch 1.13 has no layout, blocksize, dense_dim: there it must keep its default. Otherwise the call returns an error (ErrNotImplemented).
 func (t *Tensor) ToSparse(opts ...ToSparseOpts) *Tensor {
 	var o ToSparseOpts
 	if len(opts) > 0 {
@@ -16310,6 +16322,8 @@ func (t *Tensor) ToSparse(opts ...ToSparseOpts) *Tensor {
 // ToSparseCsr is Tensor.to_sparse_csr (aten::to_sparse_csr).
 //
 //	to_sparse_csr(Tensor self, int? dense_dim=None) -> Tensor
+//
+// libtorch 1.13 has no dense_dim: there it must keep its default. Otherwise the call returns an error (ErrNotImplemented).
 func (t *Tensor) ToSparseCsr(opts ...ToSparseCsrOpts) *Tensor {
 	var o ToSparseCsrOpts
 	if len(opts) > 0 {
@@ -16329,6 +16343,8 @@ func (t *Tensor) ToSparseCsr(opts ...ToSparseCsrOpts) *Tensor {
 // ToSparseCsc is Tensor.to_sparse_csc (aten::to_sparse_csc).
 //
 //	to_sparse_csc(Tensor self, int? dense_dim=None) -> Tensor
+//
+// libtorch 1.13 has no dense_dim: there it must keep its default. Otherwise the call returns an error (ErrNotImplemented).
 func (t *Tensor) ToSparseCsc(opts ...ToSparseCscOpts) *Tensor {
 	var o ToSparseCscOpts
 	if len(opts) > 0 {
@@ -16348,6 +16364,8 @@ func (t *Tensor) ToSparseCsc(opts ...ToSparseCscOpts) *Tensor {
 // ToSparseBsr is Tensor.to_sparse_bsr (aten::to_sparse_bsr).
 //
 //	to_sparse_bsr(Tensor self, int[2] blocksize, int? dense_dim=None) -> Tensor
+//
+// libtorch 1.13 has no dense_dim: there it must keep its default. Otherwise the call returns an error (ErrNotImplemented).
 func (t *Tensor) ToSparseBsr(blocksize []int64, opts ...ToSparseBsrOpts) *Tensor {
 	var o ToSparseBsrOpts
 	if len(opts) > 0 {
@@ -16368,6 +16386,8 @@ func (t *Tensor) ToSparseBsr(blocksize []int64, opts ...ToSparseBsrOpts) *Tensor
 // ToSparseBsc is Tensor.to_sparse_bsc (aten::to_sparse_bsc).
 //
 //	to_sparse_bsc(Tensor self, int[2] blocksize, int? dense_dim=None) -> Tensor
+//
+// libtorch 1.13 has no dense_dim: there it must keep its default. Otherwise the call returns an error (ErrNotImplemented).
 func (t *Tensor) ToSparseBsc(blocksize []int64, opts ...ToSparseBscOpts) *Tensor {
 	var o ToSparseBscOpts
 	if len(opts) > 0 {
@@ -19517,7 +19537,7 @@ func (t *Tensor) Nonzero() *Tensor {
 //
 //	nonzero_static.out(Tensor self, *, SymInt size, int fill_value=-1, Tensor(a!) out) -> Tensor(a!)
 //
-// Not in libtorch 1.13. There it returns an error (ErrNotImplemented).
+// Not in libtorch 1.13. Otherwise the call returns an error (ErrNotImplemented).
 func NonzeroStaticOut(out *Tensor, self *Tensor, size int64, opts ...NonzeroStaticOpts) *Tensor {
 	var o NonzeroStaticOpts
 	if len(opts) > 0 {
@@ -19539,7 +19559,7 @@ func NonzeroStaticOut(out *Tensor, self *Tensor, size int64, opts ...NonzeroStat
 //
 //	nonzero_static(Tensor self, *, SymInt size, int fill_value=-1) -> Tensor
 //
-// Not in libtorch 1.13. There it returns an error (ErrNotImplemented).
+// Not in libtorch 1.13. Otherwise the call returns an error (ErrNotImplemented).
 func (t *Tensor) NonzeroStatic(size int64, opts ...NonzeroStaticOpts) *Tensor {
 	var o NonzeroStaticOpts
 	if len(opts) > 0 {
@@ -21147,7 +21167,7 @@ func (t *Tensor) Min() *Tensor {
 //
 //	min.unary_out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
 //
-// Not in libtorch 1.13. There it returns an error (ErrNotImplemented).
+// Not in libtorch 1.13. Otherwise the call returns an error (ErrNotImplemented).
 func MinUnaryOut(out *Tensor, self *Tensor) *Tensor {
 	if e := capi.Aten_min_unary_out(self.handle(), out.handle()); e != nil {
 		panic(opError("MinUnaryOut", e))
@@ -21282,7 +21302,7 @@ func MaxOut(out *Tensor, self *Tensor, other *Tensor) *Tensor {
 //
 //	max.unary_out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
 //
-// Not in libtorch 1.13. There it returns an error (ErrNotImplemented).
+// Not in libtorch 1.13. Otherwise the call returns an error (ErrNotImplemented).
 func MaxUnaryOut(out *Tensor, self *Tensor) *Tensor {
 	if e := capi.Aten_max_unary_out(self.handle(), out.handle()); e != nil {
 		panic(opError("MaxUnaryOut", e))
@@ -21697,7 +21717,7 @@ func (t *Tensor) ArgsortStable(stable bool, opts ...ArgsortStableOpts) *Tensor {
 //
 //	argsort.stable_out(Tensor self, *, bool stable, int dim=-1, bool descending=False, Tensor(a!) out) -> Tensor(a!)
 //
-// Not in libtorch 1.13. There it returns an error (ErrNotImplemented).
+// Not in libtorch 1.13. Otherwise the call returns an error (ErrNotImplemented).
 func ArgsortStableOut(out *Tensor, self *Tensor, stable bool, opts ...ArgsortStableOpts) *Tensor {
 	var o ArgsortStableOpts
 	if len(opts) > 0 {
@@ -22397,7 +22417,7 @@ func SearchsortedScalar(sortedSequence *Tensor, self Scalar, opts ...Searchsorte
 //
 //	searchsorted.Scalar_out(Tensor sorted_sequence, Scalar self, *, bool out_int32=False, bool right=False, str? side=None, Tensor? sorter=None, Tensor(a!) out) -> Tensor(a!)
 //
-// Not in libtorch 1.13. There it returns an error (ErrNotImplemented).
+// Not in libtorch 1.13. Otherwise the call returns an error (ErrNotImplemented).
 func SearchsortedScalarOut(out *Tensor, sortedSequence *Tensor, self Scalar, opts ...SearchsortedScalarOpts) *Tensor {
 	var o SearchsortedScalarOpts
 	if len(opts) > 0 {
@@ -27647,7 +27667,7 @@ func LinalgMatrixExp(self *Tensor) *Tensor {
 //
 //	linalg_matrix_sqrth(Tensor self) -> Tensor
 //
-// Not in libtorch 1.13, 2.6. There it returns an error (ErrNotImplemented).
+// Not in libtorch 1.13, 2.6. Otherwise the call returns an error (ErrNotImplemented).
 func LinalgMatrixSqrth(self *Tensor) *Tensor {
 	r0 := new(Tensor)
 	if e := capi.Aten_linalg_matrix_sqrth(&r0.h, self.handle()); e != nil {
@@ -28177,7 +28197,7 @@ func LinalgVectorNormOut(out *Tensor, self *Tensor, opts ...LinalgVectorNormOpts
 //
 //	linalg__powsum(Tensor self, Scalar ord=2, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor
 //
-// Not in libtorch 1.13, 2.6. There it returns an error (ErrNotImplemented).
+// Not in libtorch 1.13, 2.6. Otherwise the call returns an error (ErrNotImplemented).
 func LinalgPowsum(self *Tensor, opts ...LinalgPowsumOpts) *Tensor {
 	var o LinalgPowsumOpts
 	if len(opts) > 0 {
@@ -28809,7 +28829,7 @@ func LinalgQrOut(q *Tensor, r_ *Tensor, a *Tensor, opts ...LinalgQrOpts) (*Tenso
 //
 //	linalg_polar(Tensor A) -> (Tensor U, Tensor H)
 //
-// Not in libtorch 1.13, 2.6. There it returns an error (ErrNotImplemented).
+// Not in libtorch 1.13, 2.6. Otherwise the call returns an error (ErrNotImplemented).
 func LinalgPolar(a *Tensor) (*Tensor, *Tensor) {
 	var hs [2]capi.Tensor
 	if e := capi.Aten_linalg_polar(&hs[0], a.handle()); e != nil {
@@ -28823,7 +28843,7 @@ func LinalgPolar(a *Tensor) (*Tensor, *Tensor) {
 //
 //	linalg_polar.out(Tensor A, *, Tensor(a!) U, Tensor(b!) H) -> (Tensor(a!) U, Tensor(b!) H)
 //
-// Not in libtorch 1.13, 2.6. There it returns an error (ErrNotImplemented).
+// Not in libtorch 1.13, 2.6. Otherwise the call returns an error (ErrNotImplemented).
 func LinalgPolarOut(u *Tensor, h_ *Tensor, a *Tensor) (*Tensor, *Tensor) {
 	if e := capi.Aten_linalg_polar_out(a.handle(), u.handle(), h_.handle()); e != nil {
 		panic(opError("LinalgPolarOut", e))
@@ -29091,6 +29111,8 @@ func SegmentReduce(data *Tensor, reduce string, opts ...SegmentReduceOpts) *Tens
 // PadSequence is torch.nn.functional.pad_sequence (aten::pad_sequence).
 //
 //	pad_sequence(Tensor[] sequences, bool batch_first=False, float padding_value=0.0, str padding_side="right") -> Tensor
+//
+// libtorch 1.13 has no padding_side: there it must keep its default. Otherwise the call returns an error (ErrNotImplemented).
 func PadSequence(sequences []*Tensor, opts ...PadSequenceOpts) *Tensor {
 	var o PadSequenceOpts
 	if len(opts) > 0 {
@@ -29358,7 +29380,7 @@ func SqueezeCopyDim(self *Tensor, dim int64) *Tensor {
 //
 //	squeeze_copy.dims(Tensor self, int[] dim) -> Tensor
 //
-// Not in libtorch 1.13. There it returns an error (ErrNotImplemented).
+// Not in libtorch 1.13. Otherwise the call returns an error (ErrNotImplemented).
 func SqueezeCopyDims(self *Tensor, dim []int64) *Tensor {
 	r0 := new(Tensor)
 	if e := capi.Aten_squeeze_copy_dims(&r0.h, self.handle(), dim); e != nil {
@@ -29629,7 +29651,7 @@ func (t *Tensor) ToPaddedTensor(padding float64, opts ...ToPaddedTensorOpts) *Te
 //
 //	scaled_dot_product_attention(Tensor query, Tensor key, Tensor value, Tensor? attn_mask=None, float dropout_p=0.0, bool is_causal=False, *, float? scale=None, bool enable_gqa=False) -> Tensor
 //
-// Not in libtorch 1.13. There it returns an error (ErrNotImplemented).
+// Not in libtorch 1.13. Otherwise the call returns an error (ErrNotImplemented).
 func ScaledDotProductAttention(query *Tensor, key *Tensor, value *Tensor, opts ...ScaledDotProductAttentionOpts) *Tensor {
 	var o ScaledDotProductAttentionOpts
 	if len(opts) > 0 {
@@ -30881,7 +30903,7 @@ func SpecialSphericalBesselJ0Out(out *Tensor, x *Tensor) *Tensor {
 //
 //	align_as(Tensor self, Tensor other) -> Tensor
 //
-// Not in libtorch 2.14. There it returns an error (ErrNotImplemented).
+// Not in libtorch 2.14. Otherwise the call returns an error (ErrNotImplemented).
 func (t *Tensor) AlignAs(other *Tensor) *Tensor {
 	r0 := new(Tensor)
 	if e := capi.Aten_align_as(&r0.h, t.handle(), other.handle()); e != nil {
@@ -30897,7 +30919,7 @@ func (t *Tensor) AlignAs(other *Tensor) *Tensor {
 //
 //	align_tensors(Tensor[] tensors) -> Tensor[]
 //
-// Not in libtorch 2.14. There it returns an error (ErrNotImplemented).
+// Not in libtorch 2.14. Otherwise the call returns an error (ErrNotImplemented).
 func AlignTensors(tensors []*Tensor) []*Tensor {
 	var tensorsBuf [8]capi.Tensor
 	var lp *capi.Tensor
@@ -30913,7 +30935,7 @@ func AlignTensors(tensors []*Tensor) []*Tensor {
 //
 //	cholesky.out(Tensor self, bool upper=False, *, Tensor(a!) out) -> Tensor(a!)
 //
-// Not in libtorch 2.14. There it returns an error (ErrNotImplemented).
+// Not in libtorch 2.14. Otherwise the call returns an error (ErrNotImplemented).
 func CholeskyOut(out *Tensor, self *Tensor, opts ...CholeskyOpts) *Tensor {
 	var o CholeskyOpts
 	if len(opts) > 0 {
@@ -30932,7 +30954,7 @@ func CholeskyOut(out *Tensor, self *Tensor, opts ...CholeskyOpts) *Tensor {
 //
 //	cholesky(Tensor self, bool upper=False) -> Tensor
 //
-// Not in libtorch 2.14. There it returns an error (ErrNotImplemented).
+// Not in libtorch 2.14. Otherwise the call returns an error (ErrNotImplemented).
 func (t *Tensor) Cholesky(opts ...CholeskyOpts) *Tensor {
 	var o CholeskyOpts
 	if len(opts) > 0 {
@@ -30952,7 +30974,7 @@ func (t *Tensor) Cholesky(opts ...CholeskyOpts) *Tensor {
 //
 //	qr.Q(Tensor self, bool some=True, *, Tensor(a!) Q, Tensor(b!) R) -> (Tensor(a!) Q, Tensor(b!) R)
 //
-// Not in libtorch 2.14. There it returns an error (ErrNotImplemented).
+// Not in libtorch 2.14. Otherwise the call returns an error (ErrNotImplemented).
 func QrQOut(q *Tensor, r_ *Tensor, self *Tensor, opts ...QrQOpts) (*Tensor, *Tensor) {
 	var o QrQOpts
 	if len(opts) > 0 {
@@ -30975,7 +30997,7 @@ func QrQOut(q *Tensor, r_ *Tensor, self *Tensor, opts ...QrQOpts) (*Tensor, *Ten
 //
 //	qr(Tensor self, bool some=True) -> (Tensor Q, Tensor R)
 //
-// Not in libtorch 2.14. There it returns an error (ErrNotImplemented).
+// Not in libtorch 2.14. Otherwise the call returns an error (ErrNotImplemented).
 func (t *Tensor) Qr(opts ...QrOpts) (*Tensor, *Tensor) {
 	var o QrOpts
 	if len(opts) > 0 {
@@ -30997,7 +31019,7 @@ func (t *Tensor) Qr(opts ...QrOpts) (*Tensor, *Tensor) {
 //
 //	frobenius_norm(Tensor self) -> Tensor
 //
-// Not in libtorch 2.6, 2.14. There it returns an error (ErrNotImplemented).
+// Not in libtorch 2.6, 2.14. Otherwise the call returns an error (ErrNotImplemented).
 func FrobeniusNorm(self *Tensor) *Tensor {
 	r0 := new(Tensor)
 	if e := capi.Aten_frobenius_norm(&r0.h, self.handle()); e != nil {
@@ -31012,7 +31034,7 @@ func FrobeniusNorm(self *Tensor) *Tensor {
 //
 //	symeig.e(Tensor self, bool eigenvectors=False, bool upper=True, *, Tensor(a!) e, Tensor(b!) V) -> (Tensor(a!) eigenvalues, Tensor(b!) eigenvectors)
 //
-// Not in libtorch 2.6, 2.14. There it returns an error (ErrNotImplemented).
+// Not in libtorch 2.6, 2.14. Otherwise the call returns an error (ErrNotImplemented).
 func SymeigEOut(e_ *Tensor, v *Tensor, self *Tensor, opts ...SymeigEOpts) (*Tensor, *Tensor) {
 	var o SymeigEOpts
 	if len(opts) > 0 {
@@ -31036,7 +31058,7 @@ func SymeigEOut(e_ *Tensor, v *Tensor, self *Tensor, opts ...SymeigEOpts) (*Tens
 //
 //	symeig(Tensor self, bool eigenvectors=False, bool upper=True) -> (Tensor eigenvalues, Tensor eigenvectors)
 //
-// Not in libtorch 2.6, 2.14. There it returns an error (ErrNotImplemented).
+// Not in libtorch 2.6, 2.14. Otherwise the call returns an error (ErrNotImplemented).
 func (t *Tensor) Symeig(opts ...SymeigOpts) (*Tensor, *Tensor) {
 	var o SymeigOpts
 	if len(opts) > 0 {
@@ -31059,7 +31081,7 @@ func (t *Tensor) Symeig(opts ...SymeigOpts) (*Tensor, *Tensor) {
 //
 //	view_as_real_copy.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
 //
-// Not in libtorch 2.6, 2.14. There it returns an error (ErrNotImplemented).
+// Not in libtorch 2.6, 2.14. Otherwise the call returns an error (ErrNotImplemented).
 func ViewAsRealCopyOut(out *Tensor, self *Tensor) *Tensor {
 	if e := capi.Aten_view_as_real_copy_out(self.handle(), out.handle()); e != nil {
 		panic(opError("ViewAsRealCopyOut", e))
@@ -31073,7 +31095,7 @@ func ViewAsRealCopyOut(out *Tensor, self *Tensor) *Tensor {
 //
 //	view_as_complex_copy.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
 //
-// Not in libtorch 2.6, 2.14. There it returns an error (ErrNotImplemented).
+// Not in libtorch 2.6, 2.14. Otherwise the call returns an error (ErrNotImplemented).
 func ViewAsComplexCopyOut(out *Tensor, self *Tensor) *Tensor {
 	if e := capi.Aten_view_as_complex_copy_out(self.handle(), out.handle()); e != nil {
 		panic(opError("ViewAsComplexCopyOut", e))
@@ -31087,7 +31109,7 @@ func ViewAsComplexCopyOut(out *Tensor, self *Tensor) *Tensor {
 //
 //	as_strided_copy.out(Tensor self, SymInt[] size, SymInt[] stride, SymInt? storage_offset=None, *, Tensor(a!) out) -> Tensor(a!)
 //
-// Not in libtorch 2.6, 2.14. There it returns an error (ErrNotImplemented).
+// Not in libtorch 2.6, 2.14. Otherwise the call returns an error (ErrNotImplemented).
 func AsStridedCopyOut(out *Tensor, self *Tensor, size []int64, stride []int64, opts ...AsStridedCopyOpts) *Tensor {
 	var o AsStridedCopyOpts
 	if len(opts) > 0 {
@@ -31107,7 +31129,7 @@ func AsStridedCopyOut(out *Tensor, self *Tensor, size []int64, stride []int64, o
 //
 //	diagonal_copy.out(Tensor self, int offset=0, int dim1=0, int dim2=1, *, Tensor(a!) out) -> Tensor(a!)
 //
-// Not in libtorch 2.6, 2.14. There it returns an error (ErrNotImplemented).
+// Not in libtorch 2.6, 2.14. Otherwise the call returns an error (ErrNotImplemented).
 func DiagonalCopyOut(out *Tensor, self *Tensor, opts ...DiagonalCopyOpts) *Tensor {
 	var o DiagonalCopyOpts
 	if len(opts) > 0 {
@@ -31131,7 +31153,7 @@ func DiagonalCopyOut(out *Tensor, self *Tensor, opts ...DiagonalCopyOpts) *Tenso
 //
 //	expand_copy.out(Tensor self, SymInt[] size, *, bool implicit=False, Tensor(a!) out) -> Tensor(a!)
 //
-// Not in libtorch 2.6, 2.14. There it returns an error (ErrNotImplemented).
+// Not in libtorch 2.6, 2.14. Otherwise the call returns an error (ErrNotImplemented).
 func ExpandCopyOut(out *Tensor, self *Tensor, size []int64, opts ...ExpandCopyOpts) *Tensor {
 	var o ExpandCopyOpts
 	if len(opts) > 0 {
@@ -31150,7 +31172,7 @@ func ExpandCopyOut(out *Tensor, self *Tensor, size []int64, opts ...ExpandCopyOp
 //
 //	permute_copy.out(Tensor self, int[] dims, *, Tensor(a!) out) -> Tensor(a!)
 //
-// Not in libtorch 2.6, 2.14. There it returns an error (ErrNotImplemented).
+// Not in libtorch 2.6, 2.14. Otherwise the call returns an error (ErrNotImplemented).
 func PermuteCopyOut(out *Tensor, self *Tensor, dims []int64) *Tensor {
 	if e := capi.Aten_permute_copy_out(self.handle(), dims, out.handle()); e != nil {
 		panic(opError("PermuteCopyOut", e))
@@ -31164,7 +31186,7 @@ func PermuteCopyOut(out *Tensor, self *Tensor, dims []int64) *Tensor {
 //
 //	select_copy.int_out(Tensor self, int dim, int index, *, Tensor(a!) out) -> Tensor(a!)
 //
-// Not in libtorch 2.6, 2.14. There it returns an error (ErrNotImplemented).
+// Not in libtorch 2.6, 2.14. Otherwise the call returns an error (ErrNotImplemented).
 func SelectCopyIntOut(out *Tensor, self *Tensor, dim int64, index int64) *Tensor {
 	if e := capi.Aten_select_copy_int_out(self.handle(), dim, index, out.handle()); e != nil {
 		panic(opError("SelectCopyIntOut", e))
@@ -31178,7 +31200,7 @@ func SelectCopyIntOut(out *Tensor, self *Tensor, dim int64, index int64) *Tensor
 //
 //	detach_copy.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
 //
-// Not in libtorch 2.6, 2.14. There it returns an error (ErrNotImplemented).
+// Not in libtorch 2.6, 2.14. Otherwise the call returns an error (ErrNotImplemented).
 func DetachCopyOut(out *Tensor, self *Tensor) *Tensor {
 	if e := capi.Aten_detach_copy_out(self.handle(), out.handle()); e != nil {
 		panic(opError("DetachCopyOut", e))
@@ -31192,7 +31214,7 @@ func DetachCopyOut(out *Tensor, self *Tensor) *Tensor {
 //
 //	slice_copy.Tensor_out(Tensor self, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1, *, Tensor(a!) out) -> Tensor(a!)
 //
-// Not in libtorch 2.6, 2.14. There it returns an error (ErrNotImplemented).
+// Not in libtorch 2.6, 2.14. Otherwise the call returns an error (ErrNotImplemented).
 func SliceCopyTensorOut(out *Tensor, self *Tensor, opts ...SliceCopyTensorOpts) *Tensor {
 	var o SliceCopyTensorOpts
 	if len(opts) > 0 {
@@ -31219,7 +31241,7 @@ func SliceCopyTensorOut(out *Tensor, self *Tensor, opts ...SliceCopyTensorOpts) 
 //
 //	squeeze_copy.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
 //
-// Not in libtorch 2.6, 2.14. There it returns an error (ErrNotImplemented).
+// Not in libtorch 2.6, 2.14. Otherwise the call returns an error (ErrNotImplemented).
 func SqueezeCopyOut(out *Tensor, self *Tensor) *Tensor {
 	if e := capi.Aten_squeeze_copy_out(self.handle(), out.handle()); e != nil {
 		panic(opError("SqueezeCopyOut", e))
@@ -31233,7 +31255,7 @@ func SqueezeCopyOut(out *Tensor, self *Tensor) *Tensor {
 //
 //	squeeze_copy.dim_out(Tensor self, int dim, *, Tensor(a!) out) -> Tensor(a!)
 //
-// Not in libtorch 2.6, 2.14. There it returns an error (ErrNotImplemented).
+// Not in libtorch 2.6, 2.14. Otherwise the call returns an error (ErrNotImplemented).
 func SqueezeCopyDimOut(out *Tensor, self *Tensor, dim int64) *Tensor {
 	if e := capi.Aten_squeeze_copy_dim_out(self.handle(), dim, out.handle()); e != nil {
 		panic(opError("SqueezeCopyDimOut", e))
@@ -31247,7 +31269,7 @@ func SqueezeCopyDimOut(out *Tensor, self *Tensor, dim int64) *Tensor {
 //
 //	t_copy.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
 //
-// Not in libtorch 2.6, 2.14. There it returns an error (ErrNotImplemented).
+// Not in libtorch 2.6, 2.14. Otherwise the call returns an error (ErrNotImplemented).
 func TCopyOut(out *Tensor, self *Tensor) *Tensor {
 	if e := capi.Aten_t_copy_out(self.handle(), out.handle()); e != nil {
 		panic(opError("TCopyOut", e))
@@ -31261,7 +31283,7 @@ func TCopyOut(out *Tensor, self *Tensor) *Tensor {
 //
 //	transpose_copy.int_out(Tensor self, int dim0, int dim1, *, Tensor(a!) out) -> Tensor(a!)
 //
-// Not in libtorch 2.6, 2.14. There it returns an error (ErrNotImplemented).
+// Not in libtorch 2.6, 2.14. Otherwise the call returns an error (ErrNotImplemented).
 func TransposeCopyIntOut(out *Tensor, self *Tensor, dim0 int64, dim1 int64) *Tensor {
 	if e := capi.Aten_transpose_copy_int_out(self.handle(), dim0, dim1, out.handle()); e != nil {
 		panic(opError("TransposeCopyIntOut", e))
@@ -31275,7 +31297,7 @@ func TransposeCopyIntOut(out *Tensor, self *Tensor, dim0 int64, dim1 int64) *Ten
 //
 //	unsqueeze_copy.out(Tensor self, int dim, *, Tensor(a!) out) -> Tensor(a!)
 //
-// Not in libtorch 2.6, 2.14. There it returns an error (ErrNotImplemented).
+// Not in libtorch 2.6, 2.14. Otherwise the call returns an error (ErrNotImplemented).
 func UnsqueezeCopyOut(out *Tensor, self *Tensor, dim int64) *Tensor {
 	if e := capi.Aten_unsqueeze_copy_out(self.handle(), dim, out.handle()); e != nil {
 		panic(opError("UnsqueezeCopyOut", e))
@@ -31289,7 +31311,7 @@ func UnsqueezeCopyOut(out *Tensor, self *Tensor, dim int64) *Tensor {
 //
 //	indices_copy.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
 //
-// Not in libtorch 2.6, 2.14. There it returns an error (ErrNotImplemented).
+// Not in libtorch 2.6, 2.14. Otherwise the call returns an error (ErrNotImplemented).
 func IndicesCopyOut(out *Tensor, self *Tensor) *Tensor {
 	if e := capi.Aten_indices_copy_out(self.handle(), out.handle()); e != nil {
 		panic(opError("IndicesCopyOut", e))
@@ -31303,7 +31325,7 @@ func IndicesCopyOut(out *Tensor, self *Tensor) *Tensor {
 //
 //	values_copy.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
 //
-// Not in libtorch 2.6, 2.14. There it returns an error (ErrNotImplemented).
+// Not in libtorch 2.6, 2.14. Otherwise the call returns an error (ErrNotImplemented).
 func ValuesCopyOut(out *Tensor, self *Tensor) *Tensor {
 	if e := capi.Aten_values_copy_out(self.handle(), out.handle()); e != nil {
 		panic(opError("ValuesCopyOut", e))
@@ -31317,7 +31339,7 @@ func ValuesCopyOut(out *Tensor, self *Tensor) *Tensor {
 //
 //	crow_indices_copy.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
 //
-// Not in libtorch 2.6, 2.14. There it returns an error (ErrNotImplemented).
+// Not in libtorch 2.6, 2.14. Otherwise the call returns an error (ErrNotImplemented).
 func CrowIndicesCopyOut(out *Tensor, self *Tensor) *Tensor {
 	if e := capi.Aten_crow_indices_copy_out(self.handle(), out.handle()); e != nil {
 		panic(opError("CrowIndicesCopyOut", e))
@@ -31331,7 +31353,7 @@ func CrowIndicesCopyOut(out *Tensor, self *Tensor) *Tensor {
 //
 //	col_indices_copy.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
 //
-// Not in libtorch 2.6, 2.14. There it returns an error (ErrNotImplemented).
+// Not in libtorch 2.6, 2.14. Otherwise the call returns an error (ErrNotImplemented).
 func ColIndicesCopyOut(out *Tensor, self *Tensor) *Tensor {
 	if e := capi.Aten_col_indices_copy_out(self.handle(), out.handle()); e != nil {
 		panic(opError("ColIndicesCopyOut", e))
@@ -31345,7 +31367,7 @@ func ColIndicesCopyOut(out *Tensor, self *Tensor) *Tensor {
 //
 //	view_copy.out(Tensor self, SymInt[] size, *, Tensor(a!) out) -> Tensor(a!)
 //
-// Not in libtorch 2.6, 2.14. There it returns an error (ErrNotImplemented).
+// Not in libtorch 2.6, 2.14. Otherwise the call returns an error (ErrNotImplemented).
 func ViewCopyOut(out *Tensor, self *Tensor, size []int64) *Tensor {
 	if e := capi.Aten_view_copy_out(self.handle(), size, out.handle()); e != nil {
 		panic(opError("ViewCopyOut", e))
@@ -31359,7 +31381,7 @@ func ViewCopyOut(out *Tensor, self *Tensor, size []int64) *Tensor {
 //
 //	view_copy.dtype_out(Tensor self, ScalarType dtype, *, Tensor(a!) out) -> Tensor(a!)
 //
-// Not in libtorch 2.6, 2.14. There it returns an error (ErrNotImplemented).
+// Not in libtorch 2.6, 2.14. Otherwise the call returns an error (ErrNotImplemented).
 func ViewCopyDtypeOut(out *Tensor, self *Tensor, dtype DType) *Tensor {
 	if e := capi.Aten_view_copy_dtype_out(self.handle(), int32(dtype), out.handle()); e != nil {
 		panic(opError("ViewCopyDtypeOut", e))
@@ -31373,7 +31395,7 @@ func ViewCopyDtypeOut(out *Tensor, self *Tensor, dtype DType) *Tensor {
 //
 //	unfold_copy.out(Tensor self, int dimension, int size, int step, *, Tensor(a!) out) -> Tensor(a!)
 //
-// Not in libtorch 2.6, 2.14. There it returns an error (ErrNotImplemented).
+// Not in libtorch 2.6, 2.14. Otherwise the call returns an error (ErrNotImplemented).
 func UnfoldCopyOut(out *Tensor, self *Tensor, dimension int64, size int64, step int64) *Tensor {
 	if e := capi.Aten_unfold_copy_out(self.handle(), dimension, size, step, out.handle()); e != nil {
 		panic(opError("UnfoldCopyOut", e))
@@ -31387,7 +31409,7 @@ func UnfoldCopyOut(out *Tensor, self *Tensor, dimension int64, size int64, step 
 //
 //	alias_copy.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
 //
-// Not in libtorch 2.6, 2.14. There it returns an error (ErrNotImplemented).
+// Not in libtorch 2.6, 2.14. Otherwise the call returns an error (ErrNotImplemented).
 func AliasCopyOut(out *Tensor, self *Tensor) *Tensor {
 	if e := capi.Aten_alias_copy_out(self.handle(), out.handle()); e != nil {
 		panic(opError("AliasCopyOut", e))
