@@ -23,6 +23,14 @@ const (
 	Complex128 DType = 10 // torch.complex128 (torch.cdouble)
 	Bool       DType = 11 // torch.bool
 	BFloat16   DType = 15 // torch.bfloat16
+
+	// libtorch 2.1 and later only (CPU kernels for the unsigned ones are few;
+	// aten::hash_tensor of 2.14 returns UInt64).
+	Float8E5M2   DType = 23 // torch.float8_e5m2
+	Float8E4M3FN DType = 24 // torch.float8_e4m3fn
+	Uint16       DType = 27 // torch.uint16 (2.3 and later)
+	Uint32       DType = 28 // torch.uint32 (2.3 and later)
+	Uint64       DType = 29 // torch.uint64 (2.3 and later)
 )
 
 var dtypeInfo = map[DType]struct {
@@ -33,7 +41,8 @@ var dtypeInfo = map[DType]struct {
 	Int32: {"torch.int32", 4}, Int64: {"torch.int64", 8}, Float16: {"torch.float16", 2},
 	Float32: {"torch.float32", 4}, Float64: {"torch.float64", 8}, Bool: {"torch.bool", 1},
 	BFloat16: {"torch.bfloat16", 2}, Complex32: {"torch.complex32", 4}, Complex64: {"torch.complex64", 8},
-	Complex128: {"torch.complex128", 16},
+	Complex128: {"torch.complex128", 16}, Float8E5M2: {"torch.float8_e5m2", 1}, Float8E4M3FN: {"torch.float8_e4m3fn", 1},
+	Uint16: {"torch.uint16", 2}, Uint32: {"torch.uint32", 4}, Uint64: {"torch.uint64", 8},
 }
 
 // ElementSize is the size of one element in bytes: torch.dtype.itemsize
@@ -63,4 +72,6 @@ func (d DType) IsComplex() bool { return d == Complex32 || d == Complex64 || d =
 
 // IsSigned reports whether d holds negative values: torch.dtype.is_signed.
 // Every dtype but Uint8 and Bool is signed (the floating and complex ones too).
-func (d DType) IsSigned() bool { return d != Uint8 && d != Bool }
+func (d DType) IsSigned() bool {
+	return d != Uint8 && d != Bool && d != Uint16 && d != Uint32 && d != Uint64
+}
