@@ -117,7 +117,14 @@ print(json.dumps({"half": h.view(torch.int16).tolist(), "bf": b.view(torch.int16
 	x := torch.FromSlice(hs)
 	assert.Equal(t, torch.Float16, x.DType())
 	assert.Equal(t, hs, torch.Values[torch.Half](x))
-	assert.Equal(t, hs, torch.Values[torch.Half](torch.FromSlice(vals).ToDType(torch.Float16)), "libtorch rounds as HalfOf")
+	gotH := torch.Values[torch.Half](torch.FromSlice(vals).ToDType(torch.Float16))
+	for i, v := range vals {
+		if v == v { // NaN payloads differ between libtorch versions
+			require.Equal(t, hs[i], gotH[i], "libtorch rounds %g as HalfOf", v)
+		} else {
+			require.True(t, gotH[i].Float32() != gotH[i].Float32(), "NaN stays NaN")
+		}
+	}
 	bs := make([]torch.BFloat, len(vals))
 	for i, v := range vals {
 		bs[i] = torch.BFloatOf(v)
