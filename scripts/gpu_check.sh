@@ -543,6 +543,8 @@ else
 	bad=() n=0
 	for f in "$BIN"/*; do
 		[[ -f $f && -x $f ]] || continue
+		# Pure-Go test binaries (docs, the generator) link no libcgotorch.so.
+		ldd "$f" 2>/dev/null | grep -q 'libcgotorch\.so' || { printf '    %-28s -> (no cgo)\n' "$(basename "$f")"; continue; }
 		n=$((n + 1))
 		got=$(ldd "$f" 2>/dev/null | awk '$1 == "libcgotorch.so" {print $3; exit}')
 		got=$(readlink -f "${got:-/nonexistent}" 2>/dev/null || echo "$got")

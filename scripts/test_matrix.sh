@@ -180,11 +180,14 @@ run_target() {
 			rm -rf "$CACHE/trixie/tmp/gpubundle" "$CACHE/trixie/tmp/gpu-dry-run"
 			tar -C "$CACHE/trixie/tmp" -xJf "$CACHE/gpubundle.tar.xz"
 			# Without Go: PATH leaves out /usr/local/go/bin, where the chroot has it.
+			drc=0
 			in_chroot trixie "
 				PATH=/usr/sbin:/usr/bin:/sbin:/bin
 				if command -v go; then echo 'go is on PATH: the dry run would not prove it needs none'; exit 1; fi
-				time /tmp/gpubundle/gpu_check.sh --cpu-dry-run --out /tmp/gpu-dry-run"
+				time /tmp/gpubundle/gpu_check.sh --cpu-dry-run --out /tmp/gpu-dry-run" || drc=$?
 			mkdir -p "$LOGDIR/gpu-dry-run" && cp -r "$CACHE/trixie/tmp/gpu-dry-run/." "$LOGDIR/gpu-dry-run/"
+			# the leg fails when the check does (the copy above must not hide it)
+			exit "$drc"
 			;;
 		esac
 	} 2>&1 | tee "$log" || status=$?
