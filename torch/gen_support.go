@@ -3,7 +3,6 @@ package torch
 import (
 	"fmt"
 	"math"
-	"runtime"
 
 	"github.com/seed0eaa3131/gotorch/torch/internal/capi"
 )
@@ -212,5 +211,3 @@ func takeList(p *capi.Tensor, n int32) []*Tensor {
 	}
 	return out
 }
-
-var _ = runtime.KeepAlive

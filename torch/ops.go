@@ -38,16 +38,3 @@ func (t *Tensor) inPlace1(op string, err error) *Tensor {
 	}
 	return t
 }
-
-// inPlace2 is inPlace1 for a call that also reads a.
-func (t *Tensor) inPlace2(op string, err error, a *Tensor) *Tensor {
-	runtime.KeepAlive(a)
-	return t.inPlace1(op, err)
-}
-
-// inPlace3 is inPlace1 for a call that also reads a and b.
-func (t *Tensor) inPlace3(op string, err error, a, b *Tensor) *Tensor {
-	runtime.KeepAlive(a)
-	runtime.KeepAlive(b)
-	return t.inPlace1(op, err)
-}

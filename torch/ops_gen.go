@@ -3,13 +3,10 @@
 package torch
 
 import (
-	"math"
 	"runtime"
 
 	"github.com/seed0eaa3131/gotorch/torch/internal/capi"
 )
-
-var _ = math.Inf
 
 // ChalfOpts holds the defaulted arguments of Chalf; the zero value is PyTorch's defaults.
 type ChalfOpts struct {

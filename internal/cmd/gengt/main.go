@@ -106,9 +106,13 @@ func run(root string, check bool) error {
 	}
 	var pub strings.Builder
 	fmt.Fprintf(&pub, goHeader, verText)
-	pub.WriteString("package torch\n\nimport (\n\t\"math\"\n\t\"runtime\"\n\n\t\"github.com/seed0eaa3131/gotorch/torch/internal/capi\"\n)\n\nvar _ = math.Inf\n\n")
-	pub.WriteString(g.optsDecls())
-	pub.WriteString(g.w.String())
+	body := g.optsDecls() + g.w.String()
+	imports := "\t\"runtime\"\n"
+	if strings.Contains(body, "math.") { // an inf default
+		imports = "\t\"math\"\n" + imports
+	}
+	pub.WriteString("package torch\n\nimport (\n" + imports + "\n\t\"github.com/seed0eaa3131/gotorch/torch/internal/capi\"\n)\n\n")
+	pub.WriteString(body)
 
 	files := map[string]string{
 		"cgo/ops_gen.h":                  emitCHeader(bs, verText),
