@@ -75,6 +75,7 @@
 
 // internal.h (ATen) first: c10/util/BFloat16.h then compiles as in the other
 // translation units, without the CUDA_VERSION-only cuda_bf16.h conversions.
+#include <ATen/ATen.h>
 #include "internal.h"
 
 #include <torch/cuda.h>

@@ -1,5 +1,6 @@
 // cuda_stub.cpp: the CUDA half of the ABI for a libtorch without CUDA. The same
 // symbols as cuda.cpp, answering "not available" without touching libtorch.
+#include <ATen/ATen.h>
 #include "internal.h"
 
 namespace {

@@ -2,6 +2,7 @@
 // at::indexing (the code torch/csrc/autograd/python_variable_indexing.cpp
 // shares), so that every rule (negative indices, slice clamping, masks,
 // advanced indexing, views) is Python's.
+#include <ATen/ATen.h>
 #include <ATen/TensorIndexing.h>
 
 #include <vector>

@@ -1,7 +1,11 @@
 // internal.h: C++ helpers shared by the shim's translation units. Not part of the ABI.
 #pragma once
 
-#include <ATen/ATen.h>
+// Light on purpose: the generated ops_gen_N.cpp include this through
+// ops_support.h, and ATen/ATen.h costs each of them a third of its build.
+// The hand-written files that need more include <ATen/ATen.h> themselves.
+#include <ATen/core/Tensor.h>
+#include <c10/core/TensorOptions.h>
 #include <c10/util/Exception.h>
 
 #include <c10/util/complex.h>

@@ -1,6 +1,7 @@
 // ops.cpp: the few operations whose Go API is hand-written (gen/names.yaml says
 // why): everything else is generated (ops_gen_N.cpp). No defaults or policy
 // here: the Go side passes every argument.
+#include <ATen/ATen.h>
 #include "internal.h"
 
 using gt::T;

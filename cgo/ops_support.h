@@ -17,6 +17,8 @@
 
 #include <ATen/core/Tensor.h>
 #include <ATen/Operators.h>
+#include <ATen/core/List.h>
+#include <ATen/core/ivalue.h>
 #include <c10/core/SymIntArrayRef.h>
 #include <torch/csrc/api/include/torch/version.h>
 

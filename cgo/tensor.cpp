@@ -1,5 +1,6 @@
 // tensor.cpp: library set-up, the counting CPU allocator, creation, metadata,
 // reading, autograd and RNG.
+#include <ATen/ATen.h>
 #include <c10/core/Allocator.h>
 #include <c10/core/CPUAllocator.h>
 #include <ATen/Parallel.h>
