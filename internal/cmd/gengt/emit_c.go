@@ -14,29 +14,14 @@ func cName(b *binding) string { return "gt_aten_" + b.Unamb }
 // cParamList is the C parameter list: results first, then the schema's arguments.
 func cParamList(b *binding) []string {
 	var ps []string
-	nT := 0
-	for _, r := range b.RetKinds {
-		if r == rTensor {
-			nT++
-		}
-	}
-	if nT > 0 {
+	if b.newTensors() > 0 {
 		ps = append(ps, "gt_tensor *out")
 	}
 	for _, r := range b.RetKinds {
-		switch r {
-		case rTensors:
+		if r == rTensors {
 			ps = append(ps, "gt_tensor **out", "int *out_n")
-		case rInt, rSymInt:
-			ps = append(ps, "int64_t *out")
-		case rFloat:
-			ps = append(ps, "double *out")
-		case rBool:
-			ps = append(ps, "uint8_t *out")
-		case rScalar:
-			ps = append(ps, "gt_scalar *out")
-		case rDType:
-			ps = append(ps, "int *out")
+		} else if sr, ok := scalarRets[r]; ok {
+			ps = append(ps, sr.c+" *out")
 		}
 	}
 	for i, a := range b.Op.S.Args {
@@ -85,13 +70,7 @@ func callExpr(b *binding, s *schema) string {
 
 func resultStmts(b *binding, call string) string {
 	var w strings.Builder
-	nT, nRet := 0, 0
-	for _, r := range b.RetKinds {
-		nRet++
-		if r == rTensor {
-			nT++
-		}
-	}
+	nRet := len(b.RetKinds)
 	switch {
 	case nRet == 0:
 		w.WriteString(call + ";")

@@ -77,36 +77,17 @@ func emitCapi(bs []*binding, ver string) string {
 	w.WriteString("// LibraryOpsHash is the OpsHash the loaded libcgotorch.so was built with.\nfunc LibraryOpsHash() string { return C.GoString(C.gt_aten_ops_hash()) }\n\n")
 	for _, b := range bs {
 		var ps, cs []string
-		nT := 0
-		for _, r := range b.RetKinds {
-			if r == rTensor {
-				nT++
-			}
-		}
-		if nT > 0 {
+		if b.newTensors() > 0 {
 			ps = append(ps, "out *Tensor")
 			cs = append(cs, "(*C.gt_tensor)(unsafe.Pointer(out))")
 		}
 		for _, r := range b.RetKinds {
-			switch r {
-			case rTensors:
+			if r == rTensors {
 				ps = append(ps, "out **Tensor", "outN *int32")
 				cs = append(cs, "(**C.gt_tensor)(unsafe.Pointer(out))", "(*C.int)(unsafe.Pointer(outN))")
-			case rInt, rSymInt:
-				ps = append(ps, "out *int64")
-				cs = append(cs, "(*C.int64_t)(unsafe.Pointer(out))")
-			case rFloat:
-				ps = append(ps, "out *float64")
-				cs = append(cs, "(*C.double)(unsafe.Pointer(out))")
-			case rBool:
-				ps = append(ps, "out *uint8")
-				cs = append(cs, "(*C.uint8_t)(unsafe.Pointer(out))")
-			case rScalar:
-				ps = append(ps, "out *Scalar")
-				cs = append(cs, "(*C.gt_scalar)(unsafe.Pointer(out))")
-			case rDType:
-				ps = append(ps, "out *int32")
-				cs = append(cs, "(*C.int)(unsafe.Pointer(out))")
+			} else if sr, ok := scalarRets[r]; ok {
+				ps = append(ps, "out *"+sr.capi)
+				cs = append(cs, "(*C."+sr.c+")(unsafe.Pointer(out))")
 			}
 		}
 		for i, a := range b.Op.S.Args {
@@ -526,12 +507,7 @@ func (g *goEmitter) emitFunc(b *binding) bool {
 	}
 	// Results.
 	var rets, retTypes, outArgs []string
-	nT := 0
-	for _, r := range b.RetKinds {
-		if r == rTensor {
-			nT++
-		}
-	}
+	nT := b.newTensors()
 	switch {
 	case nT == 1:
 		body.WriteString("\tr0 := new(Tensor)\n")
@@ -561,31 +537,16 @@ func (g *goEmitter) emitFunc(b *binding) bool {
 			outArgs = append(outArgs, "&lp", "&ln")
 			retTypes = append(retTypes, "[]*Tensor")
 			rets = append(rets, "takeList(lp, ln)")
-		case rInt, rSymInt:
-			body.WriteString("\tvar v int64\n")
+		default:
+			sr := scalarRets[r]
+			capiType := sr.capi
+			if r == rScalar {
+				capiType = "capi.Scalar"
+			}
+			body.WriteString("\tvar v " + capiType + "\n")
 			outArgs = append(outArgs, "&v")
-			retTypes = append(retTypes, "int64")
-			rets = append(rets, "v")
-		case rFloat:
-			body.WriteString("\tvar v float64\n")
-			outArgs = append(outArgs, "&v")
-			retTypes = append(retTypes, "float64")
-			rets = append(rets, "v")
-		case rBool:
-			body.WriteString("\tvar v uint8\n")
-			outArgs = append(outArgs, "&v")
-			retTypes = append(retTypes, "bool")
-			rets = append(rets, "v != 0")
-		case rScalar:
-			body.WriteString("\tvar v capi.Scalar\n")
-			outArgs = append(outArgs, "&v")
-			retTypes = append(retTypes, "Scalar")
-			rets = append(rets, "Scalar{c: v}")
-		case rDType:
-			body.WriteString("\tvar v int32\n")
-			outArgs = append(outArgs, "&v")
-			retTypes = append(retTypes, "DType")
-			rets = append(rets, "DType(v)")
+			retTypes = append(retTypes, sr.goType)
+			rets = append(rets, sr.expr)
 		}
 	}
 	fmt.Fprintf(&body, "\tif e := capi.%s(%s); e != nil {\n\t\tpanic(opError(%q, e))\n\t}\n",

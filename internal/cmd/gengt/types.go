@@ -260,3 +260,29 @@ func retKind(r ret) (rkind, bool) {
 	}
 	return 0, false
 }
+
+// scalarRet is how a non-tensor result crosses: the C out parameter's type,
+// capi's Go type for it, the public Go type and the expression turning the
+// capi value v into it. One table for the three emitters.
+type scalarRet struct{ c, capi, goType, expr string }
+
+var scalarRets = map[rkind]scalarRet{
+	rInt:    {"int64_t", "int64", "int64", "v"},
+	rSymInt: {"int64_t", "int64", "int64", "v"},
+	rFloat:  {"double", "float64", "float64", "v"},
+	rBool:   {"uint8_t", "uint8", "bool", "v != 0"},
+	rScalar: {"gt_scalar", "Scalar", "Scalar", "Scalar{c: v}"},
+	rDType:  {"int", "int32", "DType", "DType(v)"},
+}
+
+// newTensors is how many new tensors a call returns (aliases of a mutated
+// argument are not new).
+func (b *binding) newTensors() int {
+	n := 0
+	for _, r := range b.RetKinds {
+		if r == rTensor {
+			n++
+		}
+	}
+	return n
+}
