@@ -26,9 +26,11 @@ extern "C" {
 #endif
 
 /* Bump on any change to this header; the Go side refuses a library that differs. */
-#define CGOTORCH_ABI_VERSION 6
+#define CGOTORCH_ABI_VERSION 7
 
 typedef struct gt_tensor_s *gt_tensor;
+/* A random number generator (at::Generator, a reference to one shared state). */
+typedef struct gt_generator_s *gt_generator;
 
 /* The kinds of error, after the c10 exception classes (and the Python
  * exceptions PyTorch turns them into). Anything else is GT_ERR_RUNTIME. */
@@ -84,6 +86,20 @@ void gt_cpu_reset_peak(void);
 void gt_set_num_threads(int n);
 int gt_get_num_threads(void);
 gt_error gt_manual_seed(uint64_t seed);
+/* Generators (generator.cpp): torch.Generator objects. gt_generator_new makes a
+ * fresh CPU generator seeded with c10's default seed, as torch.Generator() does;
+ * gt_generator_default refers to the default generator of a device
+ * (torch.default_generator, torch.cuda.default_generators[i]). */
+gt_error gt_generator_new(int dev_type, int dev_index, gt_generator *out);
+gt_error gt_generator_default(int dev_type, int dev_index, gt_generator *out);
+void gt_generator_free(gt_generator g);
+gt_error gt_generator_manual_seed(gt_generator g, uint64_t seed);
+gt_error gt_generator_initial_seed(gt_generator g, uint64_t *out);
+/* Seeds g from a non-deterministic source and returns the seed: Generator.seed(). */
+gt_error gt_generator_seed(gt_generator g, uint64_t *out);
+gt_error gt_generator_get_state(gt_generator g, gt_tensor *out);
+gt_error gt_generator_set_state(gt_generator g, gt_tensor state);
+void gt_generator_device(gt_generator g, int *type, int *index);
 
 /* ---- lifetime and metadata (these cannot fail on a valid handle) ---- */
 void gt_free(gt_tensor t);
@@ -181,6 +197,9 @@ gt_error gt_grad_reset(gt_tensor a, int set_to_none);
 gt_error gt_retain_grad(gt_tensor a);
 /* Tensor.retains_grad. */
 gt_error gt_retains_grad(gt_tensor a, int *out);
+/* dst.set_data(src): dst keeps its identity (and autograd metadata) and takes
+ * src's storage, shape, dtype and device, as PyTorch's param.data = x. */
+gt_error gt_set_data(gt_tensor dst, gt_tensor src);
 /* Grad mode is thread-local in libtorch: the Go side locks its OS thread around these. */
 int gt_grad_enabled(void);
 void gt_set_grad_enabled(int enabled);

@@ -4,6 +4,7 @@
 // Light on purpose: the generated ops_gen_N.cpp include this through
 // ops_support.h, and ATen/ATen.h costs each of them a third of its build.
 // The hand-written files that need more include <ATen/ATen.h> themselves.
+#include <ATen/core/Generator.h>
 #include <ATen/core/Tensor.h>
 #include <c10/core/TensorOptions.h>
 #include <c10/util/Exception.h>
@@ -21,6 +22,10 @@
 
 struct gt_tensor_s {
   at::Tensor t;
+};
+
+struct gt_generator_s {
+  at::Generator g;
 };
 
 namespace gt {

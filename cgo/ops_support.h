@@ -167,6 +167,12 @@ inline c10::optional<at::Device> opt_device(int type, int index) {
 }
 
 // n < 0 is None.
+// opt_gen is a Generator? argument: NULL stands for None (the default generator).
+inline c10::optional<at::Generator> opt_gen(gt_generator g) {
+  if (g == nullptr) return c10::nullopt;
+  return g->g;
+}
+
 inline c10::optional<c10::string_view> opt_str(const char *p, int64_t n) {
   if (n < 0) return c10::nullopt;
   return c10::string_view(p, static_cast<size_t>(n));

@@ -149,9 +149,20 @@ type BartlettWindowPeriodicOpts struct {
 	PinMemory *bool   // default nil
 }
 
+// BernoulliOpts holds the defaulted arguments of Bernoulli, BernoulliOut, Bernoulli_; the zero value is PyTorch's defaults.
+type BernoulliOpts struct {
+	Generator *Generator // default nil
+}
+
 // BernoulliFloatOpts holds the defaulted arguments of BernoulliFloat_; the zero value is PyTorch's defaults.
 type BernoulliFloatOpts struct {
-	P *float64 // default 0.5
+	P         *float64   // default 0.5
+	Generator *Generator // default nil
+}
+
+// BernoulliPOpts holds the defaulted arguments of BernoulliP; the zero value is PyTorch's defaults.
+type BernoulliPOpts struct {
+	Generator *Generator // default nil
 }
 
 // BilinearOpts holds the defaulted arguments of Bilinear; the zero value is PyTorch's defaults.
@@ -1081,8 +1092,25 @@ type ScalarTensorOpts struct {
 	PinMemory *bool   // default nil
 }
 
+// RandGeneratorOpts holds the defaulted arguments of RandGenerator; the zero value is PyTorch's defaults.
+type RandGeneratorOpts struct {
+	DType     *DType  // default nil
+	Layout    *Layout // default nil
+	Device    *Device // default nil
+	PinMemory *bool   // default nil
+}
+
 // RandLikeOpts holds the defaulted arguments of RandLike; the zero value is PyTorch's defaults.
 type RandLikeOpts struct {
+	DType        *DType        // default nil
+	Layout       *Layout       // default nil
+	Device       *Device       // default nil
+	PinMemory    *bool         // default nil
+	MemoryFormat *MemoryFormat // default nil
+}
+
+// RandLikeGeneratorOpts holds the defaulted arguments of RandLikeGenerator; the zero value is PyTorch's defaults.
+type RandLikeGeneratorOpts struct {
 	DType        *DType        // default nil
 	Layout       *Layout       // default nil
 	Device       *Device       // default nil
@@ -1098,6 +1126,14 @@ type RandintOpts struct {
 	PinMemory *bool   // default nil
 }
 
+// RandintGeneratorOpts holds the defaulted arguments of RandintGenerator; the zero value is PyTorch's defaults.
+type RandintGeneratorOpts struct {
+	DType     *DType  // default Int64
+	Layout    *Layout // default nil
+	Device    *Device // default nil
+	PinMemory *bool   // default nil
+}
+
 // RandintLowOpts holds the defaulted arguments of RandintLow; the zero value is PyTorch's defaults.
 type RandintLowOpts struct {
 	DType     *DType  // default Int64
@@ -1106,8 +1142,25 @@ type RandintLowOpts struct {
 	PinMemory *bool   // default nil
 }
 
+// RandintLowGeneratorOpts holds the defaulted arguments of RandintLowGenerator; the zero value is PyTorch's defaults.
+type RandintLowGeneratorOpts struct {
+	DType     *DType  // default Int64
+	Layout    *Layout // default nil
+	Device    *Device // default nil
+	PinMemory *bool   // default nil
+}
+
 // RandintLikeOpts holds the defaulted arguments of RandintLike; the zero value is PyTorch's defaults.
 type RandintLikeOpts struct {
+	DType        *DType        // default nil
+	Layout       *Layout       // default nil
+	Device       *Device       // default nil
+	PinMemory    *bool         // default nil
+	MemoryFormat *MemoryFormat // default nil
+}
+
+// RandintLikeGeneratorOpts holds the defaulted arguments of RandintLikeGenerator; the zero value is PyTorch's defaults.
+type RandintLikeGeneratorOpts struct {
 	DType        *DType        // default nil
 	Layout       *Layout       // default nil
 	Device       *Device       // default nil
@@ -1124,6 +1177,15 @@ type RandintLikeTensorOpts struct {
 	MemoryFormat *MemoryFormat // default nil
 }
 
+// RandintLikeTensorGeneratorOpts holds the defaulted arguments of RandintLikeTensorGenerator; the zero value is PyTorch's defaults.
+type RandintLikeTensorGeneratorOpts struct {
+	DType        *DType        // default nil
+	Layout       *Layout       // default nil
+	Device       *Device       // default nil
+	PinMemory    *bool         // default nil
+	MemoryFormat *MemoryFormat // default nil
+}
+
 // RandintLikeLowDtypeOpts holds the defaulted arguments of RandintLikeLowDtype; the zero value is PyTorch's defaults.
 type RandintLikeLowDtypeOpts struct {
 	DType        *DType        // default nil
@@ -1131,6 +1193,23 @@ type RandintLikeLowDtypeOpts struct {
 	Device       *Device       // default nil
 	PinMemory    *bool         // default nil
 	MemoryFormat *MemoryFormat // default nil
+}
+
+// RandintLikeLowGeneratorDtypeOpts holds the defaulted arguments of RandintLikeLowGeneratorDtype; the zero value is PyTorch's defaults.
+type RandintLikeLowGeneratorDtypeOpts struct {
+	DType        *DType        // default nil
+	Layout       *Layout       // default nil
+	Device       *Device       // default nil
+	PinMemory    *bool         // default nil
+	MemoryFormat *MemoryFormat // default nil
+}
+
+// RandnGeneratorOpts holds the defaulted arguments of RandnGenerator; the zero value is PyTorch's defaults.
+type RandnGeneratorOpts struct {
+	DType     *DType  // default nil
+	Layout    *Layout // default nil
+	Device    *Device // default nil
+	PinMemory *bool   // default nil
 }
 
 // RandnLikeOpts holds the defaulted arguments of RandnLike; the zero value is PyTorch's defaults.
@@ -1142,8 +1221,25 @@ type RandnLikeOpts struct {
 	MemoryFormat *MemoryFormat // default nil
 }
 
+// RandnLikeGeneratorOpts holds the defaulted arguments of RandnLikeGenerator; the zero value is PyTorch's defaults.
+type RandnLikeGeneratorOpts struct {
+	DType        *DType        // default nil
+	Layout       *Layout       // default nil
+	Device       *Device       // default nil
+	PinMemory    *bool         // default nil
+	MemoryFormat *MemoryFormat // default nil
+}
+
 // RandpermOpts holds the defaulted arguments of Randperm; the zero value is PyTorch's defaults.
 type RandpermOpts struct {
+	DType     *DType  // default Int64
+	Layout    *Layout // default nil
+	Device    *Device // default nil
+	PinMemory *bool   // default nil
+}
+
+// RandpermGeneratorOpts holds the defaulted arguments of RandpermGenerator; the zero value is PyTorch's defaults.
+type RandpermGeneratorOpts struct {
 	DType     *DType  // default Int64
 	Layout    *Layout // default nil
 	Device    *Device // default nil
@@ -1191,9 +1287,10 @@ type RepeatInterleaveSelfIntOpts struct {
 
 // RreluOpts holds the defaulted arguments of Rrelu, Rrelu_; the zero value is PyTorch's defaults.
 type RreluOpts struct {
-	Lower    *Scalar // default Float(0.125)
-	Upper    *Scalar // default Float(0.3333333333333333)
-	Training bool    // default false
+	Lower     *Scalar    // default Float(0.125)
+	Upper     *Scalar    // default Float(0.3333333333333333)
+	Training  bool       // default false
+	Generator *Generator // default nil
 }
 
 // GeluOpts holds the defaulted arguments of GeluOut, Gelu_, Gelu; the zero value is PyTorch's defaults.
@@ -1545,6 +1642,16 @@ type NormExceptDimOpts struct {
 	Dim int64  // default 0
 }
 
+// PoissonOpts holds the defaulted arguments of Poisson; the zero value is PyTorch's defaults.
+type PoissonOpts struct {
+	Generator *Generator // default nil
+}
+
+// BinomialOpts holds the defaulted arguments of Binomial; the zero value is PyTorch's defaults.
+type BinomialOpts struct {
+	Generator *Generator // default nil
+}
+
 // NormScalarOpts holds the defaulted arguments of NormScalar; the zero value is PyTorch's defaults.
 type NormScalarOpts struct {
 	P *Scalar // default Int(2)
@@ -1890,27 +1997,51 @@ type AddbmmOpts struct {
 	Alpha *Scalar // default Int(1)
 }
 
+// RandomFromOpts holds the defaulted arguments of RandomFrom_; the zero value is PyTorch's defaults.
+type RandomFromOpts struct {
+	Generator *Generator // default nil
+}
+
+// RandomToOpts holds the defaulted arguments of RandomTo_; the zero value is PyTorch's defaults.
+type RandomToOpts struct {
+	Generator *Generator // default nil
+}
+
+// RandomOpts holds the defaulted arguments of Random_; the zero value is PyTorch's defaults.
+type RandomOpts struct {
+	Generator *Generator // default nil
+}
+
 // UniformOpts holds the defaulted arguments of Uniform_; the zero value is PyTorch's defaults.
 type UniformOpts struct {
-	From float64  // default 0.0
-	To   *float64 // default 1.0
+	From      float64    // default 0.0
+	To        *float64   // default 1.0
+	Generator *Generator // default nil
 }
 
 // CauchyOpts holds the defaulted arguments of Cauchy_; the zero value is PyTorch's defaults.
 type CauchyOpts struct {
-	Median float64  // default 0.0
-	Sigma  *float64 // default 1.0
+	Median    float64    // default 0.0
+	Sigma     *float64   // default 1.0
+	Generator *Generator // default nil
 }
 
 // LogNormalOpts holds the defaulted arguments of LogNormal_; the zero value is PyTorch's defaults.
 type LogNormalOpts struct {
-	Mean *float64 // default 1.0
-	Std  *float64 // default 2.0
+	Mean      *float64   // default 1.0
+	Std       *float64   // default 2.0
+	Generator *Generator // default nil
 }
 
 // ExponentialOpts holds the defaulted arguments of Exponential_; the zero value is PyTorch's defaults.
 type ExponentialOpts struct {
-	Lambd *float64 // default 1.0
+	Lambd     *float64   // default 1.0
+	Generator *Generator // default nil
+}
+
+// GeometricOpts holds the defaulted arguments of Geometric_; the zero value is PyTorch's defaults.
+type GeometricOpts struct {
+	Generator *Generator // default nil
 }
 
 // DiagOpts holds the defaulted arguments of DiagOut, Diag; the zero value is PyTorch's defaults.
@@ -2035,7 +2166,8 @@ type LuUnpackOpts struct {
 
 // MultinomialOpts holds the defaulted arguments of MultinomialOut, Multinomial; the zero value is PyTorch's defaults.
 type MultinomialOpts struct {
-	Replacement bool // default false
+	Replacement bool       // default false
+	Generator   *Generator // default nil
 }
 
 // DistOpts holds the defaulted arguments of Dist; the zero value is PyTorch's defaults.
@@ -2150,32 +2282,52 @@ type TopkOpts struct {
 
 // NormalOpts holds the defaulted arguments of Normal_; the zero value is PyTorch's defaults.
 type NormalOpts struct {
-	Mean float64  // default 0.0
-	Std  *float64 // default 1.0
+	Mean      float64    // default 0.0
+	Std       *float64   // default 1.0
+	Generator *Generator // default nil
 }
 
 // NormalFunctionalOpts holds the defaulted arguments of NormalFunctional; the zero value is PyTorch's defaults.
 type NormalFunctionalOpts struct {
-	Mean float64  // default 0.0
-	Std  *float64 // default 1.0
+	Mean      float64    // default 0.0
+	Std       *float64   // default 1.0
+	Generator *Generator // default nil
 }
 
 // NormalTensorFloatOpts holds the defaulted arguments of NormalTensorFloatOut; the zero value is PyTorch's defaults.
 type NormalTensorFloatOpts struct {
-	Std *float64 // default 1.0
+	Std       *float64   // default 1.0
+	Generator *Generator // default nil
 }
 
 // TensorNormalOpts holds the defaulted arguments of Normal; the zero value is PyTorch's defaults.
 type TensorNormalOpts struct {
-	Std *float64 // default 1.0
+	Std       *float64   // default 1.0
+	Generator *Generator // default nil
+}
+
+// NormalFloatTensorOpts holds the defaulted arguments of NormalFloatTensorOut, NormalFloatTensor; the zero value is PyTorch's defaults.
+type NormalFloatTensorOpts struct {
+	Generator *Generator // default nil
+}
+
+// NormalTensorTensorOpts holds the defaulted arguments of NormalTensorTensorOut, NormalTensorTensor; the zero value is PyTorch's defaults.
+type NormalTensorTensorOpts struct {
+	Generator *Generator // default nil
 }
 
 // NormalFloatFloatOpts holds the defaulted arguments of NormalFloatFloat; the zero value is PyTorch's defaults.
 type NormalFloatFloatOpts struct {
-	DType     *DType  // default nil
-	Layout    *Layout // default nil
-	Device    *Device // default nil
-	PinMemory *bool   // default nil
+	Generator *Generator // default nil
+	DType     *DType     // default nil
+	Layout    *Layout    // default nil
+	Device    *Device    // default nil
+	PinMemory *bool      // default nil
+}
+
+// NormalFloatFloatOutOpts holds the defaulted arguments of NormalFloatFloatOut; the zero value is PyTorch's defaults.
+type NormalFloatFloatOutOpts struct {
+	Generator *Generator // default nil
 }
 
 // BucketizeOpts holds the defaulted arguments of Bucketize; the zero value is PyTorch's defaults.
@@ -2306,9 +2458,10 @@ type LeakyReluOpts struct {
 
 // RreluWithNoiseOpts holds the defaulted arguments of RreluWithNoiseOut, RreluWithNoise, RreluWithNoise_; the zero value is PyTorch's defaults.
 type RreluWithNoiseOpts struct {
-	Lower    *Scalar // default Float(0.125)
-	Upper    *Scalar // default Float(0.3333333333333333)
-	Training bool    // default false
+	Lower     *Scalar    // default Float(0.125)
+	Upper     *Scalar    // default Float(0.3333333333333333)
+	Training  bool       // default false
+	Generator *Generator // default nil
 }
 
 // SoftplusOpts holds the defaulted arguments of SoftplusOut, Softplus; the zero value is PyTorch's defaults.
@@ -4765,12 +4918,18 @@ func BatchNorm(input *Tensor, weight *Tensor, bias *Tensor, runningMean *Tensor,
 // Bernoulli is torch.bernoulli (Tensor.bernoulli) (aten::bernoulli).
 //
 //	bernoulli(Tensor self, *, Generator? generator=None) -> Tensor
-func (t *Tensor) Bernoulli() *Tensor {
+func (t *Tensor) Bernoulli(opts ...BernoulliOpts) *Tensor {
+	var o BernoulliOpts
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	generator := o.Generator
 	r0 := new(Tensor)
-	if e := capi.Aten_bernoulli(&r0.h, t.handle()); e != nil {
+	if e := capi.Aten_bernoulli(&r0.h, t.handle(), genHandle(generator)); e != nil {
 		panic(opError("Bernoulli", e))
 	}
 	runtime.KeepAlive(t)
+	runtime.KeepAlive(generator)
 	r0.track()
 	return r0
 }
@@ -4778,11 +4937,17 @@ func (t *Tensor) Bernoulli() *Tensor {
 // BernoulliOut is torch.bernoulli with out= (aten::bernoulli.out).
 //
 //	bernoulli.out(Tensor self, *, Generator? generator=None, Tensor(a!) out) -> Tensor(a!)
-func BernoulliOut(out *Tensor, self *Tensor) *Tensor {
-	if e := capi.Aten_bernoulli_out(self.handle(), out.handle()); e != nil {
+func BernoulliOut(out *Tensor, self *Tensor, opts ...BernoulliOpts) *Tensor {
+	var o BernoulliOpts
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	generator := o.Generator
+	if e := capi.Aten_bernoulli_out(self.handle(), genHandle(generator), out.handle()); e != nil {
 		panic(opError("BernoulliOut", e))
 	}
 	runtime.KeepAlive(self)
+	runtime.KeepAlive(generator)
 	runtime.KeepAlive(out)
 	return out
 }
@@ -4790,12 +4955,18 @@ func BernoulliOut(out *Tensor, self *Tensor) *Tensor {
 // Bernoulli_ is Tensor.bernoulli_ (aten::bernoulli_.Tensor).
 //
 //	bernoulli_.Tensor(Tensor(a!) self, Tensor p, *, Generator? generator=None) -> Tensor(a!)
-func (t *Tensor) Bernoulli_(p *Tensor) *Tensor {
-	if e := capi.Aten_bernoulli__Tensor(t.handle(), p.handle()); e != nil {
+func (t *Tensor) Bernoulli_(p *Tensor, opts ...BernoulliOpts) *Tensor {
+	var o BernoulliOpts
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	generator := o.Generator
+	if e := capi.Aten_bernoulli__Tensor(t.handle(), p.handle(), genHandle(generator)); e != nil {
 		panic(opError("Bernoulli_", e))
 	}
 	runtime.KeepAlive(t)
 	runtime.KeepAlive(p)
+	runtime.KeepAlive(generator)
 	return t
 }
 
@@ -4811,22 +4982,30 @@ func (t *Tensor) BernoulliFloat_(opts ...BernoulliFloatOpts) *Tensor {
 	if o.P != nil {
 		p = *o.P
 	}
-	if e := capi.Aten_bernoulli__float(t.handle(), p); e != nil {
+	generator := o.Generator
+	if e := capi.Aten_bernoulli__float(t.handle(), p, genHandle(generator)); e != nil {
 		panic(opError("BernoulliFloat_", e))
 	}
 	runtime.KeepAlive(t)
+	runtime.KeepAlive(generator)
 	return t
 }
 
 // BernoulliP is torch.bernoulli (Tensor.bernoulli) (aten::bernoulli.p).
 //
 //	bernoulli.p(Tensor self, float p, *, Generator? generator=None) -> Tensor
-func (t *Tensor) BernoulliP(p float64) *Tensor {
+func (t *Tensor) BernoulliP(p float64, opts ...BernoulliPOpts) *Tensor {
+	var o BernoulliPOpts
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	generator := o.Generator
 	r0 := new(Tensor)
-	if e := capi.Aten_bernoulli_p(&r0.h, t.handle(), p); e != nil {
+	if e := capi.Aten_bernoulli_p(&r0.h, t.handle(), p, genHandle(generator)); e != nil {
 		panic(opError("BernoulliP", e))
 	}
 	runtime.KeepAlive(t)
+	runtime.KeepAlive(generator)
 	r0.track()
 	return r0
 }
@@ -11628,6 +11807,28 @@ func ScalarTensor(s Scalar, opts ...ScalarTensorOpts) *Tensor {
 	return r0
 }
 
+// RandGenerator is torch.rand (aten::rand.generator).
+//
+//	rand.generator(SymInt[] size, *, Generator? generator, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor
+func RandGenerator(size []int64, generator *Generator, opts ...RandGeneratorOpts) *Tensor {
+	var o RandGeneratorOpts
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	dtype := o.DType
+	layout := o.Layout
+	device := o.Device
+	pinMemory := o.PinMemory
+	deviceT, deviceI := optDevice(device)
+	r0 := new(Tensor)
+	if e := capi.Aten_rand_generator(&r0.h, size, genHandle(generator), optEnum(dtype), optEnum(layout), deviceT, deviceI, optBool(pinMemory)); e != nil {
+		panic(opError("RandGenerator", e))
+	}
+	runtime.KeepAlive(generator)
+	r0.track()
+	return r0
+}
+
 // RandOut is torch.rand with out= (aten::rand.out).
 //
 //	rand.out(SymInt[] size, *, Tensor(a!) out) -> Tensor(a!)
@@ -11635,6 +11836,18 @@ func RandOut(out *Tensor, size []int64) *Tensor {
 	if e := capi.Aten_rand_out(size, out.handle()); e != nil {
 		panic(opError("RandOut", e))
 	}
+	runtime.KeepAlive(out)
+	return out
+}
+
+// RandGeneratorOut is torch.rand with out= (aten::rand.generator_out).
+//
+//	rand.generator_out(SymInt[] size, *, Generator? generator, Tensor(a!) out) -> Tensor(a!)
+func RandGeneratorOut(out *Tensor, size []int64, generator *Generator) *Tensor {
+	if e := capi.Aten_rand_generator_out(size, genHandle(generator), out.handle()); e != nil {
+		panic(opError("RandGeneratorOut", e))
+	}
+	runtime.KeepAlive(generator)
 	runtime.KeepAlive(out)
 	return out
 }
@@ -11658,6 +11871,32 @@ func RandLike(self *Tensor, opts ...RandLikeOpts) *Tensor {
 		panic(opError("RandLike", e))
 	}
 	runtime.KeepAlive(self)
+	r0.track()
+	return r0
+}
+
+// RandLikeGenerator is torch.rand_like (aten::rand_like.generator).
+//
+//	rand_like.generator(Tensor self, *, Generator? generator, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor
+//
+// Not in libtorch 1.13, 2.6. Otherwise the call returns an error (ErrNotImplemented).
+func RandLikeGenerator(self *Tensor, generator *Generator, opts ...RandLikeGeneratorOpts) *Tensor {
+	var o RandLikeGeneratorOpts
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	dtype := o.DType
+	layout := o.Layout
+	device := o.Device
+	pinMemory := o.PinMemory
+	memoryFormat := o.MemoryFormat
+	deviceT, deviceI := optDevice(device)
+	r0 := new(Tensor)
+	if e := capi.Aten_rand_like_generator(&r0.h, self.handle(), genHandle(generator), optEnum(dtype), optEnum(layout), deviceT, deviceI, optBool(pinMemory), optEnum(memoryFormat)); e != nil {
+		panic(opError("RandLikeGenerator", e))
+	}
+	runtime.KeepAlive(self)
+	runtime.KeepAlive(generator)
 	r0.track()
 	return r0
 }
@@ -11687,6 +11926,32 @@ func Randint(high int64, size []int64, opts ...RandintOpts) *Tensor {
 	return r0
 }
 
+// RandintGenerator is torch.randint (aten::randint.generator).
+//
+//	randint.generator(SymInt high, SymInt[] size, *, Generator? generator, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor
+func RandintGenerator(high int64, size []int64, generator *Generator, opts ...RandintGeneratorOpts) *Tensor {
+	var o RandintGeneratorOpts
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	dtype := o.DType
+	if dtype == nil {
+		d := DType(Int64)
+		dtype = &d
+	}
+	layout := o.Layout
+	device := o.Device
+	pinMemory := o.PinMemory
+	deviceT, deviceI := optDevice(device)
+	r0 := new(Tensor)
+	if e := capi.Aten_randint_generator(&r0.h, high, size, genHandle(generator), optEnum(dtype), optEnum(layout), deviceT, deviceI, optBool(pinMemory)); e != nil {
+		panic(opError("RandintGenerator", e))
+	}
+	runtime.KeepAlive(generator)
+	r0.track()
+	return r0
+}
+
 // RandintLow is torch.randint (aten::randint.low).
 //
 //	randint.low(SymInt low, SymInt high, SymInt[] size, *, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor
@@ -11712,6 +11977,32 @@ func RandintLow(low int64, high int64, size []int64, opts ...RandintLowOpts) *Te
 	return r0
 }
 
+// RandintLowGenerator is torch.randint (aten::randint.low_generator).
+//
+//	randint.low_generator(SymInt low, SymInt high, SymInt[] size, *, Generator? generator, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor
+func RandintLowGenerator(low int64, high int64, size []int64, generator *Generator, opts ...RandintLowGeneratorOpts) *Tensor {
+	var o RandintLowGeneratorOpts
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	dtype := o.DType
+	if dtype == nil {
+		d := DType(Int64)
+		dtype = &d
+	}
+	layout := o.Layout
+	device := o.Device
+	pinMemory := o.PinMemory
+	deviceT, deviceI := optDevice(device)
+	r0 := new(Tensor)
+	if e := capi.Aten_randint_low_generator(&r0.h, low, high, size, genHandle(generator), optEnum(dtype), optEnum(layout), deviceT, deviceI, optBool(pinMemory)); e != nil {
+		panic(opError("RandintLowGenerator", e))
+	}
+	runtime.KeepAlive(generator)
+	r0.track()
+	return r0
+}
+
 // RandintOut is torch.randint with out= (aten::randint.out).
 //
 //	randint.out(SymInt high, SymInt[] size, *, Tensor(a!) out) -> Tensor(a!)
@@ -11723,6 +12014,18 @@ func RandintOut(out *Tensor, high int64, size []int64) *Tensor {
 	return out
 }
 
+// RandintGeneratorOut is torch.randint with out= (aten::randint.generator_out).
+//
+//	randint.generator_out(SymInt high, SymInt[] size, *, Generator? generator, Tensor(a!) out) -> Tensor(a!)
+func RandintGeneratorOut(out *Tensor, high int64, size []int64, generator *Generator) *Tensor {
+	if e := capi.Aten_randint_generator_out(high, size, genHandle(generator), out.handle()); e != nil {
+		panic(opError("RandintGeneratorOut", e))
+	}
+	runtime.KeepAlive(generator)
+	runtime.KeepAlive(out)
+	return out
+}
+
 // RandintLowOut is torch.randint with out= (aten::randint.low_out).
 //
 //	randint.low_out(SymInt low, SymInt high, SymInt[] size, *, Tensor(a!) out) -> Tensor(a!)
@@ -11730,6 +12033,18 @@ func RandintLowOut(out *Tensor, low int64, high int64, size []int64) *Tensor {
 	if e := capi.Aten_randint_low_out(low, high, size, out.handle()); e != nil {
 		panic(opError("RandintLowOut", e))
 	}
+	runtime.KeepAlive(out)
+	return out
+}
+
+// RandintLowGeneratorOut is torch.randint with out= (aten::randint.low_generator_out).
+//
+//	randint.low_generator_out(SymInt low, SymInt high, SymInt[] size, *, Generator? generator, Tensor(a!) out) -> Tensor(a!)
+func RandintLowGeneratorOut(out *Tensor, low int64, high int64, size []int64, generator *Generator) *Tensor {
+	if e := capi.Aten_randint_low_generator_out(low, high, size, genHandle(generator), out.handle()); e != nil {
+		panic(opError("RandintLowGeneratorOut", e))
+	}
+	runtime.KeepAlive(generator)
 	runtime.KeepAlive(out)
 	return out
 }
@@ -11753,6 +12068,32 @@ func RandintLike(self *Tensor, high int64, opts ...RandintLikeOpts) *Tensor {
 		panic(opError("RandintLike", e))
 	}
 	runtime.KeepAlive(self)
+	r0.track()
+	return r0
+}
+
+// RandintLikeGenerator is torch.randint_like (aten::randint_like.generator).
+//
+//	randint_like.generator(Tensor self, SymInt high, *, Generator? generator, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor
+//
+// Not in libtorch 1.13, 2.6. Otherwise the call returns an error (ErrNotImplemented).
+func RandintLikeGenerator(self *Tensor, high int64, generator *Generator, opts ...RandintLikeGeneratorOpts) *Tensor {
+	var o RandintLikeGeneratorOpts
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	dtype := o.DType
+	layout := o.Layout
+	device := o.Device
+	pinMemory := o.PinMemory
+	memoryFormat := o.MemoryFormat
+	deviceT, deviceI := optDevice(device)
+	r0 := new(Tensor)
+	if e := capi.Aten_randint_like_generator(&r0.h, self.handle(), high, genHandle(generator), optEnum(dtype), optEnum(layout), deviceT, deviceI, optBool(pinMemory), optEnum(memoryFormat)); e != nil {
+		panic(opError("RandintLikeGenerator", e))
+	}
+	runtime.KeepAlive(self)
+	runtime.KeepAlive(generator)
 	r0.track()
 	return r0
 }
@@ -11783,6 +12124,33 @@ func RandintLikeTensor(self *Tensor, high *Tensor, opts ...RandintLikeTensorOpts
 	return r0
 }
 
+// RandintLikeTensorGenerator is torch.randint_like (aten::randint_like.Tensor_generator).
+//
+//	randint_like.Tensor_generator(Tensor self, Tensor high, *, Generator? generator, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor
+//
+// Not in libtorch 1.13, 2.6. Otherwise the call returns an error (ErrNotImplemented).
+func RandintLikeTensorGenerator(self *Tensor, high *Tensor, generator *Generator, opts ...RandintLikeTensorGeneratorOpts) *Tensor {
+	var o RandintLikeTensorGeneratorOpts
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	dtype := o.DType
+	layout := o.Layout
+	device := o.Device
+	pinMemory := o.PinMemory
+	memoryFormat := o.MemoryFormat
+	deviceT, deviceI := optDevice(device)
+	r0 := new(Tensor)
+	if e := capi.Aten_randint_like_Tensor_generator(&r0.h, self.handle(), high.handle(), genHandle(generator), optEnum(dtype), optEnum(layout), deviceT, deviceI, optBool(pinMemory), optEnum(memoryFormat)); e != nil {
+		panic(opError("RandintLikeTensorGenerator", e))
+	}
+	runtime.KeepAlive(self)
+	runtime.KeepAlive(high)
+	runtime.KeepAlive(generator)
+	r0.track()
+	return r0
+}
+
 // RandintLikeLowDtype is torch.randint_like (aten::randint_like.low_dtype).
 //
 //	randint_like.low_dtype(Tensor self, SymInt low, SymInt high, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor
@@ -11806,6 +12174,54 @@ func RandintLikeLowDtype(self *Tensor, low int64, high int64, opts ...RandintLik
 	return r0
 }
 
+// RandintLikeLowGeneratorDtype is torch.randint_like (aten::randint_like.low_generator_dtype).
+//
+//	randint_like.low_generator_dtype(Tensor self, SymInt low, SymInt high, *, Generator? generator, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor
+//
+// Not in libtorch 1.13, 2.6. Otherwise the call returns an error (ErrNotImplemented).
+func RandintLikeLowGeneratorDtype(self *Tensor, low int64, high int64, generator *Generator, opts ...RandintLikeLowGeneratorDtypeOpts) *Tensor {
+	var o RandintLikeLowGeneratorDtypeOpts
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	dtype := o.DType
+	layout := o.Layout
+	device := o.Device
+	pinMemory := o.PinMemory
+	memoryFormat := o.MemoryFormat
+	deviceT, deviceI := optDevice(device)
+	r0 := new(Tensor)
+	if e := capi.Aten_randint_like_low_generator_dtype(&r0.h, self.handle(), low, high, genHandle(generator), optEnum(dtype), optEnum(layout), deviceT, deviceI, optBool(pinMemory), optEnum(memoryFormat)); e != nil {
+		panic(opError("RandintLikeLowGeneratorDtype", e))
+	}
+	runtime.KeepAlive(self)
+	runtime.KeepAlive(generator)
+	r0.track()
+	return r0
+}
+
+// RandnGenerator is torch.randn (aten::randn.generator).
+//
+//	randn.generator(SymInt[] size, *, Generator? generator, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor
+func RandnGenerator(size []int64, generator *Generator, opts ...RandnGeneratorOpts) *Tensor {
+	var o RandnGeneratorOpts
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	dtype := o.DType
+	layout := o.Layout
+	device := o.Device
+	pinMemory := o.PinMemory
+	deviceT, deviceI := optDevice(device)
+	r0 := new(Tensor)
+	if e := capi.Aten_randn_generator(&r0.h, size, genHandle(generator), optEnum(dtype), optEnum(layout), deviceT, deviceI, optBool(pinMemory)); e != nil {
+		panic(opError("RandnGenerator", e))
+	}
+	runtime.KeepAlive(generator)
+	r0.track()
+	return r0
+}
+
 // RandnOut is torch.randn with out= (aten::randn.out).
 //
 //	randn.out(SymInt[] size, *, Tensor(a!) out) -> Tensor(a!)
@@ -11813,6 +12229,18 @@ func RandnOut(out *Tensor, size []int64) *Tensor {
 	if e := capi.Aten_randn_out(size, out.handle()); e != nil {
 		panic(opError("RandnOut", e))
 	}
+	runtime.KeepAlive(out)
+	return out
+}
+
+// RandnGeneratorOut is torch.randn with out= (aten::randn.generator_out).
+//
+//	randn.generator_out(SymInt[] size, *, Generator? generator, Tensor(a!) out) -> Tensor(a!)
+func RandnGeneratorOut(out *Tensor, size []int64, generator *Generator) *Tensor {
+	if e := capi.Aten_randn_generator_out(size, genHandle(generator), out.handle()); e != nil {
+		panic(opError("RandnGeneratorOut", e))
+	}
+	runtime.KeepAlive(generator)
 	runtime.KeepAlive(out)
 	return out
 }
@@ -11836,6 +12264,32 @@ func RandnLike(self *Tensor, opts ...RandnLikeOpts) *Tensor {
 		panic(opError("RandnLike", e))
 	}
 	runtime.KeepAlive(self)
+	r0.track()
+	return r0
+}
+
+// RandnLikeGenerator is torch.randn_like (aten::randn_like.generator).
+//
+//	randn_like.generator(Tensor self, *, Generator? generator, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor
+//
+// Not in libtorch 1.13, 2.6. Otherwise the call returns an error (ErrNotImplemented).
+func RandnLikeGenerator(self *Tensor, generator *Generator, opts ...RandnLikeGeneratorOpts) *Tensor {
+	var o RandnLikeGeneratorOpts
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	dtype := o.DType
+	layout := o.Layout
+	device := o.Device
+	pinMemory := o.PinMemory
+	memoryFormat := o.MemoryFormat
+	deviceT, deviceI := optDevice(device)
+	r0 := new(Tensor)
+	if e := capi.Aten_randn_like_generator(&r0.h, self.handle(), genHandle(generator), optEnum(dtype), optEnum(layout), deviceT, deviceI, optBool(pinMemory), optEnum(memoryFormat)); e != nil {
+		panic(opError("RandnLikeGenerator", e))
+	}
+	runtime.KeepAlive(self)
+	runtime.KeepAlive(generator)
 	r0.track()
 	return r0
 }
@@ -11865,6 +12319,32 @@ func Randperm(n_ int64, opts ...RandpermOpts) *Tensor {
 	return r0
 }
 
+// RandpermGenerator is torch.randperm (aten::randperm.generator).
+//
+//	randperm.generator(SymInt n, *, Generator? generator, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor
+func RandpermGenerator(n_ int64, generator *Generator, opts ...RandpermGeneratorOpts) *Tensor {
+	var o RandpermGeneratorOpts
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	dtype := o.DType
+	if dtype == nil {
+		d := DType(Int64)
+		dtype = &d
+	}
+	layout := o.Layout
+	device := o.Device
+	pinMemory := o.PinMemory
+	deviceT, deviceI := optDevice(device)
+	r0 := new(Tensor)
+	if e := capi.Aten_randperm_generator(&r0.h, n_, genHandle(generator), optEnum(dtype), optEnum(layout), deviceT, deviceI, optBool(pinMemory)); e != nil {
+		panic(opError("RandpermGenerator", e))
+	}
+	runtime.KeepAlive(generator)
+	r0.track()
+	return r0
+}
+
 // RandpermOut is torch.randperm with out= (aten::randperm.out).
 //
 //	randperm.out(SymInt n, *, Tensor(a!) out) -> Tensor(a!)
@@ -11872,6 +12352,18 @@ func RandpermOut(out *Tensor, n_ int64) *Tensor {
 	if e := capi.Aten_randperm_out(n_, out.handle()); e != nil {
 		panic(opError("RandpermOut", e))
 	}
+	runtime.KeepAlive(out)
+	return out
+}
+
+// RandpermGeneratorOut is torch.randperm with out= (aten::randperm.generator_out).
+//
+//	randperm.generator_out(SymInt n, *, Generator? generator, Tensor(a!) out) -> Tensor(a!)
+func RandpermGeneratorOut(out *Tensor, n_ int64, generator *Generator) *Tensor {
+	if e := capi.Aten_randperm_generator_out(n_, genHandle(generator), out.handle()); e != nil {
+		panic(opError("RandpermGeneratorOut", e))
+	}
+	runtime.KeepAlive(generator)
 	runtime.KeepAlive(out)
 	return out
 }
@@ -12251,11 +12743,13 @@ func Rrelu(self *Tensor, opts ...RreluOpts) *Tensor {
 		upper = *o.Upper
 	}
 	training := o.Training
+	generator := o.Generator
 	r0 := new(Tensor)
-	if e := capi.Aten_rrelu(&r0.h, self.handle(), lower.c, upper.c, training); e != nil {
+	if e := capi.Aten_rrelu(&r0.h, self.handle(), lower.c, upper.c, training, genHandle(generator)); e != nil {
 		panic(opError("Rrelu", e))
 	}
 	runtime.KeepAlive(self)
+	runtime.KeepAlive(generator)
 	r0.track()
 	return r0
 }
@@ -12277,10 +12771,12 @@ func Rrelu_(self *Tensor, opts ...RreluOpts) *Tensor {
 		upper = *o.Upper
 	}
 	training := o.Training
-	if e := capi.Aten_rrelu_(self.handle(), lower.c, upper.c, training); e != nil {
+	generator := o.Generator
+	if e := capi.Aten_rrelu_(self.handle(), lower.c, upper.c, training, genHandle(generator)); e != nil {
 		panic(opError("Rrelu_", e))
 	}
 	runtime.KeepAlive(self)
+	runtime.KeepAlive(generator)
 	return self
 }
 
@@ -14923,12 +15419,18 @@ func ZerosOut(out *Tensor, size []int64) *Tensor {
 // Poisson is torch.poisson (aten::poisson).
 //
 //	poisson(Tensor self, Generator? generator=None) -> Tensor
-func Poisson(self *Tensor) *Tensor {
+func Poisson(self *Tensor, opts ...PoissonOpts) *Tensor {
+	var o PoissonOpts
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	generator := o.Generator
 	r0 := new(Tensor)
-	if e := capi.Aten_poisson(&r0.h, self.handle()); e != nil {
+	if e := capi.Aten_poisson(&r0.h, self.handle(), genHandle(generator)); e != nil {
 		panic(opError("Poisson", e))
 	}
 	runtime.KeepAlive(self)
+	runtime.KeepAlive(generator)
 	r0.track()
 	return r0
 }
@@ -14936,13 +15438,19 @@ func Poisson(self *Tensor) *Tensor {
 // Binomial is torch.binomial (aten::binomial).
 //
 //	binomial(Tensor count, Tensor prob, Generator? generator=None) -> Tensor
-func Binomial(count *Tensor, prob *Tensor) *Tensor {
+func Binomial(count *Tensor, prob *Tensor, opts ...BinomialOpts) *Tensor {
+	var o BinomialOpts
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	generator := o.Generator
 	r0 := new(Tensor)
-	if e := capi.Aten_binomial(&r0.h, count.handle(), prob.handle()); e != nil {
+	if e := capi.Aten_binomial(&r0.h, count.handle(), prob.handle(), genHandle(generator)); e != nil {
 		panic(opError("Binomial", e))
 	}
 	runtime.KeepAlive(count)
 	runtime.KeepAlive(prob)
+	runtime.KeepAlive(generator)
 	r0.track()
 	return r0
 }
@@ -18250,34 +18758,52 @@ func (t *Tensor) Addbmm(batch1 *Tensor, batch2 *Tensor, opts ...AddbmmOpts) *Ten
 // RandomFrom_ is Tensor.random_ (aten::random_.from).
 //
 //	random_.from(Tensor(a!) self, int from, int? to, *, Generator? generator=None) -> Tensor(a!)
-func (t *Tensor) RandomFrom_(from int64, to *int64) *Tensor {
+func (t *Tensor) RandomFrom_(from int64, to *int64, opts ...RandomFromOpts) *Tensor {
+	var o RandomFromOpts
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	generator := o.Generator
 	toV, toHas := optValue(to)
-	if e := capi.Aten_random__from(t.handle(), from, toV, toHas); e != nil {
+	if e := capi.Aten_random__from(t.handle(), from, toV, toHas, genHandle(generator)); e != nil {
 		panic(opError("RandomFrom_", e))
 	}
 	runtime.KeepAlive(t)
+	runtime.KeepAlive(generator)
 	return t
 }
 
 // RandomTo_ is Tensor.random_ (aten::random_.to).
 //
 //	random_.to(Tensor(a!) self, int to, *, Generator? generator=None) -> Tensor(a!)
-func (t *Tensor) RandomTo_(to int64) *Tensor {
-	if e := capi.Aten_random__to(t.handle(), to); e != nil {
+func (t *Tensor) RandomTo_(to int64, opts ...RandomToOpts) *Tensor {
+	var o RandomToOpts
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	generator := o.Generator
+	if e := capi.Aten_random__to(t.handle(), to, genHandle(generator)); e != nil {
 		panic(opError("RandomTo_", e))
 	}
 	runtime.KeepAlive(t)
+	runtime.KeepAlive(generator)
 	return t
 }
 
 // Random_ is Tensor.random_ (aten::random_).
 //
 //	random_(Tensor(a!) self, *, Generator? generator=None) -> Tensor(a!)
-func (t *Tensor) Random_() *Tensor {
-	if e := capi.Aten_random_(t.handle()); e != nil {
+func (t *Tensor) Random_(opts ...RandomOpts) *Tensor {
+	var o RandomOpts
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	generator := o.Generator
+	if e := capi.Aten_random_(t.handle(), genHandle(generator)); e != nil {
 		panic(opError("Random_", e))
 	}
 	runtime.KeepAlive(t)
+	runtime.KeepAlive(generator)
 	return t
 }
 
@@ -18294,10 +18820,12 @@ func (t *Tensor) Uniform_(opts ...UniformOpts) *Tensor {
 	if o.To != nil {
 		to = *o.To
 	}
-	if e := capi.Aten_uniform_(t.handle(), from, to); e != nil {
+	generator := o.Generator
+	if e := capi.Aten_uniform_(t.handle(), from, to, genHandle(generator)); e != nil {
 		panic(opError("Uniform_", e))
 	}
 	runtime.KeepAlive(t)
+	runtime.KeepAlive(generator)
 	return t
 }
 
@@ -18314,10 +18842,12 @@ func (t *Tensor) Cauchy_(opts ...CauchyOpts) *Tensor {
 	if o.Sigma != nil {
 		sigma = *o.Sigma
 	}
-	if e := capi.Aten_cauchy_(t.handle(), median, sigma); e != nil {
+	generator := o.Generator
+	if e := capi.Aten_cauchy_(t.handle(), median, sigma, genHandle(generator)); e != nil {
 		panic(opError("Cauchy_", e))
 	}
 	runtime.KeepAlive(t)
+	runtime.KeepAlive(generator)
 	return t
 }
 
@@ -18337,10 +18867,12 @@ func (t *Tensor) LogNormal_(opts ...LogNormalOpts) *Tensor {
 	if o.Std != nil {
 		std = *o.Std
 	}
-	if e := capi.Aten_log_normal_(t.handle(), mean, std); e != nil {
+	generator := o.Generator
+	if e := capi.Aten_log_normal_(t.handle(), mean, std, genHandle(generator)); e != nil {
 		panic(opError("LogNormal_", e))
 	}
 	runtime.KeepAlive(t)
+	runtime.KeepAlive(generator)
 	return t
 }
 
@@ -18356,21 +18888,29 @@ func (t *Tensor) Exponential_(opts ...ExponentialOpts) *Tensor {
 	if o.Lambd != nil {
 		lambd = *o.Lambd
 	}
-	if e := capi.Aten_exponential_(t.handle(), lambd); e != nil {
+	generator := o.Generator
+	if e := capi.Aten_exponential_(t.handle(), lambd, genHandle(generator)); e != nil {
 		panic(opError("Exponential_", e))
 	}
 	runtime.KeepAlive(t)
+	runtime.KeepAlive(generator)
 	return t
 }
 
 // Geometric_ is Tensor.geometric_ (aten::geometric_).
 //
 //	geometric_(Tensor(a!) self, float p, *, Generator? generator=None) -> Tensor(a!)
-func (t *Tensor) Geometric_(p float64) *Tensor {
-	if e := capi.Aten_geometric_(t.handle(), p); e != nil {
+func (t *Tensor) Geometric_(p float64, opts ...GeometricOpts) *Tensor {
+	var o GeometricOpts
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	generator := o.Generator
+	if e := capi.Aten_geometric_(t.handle(), p, genHandle(generator)); e != nil {
 		panic(opError("Geometric_", e))
 	}
 	runtime.KeepAlive(t)
+	runtime.KeepAlive(generator)
 	return t
 }
 
@@ -20269,10 +20809,12 @@ func MultinomialOut(out *Tensor, self *Tensor, numSamples int64, opts ...Multino
 		o = opts[0]
 	}
 	replacement := o.Replacement
-	if e := capi.Aten_multinomial_out(self.handle(), numSamples, replacement, out.handle()); e != nil {
+	generator := o.Generator
+	if e := capi.Aten_multinomial_out(self.handle(), numSamples, replacement, genHandle(generator), out.handle()); e != nil {
 		panic(opError("MultinomialOut", e))
 	}
 	runtime.KeepAlive(self)
+	runtime.KeepAlive(generator)
 	runtime.KeepAlive(out)
 	return out
 }
@@ -20286,11 +20828,13 @@ func (t *Tensor) Multinomial(numSamples int64, opts ...MultinomialOpts) *Tensor 
 		o = opts[0]
 	}
 	replacement := o.Replacement
+	generator := o.Generator
 	r0 := new(Tensor)
-	if e := capi.Aten_multinomial(&r0.h, t.handle(), numSamples, replacement); e != nil {
+	if e := capi.Aten_multinomial(&r0.h, t.handle(), numSamples, replacement, genHandle(generator)); e != nil {
 		panic(opError("Multinomial", e))
 	}
 	runtime.KeepAlive(t)
+	runtime.KeepAlive(generator)
 	r0.track()
 	return r0
 }
@@ -22115,10 +22659,12 @@ func (t *Tensor) Normal_(opts ...NormalOpts) *Tensor {
 	if o.Std != nil {
 		std = *o.Std
 	}
-	if e := capi.Aten_normal_(t.handle(), mean, std); e != nil {
+	generator := o.Generator
+	if e := capi.Aten_normal_(t.handle(), mean, std, genHandle(generator)); e != nil {
 		panic(opError("Normal_", e))
 	}
 	runtime.KeepAlive(t)
+	runtime.KeepAlive(generator)
 	return t
 }
 
@@ -22135,11 +22681,13 @@ func NormalFunctional(self *Tensor, opts ...NormalFunctionalOpts) *Tensor {
 	if o.Std != nil {
 		std = *o.Std
 	}
+	generator := o.Generator
 	r0 := new(Tensor)
-	if e := capi.Aten_normal_functional(&r0.h, self.handle(), mean, std); e != nil {
+	if e := capi.Aten_normal_functional(&r0.h, self.handle(), mean, std, genHandle(generator)); e != nil {
 		panic(opError("NormalFunctional", e))
 	}
 	runtime.KeepAlive(self)
+	runtime.KeepAlive(generator)
 	r0.track()
 	return r0
 }
@@ -22156,10 +22704,12 @@ func NormalTensorFloatOut(out *Tensor, mean *Tensor, opts ...NormalTensorFloatOp
 	if o.Std != nil {
 		std = *o.Std
 	}
-	if e := capi.Aten_normal_Tensor_float_out(mean.handle(), std, out.handle()); e != nil {
+	generator := o.Generator
+	if e := capi.Aten_normal_Tensor_float_out(mean.handle(), std, genHandle(generator), out.handle()); e != nil {
 		panic(opError("NormalTensorFloatOut", e))
 	}
 	runtime.KeepAlive(mean)
+	runtime.KeepAlive(generator)
 	runtime.KeepAlive(out)
 	return out
 }
@@ -22176,11 +22726,13 @@ func Normal(mean *Tensor, opts ...TensorNormalOpts) *Tensor {
 	if o.Std != nil {
 		std = *o.Std
 	}
+	generator := o.Generator
 	r0 := new(Tensor)
-	if e := capi.Aten_normal_Tensor_float(&r0.h, mean.handle(), std); e != nil {
+	if e := capi.Aten_normal_Tensor_float(&r0.h, mean.handle(), std, genHandle(generator)); e != nil {
 		panic(opError("Normal", e))
 	}
 	runtime.KeepAlive(mean)
+	runtime.KeepAlive(generator)
 	r0.track()
 	return r0
 }
@@ -22188,11 +22740,17 @@ func Normal(mean *Tensor, opts ...TensorNormalOpts) *Tensor {
 // NormalFloatTensorOut is torch.normal with out= (aten::normal.float_Tensor_out).
 //
 //	normal.float_Tensor_out(float mean, Tensor std, *, Generator? generator=None, Tensor(a!) out) -> Tensor(a!)
-func NormalFloatTensorOut(out *Tensor, mean float64, std *Tensor) *Tensor {
-	if e := capi.Aten_normal_float_Tensor_out(mean, std.handle(), out.handle()); e != nil {
+func NormalFloatTensorOut(out *Tensor, mean float64, std *Tensor, opts ...NormalFloatTensorOpts) *Tensor {
+	var o NormalFloatTensorOpts
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	generator := o.Generator
+	if e := capi.Aten_normal_float_Tensor_out(mean, std.handle(), genHandle(generator), out.handle()); e != nil {
 		panic(opError("NormalFloatTensorOut", e))
 	}
 	runtime.KeepAlive(std)
+	runtime.KeepAlive(generator)
 	runtime.KeepAlive(out)
 	return out
 }
@@ -22200,12 +22758,18 @@ func NormalFloatTensorOut(out *Tensor, mean float64, std *Tensor) *Tensor {
 // NormalFloatTensor is torch.normal (aten::normal.float_Tensor).
 //
 //	normal.float_Tensor(float mean, Tensor std, *, Generator? generator=None) -> Tensor
-func NormalFloatTensor(mean float64, std *Tensor) *Tensor {
+func NormalFloatTensor(mean float64, std *Tensor, opts ...NormalFloatTensorOpts) *Tensor {
+	var o NormalFloatTensorOpts
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	generator := o.Generator
 	r0 := new(Tensor)
-	if e := capi.Aten_normal_float_Tensor(&r0.h, mean, std.handle()); e != nil {
+	if e := capi.Aten_normal_float_Tensor(&r0.h, mean, std.handle(), genHandle(generator)); e != nil {
 		panic(opError("NormalFloatTensor", e))
 	}
 	runtime.KeepAlive(std)
+	runtime.KeepAlive(generator)
 	r0.track()
 	return r0
 }
@@ -22213,12 +22777,18 @@ func NormalFloatTensor(mean float64, std *Tensor) *Tensor {
 // NormalTensorTensorOut is torch.normal with out= (aten::normal.Tensor_Tensor_out).
 //
 //	normal.Tensor_Tensor_out(Tensor mean, Tensor std, *, Generator? generator=None, Tensor(a!) out) -> Tensor(a!)
-func NormalTensorTensorOut(out *Tensor, mean *Tensor, std *Tensor) *Tensor {
-	if e := capi.Aten_normal_Tensor_Tensor_out(mean.handle(), std.handle(), out.handle()); e != nil {
+func NormalTensorTensorOut(out *Tensor, mean *Tensor, std *Tensor, opts ...NormalTensorTensorOpts) *Tensor {
+	var o NormalTensorTensorOpts
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	generator := o.Generator
+	if e := capi.Aten_normal_Tensor_Tensor_out(mean.handle(), std.handle(), genHandle(generator), out.handle()); e != nil {
 		panic(opError("NormalTensorTensorOut", e))
 	}
 	runtime.KeepAlive(mean)
 	runtime.KeepAlive(std)
+	runtime.KeepAlive(generator)
 	runtime.KeepAlive(out)
 	return out
 }
@@ -22226,13 +22796,19 @@ func NormalTensorTensorOut(out *Tensor, mean *Tensor, std *Tensor) *Tensor {
 // NormalTensorTensor is torch.normal (aten::normal.Tensor_Tensor).
 //
 //	normal.Tensor_Tensor(Tensor mean, Tensor std, *, Generator? generator=None) -> Tensor
-func NormalTensorTensor(mean *Tensor, std *Tensor) *Tensor {
+func NormalTensorTensor(mean *Tensor, std *Tensor, opts ...NormalTensorTensorOpts) *Tensor {
+	var o NormalTensorTensorOpts
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	generator := o.Generator
 	r0 := new(Tensor)
-	if e := capi.Aten_normal_Tensor_Tensor(&r0.h, mean.handle(), std.handle()); e != nil {
+	if e := capi.Aten_normal_Tensor_Tensor(&r0.h, mean.handle(), std.handle(), genHandle(generator)); e != nil {
 		panic(opError("NormalTensorTensor", e))
 	}
 	runtime.KeepAlive(mean)
 	runtime.KeepAlive(std)
+	runtime.KeepAlive(generator)
 	r0.track()
 	return r0
 }
@@ -22245,15 +22821,17 @@ func NormalFloatFloat(mean float64, std float64, size []int64, opts ...NormalFlo
 	if len(opts) > 0 {
 		o = opts[0]
 	}
+	generator := o.Generator
 	dtype := o.DType
 	layout := o.Layout
 	device := o.Device
 	pinMemory := o.PinMemory
 	deviceT, deviceI := optDevice(device)
 	r0 := new(Tensor)
-	if e := capi.Aten_normal_float_float(&r0.h, mean, std, size, optEnum(dtype), optEnum(layout), deviceT, deviceI, optBool(pinMemory)); e != nil {
+	if e := capi.Aten_normal_float_float(&r0.h, mean, std, size, genHandle(generator), optEnum(dtype), optEnum(layout), deviceT, deviceI, optBool(pinMemory)); e != nil {
 		panic(opError("NormalFloatFloat", e))
 	}
+	runtime.KeepAlive(generator)
 	r0.track()
 	return r0
 }
@@ -22261,10 +22839,16 @@ func NormalFloatFloat(mean float64, std float64, size []int64, opts ...NormalFlo
 // NormalFloatFloatOut is torch.normal with out= (aten::normal.float_float_out).
 //
 //	normal.float_float_out(float mean, float std, SymInt[] size, *, Generator? generator=None, Tensor(a!) out) -> Tensor(a!)
-func NormalFloatFloatOut(out *Tensor, mean float64, std float64, size []int64) *Tensor {
-	if e := capi.Aten_normal_float_float_out(mean, std, size, out.handle()); e != nil {
+func NormalFloatFloatOut(out *Tensor, mean float64, std float64, size []int64, opts ...NormalFloatFloatOutOpts) *Tensor {
+	var o NormalFloatFloatOutOpts
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	generator := o.Generator
+	if e := capi.Aten_normal_float_float_out(mean, std, size, genHandle(generator), out.handle()); e != nil {
 		panic(opError("NormalFloatFloatOut", e))
 	}
+	runtime.KeepAlive(generator)
 	runtime.KeepAlive(out)
 	return out
 }
@@ -23384,11 +23968,13 @@ func RreluWithNoiseOut(out *Tensor, self *Tensor, noise *Tensor, opts ...RreluWi
 		upper = *o.Upper
 	}
 	training := o.Training
-	if e := capi.Aten_rrelu_with_noise_out(self.handle(), noise.handle(), lower.c, upper.c, training, out.handle()); e != nil {
+	generator := o.Generator
+	if e := capi.Aten_rrelu_with_noise_out(self.handle(), noise.handle(), lower.c, upper.c, training, genHandle(generator), out.handle()); e != nil {
 		panic(opError("RreluWithNoiseOut", e))
 	}
 	runtime.KeepAlive(self)
 	runtime.KeepAlive(noise)
+	runtime.KeepAlive(generator)
 	runtime.KeepAlive(out)
 	return out
 }
@@ -23410,12 +23996,14 @@ func RreluWithNoise(self *Tensor, noise *Tensor, opts ...RreluWithNoiseOpts) *Te
 		upper = *o.Upper
 	}
 	training := o.Training
+	generator := o.Generator
 	r0 := new(Tensor)
-	if e := capi.Aten_rrelu_with_noise(&r0.h, self.handle(), noise.handle(), lower.c, upper.c, training); e != nil {
+	if e := capi.Aten_rrelu_with_noise(&r0.h, self.handle(), noise.handle(), lower.c, upper.c, training, genHandle(generator)); e != nil {
 		panic(opError("RreluWithNoise", e))
 	}
 	runtime.KeepAlive(self)
 	runtime.KeepAlive(noise)
+	runtime.KeepAlive(generator)
 	r0.track()
 	return r0
 }
@@ -23437,11 +24025,13 @@ func RreluWithNoise_(self *Tensor, noise *Tensor, opts ...RreluWithNoiseOpts) *T
 		upper = *o.Upper
 	}
 	training := o.Training
-	if e := capi.Aten_rrelu_with_noise_(self.handle(), noise.handle(), lower.c, upper.c, training); e != nil {
+	generator := o.Generator
+	if e := capi.Aten_rrelu_with_noise_(self.handle(), noise.handle(), lower.c, upper.c, training, genHandle(generator)); e != nil {
 		panic(opError("RreluWithNoise_", e))
 	}
 	runtime.KeepAlive(self)
 	runtime.KeepAlive(noise)
+	runtime.KeepAlive(generator)
 	return self
 }
 

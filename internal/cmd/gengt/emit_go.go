@@ -49,7 +49,7 @@ func capiParams(k kind, n string) (params []string, conv []string) {
 	case kOptStr:
 		return []string{n + " string", n + "Has bool"}, []string{"(*C.char)(unsafe.Pointer(unsafe.StringData(" + n + ")))", "optStrLen(len(" + n + "), " + n + "Has)"}
 	case kGenerator:
-		return nil, nil
+		return []string{n + " Generator"}, []string{"C.gt_generator(" + n + ")"}
 	}
 	panic(k)
 }
@@ -150,6 +150,8 @@ func goType(k kind) string {
 		return "string"
 	case kOptStr:
 		return "*string"
+	case kGenerator:
+		return "*Generator"
 	}
 	panic(k)
 }
@@ -158,7 +160,7 @@ func goType(k kind) string {
 func nilable(k kind) bool {
 	switch k {
 	case kOptTensor, kTensors, kOptTensors, kOptInt, kInts, kOptInts, kOptFloat, kOptFloats, kOptBool,
-		kOptScalar, kOptDType, kOptLayout, kOptDevice, kOptMemFmt, kOptStr:
+		kOptScalar, kOptDType, kOptLayout, kOptDevice, kOptMemFmt, kOptStr, kGenerator:
 		return true
 	}
 	return false
@@ -275,9 +277,6 @@ func optsFields(b *binding) ([]field, bool) {
 	for _, i := range b.OptsArgs {
 		a := b.Op.S.Args[i]
 		k := b.Kinds[i]
-		if k == kGenerator {
-			continue
-		}
 		val, zero, ok := goDefault(k, a)
 		if !ok {
 			return nil, false
@@ -408,7 +407,7 @@ func (g *goEmitter) emitFunc(b *binding) bool {
 		isOutArg[i] = true
 	}
 	for i, a := range s.Args {
-		if (b.IsMethod && i == 0) || a.HasDefault || isOutArg[i] || b.Kinds[i] == kGenerator {
+		if (b.IsMethod && i == 0) || a.HasDefault || isOutArg[i] {
 			continue
 		}
 		order = append(order, i)
@@ -444,9 +443,6 @@ func (g *goEmitter) emitFunc(b *binding) bool {
 	var keep []string
 	for i := range s.Args {
 		k := b.Kinds[i]
-		if k == kGenerator {
-			continue
-		}
 		x := argExpr[i]
 		switch k {
 		case kTensor:
@@ -454,6 +450,9 @@ func (g *goEmitter) emitFunc(b *binding) bool {
 			keep = append(keep, x)
 		case kOptTensor:
 			cargs = append(cargs, "optHandle("+x+")")
+			keep = append(keep, x)
+		case kGenerator:
+			cargs = append(cargs, "genHandle("+x+")")
 			keep = append(keep, x)
 		case kTensors:
 			fmt.Fprintf(&body, "\tvar %sBuf [8]capi.Tensor\n", x)
@@ -646,6 +645,8 @@ func paritySkip(b *binding) bool {
 // sampleArg is the Go and Python expression of a sample value for a required argument.
 func sampleArg(k kind, a arg, tensorN *int) (goExpr, pyExpr string, ok bool) {
 	switch k {
+	case kGenerator:
+		return "nil", "None", true
 	case kTensor:
 		if a.Mutable && a.KwargOnly {
 			return "s.out()", "torch.empty(0)", true
@@ -723,7 +724,7 @@ func emitParity(public []*binding, verText string) (string, int) {
 		var pyArgs []string
 		ok := true
 		for i, a := range s.Args {
-			if a.HasDefault || b.Kinds[i] == kGenerator {
+			if a.HasDefault {
 				continue
 			}
 			ge, pe, good := sampleArg(b.Kinds[i], a, &tensorN)

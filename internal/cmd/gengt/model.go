@@ -58,11 +58,6 @@ func exclusion(o *op) string {
 		// no at::_ops entry point in every version (get_device in 1.13)
 		return "manual_cpp_binding (hand-written in libtorch's C++)"
 	}
-	for _, a := range o.S.Args {
-		if a.Base == "Generator?" && !a.HasDefault {
-			return "takes a Generator"
-		}
-	}
 	return ""
 }
 
@@ -74,9 +69,6 @@ func cSig(s *schema) (string, []kind, []rkind, error) {
 		k, ok := kindOf(a.Base)
 		if !ok {
 			return "", nil, nil, fmt.Errorf("argument type %s", a.Base)
-		}
-		if k == kGenerator && !a.HasDefault {
-			return "", nil, nil, fmt.Errorf("Generator without default")
 		}
 		ks = append(ks, k)
 		// Names do not cross the C ABI (can_cast's from became from_ in 2.x).

@@ -35,7 +35,7 @@ const (
 	kOptMemFmt              // MemoryFormat?
 	kStr                    // str
 	kOptStr                 // str?
-	kGenerator              // Generator? (always its default, None)
+	kGenerator              // Generator? (nil/NULL stands for None, the default generator)
 	kReduction              // int reduction (at::Reduction), a Reduction in Go
 )
 
@@ -149,7 +149,7 @@ func cParams(k kind, n string) []string {
 	case kStr, kOptStr:
 		return []string{"const char *" + n, "int64_t " + n + "_n"}
 	case kGenerator:
-		return nil
+		return []string{"gt_generator " + n}
 	}
 	panic(fmt.Sprint("cParams: kind ", k))
 }
@@ -217,7 +217,7 @@ func cppExpr(k kind, base, n string) string {
 	case kOptStr:
 		return "gt::opt_str(" + n + ", " + n + "_n)"
 	case kGenerator:
-		return "c10::nullopt"
+		return "gt::opt_gen(" + n + ")"
 	}
 	panic(fmt.Sprint("cppExpr: kind ", k))
 }

@@ -22,6 +22,8 @@ package capi
 #cgo nocallback gt_arange
 #cgo noescape gt_backward
 #cgo nocallback gt_backward
+#cgo noescape gt_conj
+#cgo nocallback gt_conj
 #cgo noescape gt_contiguous
 #cgo nocallback gt_contiguous
 #cgo noescape gt_copy_to
@@ -62,6 +64,24 @@ package capi
 #cgo nocallback gt_free
 #cgo noescape gt_from_data
 #cgo nocallback gt_from_data
+#cgo noescape gt_generator_default
+#cgo nocallback gt_generator_default
+#cgo noescape gt_generator_device
+#cgo nocallback gt_generator_device
+#cgo noescape gt_generator_free
+#cgo nocallback gt_generator_free
+#cgo noescape gt_generator_get_state
+#cgo nocallback gt_generator_get_state
+#cgo noescape gt_generator_initial_seed
+#cgo nocallback gt_generator_initial_seed
+#cgo noescape gt_generator_manual_seed
+#cgo nocallback gt_generator_manual_seed
+#cgo noescape gt_generator_new
+#cgo nocallback gt_generator_new
+#cgo noescape gt_generator_seed
+#cgo nocallback gt_generator_seed
+#cgo noescape gt_generator_set_state
+#cgo nocallback gt_generator_set_state
 #cgo noescape gt_get_num_threads
 #cgo nocallback gt_get_num_threads
 #cgo noescape gt_grad
@@ -72,10 +92,22 @@ package capi
 #cgo nocallback gt_grad_fn_name
 #cgo noescape gt_grad_reset
 #cgo nocallback gt_grad_reset
+#cgo noescape gt_index
+#cgo nocallback gt_index
+#cgo noescape gt_index_put_
+#cgo nocallback gt_index_put_
+#cgo noescape gt_index_put_scalar_
+#cgo nocallback gt_index_put_scalar_
 #cgo noescape gt_init
 #cgo nocallback gt_init
+#cgo noescape gt_is_conj
+#cgo nocallback gt_is_conj
 #cgo noescape gt_is_contiguous
 #cgo nocallback gt_is_contiguous
+#cgo noescape gt_is_inference
+#cgo nocallback gt_is_inference
+#cgo noescape gt_is_neg
+#cgo nocallback gt_is_neg
 #cgo noescape gt_item_double
 #cgo nocallback gt_item_double
 #cgo noescape gt_item_int64
@@ -104,6 +136,12 @@ package capi
 #cgo nocallback gt_requires_grad
 #cgo noescape gt_reshape
 #cgo nocallback gt_reshape
+#cgo noescape gt_retain_grad
+#cgo nocallback gt_retain_grad
+#cgo noescape gt_retains_grad
+#cgo nocallback gt_retains_grad
+#cgo noescape gt_set_data
+#cgo nocallback gt_set_data
 #cgo noescape gt_set_grad_enabled
 #cgo nocallback gt_set_grad_enabled
 #cgo noescape gt_set_num_threads
@@ -112,6 +150,10 @@ package capi
 #cgo nocallback gt_set_requires_grad
 #cgo noescape gt_sizes
 #cgo nocallback gt_sizes
+#cgo noescape gt_storage_offset
+#cgo nocallback gt_storage_offset
+#cgo noescape gt_strides
+#cgo nocallback gt_strides
 #cgo noescape gt_to
 #cgo nocallback gt_to
 #cgo noescape gt_torch_version
@@ -122,28 +164,6 @@ package capi
 #cgo nocallback gt_zeros
 #cgo noescape gt_zeros_like
 #cgo nocallback gt_zeros_like
-#cgo noescape gt_strides
-#cgo nocallback gt_strides
-#cgo noescape gt_storage_offset
-#cgo nocallback gt_storage_offset
-#cgo noescape gt_is_conj
-#cgo nocallback gt_is_conj
-#cgo noescape gt_is_neg
-#cgo nocallback gt_is_neg
-#cgo noescape gt_is_inference
-#cgo nocallback gt_is_inference
-#cgo noescape gt_conj
-#cgo nocallback gt_conj
-#cgo noescape gt_index
-#cgo nocallback gt_index
-#cgo noescape gt_index_put_
-#cgo nocallback gt_index_put_
-#cgo noescape gt_index_put_scalar_
-#cgo nocallback gt_index_put_scalar_
-#cgo noescape gt_retain_grad
-#cgo nocallback gt_retain_grad
-#cgo noescape gt_retains_grad
-#cgo nocallback gt_retains_grad
 #include <stddef.h>
 #include <stdlib.h>
 #include "cgotorch.h"
@@ -166,6 +186,9 @@ import "unsafe"
 // Tensor is an opaque handle to a libtorch tensor (gt_tensor), owned by the
 // caller until Free.
 type Tensor unsafe.Pointer
+
+// Generator is a gt_generator handle.
+type Generator unsafe.Pointer
 
 // ABIVersion is the CGOTORCH_ABI_VERSION of the cgotorch.h this package was
 // compiled against; LibraryABIVersion is the one of the loaded library.
@@ -735,4 +758,82 @@ func RetainsGrad(a Tensor) (bool, error) {
 		return false, newError(e)
 	}
 	return out != 0, nil
+}
+
+// GeneratorNew calls gt_generator_new.
+func GeneratorNew(devType, devIndex int) (out Generator, err error) {
+	var g C.gt_generator
+	if e := C.gt_generator_new(C.int(devType), C.int(devIndex), &g); e != nil {
+		err = newError(e)
+	}
+	return Generator(g), err
+}
+
+// GeneratorDefault calls gt_generator_default.
+func GeneratorDefault(devType, devIndex int) (out Generator, err error) {
+	var g C.gt_generator
+	if e := C.gt_generator_default(C.int(devType), C.int(devIndex), &g); e != nil {
+		err = newError(e)
+	}
+	return Generator(g), err
+}
+
+// GeneratorFree calls gt_generator_free.
+func GeneratorFree(g Generator) { C.gt_generator_free(C.gt_generator(g)) }
+
+// GeneratorManualSeed calls gt_generator_manual_seed.
+func GeneratorManualSeed(g Generator, seed uint64) (err error) {
+	if e := C.gt_generator_manual_seed(C.gt_generator(g), C.uint64_t(seed)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// GeneratorInitialSeed calls gt_generator_initial_seed.
+func GeneratorInitialSeed(g Generator) (uint64, error) {
+	var out C.uint64_t
+	if e := C.gt_generator_initial_seed(C.gt_generator(g), &out); e != nil {
+		return 0, newError(e)
+	}
+	return uint64(out), nil
+}
+
+// GeneratorSeed calls gt_generator_seed.
+func GeneratorSeed(g Generator) (uint64, error) {
+	var out C.uint64_t
+	if e := C.gt_generator_seed(C.gt_generator(g), &out); e != nil {
+		return 0, newError(e)
+	}
+	return uint64(out), nil
+}
+
+// GeneratorGetState calls gt_generator_get_state.
+func GeneratorGetState(g Generator) (out Tensor, err error) {
+	if e := C.gt_generator_get_state(C.gt_generator(g), outp(&out)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// GeneratorSetState calls gt_generator_set_state.
+func GeneratorSetState(g Generator, state Tensor) (err error) {
+	if e := C.gt_generator_set_state(C.gt_generator(g), C.gt_tensor(state)); e != nil {
+		err = newError(e)
+	}
+	return
+}
+
+// GeneratorDevice calls gt_generator_device.
+func GeneratorDevice(g Generator) (devType, devIndex int) {
+	var t, i C.int
+	C.gt_generator_device(C.gt_generator(g), &t, &i)
+	return int(t), int(i)
+}
+
+// SetData calls gt_set_data.
+func SetData(dst, src Tensor) (err error) {
+	if e := C.gt_set_data(C.gt_tensor(dst), C.gt_tensor(src)); e != nil {
+		err = newError(e)
+	}
+	return
 }

@@ -2315,28 +2315,54 @@ package capi
 #cgo nocallback gt_aten_rad2deg_out
 #cgo noescape gt_aten_rand
 #cgo nocallback gt_aten_rand
+#cgo noescape gt_aten_rand_generator
+#cgo nocallback gt_aten_rand_generator
+#cgo noescape gt_aten_rand_generator_out
+#cgo nocallback gt_aten_rand_generator_out
 #cgo noescape gt_aten_rand_like
 #cgo nocallback gt_aten_rand_like
+#cgo noescape gt_aten_rand_like_generator
+#cgo nocallback gt_aten_rand_like_generator
 #cgo noescape gt_aten_rand_out
 #cgo nocallback gt_aten_rand_out
 #cgo noescape gt_aten_randint
 #cgo nocallback gt_aten_randint
+#cgo noescape gt_aten_randint_generator
+#cgo nocallback gt_aten_randint_generator
+#cgo noescape gt_aten_randint_generator_out
+#cgo nocallback gt_aten_randint_generator_out
 #cgo noescape gt_aten_randint_like
 #cgo nocallback gt_aten_randint_like
 #cgo noescape gt_aten_randint_like_Tensor
 #cgo nocallback gt_aten_randint_like_Tensor
+#cgo noescape gt_aten_randint_like_Tensor_generator
+#cgo nocallback gt_aten_randint_like_Tensor_generator
+#cgo noescape gt_aten_randint_like_generator
+#cgo nocallback gt_aten_randint_like_generator
 #cgo noescape gt_aten_randint_like_low_dtype
 #cgo nocallback gt_aten_randint_like_low_dtype
+#cgo noescape gt_aten_randint_like_low_generator_dtype
+#cgo nocallback gt_aten_randint_like_low_generator_dtype
 #cgo noescape gt_aten_randint_low
 #cgo nocallback gt_aten_randint_low
+#cgo noescape gt_aten_randint_low_generator
+#cgo nocallback gt_aten_randint_low_generator
+#cgo noescape gt_aten_randint_low_generator_out
+#cgo nocallback gt_aten_randint_low_generator_out
 #cgo noescape gt_aten_randint_low_out
 #cgo nocallback gt_aten_randint_low_out
 #cgo noescape gt_aten_randint_out
 #cgo nocallback gt_aten_randint_out
 #cgo noescape gt_aten_randn
 #cgo nocallback gt_aten_randn
+#cgo noescape gt_aten_randn_generator
+#cgo nocallback gt_aten_randn_generator
+#cgo noescape gt_aten_randn_generator_out
+#cgo nocallback gt_aten_randn_generator_out
 #cgo noescape gt_aten_randn_like
 #cgo nocallback gt_aten_randn_like
+#cgo noescape gt_aten_randn_like_generator
+#cgo nocallback gt_aten_randn_like_generator
 #cgo noescape gt_aten_randn_out
 #cgo nocallback gt_aten_randn_out
 #cgo noescape gt_aten_random_
@@ -2347,6 +2373,10 @@ package capi
 #cgo nocallback gt_aten_random__to
 #cgo noescape gt_aten_randperm
 #cgo nocallback gt_aten_randperm
+#cgo noescape gt_aten_randperm_generator
+#cgo nocallback gt_aten_randperm_generator
+#cgo noescape gt_aten_randperm_generator_out
+#cgo nocallback gt_aten_randperm_generator_out
 #cgo noescape gt_aten_randperm_out
 #cgo nocallback gt_aten_randperm_out
 #cgo noescape gt_aten_range
@@ -3538,7 +3568,7 @@ func optStrLen(n int, has bool) C.int64_t {
 }
 
 // OpsHash identifies the generated operator ABI; LibraryOpsHash must be the same.
-const OpsHash = "ff0ab6065cde3a95"
+const OpsHash = "6ea95b64a4a3e977"
 
 // LibraryOpsHash is the OpsHash the loaded libcgotorch.so was built with.
 func LibraryOpsHash() string { return C.GoString(C.gt_aten_ops_hash()) }
@@ -4456,40 +4486,40 @@ func Aten_batch_norm(out *Tensor, input Tensor, weight Tensor, bias Tensor, runn
 }
 
 // Aten_bernoulli calls gt_aten_bernoulli: aten::bernoulli
-func Aten_bernoulli(out *Tensor, self Tensor) error {
-	if e := C.gt_aten_bernoulli((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
+func Aten_bernoulli(out *Tensor, self Tensor, generator Generator) error {
+	if e := C.gt_aten_bernoulli((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_generator(generator)); e != nil {
 		return newError(e)
 	}
 	return nil
 }
 
 // Aten_bernoulli_out calls gt_aten_bernoulli_out: aten::bernoulli.out
-func Aten_bernoulli_out(self Tensor, out Tensor) error {
-	if e := C.gt_aten_bernoulli_out(C.gt_tensor(self), C.gt_tensor(out)); e != nil {
+func Aten_bernoulli_out(self Tensor, generator Generator, out Tensor) error {
+	if e := C.gt_aten_bernoulli_out(C.gt_tensor(self), C.gt_generator(generator), C.gt_tensor(out)); e != nil {
 		return newError(e)
 	}
 	return nil
 }
 
 // Aten_bernoulli__Tensor calls gt_aten_bernoulli__Tensor: aten::bernoulli_.Tensor
-func Aten_bernoulli__Tensor(self Tensor, p Tensor) error {
-	if e := C.gt_aten_bernoulli__Tensor(C.gt_tensor(self), C.gt_tensor(p)); e != nil {
+func Aten_bernoulli__Tensor(self Tensor, p Tensor, generator Generator) error {
+	if e := C.gt_aten_bernoulli__Tensor(C.gt_tensor(self), C.gt_tensor(p), C.gt_generator(generator)); e != nil {
 		return newError(e)
 	}
 	return nil
 }
 
 // Aten_bernoulli__float calls gt_aten_bernoulli__float: aten::bernoulli_.float
-func Aten_bernoulli__float(self Tensor, p float64) error {
-	if e := C.gt_aten_bernoulli__float(C.gt_tensor(self), C.double(p)); e != nil {
+func Aten_bernoulli__float(self Tensor, p float64, generator Generator) error {
+	if e := C.gt_aten_bernoulli__float(C.gt_tensor(self), C.double(p), C.gt_generator(generator)); e != nil {
 		return newError(e)
 	}
 	return nil
 }
 
 // Aten_bernoulli_p calls gt_aten_bernoulli_p: aten::bernoulli.p
-func Aten_bernoulli_p(out *Tensor, self Tensor, p float64) error {
-	if e := C.gt_aten_bernoulli_p((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.double(p)); e != nil {
+func Aten_bernoulli_p(out *Tensor, self Tensor, p float64, generator Generator) error {
+	if e := C.gt_aten_bernoulli_p((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.double(p), C.gt_generator(generator)); e != nil {
 		return newError(e)
 	}
 	return nil
@@ -7839,9 +7869,25 @@ func Aten_rand(out *Tensor, size []int64, dtype int32, layout int32, deviceType,
 	return nil
 }
 
+// Aten_rand_generator calls gt_aten_rand_generator: aten::rand.generator
+func Aten_rand_generator(out *Tensor, size []int64, generator Generator, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
+	if e := C.gt_aten_rand_generator((*C.gt_tensor)(unsafe.Pointer(out)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.gt_generator(generator), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+		return newError(e)
+	}
+	return nil
+}
+
 // Aten_rand_out calls gt_aten_rand_out: aten::rand.out
 func Aten_rand_out(size []int64, out Tensor) error {
 	if e := C.gt_aten_rand_out((*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.gt_tensor(out)); e != nil {
+		return newError(e)
+	}
+	return nil
+}
+
+// Aten_rand_generator_out calls gt_aten_rand_generator_out: aten::rand.generator_out
+func Aten_rand_generator_out(size []int64, generator Generator, out Tensor) error {
+	if e := C.gt_aten_rand_generator_out((*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.gt_generator(generator), C.gt_tensor(out)); e != nil {
 		return newError(e)
 	}
 	return nil
@@ -7855,9 +7901,25 @@ func Aten_rand_like(out *Tensor, self Tensor, dtype int32, layout int32, deviceT
 	return nil
 }
 
+// Aten_rand_like_generator calls gt_aten_rand_like_generator: aten::rand_like.generator
+func Aten_rand_like_generator(out *Tensor, self Tensor, generator Generator, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8, memoryFormat int32) error {
+	if e := C.gt_aten_rand_like_generator((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_generator(generator), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory), C.int(memoryFormat)); e != nil {
+		return newError(e)
+	}
+	return nil
+}
+
 // Aten_randint calls gt_aten_randint: aten::randint
 func Aten_randint(out *Tensor, high int64, size []int64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
 	if e := C.gt_aten_randint((*C.gt_tensor)(unsafe.Pointer(out)), C.int64_t(high), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+		return newError(e)
+	}
+	return nil
+}
+
+// Aten_randint_generator calls gt_aten_randint_generator: aten::randint.generator
+func Aten_randint_generator(out *Tensor, high int64, size []int64, generator Generator, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
+	if e := C.gt_aten_randint_generator((*C.gt_tensor)(unsafe.Pointer(out)), C.int64_t(high), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.gt_generator(generator), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
 	return nil
@@ -7871,9 +7933,25 @@ func Aten_randint_low(out *Tensor, low int64, high int64, size []int64, dtype in
 	return nil
 }
 
+// Aten_randint_low_generator calls gt_aten_randint_low_generator: aten::randint.low_generator
+func Aten_randint_low_generator(out *Tensor, low int64, high int64, size []int64, generator Generator, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
+	if e := C.gt_aten_randint_low_generator((*C.gt_tensor)(unsafe.Pointer(out)), C.int64_t(low), C.int64_t(high), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.gt_generator(generator), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+		return newError(e)
+	}
+	return nil
+}
+
 // Aten_randint_out calls gt_aten_randint_out: aten::randint.out
 func Aten_randint_out(high int64, size []int64, out Tensor) error {
 	if e := C.gt_aten_randint_out(C.int64_t(high), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.gt_tensor(out)); e != nil {
+		return newError(e)
+	}
+	return nil
+}
+
+// Aten_randint_generator_out calls gt_aten_randint_generator_out: aten::randint.generator_out
+func Aten_randint_generator_out(high int64, size []int64, generator Generator, out Tensor) error {
+	if e := C.gt_aten_randint_generator_out(C.int64_t(high), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.gt_generator(generator), C.gt_tensor(out)); e != nil {
 		return newError(e)
 	}
 	return nil
@@ -7887,9 +7965,25 @@ func Aten_randint_low_out(low int64, high int64, size []int64, out Tensor) error
 	return nil
 }
 
+// Aten_randint_low_generator_out calls gt_aten_randint_low_generator_out: aten::randint.low_generator_out
+func Aten_randint_low_generator_out(low int64, high int64, size []int64, generator Generator, out Tensor) error {
+	if e := C.gt_aten_randint_low_generator_out(C.int64_t(low), C.int64_t(high), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.gt_generator(generator), C.gt_tensor(out)); e != nil {
+		return newError(e)
+	}
+	return nil
+}
+
 // Aten_randint_like calls gt_aten_randint_like: aten::randint_like
 func Aten_randint_like(out *Tensor, self Tensor, high int64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8, memoryFormat int32) error {
 	if e := C.gt_aten_randint_like((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(high), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory), C.int(memoryFormat)); e != nil {
+		return newError(e)
+	}
+	return nil
+}
+
+// Aten_randint_like_generator calls gt_aten_randint_like_generator: aten::randint_like.generator
+func Aten_randint_like_generator(out *Tensor, self Tensor, high int64, generator Generator, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8, memoryFormat int32) error {
+	if e := C.gt_aten_randint_like_generator((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(high), C.gt_generator(generator), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory), C.int(memoryFormat)); e != nil {
 		return newError(e)
 	}
 	return nil
@@ -7903,9 +7997,25 @@ func Aten_randint_like_Tensor(out *Tensor, self Tensor, high Tensor, dtype int32
 	return nil
 }
 
+// Aten_randint_like_Tensor_generator calls gt_aten_randint_like_Tensor_generator: aten::randint_like.Tensor_generator
+func Aten_randint_like_Tensor_generator(out *Tensor, self Tensor, high Tensor, generator Generator, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8, memoryFormat int32) error {
+	if e := C.gt_aten_randint_like_Tensor_generator((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(high), C.gt_generator(generator), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory), C.int(memoryFormat)); e != nil {
+		return newError(e)
+	}
+	return nil
+}
+
 // Aten_randint_like_low_dtype calls gt_aten_randint_like_low_dtype: aten::randint_like.low_dtype
 func Aten_randint_like_low_dtype(out *Tensor, self Tensor, low int64, high int64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8, memoryFormat int32) error {
 	if e := C.gt_aten_randint_like_low_dtype((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(low), C.int64_t(high), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory), C.int(memoryFormat)); e != nil {
+		return newError(e)
+	}
+	return nil
+}
+
+// Aten_randint_like_low_generator_dtype calls gt_aten_randint_like_low_generator_dtype: aten::randint_like.low_generator_dtype
+func Aten_randint_like_low_generator_dtype(out *Tensor, self Tensor, low int64, high int64, generator Generator, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8, memoryFormat int32) error {
+	if e := C.gt_aten_randint_like_low_generator_dtype((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(low), C.int64_t(high), C.gt_generator(generator), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory), C.int(memoryFormat)); e != nil {
 		return newError(e)
 	}
 	return nil
@@ -7919,9 +8029,25 @@ func Aten_randn(out *Tensor, size []int64, dtype int32, layout int32, deviceType
 	return nil
 }
 
+// Aten_randn_generator calls gt_aten_randn_generator: aten::randn.generator
+func Aten_randn_generator(out *Tensor, size []int64, generator Generator, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
+	if e := C.gt_aten_randn_generator((*C.gt_tensor)(unsafe.Pointer(out)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.gt_generator(generator), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+		return newError(e)
+	}
+	return nil
+}
+
 // Aten_randn_out calls gt_aten_randn_out: aten::randn.out
 func Aten_randn_out(size []int64, out Tensor) error {
 	if e := C.gt_aten_randn_out((*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.gt_tensor(out)); e != nil {
+		return newError(e)
+	}
+	return nil
+}
+
+// Aten_randn_generator_out calls gt_aten_randn_generator_out: aten::randn.generator_out
+func Aten_randn_generator_out(size []int64, generator Generator, out Tensor) error {
+	if e := C.gt_aten_randn_generator_out((*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.gt_generator(generator), C.gt_tensor(out)); e != nil {
 		return newError(e)
 	}
 	return nil
@@ -7935,6 +8061,14 @@ func Aten_randn_like(out *Tensor, self Tensor, dtype int32, layout int32, device
 	return nil
 }
 
+// Aten_randn_like_generator calls gt_aten_randn_like_generator: aten::randn_like.generator
+func Aten_randn_like_generator(out *Tensor, self Tensor, generator Generator, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8, memoryFormat int32) error {
+	if e := C.gt_aten_randn_like_generator((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_generator(generator), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory), C.int(memoryFormat)); e != nil {
+		return newError(e)
+	}
+	return nil
+}
+
 // Aten_randperm calls gt_aten_randperm: aten::randperm
 func Aten_randperm(out *Tensor, n_ int64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
 	if e := C.gt_aten_randperm((*C.gt_tensor)(unsafe.Pointer(out)), C.int64_t(n_), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
@@ -7943,9 +8077,25 @@ func Aten_randperm(out *Tensor, n_ int64, dtype int32, layout int32, deviceType,
 	return nil
 }
 
+// Aten_randperm_generator calls gt_aten_randperm_generator: aten::randperm.generator
+func Aten_randperm_generator(out *Tensor, n_ int64, generator Generator, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
+	if e := C.gt_aten_randperm_generator((*C.gt_tensor)(unsafe.Pointer(out)), C.int64_t(n_), C.gt_generator(generator), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+		return newError(e)
+	}
+	return nil
+}
+
 // Aten_randperm_out calls gt_aten_randperm_out: aten::randperm.out
 func Aten_randperm_out(n_ int64, out Tensor) error {
 	if e := C.gt_aten_randperm_out(C.int64_t(n_), C.gt_tensor(out)); e != nil {
+		return newError(e)
+	}
+	return nil
+}
+
+// Aten_randperm_generator_out calls gt_aten_randperm_generator_out: aten::randperm.generator_out
+func Aten_randperm_generator_out(n_ int64, generator Generator, out Tensor) error {
+	if e := C.gt_aten_randperm_generator_out(C.int64_t(n_), C.gt_generator(generator), C.gt_tensor(out)); e != nil {
 		return newError(e)
 	}
 	return nil
@@ -8160,16 +8310,16 @@ func Aten_round_decimals_out(self Tensor, decimals int64, out Tensor) error {
 }
 
 // Aten_rrelu calls gt_aten_rrelu: aten::rrelu
-func Aten_rrelu(out *Tensor, self Tensor, lower Scalar, upper Scalar, training bool) error {
-	if e := C.gt_aten_rrelu((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&lower)), *(*C.gt_scalar)(unsafe.Pointer(&upper)), cu8(training)); e != nil {
+func Aten_rrelu(out *Tensor, self Tensor, lower Scalar, upper Scalar, training bool, generator Generator) error {
+	if e := C.gt_aten_rrelu((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&lower)), *(*C.gt_scalar)(unsafe.Pointer(&upper)), cu8(training), C.gt_generator(generator)); e != nil {
 		return newError(e)
 	}
 	return nil
 }
 
 // Aten_rrelu_ calls gt_aten_rrelu_: aten::rrelu_
-func Aten_rrelu_(self Tensor, lower Scalar, upper Scalar, training bool) error {
-	if e := C.gt_aten_rrelu_(C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&lower)), *(*C.gt_scalar)(unsafe.Pointer(&upper)), cu8(training)); e != nil {
+func Aten_rrelu_(self Tensor, lower Scalar, upper Scalar, training bool, generator Generator) error {
+	if e := C.gt_aten_rrelu_(C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&lower)), *(*C.gt_scalar)(unsafe.Pointer(&upper)), cu8(training), C.gt_generator(generator)); e != nil {
 		return newError(e)
 	}
 	return nil
@@ -9488,16 +9638,16 @@ func Aten_zeros_like(out *Tensor, self Tensor, dtype int32, layout int32, device
 }
 
 // Aten_poisson calls gt_aten_poisson: aten::poisson
-func Aten_poisson(out *Tensor, self Tensor) error {
-	if e := C.gt_aten_poisson((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
+func Aten_poisson(out *Tensor, self Tensor, generator Generator) error {
+	if e := C.gt_aten_poisson((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_generator(generator)); e != nil {
 		return newError(e)
 	}
 	return nil
 }
 
 // Aten_binomial calls gt_aten_binomial: aten::binomial
-func Aten_binomial(out *Tensor, count Tensor, prob Tensor) error {
-	if e := C.gt_aten_binomial((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(count), C.gt_tensor(prob)); e != nil {
+func Aten_binomial(out *Tensor, count Tensor, prob Tensor, generator Generator) error {
+	if e := C.gt_aten_binomial((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(count), C.gt_tensor(prob), C.gt_generator(generator)); e != nil {
 		return newError(e)
 	}
 	return nil
@@ -11136,64 +11286,64 @@ func Aten_addbmm(out *Tensor, self Tensor, batch1 Tensor, batch2 Tensor, beta Sc
 }
 
 // Aten_random__from calls gt_aten_random__from: aten::random_.from
-func Aten_random__from(self Tensor, from int64, to int64, toHas bool) error {
-	if e := C.gt_aten_random__from(C.gt_tensor(self), C.int64_t(from), C.int64_t(to), cu8(toHas)); e != nil {
+func Aten_random__from(self Tensor, from int64, to int64, toHas bool, generator Generator) error {
+	if e := C.gt_aten_random__from(C.gt_tensor(self), C.int64_t(from), C.int64_t(to), cu8(toHas), C.gt_generator(generator)); e != nil {
 		return newError(e)
 	}
 	return nil
 }
 
 // Aten_random__to calls gt_aten_random__to: aten::random_.to
-func Aten_random__to(self Tensor, to int64) error {
-	if e := C.gt_aten_random__to(C.gt_tensor(self), C.int64_t(to)); e != nil {
+func Aten_random__to(self Tensor, to int64, generator Generator) error {
+	if e := C.gt_aten_random__to(C.gt_tensor(self), C.int64_t(to), C.gt_generator(generator)); e != nil {
 		return newError(e)
 	}
 	return nil
 }
 
 // Aten_random_ calls gt_aten_random_: aten::random_
-func Aten_random_(self Tensor) error {
-	if e := C.gt_aten_random_(C.gt_tensor(self)); e != nil {
+func Aten_random_(self Tensor, generator Generator) error {
+	if e := C.gt_aten_random_(C.gt_tensor(self), C.gt_generator(generator)); e != nil {
 		return newError(e)
 	}
 	return nil
 }
 
 // Aten_uniform_ calls gt_aten_uniform_: aten::uniform_
-func Aten_uniform_(self Tensor, from float64, to float64) error {
-	if e := C.gt_aten_uniform_(C.gt_tensor(self), C.double(from), C.double(to)); e != nil {
+func Aten_uniform_(self Tensor, from float64, to float64, generator Generator) error {
+	if e := C.gt_aten_uniform_(C.gt_tensor(self), C.double(from), C.double(to), C.gt_generator(generator)); e != nil {
 		return newError(e)
 	}
 	return nil
 }
 
 // Aten_cauchy_ calls gt_aten_cauchy_: aten::cauchy_
-func Aten_cauchy_(self Tensor, median float64, sigma float64) error {
-	if e := C.gt_aten_cauchy_(C.gt_tensor(self), C.double(median), C.double(sigma)); e != nil {
+func Aten_cauchy_(self Tensor, median float64, sigma float64, generator Generator) error {
+	if e := C.gt_aten_cauchy_(C.gt_tensor(self), C.double(median), C.double(sigma), C.gt_generator(generator)); e != nil {
 		return newError(e)
 	}
 	return nil
 }
 
 // Aten_log_normal_ calls gt_aten_log_normal_: aten::log_normal_
-func Aten_log_normal_(self Tensor, mean float64, std float64) error {
-	if e := C.gt_aten_log_normal_(C.gt_tensor(self), C.double(mean), C.double(std)); e != nil {
+func Aten_log_normal_(self Tensor, mean float64, std float64, generator Generator) error {
+	if e := C.gt_aten_log_normal_(C.gt_tensor(self), C.double(mean), C.double(std), C.gt_generator(generator)); e != nil {
 		return newError(e)
 	}
 	return nil
 }
 
 // Aten_exponential_ calls gt_aten_exponential_: aten::exponential_
-func Aten_exponential_(self Tensor, lambd float64) error {
-	if e := C.gt_aten_exponential_(C.gt_tensor(self), C.double(lambd)); e != nil {
+func Aten_exponential_(self Tensor, lambd float64, generator Generator) error {
+	if e := C.gt_aten_exponential_(C.gt_tensor(self), C.double(lambd), C.gt_generator(generator)); e != nil {
 		return newError(e)
 	}
 	return nil
 }
 
 // Aten_geometric_ calls gt_aten_geometric_: aten::geometric_
-func Aten_geometric_(self Tensor, p float64) error {
-	if e := C.gt_aten_geometric_(C.gt_tensor(self), C.double(p)); e != nil {
+func Aten_geometric_(self Tensor, p float64, generator Generator) error {
+	if e := C.gt_aten_geometric_(C.gt_tensor(self), C.double(p), C.gt_generator(generator)); e != nil {
 		return newError(e)
 	}
 	return nil
@@ -12184,16 +12334,16 @@ func Aten_lu_unpack_out(lUData Tensor, lUPivots Tensor, unpackData bool, unpackP
 }
 
 // Aten_multinomial_out calls gt_aten_multinomial_out: aten::multinomial.out
-func Aten_multinomial_out(self Tensor, numSamples int64, replacement bool, out Tensor) error {
-	if e := C.gt_aten_multinomial_out(C.gt_tensor(self), C.int64_t(numSamples), cu8(replacement), C.gt_tensor(out)); e != nil {
+func Aten_multinomial_out(self Tensor, numSamples int64, replacement bool, generator Generator, out Tensor) error {
+	if e := C.gt_aten_multinomial_out(C.gt_tensor(self), C.int64_t(numSamples), cu8(replacement), C.gt_generator(generator), C.gt_tensor(out)); e != nil {
 		return newError(e)
 	}
 	return nil
 }
 
 // Aten_multinomial calls gt_aten_multinomial: aten::multinomial
-func Aten_multinomial(out *Tensor, self Tensor, numSamples int64, replacement bool) error {
-	if e := C.gt_aten_multinomial((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(numSamples), cu8(replacement)); e != nil {
+func Aten_multinomial(out *Tensor, self Tensor, numSamples int64, replacement bool, generator Generator) error {
+	if e := C.gt_aten_multinomial((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(numSamples), cu8(replacement), C.gt_generator(generator)); e != nil {
 		return newError(e)
 	}
 	return nil
@@ -13168,80 +13318,80 @@ func Aten_float_power__Tensor(self Tensor, exponent Tensor) error {
 }
 
 // Aten_normal_ calls gt_aten_normal_: aten::normal_
-func Aten_normal_(self Tensor, mean float64, std float64) error {
-	if e := C.gt_aten_normal_(C.gt_tensor(self), C.double(mean), C.double(std)); e != nil {
+func Aten_normal_(self Tensor, mean float64, std float64, generator Generator) error {
+	if e := C.gt_aten_normal_(C.gt_tensor(self), C.double(mean), C.double(std), C.gt_generator(generator)); e != nil {
 		return newError(e)
 	}
 	return nil
 }
 
 // Aten_normal_functional calls gt_aten_normal_functional: aten::normal_functional
-func Aten_normal_functional(out *Tensor, self Tensor, mean float64, std float64) error {
-	if e := C.gt_aten_normal_functional((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.double(mean), C.double(std)); e != nil {
+func Aten_normal_functional(out *Tensor, self Tensor, mean float64, std float64, generator Generator) error {
+	if e := C.gt_aten_normal_functional((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.double(mean), C.double(std), C.gt_generator(generator)); e != nil {
 		return newError(e)
 	}
 	return nil
 }
 
 // Aten_normal_Tensor_float_out calls gt_aten_normal_Tensor_float_out: aten::normal.Tensor_float_out
-func Aten_normal_Tensor_float_out(mean Tensor, std float64, out Tensor) error {
-	if e := C.gt_aten_normal_Tensor_float_out(C.gt_tensor(mean), C.double(std), C.gt_tensor(out)); e != nil {
+func Aten_normal_Tensor_float_out(mean Tensor, std float64, generator Generator, out Tensor) error {
+	if e := C.gt_aten_normal_Tensor_float_out(C.gt_tensor(mean), C.double(std), C.gt_generator(generator), C.gt_tensor(out)); e != nil {
 		return newError(e)
 	}
 	return nil
 }
 
 // Aten_normal_Tensor_float calls gt_aten_normal_Tensor_float: aten::normal.Tensor_float
-func Aten_normal_Tensor_float(out *Tensor, mean Tensor, std float64) error {
-	if e := C.gt_aten_normal_Tensor_float((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(mean), C.double(std)); e != nil {
+func Aten_normal_Tensor_float(out *Tensor, mean Tensor, std float64, generator Generator) error {
+	if e := C.gt_aten_normal_Tensor_float((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(mean), C.double(std), C.gt_generator(generator)); e != nil {
 		return newError(e)
 	}
 	return nil
 }
 
 // Aten_normal_float_Tensor_out calls gt_aten_normal_float_Tensor_out: aten::normal.float_Tensor_out
-func Aten_normal_float_Tensor_out(mean float64, std Tensor, out Tensor) error {
-	if e := C.gt_aten_normal_float_Tensor_out(C.double(mean), C.gt_tensor(std), C.gt_tensor(out)); e != nil {
+func Aten_normal_float_Tensor_out(mean float64, std Tensor, generator Generator, out Tensor) error {
+	if e := C.gt_aten_normal_float_Tensor_out(C.double(mean), C.gt_tensor(std), C.gt_generator(generator), C.gt_tensor(out)); e != nil {
 		return newError(e)
 	}
 	return nil
 }
 
 // Aten_normal_float_Tensor calls gt_aten_normal_float_Tensor: aten::normal.float_Tensor
-func Aten_normal_float_Tensor(out *Tensor, mean float64, std Tensor) error {
-	if e := C.gt_aten_normal_float_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.double(mean), C.gt_tensor(std)); e != nil {
+func Aten_normal_float_Tensor(out *Tensor, mean float64, std Tensor, generator Generator) error {
+	if e := C.gt_aten_normal_float_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.double(mean), C.gt_tensor(std), C.gt_generator(generator)); e != nil {
 		return newError(e)
 	}
 	return nil
 }
 
 // Aten_normal_Tensor_Tensor_out calls gt_aten_normal_Tensor_Tensor_out: aten::normal.Tensor_Tensor_out
-func Aten_normal_Tensor_Tensor_out(mean Tensor, std Tensor, out Tensor) error {
-	if e := C.gt_aten_normal_Tensor_Tensor_out(C.gt_tensor(mean), C.gt_tensor(std), C.gt_tensor(out)); e != nil {
+func Aten_normal_Tensor_Tensor_out(mean Tensor, std Tensor, generator Generator, out Tensor) error {
+	if e := C.gt_aten_normal_Tensor_Tensor_out(C.gt_tensor(mean), C.gt_tensor(std), C.gt_generator(generator), C.gt_tensor(out)); e != nil {
 		return newError(e)
 	}
 	return nil
 }
 
 // Aten_normal_Tensor_Tensor calls gt_aten_normal_Tensor_Tensor: aten::normal.Tensor_Tensor
-func Aten_normal_Tensor_Tensor(out *Tensor, mean Tensor, std Tensor) error {
-	if e := C.gt_aten_normal_Tensor_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(mean), C.gt_tensor(std)); e != nil {
+func Aten_normal_Tensor_Tensor(out *Tensor, mean Tensor, std Tensor, generator Generator) error {
+	if e := C.gt_aten_normal_Tensor_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(mean), C.gt_tensor(std), C.gt_generator(generator)); e != nil {
 		return newError(e)
 	}
 	return nil
 }
 
 // Aten_normal_float_float calls gt_aten_normal_float_float: aten::normal.float_float
-func Aten_normal_float_float(out *Tensor, mean float64, std float64, size []int64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	if e := C.gt_aten_normal_float_float((*C.gt_tensor)(unsafe.Pointer(out)), C.double(mean), C.double(std), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+func Aten_normal_float_float(out *Tensor, mean float64, std float64, size []int64, generator Generator, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
+	if e := C.gt_aten_normal_float_float((*C.gt_tensor)(unsafe.Pointer(out)), C.double(mean), C.double(std), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.gt_generator(generator), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
 	return nil
 }
 
 // Aten_normal_float_float_out calls gt_aten_normal_float_float_out: aten::normal.float_float_out
-func Aten_normal_float_float_out(mean float64, std float64, size []int64, out Tensor) error {
-	if e := C.gt_aten_normal_float_float_out(C.double(mean), C.double(std), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.gt_tensor(out)); e != nil {
+func Aten_normal_float_float_out(mean float64, std float64, size []int64, generator Generator, out Tensor) error {
+	if e := C.gt_aten_normal_float_float_out(C.double(mean), C.double(std), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.gt_generator(generator), C.gt_tensor(out)); e != nil {
 		return newError(e)
 	}
 	return nil
@@ -13680,24 +13830,24 @@ func Aten_log_sigmoid_forward(out *Tensor, self Tensor) error {
 }
 
 // Aten_rrelu_with_noise_out calls gt_aten_rrelu_with_noise_out: aten::rrelu_with_noise.out
-func Aten_rrelu_with_noise_out(self Tensor, noise Tensor, lower Scalar, upper Scalar, training bool, out Tensor) error {
-	if e := C.gt_aten_rrelu_with_noise_out(C.gt_tensor(self), C.gt_tensor(noise), *(*C.gt_scalar)(unsafe.Pointer(&lower)), *(*C.gt_scalar)(unsafe.Pointer(&upper)), cu8(training), C.gt_tensor(out)); e != nil {
+func Aten_rrelu_with_noise_out(self Tensor, noise Tensor, lower Scalar, upper Scalar, training bool, generator Generator, out Tensor) error {
+	if e := C.gt_aten_rrelu_with_noise_out(C.gt_tensor(self), C.gt_tensor(noise), *(*C.gt_scalar)(unsafe.Pointer(&lower)), *(*C.gt_scalar)(unsafe.Pointer(&upper)), cu8(training), C.gt_generator(generator), C.gt_tensor(out)); e != nil {
 		return newError(e)
 	}
 	return nil
 }
 
 // Aten_rrelu_with_noise calls gt_aten_rrelu_with_noise: aten::rrelu_with_noise
-func Aten_rrelu_with_noise(out *Tensor, self Tensor, noise Tensor, lower Scalar, upper Scalar, training bool) error {
-	if e := C.gt_aten_rrelu_with_noise((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(noise), *(*C.gt_scalar)(unsafe.Pointer(&lower)), *(*C.gt_scalar)(unsafe.Pointer(&upper)), cu8(training)); e != nil {
+func Aten_rrelu_with_noise(out *Tensor, self Tensor, noise Tensor, lower Scalar, upper Scalar, training bool, generator Generator) error {
+	if e := C.gt_aten_rrelu_with_noise((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(noise), *(*C.gt_scalar)(unsafe.Pointer(&lower)), *(*C.gt_scalar)(unsafe.Pointer(&upper)), cu8(training), C.gt_generator(generator)); e != nil {
 		return newError(e)
 	}
 	return nil
 }
 
 // Aten_rrelu_with_noise_ calls gt_aten_rrelu_with_noise_: aten::rrelu_with_noise_
-func Aten_rrelu_with_noise_(self Tensor, noise Tensor, lower Scalar, upper Scalar, training bool) error {
-	if e := C.gt_aten_rrelu_with_noise_(C.gt_tensor(self), C.gt_tensor(noise), *(*C.gt_scalar)(unsafe.Pointer(&lower)), *(*C.gt_scalar)(unsafe.Pointer(&upper)), cu8(training)); e != nil {
+func Aten_rrelu_with_noise_(self Tensor, noise Tensor, lower Scalar, upper Scalar, training bool, generator Generator) error {
+	if e := C.gt_aten_rrelu_with_noise_(C.gt_tensor(self), C.gt_tensor(noise), *(*C.gt_scalar)(unsafe.Pointer(&lower)), *(*C.gt_scalar)(unsafe.Pointer(&upper)), cu8(training), C.gt_generator(generator)); e != nil {
 		return newError(e)
 	}
 	return nil
