@@ -30,8 +30,12 @@ func Describe(model any) string {
 	b.WriteString(v.Type().Name() + "(\n")
 	for i := range v.NumField() {
 		f := v.Type().Field(i)
-		name, ok := fieldName(f)
-		if !f.IsExported() || !ok || name == "" {
+		if !f.IsExported() || f.Type == tensorType {
+			continue
+		}
+		tag, ok := parseTag(f)
+		name := tag.name
+		if !ok || name == "" {
 			continue
 		}
 		fv := v.Field(i)

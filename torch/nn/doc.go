@@ -33,6 +33,24 @@
 //   - unexported fields and fields of other types (numbers, strings, ...) are
 //     configuration and are not walked.
 //
-// Buffers (running statistics and the like) are not modelled: every tensor a
-// model holds is a parameter.
+// The walk lists, as PyTorch does, a module's own tensors before its
+// submodules' (a model's Scale field comes before Layer1.Weight, whatever
+// the field order), and a module's parameters before its buffers:
+//
+//   - a *torch.Tensor field tagged `nn:"name,buffer"` is a buffer (as
+//     register_buffer(name, t)): in StateDict, NamedBuffers and moved by To,
+//     not in Parameters, so no optimizer updates it; BatchNorm's
+//     running_mean is one. `nn:"name,buffer,nonpersistent"` is
+//     register_buffer(name, t, persistent=False): moved by To, left out of
+//     StateDict;
+//   - a module whose PyTorch names are flat (LSTM's weight_ih_l0)
+//     implements TensorNamer and lists its parameters itself;
+//   - Sequential, ModuleList (any modules, by index) and ModuleDict (by key,
+//     in insertion order) are the containers of torch.nn.
+//
+// What the walk finds of each struct type is computed once and cached, so
+// Parameters and the rest cost a few map lookups per call, not a full
+// reflection. To and ToDType keep every tensor's identity (libtorch's
+// set_data, as Module.to does): an optimizer built before them goes on
+// working. Train, Eval, NamedModules and Apply reach every module.
 package nn

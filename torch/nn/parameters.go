@@ -18,10 +18,28 @@ type NamedTensor struct {
 // As in PyTorch, a tensor reachable under two names is listed once, under
 // the first.
 func NamedParameters(model any) []NamedTensor {
+	return named(model, func(k tensorKind) bool { return k == kindParameter })
+}
+
+// NamedBuffers returns model's buffers with their names (running
+// statistics and the like, tagged `nn:"name,buffer"`), in PyTorch's
+// model.named_buffers() order; non-persistent buffers are included, as in
+// PyTorch.
+func NamedBuffers(model any) []NamedTensor {
+	return named(model, func(k tensorKind) bool { return k != kindParameter })
+}
+
+// Buffers returns model's buffers in NamedBuffers' order:
+// list(model.buffers()).
+func Buffers(model any) []*torch.Tensor { return tensorsOf(NamedBuffers(model)) }
+
+// named lists the distinct tensors of the kinds keep accepts, each under
+// the first name it is reached by.
+func named(model any, keep func(tensorKind) bool) []NamedTensor {
 	var out []NamedTensor
 	seen := map[*torch.Tensor]bool{}
 	walk(model, func(s slot) {
-		if seen[s.tensor] {
+		if !keep(s.kind) || seen[s.tensor] {
 			return
 		}
 		seen[s.tensor] = true
@@ -30,17 +48,18 @@ func NamedParameters(model any) []NamedTensor {
 	return out
 }
 
-// Parameters returns model's parameters in NamedParameters' order:
-// list(model.parameters()). The tensors are the model's own, so an optimizer
-// built over them updates the model.
-func Parameters(model any) []*torch.Tensor {
-	named := NamedParameters(model)
+func tensorsOf(named []NamedTensor) []*torch.Tensor {
 	out := make([]*torch.Tensor, len(named))
 	for i, p := range named {
 		out[i] = p.Tensor
 	}
 	return out
 }
+
+// Parameters returns model's parameters in NamedParameters' order:
+// list(model.parameters()). The tensors are the model's own, so an optimizer
+// built over them updates the model.
+func Parameters(model any) []*torch.Tensor { return tensorsOf(NamedParameters(model)) }
 
 // NumParameters is the number of scalar parameters in model:
 // sum(p.numel() for p in model.parameters()).

@@ -73,8 +73,8 @@ func TestNamedParameters(t *testing.T) {
 			Pair:     [2]*nn.Linear{nil, nn.NewLinearNoBias(3, 3)},
 			Any:      nn.NewLinearNoBias(4, 4),
 		}, []string{
+			"scale torch.Size([1])", // a module's own parameters come before its submodules', as in PyTorch
 			"enc.weight torch.Size([2, 4])", "enc.bias torch.Size([2])",
-			"scale torch.Size([1])",
 			"noBias.weight torch.Size([5, 2])",
 			"children.0.linear.weight torch.Size([2, 1])", "children.0.linear.bias torch.Size([2])",
 			"layers.1.weight torch.Size([7, 6])", "layers.1.bias torch.Size([7])",
@@ -113,7 +113,7 @@ func TestNumParametersAndCounts(t *testing.T) {
 		Extra   *torch.Tensor
 	}{nn.NewFlatten(), nn.NewLinear(784, 128), nn.NewReLU(), nn.NewLinear(128, 10), torch.Zeros([]int64{2, 3})}
 	assert.Equal(t, int64(101776), nn.NumParameters(model))
-	assert.Equal(t, []nn.ParameterCount{{Layer: "layer1", Count: 100480}, {Layer: "layer2", Count: 1290}, {Layer: "extra", Count: 6}},
+	assert.Equal(t, []nn.ParameterCount{{Layer: "extra", Count: 6}, {Layer: "layer1", Count: 100480}, {Layer: "layer2", Count: 1290}},
 		nn.ParameterCounts(model))
 	assert.Equal(t, int64(0), nn.NumParameters(nn.NewReLU()))
 }

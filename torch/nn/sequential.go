@@ -13,6 +13,8 @@ import (
 // grows with append (Sequential.append).
 type Sequential []Module
 
+func (Sequential) isListModule() {}
+
 // NewSequential is torch.nn.Sequential(modules...).
 func NewSequential(modules ...Module) Sequential { return Sequential(modules) }
 

@@ -9,16 +9,45 @@ import (
 	"github.com/seed0eaa3131/gotorch/torch"
 )
 
-// StateDict returns model's parameters by state_dict key:
-// model.state_dict(). The values are detached tensors that share the
-// parameters' storage, as PyTorch's are, so the dict can be saved at once
-// (torch.Save, WriteSafetensors) without copying. A tensor that the model
-// holds under two names appears under both, as in PyTorch. Go maps have no
-// order; NamedParameters gives the keys in PyTorch's order.
+// StateDict returns model's parameters and persistent buffers by
+// state_dict key: model.state_dict(). The values are detached tensors that
+// share the model's storage, as PyTorch's are, so the dict can be saved at
+// once (torch.Save, WriteSafetensors) without copying. A tensor that the
+// model holds under two names appears under both, as in PyTorch. Go maps
+// have no order; StateDictKeys gives the keys in PyTorch's order.
 func StateDict(model any) map[string]*torch.Tensor {
 	sd := map[string]*torch.Tensor{}
-	walk(model, func(s slot) { sd[s.name] = s.tensor.Detach() }, nil)
+	walk(model, func(s slot) {
+		if s.kind != kindTransient {
+			sd[s.name] = s.tensor.Detach()
+		}
+	}, nil)
 	return sd
+}
+
+// StateDictKeys returns the keys of StateDict(model) in PyTorch's order:
+// list(model.state_dict().keys()) (each module's parameters, then its
+// persistent buffers, then its submodules').
+func StateDictKeys(model any) []string {
+	var keys []string
+	walk(model, func(s slot) {
+		if s.kind != kindTransient {
+			keys = append(keys, s.name)
+		}
+	}, nil)
+	return keys
+}
+
+// stateSlots lists what a state_dict holds: parameters and persistent
+// buffers.
+func stateSlots(model any) []slot {
+	var slots []slot
+	walk(model, func(s slot) {
+		if s.kind != kindTransient {
+			slots = append(slots, s)
+		}
+	}, nil)
+	return slots
 }
 
 // ShapeMismatch is a state_dict entry whose shape differs from the model's
@@ -67,7 +96,8 @@ func (e *StateDictError) Error() string {
 	return b.String()
 }
 
-// LoadStateDict copies the tensors of sd into model's parameters, in place
+// LoadStateDict copies the tensors of sd into model's parameters and
+// persistent buffers, in place
 // and without recording for autograd: model.load_state_dict(sd, strict).
 // The parameters stay the same *torch.Tensor values, so an optimizer created
 // before the load goes on updating them; values are converted to each
@@ -78,8 +108,7 @@ func (e *StateDictError) Error() string {
 // is copied: on error (a *StateDictError naming the missing, unexpected and
 // mis-shaped keys) the model is unchanged.
 func LoadStateDict(model any, sd map[string]*torch.Tensor, strict bool) error {
-	var slots []slot
-	walk(model, func(s slot) { slots = append(slots, s) }, nil)
+	slots := stateSlots(model)
 	e := &StateDictError{Model: reflect.TypeOf(model).String()}
 	known := map[string]bool{}
 	for _, s := range slots {
