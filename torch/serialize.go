@@ -19,6 +19,24 @@ import (
 // The file is written beside path and renamed over it when complete, so a
 // failed save never leaves a half-written checkpoint behind.
 func Save(tensors map[string]*Tensor, path string) error {
+	return SaveOrdered(tensors, sortedKeys(tensors), path)
+}
+
+// SaveOrdered is Save with the keys written in the given order, which
+// Python's OrderedDict keeps: nn.Save passes a model's state_dict keys in
+// PyTorch's order, so list(torch.load(path)) is list(model.state_dict()).
+// keys must name each key of tensors once.
+func SaveOrdered(tensors map[string]*Tensor, keys []string, path string) error {
+	if len(keys) != len(tensors) {
+		return fmt.Errorf("torch: save %s: %d keys given for %d tensors", path, len(keys), len(tensors))
+	}
+	seen := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		if _, ok := tensors[k]; !ok || seen[k] {
+			return fmt.Errorf("torch: save %s: key %q is not in the dict or given twice", path, k)
+		}
+		seen[k] = true
+	}
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -29,7 +47,7 @@ func Save(tensors map[string]*Tensor, path string) error {
 	}
 	tmp := f.Name()
 	defer os.Remove(tmp) // after a panic too; a no-op once renamed
-	err = writeCheckpoint(f, sortedKeys(tensors), tensors)
+	err = writeCheckpoint(f, keys, tensors)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

@@ -4,7 +4,7 @@
 // same flags, defaults and printed lines as the Python script.
 //
 //	go run ./cmd/mnist-cnn                        # 14 epochs, as main.py
-//	go run ./cmd/mnist-cnn --epochs 1 --save-model
+//	go run ./cmd/mnist-cnn --epochs 1 --save-model   # writes mnist_cnn.pt (or --save-model=FILE)
 //	go run ./cmd/mnist-cnn --dry-run              # one batch per epoch
 //
 // As in main.py, the training set is shuffled only on CUDA (main.py passes
@@ -70,7 +70,7 @@ func parse(argv []string, stderr io.Writer) (*args, error) {
 	fs.BoolVar(&a.DryRun, "dry-run", false, "quickly check a single pass")
 	fs.Uint64Var(&a.Seed, "seed", 1, "random seed")
 	fs.IntVar(&a.LogInterval, "log-interval", 10, "how many batches to wait before logging training status")
-	fs.StringVar(&a.SaveModel, "save-model", "", "save the model's state_dict to `FILE` (main.py: mnist_cnn.pt)")
+	fs.StringVar(&a.SaveModel, "save-model", "", "save the model's state_dict: alone to mnist_cnn.pt as main.py, or --save-model=`FILE`")
 	fs.Lookup("save-model").NoOptDefVal = "mnist_cnn.pt"
 	fs.StringVar(&a.Data, "data", dataroot.Dir(), "dataset root (torchvision layout: DATA/MNIST/raw)")
 	fs.IntVar(&a.Threads, "threads", 0, "libtorch intra-op threads (0: libtorch's default)")
@@ -237,7 +237,7 @@ func mainPy(ctx context.Context, a *args, out io.Writer) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "epoch %d: train %.1fs, test accuracy %.2f%%, lr %g\n", epoch, trainTime.Seconds(), 100*acc, scheduler.LastLR()[0])
+		fmt.Fprintf(out, "epoch %d: train %.1fs, test accuracy %.2f%%, lr %.6g\n", epoch, trainTime.Seconds(), 100*acc, scheduler.LastLR()[0])
 		scheduler.Step()
 	}
 	if a.SaveModel != "" {

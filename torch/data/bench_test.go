@@ -2,6 +2,7 @@ package data_test
 
 import (
 	"fmt"
+	"iter"
 	"math/rand/v2"
 	"testing"
 
@@ -62,7 +63,7 @@ func (p plainOnly) Len() int                         { return p.ds.Len() }
 func (p plainOnly) Get(i int) (*torch.Tensor, int64) { return p.ds.Get(i) }
 
 func benchEpochs(b *testing.B, ds data.Dataset, workers int) {
-	l := data.NewLoader(ds, data.Options{BatchSize: 64, Shuffle: true, Seed: 1, NumWorkers: workers})
+	l := data.NewLoader(ds, data.Options{BatchSize: 64, Shuffle: true, Generator: torch.NewGenerator().ManualSeed(1), NumWorkers: workers})
 	b.ResetTimer()
 	for range b.N {
 		for images, labels := range l.All() {
@@ -93,5 +94,22 @@ func BenchmarkLoaderStack(b *testing.B) {
 	ds := plainOnly{newMNISTLike(10000)}
 	for _, w := range []int{0, 4} {
 		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) { benchEpochs(b, ds, w) })
+	}
+}
+
+// BenchmarkBatchSampler is the index side of one shuffled MNIST-sized
+// epoch: RandomSampler's seed draw and torch.randperm(60000), cut into
+// batches of 64 by BatchSampler and pulled one batch at a time as the
+// Loader pulls them.
+func BenchmarkBatchSampler(b *testing.B) {
+	s := data.NewBatchSampler(data.NewRandomSampler(newSamples(60000, 1)), 64, false)
+	for range b.N {
+		next, stop := iter.Pull(s.All())
+		for {
+			if _, ok := next(); !ok {
+				break
+			}
+		}
+		stop()
 	}
 }

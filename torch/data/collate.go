@@ -37,7 +37,7 @@ type buffers struct {
 // safeCollate is collate with its panics turned into a batch: libtorch errors
 // (and the *torch.Error of a dataset's own tensor calls) become the error
 // Err reports; any other panic travels to the consumer to be raised there.
-func (l *Loader) safeCollate(e *epochPlan, b int, buf *buffers) (r batch) {
+func (l *Loader) safeCollate(e *epochPlan, b int, indices []int, buf *buffers) (r batch) {
 	defer func() {
 		if p := recover(); p != nil {
 			if te, ok := p.(*torch.Error); ok {
@@ -48,16 +48,15 @@ func (l *Loader) safeCollate(e *epochPlan, b int, buf *buffers) (r batch) {
 		}
 	}()
 	if l.bds != nil {
-		return l.collateBatch(e, b, buf)
+		return l.collateBatch(e, b, indices, buf)
 	}
-	return l.collateSamples(b, e.indices(b))
+	return l.collateSamples(b, indices)
 }
 
 // collateBatch asks a BatchDataset for the whole batch in Go memory and makes
 // each of the two tensors with a single copy: no per-sample tensor and no
 // per-sample cgo call.
-func (l *Loader) collateBatch(e *epochPlan, b int, buf *buffers) batch {
-	indices := e.indices(b)
+func (l *Loader) collateBatch(e *epochPlan, b int, indices []int, buf *buffers) batch {
 	k := len(indices)
 	n := k * int(e.per)
 	if cap(buf.images) < n {

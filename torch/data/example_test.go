@@ -38,7 +38,7 @@ func (g greyImages) GetBatch(indices []int, images []float32, labels []int64) er
 // shuffling.
 func ExampleNewLoader() {
 	trainDataset, testDataset := greyImages{n: 150}, greyImages{n: 25}
-	trainLoader := data.NewLoader(trainDataset, data.Options{BatchSize: 64, Shuffle: true, Seed: 1, NumWorkers: 4})
+	trainLoader := data.NewLoader(trainDataset, data.Options{BatchSize: 64, Shuffle: true, NumWorkers: 4})
 	testLoader := data.NewLoader(testDataset, data.Options{BatchSize: 10})
 	fmt.Println("len(train_loader):", trainLoader.Len())
 	for images, labels := range trainLoader.All() {
@@ -71,4 +71,42 @@ func ExampleOptions_dropLast() {
 	// 2
 	// torch.Size([64, 1, 28, 28])
 	// torch.Size([64, 1, 28, 28])
+}
+
+// The same seed gives PyTorch's shuffle. In Python,
+//
+//	torch.manual_seed(0)
+//	loader = DataLoader(range(10), batch_size=4, shuffle=True)
+//	for epoch in range(2):
+//	    print([labels.tolist() for labels in loader])
+//	print(torch.rand(2))
+//	g = torch.Generator().manual_seed(42)
+//	print([labels.tolist() for labels in DataLoader(range(10), batch_size=4, shuffle=True, generator=g)])
+//
+// prints the same batches, and the same torch.rand numbers after them: the
+// Loader draws exactly what DataLoader draws.
+func ExampleOptions_shuffle() {
+	torch.ManualSeed(0)
+	loader := data.NewLoader(greyImages{n: 10}, data.Options{BatchSize: 4, Shuffle: true})
+	for range 2 {
+		var batches [][]int64
+		for _, labels := range loader.All() {
+			batches = append(batches, labels.Int64s())
+		}
+		fmt.Println(batches)
+	}
+	fmt.Printf("%.4f\n", torch.Rand([]int64{2}).Float32s())
+
+	g := torch.NewGenerator().ManualSeed(42)
+	loader = data.NewLoader(greyImages{n: 10}, data.Options{BatchSize: 4, Shuffle: true, Generator: g})
+	var batches [][]int64
+	for _, labels := range loader.All() {
+		batches = append(batches, labels.Int64s())
+	}
+	fmt.Println(batches)
+	// Output:
+	// [[6 7 1 4] [2 0 9 8] [3 5]]
+	// [[2 4 7 0] [8 9 5 3] [6 1]]
+	// [0.4556 0.6323]
+	// [[6 5 4 0] [8 9 2 1] [3 7]]
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -136,12 +137,12 @@ func TestCollationPaths(t *testing.T) {
 }
 
 // TestShuffle: every index exactly once per epoch, a new order each epoch,
-// and the same sequence of orders from the same Seed.
+// and the same sequence of orders from a Generator seeded the same.
 func TestShuffle(t *testing.T) {
 	const n = 103
 	shape := []int64{2, 3, 4}
 	run := func(seed uint64, workers int) [][]int64 {
-		l := data.NewLoader(newBatches(n), data.Options{BatchSize: 10, Shuffle: true, Seed: seed, NumWorkers: workers})
+		l := data.NewLoader(newBatches(n), data.Options{BatchSize: 10, Shuffle: true, Generator: torch.NewGenerator().ManualSeed(seed), NumWorkers: workers})
 		var epochs [][]int64
 		for range 3 {
 			bs := epoch(t, l, shape)
@@ -166,9 +167,10 @@ func TestShuffle(t *testing.T) {
 	assert.NotEqual(t, a, run(43, 0), "another seed, other orders")
 }
 
-// TestSeedZeroFollowsManualSeed: without Seed the shuffle is drawn from
-// torch's global generator, so torch.ManualSeed reproduces it, as in PyTorch.
-func TestSeedZeroFollowsManualSeed(t *testing.T) {
+// TestNoGeneratorFollowsManualSeed: without a Generator the shuffle is drawn
+// from torch's default generator, so torch.ManualSeed reproduces it, as in
+// PyTorch.
+func TestNoGeneratorFollowsManualSeed(t *testing.T) {
 	run := func() [][]int64 {
 		l := data.NewLoader(newSamples(50), data.Options{BatchSize: 50, Shuffle: true})
 		return [][]int64{flat(epoch(t, l, []int64{2, 3, 4})), flat(epoch(t, l, []int64{2, 3, 4}))}
@@ -192,7 +194,7 @@ func TestOrderIndependentOfWorkers(t *testing.T) {
 			{NumWorkers: 0}, {NumWorkers: 1}, {NumWorkers: 4}, {NumWorkers: 4, Prefetch: 1},
 			{NumWorkers: 3, Prefetch: 7}, {NumWorkers: 64},
 		} {
-			o.BatchSize, o.Shuffle, o.Seed = 7, true, 99
+			o.BatchSize, o.Shuffle, o.Generator = 7, true, torch.NewGenerator().ManualSeed(99)
 			var ds data.Dataset = newSamples(200)
 			if batched {
 				ds = newBatches(200)
@@ -380,24 +382,60 @@ func TestWorkerPanic(t *testing.T) {
 	}
 }
 
-// TestOptions: PyTorch's defaults for zero values, and negative values
-// rejected with the option's name.
+// TestOptions: PyTorch's defaults for zero values, and bad values and
+// combinations rejected with PyTorch's ValueError messages (compared with
+// DataLoader's own).
 func TestOptions(t *testing.T) {
 	l := data.NewLoader(newSamples(5), data.Options{})
 	assert.Equal(t, 5, l.Len(), "batch_size defaults to 1")
 	assert.Equal(t, []int{1, 1, 1, 1, 1}, sizes(epoch(t, l, []int64{2, 3, 4})))
 
-	for _, c := range []struct {
+	seq := data.NewSequentialSampler(newSamples(5))
+	batches := data.NewBatchSampler(seq, 2, false)
+	cases := []struct {
+		py   string
 		opts data.Options
-		msg  string
+		ds   data.Dataset
 	}{
-		{data.Options{BatchSize: -1}, "Options.BatchSize must be >= 0, got -1"},
-		{data.Options{NumWorkers: -2}, "Options.NumWorkers must be >= 0, got -2"},
-		{data.Options{Prefetch: -3}, "Options.Prefetch must be >= 0, got -3"},
-	} {
-		assert.PanicsWithValue(t, "data.NewLoader: "+c.msg, func() { data.NewLoader(newSamples(5), c.opts) })
+		{"DataLoader(range(5), batch_size=-1)", data.Options{BatchSize: -1}, nil},
+		{"DataLoader(range(5), num_workers=-2)", data.Options{NumWorkers: -2}, nil},
+		{"DataLoader(range(5), sampler=SequentialSampler(range(5)), shuffle=True)", data.Options{Sampler: seq, Shuffle: true}, nil},
+		{"DataLoader(range(5), batch_sampler=BatchSampler(SequentialSampler(range(5)), 2, False), batch_size=2)", data.Options{BatchSampler: batches, BatchSize: 2}, nil},
+		{"DataLoader(range(5), batch_sampler=BatchSampler(SequentialSampler(range(5)), 2, False), shuffle=True)", data.Options{BatchSampler: batches, Shuffle: true}, nil},
+		{"DataLoader(range(5), batch_sampler=BatchSampler(SequentialSampler(range(5)), 2, False), sampler=SequentialSampler(range(5)))", data.Options{BatchSampler: batches, Sampler: seq}, nil},
+		{"DataLoader(range(5), batch_sampler=BatchSampler(SequentialSampler(range(5)), 2, False), drop_last=True)", data.Options{BatchSampler: batches, DropLast: true}, nil},
+		{"DataLoader(range(0), shuffle=True)", data.Options{Shuffle: true}, newSamples(0)},
 	}
-	assert.PanicsWithValue(t, "data.NewLoader: nil Dataset", func() { data.NewLoader(nil, data.Options{}) })
+	var script strings.Builder
+	script.WriteString("import json\nfrom torch.utils.data import DataLoader, SequentialSampler, BatchSampler\nout = []\n")
+	for _, c := range cases {
+		fmt.Fprintf(&script, "try:\n    %s\n    out.append('')\nexcept ValueError as e:\n    out.append(str(e))\n", c.py)
+	}
+	script.WriteString("print(json.dumps(out))\n")
+	var want []string
+	pytorch.JSON(t, script.String(), &want)
+	require.Len(t, want, len(cases))
+	for i, c := range cases {
+		require.NotEmpty(t, want[i], c.py)
+		ds := c.ds
+		if ds == nil {
+			ds = newSamples(5)
+		}
+		err := torch.Catch(func() { data.NewLoader(ds, c.opts) })
+		var te *torch.Error
+		require.ErrorAs(t, err, &te, c.py)
+		assert.Equal(t, torch.KindValue, te.Kind, c.py)
+		assert.Equal(t, want[i], te.Msg, c.py)
+	}
+	// BatchSize 1, PyTorch's default, goes with a BatchSampler.
+	l = data.NewLoader(newSamples(5), data.Options{BatchSampler: batches, BatchSize: 1})
+	assert.Equal(t, 3, l.Len())
+	assert.Same(t, batches, l.BatchSampler())
+
+	err := torch.Catch(func() { data.NewLoader(newSamples(5), data.Options{Prefetch: -3}) })
+	assert.ErrorContains(t, err, "prefetch_factor option should be positive, but got prefetch_factor=-3")
+	err = torch.Catch(func() { data.NewLoader(nil, data.Options{}) })
+	assert.ErrorContains(t, err, "data.NewLoader: dataset is nil")
 }
 
 // TestPinMemory: asking for pinned memory never fails; where libtorch has no
@@ -416,7 +454,7 @@ func TestPinMemory(t *testing.T) {
 // TestConcurrentEpochs runs epochs of one Loader from several goroutines at
 // once (for the race detector) and checks each is a whole permutation.
 func TestConcurrentEpochs(t *testing.T) {
-	l := data.NewLoader(newBatches(97), data.Options{BatchSize: 8, Shuffle: true, Seed: 3, NumWorkers: 2})
+	l := data.NewLoader(newBatches(97), data.Options{BatchSize: 8, Shuffle: true, Generator: torch.NewGenerator().ManualSeed(3), NumWorkers: 2})
 	orders := make([][]int64, 4)
 	done := make(chan int)
 	for g := range orders {

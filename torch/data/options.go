@@ -1,6 +1,6 @@
 package data
 
-import "fmt"
+import "github.com/seed0eaa3131/gotorch/torch"
 
 // Options configures a Loader. The names and defaults are those of PyTorch's
 // torch.utils.data.DataLoader arguments; the zero value is
@@ -11,23 +11,24 @@ type Options struct {
 	// PyTorch's default.
 	BatchSize int
 	// Shuffle is DataLoader's shuffle: a fresh random permutation of the
-	// dataset each epoch (each iteration over All).
+	// dataset each epoch (each iteration over All), drawn by a
+	// RandomSampler with Generator, exactly as PyTorch draws it.
 	Shuffle bool
-	// Seed fixes the shuffle order, like passing DataLoader a seeded
-	// torch.Generator: the same Seed gives the same sequence of epoch orders
-	// in every run, whatever else draws random numbers, and epoch e uses a
-	// math/rand/v2 PCG generator seeded with (Seed, e). Seed 0 means no
-	// generator was given: as in PyTorch, each epoch's order is then seeded
-	// from torch's global generator, so torch.ManualSeed makes a run
-	// reproducible and an unseeded run differs from the last.
-	Seed uint64
+	// Sampler is DataLoader's sampler=: the order in which an epoch visits
+	// the dataset. Nil means a RandomSampler when Shuffle is set and a
+	// SequentialSampler otherwise. It cannot be combined with Shuffle.
+	Sampler Sampler[int]
+	// BatchSampler is DataLoader's batch_sampler=: it yields each batch's
+	// indices itself. It cannot be combined with BatchSize (other than 1),
+	// Shuffle, Sampler or DropLast.
+	BatchSampler Sampler[[]int]
 	// DropLast is DataLoader's drop_last: drop the last batch when it would
 	// be smaller than BatchSize (otherwise it is kept, smaller).
 	DropLast bool
 	// NumWorkers is DataLoader's num_workers: 0 builds each batch on the
-	// goroutine that ranges over All, when it is needed; n > 0 starts n
-	// worker goroutines per epoch that build batches ahead. Batches arrive
-	// in the same order either way.
+	// goroutine that ranges over All, when it is needed; n > 0 starts up to
+	// n worker goroutines per epoch that build batches ahead. Batches
+	// arrive in the same order either way.
 	NumWorkers int
 	// Prefetch is DataLoader's prefetch_factor: how many batches each
 	// worker has in flight (being built or finished and waiting) at most.
@@ -39,19 +40,32 @@ type Options struct {
 	// pinning fails once (CUDA built in but no device) the Loader stops
 	// trying and yields ordinary tensors.
 	PinMemory bool
+	// Generator is DataLoader's generator=: the generator every epoch
+	// draws its base seed from (see Loader.All) and, with Shuffle, the
+	// RandomSampler's generator. Nil is the default generator, which
+	// torch.ManualSeed seeds; a seeded torch.NewGenerator() makes the
+	// shuffle independent of every other random draw of the program.
+	Generator *torch.Generator
 }
 
-// withDefaults checks o and fills PyTorch's defaults in. Negative values are
-// programming errors (PyTorch raises ValueError in the constructor), so they
-// panic with a message naming the option.
+// withDefaults checks o as DataLoader.__init__ does and fills PyTorch's
+// defaults in. Bad values are programming errors (PyTorch raises
+// ValueError in the constructor), so they panic with a *torch.Error of kind
+// ValueError carrying PyTorch's message.
 func (o Options) withDefaults() Options {
-	for _, f := range []struct {
-		name string
-		v    int
-	}{{"BatchSize", o.BatchSize}, {"NumWorkers", o.NumWorkers}, {"Prefetch", o.Prefetch}} {
-		if f.v < 0 {
-			panic(fmt.Sprintf("data.NewLoader: Options.%s must be >= 0, got %d", f.name, f.v))
-		}
+	const op = "data.NewLoader"
+	if o.NumWorkers < 0 {
+		panic(valueError(op, "num_workers option should be non-negative; use num_workers=0 to disable multiprocessing."))
+	}
+	if o.Prefetch < 0 {
+		// PyTorch asserts prefetch_factor > 0 without a message.
+		panic(valueError(op, "prefetch_factor option should be positive, but got prefetch_factor=%d", o.Prefetch))
+	}
+	if o.Sampler != nil && o.Shuffle {
+		panic(valueError(op, "sampler option is mutually exclusive with shuffle"))
+	}
+	if o.BatchSampler != nil && (o.BatchSize > 1 || o.BatchSize < 0 || o.Shuffle || o.Sampler != nil || o.DropLast) {
+		panic(valueError(op, "batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and drop_last"))
 	}
 	if o.BatchSize == 0 {
 		o.BatchSize = 1

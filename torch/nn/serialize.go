@@ -9,9 +9,10 @@ import (
 // Save writes model's state_dict to path in torch.save's format:
 // torch.save(model.state_dict(), path). Python's torch.load(path) returns
 // the OrderedDict (with weights_only=True too, PyTorch 2.6's default), which
-// model.load_state_dict accepts for the same architecture.
+// model.load_state_dict accepts for the same architecture, with the keys in
+// PyTorch's order.
 func Save(model any, path string) error {
-	return torch.Save(StateDict(model), path)
+	return torch.SaveOrdered(StateDict(model), StateDictKeys(model), path)
 }
 
 // Load reads a state_dict that torch.save(model.state_dict(), path) wrote,

@@ -1,9 +1,6 @@
 package optim
 
 import (
-	"fmt"
-	"math"
-
 	"github.com/seed0eaa3131/gotorch/torch"
 )
 
@@ -35,41 +32,74 @@ func (o AdamOptions) withDefaults() AdamOptions {
 // Adam is the Adam optimizer (Kingma and Ba, with the AMSGrad variant):
 // torch.optim.Adam.
 type Adam struct {
-	params      []*torch.Tensor
-	opts        AdamOptions
-	steps       []float64       // state['step'] per parameter
-	expAvg      []*torch.Tensor // state['exp_avg']: the first moment
-	expAvgSq    []*torch.Tensor // state['exp_avg_sq']: the second moment
-	maxExpAvgSq []*torch.Tensor // state['max_exp_avg_sq'], with AMSGrad
+	core[adamState]
+}
+
+// adamState is state[p] of Adam and AdamW.
+type adamState struct {
+	step        float64       // state['step']: PyTorch keeps it as a float32 tensor
+	expAvg      *torch.Tensor // state['exp_avg']: the first moment
+	expAvgSq    *torch.Tensor // state['exp_avg_sq']: the second moment
+	maxExpAvgSq *torch.Tensor // state['max_exp_avg_sq'], with AMSGrad
+}
+
+// adamKeys are Adam's and AdamW's param_groups keys.
+var adamKeys = []key{kLR, kBetas, kEps, kWeightDecay, kAMSGrad, kMaximize}
+
+// adamCore is the core of Adam and AdamW.
+func adamCore(name string, o AdamOptions) core[adamState] {
+	return core[adamState]{
+		name: name, keys: adamKeys,
+		defaults: ParamGroup{LR: o.LR, Betas: o.Betas, Eps: o.Eps, WeightDecay: o.WeightDecay,
+			AMSGrad: o.AMSGrad, Maximize: o.Maximize},
+		validate: validateAdam,
+		save: func(s *adamState) map[string]*torch.Tensor {
+			m := map[string]*torch.Tensor{"step": stepTensor(s.step), "exp_avg": s.expAvg, "exp_avg_sq": s.expAvgSq}
+			if s.maxExpAvgSq != nil {
+				m["max_exp_avg_sq"] = s.maxExpAvgSq
+			}
+			return m
+		},
+		load: func(p *torch.Tensor, g *ParamGroup, m map[string]*torch.Tensor) (*adamState, error) {
+			var s adamState
+			var errs [4]error
+			s.step, errs[0] = stateStep(m)
+			s.expAvg, errs[1] = stateTensor(m, "exp_avg", p, true)
+			s.expAvgSq, errs[2] = stateTensor(m, "exp_avg_sq", p, true)
+			s.maxExpAvgSq, errs[3] = stateTensor(m, "max_exp_avg_sq", p, g.AMSGrad)
+			return &s, firstErr(errs[:]...)
+		},
+		tensors: func(s *adamState) []*torch.Tensor {
+			return []*torch.Tensor{s.expAvg, s.expAvgSq, s.maxExpAvgSq}
+		},
+	}
+}
+
+func validateAdam(g *ParamGroup) error {
+	return firstErr(nonNegative(g.LR, "learning rate"), nonNegative(g.Eps, "epsilon value"),
+		betasValid(g.Betas), nonNegative(g.WeightDecay, "weight_decay value"))
 }
 
 // NewAdam is torch.optim.Adam(params, lr=..., betas=..., eps=...,
 // weight_decay=..., amsgrad=..., maximize=...). Build it after nn.To has
 // moved the model: it holds the tensors it is given.
 func NewAdam(params []*torch.Tensor, opts AdamOptions) (*Adam, error) {
-	opts = opts.withDefaults()
-	switch {
-	case opts.LR < 0:
-		return nil, fmt.Errorf("optim: Adam: Invalid learning rate: %v", opts.LR)
-	case opts.Eps < 0:
-		return nil, fmt.Errorf("optim: Adam: Invalid epsilon value: %v", opts.Eps)
-	case !(opts.Betas[0] >= 0 && opts.Betas[0] < 1):
-		return nil, fmt.Errorf("optim: Adam: Invalid beta parameter at index 0: %v", opts.Betas[0])
-	case !(opts.Betas[1] >= 0 && opts.Betas[1] < 1):
-		return nil, fmt.Errorf("optim: Adam: Invalid beta parameter at index 1: %v", opts.Betas[1])
-	case opts.WeightDecay < 0:
-		return nil, fmt.Errorf("optim: Adam: Invalid weight_decay value: %v", opts.WeightDecay)
-	}
-	ps, err := checkParams("Adam", params)
-	if err != nil {
-		return nil, err
-	}
-	n := len(ps)
-	return &Adam{params: ps, opts: opts, steps: make([]float64, n), expAvg: make([]*torch.Tensor, n),
-		expAvgSq: make([]*torch.Tensor, n), maxExpAvgSq: make([]*torch.Tensor, n)}, nil
+	return NewAdamGroups([]Group{{Params: params}}, opts)
 }
 
-// Step is optimizer.step(), PyTorch 1.13's _single_tensor_adam:
+// NewAdamGroups is torch.optim.Adam([{'params': ..., 'lr': ...}, ...],
+// lr=..., ...): one parameter group per Group, whose unset fields take
+// opts' (PyTorch's defaults where opts leaves them zero).
+func NewAdamGroups(groups []Group, opts AdamOptions) (*Adam, error) {
+	o := &Adam{adamCore("Adam", opts.withDefaults())}
+	if err := o.init(groups); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// Step is optimizer.step(), PyTorch 1.13's _single_tensor_adam, for each
+// group in turn:
 //
 //	g = grad (+ weight_decay * param)
 //	m = beta1 * m + (1 - beta1) * g
@@ -78,92 +108,92 @@ func NewAdam(params []*torch.Tensor, opts AdamOptions) (*Adam, error) {
 //	param -= lr / (1 - beta1^t) * m / (sqrt(v or v_max) / sqrt(1 - beta2^t) + eps)
 //
 // The state of a parameter is created (as zeros) at its first step with a
-// gradient.
-func (o *Adam) Step() {
-	beta1, beta2 := o.opts.Betas[0], o.opts.Betas[1]
+// gradient. PyTorch 2.x updates m with lerp_ (see the package doc).
+func (o *Adam) Step() { adamStep(&o.core, false) }
+
+// adamStep is Adam's step, and AdamW's with decoupled weight decay.
+func adamStep(c *core[adamState], decoupled bool) {
 	torch.NoGrad(func() {
-		// As PyTorch's _init_group, make every missing state before
-		// updating any parameter: the allocator then sees the same
-		// sequence (and the same peak) as Python's.
-		grads := make([]*torch.Tensor, len(o.params))
-		for i, p := range o.params {
-			if grads[i] = p.Grad(); grads[i] == nil {
-				continue
+		for _, g := range c.groups {
+			params, grads := withGrad(g)
+			// As PyTorch's step, make every missing state of the group
+			// before updating any parameter: the allocator then sees the
+			// same sequence (and the same peak) as Python's.
+			states := make([]*adamState, len(params))
+			for i, p := range params {
+				states[i] = c.stateFor(p, func() *adamState {
+					// torch.zeros_like(p, memory_format=torch.preserve_format)
+					s := &adamState{expAvg: torch.ZerosLike(p), expAvgSq: torch.ZerosLike(p)}
+					if g.AMSGrad {
+						s.maxExpAvgSq = torch.ZerosLike(p)
+					}
+					return s
+				})
 			}
-			if o.expAvg[i] == nil {
-				// torch.zeros_like(p, memory_format=torch.preserve_format)
-				o.expAvg[i], o.expAvgSq[i] = torch.ZerosLike(p), torch.ZerosLike(p)
-				if o.opts.AMSGrad {
-					o.maxExpAvgSq[i] = torch.ZerosLike(p)
+			beta1, beta2 := g.Betas[0], g.Betas[1]
+			for i, p := range params {
+				s := states[i]
+				temps := []*torch.Tensor{grads[i]}
+				grad := grads[i]
+				if g.Maximize {
+					grad = grad.Neg()
+					temps = append(temps, grad)
 				}
-			}
-		}
-		for i, p := range o.params {
-			grad := grads[i]
-			if grad == nil {
-				continue
-			}
-			temps := []*torch.Tensor{grad}
-			g := grad
-			if o.opts.Maximize {
-				g = g.Neg()
-				temps = append(temps, g)
-			}
-			o.steps[i]++
-			step := o.steps[i]
-			if o.opts.WeightDecay != 0 {
-				g = g.Add(p, torch.AddOpts{Alpha: new(torch.Float(o.opts.WeightDecay))})
-				temps = append(temps, g)
-			}
-			expAvg, expAvgSq := o.expAvg[i], o.expAvgSq[i]
-			expAvg.MulScalar_(torch.Float(beta1)).Add_(g, torch.AddOpts{Alpha: new(torch.Float(1 - beta1))})
-			expAvgSq.MulScalar_(torch.Float(beta2)).Addcmul_(g, g, torch.AddcmulOpts{Value: new(torch.Float(1 - beta2))})
+				s.step++
+				step := s.step
+				if decoupled {
+					// Stepweight decay; float64() keeps Go from fusing it
+					// into one multiply-add, which Python does not do.
+					p.MulScalar_(scalar(1 - float64(g.LR*g.WeightDecay)))
+				} else if g.WeightDecay != 0 {
+					grad = grad.Add(p, alpha(g.WeightDecay))
+					temps = append(temps, grad)
+				}
+				updateFirstMoment(s.expAvg, grad, beta1)
+				s.expAvgSq.MulScalar_(scalar(beta2)).Addcmul_(grad, grad, torch.AddcmulOpts{Value: new(scalar(1 - beta2))})
 
-			// Python computes these in float64 from the step's value.
-			biasCorrection1 := 1 - math.Pow(beta1, step)
-			biasCorrection2 := 1 - math.Pow(beta2, step)
-			stepSize := o.opts.LR / biasCorrection1
-			biasCorrection2Sqrt := math.Sqrt(biasCorrection2)
+				// Python computes these in float64 from the step's value.
+				biasCorrection1 := 1 - pow(beta1, step)
+				biasCorrection2 := 1 - pow(beta2, step)
+				stepSize := g.LR / biasCorrection1
+				biasCorrection2Sqrt := pySqrt(biasCorrection2)
 
-			second := expAvgSq
-			if o.opts.AMSGrad {
-				second = torch.MaximumOut(o.maxExpAvgSq[i], o.maxExpAvgSq[i], expAvgSq)
+				second := s.expAvgSq
+				if g.AMSGrad {
+					if s.maxExpAvgSq == nil { // amsgrad turned on after the first step
+						s.maxExpAvgSq = torch.ZerosLike(p)
+					}
+					second = torch.MaximumOut(s.maxExpAvgSq, s.maxExpAvgSq, s.expAvgSq)
+				}
+				// Python frees sqrt's result as soon as the division has used it.
+				root := second.Sqrt()
+				denom := root.DivScalar(scalar(biasCorrection2Sqrt))
+				root.Free()
+				denom.AddScalar_(scalar(g.Eps))
+				p.Addcdiv_(s.expAvg, denom, torch.AddcdivOpts{Value: new(scalar(-stepSize))})
+				freeAll(append(temps, denom))
 			}
-			// Python frees sqrt's result as soon as the division has used it.
-			root := second.Sqrt()
-			denom := root.DivScalar(torch.Float(biasCorrection2Sqrt))
-			root.Free()
-			denom.AddScalar_(torch.Float(o.opts.Eps))
-			p.Addcdiv_(expAvg, denom, torch.AddcdivOpts{Value: new(torch.Float(-stepSize))})
-			freeAll(append(temps, denom))
 		}
 	})
 }
 
-// ZeroGrad drops the gradients: optimizer.zero_grad() (set_to_none=True).
-func (o *Adam) ZeroGrad() { zeroGrad(o.params, true) }
+// Options returns the first group's options (param_groups[0]), defaults
+// filled in.
+func (o *Adam) Options() AdamOptions { return adamOptions(o.groups[0]) }
 
-// ZeroGradFill fills the gradients with zeros, keeping their memory:
-// optimizer.zero_grad(set_to_none=False).
-func (o *Adam) ZeroGradFill() { zeroGrad(o.params, false) }
+func adamOptions(g *ParamGroup) AdamOptions {
+	return AdamOptions{LR: g.LR, Betas: g.Betas, Eps: g.Eps, WeightDecay: g.WeightDecay, AMSGrad: g.AMSGrad,
+		Maximize: g.Maximize}
+}
 
-// LR is optimizer.param_groups[0]['lr'].
-func (o *Adam) LR() float64 { return o.opts.LR }
-
-// SetLR is optimizer.param_groups[0]['lr'] = lr; it applies from the next
-// Step.
-func (o *Adam) SetLR(lr float64) { o.opts.LR = lr }
-
-// Options returns the optimizer's current arguments, defaults filled in
-// (param_groups[0]).
-func (o *Adam) Options() AdamOptions { return o.opts }
-
-// Parameters is optimizer.param_groups[0]['params'].
-func (o *Adam) Parameters() []*torch.Tensor { return append([]*torch.Tensor(nil), o.params...) }
-
-// StepCount is state[p]['step'] for the i-th parameter: how many steps it
-// has taken.
-func (o *Adam) StepCount(i int) int64 { return int64(o.steps[i]) }
+// StepCount is state[p]['step'] for the i-th parameter (counting every
+// group's in order): how many steps it has taken.
+func (o *Adam) StepCount(i int) int64 {
+	if s := o.state[allParams(o.groups)[i]]; s != nil {
+		return int64(s.step)
+	}
+	return 0
+}
 
 // StateBytes is the memory of Adam's moment tensors: exp_avg and exp_avg_sq
 // (and max_exp_avg_sq with AMSGrad), each the size of its parameter, once
@@ -175,5 +205,5 @@ func (o *Adam) StateBytes() int64 {
 	if o == nil {
 		return 0
 	}
-	return stateBytes(o.expAvg, o.expAvgSq, o.maxExpAvgSq)
+	return o.stateBytes()
 }

@@ -2,6 +2,10 @@ package optim_test
 
 import (
 	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
 
 	"github.com/seed0eaa3131/gotorch/torch"
 	"github.com/seed0eaa3131/gotorch/torch/nn"
@@ -49,4 +53,59 @@ func ExampleSGD_SetLR() {
 	// epoch 0: lr 0.500, w 0.000
 	// epoch 1: lr 0.050, w -0.100
 	// epoch 2: lr 0.005, w -0.110
+}
+
+// Parameter groups: the bias without weight decay and with its own learning
+// rate, as torch.optim.SGD([{'params': [w]}, {'params': [b], 'lr': 0.01,
+// 'weight_decay': 0.0}], lr=0.1, momentum=0.9, weight_decay=1e-4). The live
+// groups take changes between steps, as a scheduler makes them.
+func ExampleNewSGDGroups() {
+	model := nn.NewLinear(4, 2)
+	opt, err := optim.NewSGDGroups([]optim.Group{
+		{Params: []*torch.Tensor{model.Weight}},
+		{Params: []*torch.Tensor{model.Bias}, LR: new(0.01), WeightDecay: new(0.0)},
+	}, optim.SGDOptions{LR: 0.1, Momentum: 0.9, WeightDecay: 1e-4})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	opt.ParamGroups()[1].LR /= 10
+	for i, g := range opt.ParamGroups() {
+		fmt.Printf("group %d: %d tensor, lr %g, momentum %g, weight_decay %g\n", i, len(g.Params), g.LR, g.Momentum, g.WeightDecay)
+	}
+	// Output:
+	// group 0: 1 tensor, lr 0.1, momentum 0.9, weight_decay 0.0001
+	// group 1: 1 tensor, lr 0.001, momentum 0.9, weight_decay 0
+}
+
+// An optimizer's state saved and loaded into another: the keys of the file,
+// which Python reads with torch.load (see StateDict for the conversion to
+// and from optimizer.state_dict()).
+func ExampleLoad() {
+	w := torch.Ones([]int64{3}, torch.WithRequiresGrad())
+	opt, _ := optim.NewAdam([]*torch.Tensor{w}, optim.AdamOptions{LR: 0.1})
+	w.Sum().Backward()
+	opt.Step()
+
+	dir, _ := os.MkdirTemp("", "optim")
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "adam.pt")
+	if err := optim.Save(opt.StateDict(), path); err != nil {
+		fmt.Println(err)
+		return
+	}
+	sd, err := optim.Load(path)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	flat, _ := sd.Tensors()
+	fmt.Println(slices.Sorted(maps.Keys(flat)))
+
+	w2 := torch.Ones([]int64{3}, torch.WithRequiresGrad())
+	opt2, _ := optim.NewAdam([]*torch.Tensor{w2}, optim.AdamOptions{})
+	fmt.Println(opt2.LoadStateDict(sd), opt2.LR())
+	// Output:
+	// [param_groups.0.amsgrad param_groups.0.betas param_groups.0.eps param_groups.0.lr param_groups.0.maximize param_groups.0.params param_groups.0.weight_decay state.0.exp_avg state.0.exp_avg_sq state.0.step]
+	// <nil> 0.1
 }

@@ -2,7 +2,6 @@ package optim
 
 import (
 	"errors"
-	"fmt"
 
 	"github.com/seed0eaa3131/gotorch/torch"
 )
@@ -22,35 +21,63 @@ type SGDOptions struct {
 // SGD is stochastic gradient descent, with optional momentum, Nesterov
 // momentum and weight decay: torch.optim.SGD.
 type SGD struct {
-	params   []*torch.Tensor
-	opts     SGDOptions
-	momentum []*torch.Tensor // momentum_buffer per parameter, nil until its first step
+	core[sgdState]
 }
+
+// sgdState is state[p]: the momentum buffer, nil until the parameter's
+// first step with momentum.
+type sgdState struct{ momentumBuffer *torch.Tensor }
+
+// sgdKeys are SGD's param_groups keys.
+var sgdKeys = []key{kLR, kMomentum, kDampening, kWeightDecay, kNesterov, kMaximize}
 
 // NewSGD is torch.optim.SGD(params, lr=..., momentum=..., dampening=...,
 // weight_decay=..., nesterov=..., maximize=...). Build it after nn.To has
 // moved the model: it holds the tensors it is given.
 func NewSGD(params []*torch.Tensor, opts SGDOptions) (*SGD, error) {
-	switch {
-	case opts.LR == 0:
+	if opts.LR == 0 {
 		return nil, errors.New("optim: SGD: SGDOptions.LR is required (torch.optim.SGD has no default learning rate)")
-	case opts.LR < 0:
-		return nil, fmt.Errorf("optim: SGD: Invalid learning rate: %v", opts.LR)
-	case opts.Momentum < 0:
-		return nil, fmt.Errorf("optim: SGD: Invalid momentum value: %v", opts.Momentum)
-	case opts.WeightDecay < 0:
-		return nil, fmt.Errorf("optim: SGD: Invalid weight_decay value: %v", opts.WeightDecay)
-	case opts.Nesterov && (opts.Momentum <= 0 || opts.Dampening != 0):
-		return nil, errors.New("optim: SGD: Nesterov momentum requires a momentum and zero dampening")
 	}
-	ps, err := checkParams("SGD", params)
-	if err != nil {
-		return nil, err
-	}
-	return &SGD{params: ps, opts: opts, momentum: make([]*torch.Tensor, len(ps))}, nil
+	return NewSGDGroups([]Group{{Params: params}}, opts)
 }
 
-// Step is optimizer.step(), PyTorch 1.13's _single_tensor_sgd:
+// NewSGDGroups is torch.optim.SGD([{'params': ..., 'lr': ...}, ...],
+// lr=..., ...): one parameter group per Group, whose unset fields take
+// opts'. opts.LR may be 0 when every group sets its LR.
+func NewSGDGroups(groups []Group, opts SGDOptions) (*SGD, error) {
+	o := &SGD{core[sgdState]{
+		name: "SGD", keys: sgdKeys, lrRequired: true,
+		defaults: ParamGroup{LR: opts.LR, Momentum: opts.Momentum, Dampening: opts.Dampening,
+			WeightDecay: opts.WeightDecay, Nesterov: opts.Nesterov, Maximize: opts.Maximize},
+		validate: validateSGD,
+		save: func(s *sgdState) map[string]*torch.Tensor {
+			if s.momentumBuffer == nil {
+				return nil
+			}
+			return map[string]*torch.Tensor{"momentum_buffer": s.momentumBuffer}
+		},
+		load: func(p *torch.Tensor, _ *ParamGroup, m map[string]*torch.Tensor) (*sgdState, error) {
+			buf, err := stateTensor(m, "momentum_buffer", p, false)
+			return &sgdState{momentumBuffer: buf}, err
+		},
+		tensors: func(s *sgdState) []*torch.Tensor { return []*torch.Tensor{s.momentumBuffer} },
+	}}
+	if err := o.init(groups); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+func validateSGD(g *ParamGroup) error {
+	if g.Nesterov && (g.Momentum <= 0 || g.Dampening != 0) {
+		return errors.New("Nesterov momentum requires a momentum and zero dampening")
+	}
+	return firstErr(nonNegative(g.LR, "learning rate"), nonNegative(g.Momentum, "momentum value"),
+		nonNegative(g.WeightDecay, "weight_decay value"))
+}
+
+// Step is optimizer.step(), PyTorch 1.13's _single_tensor_sgd, for each
+// group in turn:
 //
 //	d_p = grad (+ weight_decay * param)
 //	buf = d_p on the first step, else buf * momentum + (1 - dampening) * d_p
@@ -58,61 +85,48 @@ func NewSGD(params []*torch.Tensor, opts SGDOptions) (*SGD, error) {
 //	param -= lr * d_p
 func (o *SGD) Step() {
 	torch.NoGrad(func() {
-		for i, p := range o.params {
-			grad := p.Grad()
-			if grad == nil {
-				continue
-			}
-			temps := []*torch.Tensor{grad}
-			dp := grad
-			if o.opts.Maximize {
-				dp = dp.Neg()
-				temps = append(temps, dp)
-			}
-			if o.opts.WeightDecay != 0 {
-				dp = dp.Add(p, torch.AddOpts{Alpha: new(torch.Float(o.opts.WeightDecay))})
-				temps = append(temps, dp)
-			}
-			if o.opts.Momentum != 0 {
-				buf := o.momentum[i]
-				if buf == nil {
-					buf = dp.Clone() // torch.clone(d_p).detach(); NoGrad records nothing
-					o.momentum[i] = buf
-				} else {
-					buf.MulScalar_(torch.Float(o.opts.Momentum)).Add_(dp, torch.AddOpts{Alpha: new(torch.Float(1 - o.opts.Dampening))})
-				}
-				if o.opts.Nesterov {
-					dp = dp.Add(buf, torch.AddOpts{Alpha: new(torch.Float(o.opts.Momentum))})
+		for _, g := range o.groups {
+			params, grads := withGrad(g)
+			for i, p := range params {
+				s := o.stateFor(p, func() *sgdState { return &sgdState{} })
+				temps := []*torch.Tensor{grads[i]}
+				dp := grads[i]
+				if g.Maximize {
+					dp = dp.Neg()
 					temps = append(temps, dp)
-				} else {
-					dp = buf
 				}
+				if g.WeightDecay != 0 {
+					dp = dp.Add(p, alpha(g.WeightDecay))
+					temps = append(temps, dp)
+				}
+				if g.Momentum != 0 {
+					buf := s.momentumBuffer
+					if buf == nil {
+						buf = dp.Clone() // torch.clone(d_p).detach(); NoGrad records nothing
+						s.momentumBuffer = buf
+					} else {
+						buf.MulScalar_(scalar(g.Momentum)).Add_(dp, alpha(1-g.Dampening))
+					}
+					if g.Nesterov {
+						dp = dp.Add(buf, alpha(g.Momentum))
+						temps = append(temps, dp)
+					} else {
+						dp = buf
+					}
+				}
+				p.Add_(dp, alpha(-g.LR))
+				freeAll(temps)
 			}
-			p.Add_(dp, torch.AddOpts{Alpha: new(torch.Float(-o.opts.LR))})
-			freeAll(temps)
 		}
 	})
 }
 
-// ZeroGrad drops the gradients: optimizer.zero_grad() (set_to_none=True).
-func (o *SGD) ZeroGrad() { zeroGrad(o.params, true) }
-
-// ZeroGradFill fills the gradients with zeros, keeping their memory:
-// optimizer.zero_grad(set_to_none=False).
-func (o *SGD) ZeroGradFill() { zeroGrad(o.params, false) }
-
-// LR is optimizer.param_groups[0]['lr'].
-func (o *SGD) LR() float64 { return o.opts.LR }
-
-// SetLR is optimizer.param_groups[0]['lr'] = lr; it applies from the next
-// Step.
-func (o *SGD) SetLR(lr float64) { o.opts.LR = lr }
-
-// Options returns the optimizer's current arguments (param_groups[0]).
-func (o *SGD) Options() SGDOptions { return o.opts }
-
-// Parameters is optimizer.param_groups[0]['params'].
-func (o *SGD) Parameters() []*torch.Tensor { return append([]*torch.Tensor(nil), o.params...) }
+// Options returns the first group's options (param_groups[0]).
+func (o *SGD) Options() SGDOptions {
+	g := o.groups[0]
+	return SGDOptions{LR: g.LR, Momentum: g.Momentum, Dampening: g.Dampening, WeightDecay: g.WeightDecay,
+		Nesterov: g.Nesterov, Maximize: g.Maximize}
+}
 
 // StateBytes is the memory of the momentum buffers: 0 for plain SGD, one
 // parameter-sized buffer per parameter with momentum once it has stepped.
@@ -121,5 +135,5 @@ func (o *SGD) StateBytes() int64 {
 	if o == nil {
 		return 0
 	}
-	return stateBytes(o.momentum)
+	return o.stateBytes()
 }

@@ -45,12 +45,20 @@ func TestCUDAOptimizerStepMatchesCPU(t *testing.T) {
 	dev := requireCUDA(t)
 	for _, c := range []struct {
 		name string
-		make func(ps []*torch.Tensor) (optim.Optimizer, error)
+		make func(*net) (optim.Optimizer, error)
 	}{
 		{"SGD", sgd(optim.SGDOptions{LR: 0.1})},
 		{"SGD momentum nesterov weight_decay", sgd(optim.SGDOptions{LR: 0.05, Momentum: 0.9, Nesterov: true, WeightDecay: 0.01})},
 		{"Adam", adam(optim.AdamOptions{LR: 1e-2})},
 		{"Adam amsgrad weight_decay", adam(optim.AdamOptions{LR: 1e-2, AMSGrad: true, WeightDecay: 0.1})},
+		// every other optimizer with its richest option set of the parity test
+		{"AdamW amsgrad", configNamed("adamw_amsgrad").make},
+		{"RMSprop centered momentum", configNamed("rmsprop_centered_momentum").make},
+		{"Adagrad lr_decay", configNamed("adagrad_decay_init").make},
+		{"Adadelta", configNamed("adadelta_rho_wd").make},
+		{"Adamax", configNamed("adamax_custom").make},
+		{"NAdam", configNamed("nadam_custom").make},
+		{"RAdam", configNamed("radam_custom").make},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			torch.ManualSeed(3)
@@ -62,9 +70,9 @@ func TestCUDAOptimizerStepMatchesCPU(t *testing.T) {
 				require.Equal(t, dev, p.Device())
 				require.True(t, p.RequiresGrad())
 			}
-			cpuOpt, err := c.make(nn.Parameters(cpuNet))
+			cpuOpt, err := c.make(cpuNet)
 			require.NoError(t, err)
-			gpuOpt, err := c.make(nn.Parameters(gpuNet))
+			gpuOpt, err := c.make(gpuNet)
 			require.NoError(t, err)
 			lossFn := nn.NewCrossEntropyLoss()
 			for range 5 {

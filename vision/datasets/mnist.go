@@ -31,21 +31,52 @@ func mnistFiles(train bool) (images, labels string) {
 	return prefix + "-images-idx3-ubyte", prefix + "-labels-idx1-ubyte"
 }
 
+// idxResource is one entry of torchvision's resources: a file and its md5.
+type idxResource struct{ name, md5 string }
+
+// mnistSpec is what MNIST and the datasets torchvision derives from it
+// (FashionMNIST) differ in: torchvision's class attributes.
+type mnistSpec struct {
+	class     string // the class name: the folder under root, and messages
+	mirrors   []string
+	resources []idxResource
+	classes   []string
+	// module is a Go module whose data/ folder holds the .gz files, the
+	// fallback when no mirror answers; "" when there is none.
+	module string
+}
+
+// mnistSpecMNIST is MNIST's, read when called (tests swap the download
+// settings).
+func mnistSpecMNIST() mnistSpec {
+	return mnistSpec{class: "MNIST", mirrors: mnistMirrors, resources: mnistResources, classes: mnistClasses, module: goMNISTModule}
+}
+
 // NewMNIST loads MNIST from root as torchvision.datasets.MNIST(root, train,
 // transform, target_transform, download) does: from
 // root/MNIST/raw/{train,t10k}-{images-idx3,labels-idx1}-ubyte, each either
 // as torchvision leaves it (decompressed) or still gzip-compressed (.gz).
-// With Download, missing files are fetched first (see the package's
-// download notes at downloadMNIST).
+// With Download, missing files are fetched first (see downloadIDX for
+// where from).
 func NewMNIST(root string, opts Options) (*MNIST, error) {
-	raw := filepath.Join(root, "MNIST", "raw")
+	set, err := loadIDXSet(mnistSpecMNIST(), root, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &MNIST{imageSet: set, root: root, train: opts.Train}, nil
+}
+
+// loadIDXSet reads one split of an MNIST-format dataset from
+// root/<class>/raw, downloading it first if asked.
+func loadIDXSet(spec mnistSpec, root string, opts Options) (*imageSet, error) {
+	raw := filepath.Join(root, spec.class, "raw")
 	if opts.Download {
-		if err := downloadMNIST(raw); err != nil {
+		if err := downloadIDX(spec, raw); err != nil {
 			return nil, err
 		}
 	}
 	imgName, lblName := mnistFiles(opts.Train)
-	imgBytes, imgPath, err := readRaw(raw, imgName)
+	imgBytes, imgPath, err := readRaw(spec, raw, imgName)
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +84,7 @@ func NewMNIST(root string, opts Options) (*MNIST, error) {
 	if err != nil {
 		return nil, err
 	}
-	lblBytes, lblPath, err := readRaw(raw, lblName)
+	lblBytes, lblPath, err := readRaw(spec, raw, lblName)
 	if err != nil {
 		return nil, err
 	}
@@ -66,22 +97,18 @@ func NewMNIST(root string, opts Options) (*MNIST, error) {
 	}
 	targets := make([]int64, len(labels))
 	for i, l := range labels {
-		if int(l) >= len(mnistClasses) {
-			return nil, fmt.Errorf("%s: label %d at index %d, want a class 0..%d", lblPath, l, i, len(mnistClasses)-1)
+		if int(l) >= len(spec.classes) {
+			return nil, fmt.Errorf("%s: label %d at index %d, want a class 0..%d", lblPath, l, i, len(spec.classes)-1)
 		}
 		targets[i] = int64(l)
 	}
-	set, err := newImageSet("MNIST", 1, dims[1], dims[2], pixels, targets, mnistClasses, opts)
-	if err != nil {
-		return nil, err
-	}
-	return &MNIST{imageSet: set, root: root, train: opts.Train}, nil
+	return newImageSet(spec.class, 1, dims[1], dims[2], pixels, targets, spec.classes, opts)
 }
 
 // readRaw reads raw/name, or else raw/name.gz decompressed, returning the
 // bytes and the path they came from. When neither exists the error says
 // where to put which file.
-func readRaw(raw, name string) ([]byte, string, error) {
+func readRaw(spec mnistSpec, raw, name string) ([]byte, string, error) {
 	path := filepath.Join(raw, name)
 	b, err := os.ReadFile(path)
 	if err == nil {
@@ -98,19 +125,20 @@ func readRaw(raw, name string) ([]byte, string, error) {
 	if !notFound(err) {
 		return nil, gz, err
 	}
-	return nil, path, fmt.Errorf("MNIST: %s not found (nor %s.gz): use Options{Download: true}, or put the files %s (gzip-compressed or not) into %s",
-		path, name, mnistFileList(), raw)
+	return nil, path, fmt.Errorf("%s: %s not found (nor %s.gz): use Options{Download: true}, or put the files %s (gzip-compressed or not) into %s",
+		spec.class, path, name, spec.fileList(), raw)
 }
 
-func mnistFileList() string {
+// fileList names the files and where torchvision gets them.
+func (spec mnistSpec) fileList() string {
 	s := ""
-	for i, r := range mnistResources {
+	for i, r := range spec.resources {
 		if i > 0 {
 			s += ", "
 		}
 		s += r.name
 	}
-	return s + " from " + mnistMirrors[len(mnistMirrors)-1]
+	return s + " from " + spec.mirrors[len(spec.mirrors)-1]
 }
 
 // Train reports whether this is the training split.

