@@ -114,6 +114,8 @@ chroot_ready() {
 			die "debootstrap $suite failed: see $LOGDIR/debootstrap-$suite.log"
 		mv "$dir.tmp" "$dir"
 	fi
+	# Mounts that a killed run left behind (the EXIT trap never ran).
+	findmnt -rn -o TARGET | grep "^$dir/" | sort -r | while IFS= read -r m; do umount -l "$m" 2>/dev/null || true; done
 	cp /etc/resolv.conf "$dir/etc/resolv.conf"
 	# Debian's mirror here may serve a frozen sid whose Release file has expired.
 	echo 'Acquire::Check-Valid-Until "false";' >"$dir/etc/apt/apt.conf.d/99gotorch-no-valid-until"
@@ -149,7 +151,9 @@ in_chroot() {
 declare -A RESULT SECONDS_TAKEN
 run_target() {
 	local target=$1 log=$LOGDIR/$1-$(date +%Y%m%d-%H%M%S).log start=$SECONDS status=0
-	local gotest="${GOTEST[*]:-}"
+	# Quoted for the chroot's shell: -run 'A|B' must stay one argument.
+	local gotest=""
+	[[ ${#GOTEST[@]} -eq 0 ]] || gotest=$(printf '%q ' "${GOTEST[@]}")
 	say "$target: log in $log"
 	{
 		case $target in

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/seed0eaa3131/gotorch/internal/optarg"
+	"github.com/seed0eaa3131/gotorch/internal/pyfmt"
 	"github.com/seed0eaa3131/gotorch/torch"
 	F "github.com/seed0eaa3131/gotorch/torch/nn/functional"
 )
@@ -16,54 +18,14 @@ import (
 // (a nil pointer is PyTorch's default); the zero value of each layer is the
 // layer with PyTorch's defaults. None of them has parameters except PReLU.
 
-// actOr is *p, or def where p is nil.
-func actOr[T any](p *T, def T) T {
-	if p == nil {
-		return def
-	}
-	return *p
-}
-
-// actFirst is the optional trailing options struct, or its zero value.
-func actFirst[T any](opts []T) T {
-	var o T
-	if len(opts) > 0 {
-		o = opts[0]
-	}
-	return o
-}
-
-// actFloat formats f as Python's repr(float) does: "1.0", "0.01", "1e-05",
-// "1e+20", "inf".
-func actFloat(f float64) string {
-	switch {
-	case math.IsInf(f, 1):
-		return "inf"
-	case math.IsInf(f, -1):
-		return "-inf"
-	case math.IsNaN(f):
-		return "nan"
-	}
-	e := strconv.FormatFloat(f, 'e', -1, 64)
-	exp, _ := strconv.Atoi(e[strings.IndexByte(e, 'e')+1:])
-	if exp < -4 || exp >= 16 {
-		return e
-	}
-	s := strconv.FormatFloat(f, 'f', -1, 64)
-	if !strings.ContainsAny(s, ".") {
-		s += ".0"
-	}
-	return s
-}
-
 // actNumber formats f as Python prints an argument whose default is an int
 // (Softplus's beta=1, threshold=20 in PyTorch 1.13): whole numbers without
-// a fraction, others as actFloat.
+// a fraction, others as pyfmt.Float.
 func actNumber(f float64) string {
 	if f == math.Trunc(f) && math.Abs(f) < 1e16 {
 		return strconv.FormatFloat(f, 'f', -1, 64)
 	}
-	return actFloat(f)
+	return pyfmt.Float(f)
 }
 
 // actRepr is name(args...), leaving out empty arguments, and ", inplace=True"
@@ -92,7 +54,7 @@ type ReLUOpts struct {
 type ReLU struct{ inplace bool }
 
 // NewReLU is torch.nn.ReLU(inplace=False).
-func NewReLU(opts ...ReLUOpts) *ReLU { return &ReLU{actFirst(opts).Inplace} }
+func NewReLU(opts ...ReLUOpts) *ReLU { return &ReLU{optarg.First(opts).Inplace} }
 
 // Forward is nn.ReLU.forward: F.relu(x).
 func (m *ReLU) Forward(x *torch.Tensor) *torch.Tensor {
@@ -114,7 +76,7 @@ type ReLU6Opts struct {
 type ReLU6 struct{ inplace bool }
 
 // NewReLU6 is torch.nn.ReLU6(inplace=False).
-func NewReLU6(opts ...ReLU6Opts) *ReLU6 { return &ReLU6{actFirst(opts).Inplace} }
+func NewReLU6(opts ...ReLU6Opts) *ReLU6 { return &ReLU6{optarg.First(opts).Inplace} }
 
 // Forward is nn.ReLU6.forward: F.relu6(x) (PyTorch's is hardtanh(x, 0, 6),
 // the same values and gradients).
@@ -138,7 +100,7 @@ type LeakyReLUOpts struct {
 type LeakyReLU struct{ o LeakyReLUOpts }
 
 // NewLeakyReLU is torch.nn.LeakyReLU(negative_slope=0.01, inplace=False).
-func NewLeakyReLU(opts ...LeakyReLUOpts) *LeakyReLU { return &LeakyReLU{actFirst(opts)} }
+func NewLeakyReLU(opts ...LeakyReLUOpts) *LeakyReLU { return &LeakyReLU{optarg.First(opts)} }
 
 // Forward is nn.LeakyReLU.forward: F.leaky_relu(x, negative_slope).
 func (m *LeakyReLU) Forward(x *torch.Tensor) *torch.Tensor {
@@ -146,7 +108,7 @@ func (m *LeakyReLU) Forward(x *torch.Tensor) *torch.Tensor {
 }
 
 // NegativeSlope is nn.LeakyReLU.negative_slope.
-func (m *LeakyReLU) NegativeSlope() float64 { return actOr(m.o.NegativeSlope, 0.01) }
+func (m *LeakyReLU) NegativeSlope() float64 { return optarg.Or(m.o.NegativeSlope, 0.01) }
 
 // Inplace is nn.LeakyReLU.inplace.
 func (m *LeakyReLU) Inplace() bool { return m.o.Inplace }
@@ -154,7 +116,7 @@ func (m *LeakyReLU) Inplace() bool { return m.o.Inplace }
 // String prints the layer as PyTorch's repr does:
 // "LeakyReLU(negative_slope=0.01)".
 func (m *LeakyReLU) String() string {
-	return actRepr("LeakyReLU", m.o.Inplace, "negative_slope="+actFloat(m.NegativeSlope()))
+	return actRepr("LeakyReLU", m.o.Inplace, "negative_slope="+pyfmt.Float(m.NegativeSlope()))
 }
 
 // PReLUOpts are the defaulted arguments of NewPReLU.
@@ -173,13 +135,13 @@ type PReLU struct {
 // filled with init (no random draws, as in PyTorch). It panics on a
 // negative num_parameters.
 func NewPReLU(opts ...PReLUOpts) *PReLU {
-	o := actFirst(opts)
-	n := actOr(o.NumParameters, 1)
+	o := optarg.First(opts)
+	n := optarg.Or(o.NumParameters, 1)
 	if n < 0 {
 		panic(&torch.Error{Op: "NewPReLU", Msg: fmt.Sprintf("Trying to create tensor with negative dimension %d: [%d]", n, n)})
 	}
 	w := torch.Empty([]int64{n})
-	torch.NoGrad(func() { w.FillScalar_(torch.Float(actOr(o.Init, 0.25))) })
+	torch.NoGrad(func() { w.FillScalar_(torch.Float(optarg.Or(o.Init, 0.25))) })
 	return &PReLU{Weight: w.SetRequiresGrad(true)}
 }
 
@@ -209,7 +171,7 @@ type RReLU struct {
 }
 
 // NewRReLU is torch.nn.RReLU(lower=1/8, upper=1/3, inplace=False).
-func NewRReLU(opts ...RReLUOpts) *RReLU { return &RReLU{o: actFirst(opts)} }
+func NewRReLU(opts ...RReLUOpts) *RReLU { return &RReLU{o: optarg.First(opts)} }
 
 // Forward is nn.RReLU.forward: F.rrelu(x, lower, upper, training).
 func (m *RReLU) Forward(x *torch.Tensor) *torch.Tensor {
@@ -217,10 +179,10 @@ func (m *RReLU) Forward(x *torch.Tensor) *torch.Tensor {
 }
 
 // Lower is nn.RReLU.lower.
-func (m *RReLU) Lower() float64 { return actOr(m.o.Lower, 1.0/8) }
+func (m *RReLU) Lower() float64 { return optarg.Or(m.o.Lower, 1.0/8) }
 
 // Upper is nn.RReLU.upper.
-func (m *RReLU) Upper() float64 { return actOr(m.o.Upper, 1.0/3) }
+func (m *RReLU) Upper() float64 { return optarg.Or(m.o.Upper, 1.0/3) }
 
 // Inplace is nn.RReLU.inplace.
 func (m *RReLU) Inplace() bool { return m.o.Inplace }
@@ -234,7 +196,7 @@ func (m *RReLU) IsTraining() bool { return !m.eval }
 // String prints the layer as PyTorch's repr does:
 // "RReLU(lower=0.125, upper=0.3333333333333333)".
 func (m *RReLU) String() string {
-	return actRepr("RReLU", m.o.Inplace, "lower="+actFloat(m.Lower()), "upper="+actFloat(m.Upper()))
+	return actRepr("RReLU", m.o.Inplace, "lower="+pyfmt.Float(m.Lower()), "upper="+pyfmt.Float(m.Upper()))
 }
 
 // ---- exponential units ----
@@ -249,7 +211,7 @@ type ELUOpts struct {
 type ELU struct{ o ELUOpts }
 
 // NewELU is torch.nn.ELU(alpha=1.0, inplace=False).
-func NewELU(opts ...ELUOpts) *ELU { return &ELU{actFirst(opts)} }
+func NewELU(opts ...ELUOpts) *ELU { return &ELU{optarg.First(opts)} }
 
 // Forward is nn.ELU.forward: F.elu(x, alpha).
 func (m *ELU) Forward(x *torch.Tensor) *torch.Tensor {
@@ -257,13 +219,13 @@ func (m *ELU) Forward(x *torch.Tensor) *torch.Tensor {
 }
 
 // Alpha is nn.ELU.alpha.
-func (m *ELU) Alpha() float64 { return actOr(m.o.Alpha, 1.0) }
+func (m *ELU) Alpha() float64 { return optarg.Or(m.o.Alpha, 1.0) }
 
 // Inplace is nn.ELU.inplace.
 func (m *ELU) Inplace() bool { return m.o.Inplace }
 
 // String prints the layer as PyTorch's repr does: "ELU(alpha=1.0)".
-func (m *ELU) String() string { return actRepr("ELU", m.o.Inplace, "alpha="+actFloat(m.Alpha())) }
+func (m *ELU) String() string { return actRepr("ELU", m.o.Inplace, "alpha="+pyfmt.Float(m.Alpha())) }
 
 // CELUOpts are the defaulted arguments of NewCELU.
 type CELUOpts struct {
@@ -275,7 +237,7 @@ type CELUOpts struct {
 type CELU struct{ o CELUOpts }
 
 // NewCELU is torch.nn.CELU(alpha=1.0, inplace=False).
-func NewCELU(opts ...CELUOpts) *CELU { return &CELU{actFirst(opts)} }
+func NewCELU(opts ...CELUOpts) *CELU { return &CELU{optarg.First(opts)} }
 
 // Forward is nn.CELU.forward: F.celu(x, alpha).
 func (m *CELU) Forward(x *torch.Tensor) *torch.Tensor {
@@ -283,13 +245,13 @@ func (m *CELU) Forward(x *torch.Tensor) *torch.Tensor {
 }
 
 // Alpha is nn.CELU.alpha.
-func (m *CELU) Alpha() float64 { return actOr(m.o.Alpha, 1.0) }
+func (m *CELU) Alpha() float64 { return optarg.Or(m.o.Alpha, 1.0) }
 
 // Inplace is nn.CELU.inplace.
 func (m *CELU) Inplace() bool { return m.o.Inplace }
 
 // String prints the layer as PyTorch's repr does: "CELU(alpha=1.0)".
-func (m *CELU) String() string { return actRepr("CELU", m.o.Inplace, "alpha="+actFloat(m.Alpha())) }
+func (m *CELU) String() string { return actRepr("CELU", m.o.Inplace, "alpha="+pyfmt.Float(m.Alpha())) }
 
 // SELUOpts are the defaulted arguments of NewSELU.
 type SELUOpts struct {
@@ -301,7 +263,7 @@ type SELUOpts struct {
 type SELU struct{ inplace bool }
 
 // NewSELU is torch.nn.SELU(inplace=False).
-func NewSELU(opts ...SELUOpts) *SELU { return &SELU{actFirst(opts).Inplace} }
+func NewSELU(opts ...SELUOpts) *SELU { return &SELU{optarg.First(opts).Inplace} }
 
 // Forward is nn.SELU.forward: F.selu(x).
 func (m *SELU) Forward(x *torch.Tensor) *torch.Tensor {
@@ -328,7 +290,7 @@ type GELU struct{ approximate string }
 // NewGELU is torch.nn.GELU(approximate='none'). It panics unless
 // approximate is "none" or "tanh" (PyTorch raises on the first forward).
 func NewGELU(opts ...GELUOpts) *GELU {
-	a := actFirst(opts).Approximate
+	a := optarg.First(opts).Approximate
 	if a != "" && a != "none" && a != "tanh" {
 		panic(&torch.Error{Op: "NewGELU", Kind: torch.KindValue, Msg: fmt.Sprintf("approximate argument must be either none or tanh, got %q", a)})
 	}
@@ -360,7 +322,7 @@ type SiLUOpts struct {
 type SiLU struct{ inplace bool }
 
 // NewSiLU is torch.nn.SiLU(inplace=False).
-func NewSiLU(opts ...SiLUOpts) *SiLU { return &SiLU{actFirst(opts).Inplace} }
+func NewSiLU(opts ...SiLUOpts) *SiLU { return &SiLU{optarg.First(opts).Inplace} }
 
 // Forward is nn.SiLU.forward: F.silu(x).
 func (m *SiLU) Forward(x *torch.Tensor) *torch.Tensor {
@@ -382,7 +344,7 @@ type MishOpts struct {
 type Mish struct{ inplace bool }
 
 // NewMish is torch.nn.Mish(inplace=False).
-func NewMish(opts ...MishOpts) *Mish { return &Mish{actFirst(opts).Inplace} }
+func NewMish(opts ...MishOpts) *Mish { return &Mish{optarg.First(opts).Inplace} }
 
 // Forward is nn.Mish.forward: F.mish(x).
 func (m *Mish) Forward(x *torch.Tensor) *torch.Tensor {
@@ -434,7 +396,7 @@ type Hardtanh struct{ o HardtanhOpts }
 // NewHardtanh is torch.nn.Hardtanh(min_val=-1.0, max_val=1.0,
 // inplace=False). It panics unless max_val > min_val (PyTorch asserts it).
 func NewHardtanh(opts ...HardtanhOpts) *Hardtanh {
-	m := &Hardtanh{actFirst(opts)}
+	m := &Hardtanh{optarg.First(opts)}
 	if !(m.MaxVal() > m.MinVal()) {
 		panic(&torch.Error{Op: "NewHardtanh", Kind: torch.KindValue, Msg: fmt.Sprintf("max_val (%v) must be greater than min_val (%v)", m.MaxVal(), m.MinVal())})
 	}
@@ -447,10 +409,10 @@ func (m *Hardtanh) Forward(x *torch.Tensor) *torch.Tensor {
 }
 
 // MinVal is nn.Hardtanh.min_val.
-func (m *Hardtanh) MinVal() float64 { return actOr(m.o.MinVal, -1.0) }
+func (m *Hardtanh) MinVal() float64 { return optarg.Or(m.o.MinVal, -1.0) }
 
 // MaxVal is nn.Hardtanh.max_val.
-func (m *Hardtanh) MaxVal() float64 { return actOr(m.o.MaxVal, 1.0) }
+func (m *Hardtanh) MaxVal() float64 { return optarg.Or(m.o.MaxVal, 1.0) }
 
 // Inplace is nn.Hardtanh.inplace.
 func (m *Hardtanh) Inplace() bool { return m.o.Inplace }
@@ -458,7 +420,7 @@ func (m *Hardtanh) Inplace() bool { return m.o.Inplace }
 // String prints the layer as PyTorch's repr does:
 // "Hardtanh(min_val=-1.0, max_val=1.0)".
 func (m *Hardtanh) String() string {
-	return actRepr("Hardtanh", m.o.Inplace, "min_val="+actFloat(m.MinVal()), "max_val="+actFloat(m.MaxVal()))
+	return actRepr("Hardtanh", m.o.Inplace, "min_val="+pyfmt.Float(m.MinVal()), "max_val="+pyfmt.Float(m.MaxVal()))
 }
 
 // HardsigmoidOpts are the defaulted arguments of NewHardsigmoid.
@@ -471,7 +433,7 @@ type Hardsigmoid struct{ inplace bool }
 
 // NewHardsigmoid is torch.nn.Hardsigmoid(inplace=False).
 func NewHardsigmoid(opts ...HardsigmoidOpts) *Hardsigmoid {
-	return &Hardsigmoid{actFirst(opts).Inplace}
+	return &Hardsigmoid{optarg.First(opts).Inplace}
 }
 
 // Forward is nn.Hardsigmoid.forward: F.hardsigmoid(x).
@@ -495,7 +457,7 @@ type HardswishOpts struct {
 type Hardswish struct{ inplace bool }
 
 // NewHardswish is torch.nn.Hardswish(inplace=False).
-func NewHardswish(opts ...HardswishOpts) *Hardswish { return &Hardswish{actFirst(opts).Inplace} }
+func NewHardswish(opts ...HardswishOpts) *Hardswish { return &Hardswish{optarg.First(opts).Inplace} }
 
 // Forward is nn.Hardswish.forward: F.hardswish(x).
 func (m *Hardswish) Forward(x *torch.Tensor) *torch.Tensor {
@@ -533,7 +495,7 @@ type SoftplusOpts struct {
 type Softplus struct{ o SoftplusOpts }
 
 // NewSoftplus is torch.nn.Softplus(beta=1, threshold=20).
-func NewSoftplus(opts ...SoftplusOpts) *Softplus { return &Softplus{actFirst(opts)} }
+func NewSoftplus(opts ...SoftplusOpts) *Softplus { return &Softplus{optarg.First(opts)} }
 
 // Forward is nn.Softplus.forward: F.softplus(x, beta, threshold).
 func (m *Softplus) Forward(x *torch.Tensor) *torch.Tensor {
@@ -541,10 +503,10 @@ func (m *Softplus) Forward(x *torch.Tensor) *torch.Tensor {
 }
 
 // Beta is nn.Softplus.beta.
-func (m *Softplus) Beta() float64 { return actOr(m.o.Beta, 1) }
+func (m *Softplus) Beta() float64 { return optarg.Or(m.o.Beta, 1) }
 
 // Threshold is nn.Softplus.threshold.
-func (m *Softplus) Threshold() float64 { return actOr(m.o.Threshold, 20) }
+func (m *Softplus) Threshold() float64 { return optarg.Or(m.o.Threshold, 20) }
 
 // String prints the layer as PyTorch 1.13's repr does, whose defaults are
 // the ints 1 and 20: "Softplus(beta=1, threshold=20)". (PyTorch 2.1 made
@@ -575,7 +537,7 @@ type SoftshrinkOpts struct {
 type Softshrink struct{ o SoftshrinkOpts }
 
 // NewSoftshrink is torch.nn.Softshrink(lambd=0.5).
-func NewSoftshrink(opts ...SoftshrinkOpts) *Softshrink { return &Softshrink{actFirst(opts)} }
+func NewSoftshrink(opts ...SoftshrinkOpts) *Softshrink { return &Softshrink{optarg.First(opts)} }
 
 // Forward is nn.Softshrink.forward: F.softshrink(x, lambd).
 func (m *Softshrink) Forward(x *torch.Tensor) *torch.Tensor {
@@ -583,10 +545,10 @@ func (m *Softshrink) Forward(x *torch.Tensor) *torch.Tensor {
 }
 
 // Lambd is nn.Softshrink.lambd.
-func (m *Softshrink) Lambd() float64 { return actOr(m.o.Lambd, 0.5) }
+func (m *Softshrink) Lambd() float64 { return optarg.Or(m.o.Lambd, 0.5) }
 
 // String prints the layer as PyTorch's repr does: "Softshrink(0.5)".
-func (m *Softshrink) String() string { return "Softshrink(" + actFloat(m.Lambd()) + ")" }
+func (m *Softshrink) String() string { return "Softshrink(" + pyfmt.Float(m.Lambd()) + ")" }
 
 // HardshrinkOpts are the defaulted arguments of NewHardshrink.
 type HardshrinkOpts struct {
@@ -597,7 +559,7 @@ type HardshrinkOpts struct {
 type Hardshrink struct{ o HardshrinkOpts }
 
 // NewHardshrink is torch.nn.Hardshrink(lambd=0.5).
-func NewHardshrink(opts ...HardshrinkOpts) *Hardshrink { return &Hardshrink{actFirst(opts)} }
+func NewHardshrink(opts ...HardshrinkOpts) *Hardshrink { return &Hardshrink{optarg.First(opts)} }
 
 // Forward is nn.Hardshrink.forward: F.hardshrink(x, lambd).
 func (m *Hardshrink) Forward(x *torch.Tensor) *torch.Tensor {
@@ -605,10 +567,10 @@ func (m *Hardshrink) Forward(x *torch.Tensor) *torch.Tensor {
 }
 
 // Lambd is nn.Hardshrink.lambd.
-func (m *Hardshrink) Lambd() float64 { return actOr(m.o.Lambd, 0.5) }
+func (m *Hardshrink) Lambd() float64 { return optarg.Or(m.o.Lambd, 0.5) }
 
 // String prints the layer as PyTorch's repr does: "Hardshrink(0.5)".
-func (m *Hardshrink) String() string { return "Hardshrink(" + actFloat(m.Lambd()) + ")" }
+func (m *Hardshrink) String() string { return "Hardshrink(" + pyfmt.Float(m.Lambd()) + ")" }
 
 // Tanhshrink is x - tanh(x): torch.nn.Tanhshrink.
 type Tanhshrink struct{}
@@ -635,7 +597,7 @@ type Threshold struct {
 
 // NewThreshold is torch.nn.Threshold(threshold, value, inplace=False).
 func NewThreshold(threshold, value float64, opts ...ThresholdOpts) *Threshold {
-	return &Threshold{threshold, value, actFirst(opts).Inplace}
+	return &Threshold{threshold, value, optarg.First(opts).Inplace}
 }
 
 // Forward is nn.Threshold.forward: F.threshold(x, threshold, value).
@@ -655,7 +617,7 @@ func (m *Threshold) Inplace() bool { return m.inplace }
 // String prints the layer as PyTorch's repr does, the numbers as Python
 // floats: "Threshold(threshold=0.1, value=20.0)".
 func (m *Threshold) String() string {
-	return actRepr("Threshold", m.inplace, "threshold="+actFloat(m.threshold), "value="+actFloat(m.value))
+	return actRepr("Threshold", m.inplace, "threshold="+pyfmt.Float(m.threshold), "value="+pyfmt.Float(m.value))
 }
 
 // ---- softmax family ----
@@ -738,10 +700,10 @@ type GLUOpts struct {
 type GLU struct{ o GLUOpts }
 
 // NewGLU is torch.nn.GLU(dim=-1).
-func NewGLU(opts ...GLUOpts) *GLU { return &GLU{actFirst(opts)} }
+func NewGLU(opts ...GLUOpts) *GLU { return &GLU{optarg.First(opts)} }
 
 // Dim is nn.GLU.dim.
-func (m *GLU) Dim() int64 { return actOr(m.o.Dim, -1) }
+func (m *GLU) Dim() int64 { return optarg.Or(m.o.Dim, -1) }
 
 // Forward is nn.GLU.forward: F.glu(x, dim).
 func (m *GLU) Forward(x *torch.Tensor) *torch.Tensor {

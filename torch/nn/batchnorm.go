@@ -3,6 +3,7 @@ package nn
 import (
 	"fmt"
 
+	"github.com/seed0eaa3131/gotorch/internal/pyfmt"
 	"github.com/seed0eaa3131/gotorch/torch"
 	F "github.com/seed0eaa3131/gotorch/torch/nn/functional"
 )
@@ -96,10 +97,10 @@ func (b *NormBase) IsTraining() bool { return !b.eval }
 func (b *NormBase) extraRepr() string {
 	momentum := "None"
 	if b.Momentum != nil {
-		momentum = pyFloatStr(*b.Momentum)
+		momentum = pyfmt.Float(*b.Momentum)
 	}
 	return fmt.Sprintf("%d, eps=%s, momentum=%s, affine=%s, track_running_stats=%s",
-		b.NumFeatures, pyFloatStr(b.Eps), momentum, pyBoolStr(b.Affine), pyBoolStr(b.TrackRunningStats))
+		b.NumFeatures, pyfmt.Float(b.Eps), momentum, pyBoolStr(b.Affine), pyBoolStr(b.TrackRunningStats))
 }
 
 // batchNormArgs resolves BatchNormOpts.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/seed0eaa3131/gotorch/internal/pyfmt"
 	"github.com/seed0eaa3131/gotorch/torch"
 )
 
@@ -64,7 +65,7 @@ func ClipGradNorm_(params []*torch.Tensor, maxNorm float64, opts ...ClipGradNorm
 			if v := total.Item(); math.IsNaN(v) || math.IsInf(v, 0) {
 				panic(&torch.Error{Op: "ClipGradNorm_", Msg: fmt.Sprintf("The total norm of order %s for gradients from "+
 					"`parameters` is non-finite, so it cannot be clipped. To disable this error and scale the "+
-					"gradients by the non-finite norm anyway, set `error_if_nonfinite=False`", clipPyFloat(normType))})
+					"gradients by the non-finite norm anyway, set `error_if_nonfinite=False`", pyfmt.Float(normType))})
 			}
 		}
 		// clip_coef = max_norm / (total_norm + 1e-6): Tensor.__rtruediv__,
@@ -137,22 +138,6 @@ func clipAllDims(t *torch.Tensor) []int64 {
 		dims[i] = int64(i)
 	}
 	return dims
-}
-
-// clipPyFloat formats v as Python's str(float) does for the usual norms: 2.0,
-// inf, 0.5.
-func clipPyFloat(v float64) string {
-	switch {
-	case math.IsInf(v, 1):
-		return "inf"
-	case math.IsInf(v, -1):
-		return "-inf"
-	case math.IsNaN(v):
-		return "nan"
-	case v == math.Trunc(v) && math.Abs(v) < 1e16:
-		return strconv.FormatFloat(v, 'f', 1, 64)
-	}
-	return strconv.FormatFloat(v, 'g', -1, 64)
 }
 
 // ClipGradValue_ is torch.nn.utils.clip_grad_value_(parameters,

@@ -1,10 +1,7 @@
 package nn
 
 import (
-	"math"
-	"strconv"
-	"strings"
-
+	"github.com/seed0eaa3131/gotorch/internal/pyfmt"
 	"github.com/seed0eaa3131/gotorch/torch"
 	F "github.com/seed0eaa3131/gotorch/torch/nn/functional"
 )
@@ -36,7 +33,7 @@ func NewDropout(p float64, opts ...DropoutOpts) *Dropout {
 // checkDropoutP is _DropoutNd.__init__'s check.
 func checkDropoutP(op string, p float64) {
 	if p < 0 || p > 1 {
-		panic(&torch.Error{Op: op, Kind: torch.KindValue, Msg: "dropout probability has to be between 0 and 1, but got " + pyFloatStr(p)})
+		panic(&torch.Error{Op: op, Kind: torch.KindValue, Msg: "dropout probability has to be between 0 and 1, but got " + pyfmt.Float(p)})
 	}
 }
 
@@ -44,29 +41,7 @@ func dropoutInplace(opts []DropoutOpts) bool { return len(opts) > 0 && opts[0].I
 
 // dropoutRepr is _DropoutNd's repr: "Dropout(p=0.5, inplace=False)".
 func dropoutRepr(name string, p float64, inplace bool) string {
-	return name + "(p=" + pyFloatStr(p) + ", inplace=" + pyBoolStr(inplace) + ")"
-}
-
-// pyFloatStr is Python's str(float): the shortest digits that read back the
-// same, in exponent form below 1e-4 and from 1e16 on, and with ".0" on
-// whole numbers ("1e-05", "0.1", "2.0").
-func pyFloatStr(v float64) string {
-	switch {
-	case math.IsNaN(v):
-		return "nan"
-	case math.IsInf(v, 1):
-		return "inf"
-	case math.IsInf(v, -1):
-		return "-inf"
-	}
-	if a := math.Abs(v); v != 0 && (a < 1e-4 || a >= 1e16) {
-		return strconv.FormatFloat(v, 'e', -1, 64)
-	}
-	s := strconv.FormatFloat(v, 'f', -1, 64)
-	if !strings.Contains(s, ".") {
-		s += ".0"
-	}
-	return s
+	return name + "(p=" + pyfmt.Float(p) + ", inplace=" + pyBoolStr(inplace) + ")"
 }
 
 // pyBoolStr is Python's str(bool).

@@ -3,6 +3,7 @@ package nn
 import (
 	"fmt"
 
+	"github.com/seed0eaa3131/gotorch/internal/pyfmt"
 	"github.com/seed0eaa3131/gotorch/torch"
 	F "github.com/seed0eaa3131/gotorch/torch/nn/functional"
 )
@@ -136,10 +137,10 @@ func (e *Embedding) String() string {
 		s += fmt.Sprintf(", padding_idx=%d", *e.PaddingIdx)
 	}
 	if e.MaxNorm != nil {
-		s += ", max_norm=" + pyFloatStr(*e.MaxNorm)
+		s += ", max_norm=" + pyfmt.Float(*e.MaxNorm)
 	}
 	if e.NormType != 2 {
-		s += ", norm_type=" + pyFloatStr(e.NormType)
+		s += ", norm_type=" + pyfmt.Float(e.NormType)
 	}
 	if e.ScaleGradByFreq {
 		s += ", scale_grad_by_freq=True"

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/seed0eaa3131/gotorch/internal/optarg"
 	"github.com/seed0eaa3131/gotorch/torch"
 )
 
@@ -213,7 +214,7 @@ type KaimingOpts struct {
 
 // kaimingStd is gain / sqrt(fan) for kaiming_uniform_ and kaiming_normal_.
 func kaimingStd(op string, t *torch.Tensor, a float64, opts []KaimingOpts) float64 {
-	o := actFirst(opts)
+	o := optarg.First(opts)
 	mode := strings.ToLower(o.Mode)
 	if mode == "" {
 		mode = "fan_in"

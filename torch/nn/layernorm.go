@@ -2,10 +2,10 @@ package nn
 
 import (
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 
+	"github.com/seed0eaa3131/gotorch/internal/pyfmt"
 	"github.com/seed0eaa3131/gotorch/torch"
 	F "github.com/seed0eaa3131/gotorch/torch/nn/functional"
 )
@@ -82,7 +82,7 @@ func (l *LayerNorm) String() string {
 	if l.Weight == nil {
 		affine = "False"
 	}
-	return fmt.Sprintf("LayerNorm(%s, eps=%s, elementwise_affine=%s)", lnTuple(l.NormalizedShape), lnFloat(l.Eps), affine)
+	return fmt.Sprintf("LayerNorm(%s, eps=%s, elementwise_affine=%s)", lnTuple(l.NormalizedShape), pyfmt.Float(l.Eps), affine)
 }
 
 // lnTuple prints sizes as a Python tuple: (8,), (4, 8), ().
@@ -104,25 +104,4 @@ func lnShape(s []int64) string {
 		parts[i] = strconv.FormatInt(d, 10)
 	}
 	return "[" + strings.Join(parts, ", ") + "]"
-}
-
-// lnFloat prints a float64 as Python's repr does (1e-05, 0.1, 1.0,
-// 1000000.0, 1e+16).
-func lnFloat(v float64) string {
-	switch {
-	case math.IsNaN(v):
-		return "nan"
-	case math.IsInf(v, 1):
-		return "inf"
-	case math.IsInf(v, -1):
-		return "-inf"
-	}
-	if a := math.Abs(v); a != 0 && (a < 1e-4 || a >= 1e16) {
-		return strconv.FormatFloat(v, 'e', -1, 64)
-	}
-	s := strconv.FormatFloat(v, 'f', -1, 64)
-	if !strings.Contains(s, ".") {
-		s += ".0"
-	}
-	return s
 }

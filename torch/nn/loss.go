@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/seed0eaa3131/gotorch/internal/optarg"
 	"github.com/seed0eaa3131/gotorch/torch"
 	F "github.com/seed0eaa3131/gotorch/torch/nn/functional"
 )
@@ -194,9 +195,9 @@ func (o *lossOptions) get() lossOptions {
 
 // marginOr, pOr and epsOr are the options' margin, p and eps, or the
 // loss's default.
-func (o *lossOptions) marginOr(def float64) float64 { return actOr(o.get().margin, def) }
-func (o *lossOptions) pOr(def float64) float64      { return actOr(o.get().p, def) }
-func (o *lossOptions) epsOr(def float64) float64    { return actOr(o.get().eps, def) }
+func (o *lossOptions) marginOr(def float64) float64 { return optarg.Or(o.get().margin, def) }
+func (o *lossOptions) pOr(def float64) float64      { return optarg.Or(o.get().p, def) }
+func (o *lossOptions) epsOr(def float64) float64    { return optarg.Or(o.get().eps, def) }
 
 // ---- classification losses ----
 

@@ -3,6 +3,7 @@ package nn
 import (
 	"fmt"
 
+	"github.com/seed0eaa3131/gotorch/internal/pyfmt"
 	"github.com/seed0eaa3131/gotorch/torch"
 	F "github.com/seed0eaa3131/gotorch/torch/nn/functional"
 )
@@ -78,7 +79,7 @@ func (g *GroupNorm) Forward(x *torch.Tensor) *torch.Tensor {
 // String prints the layer as PyTorch's repr does: "GroupNorm(2, 4,
 // eps=1e-05, affine=True)".
 func (g *GroupNorm) String() string {
-	return fmt.Sprintf("GroupNorm(%d, %d, eps=%s, affine=%s)", g.NumGroups, g.NumChannels, pyFloatStr(g.Eps), pyBoolStr(g.Affine))
+	return fmt.Sprintf("GroupNorm(%d, %d, eps=%s, affine=%s)", g.NumGroups, g.NumChannels, pyfmt.Float(g.Eps), pyBoolStr(g.Affine))
 }
 
 // InstanceNormOpts holds the defaulted arguments of NewInstanceNorm1d,

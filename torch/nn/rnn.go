@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/seed0eaa3131/gotorch/internal/optarg"
 	"github.com/seed0eaa3131/gotorch/torch"
 )
 
@@ -428,7 +429,7 @@ func NewRNN(inputSize, hiddenSize int64, opts ...RNNOpts) *RNN {
 	if len(opts) > 0 {
 		o = opts[0]
 	}
-	nl := rnnDeref(o.Nonlinearity, "tanh")
+	nl := optarg.Or(o.Nonlinearity, "tanh")
 	mode := rnnModeTanh
 	switch nl {
 	case "tanh":
@@ -439,19 +440,11 @@ func NewRNN(inputSize, hiddenSize int64, opts ...RNNOpts) *RNN {
 	}
 	return &RNN{
 		rnnBase: newRNNBase("NewRNN", mode, inputSize, hiddenSize, rnnConfig{
-			numLayers: rnnDeref(o.NumLayers, 1), bias: rnnDeref(o.Bias, true), batchFirst: o.BatchFirst,
+			numLayers: optarg.Or(o.NumLayers, 1), bias: optarg.Or(o.Bias, true), batchFirst: o.BatchFirst,
 			dropout: o.Dropout, bidirectional: o.Bidirectional,
 		}),
 		nonlinearity: nl,
 	}
-}
-
-// rnnDeref is *p, or def where p is nil.
-func rnnDeref[T any](p *T, def T) T {
-	if p == nil {
-		return def
-	}
-	return *p
 }
 
 // Nonlinearity is nonlinearity: "tanh" or "relu".
@@ -496,7 +489,7 @@ func NewGRU(inputSize, hiddenSize int64, opts ...GRUOpts) *GRU {
 		o = opts[0]
 	}
 	return &GRU{newRNNBase("NewGRU", rnnModeGRU, inputSize, hiddenSize, rnnConfig{
-		numLayers: rnnDeref(o.NumLayers, 1), bias: rnnDeref(o.Bias, true), batchFirst: o.BatchFirst,
+		numLayers: optarg.Or(o.NumLayers, 1), bias: optarg.Or(o.Bias, true), batchFirst: o.BatchFirst,
 		dropout: o.Dropout, bidirectional: o.Bidirectional,
 	})}
 }
@@ -537,7 +530,7 @@ func NewLSTM(inputSize, hiddenSize int64, opts ...LSTMOpts) *LSTM {
 		o = opts[0]
 	}
 	return &LSTM{newRNNBase("NewLSTM", rnnModeLSTM, inputSize, hiddenSize, rnnConfig{
-		numLayers: rnnDeref(o.NumLayers, 1), bias: rnnDeref(o.Bias, true), batchFirst: o.BatchFirst,
+		numLayers: optarg.Or(o.NumLayers, 1), bias: optarg.Or(o.Bias, true), batchFirst: o.BatchFirst,
 		dropout: o.Dropout, bidirectional: o.Bidirectional, projSize: o.ProjSize,
 	})}
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/seed0eaa3131/gotorch/internal/optarg"
 	"github.com/seed0eaa3131/gotorch/torch"
 )
 
@@ -160,11 +161,11 @@ func NewRNNCell(inputSize, hiddenSize int64, opts ...RNNCellOpts) *RNNCell {
 	if len(opts) > 0 {
 		o = opts[0]
 	}
-	nl := rnnDeref(o.Nonlinearity, "tanh")
+	nl := optarg.Or(o.Nonlinearity, "tanh")
 	if nl != "tanh" && nl != "relu" {
 		panic(rnnInvalid("NewRNNCell", "Unknown nonlinearity: %s", nl))
 	}
-	return &RNNCell{newRNNCellBase("NewRNNCell", inputSize, hiddenSize, 1, rnnDeref(o.Bias, true)), nl}
+	return &RNNCell{newRNNCellBase("NewRNNCell", inputSize, hiddenSize, 1, optarg.Or(o.Bias, true)), nl}
 }
 
 // Nonlinearity is nonlinearity: "tanh" or "relu".
@@ -209,7 +210,7 @@ func NewLSTMCell(inputSize, hiddenSize int64, opts ...LSTMCellOpts) *LSTMCell {
 	if len(opts) > 0 {
 		o = opts[0]
 	}
-	return &LSTMCell{newRNNCellBase("NewLSTMCell", inputSize, hiddenSize, 4, rnnDeref(o.Bias, true))}
+	return &LSTMCell{newRNNCellBase("NewLSTMCell", inputSize, hiddenSize, 4, optarg.Or(o.Bias, true))}
 }
 
 // Forward is nn.LSTMCell.forward(x, (h, c)), with the state's two tensors
@@ -245,7 +246,7 @@ func NewGRUCell(inputSize, hiddenSize int64, opts ...GRUCellOpts) *GRUCell {
 	if len(opts) > 0 {
 		o = opts[0]
 	}
-	return &GRUCell{newRNNCellBase("NewGRUCell", inputSize, hiddenSize, 3, rnnDeref(o.Bias, true))}
+	return &GRUCell{newRNNCellBase("NewGRUCell", inputSize, hiddenSize, 3, optarg.Or(o.Bias, true))}
 }
 
 // Forward is nn.GRUCell.forward(x, hx), with RNNCell.Forward's shapes: it

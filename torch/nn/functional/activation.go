@@ -1,26 +1,9 @@
 package functional
 
 import (
+	"github.com/seed0eaa3131/gotorch/internal/optarg"
 	"github.com/seed0eaa3131/gotorch/torch"
 )
-
-// actOr is *p, or def where p is nil (an argument left at PyTorch's
-// default).
-func actOr[T any](p *T, def T) T {
-	if p == nil {
-		return def
-	}
-	return *p
-}
-
-// actFirst is the optional trailing options struct, or its zero value.
-func actFirst[T any](opts []T) T {
-	var o T
-	if len(opts) > 0 {
-		o = opts[0]
-	}
-	return o
-}
 
 // ReluOpts are the defaulted arguments of Relu.
 type ReluOpts struct {
@@ -29,7 +12,7 @@ type ReluOpts struct {
 
 // Relu is torch.nn.functional.relu: max(x, 0) element-wise.
 func Relu(input *torch.Tensor, opts ...ReluOpts) *torch.Tensor {
-	if actFirst(opts).Inplace {
+	if optarg.First(opts).Inplace {
 		return input.Relu_()
 	}
 	return input.Relu()
@@ -42,7 +25,7 @@ type Relu6Opts struct {
 
 // Relu6 is torch.nn.functional.relu6: min(max(x, 0), 6).
 func Relu6(input *torch.Tensor, opts ...Relu6Opts) *torch.Tensor {
-	if actFirst(opts).Inplace {
+	if optarg.First(opts).Inplace {
 		return torch.Relu6_(input)
 	}
 	return torch.Relu6(input)
@@ -57,8 +40,8 @@ type LeakyReluOpts struct {
 // LeakyRelu is torch.nn.functional.leaky_relu: x where x >= 0, else
 // negative_slope * x.
 func LeakyRelu(input *torch.Tensor, opts ...LeakyReluOpts) *torch.Tensor {
-	o := actFirst(opts)
-	a := torch.LeakyReluOpts{NegativeSlope: new(torch.Float(actOr(o.NegativeSlope, 0.01)))}
+	o := optarg.First(opts)
+	a := torch.LeakyReluOpts{NegativeSlope: new(torch.Float(optarg.Or(o.NegativeSlope, 0.01)))}
 	if o.Inplace {
 		return torch.LeakyRelu_(input, a)
 	}
@@ -81,10 +64,10 @@ type RreluOpts struct {
 // drawn from U(lower, upper) for each element while training, and is
 // (lower+upper)/2 otherwise.
 func Rrelu(input *torch.Tensor, opts ...RreluOpts) *torch.Tensor {
-	o := actFirst(opts)
+	o := optarg.First(opts)
 	a := torch.RreluOpts{
-		Lower:    new(torch.Float(actOr(o.Lower, 1.0/8))),
-		Upper:    new(torch.Float(actOr(o.Upper, 1.0/3))),
+		Lower:    new(torch.Float(optarg.Or(o.Lower, 1.0/8))),
+		Upper:    new(torch.Float(optarg.Or(o.Upper, 1.0/3))),
 		Training: o.Training,
 	}
 	if o.Inplace {
@@ -101,8 +84,8 @@ type EluOpts struct {
 
 // Elu is torch.nn.functional.elu: x where x > 0, else alpha * (exp(x) - 1).
 func Elu(input *torch.Tensor, opts ...EluOpts) *torch.Tensor {
-	o := actFirst(opts)
-	a := torch.EluOpts{Alpha: new(torch.Float(actOr(o.Alpha, 1.0)))}
+	o := optarg.First(opts)
+	a := torch.EluOpts{Alpha: new(torch.Float(optarg.Or(o.Alpha, 1.0)))}
 	if o.Inplace {
 		return torch.Elu_(input, a)
 	}
@@ -117,7 +100,7 @@ type SeluOpts struct {
 // Selu is torch.nn.functional.selu: scale * elu(x, alpha) with the fixed
 // constants of Klambauer et al.
 func Selu(input *torch.Tensor, opts ...SeluOpts) *torch.Tensor {
-	if actFirst(opts).Inplace {
+	if optarg.First(opts).Inplace {
 		return torch.Selu_(input)
 	}
 	return torch.Selu(input)
@@ -132,8 +115,8 @@ type CeluOpts struct {
 // Celu is torch.nn.functional.celu: max(0, x) + min(0, alpha * (exp(x /
 // alpha) - 1)).
 func Celu(input *torch.Tensor, opts ...CeluOpts) *torch.Tensor {
-	o := actFirst(opts)
-	a := torch.CeluOpts{Alpha: new(torch.Float(actOr(o.Alpha, 1.0)))}
+	o := optarg.First(opts)
+	a := torch.CeluOpts{Alpha: new(torch.Float(optarg.Or(o.Alpha, 1.0)))}
 	if o.Inplace {
 		return torch.Celu_(input, a)
 	}
@@ -150,7 +133,7 @@ type GeluOpts struct {
 // Gelu is torch.nn.functional.gelu: x * Φ(x), Φ the standard normal
 // distribution function, or its tanh approximation.
 func Gelu(input *torch.Tensor, opts ...GeluOpts) *torch.Tensor {
-	o := actFirst(opts)
+	o := optarg.First(opts)
 	if o.Approximate == "" {
 		return torch.Gelu(input)
 	}
@@ -164,7 +147,7 @@ type SiluOpts struct {
 
 // Silu is torch.nn.functional.silu: x * sigmoid(x) (swish).
 func Silu(input *torch.Tensor, opts ...SiluOpts) *torch.Tensor {
-	if actFirst(opts).Inplace {
+	if optarg.First(opts).Inplace {
 		return torch.Silu_(input)
 	}
 	return torch.Silu(input)
@@ -177,7 +160,7 @@ type MishOpts struct {
 
 // Mish is torch.nn.functional.mish: x * tanh(softplus(x)).
 func Mish(input *torch.Tensor, opts ...MishOpts) *torch.Tensor {
-	if actFirst(opts).Inplace {
+	if optarg.First(opts).Inplace {
 		return torch.Mish_(input)
 	}
 	return torch.Mish(input)
@@ -199,8 +182,8 @@ type HardtanhOpts struct {
 // Hardtanh is torch.nn.functional.hardtanh: x clamped to [min_val,
 // max_val].
 func Hardtanh(input *torch.Tensor, opts ...HardtanhOpts) *torch.Tensor {
-	o := actFirst(opts)
-	a := torch.HardtanhOpts{MinVal: new(torch.Float(actOr(o.MinVal, -1.0))), MaxVal: new(torch.Float(actOr(o.MaxVal, 1.0)))}
+	o := optarg.First(opts)
+	a := torch.HardtanhOpts{MinVal: new(torch.Float(optarg.Or(o.MinVal, -1.0))), MaxVal: new(torch.Float(optarg.Or(o.MaxVal, 1.0)))}
 	if o.Inplace {
 		return torch.Hardtanh_(input, a)
 	}
@@ -214,7 +197,7 @@ type HardsigmoidOpts struct {
 
 // Hardsigmoid is torch.nn.functional.hardsigmoid: relu6(x + 3) / 6.
 func Hardsigmoid(input *torch.Tensor, opts ...HardsigmoidOpts) *torch.Tensor {
-	if actFirst(opts).Inplace {
+	if optarg.First(opts).Inplace {
 		return torch.Hardsigmoid_(input)
 	}
 	return torch.Hardsigmoid(input)
@@ -227,7 +210,7 @@ type HardswishOpts struct {
 
 // Hardswish is torch.nn.functional.hardswish: x * relu6(x + 3) / 6.
 func Hardswish(input *torch.Tensor, opts ...HardswishOpts) *torch.Tensor {
-	if actFirst(opts).Inplace {
+	if optarg.First(opts).Inplace {
 		return torch.Hardswish_(input)
 	}
 	return torch.Hardswish(input)
@@ -242,10 +225,10 @@ type SoftplusOpts struct {
 // Softplus is torch.nn.functional.softplus: log(1 + exp(beta * x)) / beta,
 // and x itself where beta * x > threshold.
 func Softplus(input *torch.Tensor, opts ...SoftplusOpts) *torch.Tensor {
-	o := actFirst(opts)
+	o := optarg.First(opts)
 	return torch.Softplus(input, torch.SoftplusOpts{
-		Beta:      new(torch.Float(actOr(o.Beta, 1))),
-		Threshold: new(torch.Float(actOr(o.Threshold, 20))),
+		Beta:      new(torch.Float(optarg.Or(o.Beta, 1))),
+		Threshold: new(torch.Float(optarg.Or(o.Threshold, 20))),
 	})
 }
 
@@ -262,7 +245,7 @@ type SoftshrinkOpts struct {
 // Softshrink is torch.nn.functional.softshrink: x - lambd where x > lambd,
 // x + lambd where x < -lambd, else 0.
 func Softshrink(input *torch.Tensor, opts ...SoftshrinkOpts) *torch.Tensor {
-	return torch.Softshrink(input, torch.SoftshrinkOpts{Lambd: new(torch.Float(actOr(actFirst(opts).Lambd, 0.5)))})
+	return torch.Softshrink(input, torch.SoftshrinkOpts{Lambd: new(torch.Float(optarg.Or(optarg.First(opts).Lambd, 0.5)))})
 }
 
 // HardshrinkOpts are the defaulted arguments of Hardshrink.
@@ -273,7 +256,7 @@ type HardshrinkOpts struct {
 // Hardshrink is torch.nn.functional.hardshrink: x where |x| > lambd, else
 // 0.
 func Hardshrink(input *torch.Tensor, opts ...HardshrinkOpts) *torch.Tensor {
-	return input.Hardshrink(torch.HardshrinkOpts{Lambd: new(torch.Float(actOr(actFirst(opts).Lambd, 0.5)))})
+	return input.Hardshrink(torch.HardshrinkOpts{Lambd: new(torch.Float(optarg.Or(optarg.First(opts).Lambd, 0.5)))})
 }
 
 // Tanhshrink is torch.nn.functional.tanhshrink: x - tanh(x).
@@ -287,7 +270,7 @@ type ThresholdOpts struct {
 // Threshold is torch.nn.functional.threshold: x where x > threshold, else
 // value.
 func Threshold(input *torch.Tensor, threshold, value float64, opts ...ThresholdOpts) *torch.Tensor {
-	if actFirst(opts).Inplace {
+	if optarg.First(opts).Inplace {
 		return torch.Threshold_(input, torch.Float(threshold), torch.Float(value))
 	}
 	return torch.Threshold(input, torch.Float(threshold), torch.Float(value))
@@ -308,7 +291,7 @@ type SoftmaxOpts struct {
 // along dim. The dimension is required: PyTorch's implicit choice when dim
 // is None is deprecated.
 func Softmax(input *torch.Tensor, dim int64, opts ...SoftmaxOpts) *torch.Tensor {
-	return input.Softmax(dim, torch.SoftmaxOpts{DType: actFirst(opts).DType})
+	return input.Softmax(dim, torch.SoftmaxOpts{DType: optarg.First(opts).DType})
 }
 
 // LogSoftmaxOpts are the defaulted arguments of LogSoftmax.
@@ -319,7 +302,7 @@ type LogSoftmaxOpts struct {
 // LogSoftmax is torch.nn.functional.log_softmax(input, dim): log(softmax(x))
 // along dim, computed stably. The dimension is required, as in Softmax.
 func LogSoftmax(input *torch.Tensor, dim int64, opts ...LogSoftmaxOpts) *torch.Tensor {
-	return input.LogSoftmax(dim, torch.LogSoftmaxOpts{DType: actFirst(opts).DType})
+	return input.LogSoftmax(dim, torch.LogSoftmaxOpts{DType: optarg.First(opts).DType})
 }
 
 // SoftminOpts are the defaulted arguments of Softmin.
@@ -330,7 +313,7 @@ type SoftminOpts struct {
 // Softmin is torch.nn.functional.softmin(input, dim): softmax(-x) along
 // dim. The dimension is required, as in Softmax.
 func Softmin(input *torch.Tensor, dim int64, opts ...SoftminOpts) *torch.Tensor {
-	return input.Neg().Softmax(dim, torch.SoftmaxOpts{DType: actFirst(opts).DType})
+	return input.Neg().Softmax(dim, torch.SoftmaxOpts{DType: optarg.First(opts).DType})
 }
 
 // GluOpts are the defaulted arguments of Glu.
@@ -344,5 +327,5 @@ func Glu(input *torch.Tensor, opts ...GluOpts) *torch.Tensor {
 	if input.Dim() == 0 {
 		panic(&torch.Error{Op: "Glu", Msg: "glu does not support scalars because halving size must be even"})
 	}
-	return torch.Glu(input, torch.GluOpts{Dim: new(actOr(actFirst(opts).Dim, -1))})
+	return torch.Glu(input, torch.GluOpts{Dim: new(optarg.Or(optarg.First(opts).Dim, -1))})
 }

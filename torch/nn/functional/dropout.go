@@ -2,9 +2,8 @@ package functional
 
 import (
 	"fmt"
-	"math"
-	"strconv"
 
+	"github.com/seed0eaa3131/gotorch/internal/pyfmt"
 	"github.com/seed0eaa3131/gotorch/torch"
 )
 
@@ -59,34 +58,8 @@ func alphaDropoutArgs(op string, opts []AlphaDropoutOpts) (o AlphaDropoutOpts, p
 // raises its own error).
 func checkDropoutP(op string, p float64) {
 	if p < 0 || p > 1 {
-		panic(&torch.Error{Op: op, Kind: torch.KindValue, Msg: "dropout probability has to be between 0 and 1, but got " + dropoutFloatRepr(p)})
+		panic(&torch.Error{Op: op, Kind: torch.KindValue, Msg: "dropout probability has to be between 0 and 1, but got " + pyfmt.Float(p)})
 	}
-}
-
-// dropoutFloatRepr is Python's str(float): the shortest digits that read
-// back the same, in exponent form below 1e-4 and from 1e16 on, and with a
-// ".0" on whole numbers.
-func dropoutFloatRepr(v float64) string {
-	switch {
-	case math.IsNaN(v):
-		return "nan"
-	case math.IsInf(v, 1):
-		return "inf"
-	case math.IsInf(v, -1):
-		return "-inf"
-	}
-	if v != 0 {
-		if a := math.Abs(v); a < 1e-4 || a >= 1e16 {
-			return strconv.FormatFloat(v, 'e', -1, 64)
-		}
-	}
-	s := strconv.FormatFloat(v, 'f', -1, 64)
-	for _, c := range s {
-		if c == '.' {
-			return s
-		}
-	}
-	return s + ".0"
 }
 
 // Dropout zeroes each element of x with probability p while training and

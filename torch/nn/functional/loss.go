@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/seed0eaa3131/gotorch/internal/optarg"
 	"github.com/seed0eaa3131/gotorch/torch"
 )
 
@@ -44,15 +45,6 @@ func ReductionName(r torch.Reduction) string {
 	return fmt.Sprintf("Reduction(%d)", int(r))
 }
 
-// lossFirst is the optional trailing options struct, or its zero value.
-func lossFirst[T any](opts []T) T {
-	var o T
-	if len(opts) > 0 {
-		o = opts[0]
-	}
-	return o
-}
-
 // lossReduce applies reduction r to the per-element losses of the losses
 // PyTorch writes in Python (loss.mean(), loss.sum(), or the loss itself).
 func lossReduce(loss *torch.Tensor, r torch.Reduction) *torch.Tensor {
@@ -85,7 +77,7 @@ type BinaryCrossEntropyOpts struct {
 // log(x) + (1 - y) log(1 - x)) for probabilities x and targets y of the
 // same shape. The logs are clamped at -100, as PyTorch does.
 func BinaryCrossEntropy(input, target *torch.Tensor, opts ...BinaryCrossEntropyOpts) *torch.Tensor {
-	o := lossFirst(opts)
+	o := optarg.First(opts)
 	r := lossReduction("BinaryCrossEntropy", o.Reduction)
 	if !slices.Equal(target.Shape(), input.Shape()) {
 		panic(&torch.Error{Op: "BinaryCrossEntropy", Kind: torch.KindValue, Msg: fmt.Sprintf(
@@ -111,7 +103,7 @@ type BinaryCrossEntropyWithLogitsOpts struct {
 // torch.nn.functional.binary_cross_entropy_with_logits: BinaryCrossEntropy
 // of sigmoid(x), computed stably from the logits x.
 func BinaryCrossEntropyWithLogits(input, target *torch.Tensor, opts ...BinaryCrossEntropyWithLogitsOpts) *torch.Tensor {
-	o := lossFirst(opts)
+	o := optarg.First(opts)
 	r := lossReduction("BinaryCrossEntropyWithLogits", o.Reduction)
 	if !slices.Equal(target.Shape(), input.Shape()) {
 		panic(&torch.Error{Op: "BinaryCrossEntropyWithLogits", Kind: torch.KindValue, Msg: fmt.Sprintf(
@@ -135,7 +127,7 @@ type KlDivOpts struct {
 // target * (log(target) - input) of the target from the input
 // log-probabilities.
 func KlDiv(input, target *torch.Tensor, opts ...KlDivOpts) *torch.Tensor {
-	o := lossFirst(opts)
+	o := optarg.First(opts)
 	batchMean := o.Reduction != nil && *o.Reduction == ReductionBatchMean
 	var r torch.Reduction
 	if batchMean {
@@ -158,7 +150,7 @@ type L1LossOpts struct {
 // L1Loss is torch.nn.functional.l1_loss: |x - y|, input and target
 // broadcast together.
 func L1Loss(input, target *torch.Tensor, opts ...L1LossOpts) *torch.Tensor {
-	r := lossReduction("L1Loss", lossFirst(opts).Reduction)
+	r := lossReduction("L1Loss", optarg.First(opts).Reduction)
 	x, y := lossBroadcast(input, target)
 	return torch.L1Loss(x, y, torch.L1LossOpts{Reduction: new(r)})
 }
@@ -171,7 +163,7 @@ type MseLossOpts struct {
 // MseLoss is torch.nn.functional.mse_loss: (x - y)², input and target
 // broadcast together.
 func MseLoss(input, target *torch.Tensor, opts ...MseLossOpts) *torch.Tensor {
-	r := lossReduction("MseLoss", lossFirst(opts).Reduction)
+	r := lossReduction("MseLoss", optarg.First(opts).Reduction)
 	x, y := lossBroadcast(input, target)
 	return torch.MseLoss(x, y, torch.MseLossOpts{Reduction: new(r)})
 }
@@ -185,10 +177,10 @@ type SmoothL1LossOpts struct {
 // SmoothL1Loss is torch.nn.functional.smooth_l1_loss: 0.5 (x - y)² / beta
 // where |x - y| < beta, else |x - y| - 0.5 beta.
 func SmoothL1Loss(input, target *torch.Tensor, opts ...SmoothL1LossOpts) *torch.Tensor {
-	o := lossFirst(opts)
+	o := optarg.First(opts)
 	r := lossReduction("SmoothL1Loss", o.Reduction)
 	x, y := lossBroadcast(input, target)
-	return torch.SmoothL1Loss(x, y, torch.SmoothL1LossOpts{Reduction: new(r), Beta: new(actOr(o.Beta, 1.0))})
+	return torch.SmoothL1Loss(x, y, torch.SmoothL1LossOpts{Reduction: new(r), Beta: new(optarg.Or(o.Beta, 1.0))})
 }
 
 // HuberLossOpts are the defaulted arguments of HuberLoss.
@@ -200,10 +192,10 @@ type HuberLossOpts struct {
 // HuberLoss is torch.nn.functional.huber_loss: 0.5 (x - y)² where |x - y| <
 // delta, else delta (|x - y| - 0.5 delta).
 func HuberLoss(input, target *torch.Tensor, opts ...HuberLossOpts) *torch.Tensor {
-	o := lossFirst(opts)
+	o := optarg.First(opts)
 	r := lossReduction("HuberLoss", o.Reduction)
 	x, y := lossBroadcast(input, target)
-	return torch.HuberLoss(x, y, torch.HuberLossOpts{Reduction: new(r), Delta: new(actOr(o.Delta, 1.0))})
+	return torch.HuberLoss(x, y, torch.HuberLossOpts{Reduction: new(r), Delta: new(optarg.Or(o.Delta, 1.0))})
 }
 
 // CrossEntropyOpts are the defaulted arguments of CrossEntropy.
@@ -219,10 +211,10 @@ type CrossEntropyOpts struct {
 // target. The target is class indices ([N] or [N, d...], Int64) or class
 // probabilities (the input's shape, floating point).
 func CrossEntropy(input, target *torch.Tensor, opts ...CrossEntropyOpts) *torch.Tensor {
-	o := lossFirst(opts)
+	o := optarg.First(opts)
 	r := lossReduction("CrossEntropy", o.Reduction)
 	return torch.CrossEntropyLoss(input, target, torch.CrossEntropyLossOpts{Weight: o.Weight, Reduction: new(r),
-		IgnoreIndex: new(actOr(o.IgnoreIndex, -100)), LabelSmoothing: o.LabelSmoothing})
+		IgnoreIndex: new(optarg.Or(o.IgnoreIndex, -100)), LabelSmoothing: o.LabelSmoothing})
 }
 
 // NllLossOpts are the defaulted arguments of NllLoss.
@@ -236,9 +228,9 @@ type NllLossOpts struct {
 // target class, for log-probabilities [N, C] or [N, C, d...] and Int64
 // targets [N] or [N, d...].
 func NllLoss(input, target *torch.Tensor, opts ...NllLossOpts) *torch.Tensor {
-	o := lossFirst(opts)
+	o := optarg.First(opts)
 	r := lossReduction("NllLoss", o.Reduction)
-	return torch.NllLossNd(input, target, torch.NllLossNdOpts{Weight: o.Weight, Reduction: new(r), IgnoreIndex: new(actOr(o.IgnoreIndex, -100))})
+	return torch.NllLossNd(input, target, torch.NllLossNdOpts{Weight: o.Weight, Reduction: new(r), IgnoreIndex: new(optarg.Or(o.IgnoreIndex, -100))})
 }
 
 // MarginRankingLossOpts are the defaulted arguments of MarginRankingLoss.
@@ -250,7 +242,7 @@ type MarginRankingLossOpts struct {
 // MarginRankingLoss is torch.nn.functional.margin_ranking_loss: max(0, -y
 // (x1 - x2) + margin) for targets y of 1 or -1.
 func MarginRankingLoss(input1, input2, target *torch.Tensor, opts ...MarginRankingLossOpts) *torch.Tensor {
-	o := lossFirst(opts)
+	o := optarg.First(opts)
 	r := lossReduction("MarginRankingLoss", o.Reduction)
 	if input1.Dim() != input2.Dim() || input1.Dim() != target.Dim() {
 		panic(&torch.Error{Op: "MarginRankingLoss", Msg: fmt.Sprintf(
@@ -269,9 +261,9 @@ type HingeEmbeddingLossOpts struct {
 // HingeEmbeddingLoss is torch.nn.functional.hinge_embedding_loss: x where
 // y = 1, max(0, margin - x) where y = -1.
 func HingeEmbeddingLoss(input, target *torch.Tensor, opts ...HingeEmbeddingLossOpts) *torch.Tensor {
-	o := lossFirst(opts)
+	o := optarg.First(opts)
 	r := lossReduction("HingeEmbeddingLoss", o.Reduction)
-	return torch.HingeEmbeddingLoss(input, target, torch.HingeEmbeddingLossOpts{Margin: new(actOr(o.Margin, 1.0)), Reduction: new(r)})
+	return torch.HingeEmbeddingLoss(input, target, torch.HingeEmbeddingLossOpts{Margin: new(optarg.Or(o.Margin, 1.0)), Reduction: new(r)})
 }
 
 // CosineEmbeddingLossOpts are the defaulted arguments of
@@ -284,7 +276,7 @@ type CosineEmbeddingLossOpts struct {
 // CosineEmbeddingLoss is torch.nn.functional.cosine_embedding_loss: 1 -
 // cos(x1, x2) where y = 1, max(0, cos(x1, x2) - margin) where y = -1.
 func CosineEmbeddingLoss(input1, input2, target *torch.Tensor, opts ...CosineEmbeddingLossOpts) *torch.Tensor {
-	o := lossFirst(opts)
+	o := optarg.First(opts)
 	r := lossReduction("CosineEmbeddingLoss", o.Reduction)
 	return torch.CosineEmbeddingLoss(input1, input2, target, torch.CosineEmbeddingLossOpts{Margin: o.Margin, Reduction: new(r)})
 }
@@ -297,7 +289,7 @@ type SoftMarginLossOpts struct {
 // SoftMarginLoss is torch.nn.functional.soft_margin_loss: log(1 + exp(-y
 // x)) for targets y of 1 or -1.
 func SoftMarginLoss(input, target *torch.Tensor, opts ...SoftMarginLossOpts) *torch.Tensor {
-	r := lossReduction("SoftMarginLoss", lossFirst(opts).Reduction)
+	r := lossReduction("SoftMarginLoss", optarg.First(opts).Reduction)
 	return torch.SoftMarginLoss(input, target, torch.SoftMarginLossOpts{Reduction: new(r)})
 }
 
@@ -313,7 +305,7 @@ type MultilabelSoftMarginLossOpts struct {
 // of sigmoid(x) against 0/1 targets, averaged over the classes (the last
 // dimension), with the same operations as PyTorch's Python code.
 func MultilabelSoftMarginLoss(input, target *torch.Tensor, opts ...MultilabelSoftMarginLossOpts) *torch.Tensor {
-	o := lossFirst(opts)
+	o := optarg.First(opts)
 	r := lossReduction("MultilabelSoftMarginLoss", o.Reduction)
 	// -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
 	loss := target.Mul(torch.LogSigmoid(input)).Add(torch.RsubScalar(target, torch.Int(1)).Mul(torch.LogSigmoid(input.Neg()))).Neg()
@@ -336,7 +328,7 @@ type MultilabelMarginLossOpts struct {
 // multi-class hinge loss between the target classes (Int64 indices, ended
 // by the first -1) and every other class.
 func MultilabelMarginLoss(input, target *torch.Tensor, opts ...MultilabelMarginLossOpts) *torch.Tensor {
-	r := lossReduction("MultilabelMarginLoss", lossFirst(opts).Reduction)
+	r := lossReduction("MultilabelMarginLoss", optarg.First(opts).Reduction)
 	return torch.MultilabelMarginLoss(input, target, torch.MultilabelMarginLossOpts{Reduction: new(r)})
 }
 
@@ -351,9 +343,9 @@ type MultiMarginLossOpts struct {
 // MultiMarginLoss is torch.nn.functional.multi_margin_loss: the multi-class
 // hinge loss sum_i max(0, margin - x[y] + x[i])^p / C.
 func MultiMarginLoss(input, target *torch.Tensor, opts ...MultiMarginLossOpts) *torch.Tensor {
-	o := lossFirst(opts)
+	o := optarg.First(opts)
 	r := lossReduction("MultiMarginLoss", o.Reduction)
-	p := actOr(o.P, 1)
+	p := optarg.Or(o.P, 1)
 	if p != 1 && p != 2 {
 		panic(&torch.Error{Op: "MultiMarginLoss", Kind: torch.KindValue, Msg: "only p == 1 and p == 2 supported"})
 	}
@@ -361,7 +353,7 @@ func MultiMarginLoss(input, target *torch.Tensor, opts ...MultiMarginLossOpts) *
 		panic(&torch.Error{Op: "MultiMarginLoss", Kind: torch.KindValue, Msg: "weight must be one-dimensional"})
 	}
 	return torch.MultiMarginLoss(input, target, torch.MultiMarginLossOpts{P: new(torch.Int(p)),
-		Margin: new(torch.Float(actOr(o.Margin, 1.0))), Weight: o.Weight, Reduction: new(r)})
+		Margin: new(torch.Float(optarg.Or(o.Margin, 1.0))), Weight: o.Weight, Reduction: new(r)})
 }
 
 // PoissonNllLossOpts are the defaulted arguments of PoissonNllLoss.
@@ -375,9 +367,9 @@ type PoissonNllLossOpts struct {
 // PoissonNllLoss is torch.nn.functional.poisson_nll_loss: the negative
 // log-likelihood of targets y under Poisson distributions of rate λ.
 func PoissonNllLoss(input, target *torch.Tensor, opts ...PoissonNllLossOpts) *torch.Tensor {
-	o := lossFirst(opts)
+	o := optarg.First(opts)
 	r := lossReduction("PoissonNllLoss", o.Reduction)
-	return torch.PoissonNllLoss(input, target, actOr(o.LogInput, true), o.Full, actOr(o.Eps, 1e-8), r)
+	return torch.PoissonNllLoss(input, target, optarg.Or(o.LogInput, true), o.Full, optarg.Or(o.Eps, 1e-8), r)
 }
 
 // GaussianNllLossOpts are the defaulted arguments of GaussianNllLoss.
@@ -391,7 +383,7 @@ type GaussianNllLossOpts struct {
 // (input - target)² / var), for var of the input's shape, or of it without
 // the last dimension, or with a last dimension of 1 (one variance for all).
 func GaussianNllLoss(input, target, variance *torch.Tensor, opts ...GaussianNllLossOpts) *torch.Tensor {
-	o := lossFirst(opts)
+	o := optarg.First(opts)
 	r := lossReduction("GaussianNllLoss", o.Reduction)
 	is, vs := input.Shape(), variance.Shape()
 	if !slices.Equal(vs, is) {
@@ -407,7 +399,7 @@ func GaussianNllLoss(input, target, variance *torch.Tensor, opts ...GaussianNllL
 		panic(&torch.Error{Op: "GaussianNllLoss", Kind: torch.KindValue, Msg: "var has negative entry/entries"})
 	}
 	variance = variance.Clone()
-	eps := actOr(o.Eps, 1e-6)
+	eps := optarg.Or(o.Eps, 1e-6)
 	torch.NoGrad(func() { variance.Clamp_(torch.ClampOpts{Min: new(torch.Float(eps))}) })
 	// 0.5 * (torch.log(var) + (input - target)**2 / var)
 	loss := variance.Log().Add(input.Sub(target).PowTensorScalar(torch.Int(2)).Div(variance)).MulScalar(torch.Float(0.5))
@@ -429,10 +421,10 @@ type TripletMarginLossOpts struct {
 // TripletMarginLoss is torch.nn.functional.triplet_margin_loss: max(d(a,
 // p) - d(a, n) + margin, 0) with d the p-norm pairwise distance.
 func TripletMarginLoss(anchor, positive, negative *torch.Tensor, opts ...TripletMarginLossOpts) *torch.Tensor {
-	o := lossFirst(opts)
+	o := optarg.First(opts)
 	r := lossReduction("TripletMarginLoss", o.Reduction)
-	return torch.TripletMarginLoss(anchor, positive, negative, torch.TripletMarginLossOpts{Margin: new(actOr(o.Margin, 1.0)),
-		P: new(actOr(o.P, 2.0)), Eps: new(actOr(o.Eps, 1e-6)), Swap: o.Swap, Reduction: new(r)})
+	return torch.TripletMarginLoss(anchor, positive, negative, torch.TripletMarginLossOpts{Margin: new(optarg.Or(o.Margin, 1.0)),
+		P: new(optarg.Or(o.P, 2.0)), Eps: new(optarg.Or(o.Eps, 1e-6)), Swap: o.Swap, Reduction: new(r)})
 }
 
 // TripletMarginWithDistanceLossOpts are the defaulted arguments of
@@ -452,7 +444,7 @@ type TripletMarginWithDistanceLossOpts struct {
 // n) + margin, 0) for any distance function d, with the same operations as
 // PyTorch's Python code.
 func TripletMarginWithDistanceLoss(anchor, positive, negative *torch.Tensor, opts ...TripletMarginWithDistanceLossOpts) *torch.Tensor {
-	o := lossFirst(opts)
+	o := optarg.First(opts)
 	r := lossReduction("TripletMarginWithDistanceLoss", o.Reduction)
 	dist := o.DistanceFunction
 	if dist == nil {
@@ -463,7 +455,7 @@ func TripletMarginWithDistanceLoss(anchor, positive, negative *torch.Tensor, opt
 	if o.Swap {
 		negativeDist = negativeDist.Minimum(dist(positive, negative))
 	}
-	output := positiveDist.Sub(negativeDist).AddScalar(torch.Float(actOr(o.Margin, 1.0))).Clamp(torch.ClampOpts{Min: new(torch.Float(0.0))})
+	output := positiveDist.Sub(negativeDist).AddScalar(torch.Float(optarg.Or(o.Margin, 1.0))).Clamp(torch.ClampOpts{Min: new(torch.Float(0.0))})
 	return lossReduce(output, r)
 }
 
@@ -479,7 +471,7 @@ type CtcLossOpts struct {
 // targets [N, S] (padded) or the concatenated targets, with Int64 lengths
 // of each input and target.
 func CtcLoss(logProbs, targets, inputLengths, targetLengths *torch.Tensor, opts ...CtcLossOpts) *torch.Tensor {
-	o := lossFirst(opts)
+	o := optarg.First(opts)
 	r := lossReduction("CtcLoss", o.Reduction)
 	return torch.CtcLoss(logProbs, targets, inputLengths, targetLengths, torch.CtcLossOpts{Blank: o.Blank, Reduction: new(r), ZeroInfinity: o.ZeroInfinity})
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/seed0eaa3131/gotorch/internal/optarg"
 	"github.com/seed0eaa3131/gotorch/torch"
 )
 
@@ -102,7 +103,7 @@ func NewCosineAnnealingWarmRestarts(opt Optimizer, t0 int, opts ...CosineAnneali
 	if len(opts) > 0 {
 		o = opts[0]
 	}
-	tMult := orDefault(o.TMult, 1)
+	tMult := optarg.Or(o.TMult, 1)
 	if t0 <= 0 {
 		return nil, fmt.Errorf("lrscheduler: CosineAnnealingWarmRestarts: Expected positive integer T_0, but got %d", t0)
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/seed0eaa3131/gotorch/internal/optarg"
 	"github.com/seed0eaa3131/gotorch/torch"
 )
 
@@ -75,7 +76,7 @@ func NewCyclicLR(opt Optimizer, baseLR, maxLR []float64, opts ...CyclicLROpts) (
 	if s.maxLRs, err = formatParam(name, "max_lr", n, maxLR, 0); err != nil {
 		return nil, err
 	}
-	up := float64(orDefault(o.StepSizeUp, 2000))
+	up := float64(optarg.Or(o.StepSizeUp, 2000))
 	down := up
 	if o.StepSizeDown != nil {
 		down = float64(*o.StepSizeDown)
@@ -90,7 +91,7 @@ func NewCyclicLR(opt Optimizer, baseLR, maxLR []float64, opts ...CyclicLROpts) (
 	if s.mode != "triangular" && s.mode != "triangular2" && s.mode != "exp_range" && o.ScaleFn == nil {
 		return nil, fmt.Errorf("lrscheduler: %s: mode is invalid and scale_fn is None", name)
 	}
-	s.gamma = orDefault(o.Gamma, 1.)
+	s.gamma = optarg.Or(o.Gamma, 1.)
 	if o.ScaleFn == nil {
 		switch s.mode {
 		case "triangular":
@@ -114,7 +115,7 @@ func NewCyclicLR(opt Optimizer, baseLR, maxLR []float64, opts ...CyclicLROpts) (
 		}
 	}
 
-	s.cycleMomentum = orDefault(o.CycleMomentum, true)
+	s.cycleMomentum = optarg.Or(o.CycleMomentum, true)
 	if s.cycleMomentum {
 		useBeta1, ok := cycledField(opt)
 		if !ok {
@@ -276,7 +277,7 @@ func NewOneCycleLR(opt Optimizer, maxLR []float64, opts ...OneCycleLROpts) (*One
 		}
 		s.totalSteps = o.Epochs * o.StepsPerEpoch
 	}
-	pctStart := orDefault(o.PctStart, 0.3)
+	pctStart := optarg.Or(o.PctStart, 0.3)
 	total := float64(s.totalSteps)
 	if o.ThreePhase {
 		s.phases = []phase{
@@ -310,8 +311,8 @@ func NewOneCycleLR(opt Optimizer, maxLR []float64, opts ...OneCycleLROpts) (*One
 	if err != nil {
 		return nil, err
 	}
-	divFactor := orDefault(o.DivFactor, 25.)
-	finalDivFactor := orDefault(o.FinalDivFactor, 1e4)
+	divFactor := optarg.Or(o.DivFactor, 25.)
+	finalDivFactor := optarg.Or(o.FinalDivFactor, 1e4)
 	lastEpoch := lastEpochOpt(o.LastEpoch)
 	s.maxLRs = maxLRs
 	s.minLRs = make([]float64, n)
@@ -322,7 +323,7 @@ func NewOneCycleLR(opt Optimizer, maxLR []float64, opts ...OneCycleLROpts) (*One
 		s.minLRs[i] = g.InitialLR / finalDivFactor
 	}
 
-	s.cycleMomentum = orDefault(o.CycleMomentum, true)
+	s.cycleMomentum = optarg.Or(o.CycleMomentum, true)
 	if s.cycleMomentum {
 		useBeta1, ok := cycledField(opt)
 		if !ok {

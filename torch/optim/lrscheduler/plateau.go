@@ -3,6 +3,8 @@ package lrscheduler
 import (
 	"fmt"
 	"math"
+
+	"github.com/seed0eaa3131/gotorch/internal/optarg"
 )
 
 // ReduceLROnPlateauOpts are ReduceLROnPlateau's defaulted arguments.
@@ -48,7 +50,7 @@ func NewReduceLROnPlateau(opt Optimizer, opts ...ReduceLROnPlateauOpts) (*Reduce
 		o = opts[0]
 	}
 	const name = "ReduceLROnPlateau"
-	s := &ReduceLROnPlateau{opt: opt, factor: orDefault(o.Factor, 0.1)}
+	s := &ReduceLROnPlateau{opt: opt, factor: optarg.Or(o.Factor, 0.1)}
 	if s.factor >= 1.0 {
 		return nil, fmt.Errorf("lrscheduler: %s: Factor should be < 1.0.", name)
 	}
@@ -62,18 +64,18 @@ func NewReduceLROnPlateau(opt Optimizer, opts ...ReduceLROnPlateauOpts) (*Reduce
 		}
 		s.minLRs = append([]float64(nil), o.MinLR...)
 	}
-	s.patience = orDefault(o.Patience, 10)
+	s.patience = optarg.Or(o.Patience, 10)
 	s.cooldown = o.Cooldown
 	s.mode = o.Mode
 	if s.mode == "" {
 		s.mode = "min"
 	}
-	s.threshold = orDefault(o.Threshold, 1e-4)
+	s.threshold = optarg.Or(o.Threshold, 1e-4)
 	s.thresholdMode = o.ThresholdMode
 	if s.thresholdMode == "" {
 		s.thresholdMode = "rel"
 	}
-	s.eps = orDefault(o.Eps, 1e-8)
+	s.eps = optarg.Or(o.Eps, 1e-8)
 	if s.mode != "min" && s.mode != "max" {
 		return nil, fmt.Errorf("lrscheduler: %s: mode %s is unknown!", name, s.mode)
 	}

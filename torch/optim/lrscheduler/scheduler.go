@@ -244,14 +244,6 @@ func lastEpochOpt(p *int) int {
 	return *p
 }
 
-// orDefault returns *p, or def when p is nil.
-func orDefault[T any](p *T, def T) T {
-	if p == nil {
-		return def
-	}
-	return *p
-}
-
 // formatParam is _format_param: one value applies to every group, as a
 // float does in Python; otherwise one value per group. nil gives def for
 // every group.

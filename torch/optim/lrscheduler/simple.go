@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"sort"
+
+	"github.com/seed0eaa3131/gotorch/internal/optarg"
 )
 
 // LambdaFunc is a learning-rate lambda: the factor for an epoch.
@@ -142,7 +144,7 @@ func NewStepLR(opt Optimizer, stepSize int, opts ...StepLROpts) (*StepLR, error)
 	if stepSize <= 0 {
 		return nil, fmt.Errorf("lrscheduler: StepLR: Expected positive integer step_size, but got %d", stepSize)
 	}
-	s := &StepLR{StepSize: stepSize, Gamma: orDefault(o.Gamma, 0.1)}
+	s := &StepLR{StepSize: stepSize, Gamma: optarg.Or(o.Gamma, 0.1)}
 	if err := s.init("StepLR", opt, lastEpochOpt(o.LastEpoch), s); err != nil {
 		return nil, err
 	}
@@ -187,7 +189,7 @@ func NewMultiStepLR(opt Optimizer, milestones []int, opts ...MultiStepLROpts) (*
 	if len(opts) > 0 {
 		o = opts[0]
 	}
-	s := &MultiStepLR{Gamma: orDefault(o.Gamma, 0.1), milestones: map[int]int{}}
+	s := &MultiStepLR{Gamma: optarg.Or(o.Gamma, 0.1), milestones: map[int]int{}}
 	for _, m := range milestones {
 		s.milestones[m]++
 	}
@@ -241,7 +243,7 @@ func NewConstantLR(opt Optimizer, opts ...ConstantLROpts) (*ConstantLR, error) {
 	if len(opts) > 0 {
 		o = opts[0]
 	}
-	s := &ConstantLR{Factor: orDefault(o.Factor, 1.0/3), TotalIters: orDefault(o.TotalIters, 5)}
+	s := &ConstantLR{Factor: optarg.Or(o.Factor, 1.0/3), TotalIters: optarg.Or(o.TotalIters, 5)}
 	if s.Factor > 1.0 || s.Factor < 0 {
 		return nil, fmt.Errorf("lrscheduler: ConstantLR: Constant multiplicative factor expected to be between 0 and 1.")
 	}
@@ -299,7 +301,7 @@ func NewLinearLR(opt Optimizer, opts ...LinearLROpts) (*LinearLR, error) {
 	if len(opts) > 0 {
 		o = opts[0]
 	}
-	s := &LinearLR{StartFactor: orDefault(o.StartFactor, 1.0/3), EndFactor: orDefault(o.EndFactor, 1.0), TotalIters: orDefault(o.TotalIters, 5)}
+	s := &LinearLR{StartFactor: optarg.Or(o.StartFactor, 1.0/3), EndFactor: optarg.Or(o.EndFactor, 1.0), TotalIters: optarg.Or(o.TotalIters, 5)}
 	if s.StartFactor > 1.0 || s.StartFactor <= 0 {
 		return nil, fmt.Errorf("lrscheduler: LinearLR: Starting multiplicative factor expected to be greater than 0 and less or equal to 1.")
 	}
@@ -394,7 +396,7 @@ func NewPolynomialLR(opt Optimizer, opts ...PolynomialLROpts) (*PolynomialLR, er
 	if len(opts) > 0 {
 		o = opts[0]
 	}
-	s := &PolynomialLR{TotalIters: orDefault(o.TotalIters, 5), Power: orDefault(o.Power, 1.0)}
+	s := &PolynomialLR{TotalIters: optarg.Or(o.TotalIters, 5), Power: optarg.Or(o.Power, 1.0)}
 	if err := s.init("PolynomialLR", opt, lastEpochOpt(o.LastEpoch), s); err != nil {
 		return nil, err
 	}
