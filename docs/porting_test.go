@@ -26,7 +26,7 @@ type snippet struct {
 
 var (
 	fence  = regexp.MustCompile("^\\s*```(\\w*)\\s*$")
-	runsAs = regexp.MustCompile("Runs as `(Example\\w*)` in `([\\w/]+)`")
+	runsAs = regexp.MustCompile("Runs as `(Example\\w*)` in `([\\w/-]+)`")
 	// A top-level declaration in a snippet: type X, func X(, func (m *T) X(.
 	declStart = regexp.MustCompile(`^(?:type (\w+)|func (?:\(\w* ?\*?(\w+)\) )?(\w+)\()`)
 )

@@ -60,7 +60,7 @@ func NamedModules(model any) []NamedModule {
 //
 //	nn.Apply(model, func(m any) {
 //		if l, ok := m.(*nn.Linear); ok {
-//			nn.XavierUniform_(l.Weight)
+//			nn.XavierUniform_(l.Weight, 1)
 //		}
 //	})
 func Apply(model any, fn func(module any)) {

@@ -81,8 +81,9 @@ func validateAdam(g *ParamGroup) error {
 }
 
 // NewAdam is torch.optim.Adam(params, lr=..., betas=..., eps=...,
-// weight_decay=..., amsgrad=..., maximize=...). Build it after nn.To has
-// moved the model: it holds the tensors it is given.
+// weight_decay=..., amsgrad=..., maximize=...). It holds the tensors it
+// is given, which nn.To and nn.ToDType keep (they swap the data, not the
+// tensor), so it may be built before or after moving the model.
 func NewAdam(params []*torch.Tensor, opts AdamOptions) (*Adam, error) {
 	return NewAdamGroups([]Group{{Params: params}}, opts)
 }

@@ -32,8 +32,9 @@ type sgdState struct{ momentumBuffer *torch.Tensor }
 var sgdKeys = []key{kLR, kMomentum, kDampening, kWeightDecay, kNesterov, kMaximize}
 
 // NewSGD is torch.optim.SGD(params, lr=..., momentum=..., dampening=...,
-// weight_decay=..., nesterov=..., maximize=...). Build it after nn.To has
-// moved the model: it holds the tensors it is given.
+// weight_decay=..., nesterov=..., maximize=...). It holds the tensors it
+// is given, which nn.To and nn.ToDType keep (they swap the data, not the
+// tensor), so it may be built before or after moving the model.
 func NewSGD(params []*torch.Tensor, opts SGDOptions) (*SGD, error) {
 	if opts.LR == 0 {
 		return nil, errors.New("optim: SGD: SGDOptions.LR is required (torch.optim.SGD has no default learning rate)")
