@@ -1,7 +1,10 @@
-// Package models holds the tutorial's models: MNISTModel and CIFAR10Model,
-// two-layer perceptrons over flattened images. Their fields give PyTorch's
-// state_dict keys (layer1.weight, fc1.bias, ...), so weights saved by the
-// tutorial's Python classes load into them and the other way round.
+// Package models holds the models of the programs this repo ports: the
+// tutorial's MNISTModel and CIFAR10Model (two-layer perceptrons over
+// flattened images), pytorch/examples' MNIST convolutional Net (MNISTCNN)
+// and the CIFAR-10 "Training a classifier" tutorial's Net (CIFAR10CNN).
+// Their fields give PyTorch's state_dict keys (layer1.weight, conv1.bias,
+// ...), so weights saved by the Python classes load into them and the other
+// way round.
 package models
 
 import (

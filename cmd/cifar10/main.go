@@ -6,8 +6,14 @@
 // memory of training goes, then training with progress, a test evaluation
 // each epoch and the accuracy of each class at the end.
 //
+// With --model cnn it trains instead the convolutional Net of PyTorch's own
+// CIFAR-10 tutorial ("Training a classifier"), models.CIFAR10CNN, with that
+// tutorial's settings unless the command line gives them: SGD with lr 0.001
+// and momentum 0.9, batches of 4, 2 epochs.
+//
 //	go run ./cmd/cifar10                    # downloads CIFAR-10 into ./data, 5 epochs
 //	go run ./cmd/cifar10 --epochs 1 --samples samples.png --save cifar10.pt
+//	go run ./cmd/cifar10 --model cnn --save cifar_net.pth
 //
 // Without network, put cifar-10-python.tar.gz (or its extracted
 // cifar-10-batches-py/ folder) into the --data folder.
@@ -23,6 +29,9 @@ import (
 	"io"
 	"strings"
 
+	flag "github.com/spf13/pflag"
+
+	"github.com/seed0eaa3131/gotorch/internal/cli"
 	"github.com/seed0eaa3131/gotorch/internal/trainer"
 	"github.com/seed0eaa3131/gotorch/models"
 	"github.com/seed0eaa3131/gotorch/torch"
@@ -33,11 +42,52 @@ import (
 
 var program = trainer.Program{
 	Name:        "cifar10",
-	Summary:     "Trains the tutorial's CIFAR10Model on CIFAR-10.",
+	Summary:     "Trains the tutorial's CIFAR10Model, or PyTorch's CIFAR-10 tutorial's CNN (--model cnn), on CIFAR-10.",
 	DataHelp:    "dataset root (torchvision layout: DATA/cifar-10-batches-py)",
 	SamplesHelp: "write a PNG grid of training images with their class names to FILE",
 	Epochs:      5,
-	Train:       train,
+	Flags: func(fs *flag.FlagSet) {
+		fs.String("model", "mlp", "model: mlp (the tutorial's CIFAR10Model) or cnn (PyTorch's CIFAR-10 tutorial's Net;\n"+
+			"its defaults: --optimizer sgd --lr 0.001 --momentum 0.9 --batch-size 4 --epochs 2)")
+	},
+	Defaults: modelDefaults,
+	Train:    train,
+}
+
+// modelDefaults checks --model and, for cnn, puts in the settings of
+// PyTorch's CIFAR-10 tutorial where the command line gives none:
+//
+//	optimizer = optim.SGD(net.parameters(), lr=0.001, momentum=0.9)
+//	trainloader = torch.utils.data.DataLoader(trainset, batch_size=4, shuffle=True, num_workers=2)
+//	for epoch in range(2):
+//
+// lr and momentum are SGD's: with --optimizer adam the defaults are Adam's.
+func modelDefaults(f *trainer.Flags) error {
+	switch m := f.Value("model"); m {
+	case "mlp":
+		return nil
+	case "cnn":
+	default:
+		return cli.Usagef("--model must be mlp or cnn, got %q", m)
+	}
+	if !f.Changed("optimizer") {
+		f.Optimizer = "sgd"
+	}
+	if f.Optimizer == "sgd" {
+		if !f.Changed("lr") {
+			f.LR = 0.001
+		}
+		if !f.Changed("momentum") {
+			f.Momentum = 0.9
+		}
+	}
+	if !f.Changed("batch-size") {
+		f.BatchSize = 4
+	}
+	if !f.Changed("epochs") {
+		f.Epochs = 2
+	}
+	return nil
 }
 
 func main() { program.Main() }
@@ -86,8 +136,21 @@ func train(ctx context.Context, sess *trainer.Session) error {
 		say("wrote training samples with their classes to %s\n\n", sess.Samples)
 	}
 
-	model := models.NewCIFAR10Model(models.CIFAR10InputSize, models.CIFAR10HiddenSize, models.CIFAR10NumClasses)
-	return sess.Fit(ctx, model, "CIFAR10Model", trainSet, testSet, func(test *data.Loader) error {
+	var model trainer.Model
+	title := "CIFAR10Model"
+	if sess.Value("model") == "cnn" {
+		// net = Net()
+		model, title = models.NewCIFAR10CNN(), "CIFAR10CNN"
+	} else {
+		model = models.NewCIFAR10Model(models.CIFAR10InputSize, models.CIFAR10HiddenSize, models.CIFAR10NumClasses)
+	}
+	momentum := ""
+	if sess.Optimizer == "sgd" {
+		momentum = fmt.Sprintf(", momentum %g", sess.Momentum)
+	}
+	say("training %s: %s with lr %g%s, batch size %d, %d epoch(s)\n\n", title, sess.Optimizer, sess.LR, momentum,
+		sess.BatchSize, sess.Epochs)
+	return sess.Fit(ctx, model, title, trainSet, testSet, func(test *data.Loader) error {
 		if sess.Quiet {
 			return nil
 		}

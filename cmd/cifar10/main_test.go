@@ -5,6 +5,7 @@ import (
 	"context"
 	"image"
 	"image/png"
+	"io"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -259,6 +260,8 @@ func TestBadFlagsExit2(t *testing.T) {
 		{[]string{"--lr", "-1"}, "--lr must not be negative, got -1"},
 		{[]string{"--momentum", "-0.5"}, "--momentum must not be negative, got -0.5"},
 		{[]string{"--num-workers", "-2"}, "--num-workers must not be negative, got -2"},
+		{[]string{"--model", "resnet"}, `--model must be mlp or cnn, got "resnet"`},
+		{[]string{"--model", "cnn", "--epochs", "0"}, "--epochs must be at least 1, got 0"},
 		{[]string{"--no-such-flag"}, "unknown flag: --no-such-flag"},
 		{[]string{"--epochs", "x"}, `invalid argument "x" for "--epochs"`},
 		{[]string{"extra-arg"}, `unexpected argument "extra-arg"`},
@@ -275,7 +278,7 @@ func TestBadFlagsExit2(t *testing.T) {
 	assert.Equal(t, 0, code)
 	assert.Empty(t, stdout)
 	for _, flag := range []string{"--data", "--batch-size", "--test-batch-size", "--epochs", "--lr", "--optimizer",
-		"--momentum", "--device", "--num-workers", "--seed", "--save", "--samples", "--plot", "--quiet"} {
+		"--momentum", "--device", "--num-workers", "--seed", "--save", "--samples", "--plot", "--quiet", "--model"} {
 		assert.Contains(t, stderr, flag)
 	}
 }
@@ -288,4 +291,114 @@ func TestUnavailableDeviceExit1(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, stderr, "cifar10: --device cuda: CUDA not available")
 	assert.Equal(t, 1, strings.Count(stderr, "\n"), "one clear line: %q", stderr)
+}
+
+// TestModelFlagDefaults: --model cnn takes PyTorch's CIFAR-10 tutorial's
+// settings (SGD, lr 0.001, momentum 0.9, batches of 4, 2 epochs) for each
+// flag the command line leaves out, and keeps those it gives; mlp keeps the
+// program's own defaults.
+func TestModelFlagDefaults(t *testing.T) {
+	for _, tt := range []struct {
+		args      []string
+		optimizer string
+		lr, mom   float64
+		batch     int
+		epochs    int
+	}{
+		{nil, "adam", 0.001, 0, 64, 5},
+		{[]string{"--model", "mlp", "--optimizer", "sgd"}, "sgd", 0.01, 0, 64, 5},
+		{[]string{"--model", "cnn"}, "sgd", 0.001, 0.9, 4, 2},
+		{[]string{"--model=cnn", "--lr", "0.01", "--batch-size", "16", "--epochs", "1"}, "sgd", 0.01, 0.9, 16, 1},
+		{[]string{"--model", "cnn", "--momentum", "0"}, "sgd", 0.001, 0, 4, 2},
+		{[]string{"--model", "cnn", "--optimizer", "adam"}, "adam", 0.001, 0, 4, 2},
+		{[]string{"--model", "cnn", "--optimizer", "adam", "--epochs", "7"}, "adam", 0.001, 0, 4, 7},
+	} {
+		f, err := program.ParseFlags(tt.args, io.Discard)
+		require.NoError(t, err, "%v", tt.args)
+		assert.Equal(t, tt.optimizer, f.Optimizer, "%v", tt.args)
+		assert.Equal(t, tt.lr, f.LR, "%v: --lr", tt.args)
+		assert.Equal(t, tt.mom, f.Momentum, "%v: --momentum", tt.args)
+		assert.Equal(t, tt.batch, f.BatchSize, "%v: --batch-size", tt.args)
+		assert.Equal(t, tt.epochs, f.Epochs, "%v: --epochs", tt.args)
+	}
+}
+
+// TestModelCNN trains PyTorch's CIFAR-10 tutorial's CNN (--model cnn) with
+// that tutorial's defaults on a small data set in the real (pickled)
+// format: the model and its parameter counts as print(net) shows them, SGD
+// with momentum (its state is as large as the parameters), batches of 4
+// over 2 epochs; the saved state_dict has the tutorial's keys, and the
+// tutorial's class, loading it, scores the test batch as Go did.
+func TestModelCNN(t *testing.T) {
+	root := pythonCIFAR(t)
+	save := filepath.Join(t.TempDir(), "cifar_net.pth")
+	code, stdout, stderr := runCIFAR(context.Background(), "--model", "cnn", "--data", root, "--test-batch-size", "7",
+		"--device", "cpu", "--save", save)
+	require.Equal(t, 0, code, stderr)
+	assert.Empty(t, stderr)
+	for _, want := range []string{
+		"training CIFAR10CNN: sgd with lr 0.001, momentum 0.9, batch size 4, 2 epoch(s)",
+		"CIFAR10CNN(\n" +
+			"  (conv1): Conv2d(3, 6, kernel_size=(5, 5), stride=(1, 1))\n" +
+			"  (pool): MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)\n" +
+			"  (conv2): Conv2d(6, 16, kernel_size=(5, 5), stride=(1, 1))\n" +
+			"  (fc1): Linear(in_features=400, out_features=120, bias=True)\n" +
+			"  (fc2): Linear(in_features=120, out_features=84, bias=True)\n" +
+			"  (fc3): Linear(in_features=84, out_features=10, bias=True)\n)",
+		"conv1          456 parameters",
+		"conv2        2,416 parameters",
+		"fc1         48,120 parameters",
+		"fc2         10,164 parameters",
+		"fc3            850 parameters",
+		"total       62,006 parameters",
+		"parameters        248,024 bytes",
+		"optimizer state   248,024 bytes (sgd)",
+		"epoch 1 100% [25/25]",
+		"epoch 2 100% [25/25]",
+		"accuracy of each class on the test set:",
+		"saved the state_dict to " + save,
+	} {
+		assert.Contains(t, stdout, want)
+	}
+	assert.Regexp(t, `(?m)^summary: 2 epoch\(s\) in [0-9.]+s on cpu, test accuracy [0-9.]+%, test loss [0-9.]+$`, stdout)
+	acc := testAccuracy(t, stdout)
+
+	state, err := torch.Load(save)
+	require.NoError(t, err)
+	shapes := map[string][]int64{}
+	for k, v := range state {
+		shapes[k] = v.Shape()
+	}
+	assert.Equal(t, map[string][]int64{
+		"conv1.weight": {6, 3, 5, 5}, "conv1.bias": {6}, "conv2.weight": {16, 6, 5, 5}, "conv2.bias": {16},
+		"fc1.weight": {120, 400}, "fc1.bias": {120}, "fc2.weight": {84, 120}, "fc2.bias": {84},
+		"fc3.weight": {10, 84}, "fc3.bias": {10},
+	}, shapes)
+
+	out := pytorch.Run(t, `import pickle, sys
+import numpy as np
+from tutorial import CIFAR10CNN
+net = CIFAR10CNN()
+net.load_state_dict(torch.load(sys.argv[1]))
+with open(sys.argv[2], "rb") as f:
+    d = pickle.load(f, encoding="bytes")
+x = torch.from_numpy(np.asarray(d[b"data"])).float().div(255).view(-1, 3, 32, 32)
+x = (x - 0.5) / 0.5
+y = torch.tensor(d[b"labels"])
+with torch.no_grad():
+    print(f"{(net(x).argmax(1) == y).float().mean().item() * 100:.2f}")`, save, filepath.Join(root, "cifar-10-batches-py", "test_batch"))
+	pyAcc, err := strconv.ParseFloat(strings.TrimSpace(out), 64)
+	require.NoError(t, err, out)
+	assert.InDelta(t, acc, pyAcc, 0.001, "Python scores Go's weights the same")
+}
+
+// TestModelCNNQuiet trains the CNN on the binary format (no Python needed)
+// with the tutorial's defaults overridden from the command line.
+func TestModelCNNQuiet(t *testing.T) {
+	root := binaryCIFAR(t, 20)
+	code, stdout, stderr := runCIFAR(context.Background(), "--model", "cnn", "--data", root, "--epochs", "1",
+		"--batch-size", "10", "--device", "cpu", "--num-workers", "0", "--quiet")
+	require.Equal(t, 0, code, stderr)
+	assert.Empty(t, stderr)
+	assert.Regexp(t, `(?m)^summary: 1 epoch\(s\) in [0-9.]+s on cpu, test accuracy [0-9.]+%, test loss [0-9.]+$`, stdout)
 }

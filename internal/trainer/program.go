@@ -27,6 +27,14 @@ type Program struct {
 	DataHelp    string // what --data holds
 	SamplesHelp string // what --samples writes
 	Epochs      int    // the default of --epochs
+	// Flags, when set, defines the program's own flags on fs beside the
+	// shared ones (cifar10's --model); Train reads them with Flags.Value.
+	Flags func(fs *flag.FlagSet)
+	// Defaults, when set, runs once the command line is parsed, before the
+	// shared checks: it checks the program's own flags (a cli.Usagef error
+	// for a bad value) and may change the shared ones the user did not give
+	// (Flags.Changed), as cifar10 --model cnn does.
+	Defaults func(f *Flags) error
 	// Train runs after the flags are checked, the device is picked, the seed
 	// is set and the banner is printed.
 	Train func(ctx context.Context, s *Session) error
@@ -68,12 +76,21 @@ func (p Program) ParseFlags(args []string, stderr io.Writer) (*Flags, error) {
 	fs := flag.NewFlagSet(p.Name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	f.Register(fs, p.DataHelp, p.SamplesHelp, p.Epochs)
+	if p.Flags != nil {
+		p.Flags(fs)
+	}
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: %s [flags]\n\n%s\n\n", p.Name, p.Summary)
 		fs.PrintDefaults()
 	}
 	if err := cli.ParseFlags(fs, args); err != nil {
 		return nil, err
+	}
+	f.fs = fs
+	if p.Defaults != nil {
+		if err := p.Defaults(f); err != nil {
+			return nil, err
+		}
 	}
 	return f, f.Check()
 }

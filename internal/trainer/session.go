@@ -34,6 +34,23 @@ type Flags struct {
 	Plot          string
 	Quiet         bool
 	Monitor       bool
+
+	fs *flag.FlagSet // the parsed command line, for Changed and Value
+}
+
+// Changed reports whether the command line gave the flag name ("lr").
+func (f *Flags) Changed(name string) bool { return f.fs != nil && f.fs.Changed(name) }
+
+// Value is the flag name's value as text, "" for a flag that is not
+// defined: how a program reads the flags it added with Program.Flags.
+func (f *Flags) Value(name string) string {
+	if f.fs == nil {
+		return ""
+	}
+	if fl := f.fs.Lookup(name); fl != nil {
+		return fl.Value.String()
+	}
+	return ""
 }
 
 // Register defines the flags on fs; dataHelp and samplesHelp describe the
