@@ -34,6 +34,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"strings"
 
 	"github.com/seed0eaa3131/gotorch/torch/internal/capi"
 )
@@ -66,6 +67,23 @@ func init() {
 
 // Version is the version of the libtorch this binary runs on: torch.__version__.
 func Version() string { return libraryVersion }
+
+// VersionAtLeast reports whether the libtorch this binary runs on is
+// major.minor or later, for the few behaviours (a repr, an update rule)
+// that gotorch follows per PyTorch release.
+func VersionAtLeast(major, minor int) bool {
+	var v [2]int // "2.6.0+debian" -> {2, 6}; "1.13.0a0" -> {1, 13}
+	parts := strings.SplitN(libraryVersion, ".", 3)
+	for i := 0; i < len(v) && i < len(parts); i++ {
+		for _, c := range parts[i] {
+			if c < '0' || c > '9' {
+				break
+			}
+			v[i] = v[i]*10 + int(c-'0')
+		}
+	}
+	return v[0] > major || v[0] == major && v[1] >= minor
+}
 
 // CUDACompiled reports whether libcgotorch.so was built against a libtorch
 // with CUDA (whether a GPU is present is cuda.IsAvailable's question).

@@ -18,11 +18,12 @@ import (
 // (a nil pointer is PyTorch's default); the zero value of each layer is the
 // layer with PyTorch's defaults. None of them has parameters except PReLU.
 
-// actNumber formats f as Python prints an argument whose default is an int
-// (Softplus's beta=1, threshold=20 in PyTorch 1.13): whole numbers without
-// a fraction, others as pyfmt.Float.
+// actNumber formats f as Python prints Softplus's beta and threshold: their
+// defaults are the ints 1 and 20 up to PyTorch 2.2, so whole numbers print
+// without a fraction there, and the floats 1.0 and 20.0 from 2.3 on
+// (pytorch/pytorch#120175), which print as pyfmt.Float.
 func actNumber(f float64) string {
-	if f == math.Trunc(f) && math.Abs(f) < 1e16 {
+	if !torch.VersionAtLeast(2, 3) && f == math.Trunc(f) && math.Abs(f) < 1e16 {
 		return strconv.FormatFloat(f, 'f', -1, 64)
 	}
 	return pyfmt.Float(f)

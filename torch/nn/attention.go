@@ -2,7 +2,6 @@ package nn
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/seed0eaa3131/gotorch/torch"
 	F "github.com/seed0eaa3131/gotorch/torch/nn/functional"
@@ -258,7 +257,3 @@ func tfCloneLinear(l *Linear) *Linear {
 	c.Weight, c.Bias = tfCloneTensor(l.Weight), tfCloneTensor(l.Bias)
 	return &c
 }
-
-// tfIndent indents every line of s after the first by two spaces, as
-// PyTorch's _addindent does for a submodule's repr.
-func tfIndent(s string) string { return strings.ReplaceAll(s, "\n", "\n  ") }

@@ -3,9 +3,6 @@ package nn
 import (
 	"fmt"
 	"math"
-	"strconv"
-	"strings"
-	"sync"
 
 	"github.com/seed0eaa3131/gotorch/internal/pyfmt"
 	"github.com/seed0eaa3131/gotorch/torch"
@@ -97,7 +94,7 @@ func clipTotalNorm(grads []*torch.Tensor, normType float64) *torch.Tensor {
 	for i, g := range grads {
 		var n *torch.Tensor
 		switch {
-		case clipPyTorch2():
+		case torch.VersionAtLeast(2, 0):
 			n = torch.LinalgVectorNorm(g, torch.LinalgVectorNormOpts{Ord: &ord})
 		case math.IsInf(normType, 1):
 			a := g.Abs() // g.detach().abs().max()
@@ -116,13 +113,13 @@ func clipTotalNorm(grads []*torch.Tensor, normType float64) *torch.Tensor {
 			n.Free()
 		}
 	}()
-	if !clipPyTorch2() && math.IsInf(normType, 1) && len(norms) == 1 {
+	if !torch.VersionAtLeast(2, 0) && math.IsInf(normType, 1) && len(norms) == 1 {
 		return norms[0].Clone() // norms[0] itself in Python
 	}
 	stacked := torch.Stack(norms)
 	defer stacked.Free()
 	switch {
-	case clipPyTorch2():
+	case torch.VersionAtLeast(2, 0):
 		return torch.LinalgVectorNorm(stacked, torch.LinalgVectorNormOpts{Ord: &ord})
 	case math.IsInf(normType, 1):
 		return stacked.Max() // torch.max(torch.stack(norms))
@@ -153,12 +150,3 @@ func ClipGradValue_(params []*torch.Tensor, clipValue float64) {
 		}
 	})
 }
-
-// clipPyTorch2 reports whether the linked libtorch is PyTorch 2.x or later,
-// whose clip_grad_norm_ takes linalg.vector_norm where 1.13 takes
-// torch.norm.
-var clipPyTorch2 = sync.OnceValue(func() bool {
-	major, _, _ := strings.Cut(torch.Version(), ".")
-	n, err := strconv.Atoi(major)
-	return err == nil && n >= 2
-})

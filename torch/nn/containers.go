@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/seed0eaa3131/gotorch/torch"
 )
 
 // ModuleList holds submodules in a list: torch.nn.ModuleList. Its
@@ -85,15 +87,47 @@ func (d *ModuleDict) String() string {
 	return reprList("ModuleDict", len(d.keys), func(i int) (string, any) { return d.keys[i], d.modules[d.keys[i]] })
 }
 
-// reprList prints a container as PyTorch's repr: "Name(\n  (key): module\n)".
+// reprList is nn.Module.__repr__ for a module of n children: the name,
+// then "(key): child" on its own line for each, indented; "Name()" for none.
 func reprList(name string, n int, item func(int) (string, any)) string {
+	if n == 0 {
+		return name + "()"
+	}
 	var b strings.Builder
 	b.WriteString(name + "(\n")
 	for i := range n {
 		k, m := item(i)
-		s := strings.ReplaceAll(fmt.Sprint(m), "\n", "\n  ")
-		fmt.Fprintf(&b, "  (%s): %s\n", k, s)
+		fmt.Fprintf(&b, "  (%s): %s\n", k, strings.ReplaceAll(fmt.Sprint(m), "\n", "\n  "))
 	}
 	b.WriteString(")")
 	return b.String()
+}
+
+// moduleListRepr is ModuleList.__repr__. From PyTorch 2.0 on, a run of
+// elements that print the same is one line, "(0-2): 3 x Linear(...)", as
+// the stacked layers of a Transformer print; 1.13 prints every element.
+func moduleListRepr(items []any) string {
+	if !torch.VersionAtLeast(2, 0) {
+		return reprList("ModuleList", len(items), func(i int) (string, any) { return fmt.Sprint(i), items[i] })
+	}
+	type run struct {
+		first, last int
+		repr        string
+	}
+	var runs []run
+	for i, m := range items {
+		r := fmt.Sprint(m)
+		if len(runs) > 0 && runs[len(runs)-1].repr == r {
+			runs[len(runs)-1].last = i
+			continue
+		}
+		runs = append(runs, run{i, i, r})
+	}
+	return reprList("ModuleList", len(runs), func(i int) (string, any) {
+		r := runs[i]
+		if r.first == r.last {
+			return fmt.Sprint(r.first), r.repr
+		}
+		return fmt.Sprintf("%d-%d", r.first, r.last), fmt.Sprintf("%d x %s", r.last-r.first+1, r.repr)
+	})
 }

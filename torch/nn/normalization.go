@@ -88,7 +88,7 @@ func (g *GroupNorm) String() string {
 type InstanceNormOpts struct {
 	Eps               *float64 // default 1e-5
 	Momentum          *float64 // default 0.1
-	MomentumNone      bool     // momentum=None, which PyTorch's forward rejects (TypeError), as Forward does (Momentum must then be nil)
+	MomentumNone      bool     // momentum=None, which PyTorch 1.13's forward rejects (TypeError) and 2.x's takes as 0.0, as Forward does (Momentum must then be nil)
 	Affine            bool     // learnable Weight and Bias; default false
 	TrackRunningStats bool     // keep running statistics for evaluation; default false
 }
@@ -116,13 +116,19 @@ func instanceNormArgs(op string, numFeatures int64, opts []InstanceNormOpts) Nor
 // instanceNormForward is _InstanceNorm.forward after its input check: an
 // input of noBatchDim dimensions gets a batch dimension for the call.
 func (b *NormBase) instanceNormForward(op string, x *torch.Tensor, noBatchDim int) *torch.Tensor {
-	if b.Momentum == nil {
-		panic(&torch.Error{Op: op, Kind: torch.KindType, Msg: "instance_norm(): argument 'momentum' (position 7) must be float, not NoneType"})
+	momentum := b.Momentum
+	if momentum == nil {
+		// momentum=None: PyTorch 1.13 passes it on and instance_norm refuses
+		// it; 2.x passes 0.0 instead (checked on 2.6).
+		if !torch.VersionAtLeast(2, 1) {
+			panic(&torch.Error{Op: op, Kind: torch.KindType, Msg: "instance_norm(): argument 'momentum' (position 7) must be float, not NoneType"})
+		}
+		momentum = new(0.0)
 	}
 	apply := func(x *torch.Tensor) *torch.Tensor {
 		return F.InstanceNorm(x, F.InstanceNormOpts{
 			RunningMean: b.RunningMean, RunningVar: b.RunningVar, Weight: b.Weight, Bias: b.Bias,
-			UseInputStats: new(!b.eval || !b.TrackRunningStats), Momentum: b.Momentum, Eps: &b.Eps,
+			UseInputStats: new(!b.eval || !b.TrackRunningStats), Momentum: momentum, Eps: &b.Eps,
 		})
 	}
 	if x.Dim() == noBatchDim {

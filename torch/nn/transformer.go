@@ -3,7 +3,6 @@ package nn
 import (
 	"fmt"
 	"math"
-	"strings"
 
 	"github.com/seed0eaa3131/gotorch/torch"
 )
@@ -318,11 +317,11 @@ func tfLeftAligned(padded *torch.Tensor) bool {
 
 // String prints the encoder as PyTorch 1.13's repr does.
 func (e *TransformerEncoder) String() string {
-	layers := make([]tfChild, len(e.Layers))
+	layers := make([]any, len(e.Layers))
 	for i, l := range e.Layers {
-		layers[i] = tfChild{fmt.Sprint(i), l}
+		layers[i] = l
 	}
-	children := []tfChild{{"layers", tfReprString(tfRepr("ModuleList", layers))}}
+	children := []tfChild{{"layers", tfReprString(moduleListRepr(layers))}}
 	if e.Norm != nil {
 		children = append(children, tfChild{"norm", e.Norm})
 	}
@@ -362,19 +361,9 @@ type tfReprString string
 
 func (s tfReprString) String() string { return string(s) }
 
-// tfRepr is nn.Module.__repr__: the name, then each child on its own line,
-// indented.
+// tfRepr is nn.Module.__repr__ over named children.
 func tfRepr(name string, children []tfChild) string {
-	if len(children) == 0 {
-		return name + "()"
-	}
-	var b strings.Builder
-	b.WriteString(name + "(\n")
-	for _, c := range children {
-		fmt.Fprintf(&b, "  (%s): %s\n", c.name, tfIndent(c.m.String()))
-	}
-	b.WriteString(")")
-	return b.String()
+	return reprList(name, len(children), func(i int) (string, any) { return children[i].name, children[i].m })
 }
 
 // TransformerDecoderLayer is one layer of a Transformer decoder:
@@ -588,11 +577,11 @@ func (d *TransformerDecoder) Forward(tgt, memory *torch.Tensor, opts ...Transfor
 
 // String prints the decoder as PyTorch 1.13's repr does.
 func (d *TransformerDecoder) String() string {
-	layers := make([]tfChild, len(d.Layers))
+	layers := make([]any, len(d.Layers))
 	for i, l := range d.Layers {
-		layers[i] = tfChild{fmt.Sprint(i), l}
+		layers[i] = l
 	}
-	children := []tfChild{{"layers", tfReprString(tfRepr("ModuleList", layers))}}
+	children := []tfChild{{"layers", tfReprString(moduleListRepr(layers))}}
 	if d.Norm != nil {
 		children = append(children, tfChild{"norm", d.Norm})
 	}

@@ -2,9 +2,6 @@ package optim
 
 import (
 	"math"
-	"strconv"
-	"strings"
-	"sync"
 
 	"github.com/seed0eaa3131/gotorch/torch"
 )
@@ -14,11 +11,7 @@ import (
 // 1.13's in a few operations (see the comments at each use), so that on
 // either release the parameters equal that release's Python optimizer's bit
 // for bit.
-var pytorch2 = sync.OnceValue(func() bool {
-	major, _, _ := strings.Cut(torch.Version(), ".")
-	n, err := strconv.Atoi(major)
-	return err == nil && n >= 2
-})
+func pytorch2() bool { return torch.VersionAtLeast(2, 0) }
 
 // updateFirstMoment is exp_avg = beta1 * exp_avg + (1 - beta1) * grad as
 // each release computes it: exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)

@@ -247,6 +247,9 @@ func MultiHeadAttentionForward(query, key, value *torch.Tensor, embedDimToCheck,
 	// prep attention mask
 	if attnMask != nil {
 		switch dt := attnMask.DType(); {
+		case dt != torch.Bool && !attnMask.IsFloatingPoint() && torch.VersionAtLeast(2, 0):
+			// 2.x's _canonical_mask dropped byte masks.
+			panic(mhaError("only bool and floating types of attn_mask are supported"))
 		case dt == torch.Uint8:
 			// PyTorch warns that byte masks are deprecated.
 			attnMask = attnMask.ToDType(torch.Bool)
