@@ -18,15 +18,16 @@ import (
 // (a nil pointer is PyTorch's default); the zero value of each layer is the
 // layer with PyTorch's defaults. None of them has parameters except PReLU.
 
-// actNumber formats f as Python prints Softplus's beta and threshold: their
-// defaults are the ints 1 and 20 up to PyTorch 2.2, so whole numbers print
-// without a fraction there, and the floats 1.0 and 20.0 from 2.3 on
-// (pytorch/pytorch#120175), which print as pyfmt.Float.
-func actNumber(f float64) string {
-	if !torch.VersionAtLeast(2, 3) && f == math.Trunc(f) && math.Abs(f) < 1e16 {
-		return strconv.FormatFloat(f, 'f', -1, 64)
+// actNumber formats Softplus's beta or threshold as Python's repr shows
+// it. A default prints as the release's default: the int (1, 20) up to
+// PyTorch 2.2, the float (1.0, 20.0) from 2.3 on (pytorch/pytorch#120175).
+// A value set by the user prints as Python shows a number written in code:
+// whole numbers as ints (Softplus(beta=2) prints beta=2), others as floats.
+func actNumber(f float64, isDefault bool) string {
+	if isDefault && torch.VersionAtLeast(2, 3) || f != math.Trunc(f) || math.Abs(f) >= 1e16 {
+		return pyfmt.Float(f)
 	}
-	return pyfmt.Float(f)
+	return strconv.FormatFloat(f, 'f', -1, 64)
 }
 
 // actRepr is name(args...), leaving out empty arguments, and ", inplace=True"
@@ -509,11 +510,11 @@ func (m *Softplus) Beta() float64 { return optarg.Or(m.o.Beta, 1) }
 // Threshold is nn.Softplus.threshold.
 func (m *Softplus) Threshold() float64 { return optarg.Or(m.o.Threshold, 20) }
 
-// String prints the layer as PyTorch 1.13's repr does, whose defaults are
-// the ints 1 and 20: "Softplus(beta=1, threshold=20)". (PyTorch 2.1 made
-// them floats and prints "beta=1.0, threshold=20.0".)
+// String prints the layer as PyTorch's repr does: "Softplus(beta=1,
+// threshold=20)" with 1.13's defaults, "Softplus(beta=1.0,
+// threshold=20.0)" with 2.3's (see actNumber).
 func (m *Softplus) String() string {
-	return fmt.Sprintf("Softplus(beta=%s, threshold=%s)", actNumber(m.Beta()), actNumber(m.Threshold()))
+	return fmt.Sprintf("Softplus(beta=%s, threshold=%s)", actNumber(m.Beta(), m.o.Beta == nil), actNumber(m.Threshold(), m.o.Threshold == nil))
 }
 
 // Softsign is x / (1 + |x|): torch.nn.Softsign.

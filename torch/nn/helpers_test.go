@@ -41,12 +41,14 @@ func requireBitEqual(t *testing.T, want, got *torch.Tensor, name string) {
 	}
 }
 
-// requireClose checks that two tensors agree to tol, absolutely.
+// requireClose checks that two tensors agree to tol: absolutely for values
+// up to 1 in magnitude, relatively above (float32 sums of a few terms near
+// 15 differ by 1e-5 between thread counts and libtorch releases).
 func requireClose(t *testing.T, want, got *torch.Tensor, tol float64, name string) {
 	t.Helper()
 	require.Equal(t, want.Shape(), got.Shape(), name)
 	w, g := want.Float64s(), got.Float64s()
 	for i := range w {
-		require.InDelta(t, w[i], g[i], tol, "%s[%d]", name, i)
+		require.InDelta(t, w[i], g[i], tol*max(1, math.Abs(w[i])), "%s[%d]", name, i)
 	}
 }

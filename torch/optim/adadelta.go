@@ -58,18 +58,14 @@ func NewAdadeltaGroups(groups []Group, opts AdadeltaOptions) (*Adadelta, error) 
 			return firstErr(nonNegative(g.LR, "learning rate"), rho, nonNegative(g.Eps, "epsilon value"),
 				nonNegative(g.WeightDecay, "weight_decay value"))
 		},
-		save: func(s *adadeltaState) map[string]*torch.Tensor {
-			return map[string]*torch.Tensor{"step": stepSaved(s.step), "square_avg": s.squareAvg, "acc_delta": s.accDelta}
+		newState: func(p *torch.Tensor, _ *ParamGroup) *adadeltaState {
+			return &adadeltaState{squareAvg: torch.ZerosLike(p), accDelta: torch.ZerosLike(p)}
 		},
-		load: func(p *torch.Tensor, _ *ParamGroup, m map[string]*torch.Tensor) (*adadeltaState, error) {
-			var s adadeltaState
-			var errs [3]error
-			s.step, errs[0] = stateStep(m)
-			s.squareAvg, errs[1] = stateTensor(m, "square_avg", p, true)
-			s.accDelta, errs[2] = stateTensor(m, "acc_delta", p, true)
-			return &s, firstErr(errs[:]...)
+		step: func(s *adadeltaState) *float64 { return &s.step }, intStep: true,
+		fields: []stateField[adadeltaState]{
+			field("square_avg", func(s *adadeltaState) **torch.Tensor { return &s.squareAvg }),
+			field("acc_delta", func(s *adadeltaState) **torch.Tensor { return &s.accDelta }),
 		},
-		tensors: func(s *adadeltaState) []*torch.Tensor { return []*torch.Tensor{s.squareAvg, s.accDelta} },
 	}}
 	if err := o.init(groups); err != nil {
 		return nil, err
@@ -86,38 +82,17 @@ func NewAdadeltaGroups(groups []Group, opts AdadeltaOptions) (*Adadelta, error) 
 //	u = rho * u + (1 - rho) * delta * delta
 //	param -= lr * delta
 func (o *Adadelta) Step() {
-	torch.NoGrad(func() {
-		for _, g := range o.groups {
-			params, grads := withGrad(g)
-			states := make([]*adadeltaState, len(params))
-			for i, p := range params {
-				states[i] = o.stateFor(p, func() *adadeltaState {
-					return &adadeltaState{squareAvg: torch.ZerosLike(p), accDelta: torch.ZerosLike(p)}
-				})
-				states[i].step++
-			}
-			rho := g.Rho
-			for i, p := range params {
-				s := states[i]
-				temps := []*torch.Tensor{grads[i]}
-				grad := grads[i]
-				if g.Maximize {
-					grad = grad.Neg()
-					temps = append(temps, grad)
-				}
-				if g.WeightDecay != 0 {
-					grad = grad.Add(p, alpha(g.WeightDecay))
-					temps = append(temps, grad)
-				}
-				s.squareAvg.MulScalar_(scalar(rho)).Addcmul_(grad, grad, torch.AddcmulOpts{Value: new(scalar(1 - rho))})
-				std := s.squareAvg.AddScalar(scalar(g.Eps)).Sqrt_()
-				delta := s.accDelta.AddScalar(scalar(g.Eps)).Sqrt_()
-				delta.Div_(std).Mul_(grad)
-				s.accDelta.MulScalar_(scalar(rho)).Addcmul_(delta, delta, torch.AddcmulOpts{Value: new(scalar(1 - rho))})
-				p.Add_(delta, alpha(-g.LR))
-				freeAll(append(temps, std, delta))
-			}
-		}
+	o.forEach(func(g *ParamGroup, p, grad *torch.Tensor, s *adadeltaState, tmp *temps) {
+		rho := g.Rho
+		s.step++
+		grad = l2Grad(g, p, grad, tmp)
+		s.squareAvg.MulScalar_(scalar(rho)).Addcmul_(grad, grad, torch.AddcmulOpts{Value: new(scalar(1 - rho))})
+		std := s.squareAvg.AddScalar(scalar(g.Eps)).Sqrt_()
+		delta := s.accDelta.AddScalar(scalar(g.Eps)).Sqrt_()
+		delta.Div_(std).Mul_(grad)
+		s.accDelta.MulScalar_(scalar(rho)).Addcmul_(delta, delta, torch.AddcmulOpts{Value: new(scalar(1 - rho))})
+		p.Add_(delta, alpha(-g.LR))
+		tmp.add(std, delta)
 	})
 }
 

@@ -54,30 +54,26 @@ func NewAdagradGroups(groups []Group, opts AdagradOptions) (*Adagrad, error) {
 				nonNegative(g.InitialAccumulatorValue, "initial_accumulator_value value"),
 				nonNegative(g.Eps, "epsilon value"))
 		},
-		save: func(s *adagradState) map[string]*torch.Tensor {
-			return map[string]*torch.Tensor{"step": stepTensor(s.step), "sum": s.sum}
+		newState: newAdagradState,
+		step:     func(s *adagradState) *float64 { return &s.step },
+		fields: []stateField[adagradState]{
+			field("sum", func(s *adagradState) **torch.Tensor { return &s.sum }),
 		},
-		load: func(p *torch.Tensor, _ *ParamGroup, m map[string]*torch.Tensor) (*adagradState, error) {
-			var s adagradState
-			var errs [2]error
-			s.step, errs[0] = stateStep(m)
-			s.sum, errs[1] = stateTensor(m, "sum", p, true)
-			return &s, firstErr(errs[:]...)
-		},
-		tensors: func(s *adagradState) []*torch.Tensor { return []*torch.Tensor{s.sum} },
 	}}
 	if err := o.init(groups); err != nil {
 		return nil, err
 	}
 	for _, g := range o.groups {
 		for _, p := range g.Params {
-			o.stateFor(p, func() *adagradState { return newAdagradState(p, g) })
+			o.stateFor(p, g)
 		}
 	}
 	return o, nil
 }
 
-// newAdagradState is torch.full_like(p, initial_accumulator_value).
+// newAdagradState is torch.full_like(p, initial_accumulator_value). The
+// constructor makes every parameter's; Step makes those of groups added
+// after it (PyTorch 2.x's _init_group).
 func newAdagradState(p *torch.Tensor, g *ParamGroup) *adagradState {
 	return &adagradState{sum: torch.Full(p.Shape(), scalar(g.InitialAccumulatorValue),
 		torch.WithDType(p.DType()), torch.WithDevice(p.Device()))}
@@ -91,32 +87,15 @@ func newAdagradState(p *torch.Tensor, g *ParamGroup) *adagradState {
 //	sum += g * g
 //	param -= clr * g / (sqrt(sum) + eps)
 func (o *Adagrad) Step() {
-	torch.NoGrad(func() {
-		for _, g := range o.groups {
-			params, grads := withGrad(g)
-			for i, p := range params {
-				// Parameters of a group added after the constructor get
-				// their state here (PyTorch 2.x's _init_group).
-				s := o.stateFor(p, func() *adagradState { return newAdagradState(p, g) })
-				s.step++
-				temps := []*torch.Tensor{grads[i]}
-				grad := grads[i]
-				if g.Maximize {
-					grad = grad.Neg()
-					temps = append(temps, grad)
-				}
-				if g.WeightDecay != 0 {
-					grad = grad.Add(p, alpha(g.WeightDecay))
-					temps = append(temps, grad)
-				}
-				clr := g.LR / (1 + float64((s.step-1)*g.LRDecay))
-				s.sum.Addcmul_(grad, grad, torch.AddcmulOpts{Value: new(torch.Int(1))})
-				std := s.sum.Sqrt()
-				std.AddScalar_(scalar(g.Eps))
-				p.Addcdiv_(grad, std, torch.AddcdivOpts{Value: new(scalar(-clr))})
-				freeAll(append(temps, std))
-			}
-		}
+	o.forEach(func(g *ParamGroup, p, grad *torch.Tensor, s *adagradState, tmp *temps) {
+		s.step++
+		grad = l2Grad(g, p, grad, tmp)
+		clr := g.LR / (1 + float64((s.step-1)*g.LRDecay))
+		s.sum.Addcmul_(grad, grad, torch.AddcmulOpts{Value: new(torch.Int(1))})
+		std := s.sum.Sqrt()
+		std.AddScalar_(scalar(g.Eps))
+		p.Addcdiv_(grad, std, torch.AddcdivOpts{Value: new(scalar(-clr))})
+		tmp.add(std)
 	})
 }
 

@@ -53,24 +53,19 @@ func adamCore(name string, o AdamOptions) core[adamState] {
 		defaults: ParamGroup{LR: o.LR, Betas: o.Betas, Eps: o.Eps, WeightDecay: o.WeightDecay,
 			AMSGrad: o.AMSGrad, Maximize: o.Maximize},
 		validate: validateAdam,
-		save: func(s *adamState) map[string]*torch.Tensor {
-			m := map[string]*torch.Tensor{"step": stepTensor(s.step), "exp_avg": s.expAvg, "exp_avg_sq": s.expAvgSq}
-			if s.maxExpAvgSq != nil {
-				m["max_exp_avg_sq"] = s.maxExpAvgSq
+		newState: func(p *torch.Tensor, g *ParamGroup) *adamState {
+			s := &adamState{expAvg: torch.ZerosLike(p), expAvgSq: torch.ZerosLike(p)}
+			if g.AMSGrad {
+				s.maxExpAvgSq = torch.ZerosLike(p)
 			}
-			return m
+			return s
 		},
-		load: func(p *torch.Tensor, g *ParamGroup, m map[string]*torch.Tensor) (*adamState, error) {
-			var s adamState
-			var errs [4]error
-			s.step, errs[0] = stateStep(m)
-			s.expAvg, errs[1] = stateTensor(m, "exp_avg", p, true)
-			s.expAvgSq, errs[2] = stateTensor(m, "exp_avg_sq", p, true)
-			s.maxExpAvgSq, errs[3] = stateTensor(m, "max_exp_avg_sq", p, g.AMSGrad)
-			return &s, firstErr(errs[:]...)
-		},
-		tensors: func(s *adamState) []*torch.Tensor {
-			return []*torch.Tensor{s.expAvg, s.expAvgSq, s.maxExpAvgSq}
+		step: func(s *adamState) *float64 { return &s.step },
+		fields: []stateField[adamState]{
+			field("exp_avg", func(s *adamState) **torch.Tensor { return &s.expAvg }),
+			field("exp_avg_sq", func(s *adamState) **torch.Tensor { return &s.expAvgSq }),
+			{name: "max_exp_avg_sq", at: func(s *adamState) **torch.Tensor { return &s.maxExpAvgSq },
+				required: func(g *ParamGroup) bool { return g.AMSGrad }},
 		},
 	}
 }
@@ -114,67 +109,38 @@ func (o *Adam) Step() { adamStep(&o.core, false) }
 
 // adamStep is Adam's step, and AdamW's with decoupled weight decay.
 func adamStep(c *core[adamState], decoupled bool) {
-	torch.NoGrad(func() {
-		for _, g := range c.groups {
-			params, grads := withGrad(g)
-			// As PyTorch's step, make every missing state of the group
-			// before updating any parameter: the allocator then sees the
-			// same sequence (and the same peak) as Python's.
-			states := make([]*adamState, len(params))
-			for i, p := range params {
-				states[i] = c.stateFor(p, func() *adamState {
-					// torch.zeros_like(p, memory_format=torch.preserve_format)
-					s := &adamState{expAvg: torch.ZerosLike(p), expAvgSq: torch.ZerosLike(p)}
-					if g.AMSGrad {
-						s.maxExpAvgSq = torch.ZerosLike(p)
-					}
-					return s
-				})
-			}
-			beta1, beta2 := g.Betas[0], g.Betas[1]
-			for i, p := range params {
-				s := states[i]
-				temps := []*torch.Tensor{grads[i]}
-				grad := grads[i]
-				if g.Maximize {
-					grad = grad.Neg()
-					temps = append(temps, grad)
-				}
-				s.step++
-				step := s.step
-				if decoupled {
-					// Stepweight decay; float64() keeps Go from fusing it
-					// into one multiply-add, which Python does not do.
-					p.MulScalar_(scalar(1 - float64(g.LR*g.WeightDecay)))
-				} else if g.WeightDecay != 0 {
-					grad = grad.Add(p, alpha(g.WeightDecay))
-					temps = append(temps, grad)
-				}
-				updateFirstMoment(s.expAvg, grad, beta1)
-				s.expAvgSq.MulScalar_(scalar(beta2)).Addcmul_(grad, grad, torch.AddcmulOpts{Value: new(scalar(1 - beta2))})
-
-				// Python computes these in float64 from the step's value.
-				biasCorrection1 := 1 - pow(beta1, step)
-				biasCorrection2 := 1 - pow(beta2, step)
-				stepSize := g.LR / biasCorrection1
-				biasCorrection2Sqrt := pySqrt(biasCorrection2)
-
-				second := s.expAvgSq
-				if g.AMSGrad {
-					if s.maxExpAvgSq == nil { // amsgrad turned on after the first step
-						s.maxExpAvgSq = torch.ZerosLike(p)
-					}
-					second = torch.MaximumOut(s.maxExpAvgSq, s.maxExpAvgSq, s.expAvgSq)
-				}
-				// Python frees sqrt's result as soon as the division has used it.
-				root := second.Sqrt()
-				denom := root.DivScalar(scalar(biasCorrection2Sqrt))
-				root.Free()
-				denom.AddScalar_(scalar(g.Eps))
-				p.Addcdiv_(s.expAvg, denom, torch.AddcdivOpts{Value: new(scalar(-stepSize))})
-				freeAll(append(temps, denom))
-			}
+	c.forEach(func(g *ParamGroup, p, grad *torch.Tensor, s *adamState, tmp *temps) {
+		beta1, beta2 := g.Betas[0], g.Betas[1]
+		s.step++
+		step := s.step
+		if decoupled {
+			decayParam(g, p) // Stepweight decay
+		} else {
+			grad = l2Grad(g, p, grad, tmp)
 		}
+		updateFirstMoment(s.expAvg, grad, beta1)
+		s.expAvgSq.MulScalar_(scalar(beta2)).Addcmul_(grad, grad, torch.AddcmulOpts{Value: new(scalar(1 - beta2))})
+
+		// Python computes these in float64 from the step's value.
+		biasCorrection1 := 1 - pow(beta1, step)
+		biasCorrection2 := 1 - pow(beta2, step)
+		stepSize := g.LR / biasCorrection1
+		biasCorrection2Sqrt := pySqrt(biasCorrection2)
+
+		second := s.expAvgSq
+		if g.AMSGrad {
+			if s.maxExpAvgSq == nil { // amsgrad turned on after the first step
+				s.maxExpAvgSq = torch.ZerosLike(p)
+			}
+			second = torch.MaximumOut(s.maxExpAvgSq, s.maxExpAvgSq, s.expAvgSq)
+		}
+		// Python frees sqrt's result as soon as the division has used it.
+		root := second.Sqrt()
+		denom := root.DivScalar(scalar(biasCorrection2Sqrt))
+		root.Free()
+		denom.AddScalar_(scalar(g.Eps))
+		p.Addcdiv_(s.expAvg, denom, torch.AddcdivOpts{Value: new(scalar(-stepSize))})
+		tmp.add(denom)
 	})
 }
 

@@ -1,6 +1,8 @@
 package optim
 
 import (
+	"cmp"
+
 	"github.com/seed0eaa3131/gotorch/torch"
 )
 
@@ -36,27 +38,19 @@ func NewAdamax(params []*torch.Tensor, opts AdamaxOptions) (*Adamax, error) {
 // NewAdamaxGroups is torch.optim.Adamax([{'params': ..., ...}, ...], ...):
 // one parameter group per Group, whose unset fields take opts'.
 func NewAdamaxGroups(groups []Group, opts AdamaxOptions) (*Adamax, error) {
-	a := AdamOptions{LR: opts.LR, Betas: opts.Betas, Eps: opts.Eps}
-	if a.LR == 0 {
-		a.LR = 2e-3
-	}
-	a = a.withDefaults()
+	a := AdamOptions{LR: cmp.Or(opts.LR, 2e-3), Betas: opts.Betas, Eps: opts.Eps}.withDefaults()
 	o := &Adamax{core[adamaxState]{
 		name: "Adamax", keys: adamaxKeys,
 		defaults: ParamGroup{LR: a.LR, Betas: a.Betas, Eps: a.Eps, WeightDecay: opts.WeightDecay, Maximize: opts.Maximize},
 		validate: validateAdam,
-		save: func(s *adamaxState) map[string]*torch.Tensor {
-			return map[string]*torch.Tensor{"step": stepTensor(s.step), "exp_avg": s.expAvg, "exp_inf": s.expInf}
+		newState: func(p *torch.Tensor, _ *ParamGroup) *adamaxState {
+			return &adamaxState{expAvg: torch.ZerosLike(p), expInf: torch.ZerosLike(p)}
 		},
-		load: func(p *torch.Tensor, _ *ParamGroup, m map[string]*torch.Tensor) (*adamaxState, error) {
-			var s adamaxState
-			var errs [3]error
-			s.step, errs[0] = stateStep(m)
-			s.expAvg, errs[1] = stateTensor(m, "exp_avg", p, true)
-			s.expInf, errs[2] = stateTensor(m, "exp_inf", p, true)
-			return &s, firstErr(errs[:]...)
+		step: func(s *adamaxState) *float64 { return &s.step },
+		fields: []stateField[adamaxState]{
+			field("exp_avg", func(s *adamaxState) **torch.Tensor { return &s.expAvg }),
+			field("exp_inf", func(s *adamaxState) **torch.Tensor { return &s.expInf }),
 		},
-		tensors: func(s *adamaxState) []*torch.Tensor { return []*torch.Tensor{s.expAvg, s.expInf} },
 	}}
 	if err := o.init(groups); err != nil {
 		return nil, err
@@ -75,54 +69,32 @@ func NewAdamaxGroups(groups []Group, opts AdamaxOptions) (*Adamax, error) {
 // PyTorch 1.13 takes the maximum with cat and amax, 2.x with maximum; the
 // values are the same.
 func (o *Adamax) Step() {
-	torch.NoGrad(func() {
-		for _, g := range o.groups {
-			params, grads := withGrad(g)
-			states := make([]*adamaxState, len(params))
-			for i, p := range params {
-				states[i] = o.stateFor(p, func() *adamaxState {
-					return &adamaxState{expAvg: torch.ZerosLike(p), expInf: torch.ZerosLike(p)}
-				})
-			}
-			beta1, beta2 := g.Betas[0], g.Betas[1]
-			for i, p := range params {
-				s := states[i]
-				temps := []*torch.Tensor{grads[i]}
-				grad := grads[i]
-				if g.Maximize {
-					grad = grad.Neg()
-					temps = append(temps, grad)
-				}
-				s.step++
-				if g.WeightDecay != 0 {
-					grad = grad.Add(p, alpha(g.WeightDecay))
-					temps = append(temps, grad)
-				}
-				updateFirstMoment(s.expAvg, grad, beta1)
-				if pytorch2() {
-					// torch.maximum(exp_inf.mul_(beta2), grad.abs().add_(eps), out=exp_inf)
-					s.expInf.MulScalar_(scalar(beta2))
-					absEps := grad.Abs()
-					absEps.AddScalar_(scalar(g.Eps))
-					torch.MaximumOut(s.expInf, s.expInf, absEps)
-					temps = append(temps, absEps)
-				} else {
-					// norm_buf = torch.cat([exp_inf.mul_(beta2).unsqueeze(0),
-					//     grad.abs().add_(eps).unsqueeze_(0)], 0)
-					// torch.amax(norm_buf, 0, keepdim=False, out=exp_inf)
-					first := s.expInf.MulScalar_(scalar(beta2)).Unsqueeze(0)
-					second := grad.Abs()
-					second.AddScalar_(scalar(g.Eps)).Unsqueeze_(0)
-					normBuf := torch.Cat([]*torch.Tensor{first, second})
-					torch.AmaxOut(s.expInf, normBuf, torch.AmaxOpts{Dim: []int64{0}})
-					temps = append(temps, first, second, normBuf)
-				}
-				biasCorrection := 1 - pow(beta1, s.step)
-				clr := g.LR / biasCorrection
-				p.Addcdiv_(s.expAvg, s.expInf, torch.AddcdivOpts{Value: new(scalar(-clr))})
-				freeAll(temps)
-			}
+	o.forEach(func(g *ParamGroup, p, grad *torch.Tensor, s *adamaxState, tmp *temps) {
+		beta1, beta2 := g.Betas[0], g.Betas[1]
+		s.step++
+		grad = l2Grad(g, p, grad, tmp)
+		updateFirstMoment(s.expAvg, grad, beta1)
+		if pytorch2() {
+			// torch.maximum(exp_inf.mul_(beta2), grad.abs().add_(eps), out=exp_inf)
+			s.expInf.MulScalar_(scalar(beta2))
+			absEps := grad.Abs()
+			absEps.AddScalar_(scalar(g.Eps))
+			torch.MaximumOut(s.expInf, s.expInf, absEps)
+			tmp.add(absEps)
+		} else {
+			// norm_buf = torch.cat([exp_inf.mul_(beta2).unsqueeze(0),
+			//     grad.abs().add_(eps).unsqueeze_(0)], 0)
+			// torch.amax(norm_buf, 0, keepdim=False, out=exp_inf)
+			first := s.expInf.MulScalar_(scalar(beta2)).Unsqueeze(0)
+			second := grad.Abs()
+			second.AddScalar_(scalar(g.Eps)).Unsqueeze_(0)
+			normBuf := torch.Cat([]*torch.Tensor{first, second})
+			torch.AmaxOut(s.expInf, normBuf, torch.AmaxOpts{Dim: []int64{0}})
+			tmp.add(first, second, normBuf)
 		}
+		biasCorrection := 1 - pow(beta1, s.step)
+		clr := g.LR / biasCorrection
+		p.Addcdiv_(s.expAvg, s.expInf, torch.AddcdivOpts{Value: new(scalar(-clr))})
 	})
 }
 

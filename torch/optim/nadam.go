@@ -1,6 +1,7 @@
 package optim
 
 import (
+	"cmp"
 	"errors"
 
 	"github.com/seed0eaa3131/gotorch/torch"
@@ -46,11 +47,7 @@ func NewNAdam(params []*torch.Tensor, opts NAdamOptions) (*NAdam, error) {
 // NewNAdamGroups is torch.optim.NAdam([{'params': ..., ...}, ...], ...):
 // one parameter group per Group, whose unset fields take opts'.
 func NewNAdamGroups(groups []Group, opts NAdamOptions) (*NAdam, error) {
-	a := AdamOptions{LR: opts.LR, Betas: opts.Betas, Eps: opts.Eps}
-	if a.LR == 0 {
-		a.LR = 2e-3
-	}
-	a = a.withDefaults()
+	a := AdamOptions{LR: cmp.Or(opts.LR, 2e-3), Betas: opts.Betas, Eps: opts.Eps}.withDefaults()
 	d := ParamGroup{LR: a.LR, Betas: a.Betas, Eps: a.Eps, WeightDecay: opts.WeightDecay, MomentumDecay: 4e-3,
 		DecoupledWeightDecay: opts.DecoupledWeightDecay, Maximize: opts.Maximize}
 	if opts.MomentumDecay != nil {
@@ -61,33 +58,34 @@ func NewNAdamGroups(groups []Group, opts NAdamOptions) (*NAdam, error) {
 		validate: func(g *ParamGroup) error {
 			return firstErr(validateAdam(g), nonNegative(g.MomentumDecay, "momentum_decay value"))
 		},
-		save: func(s *nadamState) map[string]*torch.Tensor {
-			return map[string]*torch.Tensor{"step": stepTensor(s.step), "mu_product": s.muProduct,
-				"exp_avg": s.expAvg, "exp_avg_sq": s.expAvgSq}
-		},
-		load: func(p *torch.Tensor, _ *ParamGroup, m map[string]*torch.Tensor) (*nadamState, error) {
-			var s nadamState
-			var errs [3]error
-			s.step, errs[0] = stateStep(m)
-			s.expAvg, errs[1] = stateTensor(m, "exp_avg", p, true)
-			s.expAvgSq, errs[2] = stateTensor(m, "exp_avg_sq", p, true)
-			mp := m["mu_product"]
-			if mp == nil || mp.Numel() != 1 {
-				return nil, firstErr(append(errs[:], errors.New(`no one-element "mu_product"`))...)
+		newState: func(p *torch.Tensor, _ *ParamGroup) *nadamState {
+			return &nadamState{
+				muProduct: torch.Full([]int64{}, torch.Float(1), torch.WithDType(torch.Float32)),
+				expAvg:    torch.ZerosLike(p), expAvgSq: torch.ZerosLike(p),
 			}
-			// Kept as Python keeps it: a float32 scalar on the CPU.
-			s.muProduct = torch.Full([]int64{}, torch.Float(0), torch.WithDType(torch.Float32))
-			s.muProduct.Copy_(mp.Reshape())
-			return &s, firstErr(errs[:]...)
 		},
-		tensors: func(s *nadamState) []*torch.Tensor {
-			return []*torch.Tensor{s.muProduct, s.expAvg, s.expAvgSq}
+		step: func(s *nadamState) *float64 { return &s.step },
+		fields: []stateField[nadamState]{
+			field("exp_avg", func(s *nadamState) **torch.Tensor { return &s.expAvg }),
+			field("exp_avg_sq", func(s *nadamState) **torch.Tensor { return &s.expAvgSq }),
+			{name: "mu_product", at: func(s *nadamState) **torch.Tensor { return &s.muProduct }, load: loadMuProduct},
 		},
 	}}
 	if err := o.init(groups); err != nil {
 		return nil, err
 	}
 	return o, nil
+}
+
+// loadMuProduct reads a saved "mu_product" (v, maybe nil) as Python keeps
+// it: a float32 scalar on the CPU.
+func loadMuProduct(v *torch.Tensor) (*torch.Tensor, error) {
+	if v == nil || v.Numel() != 1 {
+		return nil, errors.New(`no one-element "mu_product"`)
+	}
+	t := torch.Full([]int64{}, torch.Float(0), torch.WithDType(torch.Float32))
+	t.Copy_(v.Reshape())
+	return t, nil
 }
 
 // Step is optimizer.step(), PyTorch's _single_tensor_nadam, for each group
@@ -104,63 +102,35 @@ func NewNAdamGroups(groups []Group, opts NAdamOptions) (*NAdam, error) {
 // mu_product_next is mu_product * mu_t * mu_{t+1}, fixed in 2.0); this
 // follows the release of the linked libtorch.
 func (o *NAdam) Step() {
-	torch.NoGrad(func() {
-		for _, g := range o.groups {
-			params, grads := withGrad(g)
-			states := make([]*nadamState, len(params))
-			for i, p := range params {
-				states[i] = o.stateFor(p, func() *nadamState {
-					return &nadamState{
-						muProduct: torch.Full([]int64{}, torch.Float(1), torch.WithDType(torch.Float32)),
-						expAvg:    torch.ZerosLike(p), expAvgSq: torch.ZerosLike(p),
-					}
-				})
-			}
-			beta1, beta2 := g.Betas[0], g.Betas[1]
-			for i, p := range params {
-				s := states[i]
-				temps := []*torch.Tensor{grads[i]}
-				grad := grads[i]
-				if g.Maximize {
-					grad = grad.Neg()
-					temps = append(temps, grad)
-				}
-				s.step++
-				step := s.step
-				biasCorrection2 := 1 - pow(beta2, step)
-				if g.WeightDecay != 0 {
-					if g.DecoupledWeightDecay {
-						p.MulScalar_(scalar(1 - float64(g.LR*g.WeightDecay)))
-					} else {
-						grad = grad.Add(p, alpha(g.WeightDecay))
-						temps = append(temps, grad)
-					}
-				}
-				mu := beta1 * (1 - float64(0.5*pow(0.96, step*g.MomentumDecay)))
-				muNext := beta1 * (1 - float64(0.5*pow(0.96, (step+1)*g.MomentumDecay)))
-				s.muProduct.MulScalar_(scalar(mu))
-				var muProductNext float64
-				if pytorch2() {
-					muProductNext = s.muProduct.Item() * muNext
-				} else {
-					// mu_product * mu * mu_next, on the float32 tensor
-					t1 := s.muProduct.MulScalar(scalar(mu))
-					t2 := t1.MulScalar(scalar(muNext))
-					muProductNext = t2.Item()
-					t1.Free()
-					t2.Free()
-				}
-				updateFirstMoment(s.expAvg, grad, beta1)
-				s.expAvgSq.MulScalar_(scalar(beta2)).Addcmul_(grad, grad, torch.AddcmulOpts{Value: new(scalar(1 - beta2))})
-				q := s.expAvgSq.DivScalar(scalar(biasCorrection2))
-				denom := q.Sqrt()
-				q.Free()
-				denom.AddScalar_(scalar(g.Eps))
-				p.Addcdiv_(grad, denom, torch.AddcdivOpts{Value: new(scalar(-g.LR * (1 - mu) / (1 - s.muProduct.Item())))})
-				p.Addcdiv_(s.expAvg, denom, torch.AddcdivOpts{Value: new(scalar(-g.LR * muNext / (1 - muProductNext)))})
-				freeAll(append(temps, denom))
-			}
+	o.forEach(func(g *ParamGroup, p, grad *torch.Tensor, s *nadamState, tmp *temps) {
+		beta1, beta2 := g.Betas[0], g.Betas[1]
+		s.step++
+		step := s.step
+		biasCorrection2 := 1 - pow(beta2, step)
+		grad = decayedGrad(g, p, grad, tmp)
+		mu := beta1 * (1 - float64(0.5*pow(0.96, step*g.MomentumDecay)))
+		muNext := beta1 * (1 - float64(0.5*pow(0.96, (step+1)*g.MomentumDecay)))
+		s.muProduct.MulScalar_(scalar(mu))
+		var muProductNext float64
+		if pytorch2() {
+			muProductNext = s.muProduct.Item() * muNext
+		} else {
+			// mu_product * mu * mu_next, on the float32 tensor
+			t1 := s.muProduct.MulScalar(scalar(mu))
+			t2 := t1.MulScalar(scalar(muNext))
+			muProductNext = t2.Item()
+			t1.Free()
+			t2.Free()
 		}
+		updateFirstMoment(s.expAvg, grad, beta1)
+		s.expAvgSq.MulScalar_(scalar(beta2)).Addcmul_(grad, grad, torch.AddcmulOpts{Value: new(scalar(1 - beta2))})
+		q := s.expAvgSq.DivScalar(scalar(biasCorrection2))
+		denom := q.Sqrt()
+		q.Free()
+		denom.AddScalar_(scalar(g.Eps))
+		p.Addcdiv_(grad, denom, torch.AddcdivOpts{Value: new(scalar(-g.LR * (1 - mu) / (1 - s.muProduct.Item())))})
+		p.Addcdiv_(s.expAvg, denom, torch.AddcdivOpts{Value: new(scalar(-g.LR * muNext / (1 - muProductNext)))})
+		tmp.add(denom)
 	})
 }
 

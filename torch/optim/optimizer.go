@@ -108,13 +108,18 @@ type core[S any] struct {
 	validate   func(g *ParamGroup) error
 	groups     []*ParamGroup
 	state      map[*torch.Tensor]*S
-	// save lists a state's tensors under PyTorch's names (new tensors or
-	// the state's own; the caller does not free them); load builds a state
-	// for parameter p from them.
-	save func(s *S) map[string]*torch.Tensor
-	load func(p *torch.Tensor, g *ParamGroup, m map[string]*torch.Tensor) (*S, error)
-	// tensors lists the state tensors StateBytes counts.
-	tensors func(s *S) []*torch.Tensor
+	// newState makes the state of parameter p of group g, before p's first
+	// update (Adagrad's, in the constructor).
+	newState func(p *torch.Tensor, g *ParamGroup) *S
+	// step is where the state keeps its step count ("step"), nil for
+	// SGD's, which has none; intStep: PyTorch 1.13 keeps it as a Python
+	// int (RMSprop, Adadelta).
+	step    func(s *S) *float64
+	intStep bool
+	// fields are the state's tensors under PyTorch's names: StateDict
+	// saves them (see save), LoadStateDict builds a state from them (see
+	// load), and StateBytes counts them.
+	fields []stateField[S]
 }
 
 // errorf prefixes an error with the optimizer's name.
@@ -217,16 +222,6 @@ func (c *core[S]) stateBytes() int64 {
 		n += stateBytes(c.tensors(s))
 	}
 	return n
-}
-
-// stateFor returns p's state, creating it with mk at p's first step.
-func (c *core[S]) stateFor(p *torch.Tensor, mk func() *S) *S {
-	s := c.state[p]
-	if s == nil {
-		s = mk()
-		c.state[p] = s
-	}
-	return s
 }
 
 // withGrad returns the group's parameters that have a gradient, and the

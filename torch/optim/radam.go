@@ -46,18 +46,14 @@ func NewRAdamGroups(groups []Group, opts RAdamOptions) (*RAdam, error) {
 		defaults: ParamGroup{LR: a.LR, Betas: a.Betas, Eps: a.Eps, WeightDecay: opts.WeightDecay,
 			DecoupledWeightDecay: opts.DecoupledWeightDecay, Maximize: opts.Maximize},
 		validate: validateAdam,
-		save: func(s *radamState) map[string]*torch.Tensor {
-			return map[string]*torch.Tensor{"step": stepTensor(s.step), "exp_avg": s.expAvg, "exp_avg_sq": s.expAvgSq}
+		newState: func(p *torch.Tensor, _ *ParamGroup) *radamState {
+			return &radamState{expAvg: torch.ZerosLike(p), expAvgSq: torch.ZerosLike(p)}
 		},
-		load: func(p *torch.Tensor, _ *ParamGroup, m map[string]*torch.Tensor) (*radamState, error) {
-			var s radamState
-			var errs [3]error
-			s.step, errs[0] = stateStep(m)
-			s.expAvg, errs[1] = stateTensor(m, "exp_avg", p, true)
-			s.expAvgSq, errs[2] = stateTensor(m, "exp_avg_sq", p, true)
-			return &s, firstErr(errs[:]...)
+		step: func(s *radamState) *float64 { return &s.step },
+		fields: []stateField[radamState]{
+			field("exp_avg", func(s *radamState) **torch.Tensor { return &s.expAvg }),
+			field("exp_avg_sq", func(s *radamState) **torch.Tensor { return &s.expAvgSq }),
 		},
-		tensors: func(s *radamState) []*torch.Tensor { return []*torch.Tensor{s.expAvg, s.expAvgSq} },
 	}}
 	if err := o.init(groups); err != nil {
 		return nil, err
@@ -74,62 +70,37 @@ func NewRAdamGroups(groups []Group, opts RAdamOptions) (*RAdam, error) {
 //	rho_t > 5: param -= lr * m / (1 - beta1^t) * sqrt(1 - beta2^t) / (sqrt(v) + eps) * rect(rho_t)
 //	otherwise: param -= lr * m / (1 - beta1^t)
 func (o *RAdam) Step() {
-	torch.NoGrad(func() {
-		for _, g := range o.groups {
-			params, grads := withGrad(g)
-			states := make([]*radamState, len(params))
-			for i, p := range params {
-				states[i] = o.stateFor(p, func() *radamState {
-					return &radamState{expAvg: torch.ZerosLike(p), expAvgSq: torch.ZerosLike(p)}
-				})
-			}
-			beta1, beta2 := g.Betas[0], g.Betas[1]
-			for i, p := range params {
-				s := states[i]
-				temps := []*torch.Tensor{grads[i]}
-				grad := grads[i]
-				if g.Maximize {
-					grad = grad.Neg()
-					temps = append(temps, grad)
-				}
-				s.step++
-				step := s.step
-				biasCorrection1 := 1 - pow(beta1, step)
-				biasCorrection2 := 1 - pow(beta2, step)
-				if g.WeightDecay != 0 {
-					if g.DecoupledWeightDecay {
-						p.MulScalar_(scalar(1 - float64(g.LR*g.WeightDecay)))
-					} else {
-						grad = grad.Add(p, alpha(g.WeightDecay))
-						temps = append(temps, grad)
-					}
-				}
-				updateFirstMoment(s.expAvg, grad, beta1)
-				s.expAvgSq.MulScalar_(scalar(beta2)).Addcmul_(grad, grad, torch.AddcmulOpts{Value: new(scalar(1 - beta2))})
+	o.forEach(func(g *ParamGroup, p, grad *torch.Tensor, s *radamState, tmp *temps) {
+		beta1, beta2 := g.Betas[0], g.Betas[1]
+		s.step++
+		step := s.step
+		biasCorrection1 := 1 - pow(beta1, step)
+		biasCorrection2 := 1 - pow(beta2, step)
+		grad = decayedGrad(g, p, grad, tmp)
+		updateFirstMoment(s.expAvg, grad, beta1)
+		s.expAvgSq.MulScalar_(scalar(beta2)).Addcmul_(grad, grad, torch.AddcmulOpts{Value: new(scalar(1 - beta2))})
 
-				biasCorrectedExpAvg := s.expAvg.DivScalar(scalar(biasCorrection1))
-				rhoInf := 2/(1-beta2) - 1
-				rhoT := rhoInf - 2*step*pow(beta2, step)/biasCorrection2
-				var update *torch.Tensor
-				if rhoT > 5 {
-					// Tensor.__rtruediv__: sqrt(bias_correction2) / t is
-					// t.reciprocal() * sqrt(bias_correction2).
-					root := s.expAvgSq.Sqrt()
-					root.AddScalar_(scalar(g.Eps))
-					recip := root.Reciprocal()
-					adaptiveLR := recip.MulScalar(scalar(pySqrt(biasCorrection2)))
-					rect := pySqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT))
-					t1 := biasCorrectedExpAvg.MulScalar(scalar(g.LR))
-					t2 := t1.Mul(adaptiveLR)
-					update = t2.MulScalar(scalar(rect))
-					temps = append(temps, root, recip, adaptiveLR, t1, t2)
-				} else {
-					update = biasCorrectedExpAvg.MulScalar(scalar(g.LR))
-				}
-				p.Add_(update, alpha(-1.0))
-				freeAll(append(temps, biasCorrectedExpAvg, update))
-			}
+		biasCorrectedExpAvg := s.expAvg.DivScalar(scalar(biasCorrection1))
+		rhoInf := 2/(1-beta2) - 1
+		rhoT := rhoInf - 2*step*pow(beta2, step)/biasCorrection2
+		var update *torch.Tensor
+		if rhoT > 5 {
+			// Tensor.__rtruediv__: sqrt(bias_correction2) / t is
+			// t.reciprocal() * sqrt(bias_correction2).
+			root := s.expAvgSq.Sqrt()
+			root.AddScalar_(scalar(g.Eps))
+			recip := root.Reciprocal()
+			adaptiveLR := recip.MulScalar(scalar(pySqrt(biasCorrection2)))
+			rect := pySqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT))
+			t1 := biasCorrectedExpAvg.MulScalar(scalar(g.LR))
+			t2 := t1.Mul(adaptiveLR)
+			update = t2.MulScalar(scalar(rect))
+			tmp.add(root, recip, adaptiveLR, t1, t2)
+		} else {
+			update = biasCorrectedExpAvg.MulScalar(scalar(g.LR))
 		}
+		p.Add_(update, alpha(-1.0))
+		tmp.add(biasCorrectedExpAvg, update)
 	})
 }
 

@@ -57,27 +57,23 @@ func NewRMSpropGroups(groups []Group, opts RMSpropOptions) (*RMSprop, error) {
 				nonNegative(g.Momentum, "momentum value"), nonNegative(g.WeightDecay, "weight_decay value"),
 				nonNegative(g.Alpha, "alpha value"))
 		},
-		save: func(s *rmspropState) map[string]*torch.Tensor {
-			m := map[string]*torch.Tensor{"step": stepSaved(s.step), "square_avg": s.squareAvg}
-			if s.momentumBuffer != nil {
-				m["momentum_buffer"] = s.momentumBuffer
+		newState: func(p *torch.Tensor, g *ParamGroup) *rmspropState {
+			s := &rmspropState{squareAvg: torch.ZerosLike(p)}
+			if g.Momentum > 0 {
+				s.momentumBuffer = torch.ZerosLike(p)
 			}
-			if s.gradAvg != nil {
-				m["grad_avg"] = s.gradAvg
+			if g.Centered {
+				s.gradAvg = torch.ZerosLike(p)
 			}
-			return m
+			return s
 		},
-		load: func(p *torch.Tensor, g *ParamGroup, m map[string]*torch.Tensor) (*rmspropState, error) {
-			var s rmspropState
-			var errs [4]error
-			s.step, errs[0] = stateStep(m)
-			s.squareAvg, errs[1] = stateTensor(m, "square_avg", p, true)
-			s.momentumBuffer, errs[2] = stateTensor(m, "momentum_buffer", p, g.Momentum > 0)
-			s.gradAvg, errs[3] = stateTensor(m, "grad_avg", p, g.Centered)
-			return &s, firstErr(errs[:]...)
-		},
-		tensors: func(s *rmspropState) []*torch.Tensor {
-			return []*torch.Tensor{s.squareAvg, s.momentumBuffer, s.gradAvg}
+		step: func(s *rmspropState) *float64 { return &s.step }, intStep: true,
+		fields: []stateField[rmspropState]{
+			field("square_avg", func(s *rmspropState) **torch.Tensor { return &s.squareAvg }),
+			{name: "momentum_buffer", at: func(s *rmspropState) **torch.Tensor { return &s.momentumBuffer },
+				required: func(g *ParamGroup) bool { return g.Momentum > 0 }},
+			{name: "grad_avg", at: func(s *rmspropState) **torch.Tensor { return &s.gradAvg },
+				required: func(g *ParamGroup) bool { return g.Centered }},
 		},
 	}}
 	if err := o.init(groups); err != nil {
@@ -96,63 +92,34 @@ func NewRMSpropGroups(groups []Group, opts RMSpropOptions) (*RMSprop, error) {
 //
 // PyTorch 2.x updates g_avg with lerp_, 1.13 with mul_ and add_.
 func (o *RMSprop) Step() {
-	torch.NoGrad(func() {
-		for _, g := range o.groups {
-			params, grads := withGrad(g)
-			states := make([]*rmspropState, len(params))
-			for i, p := range params {
-				states[i] = o.stateFor(p, func() *rmspropState {
-					s := &rmspropState{squareAvg: torch.ZerosLike(p)}
-					if g.Momentum > 0 {
-						s.momentumBuffer = torch.ZerosLike(p)
-					}
-					if g.Centered {
-						s.gradAvg = torch.ZerosLike(p)
-					}
-					return s
-				})
-				states[i].step++
+	o.forEach(func(g *ParamGroup, p, grad *torch.Tensor, s *rmspropState, tmp *temps) {
+		s.step++
+		grad = l2Grad(g, p, grad, tmp)
+		s.squareAvg.MulScalar_(scalar(g.Alpha)).Addcmul_(grad, grad, torch.AddcmulOpts{Value: new(scalar(1 - g.Alpha))})
+		var avg *torch.Tensor
+		if g.Centered {
+			if s.gradAvg == nil {
+				s.gradAvg = torch.ZerosLike(p)
 			}
-			for i, p := range params {
-				s := states[i]
-				temps := []*torch.Tensor{grads[i]}
-				grad := grads[i]
-				if g.Maximize {
-					grad = grad.Neg()
-					temps = append(temps, grad)
-				}
-				if g.WeightDecay != 0 {
-					grad = grad.Add(p, alpha(g.WeightDecay))
-					temps = append(temps, grad)
-				}
-				s.squareAvg.MulScalar_(scalar(g.Alpha)).Addcmul_(grad, grad, torch.AddcmulOpts{Value: new(scalar(1 - g.Alpha))})
-				var avg *torch.Tensor
-				if g.Centered {
-					if s.gradAvg == nil {
-						s.gradAvg = torch.ZerosLike(p)
-					}
-					if pytorch2() {
-						s.gradAvg.LerpScalar_(grad, scalar(1-g.Alpha))
-					} else {
-						s.gradAvg.MulScalar_(scalar(g.Alpha)).Add_(grad, alpha(1-g.Alpha))
-					}
-					avg = s.squareAvg.Addcmul(s.gradAvg, s.gradAvg, torch.AddcmulOpts{Value: new(torch.Int(-1))}).Sqrt_()
-				} else {
-					avg = s.squareAvg.Sqrt()
-				}
-				avg.AddScalar_(scalar(g.Eps))
-				temps = append(temps, avg)
-				if g.Momentum > 0 {
-					if s.momentumBuffer == nil {
-						s.momentumBuffer = torch.ZerosLike(p)
-					}
-					s.momentumBuffer.MulScalar_(scalar(g.Momentum)).Addcdiv_(grad, avg)
-					p.Add_(s.momentumBuffer, alpha(-g.LR))
-				} else {
-					p.Addcdiv_(grad, avg, torch.AddcdivOpts{Value: new(scalar(-g.LR))})
-				}
-				freeAll(temps)
+			if pytorch2() {
+				s.gradAvg.LerpScalar_(grad, scalar(1-g.Alpha))
+			} else {
+				s.gradAvg.MulScalar_(scalar(g.Alpha)).Add_(grad, alpha(1-g.Alpha))
 			}
+			avg = s.squareAvg.Addcmul(s.gradAvg, s.gradAvg, torch.AddcmulOpts{Value: new(torch.Int(-1))}).Sqrt_()
+		} else {
+			avg = s.squareAvg.Sqrt()
+		}
+		avg.AddScalar_(scalar(g.Eps))
+		tmp.add(avg)
+		if g.Momentum > 0 {
+			if s.momentumBuffer == nil {
+				s.momentumBuffer = torch.ZerosLike(p)
+			}
+			s.momentumBuffer.MulScalar_(scalar(g.Momentum)).Addcdiv_(grad, avg)
+			p.Add_(s.momentumBuffer, alpha(-g.LR))
+		} else {
+			p.Addcdiv_(grad, avg, torch.AddcdivOpts{Value: new(scalar(-g.LR))})
 		}
 	})
 }

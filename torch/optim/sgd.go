@@ -51,17 +51,11 @@ func NewSGDGroups(groups []Group, opts SGDOptions) (*SGD, error) {
 		defaults: ParamGroup{LR: opts.LR, Momentum: opts.Momentum, Dampening: opts.Dampening,
 			WeightDecay: opts.WeightDecay, Nesterov: opts.Nesterov, Maximize: opts.Maximize},
 		validate: validateSGD,
-		save: func(s *sgdState) map[string]*torch.Tensor {
-			if s.momentumBuffer == nil {
-				return nil
-			}
-			return map[string]*torch.Tensor{"momentum_buffer": s.momentumBuffer}
+		newState: func(*torch.Tensor, *ParamGroup) *sgdState { return &sgdState{} },
+		fields: []stateField[sgdState]{
+			{name: "momentum_buffer", at: func(s *sgdState) **torch.Tensor { return &s.momentumBuffer },
+				required: func(*ParamGroup) bool { return false }},
 		},
-		load: func(p *torch.Tensor, _ *ParamGroup, m map[string]*torch.Tensor) (*sgdState, error) {
-			buf, err := stateTensor(m, "momentum_buffer", p, false)
-			return &sgdState{momentumBuffer: buf}, err
-		},
-		tensors: func(s *sgdState) []*torch.Tensor { return []*torch.Tensor{s.momentumBuffer} },
 	}}
 	if err := o.init(groups); err != nil {
 		return nil, err
@@ -85,40 +79,24 @@ func validateSGD(g *ParamGroup) error {
 //	d_p = d_p + momentum * buf (nesterov) or buf
 //	param -= lr * d_p
 func (o *SGD) Step() {
-	torch.NoGrad(func() {
-		for _, g := range o.groups {
-			params, grads := withGrad(g)
-			for i, p := range params {
-				s := o.stateFor(p, func() *sgdState { return &sgdState{} })
-				temps := []*torch.Tensor{grads[i]}
-				dp := grads[i]
-				if g.Maximize {
-					dp = dp.Neg()
-					temps = append(temps, dp)
-				}
-				if g.WeightDecay != 0 {
-					dp = dp.Add(p, alpha(g.WeightDecay))
-					temps = append(temps, dp)
-				}
-				if g.Momentum != 0 {
-					buf := s.momentumBuffer
-					if buf == nil {
-						buf = dp.Clone() // torch.clone(d_p).detach(); NoGrad records nothing
-						s.momentumBuffer = buf
-					} else {
-						buf.MulScalar_(scalar(g.Momentum)).Add_(dp, alpha(1-g.Dampening))
-					}
-					if g.Nesterov {
-						dp = dp.Add(buf, alpha(g.Momentum))
-						temps = append(temps, dp)
-					} else {
-						dp = buf
-					}
-				}
-				p.Add_(dp, alpha(-g.LR))
-				freeAll(temps)
+	o.forEach(func(g *ParamGroup, p, dp *torch.Tensor, s *sgdState, tmp *temps) {
+		dp = l2Grad(g, p, dp, tmp)
+		if g.Momentum != 0 {
+			buf := s.momentumBuffer
+			if buf == nil {
+				buf = dp.Clone() // torch.clone(d_p).detach(); NoGrad records nothing
+				s.momentumBuffer = buf
+			} else {
+				buf.MulScalar_(scalar(g.Momentum)).Add_(dp, alpha(1-g.Dampening))
+			}
+			if g.Nesterov {
+				dp = dp.Add(buf, alpha(g.Momentum))
+				tmp.add(dp)
+			} else {
+				dp = buf
 			}
 		}
+		p.Add_(dp, alpha(-g.LR))
 	})
 }
 

@@ -228,6 +228,77 @@ func (g *ParamGroup) setValue(name string, v any, keys []key) error {
 	return nil
 }
 
+// stateField is one tensor of an optimizer's per-parameter state, under
+// PyTorch's name.
+type stateField[S any] struct {
+	name string
+	at   func(s *S) **torch.Tensor // where the state keeps it
+	// required says whether a loaded state must have it (nil: always).
+	required func(g *ParamGroup) bool
+	// load, where set, reads it from m[name] (maybe nil) in place of
+	// stateTensor.
+	load func(v *torch.Tensor) (*torch.Tensor, error)
+}
+
+// field is a state tensor every state has, the shape of its parameter.
+func field[S any](name string, at func(s *S) **torch.Tensor) stateField[S] {
+	return stateField[S]{name: name, at: at}
+}
+
+// save lists a state's tensors under PyTorch's names: "step" (a new
+// tensor) where the optimizer counts steps, then the fields that are not
+// nil (the state's own). The caller frees none of them.
+func (c *core[S]) save(s *S) map[string]*torch.Tensor {
+	m := map[string]*torch.Tensor{}
+	if c.step != nil {
+		if c.intStep {
+			m["step"] = stepSaved(*c.step(s))
+		} else {
+			m["step"] = stepTensor(*c.step(s))
+		}
+	}
+	for _, f := range c.fields {
+		if t := *f.at(s); t != nil {
+			m[f.name] = t
+		}
+	}
+	return m
+}
+
+// load builds the state of parameter p, of group g, from m: "step" where
+// the optimizer counts steps, then each field, copied to p's dtype and
+// device. The error is the first of them, in that order.
+func (c *core[S]) load(p *torch.Tensor, g *ParamGroup, m map[string]*torch.Tensor) (*S, error) {
+	s := new(S)
+	var errs []error
+	if c.step != nil {
+		var err error
+		*c.step(s), err = stateStep(m)
+		errs = append(errs, err)
+	}
+	for _, f := range c.fields {
+		var t *torch.Tensor
+		var err error
+		if f.load != nil {
+			t, err = f.load(m[f.name])
+		} else {
+			t, err = stateTensor(m, f.name, p, f.required == nil || f.required(g))
+		}
+		*f.at(s) = t
+		errs = append(errs, err)
+	}
+	return s, firstErr(errs...)
+}
+
+// tensors are the state's fields, for StateBytes.
+func (c *core[S]) tensors(s *S) []*torch.Tensor {
+	ts := make([]*torch.Tensor, len(c.fields))
+	for i, f := range c.fields {
+		ts[i] = *f.at(s)
+	}
+	return ts
+}
+
 // stateTensor returns a copy of m[name] with p's dtype and device, or an
 // error naming what is missing or mismatched. A missing optional tensor is
 // nil.
