@@ -2,6 +2,7 @@ package torch_test
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -355,6 +356,10 @@ print(json.dumps({'rand': r, 'randn': n, 'randint': i, 'perm': p, 'uniform': u})
 }
 
 func TestThreads(t *testing.T) {
+	// The count is OpenMP's on the calling OS thread (see SetNumThreads):
+	// without the lock, Get may run on another thread than Set did.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	prev := torch.GetNumThreads()
 	defer torch.SetNumThreads(prev)
 	torch.SetNumThreads(1)
