@@ -1,14 +1,12 @@
 package nn_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/seed0eaa3131/gotorch/internal/pytorch"
 	"github.com/seed0eaa3131/gotorch/torch"
 	"github.com/seed0eaa3131/gotorch/torch/nn"
 	F "github.com/seed0eaa3131/gotorch/torch/nn/functional"
@@ -215,18 +213,7 @@ func TestMultiheadAttentionMatchesPyTorch(t *testing.T) {
 	staticOut, staticWeights := F.MultiHeadAttentionForward(st["q"], st["kv"], st["kv"], e, h, st["w"], st["b"], nil, nil,
 		false, 0, st["ow"], st["ob"], F.MultiHeadAttentionForwardOpts{StaticK: st["sk"], StaticV: st["sv"]})
 
-	spec, err := json.Marshal(cases)
-	require.NoError(t, err)
-	in := savePT(t, tensors)
-	out := tempPath(t, "py.pt")
-	var py struct {
-		Keys map[string][]string
-		Repr map[string]string
-	}
-	pytorch.JSON(t, `
-import sys, json, warnings
-warnings.simplefilter("ignore")
-cases = json.loads(sys.argv[1]); d = torch.load(sys.argv[2]); out = {}; keys = {}; reprs = {}
+	want, py := runCasesInPython(t, cases, tensors, `
 s = {k[len("static/"):]: v for k, v in d.items() if k.startswith("static/")}
 out["static/out"], out["static/weights"] = torch.nn.functional.multi_head_attention_forward(s["q"], s["kv"], s["kv"],
     6, 2, s["w"], s["b"], None, None, False, 0.0, s["ow"], s["ob"], static_k=s["sk"], static_v=s["sv"])
@@ -266,10 +253,7 @@ for c in cases:
             out[n + "/grad_" + name] = t.grad
         for name, p in m.named_parameters():
             out[n + "/grad/" + name] = p.grad
-torch.save(out, sys.argv[3])
-print(json.dumps({"Keys": keys, "Repr": reprs}))
-`, &py, string(spec), in, out)
-	want := loadPT(t, out)
+`)
 	t.Run("functional_static_kv", func(t *testing.T) {
 		requireClose(t, want["static/out"], staticOut, 1e-5, "output")
 		requireClose(t, want["static/weights"], staticWeights, 1e-5, "weights")

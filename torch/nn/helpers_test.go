@@ -1,12 +1,14 @@
 package nn_test
 
 import (
+	"encoding/json"
 	"math"
 	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/seed0eaa3131/gotorch/internal/pytorch"
 	"github.com/seed0eaa3131/gotorch/torch"
 )
 
@@ -51,4 +53,31 @@ func requireClose(t *testing.T, want, got *torch.Tensor, tol float64, name strin
 	for i := range w {
 		require.InDelta(t, w[i], g[i], tol*max(1, math.Abs(w[i])), "%s[%d]", name, i)
 	}
+}
+
+// pyCaseResults is what a script run by runCasesInPython reports besides
+// its tensors: each case's parameter names and repr.
+type pyCaseResults struct {
+	Keys map[string][]string
+	Repr map[string]string
+}
+
+// runCasesInPython runs body in one Python process with cases (as JSON),
+// the tensors Go made (as d) and three dicts for it to fill: out (tensors by
+// name), keys and reprs. It returns out, read back, and the other two.
+func runCasesInPython(t *testing.T, cases any, tensors map[string]*torch.Tensor, body string) (map[string]*torch.Tensor, pyCaseResults) {
+	t.Helper()
+	spec, err := json.Marshal(cases)
+	require.NoError(t, err)
+	in, out := savePT(t, tensors), tempPath(t, "py.pt")
+	var py pyCaseResults
+	pytorch.JSON(t, `
+import sys, json, warnings
+warnings.simplefilter("ignore")
+cases = json.loads(sys.argv[1]); d = torch.load(sys.argv[2]); out = {}; keys = {}; reprs = {}
+`+body+`
+torch.save(out, sys.argv[3])
+print(json.dumps({"Keys": keys, "Repr": reprs}))
+`, &py, string(spec), in, out)
+	return loadPT(t, out), py
 }

@@ -1,13 +1,11 @@
 package nn_test
 
 import (
-	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/seed0eaa3131/gotorch/internal/pytorch"
 	"github.com/seed0eaa3131/gotorch/torch"
 	"github.com/seed0eaa3131/gotorch/torch/nn"
 	F "github.com/seed0eaa3131/gotorch/torch/nn/functional"
@@ -64,17 +62,7 @@ func TestLayerNormMatchesPyTorch(t *testing.T) {
 		tensors[c.Name+"/x"], tensors[c.Name+"/g"] = x.Detach(), g
 		results[c.Name] = goResult{m, x, y, initial}
 	}
-	spec, err := json.Marshal(cases)
-	require.NoError(t, err)
-	in := savePT(t, tensors)
-	out := tempPath(t, "py.pt")
-	var py struct {
-		Keys map[string][]string
-		Repr map[string]string
-	}
-	pytorch.JSON(t, `
-import sys, json
-cases = json.loads(sys.argv[1]); d = torch.load(sys.argv[2]); out = {}; keys = {}; reprs = {}
+	want, py := runCasesInPython(t, cases, tensors, `
 for c in cases:
     n = c["name"]
     m = torch.nn.LayerNorm(c["shape"], eps=c["eps"], elementwise_affine=c["affine"])
@@ -91,10 +79,7 @@ for c in cases:
     out[n + "/grad_x"] = x.grad
     if w is not None: out[n + "/grad_weight"] = w.grad
     if b is not None: out[n + "/grad_bias"] = b.grad
-torch.save(out, sys.argv[3])
-print(json.dumps({"Keys": keys, "Repr": reprs}))
-`, &py, string(spec), in, out)
-	want := loadPT(t, out)
+`)
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
 			r := results[c.Name]

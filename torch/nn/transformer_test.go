@@ -1,7 +1,6 @@
 package nn_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -9,7 +8,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/seed0eaa3131/gotorch/internal/pytorch"
 	"github.com/seed0eaa3131/gotorch/torch"
 	"github.com/seed0eaa3131/gotorch/torch/nn"
 )
@@ -160,18 +158,7 @@ func TestTransformerEncoderMatchesPyTorch(t *testing.T) {
 		}
 		results[c.Name] = r
 	}
-	spec, err := json.Marshal(cases)
-	require.NoError(t, err)
-	in := savePT(t, tensors)
-	out := tempPath(t, "py.pt")
-	var py struct {
-		Keys map[string][]string
-		Repr map[string]string
-	}
-	pytorch.JSON(t, `
-import sys, json, warnings
-warnings.simplefilter("ignore")
-cases = json.loads(sys.argv[1]); d = torch.load(sys.argv[2]); out = {}; keys = {}; reprs = {}
+	want, py := runCasesInPython(t, cases, tensors, `
 for c in cases:
     n = c["name"]
     torch.manual_seed(c["seed"])
@@ -201,10 +188,7 @@ for c in cases:
         out[n + "/grad_src"] = src.grad
         for name, p in m.named_parameters():
             out[n + "/grad/" + name] = p.grad
-torch.save(out, sys.argv[3])
-print(json.dumps({"Keys": keys, "Repr": reprs}))
-`, &py, string(spec), in, out)
-	want := loadPT(t, out)
+`)
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
 			r := results[c.Name]
@@ -476,18 +460,7 @@ func TestTransformerDecoderMatchesPyTorch(t *testing.T) {
 		}
 		results[c.Name] = r
 	}
-	spec, err := json.Marshal(cases)
-	require.NoError(t, err)
-	in := savePT(t, tensors)
-	out := tempPath(t, "py.pt")
-	var py struct {
-		Keys map[string][]string
-		Repr map[string]string
-	}
-	pytorch.JSON(t, `
-import sys, json, warnings
-warnings.simplefilter("ignore")
-cases = json.loads(sys.argv[1]); d = torch.load(sys.argv[2]); out = {}; keys = {}; reprs = {}
+	want, py := runCasesInPython(t, cases, tensors, `
 for c in cases:
     n = c["name"]
     g = lambda k: d.get(n + "/" + k)
@@ -528,10 +501,7 @@ for c in cases:
         out[n + "/grad_tgt"], out[n + "/grad_mem"] = tgt.grad, mem.grad
         for name, p in m.named_parameters():
             out[n + "/grad/" + name] = p.grad
-torch.save(out, sys.argv[3])
-print(json.dumps({"Keys": keys, "Repr": reprs}))
-`, &py, string(spec), in, out)
-	want := loadPT(t, out)
+`)
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
 			r := results[c.Name]
