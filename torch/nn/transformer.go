@@ -144,16 +144,28 @@ func (l *TransformerEncoderLayer) Forward(src *torch.Tensor, opts ...Transformer
 
 // saBlock is the self-attention block: _sa_block.
 func (l *TransformerEncoderLayer) saBlock(x, attnMask, keyPaddingMask *torch.Tensor) *torch.Tensor {
-	needWeights := false
-	out, _ := l.SelfAttn.Forward(x, x, x, MultiheadAttentionForwardOpts{
-		AttnMask: attnMask, KeyPaddingMask: keyPaddingMask, NeedWeights: &needWeights})
-	return l.Dropout1.Forward(out)
+	return attentionBlock(l.SelfAttn, l.Dropout1, x, x, attnMask, keyPaddingMask)
 }
 
 // ffBlock is the feed-forward block: _ff_block.
 func (l *TransformerEncoderLayer) ffBlock(x *torch.Tensor) *torch.Tensor {
-	x = l.Linear2.Forward(l.Dropout.Forward(l.Activation(l.Linear1.Forward(x))))
-	return l.Dropout2.Forward(x)
+	return feedForwardBlock(l.Linear1, l.Dropout, l.Activation, l.Linear2, l.Dropout2, x)
+}
+
+// attentionBlock is the layers' _sa_block and _mha_block: attention of x
+// over mem (x itself for self-attention), without weights, then dropout.
+func attentionBlock(m *MultiheadAttention, drop *Dropout, x, mem, attnMask, keyPaddingMask *torch.Tensor) *torch.Tensor {
+	needWeights := false
+	out, _ := m.Forward(x, mem, mem, MultiheadAttentionForwardOpts{
+		AttnMask: attnMask, KeyPaddingMask: keyPaddingMask, NeedWeights: &needWeights})
+	return drop.Forward(out)
+}
+
+// feedForwardBlock is the layers' _ff_block:
+// dropout(linear2(dropout(activation(linear1(x))))).
+func feedForwardBlock(linear1 *Linear, drop *Dropout, activation func(*torch.Tensor) *torch.Tensor, linear2 *Linear, dropOut *Dropout, x *torch.Tensor) *torch.Tensor {
+	x = linear2.Forward(drop.Forward(activation(linear1.Forward(x))))
+	return dropOut.Forward(x)
 }
 
 // SetTraining sets the mode that Train and Eval switch: Module.train(mode).
@@ -474,24 +486,17 @@ func (l *TransformerDecoderLayer) Forward(tgt, memory *torch.Tensor, opts ...Tra
 
 // saBlock is the self-attention block: _sa_block.
 func (l *TransformerDecoderLayer) saBlock(x, attnMask, keyPaddingMask *torch.Tensor) *torch.Tensor {
-	needWeights := false
-	out, _ := l.SelfAttn.Forward(x, x, x, MultiheadAttentionForwardOpts{
-		AttnMask: attnMask, KeyPaddingMask: keyPaddingMask, NeedWeights: &needWeights})
-	return l.Dropout1.Forward(out)
+	return attentionBlock(l.SelfAttn, l.Dropout1, x, x, attnMask, keyPaddingMask)
 }
 
 // mhaBlock is the attention over memory: _mha_block.
 func (l *TransformerDecoderLayer) mhaBlock(x, mem, attnMask, keyPaddingMask *torch.Tensor) *torch.Tensor {
-	needWeights := false
-	out, _ := l.MultiheadAttn.Forward(x, mem, mem, MultiheadAttentionForwardOpts{
-		AttnMask: attnMask, KeyPaddingMask: keyPaddingMask, NeedWeights: &needWeights})
-	return l.Dropout2.Forward(out)
+	return attentionBlock(l.MultiheadAttn, l.Dropout2, x, mem, attnMask, keyPaddingMask)
 }
 
 // ffBlock is the feed-forward block: _ff_block.
 func (l *TransformerDecoderLayer) ffBlock(x *torch.Tensor) *torch.Tensor {
-	x = l.Linear2.Forward(l.Dropout.Forward(l.Activation(l.Linear1.Forward(x))))
-	return l.Dropout3.Forward(x)
+	return feedForwardBlock(l.Linear1, l.Dropout, l.Activation, l.Linear2, l.Dropout3, x)
 }
 
 // SetTraining sets the mode that Train and Eval switch: Module.train(mode).
