@@ -26,11 +26,13 @@ extern "C" {
 #endif
 
 /* Bump on any change to this header; the Go side refuses a library that differs. */
-#define CGOTORCH_ABI_VERSION 7
+#define CGOTORCH_ABI_VERSION 8
 
 typedef struct gt_tensor_s *gt_tensor;
 /* A random number generator (at::Generator, a reference to one shared state). */
 typedef struct gt_generator_s *gt_generator;
+/* A TorchScript module (torch::jit::Module, a reference to one shared object). */
+typedef struct gt_jit_module_s *gt_jit_module;
 
 /* The kinds of error, after the c10 exception classes (and the Python
  * exceptions PyTorch turns them into). Anything else is GT_ERR_RUNTIME. */
@@ -208,6 +210,54 @@ void gt_set_grad_enabled(int enabled);
 gt_error gt_dropout(gt_tensor a, double p, int train, gt_tensor *out);
 
 /* torch.save's format is written and read in Go (torch/checkpoint_*.go). */
+
+/* ---- TorchScript (jit.cpp) ----
+ * A value (c10::IValue) crosses as a flat array of gt_ivalue nodes in
+ * pre-order: a list or tuple node is followed by its n elements, a dict node
+ * by its n pairs (key, then value), each with its own children. A string's
+ * bytes lie in a separate blob: i is their offset, n their length. */
+enum {
+  GT_IV_NONE = 0,
+  GT_IV_TENSOR = 1, /* t */
+  GT_IV_INT = 2,    /* i */
+  GT_IV_DOUBLE = 3, /* f */
+  GT_IV_BOOL = 4,   /* i: 0 or 1 */
+  GT_IV_STRING = 5, /* blob[i:i+n] */
+  GT_IV_LIST = 6,   /* n elements; elem: their kind where the list's type says one (List[int]), else ANY */
+  GT_IV_TUPLE = 7,  /* n elements */
+  GT_IV_DICT = 8,   /* n pairs; elem: the key kind (Dict[str, ...]: STRING) */
+  GT_IV_ANY = 9     /* only as elem: no single node kind */
+};
+typedef struct {
+  int32_t kind;
+  int32_t elem;
+  int64_t n;
+  int64_t i;
+  double f;
+  gt_tensor t;
+} gt_ivalue;
+/* torch.jit.load(path, map_location): dev_type -1 keeps the devices the file names. */
+gt_error gt_jit_load(const char *path, int dev_type, int dev_index, gt_jit_module *out);
+void gt_jit_free(gt_jit_module m);
+gt_error gt_jit_save(gt_jit_module m, const char *path);
+/* The names of the module's methods, each and the array malloc'd. */
+gt_error gt_jit_method_names(gt_jit_module m, char ***names, int *n);
+/* A method's schema as TorchScript prints it ("forward(__torch__.M self, Tensor x) -> Tensor"), malloc'd. */
+gt_error gt_jit_schema(gt_jit_module m, const char *method, char **out);
+/* Calls a method with nargs arguments, given as nnodes nodes (borrowed tensors)
+ * and their strings' blob. The result comes back as *nout nodes and a blob,
+ * both malloc'd; its tensors are new handles the caller owns. */
+gt_error gt_jit_call(gt_jit_module m, const char *method, const gt_ivalue *args, int64_t nnodes, int64_t nargs,
+                     const char *blob, int64_t nblob, gt_ivalue **out, int64_t *nout, char **outblob);
+/* The module's parameters and buffers in state_dict() order (each module's
+ * parameters, its buffers, then its submodules, depth first): *n names, new
+ * handles to the module's own tensors (aliases, not copies), and buffers[i]
+ * 1 for a buffer, 0 for a parameter; each name and the arrays malloc'd. */
+gt_error gt_jit_named_tensors(gt_jit_module m, char ***names, gt_tensor **tensors, int **buffers, int *n);
+gt_error gt_jit_train(gt_jit_module m, int on);
+int gt_jit_is_training(gt_jit_module m);
+/* module.to(device, dtype): dtype -1 keeps dtypes, dev_type -1 keeps devices. */
+gt_error gt_jit_to(gt_jit_module m, int dtype, int dev_type, int dev_index, int non_blocking);
 
 /* ---- CUDA (in a CPU build: 0 devices, and calls that need a device say so) ---- */
 int gt_cuda_is_available(void);

@@ -41,7 +41,7 @@ func Scan(b []byte) error {
 		switch op {
 		case '.': // STOP
 			return nil
-		case '(', '0', '1', '2', 'N', 'R', 'a', 'b', 'd', '}', 'e', 'l', ']', 'o', 's', 't', ')', 'u', 'Q',
+		case '(', '0', '1', '2', 'N', 'R', 'a', 'b', 'd', '}', 'e', 'l', ']', 'o', 's', 't', ')', 'u', 'Q', 0x81,
 			0x85, 0x86, 0x87, 0x88, 0x89, 0x8f, 0x90, 0x91, 0x92, 0x93, 0x94, 0x97, 0x98:
 		case 'F', 'I', 'L', 'S', 'V', 'P', 'g', 'p':
 			err = line()

@@ -40,6 +40,23 @@ type TensorNamer interface {
 	NamedTensors() []NamedTensor
 }
 
+// StateNamer is a module that lists all its tensors itself, parameters and
+// buffers, under their state_dict names and in state_dict order: a
+// TorchScript module (jit.Module), whose tensors live in libtorch rather
+// than in Go fields. The walk takes the list as it is and looks at none of
+// the module's fields, so Parameters, StateDict, Save, Load, To, Train and
+// Eval work on it as on a Go model.
+type StateNamer interface {
+	NamedState() []StateTensor
+}
+
+// StateTensor is one tensor a StateNamer lists: its name, and whether it
+// is a buffer rather than a parameter.
+type StateTensor struct {
+	NamedTensor
+	Buffer bool
+}
+
 // moduleVisit is called for every struct the walk reaches: its state_dict
 // prefix and the value (a pointer to it where there is one). leave is false
 // before its tensors and submodules are walked, true after.
@@ -149,11 +166,24 @@ func (w *walker) module1(v reflect.Value, prefix string) {
 	if s.Kind() == reflect.Pointer {
 		s = s.Elem()
 	}
-	p := planOf(s.Type())
 	self := v.Interface()
 	if v.Kind() != reflect.Pointer && s.CanAddr() {
 		self = s.Addr().Interface() // for methods with pointer receivers
 	}
+	if sn, ok := self.(StateNamer); ok {
+		for _, st := range sn.NamedState() {
+			kind := kindParameter
+			if st.Buffer {
+				kind = kindBuffer
+			}
+			w.tensor(slot{name: join(prefix, st.Name), tensor: st.Tensor, kind: kind})
+		}
+		if w.module != nil {
+			w.module(prefix, v, true)
+		}
+		return
+	}
+	p := planOf(s.Type())
 	namer, isNamer := self.(TensorNamer)
 	if isNamer {
 		for _, nt := range namer.NamedTensors() {
