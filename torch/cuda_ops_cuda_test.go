@@ -3,13 +3,13 @@ package torch_test
 import (
 	"fmt"
 	"math"
-	"os"
 	"regexp"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/seed0eaa3131/gotorch/internal/cudatest"
 	"github.com/seed0eaa3131/gotorch/internal/pytorch"
 	"github.com/seed0eaa3131/gotorch/torch"
 	"github.com/seed0eaa3131/gotorch/torch/cuda"
@@ -20,23 +20,8 @@ import (
 // why. scripts/gpu_check.sh sets GOTORCH_REQUIRE_CUDA=1, which turns the skip
 // into a failure, so that a GPU run cannot pass by skipping them.
 
-// requireCUDA returns cuda:0, or skips (fails under GOTORCH_REQUIRE_CUDA=1)
-// where CUDA is not available.
-func requireCUDA(t *testing.T) torch.Device {
-	t.Helper()
-	if cuda.IsAvailable() {
-		return torch.CUDA(0)
-	}
-	why := "libtorch " + torch.Version() + " has CUDA but this process sees no CUDA device"
-	if !torch.CUDACompiled() {
-		why = "libcgotorch.so was built against a CPU-only libtorch " + torch.Version()
-	}
-	if os.Getenv("GOTORCH_REQUIRE_CUDA") == "1" {
-		t.Fatalf("CUDA not available: %s, and GOTORCH_REQUIRE_CUDA=1", why)
-	}
-	t.Skip("CUDA not available: " + why)
-	return torch.Device{}
-}
+// requireCUDA is cudatest.Require.
+func requireCUDA(t *testing.T) torch.Device { return cudatest.Require(t) }
 
 // assertSameTensor checks that got (on any device) holds want's shape, dtype
 // and values: exactly for integers and booleans, and within a few float32

@@ -2,7 +2,6 @@ package cuda_test
 
 import (
 	"math"
-	"os"
 	"regexp"
 	"sort"
 	"strings"
@@ -11,29 +10,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/seed0eaa3131/gotorch/internal/cudatest"
 	"github.com/seed0eaa3131/gotorch/internal/pytorch"
 	"github.com/seed0eaa3131/gotorch/torch"
 	"github.com/seed0eaa3131/gotorch/torch/cuda"
 )
 
-// requireCUDA returns device 0, or skips where CUDA is not available, saying
-// why. scripts/gpu_check.sh sets GOTORCH_REQUIRE_CUDA=1, which turns the skip
-// into a failure, so that a GPU run cannot pass by skipping.
-func requireCUDA(t *testing.T) int {
-	t.Helper()
-	if cuda.IsAvailable() {
-		return 0
-	}
-	why := "libtorch " + torch.Version() + " has CUDA but this process sees no CUDA device"
-	if !torch.CUDACompiled() {
-		why = "libcgotorch.so was built against a CPU-only libtorch " + torch.Version()
-	}
-	if os.Getenv("GOTORCH_REQUIRE_CUDA") == "1" {
-		t.Fatalf("CUDA not available: %s, and GOTORCH_REQUIRE_CUDA=1", why)
-	}
-	t.Skip("CUDA not available: " + why)
-	return -1
-}
+// requireCUDA is cudatest.Require.
+func requireCUDA(t *testing.T) int { return cudatest.Require(t).Index }
 
 const mib = 1 << 20
 

@@ -1,8 +1,11 @@
 package jit_test
 
 import (
+	"archive/zip"
+	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"io/fs"
 	"math"
 	"os"
@@ -57,7 +60,7 @@ func TestMain(m *testing.M) {
 
 // models returns the folder with the models, and their facts and expected
 // values; it skips (fails under CI) without a reference torch.
-func models(t *testing.T) (string, facts, map[string]*torch.Tensor) {
+func models(t testing.TB) (string, facts, map[string]*torch.Tensor) {
 	t.Helper()
 	py := pytorch.Python(t)
 	fixture.once.Do(func() {
@@ -289,6 +292,15 @@ func TestLoadBadFiles(t *testing.T) {
 		{"text", write("text.pt", []byte("def forward(self, x):\n  return x\n")), "not a TorchScript file"},
 		{"truncated", write("truncated.pt", good[:len(good)/2]), "not a TorchScript file"},
 		{"a torch.save checkpoint", checkpoint, "a checkpoint written by torch.save, not TorchScript"},
+		// Well-formed zips (right checksums) with hostile records.
+		{"a storage shorter than declared", rewrite(t, good, tmp, "short.pt", "mlp/data/0", func(b []byte) []byte { return b[:16] }),
+			`mlp/data.pkl: storage "0" declares 32 elements of 4 bytes, but its record holds 16 bytes`},
+		{"a pickle popping an empty stack", rewrite(t, good, tmp, "pop.pt", "mlp/data.pkl", func([]byte) []byte { return []byte("\x80\x020.") }),
+			"mlp/data.pkl: a damaged pickle"},
+		{"a pickle with a string longer than itself", rewrite(t, good, tmp, "long.pt", "mlp/constants.pkl", func([]byte) []byte { return []byte("\x80\x02X\xff\xff\xff\x7f.") }),
+			"mlp/constants.pkl: a damaged pickle: truncated"},
+		{"a pickle without STOP", rewrite(t, good, tmp, "nostop.pt", "mlp/data.pkl", func(b []byte) []byte { return b[:len(b)-1] }),
+			"mlp/data.pkl: a damaged pickle: truncated: no STOP"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m, err := jit.Load(tc.path, torch.CPU)
@@ -300,6 +312,36 @@ func TestLoadBadFiles(t *testing.T) {
 	}
 	_, err = jit.Load(filepath.Join(tmp, "none.pt"), torch.CPU)
 	assert.ErrorIs(t, err, fs.ErrNotExist)
+}
+
+// rewrite writes a copy of the zip archive src as dir/name with the record
+// called record changed by edit, and returns its path.
+func rewrite(t *testing.T, src []byte, dir, name, record string, edit func([]byte) []byte) string {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(src), int64(len(src)))
+	require.NoError(t, err)
+	path := filepath.Join(dir, name)
+	f, err := os.Create(path)
+	require.NoError(t, err)
+	defer f.Close()
+	zw := zip.NewWriter(f)
+	found := false
+	for _, zf := range zr.File {
+		r, err := zf.Open()
+		require.NoError(t, err)
+		b, err := io.ReadAll(r)
+		require.NoError(t, err)
+		if zf.Name == record {
+			b, found = edit(b), true
+		}
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: zf.Name, Method: zip.Store})
+		require.NoError(t, err)
+		_, err = w.Write(b)
+		require.NoError(t, err)
+	}
+	require.True(t, found, "no record %s", record)
+	require.NoError(t, zw.Close())
+	return path
 }
 
 // Train and Eval reach the module's dropout; nn.Train and nn.Eval do too.

@@ -1,13 +1,13 @@
 package optim_test
 
 import (
-	"os"
 	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/seed0eaa3131/gotorch/internal/cudatest"
 	"github.com/seed0eaa3131/gotorch/models"
 	"github.com/seed0eaa3131/gotorch/torch"
 	"github.com/seed0eaa3131/gotorch/torch/cuda"
@@ -15,24 +15,8 @@ import (
 	"github.com/seed0eaa3131/gotorch/torch/optim"
 )
 
-// requireCUDA returns cuda:0, or skips where CUDA is not available, saying
-// why. scripts/gpu_check.sh sets GOTORCH_REQUIRE_CUDA=1, which turns the skip
-// into a failure, so that a GPU run cannot pass by skipping.
-func requireCUDA(t *testing.T) torch.Device {
-	t.Helper()
-	if cuda.IsAvailable() {
-		return torch.CUDA(0)
-	}
-	why := "libtorch " + torch.Version() + " has CUDA but this process sees no CUDA device"
-	if !torch.CUDACompiled() {
-		why = "libcgotorch.so was built against a CPU-only libtorch " + torch.Version()
-	}
-	if os.Getenv("GOTORCH_REQUIRE_CUDA") == "1" {
-		t.Fatalf("CUDA not available: %s, and GOTORCH_REQUIRE_CUDA=1", why)
-	}
-	t.Skip("CUDA not available: " + why)
-	return torch.Device{}
-}
+// requireCUDA is cudatest.Require.
+func requireCUDA(t *testing.T) torch.Device { return cudatest.Require(t) }
 
 // blockBytes is what the CUDA caching allocator takes for a tensor of n
 // bytes: multiples of 512, at least 512 (kMinBlockSize).
