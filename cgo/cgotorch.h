@@ -26,7 +26,7 @@ extern "C" {
 #endif
 
 /* Bump on any change to this header; the Go side refuses a library that differs. */
-#define CGOTORCH_ABI_VERSION 8
+#define CGOTORCH_ABI_VERSION 9
 
 typedef struct gt_tensor_s *gt_tensor;
 /* A random number generator (at::Generator, a reference to one shared state). */
@@ -258,6 +258,10 @@ gt_error gt_jit_train(gt_jit_module m, int on);
 int gt_jit_is_training(gt_jit_module m);
 /* module.to(device, dtype): dtype -1 keeps dtypes, dev_type -1 keeps devices. */
 gt_error gt_jit_to(gt_jit_module m, int dtype, int dev_type, int dev_index, int non_blocking);
+/* Whether TorchScript may fuse operations on the CPU (process-wide):
+ * torch._C._jit_override_can_fuse_on_cpu(on), torch._C._jit_can_fuse_on_cpu(). */
+void gt_jit_set_cpu_fusion(int on);
+int gt_jit_cpu_fusion(void);
 
 /* ---- CUDA (in a CPU build: 0 devices, and calls that need a device say so) ---- */
 int gt_cuda_is_available(void);

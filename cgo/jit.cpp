@@ -16,6 +16,16 @@
 
 #include "internal.h"
 
+// The switch behind Python's torch._C._jit_override_can_fuse_on_cpu and
+// _jit_can_fuse_on_cpu: in libtorch since 1.x (codegen/fuser/interface.h),
+// whose header libtorch does not install.
+namespace torch {
+namespace jit {
+TORCH_API void overrideCanFuseOnCPU(bool value);
+TORCH_API bool canFuseOnCPU();
+}  // namespace jit
+}  // namespace torch
+
 struct gt_jit_module_s {
   torch::jit::Module m;
 };
@@ -362,3 +372,7 @@ gt_error gt_jit_to(gt_jit_module m, int dtype, int dev_type, int dev_index, int 
     }
   })
 }
+
+void gt_jit_set_cpu_fusion(int on) { torch::jit::overrideCanFuseOnCPU(on != 0); }
+
+int gt_jit_cpu_fusion(void) { return torch::jit::canFuseOnCPU() ? 1 : 0; }

@@ -45,6 +45,11 @@
 // (Parameters into an optimizer, Train, Forward, Backward, Step). For
 // inference, run Forward inside torch.NoGrad and put the module in
 // evaluation mode with Eval.
+
+// TorchScript optimizes a method at its second or third call, fusing
+// operations on the CPU where libtorch allows it (SetCPUFusion): the first
+// calls are slower, as in Python, and on Debian 13's libtorch 2.6 a
+// backward pass through a fused graph hangs (see SetCPUFusion).
 //
 // # Goroutines
 //

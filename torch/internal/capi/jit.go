@@ -5,6 +5,8 @@ package capi
 #include "cgotorch.h"
 #cgo noescape gt_jit_call
 #cgo nocallback gt_jit_call
+#cgo noescape gt_jit_cpu_fusion
+#cgo nocallback gt_jit_cpu_fusion
 #cgo noescape gt_jit_free
 #cgo nocallback gt_jit_free
 #cgo noescape gt_jit_is_training
@@ -19,6 +21,8 @@ package capi
 #cgo nocallback gt_jit_save
 #cgo noescape gt_jit_schema
 #cgo nocallback gt_jit_schema
+#cgo noescape gt_jit_set_cpu_fusion
+#cgo nocallback gt_jit_set_cpu_fusion
 #cgo noescape gt_jit_to
 #cgo nocallback gt_jit_to
 #cgo noescape gt_jit_train
@@ -206,3 +210,9 @@ func JITTo(m JITModule, dtype, devType, devIndex int, nonBlocking bool) error {
 	}
 	return nil
 }
+
+// JITSetCPUFusion calls gt_jit_set_cpu_fusion.
+func JITSetCPUFusion(on bool) { C.gt_jit_set_cpu_fusion(cbool(on)) }
+
+// JITCPUFusion calls gt_jit_cpu_fusion.
+func JITCPUFusion() bool { return C.gt_jit_cpu_fusion() != 0 }
