@@ -299,6 +299,28 @@ func load(a *args, device torch.Device) (*server, error) {
 	return s, nil
 }
 
+// forward runs the model on x without autograd and returns its result,
+// which must be a tensor.
+func (s *server) forward(x *torch.Tensor) (*torch.Tensor, error) {
+	var out any
+	var err error
+	torch.NoGrad(func() { out, err = s.model.Forward(x) })
+	if err != nil {
+		return nil, err
+	}
+	y, ok := out.(*torch.Tensor)
+	if !ok {
+		return nil, notTensorError{out}
+	}
+	return y, nil
+}
+
+// notTensorError is a forward pass that returned something else than a
+// tensor.
+type notTensorError struct{ out any }
+
+func (e notTensorError) Error() string { return fmt.Sprintf("returned a %T, not a tensor", e.out) }
+
 // check runs one forward pass of a batch of zeros and returns the number
 // of classes, or an error naming the file, the input shape, the schema
 // and what came back.
@@ -311,14 +333,13 @@ func (s *server) check(batch int) (int, error) {
 	err := torch.Catch(func() {
 		x := torch.Zeros(bshape, torch.WithDevice(s.device))
 		defer x.Free()
-		var out any
-		torch.NoGrad(func() { out, ferr = s.model.Forward(x) })
-		if ferr != nil {
+		y, err := s.forward(x)
+		var nt notTensorError
+		if errors.As(err, &nt) {
+			got = nt.Error()
 			return
 		}
-		y, ok := out.(*torch.Tensor)
-		if !ok {
-			got = fmt.Sprintf("returned a %T, not a tensor", out)
+		if ferr = err; err != nil {
 			return
 		}
 		defer y.Free()
@@ -661,14 +682,8 @@ func (s *server) run(batch []float32) (*Response, error) {
 		if s.device != torch.CPU {
 			x = keep(x.To(s.device))
 		}
-		var out any
-		torch.NoGrad(func() { out, ferr = s.model.Forward(x) })
-		if ferr != nil {
-			return
-		}
-		y, ok := out.(*torch.Tensor)
-		if !ok {
-			ferr = fmt.Errorf("the model returned a %T for a batch of %d, not a tensor", out, n)
+		var y *torch.Tensor
+		if y, ferr = s.forward(x); ferr != nil {
 			return
 		}
 		keep(y)

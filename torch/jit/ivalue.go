@@ -265,17 +265,13 @@ func (d *decoder) dict(n capi.IValue, tensors map[int]*torch.Tensor) (any, error
 	var out any
 	switch n.Elem {
 	case capi.IVString:
-		m := make(map[string]any, n.N)
-		put, out = func(k, v any) { m[k.(string)] = v }, m
+		put, out = mapOf[string](n.N)
 	case capi.IVInt:
-		m := make(map[int64]any, n.N)
-		put, out = func(k, v any) { m[k.(int64)] = v }, m
+		put, out = mapOf[int64](n.N)
 	case capi.IVDouble:
-		m := make(map[float64]any, n.N)
-		put, out = func(k, v any) { m[k.(float64)] = v }, m
+		put, out = mapOf[float64](n.N)
 	case capi.IVBool:
-		m := make(map[bool]any, n.N)
-		put, out = func(k, v any) { m[k.(bool)] = v }, m
+		put, out = mapOf[bool](n.N)
 	default:
 		return nil, fmt.Errorf("jit: a dict whose keys are not str, int, float or bool cannot be returned to Go")
 	}
@@ -291,4 +287,10 @@ func (d *decoder) dict(n capi.IValue, tensors map[int]*torch.Tensor) (any, error
 		put(k, v)
 	}
 	return out, nil
+}
+
+// mapOf makes a map[K]any for n entries and the function that fills it.
+func mapOf[K comparable](n int64) (put func(k, v any), m any) {
+	mm := make(map[K]any, n)
+	return func(k, v any) { mm[k.(K)] = v }, mm
 }
