@@ -40,7 +40,7 @@ func readCheckpoint(r io.ReaderAt, size int64) (map[string]*Tensor, error) {
 		return nil, err
 	}
 	if _, ok := records["constants.pkl"]; ok {
-		return nil, errors.New("this is a TorchScript archive (torch.jit.save), not torch.save's: expected a dict of tensors")
+		return nil, errors.New("this is a TorchScript archive (torch.jit.save), not torch.save's: expected a dict of tensors (jit.Load, in package torch/jit, loads TorchScript)")
 	}
 	pkl, ok := records["data.pkl"]
 	if !ok {

@@ -108,6 +108,7 @@ func requireClose(t *testing.T, want, got *torch.Tensor, tol float64, name strin
 	for i := range w {
 		worst = max(worst, math.Abs(w[i]-g[i])/max(1, math.Abs(w[i])))
 	}
+	t.Logf("%s: largest difference from PyTorch %.3g (tolerance %g)", name, worst, tol)
 	require.LessOrEqual(t, worst, tol, "%s: largest difference from PyTorch", name)
 }
 
@@ -281,6 +282,9 @@ func TestLoadBadFiles(t *testing.T) {
 	good, err := os.ReadFile(filepath.Join(dir, "mlp.pt"))
 	require.NoError(t, err)
 	checkpoint := filepath.Join(tmp, "state.pt")
+	// And the other way round: torch.Load names jit.Load for TorchScript.
+	_, err = torch.Load(filepath.Join(dir, "mlp.pt"))
+	require.ErrorContains(t, err, "jit.Load")
 	require.NoError(t, torch.Save(map[string]*torch.Tensor{"w": torch.Ones([]int64{2})}, checkpoint))
 
 	for _, tc := range []struct {
