@@ -2,9 +2,10 @@
 # bench_jit.sh: the latency of a TorchScript model's forward pass called from
 # Go (cmd/jitserve --bench, through torch/jit) and from Python
 # (scripts/reference/bench_jit.py bench, torch.jit.load), side by side in one
-# run. Both models are made by bench_jit.py make in the reference torch:
+# run. The models are made by bench_jit.py make in the reference torch:
 # pytorch/examples' MNIST CNN (scripted, input 1x28x28) and torchvision's
-# resnet18 (traced, input 3x224x224), random weights. For each model and
+# resnet18 (traced, input 3x224x224), random weights, and nn.Linear(4, 2)
+# (scripted, "tiny": its latency is the cost of a call). For each model and
 # batch size 1 and 32, Go then Python (the order flips every round) run 20
 # warm-up calls and N timed calls on one random batch, in-process, with the
 # same thread count. Prints the median latency per call on each side and
@@ -44,6 +45,7 @@ export OMP_NUM_THREADS=$THREADS MKL_NUM_THREADS=$THREADS
 
 # model file, input shape, timed calls at batch 1 and at batch 32
 CASES=(
+	"tiny 4 5000 5000"
 	"mnist_cnn 1,28,28 500 100"
 	"resnet18 3,224,224 50 5"
 )
@@ -93,7 +95,7 @@ END {
 	for (i = 1; i <= nkeys; i++) {
 		key = order[i]; split(key, f, " ")
 		g = median(med, key " go"); p = median(med, key " py")
-		printf "| %s | %s | %s | %.3f | %.3f | %.2f | %.3f | %.3f |\n", f[1], f[2], n[key], g, p, g / p, median(p90, key " go"), median(p90, key " py")
+		printf "| %s | %s | %s | %.4f | %.4f | %.2f | %.4f | %.4f |\n", f[1], f[2], n[key], g, p, g / p, median(p90, key " go"), median(p90, key " py")
 	}
 }')
 echo

@@ -62,7 +62,7 @@
 // times N forward passes (each freeing its result, in-process, no HTTP),
 // and prints one line per batch size:
 //
-//	bench batch=32 n=100 median_ms=12.345 p90_ms=13.456 mean_ms=12.500 inputs_per_s=2560.0
+//	bench batch=32 n=100 median_ms=12.3456 p90_ms=13.4567 mean_ms=12.5000 inputs_per_s=2560.0
 //
 // median_ms and p90_ms are the median and 90th percentile (nearest rank:
 // the ceil(0.9 n)-th fastest) of the N latencies, mean_ms their mean, and
@@ -748,7 +748,7 @@ func bench(ctx context.Context, s *server, a *args, out io.Writer) error {
 			return fmt.Errorf("--bench at batch size %d: %w", b, err)
 		}
 		st := summarize(times)
-		fmt.Fprintf(out, "bench batch=%d n=%d median_ms=%.3f p90_ms=%.3f mean_ms=%.3f inputs_per_s=%.1f\n",
+		fmt.Fprintf(out, "bench batch=%d n=%d median_ms=%.4f p90_ms=%.4f mean_ms=%.4f inputs_per_s=%.1f\n",
 			b, len(times), st.median, st.p90, st.mean, float64(b)/(st.mean/1000))
 	}
 	return nil

@@ -6,6 +6,8 @@ times, and times them in Python as cmd/jitserve --bench does in Go.
         torch.jit.script, random weights (seed 0), input 1x28x28.
         OUT_DIR/resnet18.pt: torchvision's resnet18, random weights (seed 0),
         torch.jit.trace in eval mode at 1x3x224x224, input 3x224x224.
+        OUT_DIR/tiny.pt: nn.Linear(4, 2), scripted (seed 0), input 4: so
+        little arithmetic that its latency is the cost of a call itself.
 
     bench_jit.py bench MODEL --shape 1,28,28 [--batch-sizes 1,32] [-n 100]
                  [--threads T] [--device cpu]
@@ -14,7 +16,7 @@ times, and times them in Python as cmd/jitserve --bench does in Go.
         inside the timing), printing the lines jitserve --bench prints:
 
         # torch bench: ...
-        bench batch=32 n=100 median_ms=12.345 p90_ms=13.456 mean_ms=12.500 inputs_per_s=2560.0
+        bench batch=32 n=100 median_ms=12.3456 p90_ms=13.4567 mean_ms=12.5000 inputs_per_s=2560.0
 
         median and nearest-rank 90th percentile (the ceil(0.9 n)-th fastest)
         of the latencies, their mean, and batch*N over their sum.
@@ -50,6 +52,11 @@ def make(out_dir):
     traced.save(path)
     print('{}: torchvision resnet18, traced, input 3,224,224'.format(path))
 
+    torch.manual_seed(0)
+    path = os.path.join(out_dir, 'tiny.pt')
+    torch.jit.script(torch.nn.Linear(4, 2).eval()).save(path)
+    print('{}: nn.Linear(4, 2), scripted, input 4'.format(path))
+
 
 def summarize(ms):
     ms = sorted(ms)
@@ -83,7 +90,7 @@ def bench(args):
                 if i >= WARMUP:
                     times.append((time.perf_counter() - start) * 1000)
             median, p90, mean = summarize(times)
-            print('bench batch={} n={} median_ms={:.3f} p90_ms={:.3f} mean_ms={:.3f} inputs_per_s={:.1f}'.format(
+            print('bench batch={} n={} median_ms={:.4f} p90_ms={:.4f} mean_ms={:.4f} inputs_per_s={:.1f}'.format(
                 b, len(times), median, p90, mean, b / (mean / 1000)), flush=True)
 
 

@@ -31,16 +31,32 @@ var (
 	tupleType  = reflect.TypeFor[Tuple]()
 )
 
-// encode adds v and its elements. path names the argument in errors
-// ("argument 2", "argument 1[3]").
-func (e *encoder) encode(v any, path string) error {
+// argError is an argument Go cannot pass: where it is inside its argument
+// ("[3]", "[key]"; built as the error goes up, so that a call that succeeds
+// formats nothing) and what is wrong.
+type argError struct{ where, msg string }
+
+func (e *argError) Error() string { return e.where + ": " + e.msg }
+
+func argErrorf(format string, a ...any) error { return &argError{msg: fmt.Sprintf(format, a...)} }
+
+// at prefixes where to an argError's place.
+func at(where string, err error) error {
+	if ae, ok := err.(*argError); ok {
+		ae.where = where + ae.where
+	}
+	return err
+}
+
+// encode adds v and its elements.
+func (e *encoder) encode(v any) error {
 	switch x := v.(type) {
 	case nil:
 		e.nodes = append(e.nodes, capi.IValue{Kind: capi.IVNone})
 		return nil
 	case *torch.Tensor:
 		if x == nil {
-			return fmt.Errorf("%s is a nil *torch.Tensor", path)
+			return argErrorf("a nil *torch.Tensor")
 		}
 		e.tensors = append(e.tensors, x)
 		e.nodes = append(e.nodes, capi.IValue{Kind: capi.IVTensor, T: bridge.Handle(x)})
@@ -66,12 +82,12 @@ func (e *encoder) encode(v any, path string) error {
 		e.blob = append(e.blob, x...)
 		return nil
 	}
-	return e.reflected(reflect.ValueOf(v), path)
+	return e.reflected(reflect.ValueOf(v))
 }
 
 // reflected encodes the other numbers, and slices and maps of any element
 // type.
-func (e *encoder) reflected(rv reflect.Value, path string) error {
+func (e *encoder) reflected(rv reflect.Value) error {
 	switch rv.Kind() {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		e.nodes = append(e.nodes, capi.IValue{Kind: capi.IVInt, I: rv.Int()})
@@ -79,7 +95,7 @@ func (e *encoder) reflected(rv reflect.Value, path string) error {
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
 		u := rv.Uint()
 		if u > math.MaxInt64 {
-			return fmt.Errorf("%s: %d does not fit TorchScript's int (int64)", path, u)
+			return argErrorf("%d does not fit TorchScript's int (int64)", u)
 		}
 		e.nodes = append(e.nodes, capi.IValue{Kind: capi.IVInt, I: int64(u)})
 		return nil
@@ -87,7 +103,7 @@ func (e *encoder) reflected(rv reflect.Value, path string) error {
 		e.nodes = append(e.nodes, capi.IValue{Kind: capi.IVDouble, F: rv.Float()})
 		return nil
 	case reflect.Bool, reflect.String:
-		return e.encode(rv.Interface(), path) // a named bool or string type
+		return e.encode(rv.Interface()) // a named bool or string type
 	case reflect.Slice, reflect.Array:
 		kind := capi.IVList
 		if rv.Type() == tupleType {
@@ -95,15 +111,15 @@ func (e *encoder) reflected(rv reflect.Value, path string) error {
 		}
 		e.nodes = append(e.nodes, capi.IValue{Kind: kind, Elem: kindOfType(rv.Type().Elem()), N: int64(rv.Len())})
 		for i := range rv.Len() {
-			if err := e.encode(rv.Index(i).Interface(), fmt.Sprintf("%s[%d]", path, i)); err != nil {
-				return err
+			if err := e.encode(rv.Index(i).Interface()); err != nil {
+				return at(fmt.Sprintf("[%d]", i), err)
 			}
 		}
 		return nil
 	case reflect.Map:
 		key := kindOfType(rv.Type().Key())
 		if key != capi.IVString && key != capi.IVInt && key != capi.IVDouble && key != capi.IVBool {
-			return fmt.Errorf("%s: a %s cannot be a TorchScript dict (its keys must be strings, integers, floats or bools)", path, rv.Type())
+			return argErrorf("a %s cannot be a TorchScript dict (its keys must be strings, integers, floats or bools)", rv.Type())
 		}
 		keys := rv.MapKeys()
 		// Go's maps have no order; TorchScript's dicts keep insertion
@@ -111,11 +127,11 @@ func (e *encoder) reflected(rv reflect.Value, path string) error {
 		slices.SortFunc(keys, compareKeys)
 		e.nodes = append(e.nodes, capi.IValue{Kind: capi.IVDict, Elem: key, N: int64(len(keys))})
 		for _, k := range keys {
-			if err := e.encode(k.Interface(), path+" key"); err != nil {
-				return err
+			if err := e.encode(k.Interface()); err != nil {
+				return at(fmt.Sprintf(" key %v", k), err)
 			}
-			if err := e.encode(rv.MapIndex(k).Interface(), fmt.Sprintf("%s[%v]", path, k)); err != nil {
-				return err
+			if err := e.encode(rv.MapIndex(k).Interface()); err != nil {
+				return at(fmt.Sprintf("[%v]", k), err)
 			}
 		}
 		return nil
@@ -125,7 +141,7 @@ func (e *encoder) reflected(rv reflect.Value, path string) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("%s: a %s cannot be passed to TorchScript (pass *torch.Tensor, integers, floats, bool, string, nil, slices, jit.Tuple or maps)", path, rv.Type())
+	return argErrorf("a %s cannot be passed to TorchScript (pass *torch.Tensor, integers, floats, bool, string, nil, slices, jit.Tuple or maps)", rv.Type())
 }
 
 func compareKeys(a, b reflect.Value) int {
@@ -179,7 +195,7 @@ type decoder struct {
 // decode takes every tensor handle of the nodes into a *torch.Tensor first,
 // so that none leaks whatever happens after, then builds the value.
 func decode(nodes []capi.IValue, blob []byte) (any, error) {
-	tensors := make(map[int]*torch.Tensor)
+	tensors := make([]*torch.Tensor, len(nodes))
 	for i, n := range nodes {
 		if n.Kind == capi.IVTensor {
 			tensors[i] = bridge.Wrap(n.T).(*torch.Tensor)
@@ -193,7 +209,7 @@ func decode(nodes []capi.IValue, blob []byte) (any, error) {
 	return v, err
 }
 
-func (d *decoder) value(tensors map[int]*torch.Tensor) (any, error) {
+func (d *decoder) value(tensors []*torch.Tensor) (any, error) {
 	if d.pos >= len(d.nodes) {
 		return nil, fmt.Errorf("jit: result nodes end early")
 	}
@@ -260,7 +276,7 @@ func convertAll[T any](items []any) []T {
 
 // dict is a TorchScript dict as map[string]any, map[int64]any,
 // map[float64]any or map[bool]any, after its key type.
-func (d *decoder) dict(n capi.IValue, tensors map[int]*torch.Tensor) (any, error) {
+func (d *decoder) dict(n capi.IValue, tensors []*torch.Tensor) (any, error) {
 	var put func(k, v any)
 	var out any
 	switch n.Elem {

@@ -242,8 +242,12 @@ func TestErrors(t *testing.T) {
 		{"no such method", func() (any, error) { return m.Method("predict", x) }, "has no method 'predict'; its methods:", torch.KindValue},
 		{"exception in TorchScript", func() (any, error) { return m.Method("fails", torch.Ones([]int64{2})) }, "positive input", torch.KindRuntime},
 		{"an unsupported Go value", func() (any, error) { return m.Forward(x, struct{}{}) }, "argument 2: a struct {} cannot be passed", torch.KindType},
-		{"a nil tensor", func() (any, error) { return m.Forward((*torch.Tensor)(nil), 1) }, "argument 1 is a nil *torch.Tensor", torch.KindType},
-		{"a map with struct keys", func() (any, error) { return m.Forward(x, map[struct{}]int{}) }, "cannot be a TorchScript dict", torch.KindType},
+		{"a nil tensor", func() (any, error) { return m.Forward((*torch.Tensor)(nil), 1) }, "argument 1: a nil *torch.Tensor", torch.KindType},
+		{"a map with struct keys", func() (any, error) { return m.Forward(x, map[struct{}]int{}) }, "argument 2: a map[struct {}]int cannot be a TorchScript dict", torch.KindType},
+		{"a bad element in a list", func() (any, error) { return m.Method("stats", []any{x, x, struct{}{}}, []int{1}, 1, nil) }, "argument 1[2]: a struct {} cannot be passed", torch.KindType},
+		{"a bad value in a dict", func() (any, error) {
+			return m.Method("lookup", map[string]any{"a": 1, "b": []any{nil, 2.5, uint64(1 << 63)}}, jit.Tuple{1, 2.0})
+		}, "argument 1[b][2]: 9223372036854775808 does not fit", torch.KindType},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out, err := tc.call()

@@ -142,15 +142,23 @@ func (m *Module) Free() {
 
 // Forward runs the module's forward method: module(*args). See the package
 // documentation for the values args and the result may hold.
-func (m *Module) Forward(args ...any) (any, error) { return m.call("forward", "Module.Forward", args) }
+func (m *Module) Forward(args ...any) (any, error) { return m.call("forward", args) }
 
 // Method runs the named method of the module (one exported with
 // @torch.jit.export, or forward): module.name(*args).
 func (m *Module) Method(name string, args ...any) (any, error) {
-	return m.call(name, fmt.Sprintf("Module.Method(%q)", name), args)
+	return m.call(name, args)
 }
 
-func (m *Module) call(method, op string, args []any) (out any, err error) {
+// opName names a method's call in errors.
+func opName(method string) string {
+	if method == "forward" {
+		return "Module.Forward"
+	}
+	return fmt.Sprintf("Module.Method(%q)", method)
+}
+
+func (m *Module) call(method string, args []any) (out any, err error) {
 	var e encoder
 	defer func() {
 		// bridge.Handle panics with torch's *Error for a freed tensor.
@@ -163,25 +171,27 @@ func (m *Module) call(method, op string, args []any) (out any, err error) {
 		}
 	}()
 	for i, a := range args {
-		if err := e.encode(a, fmt.Sprintf("argument %d", i+1)); err != nil {
-			return nil, &torch.Error{Op: op, Kind: torch.KindType, Msg: err.Error()}
+		if err := e.encode(a); err != nil {
+			err = at(fmt.Sprintf("argument %d", i+1), err)
+			return nil, &torch.Error{Op: opName(method), Kind: torch.KindType, Msg: err.Error()}
 		}
 	}
 	m.mu.RLock()
-	h, err := m.handle(op)
-	if err != nil {
+	if m == nil || m.h == nil {
 		m.mu.RUnlock()
+		_, err := m.handle(opName(method))
 		return nil, err
 	}
+	h := m.h
 	nodes, blob, err := capi.JITCall(h, method, e.nodes, len(args), e.blob)
 	m.mu.RUnlock()
 	runtime.KeepAlive(e.tensors)
 	if err != nil {
-		return nil, bridge.Error(op, err)
+		return nil, bridge.Error(opName(method), err)
 	}
 	v, err := decode(nodes, blob)
 	if err != nil {
-		return nil, &torch.Error{Op: op, Kind: torch.KindType, Msg: err.Error()}
+		return nil, &torch.Error{Op: opName(method), Kind: torch.KindType, Msg: err.Error()}
 	}
 	return v, nil
 }
