@@ -2,6 +2,7 @@ package nn
 
 import (
 	"fmt"
+	"reflect"
 
 	"github.com/seed0eaa3131/gotorch/torch"
 )
@@ -12,7 +13,23 @@ import (
 // model.load_state_dict accepts for the same architecture, with the keys in
 // PyTorch's order.
 func Save(model any, path string) error {
+	if isNil(model) {
+		return fmt.Errorf("nn: save %s: the model is nil", path)
+	}
 	return torch.SaveOrdered(StateDict(model), StateDictKeys(model), path)
+}
+
+// isNil reports whether model is nil or a nil pointer, map or slice.
+func isNil(model any) bool {
+	if model == nil {
+		return true
+	}
+	v := reflect.ValueOf(model)
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Interface:
+		return v.IsNil()
+	}
+	return false
 }
 
 // Load reads a state_dict that torch.save(model.state_dict(), path) wrote,

@@ -2,6 +2,7 @@ package nn_test
 
 import (
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -282,4 +283,17 @@ func TestLoadWrongModel(t *testing.T) {
 	assert.Contains(t, err.Error(), path)
 	assert.Contains(t, err.Error(), `Unexpected key(s) in state_dict: "layer2.bias", "layer2.weight".`)
 	assert.Contains(t, err.Error(), "size mismatch for layer1.weight")
+}
+
+// A nil model is an error, not an empty checkpoint: nn.Save(nil) wrote one.
+func TestSaveNilModel(t *testing.T) {
+	dir := t.TempDir()
+	var lin *nn.Linear
+	for _, model := range []any{nil, lin, (map[string]*torch.Tensor)(nil)} {
+		path := filepath.Join(dir, "nil.pt")
+		err := nn.Save(model, path)
+		require.ErrorContains(t, err, "the model is nil")
+		assert.ErrorContains(t, err, path)
+		assert.NoFileExists(t, path)
+	}
 }
