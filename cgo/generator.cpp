@@ -9,15 +9,6 @@
 using gt::T;
 using gt::wrap;
 
-namespace {
-
-at::Device device_of(int dev_type, int dev_index) {
-  if (dev_type == 0) return at::Device(at::kCPU);
-  return at::Device(at::kCUDA, static_cast<c10::DeviceIndex>(dev_index));
-}
-
-}  // namespace
-
 gt_error gt_generator_new(int dev_type, int dev_index, gt_generator *out) {
   GT_TRY({
     TORCH_CHECK(dev_type == 0, "gotorch: only CPU generators can be created (torch.Generator(device='cpu'))");
@@ -26,7 +17,7 @@ gt_error gt_generator_new(int dev_type, int dev_index, gt_generator *out) {
 }
 
 gt_error gt_generator_default(int dev_type, int dev_index, gt_generator *out) {
-  GT_TRY(*out = new gt_generator_s{at::globalContext().defaultGenerator(device_of(dev_type, dev_index))})
+  GT_TRY(*out = new gt_generator_s{at::globalContext().defaultGenerator(gt::device(dev_type, dev_index))})
 }
 
 void gt_generator_free(gt_generator g) { delete g; }

@@ -111,13 +111,24 @@ inline c10::optional<at::Scalar> opt_scalar(gt_scalar s) {
 
 inline at::IntArrayRef dims(const int64_t *p, int n) { return at::IntArrayRef(p, static_cast<size_t>(n)); }
 
-inline at::TensorOptions opts(int dtype, int dev_type, int dev_index) {
-  auto dev = dev_type == 1 ? at::Device(at::kCUDA, static_cast<c10::DeviceIndex>(dev_index)) : at::Device(at::kCPU);
-  return at::TensorOptions().dtype(static_cast<at::ScalarType>(dtype)).device(dev);
+// dtype is the at::ScalarType a dtype value names. A value outside c10's
+// enum (libtorch indexes tables with it: a crash) is a ValueError.
+inline at::ScalarType dtype(int v) {
+  TORCH_CHECK_VALUE(v >= 0 && v < static_cast<int>(at::ScalarType::Undefined), "invalid dtype ", v,
+                    ": a c10::ScalarType is 0 to ", static_cast<int>(at::ScalarType::Undefined) - 1,
+                    " in this libtorch (torch.float32 is 6)");
+  return static_cast<at::ScalarType>(v);
 }
 
+// device is the at::Device of a device type (0 CPU, 1 CUDA) and index; any
+// other type is a ValueError.
 inline at::Device device(int dev_type, int dev_index) {
+  TORCH_CHECK_VALUE(dev_type == 0 || dev_type == 1, "invalid device type ", dev_type, ": 0 (CPU) or 1 (CUDA)");
   return dev_type == 1 ? at::Device(at::kCUDA, static_cast<c10::DeviceIndex>(dev_index)) : at::Device(at::kCPU);
+}
+
+inline at::TensorOptions opts(int dtype_, int dev_type, int dev_index) {
+  return at::TensorOptions().dtype(dtype(dtype_)).device(device(dev_type, dev_index));
 }
 
 }  // namespace gt

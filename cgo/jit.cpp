@@ -364,11 +364,11 @@ gt_error gt_jit_to(gt_jit_module m, int dtype, int dev_type, int dev_index, int 
   GT_TRY({
     bool nb = non_blocking != 0;
     if (dev_type >= 0 && dtype >= 0) {
-      m->m.to(gt::device(dev_type, dev_index), static_cast<at::ScalarType>(dtype), nb);
+      m->m.to(gt::device(dev_type, dev_index), gt::dtype(dtype), nb);
     } else if (dev_type >= 0) {
       m->m.to(gt::device(dev_type, dev_index), nb);
     } else if (dtype >= 0) {
-      m->m.to(static_cast<at::ScalarType>(dtype), nb);
+      m->m.to(gt::dtype(dtype), nb);
     }
   })
 }

@@ -34,7 +34,7 @@ gt_error gt_contiguous(gt_tensor a, gt_tensor *out) { GT_TRY(*out = wrap(T(a).co
 
 // t.to(device, dtype, non_blocking).
 gt_error gt_to(gt_tensor a, int dtype, int dt, int di, int non_blocking, gt_tensor *out) {
-  GT_TRY(*out = wrap(T(a).to(gt::device(dt, di), static_cast<at::ScalarType>(dtype), non_blocking != 0)))
+  GT_TRY(*out = wrap(T(a).to(gt::device(dt, di), gt::dtype(dtype), non_blocking != 0)))
 }
 
 // torch.nn.functional.dropout (its p check is on the Go side, as in Python).

@@ -1777,7 +1777,7 @@ extern "C" gt_error gt_aten_amin_out(gt_tensor self, const int64_t *dim, int dim
 
 template <class Op> static gt_error impl_mm_dtype_out(gt_tensor self, gt_tensor mat2, int out_dtype, gt_tensor a_out) {
   if constexpr (gt::matches<Op>("mm.dtype_out(Tensor self, Tensor mat2, ScalarType out_dtype, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(mat2), static_cast<at::ScalarType>(out_dtype), gt::T(a_out));)
+    GT_TRY(Op::call(gt::T(self), gt::T(mat2), gt::dtype(out_dtype), gt::T(a_out));)
   } else {
     return gt::unavailable<Op>("aten::mm.dtype_out", "mm.dtype_out(Tensor self, Tensor mat2, ScalarType out_dtype, *, Tensor(a!) out) -> Tensor(a!)");
   }
@@ -2581,7 +2581,7 @@ extern "C" gt_error gt_aten_zeros_out(const int64_t *size, int size_n, gt_tensor
 
 template <class Op> static gt_error impl_norm_ScalarOpt_dtype(gt_tensor *out, gt_tensor self, gt_scalar p, int dtype) {
   if constexpr (gt::matches<Op>("norm.ScalarOpt_dtype(Tensor self, Scalar? p, *, ScalarType dtype) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_scalar(p), static_cast<at::ScalarType>(dtype)));)
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_scalar(p), gt::dtype(dtype)));)
   } else {
     return gt::unavailable<Op>("aten::norm.ScalarOpt_dtype", "norm.ScalarOpt_dtype(Tensor self, Scalar? p, *, ScalarType dtype) -> Tensor");
   }
@@ -2592,7 +2592,7 @@ extern "C" gt_error gt_aten_norm_ScalarOpt_dtype(gt_tensor *out, gt_tensor self,
 
 template <class Op> static gt_error impl_norm_dtype_out(gt_tensor self, gt_scalar p, const int64_t *dim, int dim_n, uint8_t keepdim, int dtype, gt_tensor a_out) {
   if constexpr (gt::matches<Op>("norm.dtype_out(Tensor self, Scalar? p, int[1] dim, bool keepdim, *, ScalarType dtype, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::opt_scalar(p), gt::ints(dim, dim_n), (keepdim != 0), static_cast<at::ScalarType>(dtype), gt::T(a_out));)
+    GT_TRY(Op::call(gt::T(self), gt::opt_scalar(p), gt::ints(dim, dim_n), (keepdim != 0), gt::dtype(dtype), gt::T(a_out));)
   } else {
     return gt::unavailable<Op>("aten::norm.dtype_out", "norm.dtype_out(Tensor self, Scalar? p, int[1] dim, bool keepdim, *, ScalarType dtype, Tensor(a!) out) -> Tensor(a!)");
   }
@@ -2829,7 +2829,7 @@ extern "C" gt_error gt_aten_fake_quantize_per_channel_affine_cachemask(gt_tensor
 
 template <class Op> static gt_error impl_to_device(gt_tensor *out, gt_tensor self, int device_type, int device_index, int dtype, uint8_t non_blocking, uint8_t copy, int memory_format) {
   if constexpr (gt::matches<Op>("to.device(Tensor(a) self, Device device, ScalarType dtype, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a)")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::device(device_type, device_index), static_cast<at::ScalarType>(dtype), (non_blocking != 0), (copy != 0), gt::opt_memory_format(memory_format)));)
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::device(device_type, device_index), gt::dtype(dtype), (non_blocking != 0), (copy != 0), gt::opt_memory_format(memory_format)));)
   } else {
     return gt::unavailable<Op>("aten::to.device", "to.device(Tensor(a) self, Device device, ScalarType dtype, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a)");
   }
@@ -2862,9 +2862,9 @@ extern "C" gt_error gt_aten_result_type_Tensor(int *out, gt_tensor tensor, gt_te
 
 template <class Op> static gt_error impl_can_cast(uint8_t *out, int from_, int to) {
   if constexpr (gt::matches<Op>("can_cast(ScalarType from, ScalarType to) -> bool")) {
-    GT_TRY(*out = Op::call(static_cast<at::ScalarType>(from_), static_cast<at::ScalarType>(to)) ? 1 : 0;)
+    GT_TRY(*out = Op::call(gt::dtype(from_), gt::dtype(to)) ? 1 : 0;)
   } else if constexpr (gt::matches<Op>("can_cast(ScalarType from_, ScalarType to) -> bool")) {
-    GT_TRY(*out = Op::call(static_cast<at::ScalarType>(from_), static_cast<at::ScalarType>(to)) ? 1 : 0;)
+    GT_TRY(*out = Op::call(gt::dtype(from_), gt::dtype(to)) ? 1 : 0;)
   } else {
     return gt::unavailable<Op>("aten::can_cast", "can_cast(ScalarType from_, ScalarType to) -> bool");
   }
@@ -2941,7 +2941,7 @@ extern "C" gt_error gt_aten_masked_fill_Tensor(gt_tensor *out, gt_tensor self, g
 
 template <class Op> static gt_error impl_view_dtype(gt_tensor *out, gt_tensor self, int dtype) {
   if constexpr (gt::matches<Op>("view.dtype(Tensor(a) self, ScalarType dtype) -> Tensor(a)")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), static_cast<at::ScalarType>(dtype)));)
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::dtype(dtype)));)
   } else {
     return gt::unavailable<Op>("aten::view.dtype", "view.dtype(Tensor(a) self, ScalarType dtype) -> Tensor(a)");
   }

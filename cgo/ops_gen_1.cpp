@@ -747,7 +747,7 @@ extern "C" gt_error gt_aten_atleast_3d_Sequence(gt_tensor **out, int *out_n, con
 
 template <class Op> static gt_error impl_baddbmm_dtype(gt_tensor *out, gt_tensor self, gt_tensor batch1, gt_tensor batch2, int out_dtype, gt_scalar beta, gt_scalar alpha) {
   if constexpr (gt::matches<Op>("baddbmm.dtype(Tensor self, Tensor batch1, Tensor batch2, ScalarType out_dtype, *, Scalar beta=1, Scalar alpha=1) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(batch1), gt::T(batch2), static_cast<at::ScalarType>(out_dtype), gt::scalar(beta), gt::scalar(alpha)));)
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(batch1), gt::T(batch2), gt::dtype(out_dtype), gt::scalar(beta), gt::scalar(alpha)));)
   } else {
     return gt::unavailable<Op>("aten::baddbmm.dtype", "baddbmm.dtype(Tensor self, Tensor batch1, Tensor batch2, ScalarType out_dtype, *, Scalar beta=1, Scalar alpha=1) -> Tensor");
   }
@@ -857,7 +857,7 @@ extern "C" gt_error gt_aten_blackman_window(gt_tensor *out, int64_t window_lengt
 
 template <class Op> static gt_error impl_bmm_dtype(gt_tensor *out, gt_tensor self, gt_tensor mat2, int out_dtype) {
   if constexpr (gt::matches<Op>("bmm.dtype(Tensor self, Tensor mat2, ScalarType out_dtype) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(mat2), static_cast<at::ScalarType>(out_dtype)));)
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(mat2), gt::dtype(out_dtype)));)
   } else {
     return gt::unavailable<Op>("aten::bmm.dtype", "bmm.dtype(Tensor self, Tensor mat2, ScalarType out_dtype) -> Tensor");
   }
@@ -2826,7 +2826,7 @@ extern "C" gt_error gt_aten_fused_moving_avg_obs_fake_quant(gt_tensor *out, gt_t
 
 template <class Op> static gt_error impl_to_dtype(gt_tensor *out, gt_tensor self, int dtype, uint8_t non_blocking, uint8_t copy, int memory_format) {
   if constexpr (gt::matches<Op>("to.dtype(Tensor(a) self, ScalarType dtype, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a)")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), static_cast<at::ScalarType>(dtype), (non_blocking != 0), (copy != 0), gt::opt_memory_format(memory_format)));)
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::dtype(dtype), (non_blocking != 0), (copy != 0), gt::opt_memory_format(memory_format)));)
   } else {
     return gt::unavailable<Op>("aten::to.dtype", "to.dtype(Tensor(a) self, ScalarType dtype, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a)");
   }
@@ -2859,7 +2859,7 @@ extern "C" gt_error gt_aten_result_type_Scalar(int *out, gt_tensor tensor, gt_sc
 
 template <class Op> static gt_error impl_promote_types(int *out, int type1, int type2) {
   if constexpr (gt::matches<Op>("promote_types(ScalarType type1, ScalarType type2) -> ScalarType")) {
-    GT_TRY(*out = static_cast<int>(Op::call(static_cast<at::ScalarType>(type1), static_cast<at::ScalarType>(type2)));)
+    GT_TRY(*out = static_cast<int>(Op::call(gt::dtype(type1), gt::dtype(type2)));)
   } else {
     return gt::unavailable<Op>("aten::promote_types", "promote_types(ScalarType type1, ScalarType type2) -> ScalarType");
   }

@@ -744,7 +744,7 @@ extern "C" gt_error gt_aten_baddbmm(gt_tensor *out, gt_tensor self, gt_tensor ba
 
 template <class Op> static gt_error impl_baddbmm_dtype_out(gt_tensor self, gt_tensor batch1, gt_tensor batch2, int out_dtype, gt_scalar beta, gt_scalar alpha, gt_tensor a_out) {
   if constexpr (gt::matches<Op>("baddbmm.dtype_out(Tensor self, Tensor batch1, Tensor batch2, ScalarType out_dtype, *, Scalar beta=1, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(batch1), gt::T(batch2), static_cast<at::ScalarType>(out_dtype), gt::scalar(beta), gt::scalar(alpha), gt::T(a_out));)
+    GT_TRY(Op::call(gt::T(self), gt::T(batch1), gt::T(batch2), gt::dtype(out_dtype), gt::scalar(beta), gt::scalar(alpha), gt::T(a_out));)
   } else {
     return gt::unavailable<Op>("aten::baddbmm.dtype_out", "baddbmm.dtype_out(Tensor self, Tensor batch1, Tensor batch2, ScalarType out_dtype, *, Scalar beta=1, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)");
   }
@@ -854,7 +854,7 @@ extern "C" gt_error gt_aten_blackman_window_periodic(gt_tensor *out, int64_t win
 
 template <class Op> static gt_error impl_bmm_dtype_out(gt_tensor self, gt_tensor mat2, int out_dtype, gt_tensor a_out) {
   if constexpr (gt::matches<Op>("bmm.dtype_out(Tensor self, Tensor mat2, ScalarType out_dtype, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(mat2), static_cast<at::ScalarType>(out_dtype), gt::T(a_out));)
+    GT_TRY(Op::call(gt::T(self), gt::T(mat2), gt::dtype(out_dtype), gt::T(a_out));)
   } else {
     return gt::unavailable<Op>("aten::bmm.dtype_out", "bmm.dtype_out(Tensor self, Tensor mat2, ScalarType out_dtype, *, Tensor(a!) out) -> Tensor(a!)");
   }
@@ -2567,7 +2567,7 @@ extern "C" gt_error gt_aten_poisson(gt_tensor *out, gt_tensor self, gt_generator
 
 template <class Op> static gt_error impl_norm_ScalarOpt_dim_dtype(gt_tensor *out, gt_tensor self, gt_scalar p, const int64_t *dim, int dim_n, uint8_t keepdim, int dtype) {
   if constexpr (gt::matches<Op>("norm.ScalarOpt_dim_dtype(Tensor self, Scalar? p, int[1] dim, bool keepdim, *, ScalarType dtype) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_scalar(p), gt::ints(dim, dim_n), (keepdim != 0), static_cast<at::ScalarType>(dtype)));)
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_scalar(p), gt::ints(dim, dim_n), (keepdim != 0), gt::dtype(dtype)));)
   } else {
     return gt::unavailable<Op>("aten::norm.ScalarOpt_dim_dtype", "norm.ScalarOpt_dim_dtype(Tensor self, Scalar? p, int[1] dim, bool keepdim, *, ScalarType dtype) -> Tensor");
   }
@@ -2666,7 +2666,7 @@ extern "C" gt_error gt_aten_sparse_sampled_addmm_out(gt_tensor self, gt_tensor m
 
 template <class Op> static gt_error impl_addmm_dtype(gt_tensor *out, gt_tensor self, gt_tensor mat1, gt_tensor mat2, int out_dtype, gt_scalar beta, gt_scalar alpha) {
   if constexpr (gt::matches<Op>("addmm.dtype(Tensor self, Tensor mat1, Tensor mat2, ScalarType out_dtype, *, Scalar beta=1, Scalar alpha=1) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(mat1), gt::T(mat2), static_cast<at::ScalarType>(out_dtype), gt::scalar(beta), gt::scalar(alpha)));)
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(mat1), gt::T(mat2), gt::dtype(out_dtype), gt::scalar(beta), gt::scalar(alpha)));)
   } else {
     return gt::unavailable<Op>("aten::addmm.dtype", "addmm.dtype(Tensor self, Tensor mat1, Tensor mat2, ScalarType out_dtype, *, Scalar beta=1, Scalar alpha=1) -> Tensor");
   }
@@ -5003,7 +5003,7 @@ extern "C" gt_error gt_aten_unbind_copy_int_out(gt_tensor self, int64_t dim, con
 
 template <class Op> static gt_error impl_view_copy_dtype(gt_tensor *out, gt_tensor self, int dtype) {
   if constexpr (gt::matches<Op>("view_copy.dtype(Tensor self, ScalarType dtype) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), static_cast<at::ScalarType>(dtype)));)
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::dtype(dtype)));)
   } else {
     return gt::unavailable<Op>("aten::view_copy.dtype", "view_copy.dtype(Tensor self, ScalarType dtype) -> Tensor");
   }

@@ -1757,7 +1757,7 @@ extern "C" gt_error gt_aten_amin(gt_tensor *out, gt_tensor self, const int64_t *
 
 template <class Op> static gt_error impl_mm_dtype(gt_tensor *out, gt_tensor self, gt_tensor mat2, int out_dtype) {
   if constexpr (gt::matches<Op>("mm.dtype(Tensor self, Tensor mat2, ScalarType out_dtype) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(mat2), static_cast<at::ScalarType>(out_dtype)));)
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(mat2), gt::dtype(out_dtype)));)
   } else {
     return gt::unavailable<Op>("aten::mm.dtype", "mm.dtype(Tensor self, Tensor mat2, ScalarType out_dtype) -> Tensor");
   }
@@ -2669,7 +2669,7 @@ extern "C" gt_error gt_aten_sparse_sampled_addmm(gt_tensor *out, gt_tensor self,
 
 template <class Op> static gt_error impl_addmm_dtype_out(gt_tensor self, gt_tensor mat1, gt_tensor mat2, int out_dtype, gt_scalar beta, gt_scalar alpha, gt_tensor a_out) {
   if constexpr (gt::matches<Op>("addmm.dtype_out(Tensor self, Tensor mat1, Tensor mat2, ScalarType out_dtype, *, Scalar beta=1, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(mat1), gt::T(mat2), static_cast<at::ScalarType>(out_dtype), gt::scalar(beta), gt::scalar(alpha), gt::T(a_out));)
+    GT_TRY(Op::call(gt::T(self), gt::T(mat1), gt::T(mat2), gt::dtype(out_dtype), gt::scalar(beta), gt::scalar(alpha), gt::T(a_out));)
   } else {
     return gt::unavailable<Op>("aten::addmm.dtype_out", "addmm.dtype_out(Tensor self, Tensor mat1, Tensor mat2, ScalarType out_dtype, *, Scalar beta=1, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)");
   }
@@ -5369,7 +5369,7 @@ extern "C" gt_error gt_aten_values_copy_out(gt_tensor self, gt_tensor a_out) {
 
 template <class Op> static gt_error impl_view_copy_dtype_out(gt_tensor self, int dtype, gt_tensor a_out) {
   if constexpr (gt::matches<Op>("view_copy.dtype_out(Tensor self, ScalarType dtype, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), static_cast<at::ScalarType>(dtype), gt::T(a_out));)
+    GT_TRY(Op::call(gt::T(self), gt::dtype(dtype), gt::T(a_out));)
   } else {
     return gt::unavailable<Op>("aten::view_copy.dtype_out", "view_copy.dtype_out(Tensor self, ScalarType dtype, *, Tensor(a!) out) -> Tensor(a!)");
   }

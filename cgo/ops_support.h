@@ -148,7 +148,7 @@ inline c10::optional<bool> opt_bool(int8_t v) {
 
 inline c10::optional<at::ScalarType> opt_dtype(int v) {
   if (v < 0) return c10::nullopt;
-  return static_cast<at::ScalarType>(v);
+  return dtype(v);
 }
 
 inline c10::optional<at::Layout> opt_layout(int v) {

@@ -120,3 +120,31 @@ func TestErrorIs(t *testing.T) {
 	}
 	assert.NotErrorIs(t, err, &torch.Error{Op: "Select", Kind: torch.KindIndex, Msg: "index 5 is out of bounds"})
 }
+
+// A dtype or device type outside libtorch's enums is a ValueError naming
+// the value, never a value that reaches libtorch's tables (which crashed
+// the process: issue 14).
+func TestInvalidDTypeAndDevice(t *testing.T) {
+	x := torch.Ones([]int64{2})
+	for _, tc := range []struct {
+		name string
+		call func()
+		msg  string
+	}{
+		{"Zeros of dtype 99", func() { torch.Zeros([]int64{2}, torch.WithDType(torch.DType(99))) }, "invalid dtype 99"},
+		{"Zeros of dtype -1", func() { torch.Zeros([]int64{2}, torch.WithDType(torch.DType(-1))) }, "invalid dtype -1"},
+		{"ToDType(-1)", func() { x.ToDType(torch.DType(-1)) }, "invalid dtype -1"},
+		{"a generated op's dtype", func() { x.Sum(torch.SumOpts{DType: new(torch.DType(1000))}) }, "invalid dtype 1000"},
+		{"a generated op's ScalarType", func() { torch.Empty([]int64{2}).ViewDtype(torch.DType(77)) }, "invalid dtype 77"},
+		{"Zeros on device type 5", func() { torch.Zeros([]int64{2}, torch.WithDevice(torch.Device{Type: 5})) }, "invalid device type 5: 0 (CPU) or 1 (CUDA)"},
+		{"To device type -3", func() { x.To(torch.Device{Type: -3}) }, "invalid device type -3"},
+		{"SetNumThreads(1<<20)", func() { torch.SetNumThreads(1 << 20) }, "thread count must be at most"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := torch.Catch(tc.call)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.msg)
+			assert.ErrorIs(t, err, torch.ErrValue)
+		})
+	}
+}

@@ -123,12 +123,24 @@ func check(op string, err error) {
 // calls made before that use OpenMP's default, one per core). A goroutine
 // is not tied to one OS thread, not even the main goroutine: call it from
 // a goroutine that called runtime.LockOSThread and does the work itself.
+//
+// n must be positive, as in PyTorch, and at most MaxThreads(): libtorch
+// accepts any count, and 1<<20 made the next matmul stall starting
+// hundreds of OpenMP threads.
 func SetNumThreads(n int) {
 	if n < 1 {
 		panic(&Error{Op: "SetNumThreads", Msg: fmt.Sprintf("thread count must be positive, got %d", n)})
 	}
+	if n > MaxThreads() {
+		panic(&Error{Op: "SetNumThreads", Kind: KindValue,
+			Msg: fmt.Sprintf("thread count must be at most %d (4 per core, %d cores here), got %d", MaxThreads(), runtime.NumCPU(), n)})
+	}
 	capi.SetNumThreads(n)
 }
+
+// MaxThreads is the largest count SetNumThreads accepts: 4 threads per
+// core, and at least 256.
+func MaxThreads() int { return max(256, 4*runtime.NumCPU()) }
 
 // GetNumThreads returns the intra-op thread count: torch.get_num_threads.
 func GetNumThreads() int { return capi.GetNumThreads() }

@@ -18,9 +18,11 @@
 // Without network, put cifar-10-python.tar.gz (or its extracted
 // cifar-10-batches-py/ folder) into the --data folder.
 //
-// Exit status: 0 on success, 1 on a runtime failure, 2 on bad usage, 130
-// when Ctrl-C stopped it after the current batch (saving when --save is
-// given).
+// Exit status: 0 on success, 1 on a runtime failure, 2 on bad usage (an
+// unwritable --save or --plot included, refused before training), 130 when
+// Ctrl-C stopped it after the current batch (saving to FILE.interrupted
+// when --save FILE is given, never over FILE); a second Ctrl-C exits at
+// once.
 package main
 
 import (

@@ -196,18 +196,20 @@ func TestBinaryFormatQuiet(t *testing.T) {
 }
 
 // TestInterruptStopsCleanly cancels the run as Ctrl-C does: it stops after
-// the current batch, still evaluates and saves, and exits 130.
+// the current batch, still evaluates, saves beside --save (FILE.interrupted,
+// never over FILE), and exits 130.
 func TestInterruptStopsCleanly(t *testing.T) {
 	root := binaryCIFAR(t, 20)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	save := filepath.Join(t.TempDir(), "partial.pt")
+	save := filepath.Join(t.TempDir(), "model.pt")
 	code, stdout, stderr := runCIFAR(ctx, "--data", root, "--epochs", "3", "--batch-size", "10", "--device", "cpu",
 		"--save", save, "--quiet")
 	assert.Equal(t, 130, code, stderr)
 	assert.Equal(t, "cifar10: interrupted: stopped after the current batch\n", stderr)
 	assert.Contains(t, stdout, "summary: 1 epoch(s)")
-	state, err := torch.Load(save)
+	assert.NoFileExists(t, save)
+	state, err := torch.Load(save + ".interrupted")
 	require.NoError(t, err)
 	assert.Len(t, state, 4)
 }

@@ -88,12 +88,10 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/signal"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	flag "github.com/spf13/pflag"
@@ -207,12 +205,7 @@ func shapeString(shape []int64) string {
 	return "[" + strings.Join(parts, ",") + "]"
 }
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
-}
+func main() { cli.Main(run) }
 
 func run(ctx context.Context, argv []string, stdout, stderr io.Writer) int {
 	return cli.Run("jitserve", stderr, func() error {

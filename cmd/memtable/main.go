@@ -23,9 +23,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
-	"syscall"
 
 	flag "github.com/spf13/pflag"
 
@@ -33,12 +30,7 @@ import (
 	"github.com/seed0eaa3131/gotorch/torch"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
-}
+func main() { cli.Main(run) }
 
 type config struct {
 	model      string

@@ -11,18 +11,15 @@
 // shuffle=True only with its cuda_kwargs). MNIST is read from --data
 // (default $GOTORCH_DATA or ~/.cache/gotorch/data; fetch it once with
 // go run ./cmd/getdata). Exit status: 0 on success, 1 on a runtime failure,
-// 2 on bad usage, 130 after Ctrl-C (which stops after the current batch).
+// 2 on bad usage, 130 after Ctrl-C (which stops after the current batch; a
+// second Ctrl-C exits at once).
 package main
 
 import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
-	"path/filepath"
 	"runtime"
-	"syscall"
 	"time"
 
 	flag "github.com/spf13/pflag"
@@ -98,12 +95,7 @@ func parse(argv []string, stderr io.Writer) (*args, error) {
 	return a, nil
 }
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
-}
+func main() { cli.Main(run) }
 
 func run(ctx context.Context, argv []string, stdout, stderr io.Writer) int {
 	return cli.Run("mnist-cnn", stderr, func() error {
@@ -184,12 +176,9 @@ func mainPy(ctx context.Context, a *args, out io.Writer) error {
 	}
 	if a.SaveModel != "" {
 		// Refuse an unwritable --save-model now, not after the training.
-		f, err := os.CreateTemp(filepath.Dir(a.SaveModel), ".mnist-cnn-*")
-		if err != nil {
-			return fmt.Errorf("--save-model %s: cannot write there: %w", a.SaveModel, err)
+		if err := cli.CheckWritable("--save-model", a.SaveModel); err != nil {
+			return err
 		}
-		f.Close()
-		os.Remove(f.Name())
 	}
 	if a.Threads > 0 {
 		torch.SetNumThreads(a.Threads)

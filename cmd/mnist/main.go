@@ -7,9 +7,11 @@
 //	go run ./cmd/mnist                      # downloads MNIST into ./data, 3 epochs
 //	go run ./cmd/mnist --epochs 1 --device cuda --save mnist.pt --plot curves.png
 //
-// Exit status: 0 on success, 1 on a runtime failure, 2 on bad usage, 130
+// Exit status: 0 on success, 1 on a runtime failure, 2 on bad usage (an
+// unwritable --save or --plot included, refused before training), 130
 // after Ctrl-C, which stops after the current batch, evaluates, and saves
-// when --save is given.
+// to FILE.interrupted when --save FILE is given (never over FILE, which may
+// hold a good checkpoint); a second Ctrl-C exits at once.
 package main
 
 import (

@@ -130,15 +130,39 @@ with torch.no_grad():
 }
 
 // TestInterruptStopsCleanly cancels the run as Ctrl-C does: it stops after
-// the current batch, still evaluates and saves, and exits 130.
+// the current batch, still evaluates, saves beside --save (never over the
+// good checkpoint there), and exits 130.
 func TestInterruptStopsCleanly(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	save := filepath.Join(t.TempDir(), "partial.pt")
+	save := filepath.Join(t.TempDir(), "good.pt")
+	require.NoError(t, os.WriteFile(save, []byte("a good checkpoint"), 0o644))
 	code, stdout, stderr := runMNIST(ctx, "--data", dataroot.RequireMNIST(t), "--epochs", "3", "--device", "cpu",
 		"--save", save, "--quiet")
 	assert.Equal(t, 130, code, stderr)
 	assert.Contains(t, stderr, "interrupted")
 	assert.Contains(t, stdout, "summary: 1 epoch(s)")
-	assert.FileExists(t, save)
+	assert.FileExists(t, save+".interrupted")
+	good, err := os.ReadFile(save)
+	require.NoError(t, err)
+	assert.Equal(t, "a good checkpoint", string(good))
+}
+
+// Outputs that cannot be written are refused before the training, not
+// after it (the weights were lost).
+func TestUnwritableOutputsExit2(t *testing.T) {
+	dir := t.TempDir()
+	notADir := filepath.Join(dir, "file")
+	require.NoError(t, os.WriteFile(notADir, nil, 0o644))
+	for _, args := range [][]string{
+		{"--save", filepath.Join(dir, "missing", "m.pt")},
+		{"--save", filepath.Join(notADir, "m.pt")},
+		{"--plot", filepath.Join(dir, "missing", "p.png")},
+		{"--save", dir},
+	} {
+		code, stdout, stderr := runMNIST(context.Background(), append(args, "--data", dir)...)
+		assert.Equal(t, 2, code, "%v: %s", args, stderr)
+		assert.Empty(t, stdout, "%v: nothing trained", args)
+		assert.Contains(t, stderr, args[0]+" "+args[1], "%v", args)
+	}
 }

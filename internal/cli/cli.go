@@ -3,10 +3,15 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
 	"runtime"
+	"syscall"
 
 	flag "github.com/spf13/pflag"
 
@@ -122,4 +127,41 @@ func Commas(n int64) string {
 		s = s[:i] + "," + s[i:]
 	}
 	return s
+}
+
+// CheckWritable refuses an output path the program could not write at the
+// end of a run, before the run: a folder that is missing or read-only, or
+// a path that is a folder. flag names the option in the error ("--save").
+func CheckWritable(flag, path string) error {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return fmt.Errorf("%s %s: a folder, not a file", flag, path)
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), ".gotorch-check-*")
+	if err != nil {
+		return fmt.Errorf("%s %s: cannot write there: %w", flag, path, err)
+	}
+	f.Close()
+	os.Remove(f.Name())
+	return nil
+}
+
+// Main runs a program's run function with a context that Ctrl-C (or
+// SIGTERM) cancels, and exits with the status it returns. The first Ctrl-C
+// asks the program to stop cleanly (after the current batch, say); a second
+// one ends the process at once, as the default handling does.
+func Main(run func(ctx context.Context, argv []string, stdout, stderr io.Writer) int) {
+	ctx, cancel := context.WithCancel(context.Background())
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-sig
+		// The default handling first, so that a second signal finds it
+		// however soon the program reacts to the first.
+		signal.Stop(sig)
+		cancel()
+	}()
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	signal.Stop(sig)
+	cancel()
+	os.Exit(code)
 }

@@ -3,10 +3,13 @@ package cli
 import (
 	"bytes"
 	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 
 	flag "github.com/spf13/pflag"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/seed0eaa3131/gotorch/torch"
 )
@@ -53,4 +56,24 @@ func TestPickDevice(t *testing.T) {
 		_, err = PickDevice("cuda:0")
 		assert.ErrorContains(t, err, "CUDA not available: libcgotorch.so was built against a CPU-only libtorch")
 	}
+}
+
+func TestCheckWritable(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "file")
+	require.NoError(t, os.WriteFile(file, nil, 0o644))
+	assert.NoError(t, CheckWritable("--save", filepath.Join(dir, "new.pt")))
+	assert.NoError(t, CheckWritable("--save", file), "an existing file is replaced")
+	for _, tc := range []struct{ path, msg string }{
+		{filepath.Join(dir, "missing", "m.pt"), "cannot write there"},
+		{filepath.Join(file, "m.pt"), "cannot write there"},
+		{dir, "a folder, not a file"},
+	} {
+		err := CheckWritable("--save", tc.path)
+		require.Error(t, err, tc.path)
+		assert.Contains(t, err.Error(), "--save "+tc.path+": "+tc.msg)
+	}
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Len(t, entries, 1, "no probe file left behind")
 }

@@ -4,9 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	flag "github.com/spf13/pflag"
@@ -42,13 +39,8 @@ type Program struct {
 
 // Main runs the program on the command line and exits with its status;
 // Ctrl-C (or SIGTERM) ends ctx, which stops training after the current
-// batch.
-func (p Program) Main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := p.Run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
-}
+// batch; a second Ctrl-C exits at once (cli.Main).
+func (p Program) Main() { cli.Main(p.Run) }
 
 // Run runs the program on args and returns its exit status (see cli.Run).
 func (p Program) Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {

@@ -92,6 +92,15 @@ func (f *Flags) Check() error {
 	case f.Optimizer != "adam" && f.Optimizer != "sgd":
 		return cli.Usagef("--optimizer must be adam or sgd, got %q", f.Optimizer)
 	}
+	// The outputs are written after the training: refuse now what could
+	// not be written then.
+	for _, out := range []struct{ flag, path string }{{"--save", f.Save}, {"--plot", f.Plot}} {
+		if out.path != "" {
+			if err := cli.CheckWritable(out.flag, out.path); err != nil {
+				return cli.UsageError{Err: err}
+			}
+		}
+	}
 	if f.LR == 0 {
 		f.LR = map[string]float64{"adam": 1e-3, "sgd": 1e-2}[f.Optimizer]
 	}
@@ -200,10 +209,16 @@ func (s *Session) Finish(model any, title string, history []Epoch, start time.Ti
 		len(history), time.Since(start).Seconds(), s.Device, 100*last.TestAcc, last.TestLoss)
 	cli.PrintMemory(s.Out, s.Device)
 	if s.Save != "" {
-		if err := nn.Save(model, s.Save); err != nil {
+		// An interrupted run's model goes beside --save, never over it: the
+		// file there may be a good checkpoint of an earlier run.
+		path := s.Save
+		if interrupted {
+			path += ".interrupted"
+		}
+		if err := nn.Save(model, path); err != nil {
 			return err
 		}
-		fmt.Fprintf(s.Out, "saved the state_dict to %s (Python: model.load_state_dict(torch.load(%q)))\n", s.Save, s.Save)
+		fmt.Fprintf(s.Out, "saved the state_dict to %s (Python: model.load_state_dict(torch.load(%q)))\n", path, path)
 	}
 	if s.Plot != "" {
 		if err := PlotHistory(history, title, s.Plot); err != nil {

@@ -297,3 +297,18 @@ func TestSaveNilModel(t *testing.T) {
 		assert.NoFileExists(t, path)
 	}
 }
+
+// A map or slice that holds itself is walked once, as a struct that does
+// is: StateDict recursed until the stack overflowed.
+func TestStateDictOfSelfHoldingContainers(t *testing.T) {
+	lin := nn.NewLinear(2, 2)
+	m := map[string]any{"fc": lin}
+	m["self"] = m
+	s := []any{lin, nil}
+	s[1] = s
+	for _, model := range []any{m, s} {
+		sd := nn.StateDict(model)
+		assert.Len(t, sd, 2, "%T", model)
+		assert.Len(t, nn.Parameters(model), 2)
+	}
+}

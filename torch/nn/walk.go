@@ -84,6 +84,27 @@ func walk(model any, tensor func(slot), module moduleVisit) {
 	w.value(reflect.ValueOf(model), "", kindParameter)
 }
 
+// enter marks a slice or map as being walked, and reports false when it
+// already is, above us: a cycle. Arrays are values and cannot hold
+// themselves.
+func (w *walker) enter(v reflect.Value) bool {
+	if v.Kind() == reflect.Array || v.Len() == 0 {
+		return true
+	}
+	key := visitKey{v.Pointer(), v.Type()}
+	if w.onPath[key] {
+		return false
+	}
+	w.onPath[key] = true
+	return true
+}
+
+func (w *walker) leave(v reflect.Value) {
+	if v.Kind() != reflect.Array && v.Len() > 0 {
+		delete(w.onPath, visitKey{v.Pointer(), v.Type()})
+	}
+}
+
 func join(prefix, name string) string {
 	if prefix == "" {
 		return name
@@ -133,6 +154,10 @@ func (w *walker) value(v reflect.Value, name string, kind tensorKind) {
 	case reflect.Struct:
 		w.module1(v, name)
 	case reflect.Slice, reflect.Array:
+		if !w.enter(v) {
+			return // a slice holding itself (through an interface)
+		}
+		defer w.leave(v)
 		_, container := v.Interface().(listModule)
 		if container && w.module != nil {
 			w.module(name, v, false)
@@ -144,9 +169,10 @@ func (w *walker) value(v reflect.Value, name string, kind tensorKind) {
 			w.module(name, v, true)
 		}
 	case reflect.Map:
-		if v.Type().Key().Kind() != reflect.String {
-			return
+		if v.Type().Key().Kind() != reflect.String || !w.enter(v) {
+			return // not a module container, or a map holding itself
 		}
+		defer w.leave(v)
 		keys := v.MapKeys()
 		slices.SortFunc(keys, func(a, b reflect.Value) int { return strings.Compare(a.String(), b.String()) })
 		for _, k := range keys {

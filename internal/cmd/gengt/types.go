@@ -197,7 +197,7 @@ func cppExpr(k kind, base, n string) string {
 	case kOptScalar:
 		return "gt::opt_scalar(" + n + ")"
 	case kDType:
-		return "static_cast<at::ScalarType>(" + n + ")"
+		return "gt::dtype(" + n + ")"
 	case kOptDType:
 		return "gt::opt_dtype(" + n + ")"
 	case kLayout:
