@@ -3,6 +3,7 @@ package data_test
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"runtime"
 	"slices"
 	"strings"
@@ -480,4 +481,17 @@ func TestConcurrentEpochs(t *testing.T) {
 		seen[fmt.Sprint(o)] = true
 	}
 	assert.Len(t, seen, len(orders), "every epoch has its own shuffle")
+}
+
+// A batch size far beyond the dataset is one batch of everything, as in
+// PyTorch: math.MaxInt panicked allocating the batch, and Len overflowed
+// to zero batches (issue 14).
+func TestHugeBatchSize(t *testing.T) {
+	for _, bs := range []int{6, 1 << 40, math.MaxInt} {
+		l := data.NewLoader(newSamples(5), data.Options{BatchSize: bs})
+		assert.Equal(t, 1, l.Len(), "batch size %d", bs)
+		assert.Equal(t, []int{5}, sizes(epoch(t, l, []int64{2, 3, 4})), "batch size %d", bs)
+		s := data.NewBatchSampler(data.NewSequentialSampler(newSamples(5)), bs, true)
+		assert.Equal(t, 0, s.Len(), "drop_last: no full batch")
+	}
 }

@@ -324,21 +324,27 @@ func (s *BatchSampler) Len() int {
 	if s.dropLast {
 		return n / s.batchSize
 	}
-	return (n + s.batchSize - 1) / s.batchSize
+	return (n-1)/s.batchSize + 1 // (n + batchSize - 1) / batchSize, without overflow
 }
 
 // All yields the batches of one pass; each is a new slice the consumer may
 // keep.
 func (s *BatchSampler) All() iter.Seq[[]int] {
 	return func(yield func([]int) bool) {
-		batch := make([]int, 0, s.batchSize)
+		// A batch size beyond the sampler's length (math.MaxInt, say) is
+		// one batch of everything, as in PyTorch: allocate no more.
+		size := s.batchSize
+		if n := s.sampler.Len(); n >= 0 && n < size {
+			size = n
+		}
+		batch := make([]int, 0, size)
 		for i := range s.sampler.All() {
 			batch = append(batch, i)
 			if len(batch) == s.batchSize {
 				if !yield(batch) {
 					return
 				}
-				batch = make([]int, 0, s.batchSize)
+				batch = make([]int, 0, size)
 			}
 		}
 		if len(batch) > 0 && !s.dropLast {
