@@ -118,6 +118,9 @@ func train(ctx context.Context, sess *trainer.Session) error {
 	if err != nil {
 		return err
 	}
+	if err := trainer.CheckImages(trainSet.Folder(), 3, 32, 32, trainSet, testSet); err != nil {
+		return err
+	}
 	classes := trainSet.Classes()
 	say("CIFAR-10: %d training and %d test images in %s\n", trainSet.Len(), testSet.Len(), trainSet.Folder())
 	say("classes: %s\n", strings.Join(classes, ", "))

@@ -52,6 +52,9 @@ func train(ctx context.Context, s *trainer.Session) error {
 	if err != nil {
 		return err
 	}
+	if err := trainer.CheckImages(trainSet.RawFolder(), 1, 28, 28, trainSet, testSet); err != nil {
+		return err
+	}
 	s.Say("MNIST: %d training and %d test images in %s\n", trainSet.Len(), testSet.Len(), trainSet.RawFolder())
 
 	// sample_idx = torch.randint(0, len(train_dataset), size=(1,)).item()

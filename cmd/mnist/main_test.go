@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -164,5 +165,42 @@ func TestUnwritableOutputsExit2(t *testing.T) {
 		assert.Equal(t, 2, code, "%v: %s", args, stderr)
 		assert.Empty(t, stdout, "%v: nothing trained", args)
 		assert.Contains(t, stderr, args[0]+" "+args[1], "%v", args)
+	}
+}
+
+// writeIDX writes an MNIST raw folder of n images of h×w under root.
+func writeIDX(t *testing.T, root string, n, h, w int) {
+	t.Helper()
+	dir := filepath.Join(root, "MNIST", "raw")
+	require.NoError(t, os.MkdirAll(dir, 0o755))
+	for _, split := range []string{"train", "t10k"} {
+		images := binary.BigEndian.AppendUint32(nil, 0x803)
+		for _, d := range []int{n, h, w} {
+			images = binary.BigEndian.AppendUint32(images, uint32(d))
+		}
+		images = append(images, make([]byte, n*h*w)...)
+		labels := binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint32(nil, 0x801), uint32(n))
+		labels = append(labels, make([]byte, n)...)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, split+"-images-idx3-ubyte"), images, 0o644))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, split+"-labels-idx1-ubyte"), labels, 0o644))
+	}
+}
+
+// Well-formed MNIST files the model cannot take fail with a message, not a
+// Go stack trace (issue 14: 2x2 images panicked).
+func TestUnusableImagesExit1(t *testing.T) {
+	for _, tc := range []struct {
+		n, h, w int
+		msg     string
+	}{
+		{10, 2, 2, "holds 1x2x2 images; the model takes 1x28x28"},
+		{0, 28, 28, "has no images"},
+	} {
+		root := t.TempDir()
+		writeIDX(t, root, tc.n, tc.h, tc.w)
+		code, _, stderr := runMNIST(context.Background(), "--data", root, "--quiet")
+		assert.Equal(t, 1, code, stderr)
+		assert.Contains(t, stderr, tc.msg)
+		assert.NotContains(t, stderr, "goroutine ")
 	}
 }
