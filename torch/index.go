@@ -208,12 +208,6 @@ func indexItems(op string, idx []any) (items []capi.IndexItem, temps, keep []*Te
 	return items, temps, keep
 }
 
-func freeAll(ts []*Tensor) {
-	for _, t := range ts {
-		t.Free()
-	}
-}
-
 // Index is Python's t[idx0, idx1, ...] (Tensor.__getitem__). Each item is
 //
 //   - an integer of any Go integer type: selects that position, dropping
@@ -233,7 +227,7 @@ func freeAll(ts []*Tensor) {
 // (Python's IndexError), a nil *Tensor with KindType.
 func (t *Tensor) Index(idx ...any) *Tensor {
 	items, temps, keep := indexItems("Index", idx)
-	defer freeAll(temps)
+	defer FreeAll(temps...)
 	h, err := capi.Index(t.handle(), items)
 	runtime.KeepAlive(t)
 	runtime.KeepAlive(keep)
@@ -251,7 +245,7 @@ func (t *Tensor) IndexPut_(value *Tensor, idx ...any) *Tensor {
 		panic(&Error{Op: "IndexPut_", Kind: KindType, Msg: "value is a nil *Tensor"})
 	}
 	items, temps, keep := indexItems("IndexPut_", idx)
-	defer freeAll(temps)
+	defer FreeAll(temps...)
 	err := capi.IndexPut_(t.handle(), items, value.handle())
 	runtime.KeepAlive(t)
 	runtime.KeepAlive(value)
@@ -266,7 +260,7 @@ func (t *Tensor) IndexPut_(value *Tensor, idx ...any) *Tensor {
 // t[..., -1] = 0. It writes into t and returns t.
 func (t *Tensor) IndexPutScalar_(value Scalar, idx ...any) *Tensor {
 	items, temps, keep := indexItems("IndexPutScalar_", idx)
-	defer freeAll(temps)
+	defer FreeAll(temps...)
 	err := capi.IndexPutScalar_(t.handle(), items, value.c)
 	runtime.KeepAlive(t)
 	runtime.KeepAlive(keep)

@@ -98,6 +98,14 @@ func (t *Tensor) Free() {
 	}
 }
 
+// FreeAll frees every tensor given (Free on each; nil ones and repeats are
+// fine): the temporaries of a training step, say, in one call.
+func FreeAll(ts ...*Tensor) {
+	for _, t := range ts {
+		t.Free()
+	}
+}
+
 // flushRecent empties the ring, giving its unfreed tensors their
 // finalizers, so that tensors dropped without Free are collected even when
 // no new tensors push them out.

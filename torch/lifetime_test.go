@@ -99,3 +99,13 @@ func TestFreeRacesWithEviction(t *testing.T) {
 	wg.Wait()
 	assert.Equal(t, before, collectUntil(before, 50), "every tensor freed once")
 }
+
+func TestFreeAll(t *testing.T) {
+	a, b := torch.Ones([]int64{2}), torch.Zeros([]int64{3})
+	torch.FreeAll(a, nil, a, b) // nil and repeats are fine
+	for _, x := range []*torch.Tensor{a, b} {
+		err := torch.Catch(func() { x.Numel() })
+		require.ErrorContains(t, err, "tensor used after Free")
+	}
+	torch.FreeAll()
+}

@@ -32,9 +32,7 @@ func classAccuracy(model trainer.Model, test *data.Loader, device torch.Device, 
 					out[y].correct++
 				}
 			}
-			for _, t := range []*torch.Tensor{predT, logits, x, images, labels} {
-				t.Free()
-			}
+			torch.FreeAll(predT, logits, x, images, labels)
 		}
 	})
 	return out, test.Err()

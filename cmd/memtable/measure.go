@@ -115,7 +115,7 @@ func measure(spec modelSpec, c *config, device torch.Device, b int) (row, error)
 	x, y := batch(spec, device, b)
 	out, loss := step(x, y)
 	opt.Step()
-	freeAll(x, y, out, loss)
+	torch.FreeAll(x, y, out, loss)
 	torch.Collect(device)
 	r.Memory = nn.MemoryReport(model, opt)
 	r.Baseline = torch.MemoryAllocated(device) - zero
@@ -134,7 +134,7 @@ func measure(spec modelSpec, c *config, device torch.Device, b int) (row, error)
 	torch.ResetPeakMemoryStats(device)
 	opt.Step()
 	r.StepPeak = torch.MaxMemoryAllocated(device) - zero
-	freeAll(x, y, out, loss)
+	torch.FreeAll(x, y, out, loss)
 	return r, nil
 }
 
@@ -144,10 +144,4 @@ func batch(spec modelSpec, device torch.Device, b int) (x, y *torch.Tensor) {
 	x = torch.Randn([]int64{int64(b), spec.c, spec.h, spec.w}, torch.WithDevice(device))
 	y = torch.RandInt(0, 10, []int64{int64(b)}, torch.WithDevice(device))
 	return x, y
-}
-
-func freeAll(ts ...*torch.Tensor) {
-	for _, t := range ts {
-		t.Free()
-	}
 }

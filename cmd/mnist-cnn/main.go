@@ -124,9 +124,7 @@ func train(ctx context.Context, a *args, model *models.MNISTCNN, device torch.De
 			fmt.Fprintf(out, "Train Epoch: %d [%d/%d (%.0f%%)]\tLoss: %.6f\n",
 				epoch, batchIdx*int(images.Size(0)), n, 100*float64(batchIdx)/float64(loader.Len()), loss.Item())
 		}
-		for _, t := range []*torch.Tensor{images, target, x, y, output, loss} {
-			t.Free()
-		}
+		torch.FreeAll(images, target, x, y, output, loss)
 		batchIdx++
 		if ctx.Err() != nil {
 			return cli.ErrInterrupted
@@ -154,9 +152,7 @@ func test(model *models.MNISTCNN, device torch.Device, loader *data.Loader, out 
 			pred := output.Argmax(torch.ArgmaxOpts{Dim: new(int64(1)), KeepDim: true})
 			c := pred.Eq(y.ViewAs(pred)).Sum()
 			correct += c.ItemInt()
-			for _, t := range []*torch.Tensor{images, target, x, y, output, l, pred, c} {
-				t.Free()
-			}
+			torch.FreeAll(images, target, x, y, output, l, pred, c)
 		}
 	})
 	if err := loader.Err(); err != nil {

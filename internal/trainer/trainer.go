@@ -80,7 +80,7 @@ func (l *Loop) TrainEpoch(ctx context.Context, epoch int, train *data.Loader) (E
 		progress.Step(lossSum/float64(batches), res.Samples)
 		// Free the step's tensors now rather than at the next collection:
 		// it keeps memory flat and the allocator's caches warm.
-		freeAll(images, labels, x, y, out, loss)
+		torch.FreeAll(images, labels, x, y, out, loss)
 		if ctx.Err() != nil {
 			res.Interrupted = true
 			break
@@ -115,7 +115,7 @@ func (l *Loop) Evaluate(test *data.Loader) (loss, acc float64, n int, err error)
 			total += lt.Item()
 			correct += countCorrect(out, y)
 			n += int(labels.Size(0))
-			freeAll(images, labels, x, y, out, lt)
+			torch.FreeAll(images, labels, x, y, out, lt)
 		}
 	})
 	if err := test.Err(); err != nil {
@@ -145,23 +145,6 @@ func countCorrect(out, y *torch.Tensor) int {
 	eq := pred.Eq(y)
 	s := eq.Sum()
 	n := int(s.ItemInt())
-	freeAll(pred, eq, s)
+	torch.FreeAll(pred, eq, s)
 	return n
-}
-
-// freeAll frees tensors, skipping repeats (To returns the same tensor when
-// it is already on the device).
-func freeAll(ts ...*torch.Tensor) {
-	for i, t := range ts {
-		dup := false
-		for _, u := range ts[:i] {
-			if u == t {
-				dup = true
-				break
-			}
-		}
-		if !dup {
-			t.Free()
-		}
-	}
 }

@@ -263,14 +263,6 @@ func stateBytes(ts ...[]*torch.Tensor) int64 {
 	return n
 }
 
-// freeAll releases temporaries at once rather than at the next collection,
-// so that a training loop's native memory stays flat and small.
-func freeAll(ts []*torch.Tensor) {
-	for _, t := range ts {
-		t.Free()
-	}
-}
-
 // scalar is a Python float as an op's Scalar argument.
 func scalar(v float64) torch.Scalar { return torch.Float(v) }
 

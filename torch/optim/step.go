@@ -39,7 +39,7 @@ func (c *core[S]) forEach(update func(g *ParamGroup, p, grad *torch.Tensor, s *S
 					tmp.add(grad)
 				}
 				update(g, p, grad, states[i], &tmp)
-				freeAll(tmp)
+				torch.FreeAll(tmp...) // at once, not at the next collection: flat native memory
 			}
 		}
 	})

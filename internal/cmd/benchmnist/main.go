@@ -259,9 +259,7 @@ func timeMNIST(c *config, out map[string]any) error {
 			eq := pred.Eq(labels)
 			sum := eq.Sum()
 			correct += int(sum.ItemInt())
-			for _, t := range []*torch.Tensor{logits, pred, eq, sum, images, labels} {
-				t.Free()
-			}
+			torch.FreeAll(logits, pred, eq, sum, images, labels)
 		}
 	})
 	if err := testLoader.Err(); err != nil {
