@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -398,4 +399,31 @@ func TestMNISTDownload(t *testing.T) {
 			assert.Empty(t, log.String())
 		})
 	}
+}
+
+// A folder holding only the official .gz files that cannot be written to
+// (a read-only dataset cache) is used as it is: the files are read
+// compressed, where extracting them failed the whole load (issue 14).
+func TestMNISTReadOnlyFolderOfGz(t *testing.T) {
+	official := officialMNISTGz(t)
+	log := withDownloadSettings(t, []string{"http://127.0.0.1:1/"}, "example.invalid/none@v0.0.0")
+	root := t.TempDir()
+	raw := filepath.Join(root, "MNIST", "raw")
+	require.NoError(t, os.MkdirAll(raw, 0o755))
+	for _, r := range mnistResources {
+		require.NoError(t, os.Symlink(filepath.Join(official, r.name), filepath.Join(raw, r.name)))
+	}
+	old := extractGz
+	extractGz = func(src, dst string) error {
+		return &fs.PathError{Op: "open", Path: filepath.Dir(dst), Err: fs.ErrPermission}
+	}
+	t.Cleanup(func() { extractGz = old })
+
+	m, err := NewMNIST(root, Options{Train: true, Download: true})
+	require.NoError(t, err)
+	assert.Equal(t, 60000, m.Len())
+	assert.Contains(t, log.String(), "reading train-images-idx3-ubyte.gz compressed")
+	entries, err := os.ReadDir(raw)
+	require.NoError(t, err)
+	assert.Len(t, entries, len(mnistResources), "nothing written")
 }
