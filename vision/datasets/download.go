@@ -2,13 +2,16 @@ package datasets
 
 import (
 	"archive/tar"
+	"bytes"
 	"compress/gzip"
 	"crypto/md5"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"math/bits"
 	"net"
 	"net/http"
 	"os"
@@ -120,56 +123,85 @@ func checkMD5(path, want string) error {
 // must not fill memory or disk.
 const maxUncompressed = 1 << 30
 
-// gunzipFile writes the decompressed content of src to dst, as
-// torchvision's _decompress does for MNIST's .gz files.
+// gunzipFile writes the decompressed content of src (an IDX file) to dst,
+// as torchvision's _decompress does for MNIST's .gz files; see idxReader
+// for how much it inflates at most.
 func gunzipFile(src, dst string) error {
 	f, err := os.Open(src)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	zr, err := gzip.NewReader(f)
+	r, _, err := idxReader(src, f)
 	if err != nil {
-		return fmt.Errorf("%s: %w", src, err)
+		return err
 	}
-	return writeChecked(&limitedReader{r: zr, n: maxUncompressed, what: src}, src, dst, "")
+	return writeChecked(r, src, dst, "")
 }
 
-// readGzip reads a whole .gz file into memory.
+// readGzip reads a gzip-compressed IDX file into memory, in one allocation
+// of the size its header declares (see idxReader).
 func readGzip(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	zr, err := gzip.NewReader(f)
+	r, size, err := idxReader(path, f)
 	if err != nil {
-		return nil, fmt.Errorf("%s: not a gzip file: %w", path, err)
+		return nil, err
 	}
-	b, err := io.ReadAll(&limitedReader{r: zr, n: maxUncompressed, what: path})
-	if err != nil {
+	b := make([]byte, size)
+	n, err := io.ReadFull(r, b)
+	if err != nil && err != io.ErrUnexpectedEOF {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return b, nil
+	return b[:n], nil
 }
 
-// limitedReader fails, rather than stopping quietly, past n bytes.
-type limitedReader struct {
-	r    io.Reader
-	n    int64
-	what string
+// idxReader reads the IDX header at the start of the gzip stream in f and
+// returns a reader of the whole decompressed file that ends one byte past
+// what the header declares (so that parseIDX can tell a file that is too
+// long), and that many bytes. A gzip bomb thus stops after the size its
+// header gives, and a header that declares more than maxUncompressed is
+// refused before anything is inflated. A stream that does not start with
+// an IDX header is passed on with the 4 bytes read, for parseIDX to report.
+func idxReader(path string, f io.Reader) (io.Reader, int, error) {
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return nil, 0, fmt.Errorf("%s: not a gzip file: %w", path, err)
+	}
+	head := make([]byte, 4, 4+4*255)
+	if n, err := io.ReadFull(zr, head); err != nil {
+		return bytes.NewReader(head[:n]), n, gzipError(path, err)
+	}
+	if head[0] != 0 || head[1] != 0 {
+		return bytes.NewReader(head), len(head), nil
+	}
+	head = head[:4+4*int(head[3])]
+	if n, err := io.ReadFull(zr, head[4:]); err != nil {
+		return bytes.NewReader(head[:4+n]), 4 + n, gzipError(path, err)
+	}
+	size := uint64(1)
+	for i := 4; i < len(head); i += 4 {
+		hi, lo := bits.Mul64(size, uint64(binary.BigEndian.Uint32(head[i:])))
+		if hi != 0 || lo > maxUncompressed {
+			return nil, 0, fmt.Errorf("%s: its IDX header declares dimensions %v, more than the %d bytes a file read here may expand to",
+				path, head[4:], int64(maxUncompressed))
+		}
+		size = lo
+	}
+	n := len(head) + int(size) + 1
+	return io.MultiReader(bytes.NewReader(head), io.LimitReader(zr, int64(size)+1)), n, nil
 }
 
-func (l *limitedReader) Read(p []byte) (int, error) {
-	if l.n <= 0 {
-		return 0, fmt.Errorf("%s expands to more than %d bytes", l.what, int64(maxUncompressed))
+// gzipError is a failed read of a .gz: nil at its end (the content is then
+// short, which parseIDX reports), the error otherwise.
+func gzipError(path string, err error) error {
+	if err == io.EOF || err == io.ErrUnexpectedEOF {
+		return nil
 	}
-	if int64(len(p)) > l.n {
-		p = p[:l.n]
-	}
-	n, err := l.r.Read(p)
-	l.n -= int64(n)
-	return n, err
+	return fmt.Errorf("%s: %w", path, err)
 }
 
 // extractTarGz unpacks a .tar.gz into dir, as torchvision's
