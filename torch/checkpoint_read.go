@@ -58,7 +58,7 @@ func readCheckpoint(r io.ReaderAt, size int64) (map[string]*Tensor, error) {
 	if err != nil {
 		return nil, err
 	}
-	return savedTensors(v)
+	return u.savedTensors(v)
 }
 
 // notCheckpoint explains a file that is not a zip archive.
@@ -98,6 +98,12 @@ func archiveRecords(zr *zip.Reader) (map[string]*zip.File, error) {
 // readRecord reads one record, refusing one larger than limit bytes or one
 // whose declared size is not there in the file, before allocating.
 func readRecord(r io.ReaderAt, size int64, f *zip.File, limit uint64) ([]byte, error) {
+	return readRecordInto(nil, r, size, f, limit)
+}
+
+// readRecordInto is readRecord into buf's memory where it is large enough
+// (storages, read one after another into one buffer).
+func readRecordInto(buf []byte, r io.ReaderAt, size int64, f *zip.File, limit uint64) ([]byte, error) {
 	if f.UncompressedSize64 > limit {
 		return nil, fmt.Errorf("record %s declares %d bytes, more than the %d allowed", f.Name, f.UncompressedSize64, limit)
 	}
@@ -122,26 +128,45 @@ func readRecord(r io.ReaderAt, size int64, f *zip.File, limit uint64) ([]byte, e
 		return nil, fmt.Errorf("record %s: %w", f.Name, err)
 	}
 	defer rc.Close()
+	n := int(f.UncompressedSize64)
+	if f.Method == zip.Store {
+		// The size is there in the file (checked above): read it in place.
+		if cap(buf) < n {
+			buf = make([]byte, n)
+		}
+		buf = buf[:n]
+		if _, err := io.ReadFull(rc, buf); err != nil {
+			return nil, fmt.Errorf("record %s: %w", f.Name, err)
+		}
+		if _, err := rc.Read(make([]byte, 1)); err != io.EOF { // the checksum, checked at the end
+			if err == nil {
+				err = errors.New("longer than declared")
+			}
+			return nil, fmt.Errorf("record %s: %w", f.Name, err)
+		}
+		return buf, nil
+	}
 	// bytes.Buffer grows with what is really read, so a deflated record
 	// that lies about its size cannot make us allocate it up front.
-	var buf bytes.Buffer
-	if f.Method == zip.Store {
-		buf.Grow(int(f.UncompressedSize64))
-	}
-	if _, err := io.Copy(&buf, io.LimitReader(rc, int64(f.UncompressedSize64)+1)); err != nil {
+	var b bytes.Buffer
+	if _, err := io.Copy(&b, io.LimitReader(rc, int64(n)+1)); err != nil {
 		return nil, fmt.Errorf("record %s: %w", f.Name, err)
 	}
-	if uint64(buf.Len()) != f.UncompressedSize64 {
-		return nil, fmt.Errorf("record %s declares %d bytes but holds %d", f.Name, f.UncompressedSize64, buf.Len())
+	if b.Len() != n {
+		return nil, fmt.Errorf("record %s declares %d bytes but holds %d", f.Name, n, b.Len())
 	}
-	return buf.Bytes(), nil
+	return b.Bytes(), nil
 }
 
-// storage is one storage record: its dtype and bytes.
+// storage is one storage record: its dtype and length, checked against the
+// record while unpickling; its bytes are read only when its tensors are
+// made (savedTensors), one storage at a time.
 type storage struct {
 	key   string
 	dtype DType
-	data  []byte
+	numel int64
+	rec   *zip.File
+	data  []byte // while its tensors are made
 }
 
 // storageType is a pickled typed storage class, torch.FloatStorage.
@@ -313,11 +338,7 @@ func (u *checkpointUnpickler) persistentLoad(id any) (any, error) {
 		return nil, fmt.Errorf("storage %s declares %d elements of %v (%d bytes), but its record holds %d bytes",
 			key, numel, typ.dtype, want, f.UncompressedSize64)
 	}
-	data, err := readRecord(u.r, u.size, f, want)
-	if err != nil {
-		return nil, err
-	}
-	st := &storage{key: key, dtype: typ.dtype, data: data}
+	st := &storage{key: key, dtype: typ.dtype, numel: numel, rec: f}
 	u.storages[key] = st
 	return st, nil
 }
@@ -327,7 +348,7 @@ func (t *savedTensor) check() error {
 	if len(t.stride) != len(t.size) {
 		return fmt.Errorf("%d sizes but %d strides", len(t.size), len(t.stride))
 	}
-	numel := int64(len(t.storage.data) / t.storage.dtype.ElementSize())
+	numel := t.storage.numel
 	n, last := int64(1), t.offset
 	for i, s := range t.size {
 		st := t.stride[i]
@@ -395,8 +416,10 @@ func isContiguous(size, stride []int64) bool {
 }
 
 // savedTensors turns the unpickled dict into tensors, or explains what it
-// is instead.
-func savedTensors(v any) (map[string]*Tensor, error) {
+// is instead. Storages are read one at a time into one buffer, and their
+// tensors made from it before the next is read: the Go heap holds at most
+// the largest storage, not the whole checkpoint beside its tensors.
+func (u *checkpointUnpickler) savedTensors(v any) (map[string]*Tensor, error) {
 	type entry struct {
 		k any
 		v any
@@ -426,20 +449,45 @@ func savedTensors(v any) (map[string]*Tensor, error) {
 			return nil, fmt.Errorf("expected a dict of tensors, found %s for key %q", pickledKind(e.v), name)
 		}
 	}
-	// Only now, with every entry checked, are tensors made.
-	out := make(map[string]*Tensor, len(entries))
+	// Only now, with every entry checked, are tensors made: storage by
+	// storage, in the order the dict first names them.
+	var order []*storage
+	byStorage := map[*storage][]entry{}
 	for _, e := range entries {
-		st := e.v.(*savedTensor)
-		t := FromBytes(st.bytes(), st.storage.dtype, product(st.size))
-		if len(st.size) == 0 {
-			t = t.Reshape()
-		} else {
-			t = t.Reshape(st.size...)
+		st := e.v.(*savedTensor).storage
+		if _, ok := byStorage[st]; !ok {
+			order = append(order, st)
 		}
-		if st.requiresGrad {
-			t.SetRequiresGrad(true)
+		byStorage[st] = append(byStorage[st], e)
+	}
+	out := make(map[string]*Tensor, len(entries))
+	var buf []byte
+	for _, st := range order {
+		data, err := readRecordInto(buf, u.r, u.size, st.rec, uint64(st.numel)*uint64(st.dtype.ElementSize()))
+		if err != nil {
+			for _, t := range out {
+				t.Free()
+			}
+			return nil, err
 		}
-		out[e.k.(string)] = t
+		if cap(data) > cap(buf) && st.rec.Method == zip.Store {
+			buf = data
+		}
+		st.data = data
+		for _, e := range byStorage[st] {
+			sv := e.v.(*savedTensor)
+			t := FromBytes(sv.bytes(), st.dtype, product(sv.size))
+			if len(sv.size) == 0 {
+				t = t.Reshape()
+			} else {
+				t = t.Reshape(sv.size...)
+			}
+			if sv.requiresGrad {
+				t.SetRequiresGrad(true)
+			}
+			out[e.k.(string)] = t
+		}
+		st.data = nil
 	}
 	return out, nil
 }

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# bench_load.sh: the peak memory (RSS) of loading one torch.save checkpoint
+# in Go (torch.Load, internal/cmd/loadpeak) and in Python (torch.load), side
+# by side in one run. Python's torch.save writes a state_dict of 16 float32
+# tensors of 32 MiB (512 MiB in all, --mib to change); each side loads it
+# --runs times, alternating, under /usr/bin/time -v; the script prints each
+# run's maximum resident set size and the ratio of the medians.
+#
+#   scripts/bench_load.sh [--mib N] [--runs R]
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+MIB=512 RUNS=3
+while [[ $# -gt 0 ]]; do
+	case $1 in
+	--mib) MIB=$2; shift 2 ;;
+	--runs) RUNS=$2; shift 2 ;;
+	-h | --help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) echo "bench_load.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
+	esac
+done
+[[ $MIB =~ ^[1-9][0-9]*$ && $RUNS =~ ^[1-9][0-9]*$ ]] || { echo "bench_load.sh: --mib and --runs must be positive integers" >&2; exit 2; }
+PY=${PYTHON:-/usr/bin/python3}
+"$PY" -c 'import torch' 2>/dev/null || { echo "bench_load.sh: $PY has no torch (scripts/install_libtorch.sh --with-python)" >&2; exit 1; }
+[[ -x /usr/bin/time ]] || { echo "bench_load.sh: needs /usr/bin/time (Debian: apt-get install time)" >&2; exit 1; }
+
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+(cd "$ROOT" && go build -o "$TMP/loadpeak" ./internal/cmd/loadpeak)
+"$PY" -c "
+import sys, torch
+n = max(1, $MIB // 32)
+torch.save({f'w{i}': torch.randn(1024, 8192) for i in range(n)}, sys.argv[1])
+" "$TMP/sd.pt"
+echo "checkpoint: $(du -m "$TMP/sd.pt" | cut -f1) MiB, $("$PY" -c 'import torch; print("torch", torch.__version__)')"
+
+peak() { /usr/bin/time -v "$@" 2>&1 >/dev/null | sed -n 's/.*Maximum resident set size (kbytes): //p'; }
+go_kb=() py_kb=()
+for r in $(seq 1 "$RUNS"); do
+	g=$(peak "$TMP/loadpeak" "$TMP/sd.pt")
+	p=$(peak "$PY" -c 'import sys, torch; sd = torch.load(sys.argv[1], weights_only=True); print(len(sd))' "$TMP/sd.pt")
+	echo "run $r: Go $((g / 1024)) MiB, Python $((p / 1024)) MiB"
+	go_kb+=("$g") py_kb+=("$p")
+done
+median() { printf '%s\n' "$@" | sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+g=$(median "${go_kb[@]}") p=$(median "${py_kb[@]}")
+awk -v g="$g" -v p="$p" 'BEGIN { printf "median peak RSS: Go %.0f MiB, Python %.0f MiB, Go/Python %.2f\n", g / 1024, p / 1024, g / p }'
