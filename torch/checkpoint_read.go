@@ -376,7 +376,7 @@ func (t *savedTensor) check() error {
 // bytes gathers the view's elements in C order.
 func (t *savedTensor) bytes() []byte {
 	es := int64(t.storage.dtype.ElementSize())
-	n := product(t.size)
+	n := Size(t.size).Numel()
 	if n == 0 {
 		return nil
 	}
@@ -476,7 +476,7 @@ func (u *checkpointUnpickler) savedTensors(v any) (map[string]*Tensor, error) {
 		st.data = data
 		for _, e := range byStorage[st] {
 			sv := e.v.(*savedTensor)
-			t := FromBytes(sv.bytes(), st.dtype, product(sv.size))
+			t := FromBytes(sv.bytes(), st.dtype, Size(sv.size).Numel())
 			if len(sv.size) == 0 {
 				t = t.Reshape()
 			} else {
@@ -490,14 +490,6 @@ func (u *checkpointUnpickler) savedTensors(v any) (map[string]*Tensor, error) {
 		st.data = nil
 	}
 	return out, nil
-}
-
-func product(s []int64) int64 {
-	n := int64(1)
-	for _, v := range s {
-		n *= v
-	}
-	return n
 }
 
 // pickledKind names a decoded pickle value the way a Python user would.

@@ -182,18 +182,10 @@ func parseShape(s string) ([]int64, error) {
 		}
 		shape = append(shape, d)
 	}
-	if n := numel(shape); n > 1<<28 {
+	if n := torch.Size(shape).Numel(); n > 1<<28 {
 		return nil, fmt.Errorf("%d numbers per input is too many", n)
 	}
 	return shape, nil
-}
-
-func numel(shape []int64) int64 {
-	n := int64(1)
-	for _, d := range shape {
-		n *= d
-	}
-	return n
 }
 
 // shapeString writes a shape as JSON does: [1,28,28].
@@ -260,7 +252,7 @@ func load(a *args, device torch.Device) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &server{model: m, path: a.Model, device: device, shape: a.InputShape, numel: int(numel(a.InputShape)),
+	s := &server{model: m, path: a.Model, device: device, shape: a.InputShape, numel: int(torch.Size(a.InputShape).Numel()),
 		topK: a.TopK, maxBatch: a.MaxBatch, threads: torch.GetNumThreads()}
 	fail := func(err error) (*server, error) {
 		m.Free()

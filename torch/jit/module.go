@@ -198,35 +198,23 @@ func (m *Module) call(method string, args []any) (out any, err error) {
 
 // MethodNames lists the module's methods (forward and those exported with
 // @torch.jit.export), in libtorch's order.
-func (m *Module) MethodNames() ([]string, error) {
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	h, err := m.handle("Module.MethodNames")
-	if err != nil {
-		return nil, err
-	}
-	names, err := capi.JITMethodNames(h)
-	if err != nil {
-		return nil, bridge.Error("Module.MethodNames", err)
-	}
-	return names, nil
+func (m *Module) MethodNames() (names []string, err error) {
+	err = m.with("Module.MethodNames", false, func(h capi.JITModule) (err error) {
+		names, err = capi.JITMethodNames(h)
+		return err
+	})
+	return names, err
 }
 
 // Schema is a method's signature as TorchScript prints it, e.g.
 // "forward(__torch__.MLP self, Tensor x) -> Tensor": what its arguments
 // and result are. method.schema in Python.
-func (m *Module) Schema(method string) (string, error) {
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	h, err := m.handle("Module.Schema")
-	if err != nil {
-		return "", err
-	}
-	s, err := capi.JITSchema(h, method)
-	if err != nil {
-		return "", bridge.Error("Module.Schema", err)
-	}
-	return s, nil
+func (m *Module) Schema(method string) (schema string, err error) {
+	err = m.with("Module.Schema", false, func(h capi.JITModule) (err error) {
+		schema, err = capi.JITSchema(h, method)
+		return err
+	})
+	return schema, err
 }
 
 // NamedState lists the module's parameters and buffers in state_dict order,
@@ -301,16 +289,7 @@ func (m *Module) SetTraining(training bool) {
 }
 
 func (m *Module) setTraining(training bool) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	h, err := m.handle("Module.Train")
-	if err != nil {
-		return err
-	}
-	if err := capi.JITTrain(h, training); err != nil {
-		return bridge.Error("Module.Train", err)
-	}
-	return nil
+	return m.with("Module.Train", true, func(h capi.JITModule) error { return capi.JITTrain(h, training) })
 }
 
 // Train puts the module in training mode: module.train().
@@ -344,29 +323,35 @@ func (m *Module) ToDType(dtype torch.DType) error {
 }
 
 func (m *Module) to(op string, dtype, devType, devIndex int) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	h, err := m.handle(op)
-	if err != nil {
-		return err
-	}
-	if err := capi.JITTo(h, dtype, devType, devIndex, false); err != nil {
-		return bridge.Error(op, err)
-	}
-	return nil
+	return m.with(op, true, func(h capi.JITModule) error { return capi.JITTo(h, dtype, devType, devIndex, false) })
 }
 
 // Save writes the module, with its current parameters, as a TorchScript
 // file that torch.jit.load reads: module.save(path).
 func (m *Module) Save(path string) error {
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	h, err := m.handle("Module.Save")
+	if err := m.with("Module.Save", false, func(h capi.JITModule) error { return capi.JITSave(h, path) }); err != nil {
+		return fmt.Errorf("jit: saving %s: %w", path, err)
+	}
+	return nil
+}
+
+// with runs f on the live handle, holding the module shared (calls that
+// only read it) or exclusively (those that change it), and turns f's
+// failure into torch's *Error for op.
+func (m *Module) with(op string, exclusive bool, f func(capi.JITModule) error) error {
+	if exclusive {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+	} else {
+		m.mu.RLock()
+		defer m.mu.RUnlock()
+	}
+	h, err := m.handle(op)
 	if err != nil {
 		return err
 	}
-	if err := capi.JITSave(h, path); err != nil {
-		return fmt.Errorf("jit: saving %s: %w", path, bridge.Error("Module.Save", err))
+	if err := f(h); err != nil {
+		return bridge.Error(op, err)
 	}
 	return nil
 }
