@@ -432,6 +432,7 @@ PC_DIR=$PREFIX/lib/pkgconfig
 EXPORT_LINE=
 if ((SHIM_ONLY)); then
 	# Go binaries built elsewhere find the library through LD_LIBRARY_PATH or RUNPATH.
+	# shellcheck disable=SC2054 # the commas are the linker's (-Wl,-rpath,DIR), not separators
 	PC_FLAGS=(-I"$PREFIX/include" -L"$PREFIX/lib" -Wl,-rpath,"$PREFIX/lib" -Wl,-rpath,"$TORCH_LIBDIR" -lcgotorch)
 else
 	case ":${PKG_CONFIG_PATH:-}:$(pkg-config --variable pc_path pkg-config 2>/dev/null):" in

@@ -150,7 +150,8 @@ in_chroot() {
 
 declare -A RESULT SECONDS_TAKEN
 run_target() {
-	local target=$1 log=$LOGDIR/$1-$(date +%Y%m%d-%H%M%S).log start=$SECONDS status=0
+	local target=$1 log start=$SECONDS status=0
+	log=$LOGDIR/$1-$(date +%Y%m%d-%H%M%S).log
 	# Quoted for the chroot's shell: -run 'A|B' must stay one argument.
 	local gotest=""
 	[[ ${#GOTEST[@]} -eq 0 ]] || gotest=$(printf '%q ' "${GOTEST[@]}")
