@@ -19,9 +19,9 @@ while [[ $# -gt 0 ]]; do
 	esac
 done
 [[ $MIB =~ ^[1-9][0-9]*$ && $RUNS =~ ^[1-9][0-9]*$ ]] || { echo "bench_load.sh: --mib and --runs must be positive integers" >&2; exit 2; }
-PY=${PYTHON:-/usr/bin/python3}
-"$PY" -c 'import torch' 2>/dev/null || { echo "bench_load.sh: $PY has no torch (scripts/install_libtorch.sh --with-python)" >&2; exit 1; }
-[[ -x /usr/bin/time ]] || { echo "bench_load.sh: needs /usr/bin/time (Debian: apt-get install time)" >&2; exit 1; }
+# shellcheck source=scripts/lib/bench.sh
+source "$ROOT/scripts/lib/bench.sh"
+need_python_torch bench_load.sh
 
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
@@ -33,7 +33,6 @@ torch.save({f'w{i}': torch.randn(1024, 8192) for i in range(n)}, sys.argv[1])
 " "$TMP/sd.pt"
 echo "checkpoint: $(du -m "$TMP/sd.pt" | cut -f1) MiB, $("$PY" -c 'import torch; print("torch", torch.__version__)')"
 
-peak() { /usr/bin/time -v "$@" 2>&1 >/dev/null | sed -n 's/.*Maximum resident set size (kbytes): //p'; }
 go_kb=() py_kb=()
 for r in $(seq 1 "$RUNS"); do
 	g=$(peak "$TMP/loadpeak" "$TMP/sd.pt")
@@ -41,6 +40,5 @@ for r in $(seq 1 "$RUNS"); do
 	echo "run $r: Go $((g / 1024)) MiB, Python $((p / 1024)) MiB"
 	go_kb+=("$g") py_kb+=("$p")
 done
-median() { printf '%s\n' "$@" | sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 g=$(median "${go_kb[@]}") p=$(median "${py_kb[@]}")
 awk -v g="$g" -v p="$p" 'BEGIN { printf "median peak RSS: Go %.0f MiB, Python %.0f MiB, Go/Python %.2f\n", g / 1024, p / 1024, g / p }'

@@ -9,16 +9,16 @@ import (
 // RequiresGrad reports whether autograd records operations on t:
 // Tensor.requires_grad.
 func (t *Tensor) RequiresGrad() bool {
-	b := capi.RequiresGrad(t.handle())
-	runtime.KeepAlive(t)
+	b := capi.RequiresGrad(t.acquire())
+	t.release()
 	return b
 }
 
 // GradFn names the autograd function that produced t ("MulBackward0"), or
 // "" for a leaf: type(t.grad_fn).__name__.
 func (t *Tensor) GradFn() string {
-	name := capi.GradFnName(t.handle())
-	runtime.KeepAlive(t)
+	name := capi.GradFnName(t.acquire())
+	t.release()
 	return name
 }
 
@@ -28,33 +28,33 @@ func (t *Tensor) IsLeaf() bool { return t.GradFn() == "" }
 
 // SetRequiresGrad is Tensor.requires_grad_(b); it returns t.
 func (t *Tensor) SetRequiresGrad(b bool) *Tensor {
-	return t.inPlace1("SetRequiresGrad", capi.SetRequiresGrad(t.handle(), b))
+	err := capi.SetRequiresGrad(t.acquire(), b)
+	t.release()
+	return t.inPlace1("SetRequiresGrad", err)
 }
 
 // Backward computes the gradients of a scalar t with respect to the leaves
 // that require them: Tensor.backward().
 func (t *Tensor) Backward() {
-	check("Backward", capi.Backward(t.handle(), nil, false))
-	runtime.KeepAlive(t)
+	check("Backward", capi.Backward(t.acquire(), nil, false))
+	t.release()
 }
 
 // BackwardWith is Tensor.backward(gradient, retain_graph=retainGraph), for
 // non-scalar outputs or a graph that is walked more than once.
 func (t *Tensor) BackwardWith(gradient *Tensor, retainGraph bool) {
-	var g capi.Tensor
-	if gradient != nil {
-		g = gradient.handle()
-	}
-	check("Backward", capi.Backward(t.handle(), g, retainGraph))
-	runtime.KeepAlive(t)
-	runtime.KeepAlive(gradient)
+	h := t.acquire()
+	defer t.release()
+	g := optAcquire(gradient)
+	defer optRelease(gradient)
+	check("Backward", capi.Backward(h, g, retainGraph))
 }
 
 // Grad returns the accumulated gradient, or nil where there is none:
 // Tensor.grad.
 func (t *Tensor) Grad() *Tensor {
-	h, err := capi.Grad(t.handle())
-	runtime.KeepAlive(t)
+	h, err := capi.Grad(t.acquire())
+	t.release()
 	check("Grad", err)
 	if h == nil {
 		return nil
@@ -65,8 +65,8 @@ func (t *Tensor) Grad() *Tensor {
 // ClearGrad drops the gradient and its memory: t.grad = None (what
 // Module.zero_grad() does by default since PyTorch 2.0).
 func (t *Tensor) ClearGrad() {
-	check("ClearGrad", capi.GradReset(t.handle(), true))
-	runtime.KeepAlive(t)
+	check("ClearGrad", capi.GradReset(t.acquire(), true))
+	t.release()
 }
 
 // IsGradEnabled reports whether autograd records on the calling goroutine's

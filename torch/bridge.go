@@ -6,7 +6,8 @@ import (
 )
 
 func init() {
-	bridge.Handle = func(t any) capi.Tensor { return t.(*Tensor).handle() }
+	bridge.Acquire = func(t any) capi.Tensor { return t.(*Tensor).acquire() }
+	bridge.Release = func(t any) { t.(*Tensor).release() }
 	bridge.Wrap = func(h capi.Tensor) any { return newTensor(h) }
 	bridge.Error = func(op string, err error) error { return wrapError(op, err) }
 }

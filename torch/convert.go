@@ -1,7 +1,6 @@
 package torch
 
 import (
-	"runtime"
 	"unsafe"
 
 	"github.com/seed0eaa3131/gotorch/torch/internal/capi"
@@ -21,8 +20,9 @@ func (t *Tensor) ToDType(dtype DType) *Tensor { return t.to("ToDType", dtype, t.
 func (t *Tensor) CPU() *Tensor { return t.To(CPU) }
 
 func (t *Tensor) to(op string, dtype DType, device Device, nonBlocking bool) *Tensor {
-	h, err := capi.To(t.handle(), int(dtype), int(device.Type), device.Index, nonBlocking)
-	return result1(op, h, err, t)
+	h, err := capi.To(t.acquire(), int(dtype), int(device.Type), device.Index, nonBlocking)
+	t.release()
+	return result1(op, h, err)
 }
 
 // CopyTo copies t's elements, in C order, into dst, whose Go type must match
@@ -36,8 +36,8 @@ func CopyTo[T Element](t *Tensor, dst []T) {
 	if len(dst) > 0 {
 		p = unsafe.Pointer(&dst[0])
 	}
-	check("CopyTo", capi.CopyTo(t.handle(), p, int64(len(dst))*int64(unsafe.Sizeof(z))))
-	runtime.KeepAlive(t)
+	check("CopyTo", capi.CopyTo(t.acquire(), p, int64(len(dst))*int64(unsafe.Sizeof(z))))
+	t.release()
 }
 
 // Values returns t's elements in C order as a new Go slice, converting the

@@ -143,14 +143,16 @@ func isWhole(f float64) bool { return f == math.Trunc(f) && !math.IsInf(f, 0) }
 
 // ZerosLike is torch.zeros_like.
 func ZerosLike(t *Tensor) *Tensor {
-	h, err := capi.ZerosLike(t.handle())
-	return result1("ZerosLike", h, err, t)
+	h, err := capi.ZerosLike(t.acquire())
+	t.release()
+	return result1("ZerosLike", h, err)
 }
 
 // OnesLike is torch.ones_like.
 func OnesLike(t *Tensor) *Tensor {
-	h, err := capi.OnesLike(t.handle())
-	return result1("OnesLike", h, err, t)
+	h, err := capi.OnesLike(t.acquire())
+	t.release()
+	return result1("OnesLike", h, err)
 }
 
 // Element is a Go type with a tensor dtype: float32 (Float32), float64

@@ -2,7 +2,6 @@ package torch
 
 import (
 	"fmt"
-	"runtime"
 
 	"github.com/seed0eaa3131/gotorch/torch/internal/capi"
 )
@@ -20,13 +19,14 @@ const (
 
 // Linear is torch.nn.functional.linear: input @ weight.T + bias; bias may be nil.
 func Linear(input, weight, bias *Tensor) *Tensor {
-	var b capi.Tensor
-	if bias != nil {
-		b = bias.handle()
-	}
-	h, err := capi.Linear(input.handle(), weight.handle(), b)
-	runtime.KeepAlive(bias)
-	return result2("Linear", h, err, input, weight)
+	x := input.acquire()
+	defer input.release()
+	w := weight.acquire()
+	defer weight.release()
+	b := optAcquire(bias)
+	defer optRelease(bias)
+	h, err := capi.Linear(x, w, b)
+	return result1("Linear", h, err)
 }
 
 // Dropout is torch.nn.functional.dropout(input, p, training).
@@ -35,6 +35,7 @@ func Dropout(input *Tensor, p float64, training bool) *Tensor {
 		// Python's torch.nn.functional.dropout checks this, and raises ValueError.
 		panic(&Error{Op: "Dropout", Kind: KindValue, Msg: fmt.Sprintf("dropout probability has to be between 0 and 1, but got %v", p)})
 	}
-	h, err := capi.Dropout(input.handle(), p, training)
-	return result1("Dropout", h, err, input)
+	h, err := capi.Dropout(input.acquire(), p, training)
+	input.release()
+	return result1("Dropout", h, err)
 }

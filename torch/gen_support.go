@@ -119,29 +119,6 @@ const (
 // opError is the *Error a failed generated call panics with.
 func opError(op string, err error) *Error { return wrapError(op, err) }
 
-func optHandle(t *Tensor) capi.Tensor {
-	if t == nil {
-		return nil
-	}
-	return t.handle()
-}
-
-// handles appends the handles of ts to buf (a caller's stack array when short).
-func handles(buf []capi.Tensor, ts []*Tensor) []capi.Tensor {
-	for _, t := range ts {
-		buf = append(buf, t.handle())
-	}
-	return buf
-}
-
-// optHandles is handles with nil elements kept as None.
-func optHandles(buf []capi.Tensor, ts []*Tensor) []capi.Tensor {
-	for _, t := range ts {
-		buf = append(buf, optHandle(t))
-	}
-	return buf
-}
-
 func optValue[T any](p *T) (v T, has bool) {
 	if p == nil {
 		return v, false

@@ -85,9 +85,9 @@ func (g *Generator) State() *Tensor {
 
 // SetState restores a state that State returned: Generator.set_state(s).
 func (g *Generator) SetState(state *Tensor) {
-	err := capi.GeneratorSetState(g.h, state.handle())
+	err := capi.GeneratorSetState(g.h, state.acquire())
+	state.release()
 	runtime.KeepAlive(g)
-	runtime.KeepAlive(state)
 	check("Generator.SetState", err)
 }
 
@@ -111,8 +111,9 @@ func genHandle(g *Generator) capi.Generator {
 // (requires_grad, a gradient already held) stays with t, so a parameter
 // moved this way is still the one an optimizer holds.
 func (t *Tensor) SetData_(src *Tensor) {
-	err := capi.SetData(t.handle(), src.handle())
-	runtime.KeepAlive(t)
-	runtime.KeepAlive(src)
+	h := t.acquire()
+	defer t.release()
+	err := capi.SetData(h, src.acquire())
+	src.release()
 	check("SetData_", err)
 }

@@ -3,7 +3,6 @@ package torch
 import (
 	"fmt"
 	"math"
-	"runtime"
 
 	"github.com/seed0eaa3131/gotorch/torch/internal/capi"
 )
@@ -133,19 +132,19 @@ func indexInt(v any) (int64, bool) {
 
 // indexItems turns Go index items into the C ABI's. Lists become the
 // tensors Python makes of them, returned in temps for the caller to free;
-// keep holds every tensor an item points at, to keep alive over the call.
+// keep holds every tensor an item points at, acquired for the call: the
+// caller releases them (releaseAll) once it has returned.
 func indexItems(op string, idx []any) (items []capi.IndexItem, temps, keep []*Tensor) {
 	items = make([]capi.IndexItem, len(idx))
 	defer func() {
 		if r := recover(); r != nil {
-			for _, t := range temps {
-				t.Free()
-			}
+			releaseAll(keep)
+			FreeAll(temps...)
 			panic(r)
 		}
 	}()
 	tensor := func(i int, t *Tensor) {
-		items[i] = capi.IndexItem{Kind: capi.IndexTensor, T: t.handle()}
+		items[i] = capi.IndexItem{Kind: capi.IndexTensor, T: t.acquire()}
 		keep = append(keep, t)
 	}
 	list := func(i int, t *Tensor) {
@@ -226,15 +225,16 @@ func indexItems(op string, idx []any) (items []capi.IndexItem, temps, keep []*Te
 // lists and bools copy. Another item type panics with a *Error of KindIndex
 // (Python's IndexError), a nil *Tensor with KindType.
 func (t *Tensor) Index(idx ...any) *Tensor {
+	h := t.acquire()
+	defer t.release()
 	items, temps, keep := indexItems("Index", idx)
 	defer FreeAll(temps...)
-	h, err := capi.Index(t.handle(), items)
-	runtime.KeepAlive(t)
-	runtime.KeepAlive(keep)
+	r, err := capi.Index(h, items)
+	releaseAll(keep)
 	if err != nil {
 		panic(wrapError("Index", err))
 	}
-	return newTensor(h)
+	return newTensor(r)
 }
 
 // IndexPut_ is Python's t[idx0, idx1, ...] = value (Tensor.__setitem__)
@@ -244,12 +244,14 @@ func (t *Tensor) IndexPut_(value *Tensor, idx ...any) *Tensor {
 	if value == nil {
 		panic(&Error{Op: "IndexPut_", Kind: KindType, Msg: "value is a nil *Tensor"})
 	}
+	h := t.acquire()
+	defer t.release()
+	v := value.acquire()
+	defer value.release()
 	items, temps, keep := indexItems("IndexPut_", idx)
 	defer FreeAll(temps...)
-	err := capi.IndexPut_(t.handle(), items, value.handle())
-	runtime.KeepAlive(t)
-	runtime.KeepAlive(value)
-	runtime.KeepAlive(keep)
+	err := capi.IndexPut_(h, items, v)
+	releaseAll(keep)
 	check("IndexPut_", err)
 	return t
 }
@@ -259,11 +261,12 @@ func (t *Tensor) IndexPut_(value *Tensor, idx ...any) *Tensor {
 // Python does: t.IndexPutScalar_(torch.Float(0), torch.Ellipsis, -1) is
 // t[..., -1] = 0. It writes into t and returns t.
 func (t *Tensor) IndexPutScalar_(value Scalar, idx ...any) *Tensor {
+	h := t.acquire()
+	defer t.release()
 	items, temps, keep := indexItems("IndexPutScalar_", idx)
 	defer FreeAll(temps...)
-	err := capi.IndexPutScalar_(t.handle(), items, value.c)
-	runtime.KeepAlive(t)
-	runtime.KeepAlive(keep)
+	err := capi.IndexPutScalar_(h, items, value.c)
+	releaseAll(keep)
 	check("IndexPutScalar_", err)
 	return t
 }

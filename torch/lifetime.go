@@ -2,37 +2,50 @@ package torch
 
 import (
 	"runtime"
+	"sync"
 	"sync/atomic"
+	"weak"
 
 	"github.com/seed0eaa3131/gotorch/torch/internal/capi"
 )
 
-// A tensor's native memory is released by Free or, for a tensor dropped
-// without Free, by a finalizer once the *Tensor is unreachable. Registering
-// a finalizer (and cancelling it in Free) is the largest part of what Go adds
-// to a small op: SetFinalizer takes two runtime locks and walks the span's
-// list of specials each time, ~100 ns (runtime.AddCleanup with Stop costs
-// ~100 ns more: two allocations and more locking). Most tensors of a
-// training loop are freed within a few operations of their creation, so
-// registration is deferred: a new tensor enters a ring of the last
-// recentSize tensors made (an atomic add and swap), and only when it leaves
-// the ring still unfreed does it get its finalizer. A tensor freed before
-// then never touches the runtime's specials.
+// A tensor's native memory is released by Free (or the Close of the Scope
+// it was made in) or, for a tensor dropped without Free, once the *Tensor is
+// unreachable.
 //
-// The ring holds its tensors strongly, so a tensor dropped without Free is
-// collected only after recentSize more tensors were made, or after the
-// next collection has emptied the ring (flushRecent, run once per GC
-// cycle) and the one after has found it unreachable. That pins at most
-// recentSize dropped tensors at a time; the memory-pressure collections of
-// memory.go count them as live, like any other, and empty the ring too.
+// Dropped tensors are found through weak pointers, not finalizers: every
+// tracked tensor has an entry {weak pointer, handle} in the registry, and a
+// sweep frees the handles whose weak pointer has gone nil. A weak pointer is
+// nil as soon as a collection has found its tensor unreachable (reading one
+// finishes sweeping its span), so a sweep right after runtime.GC frees every
+// dropped tensor, deterministically; finalizers would run later, on the
+// runtime's one finalizer goroutine, whenever that goroutine is scheduled,
+// which on a loaded machine let dropped tensors pile up behind it. The
+// memory-pressure reclaim of memory.go relies on that.
+//
+// Registering a tensor (weak.Make and an append under a lock) is the largest
+// part of what Go adds to a small op, so it is deferred: a new tensor enters a
+// ring of the last recentSize tensors made (an atomic add and swap), and only
+// when it leaves the ring still unfreed is it registered. Most tensors of a
+// training loop are freed within a few operations of their creation and never
+// reach the registry. The ring holds its tensors strongly; a reclaim empties
+// it before collecting, and each garbage collection empties it too (gcTick),
+// so it delays the release of at most recentSize dropped tensors until the
+// next collection.
 const recentSize = 64
 
-// Lifetime states of a Tensor (Tensor.state).
+// Tensor.word holds the lifetime state in its low two bits and, above them,
+// the number of calls into libtorch that are using the handle right now
+// (acquire/release): Free refuses to release a handle in use, and a call
+// after Free refuses to start, so a Free racing with a use in another
+// goroutine is a panic in one of them, never a use of freed memory.
 const (
-	stateNew      = iota // in the ring or just out of it, no finalizer
-	stateTracking        // leaving the ring: its finalizer is being set
-	stateTracked         // has its finalizer
-	stateFreed           // handle released; using the tensor panics
+	stateNew     = iota // in the ring or just out of it, not registered
+	stateTracked        // registered (registry.entries[slot])
+	stateFreed          // handle released; using the tensor panics
+
+	stateMask = 3
+	useUnit   = 4
 )
 
 var recent struct {
@@ -40,59 +53,195 @@ var recent struct {
 	slots [recentSize]atomic.Pointer[Tensor]
 }
 
+// registry holds the tensors that left the ring unfreed.
+var registry struct {
+	mu      sync.Mutex
+	entries []regEntry
+}
+
+type regEntry struct {
+	t weak.Pointer[Tensor]
+	h capi.Tensor // nil once Free released it
+}
+
 // track takes a handle just stored in t.h into the lifetime machinery.
 func (t *Tensor) track() {
 	i := recent.next.Add(1) % recentSize
 	if old := recent.slots[i].Swap(t); old != nil {
-		old.setFinalizer()
+		old.register()
+	}
+	if scopes.active.Load() > 0 {
+		addToScope(t)
 	}
 	notePressure(t)
 }
 
-// setFinalizer gives a tensor leaving the ring its finalizer, unless Free
-// came first. Free may run concurrently (another goroutine); the states
-// make sure that exactly one of them frees the handle and that a freed
-// tensor keeps no finalizer.
-func (t *Tensor) setFinalizer() {
-	if !t.state.CompareAndSwap(stateNew, stateTracking) {
-		return // already freed
-	}
-	runtime.SetFinalizer(t, finalize)
-	if !t.state.CompareAndSwap(stateTracking, stateTracked) {
-		// Free ran in between and released the handle.
-		runtime.SetFinalizer(t, nil)
+// casState moves t from state from to state to, keeping the use count.
+func (t *Tensor) casState(from, to int64) bool {
+	for {
+		v := t.word.Load()
+		if v&stateMask != from {
+			return false
+		}
+		if t.word.CompareAndSwap(v, v&^stateMask|to) {
+			return true
+		}
 	}
 }
 
-// finalize frees the handle of a tensor that became unreachable without
-// Free. A finalizer rather than runtime.AddCleanup for its lower cost (see
-// above); its usual drawbacks do not apply, as a Tensor holds no Go
-// pointers: it can neither resurrect anything nor sit in a cycle.
-func finalize(t *Tensor) { capi.Free(t.h) }
+// register enters a tensor leaving the ring into the registry, unless Free
+// came first.
+func (t *Tensor) register() {
+	if t.word.Load()&stateMask != stateNew {
+		return // freed already (the common case): no lock
+	}
+	registry.mu.Lock()
+	if t.casState(stateNew, stateTracked) {
+		t.slot = len(registry.entries)
+		registry.entries = append(registry.entries, regEntry{weak.Make(t), t.h})
+	}
+	registry.mu.Unlock()
+}
+
+// sweep frees the handles of registered tensors that the last collection
+// found unreachable and compacts the registry. It returns how many it freed.
+func sweep() int {
+	registry.mu.Lock()
+	defer registry.mu.Unlock()
+	es := registry.entries
+	n, freed := 0, 0
+	for _, e := range es {
+		if e.h == nil {
+			continue // freed by Free
+		}
+		t := e.t.Value()
+		if t == nil {
+			capi.Free(e.h)
+			freed++
+			continue
+		}
+		t.slot = n
+		es[n] = e
+		n++
+	}
+	clear(es[n:])
+	if cap(es) > 1024 && n < cap(es)/4 {
+		es = append([]regEntry(nil), es[:n]...)
+	}
+	registry.entries = es[:n]
+	return freed
+}
+
+// flushRecent empties the ring, registering its unfreed tensors, so that
+// the next collection can find the dropped ones.
+func flushRecent() {
+	for i := range recent.slots {
+		if t := recent.slots[i].Swap(nil); t != nil {
+			t.register()
+		}
+	}
+}
+
+// reclaim frees every tensor dropped without Free, now: the ring is
+// emptied, a collection finds what is unreachable, and the sweep frees it.
+func reclaim() {
+	flushRecent()
+	runtime.GC()
+	sweep()
+}
+
+// acquire returns t's handle for one call into libtorch, counting the use;
+// release ends it. It panics on a nil or freed tensor.
+func (t *Tensor) acquire() capi.Tensor {
+	if t == nil {
+		panic(&Error{Op: "Tensor", Msg: "nil *Tensor"})
+	}
+	if t.word.Add(useUnit)&stateMask == stateFreed {
+		t.word.Add(-useUnit)
+		panic(&Error{Op: "Tensor", Msg: "tensor used after Free"})
+	}
+	return t.h
+}
+
+// release ends a use that acquire began. Being a call on t after the call
+// into libtorch, it also keeps t reachable until then.
+func (t *Tensor) release() { t.word.Add(-useUnit) }
+
+// optAcquire is acquire for an optional tensor: nil passes as None.
+func optAcquire(t *Tensor) capi.Tensor {
+	if t == nil {
+		return nil
+	}
+	return t.acquire()
+}
+
+func optRelease(t *Tensor) {
+	if t != nil {
+		t.release()
+	}
+}
+
+// acquireAll appends the handles of ts to buf (a caller's stack array when
+// short), acquiring each; nil elements pass as None where opt is set. On a
+// panic the ones already acquired are released.
+func acquireAll(buf []capi.Tensor, ts []*Tensor, opt bool) []capi.Tensor {
+	done := 0
+	defer func() {
+		if done < len(ts) {
+			releaseAll(ts[:done])
+		}
+	}()
+	for _, t := range ts {
+		if opt {
+			buf = append(buf, optAcquire(t))
+		} else {
+			buf = append(buf, t.acquire())
+		}
+		done++
+	}
+	return buf
+}
+
+// releaseAll releases what acquireAll acquired.
+func releaseAll(ts []*Tensor) {
+	for _, t := range ts {
+		optRelease(t)
+	}
+}
 
 // Free releases the tensor's native memory now (PyTorch's `del t`, when no
 // other reference holds the storage). It is idempotent; using the tensor
-// afterwards panics.
+// afterwards panics, and so does freeing a tensor that another goroutine is
+// using at that moment.
 func (t *Tensor) Free() {
 	if t == nil {
 		return
 	}
 	for {
-		switch s := t.state.Load(); s {
-		case stateNew, stateTracking:
-			// No finalizer yet; a concurrent setFinalizer sees stateFreed
-			// and removes the one it is setting.
-			if t.state.CompareAndSwap(s, stateFreed) {
+		v := t.word.Load()
+		s := v & stateMask
+		if s == stateFreed {
+			return
+		}
+		if v>>2 != 0 {
+			panic(&Error{Op: "Free", Msg: "tensor freed while another goroutine is using it"})
+		}
+		if s == stateNew {
+			// Not registered; a concurrent register sees stateFreed.
+			if t.word.CompareAndSwap(v, stateFreed) {
 				capi.Free(t.h)
 				return
 			}
-		case stateTracked:
-			if t.state.CompareAndSwap(s, stateFreed) {
-				runtime.SetFinalizer(t, nil)
-				capi.Free(t.h)
-				return
-			}
-		default:
+			continue
+		}
+		registry.mu.Lock()
+		ok := t.word.CompareAndSwap(v, stateFreed)
+		if ok {
+			registry.entries[t.slot].h = nil
+		}
+		registry.mu.Unlock()
+		if ok {
+			capi.Free(t.h)
 			return
 		}
 	}
@@ -106,24 +255,17 @@ func FreeAll(ts ...*Tensor) {
 	}
 }
 
-// flushRecent empties the ring, giving its unfreed tensors their
-// finalizers, so that tensors dropped without Free are collected even when
-// no new tensors push them out.
-func flushRecent() {
-	for i := range recent.slots {
-		if t := recent.slots[i].Swap(nil); t != nil {
-			t.setFinalizer()
-		}
-	}
-}
-
 // gcTick's finalizer runs once per garbage collection (it re-arms itself
-// with a new, unreachable gcTick) and flushes the ring. The pointer field
-// keeps it out of the tiny allocator, whose objects may be finalized late.
+// with a new, unreachable gcTick): it sweeps the registry, freeing what that
+// collection found dropped, and empties the ring for the next one, so that
+// dropped tensors are released even when no memory pressure asks for it.
+// The pointer field keeps it out of the tiny allocator, whose objects may be
+// finalized late.
 type gcTick struct{ _ *byte }
 
 func armGCTick() {
 	runtime.SetFinalizer(&gcTick{}, func(*gcTick) {
+		sweep()
 		flushRecent()
 		armGCTick()
 	})

@@ -2,7 +2,6 @@ package torch
 
 import (
 	"fmt"
-	"runtime"
 
 	"github.com/seed0eaa3131/gotorch/torch/internal/capi"
 )
@@ -14,8 +13,8 @@ import (
 // Contiguous is Tensor.contiguous(): t itself when already contiguous, else a
 // contiguous copy.
 func (t *Tensor) Contiguous() *Tensor {
-	h, err := capi.Contiguous(t.handle())
-	runtime.KeepAlive(t)
+	h, err := capi.Contiguous(t.acquire())
+	t.release()
 	check("Contiguous", err)
 	return newTensor(h)
 }
@@ -34,15 +33,16 @@ func (t *Tensor) IsSigned() bool { return t.DType().IsSigned() }
 // the conjugate bit set (IsConj), sharing t's storage, which operations and
 // copies resolve as they read it; for other dtypes t itself (an alias).
 func (t *Tensor) Conj() *Tensor {
-	h, err := capi.Conj(t.handle())
-	return result1("Conj", h, err, t)
+	h, err := capi.Conj(t.acquire())
+	t.release()
+	return result1("Conj", h, err)
 }
 
 // IsConj is Tensor.is_conj(): whether t's conjugate bit is set (Conj's lazy
 // view; ResolveConj materializes it).
 func (t *Tensor) IsConj() bool {
-	b := capi.IsConj(t.handle())
-	runtime.KeepAlive(t)
+	b := capi.IsConj(t.acquire())
+	t.release()
 	return b
 }
 
@@ -50,16 +50,16 @@ func (t *Tensor) IsConj() bool {
 // negation such as the imaginary part of a conjugate view; ResolveNeg
 // materializes it).
 func (t *Tensor) IsNeg() bool {
-	b := capi.IsNeg(t.handle())
-	runtime.KeepAlive(t)
+	b := capi.IsNeg(t.acquire())
+	t.release()
 	return b
 }
 
 // IsInference is Tensor.is_inference(): whether t was made in inference
 // mode (torch.inference_mode).
 func (t *Tensor) IsInference() bool {
-	b := capi.IsInference(t.handle())
-	runtime.KeepAlive(t)
+	b := capi.IsInference(t.acquire())
+	t.release()
 	return b
 }
 
@@ -67,16 +67,16 @@ func (t *Tensor) IsInference() bool {
 // in Grad after Backward (a leaf always does; then it does nothing). It
 // panics where PyTorch raises: on a tensor that does not require grad.
 func (t *Tensor) RetainGrad() {
-	err := capi.RetainGrad(t.handle())
-	runtime.KeepAlive(t)
+	err := capi.RetainGrad(t.acquire())
+	t.release()
 	check("RetainGrad", err)
 }
 
 // RetainsGrad is Tensor.retains_grad: whether RetainGrad was called on this
 // non-leaf tensor (false for a leaf).
 func (t *Tensor) RetainsGrad() bool {
-	b, err := capi.RetainsGrad(t.handle())
-	runtime.KeepAlive(t)
+	b, err := capi.RetainsGrad(t.acquire())
+	t.release()
 	check("RetainsGrad", err)
 	return b
 }
@@ -85,14 +85,14 @@ func (t *Tensor) RetainsGrad() bool {
 // storage to the next index.
 func (t *Tensor) Strides() []int64 {
 	var buf [8]int64
-	n := capi.Strides(t.handle(), buf[:])
+	h := t.acquire()
+	defer t.release()
+	n := capi.Strides(h, buf[:])
 	if n > len(buf) {
 		big := make([]int64, n)
-		capi.Strides(t.handle(), big)
-		runtime.KeepAlive(t)
+		capi.Strides(h, big)
 		return big
 	}
-	runtime.KeepAlive(t)
 	out := make([]int64, n)
 	copy(out, buf[:n])
 	return out
@@ -119,8 +119,8 @@ func (t *Tensor) Stride(dim int) int64 {
 // StorageOffset is Tensor.storage_offset(): where t's first element is in
 // its storage, in elements.
 func (t *Tensor) StorageOffset() int64 {
-	n := capi.StorageOffset(t.handle())
-	runtime.KeepAlive(t)
+	n := capi.StorageOffset(t.acquire())
+	t.release()
 	return n
 }
 

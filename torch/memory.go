@@ -1,10 +1,8 @@
 package torch
 
 import (
-	"runtime"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/seed0eaa3131/gotorch/torch/internal/capi"
 )
@@ -44,25 +42,22 @@ func ResetPeakMemoryStats(device Device) {
 	capi.CPUResetPeak()
 }
 
-// Collect runs Go's collector until the tensors dropped without Free have
-// been released and MemoryAllocated(device) stops changing, and returns that
-// figure: Python's gc.collect() before torch.cuda.memory_allocated(), for
-// readings that should count only live tensors (CPython's reference counting
-// has already freed the dropped ones). It takes some tens of milliseconds.
+// Collect frees the tensors dropped without Free (a collection and a sweep
+// of the lifetime registry, repeated until MemoryAllocated(device) stops
+// changing) and returns MemoryAllocated(device): Python's gc.collect()
+// before torch.cuda.memory_allocated(), for readings that should count only
+// live tensors (CPython's reference counting has already freed the dropped
+// ones). It takes a few milliseconds.
 func Collect(device Device) int64 {
 	prev := int64(-1)
-	for stable := 0; stable < 3; {
-		runtime.GC()
-		time.Sleep(5 * time.Millisecond)
+	for {
+		reclaim()
 		cur := MemoryAllocated(device)
 		if cur == prev {
-			stable++
-		} else {
-			stable = 0
+			return cur
 		}
 		prev = cur
 	}
-	return prev
 }
 
 // MemoryStats returns the CUDA caching allocator's statistics for a device
@@ -85,19 +80,31 @@ func cudaStat(device int, key string) int64 {
 }
 
 // Native-memory pressure. The Go collector only sees the few bytes of each
-// *Tensor, not the megabytes of libtorch memory behind it, so a loop that drops
-// tensors without Free would grow without bound before Go felt any need to
-// collect. The counting allocator tells us the live native bytes; when they
-// pass a target, we run the collector (whose finalizers free the unreachable
-// tensors) and set the next target at twice what survives, like GOGC=100.
+// *Tensor, not the megabytes of libtorch memory behind it, so a loop that
+// drops tensors without Free would grow without bound before Go felt any need
+// to collect. The counting allocator tells us the live native bytes; when a
+// new tensor takes them to the target or past it, the goroutine that made it
+// reclaims (lifetime.go: the ring emptied, a collection, the registry swept,
+// all before it goes on) and the next target is set from what is then live.
+//
+// The bound: after a reclaim that leaves L bytes live, the next starts when
+// a new tensor takes live bytes to T = max(minGCTarget, L + L/2). Each
+// allocating goroutine checks after every tensor it makes, and reclaims
+// itself (one at a time; the others wait for it), so live native bytes stay
+// under T plus what the calls in flight allocate before their results are
+// checked (for one goroutine: one operation's output and temporaries).
+// Nothing in that depends on the scheduler, so it holds on a loaded machine
+// as on an idle one.
 const minGCTarget = 64 << 20
 
 // pressure steers the collector by one native-memory figure: the CPU
 // allocator's counter, or a CUDA device's allocated bytes.
 type pressure struct {
-	live    func() int64
-	target  atomic.Int64
-	running atomic.Bool
+	live   func() int64
+	target atomic.Int64
+	mu     sync.Mutex // one reclaim at a time
+	// reclaims counts the reclaims this figure asked for (tests read it).
+	reclaims atomic.Int64
 }
 
 var (
@@ -141,33 +148,16 @@ func notePressure(t *Tensor) {
 }
 
 func (p *pressure) note() {
-	live, target := p.live(), p.target.Load()
-	if live < target {
+	if p.live() < p.target.Load() {
 		return
 	}
-	if live >= 2*target {
-		// The background collection is not keeping up: collect here so that
-		// this goroutine cannot outrun its own garbage.
-		runtime.GC()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.live() < p.target.Load() {
+		return // another goroutine reclaimed meanwhile
 	}
-	if p.running.CompareAndSwap(false, true) {
-		go p.collect()
-	}
-}
-
-func (p *pressure) collect() {
-	defer p.running.Store(false)
-	runtime.GC()
-	// Finalizers run after the collection on the runtime's finalizer goroutine:
-	// give them a moment to free, and measure what survives.
-	prev := p.live()
-	for range 50 {
-		time.Sleep(200 * time.Microsecond)
-		cur := p.live()
-		if cur >= prev {
-			break
-		}
-		prev = cur
-	}
-	p.target.Store(max(minGCTarget, 2*p.live()))
+	reclaim()
+	p.reclaims.Add(1)
+	live := p.live()
+	p.target.Store(max(minGCTarget, live+live/2))
 }

@@ -1,7 +1,6 @@
 package torch
 
 import (
-	"runtime"
 	"unsafe"
 
 	"github.com/seed0eaa3131/gotorch/torch/internal/capi"
@@ -17,7 +16,7 @@ func (t *Tensor) Bytes() []byte {
 	if len(out) > 0 {
 		p = unsafe.Pointer(&out[0])
 	}
-	check("Bytes", capi.CopyTo(t.handle(), p, int64(len(out))))
-	runtime.KeepAlive(t)
+	check("Bytes", capi.CopyTo(t.acquire(), p, int64(len(out))))
+	t.release()
 	return out
 }

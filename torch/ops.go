@@ -11,18 +11,7 @@ import (
 
 // result1 returns the tensor a call on a made, or panics with the call's
 // error; a stays alive until the call has returned.
-func result1(op string, h capi.Tensor, err error, a *Tensor) *Tensor {
-	runtime.KeepAlive(a)
-	if err != nil {
-		panic(wrapError(op, err))
-	}
-	return newTensor(h)
-}
-
-// result2 is result1 for a call on two tensors.
-func result2(op string, h capi.Tensor, err error, a, b *Tensor) *Tensor {
-	runtime.KeepAlive(a)
-	runtime.KeepAlive(b)
+func result1(op string, h capi.Tensor, err error) *Tensor {
 	if err != nil {
 		panic(wrapError(op, err))
 	}

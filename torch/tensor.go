@@ -2,7 +2,6 @@ package torch
 
 import (
 	"fmt"
-	"runtime"
 	"strings"
 	"sync/atomic"
 
@@ -11,12 +10,16 @@ import (
 
 // Tensor is a handle to a libtorch tensor: PyTorch's torch.Tensor.
 //
-// Its native memory is released when the Tensor becomes unreachable, or at
-// once by Free. A Tensor may be read from many goroutines at once; as in
-// PyTorch, in-place changes need the caller's own synchronisation.
+// Its native memory is released when the Tensor becomes unreachable, at
+// once by Free, or when the Scope it was made in closes. A Tensor may be read
+// from many goroutines at once; as in PyTorch, in-place changes need the
+// caller's own synchronisation. Freeing a tensor while another goroutine is
+// using it panics.
 type Tensor struct {
 	h     capi.Tensor  // set once, before the Tensor is shared
-	state atomic.Int32 // lifetime: stateNew, stateTracking, stateTracked or stateFreed (lifetime.go)
+	word  atomic.Int64 // lifetime state and uses in flight (lifetime.go)
+	slot  int          // index in the registry once registered, under registry.mu
+	scope *Scope       // the Scope that will free it, if any (scope.go)
 }
 
 // newTensor takes ownership of a handle from the C ABI.
@@ -24,17 +27,6 @@ func newTensor(h capi.Tensor) *Tensor {
 	t := &Tensor{h: h}
 	t.track()
 	return t
-}
-
-// handle returns the live handle or panics on a freed tensor.
-func (t *Tensor) handle() capi.Tensor {
-	if t == nil {
-		panic(&Error{Op: "Tensor", Msg: "nil *Tensor"})
-	}
-	if t.state.Load() == stateFreed {
-		panic(&Error{Op: "Tensor", Msg: "tensor used after Free"})
-	}
-	return t.h
 }
 
 // Size is a tensor's shape: torch.Size. It prints as PyTorch does,
@@ -61,14 +53,14 @@ func (s Size) Numel() int64 {
 // Shape returns the sizes: Tensor.shape / Tensor.size().
 func (t *Tensor) Shape() Size {
 	var buf [8]int64
-	n := capi.Sizes(t.handle(), buf[:])
+	h := t.acquire()
+	defer t.release()
+	n := capi.Sizes(h, buf[:])
 	if n > len(buf) {
 		big := make(Size, n)
-		capi.Sizes(t.handle(), big)
-		runtime.KeepAlive(t)
+		capi.Sizes(h, big)
 		return big
 	}
-	runtime.KeepAlive(t)
 	out := make(Size, n)
 	copy(out, buf[:n])
 	return out
@@ -90,29 +82,29 @@ func (t *Tensor) Size(dim int) int64 {
 
 // Dim is the number of dimensions: Tensor.dim().
 func (t *Tensor) Dim() int {
-	n := capi.Dim(t.handle())
-	runtime.KeepAlive(t)
+	n := capi.Dim(t.acquire())
+	t.release()
 	return n
 }
 
 // Numel is the number of elements: Tensor.numel().
 func (t *Tensor) Numel() int64 {
-	n := capi.Numel(t.handle())
-	runtime.KeepAlive(t)
+	n := capi.Numel(t.acquire())
+	t.release()
 	return n
 }
 
 // DType is the element type: Tensor.dtype.
 func (t *Tensor) DType() DType {
-	d := DType(capi.DType(t.handle()))
-	runtime.KeepAlive(t)
+	d := DType(capi.DType(t.acquire()))
+	t.release()
 	return d
 }
 
 // Device is where the tensor lives: Tensor.device.
 func (t *Tensor) Device() Device {
-	typ, idx := capi.Device(t.handle())
-	runtime.KeepAlive(t)
+	typ, idx := capi.Device(t.acquire())
+	t.release()
 	return Device{Type: DeviceType(typ), Index: idx}
 }
 
@@ -124,15 +116,15 @@ func (t *Tensor) Nbytes() int64 { return t.Numel() * int64(t.ElementSize()) }
 
 // IsContiguous reports C-contiguity: Tensor.is_contiguous().
 func (t *Tensor) IsContiguous() bool {
-	b := capi.IsContiguous(t.handle())
-	runtime.KeepAlive(t)
+	b := capi.IsContiguous(t.acquire())
+	t.release()
 	return b
 }
 
 // Item returns the value of a one-element tensor as a float64: Tensor.item().
 func (t *Tensor) Item() float64 {
-	v, err := capi.ItemDouble(t.handle())
-	runtime.KeepAlive(t)
+	v, err := capi.ItemDouble(t.acquire())
+	t.release()
 	check("Item", err)
 	return v
 }
@@ -140,8 +132,8 @@ func (t *Tensor) Item() float64 {
 // ItemInt returns the value of a one-element tensor as an int64, exact for
 // every int64: Tensor.item() on an integer tensor.
 func (t *Tensor) ItemInt() int64 {
-	v, err := capi.ItemInt64(t.handle())
-	runtime.KeepAlive(t)
+	v, err := capi.ItemInt64(t.acquire())
+	t.release()
 	check("ItemInt", err)
 	return v
 }

@@ -650,35 +650,30 @@ func describe(v any) string {
 	return fmt.Sprintf("%v", v)
 }
 
-// run computes the predictions of a flat batch.
+// run computes the predictions of a flat batch. Every tensor of the
+// request is made in one torch.Scope, which frees them all when it ends.
 func (s *server) run(batch []float32) (*Response, error) {
 	n := len(batch) / s.numel
 	var probs []float32
 	var ferr error
 	err := torch.Catch(func() {
-		var tensors []*torch.Tensor
-		defer func() {
-			for _, t := range tensors {
-				t.Free()
-			}
-		}()
-		keep := func(t *torch.Tensor) *torch.Tensor { tensors = append(tensors, t); return t }
-		x := keep(torch.FromSlice(batch, append([]int64{int64(n)}, s.shape...)...))
+		scope := torch.NewScope()
+		defer scope.Close()
+		x := torch.FromSlice(batch, append([]int64{int64(n)}, s.shape...)...)
 		if s.device != torch.CPU {
-			x = keep(x.To(s.device))
+			x = x.To(s.device)
 		}
 		var y *torch.Tensor
 		if y, ferr = s.forward(x); ferr != nil {
 			return
 		}
-		keep(y)
 		if shape := []int64(y.Shape()); len(shape) != 2 || shape[0] != int64(n) || shape[1] != int64(s.classes) {
 			ferr = fmt.Errorf("the model returned a tensor of shape %s for a batch of %d, not [%d, %d]", shapeString(shape), n, n, s.classes)
 			return
 		}
-		p := keep(y.Softmax(1, torch.SoftmaxOpts{DType: new(torch.Float32)}))
+		p := y.Softmax(1, torch.SoftmaxOpts{DType: new(torch.Float32)})
 		if s.device != torch.CPU {
-			p = keep(p.To(torch.CPU))
+			p = p.To(torch.CPU)
 		}
 		probs = p.Float32s()
 	})

@@ -23,6 +23,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seed0eaa3131/gotorch/internal/pytorch"
+	"github.com/seed0eaa3131/gotorch/torch"
 )
 
 // reference is what makeModels' Python prints: two inputs of shape 1x4x4
@@ -414,4 +415,25 @@ func TestBadFlagsExit2(t *testing.T) {
 	for _, f := range []string{"--model", "--addr", "--device", "--input-shape", "--labels", "--top-k", "--threads", "--max-batch", "--bench", "--batch-sizes"} {
 		assert.Contains(t, stderr.String(), f)
 	}
+}
+
+// TestRequestsFreeTheirTensors: each request's tensors are made in one
+// torch.Scope, so once warm the server's native memory is the same after
+// 30 more requests, with no collection in between.
+func TestRequestsFreeTheirTensors(t *testing.T) {
+	dir, ref := makeModels(t)
+	s := start(t, "--model", filepath.Join(dir, "tiny.pt"), "--input-shape", "1,4,4", "--max-batch", "4")
+	body := mustJSON(t, map[string]any{"inputs": []any{ref.Flat, ref.Nested}})
+	torch.Collect(torch.CPU) // what earlier tests dropped
+	for range 10 {           // warm: the graph executor's profiling runs
+		status, _, b := post(t, s.url+"/predict", body)
+		require.Equal(t, http.StatusOK, status, "%s", b)
+	}
+	before := torch.MemoryAllocated(torch.CPU)
+	for range 30 {
+		status, _, b := post(t, s.url+"/predict", body)
+		require.Equal(t, http.StatusOK, status, "%s", b)
+	}
+	assert.Equal(t, before, torch.MemoryAllocated(torch.CPU))
+	assert.Equal(t, 0, s.stop(t))
 }

@@ -58,8 +58,9 @@ func (e *encoder) encode(v any) error {
 		if x == nil {
 			return argErrorf("a nil *torch.Tensor")
 		}
+		h := bridge.Acquire(x) // released by the caller, after the call
 		e.tensors = append(e.tensors, x)
-		e.nodes = append(e.nodes, capi.IValue{Kind: capi.IVTensor, T: bridge.Handle(x)})
+		e.nodes = append(e.nodes, capi.IValue{Kind: capi.IVTensor, T: h})
 		return nil
 	case int64:
 		e.nodes = append(e.nodes, capi.IValue{Kind: capi.IVInt, I: x})

@@ -161,7 +161,10 @@ func opName(method string) string {
 func (m *Module) call(method string, args []any) (out any, err error) {
 	var e encoder
 	defer func() {
-		// bridge.Handle panics with torch's *Error for a freed tensor.
+		for _, t := range e.tensors {
+			bridge.Release(t)
+		}
+		// bridge.Acquire panics with torch's *Error for a freed tensor.
 		if r := recover(); r != nil {
 			te, ok := r.(*torch.Error)
 			if !ok {
@@ -185,7 +188,6 @@ func (m *Module) call(method string, args []any) (out any, err error) {
 	h := m.h
 	nodes, blob, err := capi.JITCall(h, method, e.nodes, len(args), e.blob)
 	m.mu.RUnlock()
-	runtime.KeepAlive(e.tensors)
 	if err != nil {
 		return nil, bridge.Error(opName(method), err)
 	}
@@ -237,8 +239,10 @@ func (m *Module) NamedState() []nn.StateTensor {
 		}
 		m.state = make([]nn.StateTensor, len(names))
 		for i := range names {
+			t := bridge.Wrap(hs[i]).(*torch.Tensor)
+			torch.Persist(t) // cached for the module's life, whatever scope asked first
 			m.state[i] = nn.StateTensor{
-				NamedTensor: nn.NamedTensor{Name: names[i], Tensor: bridge.Wrap(hs[i]).(*torch.Tensor)},
+				NamedTensor: nn.NamedTensor{Name: names[i], Tensor: t},
 				Buffer:      buffers[i],
 			}
 		}

@@ -287,7 +287,16 @@ func (c *core[S]) load(p *torch.Tensor, g *ParamGroup, m map[string]*torch.Tenso
 		*f.at(s) = t
 		errs = append(errs, err)
 	}
+	c.persist(s)
 	return s, firstErr(errs...)
+}
+
+// persist takes the state's tensors out of any torch.Scope, since the state
+// outlives the step (or the load) that made it.
+func (c *core[S]) persist(s *S) {
+	for _, f := range c.fields {
+		torch.Persist(*f.at(s))
+	}
 }
 
 // tensors are the state's fields, for StateBytes.

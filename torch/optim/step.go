@@ -40,6 +40,7 @@ func (c *core[S]) forEach(update func(g *ParamGroup, p, grad *torch.Tensor, s *S
 				}
 				update(g, p, grad, states[i], &tmp)
 				torch.FreeAll(tmp...) // at once, not at the next collection: flat native memory
+				c.persist(states[i])  // made or replaced in update, inside a caller's torch.Scope maybe
 			}
 		}
 	})

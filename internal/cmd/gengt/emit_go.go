@@ -445,23 +445,22 @@ func (g *goEmitter) emitFunc(b *binding) bool {
 		k := b.Kinds[i]
 		x := argExpr[i]
 		switch k {
+		// Each tensor is acquired (counted as in use, so that a Free racing
+		// with the call panics instead of freeing under it) and released by
+		// a defer, which also keeps it reachable over the call.
 		case kTensor:
-			cargs = append(cargs, x+".handle()")
-			keep = append(keep, x)
+			fmt.Fprintf(&body, "\t%sH := %s.acquire()\n\tdefer %s.release()\n", x, x, x)
+			cargs = append(cargs, x+"H")
 		case kOptTensor:
-			cargs = append(cargs, "optHandle("+x+")")
-			keep = append(keep, x)
+			fmt.Fprintf(&body, "\t%sH := optAcquire(%s)\n\tdefer optRelease(%s)\n", x, x, x)
+			cargs = append(cargs, x+"H")
 		case kGenerator:
 			cargs = append(cargs, "genHandle("+x+")")
 			keep = append(keep, x)
-		case kTensors:
+		case kTensors, kOptTensors:
 			fmt.Fprintf(&body, "\tvar %sBuf [8]capi.Tensor\n", x)
-			cargs = append(cargs, "handles("+x+"Buf[:0], "+x+")")
-			keep = append(keep, x)
-		case kOptTensors:
-			fmt.Fprintf(&body, "\tvar %sBuf [8]capi.Tensor\n", x)
-			cargs = append(cargs, "optHandles("+x+"Buf[:0], "+x+")")
-			keep = append(keep, x)
+			fmt.Fprintf(&body, "\t%sH := acquireAll(%sBuf[:0], %s, %v)\n\tdefer releaseAll(%s)\n", x, x, x, k == kOptTensors, x)
+			cargs = append(cargs, x+"H")
 		case kInts, kOptInts:
 			if n := fixedLen(s.Args[i].Base); n > 1 {
 				// None (optional) or [] (a schema default of []) pass through

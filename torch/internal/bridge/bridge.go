@@ -7,9 +7,12 @@ package bridge
 import "github.com/seed0eaa3131/gotorch/torch/internal/capi"
 
 var (
-	// Handle is the handle of a *torch.Tensor (t is one); it panics with
-	// torch's *Error for a nil or freed tensor, as torch's own calls do.
-	Handle func(t any) capi.Tensor
+	// Acquire is the handle of a *torch.Tensor (t is one), counted as in use
+	// until Release(t); it panics with torch's *Error for a nil or freed
+	// tensor, as torch's own calls do.
+	Acquire func(t any) capi.Tensor
+	// Release ends a use that Acquire began.
+	Release func(t any)
 	// Wrap makes a new *torch.Tensor that owns h (freed with it).
 	Wrap func(h capi.Tensor) any
 	// Error is a failed capi call's error as torch's *Error for op.
