@@ -101,3 +101,28 @@ func ExampleTensor_Free() {
 	// released at once: true
 	// torch: Tensor: tensor used after Free
 }
+
+func ExampleWithScope() {
+	w := torch.Ones([]int64{256, 256}).SetRequiresGrad(true) // made outside: not the scope's
+	before := torch.MemoryAllocated(torch.CPU)
+	var loss float64
+	torch.WithScope(func(s *torch.Scope) {
+		x := torch.Ones([]int64{64, 256})
+		y := x.Matmul(w).Relu().Sum() // every temporary, and the gradient graph, is in s
+		y.Backward()
+		loss = y.Item()
+	}) // freed here: no Free calls, no collector
+	fmt.Println(loss, torch.MemoryAllocated(torch.CPU)-before == 256*256*4) // only w's gradient stays
+	// Output:
+	// 4.194304e+06 true
+}
+
+func ExampleScoped() {
+	x := torch.Arange(0, 6, 1).Reshape(2, 3)
+	probs := torch.Scoped(func(*torch.Scope) *torch.Tensor {
+		return x.MulScalar(torch.Float(0.5)).Softmax(1) // the product is freed, the result kept
+	})
+	fmt.Printf("%.4f\n", probs.Float32s())
+	// Output:
+	// [0.1863 0.3072 0.5065 0.1863 0.3072 0.5065]
+}

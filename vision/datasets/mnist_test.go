@@ -29,31 +29,47 @@ func mnistTransform() transforms.Transform {
 	return transforms.Compose(transforms.ToTensor(), transforms.Normalize([]float64{0.1307}, []float64{0.3081}))
 }
 
-// realMNIST loads the real MNIST from the shared dataset root, which the
-// set-up fills (`go run ./cmd/getdata`); tests never download it.
+// realMNIST loads the full MNIST from the shared dataset root, which the
+// set-up fills (`go run ./cmd/getdata`); tests never download it. Without
+// the full set the test is skipped (see dataroot.RequireMNIST).
 func realMNIST(t *testing.T, train bool, tf transforms.Transform) *MNIST {
 	t.Helper()
+	return loadMNIST(t, dataroot.RequireMNIST(t), train, tf)
+}
+
+// loadMNIST loads one split of the MNIST in root.
+func loadMNIST(t *testing.T, root string, train bool, tf transforms.Transform) *MNIST {
+	t.Helper()
 	start := time.Now()
-	m, err := NewMNIST(dataroot.RequireMNIST(t), Options{Train: train, Transform: tf})
+	m, err := NewMNIST(root, Options{Train: train, Transform: tf})
 	require.NoError(t, err)
 	t.Logf("NewMNIST(train=%v) took %v", train, time.Since(start))
 	return m
 }
 
+// TestMNISTReal reads the full MNIST, or the committed subset of its first
+// records where the dataset root lacks it (dataroot.MNIST), and checks known
+// facts about it: the sizes, the first labels (the same in both) and class
+// sizes (counted by torchvision on the official files: over all of them, or
+// over the subset's first records).
 func TestMNISTReal(t *testing.T) {
+	set := dataroot.MNIST(t)
 	cases := []struct {
 		train  bool
 		n      int
 		first  []int64
 		counts map[int64]int
 	}{
-		// Known facts about MNIST: the first training labels and the class
-		// sizes of the test set.
 		{true, 60000, []int64{5, 0, 4, 1, 9, 2, 1, 3, 1, 4}, map[int64]int{0: 5923, 1: 6742, 9: 5949}},
 		{false, 10000, []int64{7, 2, 1, 0, 4, 1, 4, 9, 5, 9}, map[int64]int{0: 980, 1: 1135, 9: 1009}},
 	}
+	if !set.Full {
+		require.Equal(t, []int{2000, 1000}, []int{set.Train, set.Test}, "the subset the counts below are of")
+		cases[0].n, cases[0].counts = set.Train, map[int64]int{0: 191, 1: 220, 2: 198, 3: 191, 4: 214, 5: 180, 6: 200, 7: 224, 8: 172, 9: 210}
+		cases[1].n, cases[1].counts = set.Test, map[int64]int{0: 85, 1: 126, 2: 116, 3: 107, 4: 110, 5: 87, 6: 87, 7: 99, 8: 89, 9: 94}
+	}
 	for _, tc := range cases {
-		m := realMNIST(t, tc.train, nil)
+		m := loadMNIST(t, set.Root, tc.train, nil)
 		require.Equal(t, tc.n, m.Len())
 		c, h, w := m.Shape()
 		assert.Equal(t, []int{1, 28, 28}, []int{c, h, w})
@@ -80,8 +96,10 @@ func TestMNISTReal(t *testing.T) {
 // ToTensor+Normalize through Get (the lookup-table path), through GetBatch,
 // and through the per-sample path of other pipelines.
 func TestMNISTAgainstTorchvision(t *testing.T) {
-	root := dataroot.RequireMNIST(t)
-	indices := []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 1234, 9999}
+	set := dataroot.MNIST(t)
+	root := set.Root
+	// The first ten, one inside and the last of the test split.
+	indices := []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 987, set.Test - 1}
 	pipelines := []struct {
 		name   string
 		py     string
@@ -131,6 +149,7 @@ res = {"labels": [int(raw.targets[i]) for i in idx], "bytes": [raw.data[i].flatt
 
 	test, err := NewMNIST(root, Options{})
 	require.NoError(t, err)
+	require.Equal(t, set.Test, test.Len())
 	for k, i := range indices {
 		assert.Equal(t, ref.Labels[k], test.Targets()[i], "label %d", i)
 		assert.Equal(t, ref.Bytes[k], test.Data()[i*784:(i+1)*784], "bytes %d", i)

@@ -1,0 +1,14 @@
+package models_test
+
+import (
+	"os"
+	"testing"
+
+	"github.com/seed0eaa3131/gotorch/internal/dataroot"
+)
+
+// TestMain skips the Examples that show the full MNIST's figures where it
+// is absent (they would download it): `go test ./...` needs no network.
+func TestMain(m *testing.M) {
+	os.Exit(dataroot.RunTests(m, "Example_mnistMain", "Example_training"))
+}
