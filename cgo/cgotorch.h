@@ -25,14 +25,21 @@
 extern "C" {
 #endif
 
-/* Bump on any change to this header; the Go side refuses a library that differs. */
-#define CGOTORCH_ABI_VERSION 9
+/* Bump on any change to this header, with capi.ABIVersion (torch/internal/capi/capi.go);
+ * the Go side refuses a library that differs. */
+#define CGOTORCH_ABI_VERSION 11
 
 typedef struct gt_tensor_s *gt_tensor;
 /* A random number generator (at::Generator, a reference to one shared state). */
 typedef struct gt_generator_s *gt_generator;
 /* A TorchScript module (torch::jit::Module, a reference to one shared object). */
 typedef struct gt_jit_module_s *gt_jit_module;
+/* torch.distributed: a c10d store, a process group, a collective in flight
+ * (c10d Work) and DDP's gradient reducer (c10d::Reducer). */
+typedef struct gt_store_s *gt_store;
+typedef struct gt_pg_s *gt_pg;
+typedef struct gt_work_s *gt_work;
+typedef struct gt_reducer_s *gt_reducer;
 
 /* The kinds of error, after the c10 exception classes (and the Python
  * exceptions PyTorch turns them into). Anything else is GT_ERR_RUNTIME. */
@@ -262,6 +269,44 @@ gt_error gt_jit_to(gt_jit_module m, int dtype, int dev_type, int dev_index, int 
  * torch._C._jit_override_can_fuse_on_cpu(on), torch._C._jit_can_fuse_on_cpu(). */
 void gt_jit_set_cpu_fusion(int on);
 int gt_jit_cpu_fusion(void);
+
+/* ---- torch.distributed (dist.cpp with Gloo; dist_stub.cpp where the shim was
+ * built without it: every call but gt_dist_backend_available says so) ---- */
+enum { GT_DIST_GLOO = 0, GT_DIST_NCCL = 1 };
+enum { GT_REDUCE_SUM = 0, GT_REDUCE_AVG = 1, GT_REDUCE_PRODUCT = 2, GT_REDUCE_MIN = 3, GT_REDUCE_MAX = 4 };
+/* 1 when this shim can make process groups of the backend. */
+int gt_dist_backend_available(int backend);
+/* c10d::TCPStore at host:port (is_master: this process serves it) and c10d::FileStore. */
+gt_error gt_store_tcp(const char *host, int port, int world_size, int is_master, int64_t timeout_ms, gt_store *out);
+gt_error gt_store_file(const char *path, int world_size, gt_store *out);
+void gt_store_free(gt_store s);
+/* A process group of size processes over store; timeout_ms bounds every
+ * collective (a peer that died or hangs fails it after that long). */
+gt_error gt_pg_new(gt_store store, int backend, int rank, int size, int64_t timeout_ms, gt_pg *out);
+void gt_pg_free(gt_pg pg);
+/* Collectives start and return their Work; the tensors are borrowed and must
+ * stay alive until gt_work_wait returns. Gloo has no AVG and no
+ * reduce_scatter: AVG is the sum divided by the size, and reduce_scatter an
+ * all-reduce of the stacked inputs, finished in gt_work_wait. */
+gt_error gt_pg_allreduce(gt_pg pg, gt_tensor *ts, int n, int op, gt_work *out);
+gt_error gt_pg_broadcast(gt_pg pg, gt_tensor *ts, int n, int root, gt_work *out);
+gt_error gt_pg_allgather(gt_pg pg, gt_tensor *outs, int n, gt_tensor in, gt_work *out);
+gt_error gt_pg_reduce_scatter(gt_pg pg, gt_tensor dst, gt_tensor *ins, int n, int op, gt_work *out);
+gt_error gt_pg_barrier(gt_pg pg, gt_work *out);
+gt_error gt_pg_send(gt_pg pg, gt_tensor t, int dst, int tag, gt_work *out);
+gt_error gt_pg_recv(gt_pg pg, gt_tensor t, int src, int tag, gt_work *out);
+/* Work.wait(): timeout_ms > 0 bounds this wait, 0 leaves it to the group's timeout. */
+gt_error gt_work_wait(gt_work w, int64_t timeout_ms);
+int gt_work_is_completed(gt_work w);
+void gt_work_free(gt_work w);
+/* DistributedDataParallel's reducer over params, bucket_of[i] the bucket of
+ * params[i] (buckets all-reduce in the order 0, 1, ...; the Go side assigns
+ * them as Python's DDP does). After gt_reducer_prepare_for_backward, the next
+ * backward pass all-reduces the gradients bucket by bucket as they are ready,
+ * and ends with every gradient averaged over the group. */
+gt_error gt_reducer_new(gt_pg pg, gt_tensor *params, int n, const int *bucket_of, int nbuckets, gt_reducer *out);
+gt_error gt_reducer_prepare_for_backward(gt_reducer r);
+void gt_reducer_free(gt_reducer r);
 
 /* ---- CUDA (in a CPU build: 0 devices, and calls that need a device say so) ---- */
 int gt_cuda_is_available(void);

@@ -318,7 +318,8 @@ from_apt() {
 			return 1
 		fi
 	fi
-	apt_install libtorch-dev libopenblas0-openmp
+	# libgloo-dev: the Gloo headers libtorch's c10d headers include (torch.distributed).
+	apt_install libtorch-dev libopenblas0-openmp libgloo-dev
 	local so
 	so=$(dpkg-query -L libtorch-dev | grep '/libtorch\.so$' | head -n 1 || true)
 	[[ -n $so ]] || die "libtorch-dev is installed but has no libtorch.so" "sudo apt-get install --reinstall libtorch-dev"
@@ -387,6 +388,9 @@ check_cuda_headers
 if ((WITH_CUDA)); then DEVICE="CUDA ${CUDA_VERSION:-?}"; else DEVICE=CPU; fi
 say "using libtorch $TORCH_VERSION ($DEVICE, _GLIBCXX_USE_CXX11_ABI=$CXX11_ABI) from $SOURCE"
 ((WITH_CUDA)) && note "CUDA headers: ${CUDA_INCLUDE:-none found}"
+if ! has_header "$TORCH_INCLUDE /usr/include" gloo/config.h; then
+	note "no Gloo headers (gloo/config.h) beside this libtorch's or in /usr/include: the shim is built without torch.distributed (Debian: apt-get install libgloo-dev, then re-run)"
+fi
 
 # --- building and installing the shim -------------------------------------------------
 

@@ -11,10 +11,15 @@
 // Calls that touch the outside world (files, devices) return an error.
 //
 // Lifetime: a tensor's native memory is released when the *Tensor becomes
-// unreachable, and the package watches the native bytes it holds (through a
-// counting CPU allocator installed at start-up) to run the Go garbage
-// collector when they grow, so a loop that never calls Free still runs in flat
-// memory. Free releases at once, for code that wants determinism.
+// unreachable, and the package watches the native bytes live (through a
+// counting CPU allocator installed at start-up): when a new tensor takes them
+// to a target (1.5x what was live after the last reclaim, at least 64 MiB),
+// the goroutine that made it runs the collector and frees the dropped
+// tensors before it goes on, so a loop that never calls Free runs in bounded
+// memory. Free releases one tensor at once; a Scope (WithScope, Scoped)
+// releases everything a goroutine made inside it, for code that wants
+// determinism without Free calls. Freeing a tensor while another goroutine
+// uses it panics, as does any use after Free.
 //
 // Threads: libtorch's intra-op parallelism is OpenMP, which keeps a team of
 // worker threads per calling OS thread. A goroutine moves between OS threads
@@ -34,6 +39,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 
 	"github.com/seed0eaa3131/gotorch/torch/internal/capi"
@@ -58,11 +64,18 @@ func init() {
 	}
 	libraryVersion = capi.TorchVersion()
 	counters = capi.CPUMemoryCounters()
-	// libtorch's own default here is one intra-op thread; PyTorch's users
-	// expect one per core.
-	if capi.GetNumThreads() < runtime.NumCPU() {
-		capi.SetNumThreads(runtime.NumCPU())
+	capi.SetNumThreads(defaultThreads())
+}
+
+// defaultThreads is PyTorch's default intra-op thread count: OMP_NUM_THREADS
+// when it is set to a positive count (torchrun sets 1 for each of several
+// ranks, so that they do not fight over the cores), else one per core
+// (libtorch's own default here is one thread in all).
+func defaultThreads() int {
+	if n, err := strconv.Atoi(strings.TrimSpace(os.Getenv("OMP_NUM_THREADS"))); err == nil && n > 0 {
+		return min(n, MaxThreads())
 	}
+	return runtime.NumCPU()
 }
 
 // Version is the version of the libtorch this binary runs on: torch.__version__.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	flag "github.com/spf13/pflag"
@@ -11,6 +12,7 @@ import (
 	"github.com/seed0eaa3131/gotorch/internal/cli"
 	"github.com/seed0eaa3131/gotorch/torch"
 	"github.com/seed0eaa3131/gotorch/torch/data"
+	"github.com/seed0eaa3131/gotorch/torch/distributed"
 	"github.com/seed0eaa3131/gotorch/torch/nn"
 )
 
@@ -54,9 +56,25 @@ func (p Program) Run(ctx context.Context, args []string, stdout, stderr io.Write
 			return err
 		}
 		s := &Session{Flags: f, Device: device, Out: stdout}
+		if _, launched := os.LookupEnv("WORLD_SIZE"); launched {
+			// Started by a launcher (cmd/torchrun): data-parallel training.
+			if device.IsCUDA() {
+				return cli.Usagef("data-parallel training runs on the CPU (Gloo); NCCL for --device %s is not built into libcgotorch yet", f.Device)
+			}
+			pg, err := distributed.InitProcessGroup(distributed.Options{Backend: distributed.Gloo})
+			if err != nil {
+				return err
+			}
+			defer distributed.DestroyProcessGroup()
+			s.Group = pg
+			if pg.Rank() != 0 {
+				// Rank 0 speaks for all and writes --save and --plot.
+				s.Out, s.Quiet, s.Save, s.Plot, s.Samples = io.Discard, true, "", "", ""
+			}
+		}
 		torch.ManualSeed(f.Seed)
-		s.Say("gotorch on libtorch %s, device %s, %d threads, %d loader workers\n\n",
-			torch.Version(), device, torch.GetNumThreads(), f.NumWorkers)
+		s.Say("gotorch on libtorch %s, device %s, %d threads, %d loader workers%s\n\n",
+			torch.Version(), device, torch.GetNumThreads(), f.NumWorkers, s.ranks())
 		return p.Train(ctx, s)
 	})
 }
@@ -112,8 +130,20 @@ func (s *Session) Fit(ctx context.Context, model Model, title string, train, tes
 		return err
 	}
 	trainLoader, testLoader := s.Loaders(train, test)
+	// The loop runs the model, or in data-parallel training its
+	// DistributedDataParallel; --save writes the model itself
+	// (model.module.state_dict() in PyTorch's examples).
+	var run Model = model
+	if s.Group != nil {
+		ddp, err := distributed.NewDistributedDataParallel(model, distributed.DDPOptions{Group: s.Group})
+		if err != nil {
+			return err
+		}
+		defer ddp.Close()
+		run = ddp
+	}
 	start := time.Now()
-	history, interrupted, err := s.Train(ctx, model, opt, trainLoader, testLoader)
+	history, interrupted, err := s.Train(ctx, run, opt, trainLoader, testLoader)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/seed0eaa3131/gotorch/internal/gpumon"
 	"github.com/seed0eaa3131/gotorch/torch"
 	"github.com/seed0eaa3131/gotorch/torch/data"
+	"github.com/seed0eaa3131/gotorch/torch/distributed"
 	"github.com/seed0eaa3131/gotorch/torch/nn"
 	"github.com/seed0eaa3131/gotorch/torch/optim"
 )
@@ -112,6 +113,19 @@ type Session struct {
 	*Flags
 	Device torch.Device
 	Out    io.Writer
+	// Group is the process group of data-parallel training (the program
+	// was started by cmd/torchrun), nil in a single process. Each rank
+	// trains on its DistributedSampler share with --batch-size per rank, as
+	// PyTorch's examples do; rank 0 prints and writes the outputs.
+	Group *distributed.ProcessGroup
+}
+
+// ranks describes the process group for the banner, "" without one.
+func (s *Session) ranks() string {
+	if s.Group == nil {
+		return ""
+	}
+	return fmt.Sprintf(", data-parallel: rank %d of %d (Gloo)", s.Group.Rank(), s.Group.Size())
 }
 
 // Say prints unless --quiet.
@@ -142,7 +156,14 @@ func (s *Session) NewOptimizer(model any) (optim.Optimizer, error) {
 // Loaders makes the tutorial's training loader (shuffled) and test loader.
 func (s *Session) Loaders(train, test data.Dataset) (*data.Loader, *data.Loader) {
 	pin := s.Device.IsCUDA()
-	return data.NewLoader(train, data.Options{BatchSize: s.BatchSize, Shuffle: true, NumWorkers: s.NumWorkers, PinMemory: pin}),
+	o := data.Options{BatchSize: s.BatchSize, Shuffle: true, NumWorkers: s.NumWorkers, PinMemory: pin}
+	if s.Group != nil {
+		// This rank's share, shuffled alike on every rank by the seed and
+		// the epoch (Train calls SetEpoch).
+		o.Shuffle = false
+		o.Sampler = data.NewDistributedSampler(train, s.Group.Size(), s.Group.Rank(), data.DistributedSamplerOpts{Seed: int64(s.Seed)})
+	}
+	return data.NewLoader(train, o),
 		data.NewLoader(test, data.Options{BatchSize: s.TestBatchSize, NumWorkers: s.NumWorkers, PinMemory: pin})
 }
 
@@ -173,6 +194,9 @@ func (s *Session) Train(ctx context.Context, model Model, opt optim.Optimizer, t
 			float64(m.Total())/float64(m.Parameters))
 	}
 	for epoch := 1; epoch <= s.Epochs && !interrupted; epoch++ {
+		if ds, ok := train.Sampler().(*data.DistributedSampler); ok {
+			ds.SetEpoch(epoch - 1) // sampler.set_epoch(epoch), epochs from 0
+		}
 		res, err := loop.TrainEpoch(ctx, epoch, train)
 		if err != nil {
 			return history, interrupted, err
@@ -188,10 +212,16 @@ func (s *Session) Train(ctx context.Context, model Model, opt optim.Optimizer, t
 		if interrupted {
 			note = " (interrupted)"
 		}
+		// In data-parallel training the figures are rank 0's (its share of
+		// the training set, the whole test set) and samples/s all ranks'.
+		ranks := 1
+		if s.Group != nil {
+			ranks = s.Group.Size()
+		}
 		s.Say("epoch %d%s: train loss %.4f, train acc %.2f%%, test loss %.4f, test acc %.2f%% (%d/%d), %.1fs train + %.1fs test, %.0f samples/s\n",
 			epoch, note, res.TrainLoss, 100*res.TrainAcc, res.TestLoss, 100*res.TestAcc,
 			int(res.TestAcc*float64(res.TestSamples)+0.5), res.TestSamples, res.TrainTime.Seconds(), res.TestTime.Seconds(),
-			float64(res.Samples)/res.TrainTime.Seconds())
+			float64(ranks*res.Samples)/res.TrainTime.Seconds())
 		if monitor != nil {
 			if devs, err := monitor.Devices(); err == nil {
 				s.Say("  %s\n", gpumon.Line(devs))

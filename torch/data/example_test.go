@@ -2,6 +2,7 @@ package data_test
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/seed0eaa3131/gotorch/torch"
 	"github.com/seed0eaa3131/gotorch/torch/data"
@@ -109,4 +110,45 @@ func ExampleOptions_shuffle() {
 	// [[2 4 7 0] [8 9 5 3] [6 1]]
 	// [0.4556 0.6323]
 	// [[6 5 4 0] [8 9 2 1] [3 7]]
+}
+
+// Data-parallel training: each of two processes (ranks) loads its own half
+// of the dataset, shuffled the same way on both, a new order each epoch. In
+// Python,
+//
+//	sampler = DistributedSampler(dataset, num_replicas=2, rank=rank)
+//	loader = DataLoader(dataset, batch_size=3, sampler=sampler)
+//	for epoch in range(2):
+//	    sampler.set_epoch(epoch)
+//	    print(epoch, rank, list(sampler), [labels.tolist() for _, labels in loader])
+//
+// prints the same indices and batches on each rank.
+func ExampleDistributedSampler() {
+	dataset := greyImages{n: 10}
+	for epoch := range 2 {
+		for rank := range 2 { // in training, each process runs only its own rank
+			sampler := data.NewDistributedSampler(dataset, 2, rank)
+			loader := data.NewLoader(dataset, data.Options{BatchSize: 3, Sampler: sampler})
+			sampler.SetEpoch(epoch)
+			var batches [][]int64
+			for _, labels := range loader.All() {
+				batches = append(batches, labels.Int64s())
+			}
+			fmt.Println(epoch, rank, slices.Collect(sampler.All()), batches)
+		}
+	}
+	// Without shuffling, 10 samples over 3 ranks: each gets 4, the last
+	// ones padded from the start.
+	for rank := range 3 {
+		sampler := data.NewDistributedSampler(dataset, 3, rank, data.DistributedSamplerOpts{Shuffle: new(false)})
+		fmt.Println(rank, slices.Collect(sampler.All()))
+	}
+	// Output:
+	// 0 0 [4 7 3 0 6] [[4 7 3] [0 6]]
+	// 0 1 [1 5 9 8 2] [[1 5 9] [8 2]]
+	// 1 0 [5 1 0 9 7] [[5 1 0] [9 7]]
+	// 1 1 [6 2 8 3 4] [[6 2 8] [3 4]]
+	// 0 [0 3 6 9]
+	// 1 [1 4 7 0]
+	// 2 [2 5 8 1]
 }

@@ -190,9 +190,12 @@ type Tensor unsafe.Pointer
 // Generator is a gt_generator handle.
 type Generator unsafe.Pointer
 
-// ABIVersion is the CGOTORCH_ABI_VERSION of the cgotorch.h this package was
-// compiled against; LibraryABIVersion is the one of the loaded library.
-const ABIVersion = int(C.CGOTORCH_ABI_VERSION)
+// ABIVersion is the CGOTORCH_ABI_VERSION (cgo/cgotorch.h) this package is
+// written for, kept here as a Go constant: the go command does not track the
+// header, which lives outside the package, and would reuse a build made
+// against an older one. LibraryABIVersion is the loaded library's; the
+// set-up checks the library against the header.
+const ABIVersion = 11
 
 // Error kinds, the gt_error kinds of cgotorch.h.
 const (
