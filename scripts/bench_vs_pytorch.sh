@@ -17,8 +17,20 @@
 #   4. the per-call cost of `a + b` on 1-element tensors (Go, Python, C++),
 #      with one intra-op thread as scripts/bench_overhead.sh.
 #
-#   scripts/bench_vs_pytorch.sh [--device cpu|cuda] [--threads N] [--runs R] [--data DIR] [--out FILE]
+# Those are the section "mlp"; scripts/bench_programs.py times whole
+# programs as processes in the sections "cold" (the MLP's 1-epoch process and
+# its cold first epoch against the warm ones), "cnn" (pytorch/examples' MNIST
+# CNN and the CIFAR-10 tutorial's CNN: epoch time, images/s, peak RSS) and
+# "scaling" (the MLP's epoch for batch sizes 16-1024 with 1 and 2 threads).
 #
+#   scripts/bench_vs_pytorch.sh [--sections LIST] [--device cpu|cuda] [--threads N] [--runs R]
+#                               [--data DIR] [--out FILE] [--doc docs/performance.md]
+#
+# --sections: comma-separated, of mlp, cold, cnn, scaling (default: all of
+#   them, about 25 minutes on an idle 2-core machine; mlp alone about 4).
+# --doc: write the tables, with the date, commit, machine, libtorch, BLAS and
+#   versions, into that file's generated sections (scripts/lib/perfdoc.py):
+#   docs/performance.md holds no figures typed by hand.
 # --device: where the model and batches live on both sides (default cpu).
 #   cuda needs libcgotorch.so built against a CUDA torch
 #   (scripts/install_libtorch.sh, docs/gpu.md) and a Python whose torch sees
@@ -49,6 +61,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 given="$*"
+sections=mlp,cold,cnn,scaling
+doc=""
 device=cpu
 threads=$(nproc)
 runs=3
@@ -61,6 +75,8 @@ while [[ $# -gt 0 ]]; do
 	--runs) runs=$2; shift 2 ;;
 	--data) data=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
+	--sections) sections=$2; shift 2 ;;
+	--doc) doc=$2; shift 2 ;;
 	-h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 	*) echo "bench_vs_pytorch.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
 	esac
@@ -68,6 +84,16 @@ done
 [[ $device == cpu || $device == cuda ]] || { echo "bench_vs_pytorch.sh: --device must be cpu or cuda, got '$device'" >&2; exit 2; }
 [[ $threads =~ ^[1-9][0-9]*$ ]] || { echo "bench_vs_pytorch.sh: --threads must be a positive number, got '$threads'" >&2; exit 2; }
 [[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "bench_vs_pytorch.sh: --runs must be a positive number, got '$runs'" >&2; exit 2; }
+for s in ${sections//,/ }; do
+	[[ $s =~ ^(mlp|cold|cnn|scaling)$ ]] || { echo "bench_vs_pytorch.sh: --sections: unknown section '$s' (mlp, cold, cnn, scaling)" >&2; exit 2; }
+done
+has() { [[ ,$sections, == *,$1,* ]]; }
+programs=$(tr , '\n' <<<"$sections" | grep -v '^mlp$' | paste -sd, -)
+if [[ $device == cuda && -n $programs ]]; then
+	echo "bench_vs_pytorch.sh: --device cuda times the section mlp only (--sections mlp)" >&2
+	exit 2
+fi
+[[ -z $doc || -w $doc ]] || { echo "bench_vs_pytorch.sh: --doc $doc: not a writable file" >&2; exit 2; }
 
 find_python() {
 	local c
@@ -197,8 +223,35 @@ pyrun() {
 		{ say "  (failed or took over ${limit}s: $*)"; echo '{"failed": true}'; }
 }
 
+# programs_and_doc runs bench_programs.py's sections, then writes --out and
+# the --doc sections.
+programs_and_doc() {
+	mkdir -p "$tmp/md"
+	if [[ -n $programs ]]; then
+		"$py" scripts/bench_programs.py --sections "$programs" --threads "$threads" --runs "$runs" --data "$data" --markdown-dir "$tmp/md"
+	fi
+	if [[ -n $out ]]; then
+		for s in mlp cold cnn scaling; do
+			[[ -e $tmp/md/$s.md ]] && cat "$tmp/md/$s.md"
+		done >"$out"
+	fi
+	[[ -n $doc ]] || return 0
+	local s load_after suffix=""
+	load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+	[[ $device == cuda ]] && suffix=-cuda
+	for s in mlp cold cnn scaling; do
+		[[ -e $tmp/md/$s.md ]] || continue
+		PYTHON=$py "$py" scripts/lib/perfdoc.py --doc "$doc" --section "$s$suffix" --markdown "$tmp/md/$s.md" \
+			--command "scripts/bench_vs_pytorch.sh $given" --load-before "$load_before" --load-after "$load_after"
+	done
+}
+
 say "making sure MNIST is in $data (the Go side downloads what is missing)..."
 "$tmp/benchmnist" --data "$data" --what loader --threads "$threads" >/dev/null
+if ! has mlp; then
+	programs_and_doc
+	exit 0
+fi
 
 # ---- 2. loader pass, both sides, num_workers 0, 1, 2 ----
 # (First, as the epochs below read the same files: both start warm.)
@@ -266,7 +319,8 @@ done
 # ---- report ----
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 elapsed=$(($(date +%s) - start_time))
-"$py" - "$results" "$threads" "$runs" "$load_before" "$load_after" "$elapsed" "$out" "$given" "$device" <<'PY'
+mkdir -p "$tmp/md"
+"$py" - "$results" "$threads" "$runs" "$load_before" "$load_after" "$elapsed" "$tmp/md/mlp.md" "$given" "$device" <<'PY'
 import json, os, platform, statistics, subprocess, sys
 
 path, threads, runs, load_before, load_after, elapsed, out, args, device = sys.argv[1:10]
@@ -379,11 +433,11 @@ head = (f"{runs} runs each, medians; {threads} intra-op threads for 1-3 on every
         f"and for the epoch (Go {', '.join(f'{w}: {ge[w]:.2f}' for w in ge)} s; Python {', '.join(f'{w}: {pe[w]:.2f}' for w in pe)} s)")
 print("\n" + head + "\n")
 print("\n".join(table))
-if out:
-    with open(out, "w") as f:
-        f.write(f"command: scripts/bench_vs_pytorch.sh {args}\n\n".replace(" \n", "\n"))
-        f.write(f"machine: {os.cpu_count()} cores, {model}; load average {load_before} before, {load_after} after; {go_version}\n\n")
-        if cuda:
-            f.write(gpu + "\n\n")
-        f.write(head + "\n\n" + "\n".join(table) + "\n")
+with open(out, "w") as f:
+    title = "on the GPU" if cuda else f"{threads} intra-op threads"
+    f.write(f"### The tutorial's MLP: epoch, loader, training step, per call ({title})\n\n")
+    if cuda:
+        f.write(gpu + "\n\n")
+    f.write(head + "\n\n" + "\n".join(table) + "\n\n")
 PY
+programs_and_doc

@@ -65,7 +65,28 @@ func init() {
 	libraryVersion = capi.TorchVersion()
 	counters = capi.CPUMemoryCounters()
 	capi.SetNumThreads(defaultThreads())
+	capi.WarmMalloc(mallocWarmBytes)
 }
+
+// mallocWarmBytes starts glibc malloc's dynamic mmap threshold where a
+// PyTorch process has it after loading a dataset. glibc serves a request
+// above the threshold (128 KiB at start) with an mmap of its own, which is
+// page-faulted in and returned to the system at every allocation, and
+// trims the top of the heap whenever more than twice the threshold is free
+// there; the threshold rises only when such an mmap()ed block is freed,
+// to that block's size (mallopt(3)). A training step allocates and frees
+// buffers of a few hundred KiB (the MLP's 784x128 weight gradients and
+// Adam's temporaries), so until something larger had been freed, every
+// step faulted them in afresh: cmd/mnist's first epoch ran at half the
+// speed of the next, which began after the test pass (batches of 1000)
+// had raised the threshold. Python does not see this because loading
+// MNIST frees buffers of several MiB first. Allocating and freeing one
+// block of this size at start-up raises the threshold to it (and the trim
+// threshold to twice it) while keeping glibc's own adjustment, which
+// raises it further as larger blocks come and go, up to 32 MiB. A
+// process that sets MALLOC_MMAP_THRESHOLD_ (or calls mallopt) keeps its
+// own setting: glibc then no longer adjusts.
+const mallocWarmBytes = 8 << 20
 
 // defaultThreads is PyTorch's default intra-op thread count: OMP_NUM_THREADS
 // when it is set to a positive count (torchrun sets 1 for each of several

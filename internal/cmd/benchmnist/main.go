@@ -4,6 +4,7 @@
 // harness compares like with like.
 //
 //	benchmnist --what epoch    # train one epoch (batch 64, Adam 1e-3), then test (batch 1000)
+//	benchmnist --what epoch --epochs 3 --batch-size 256   # each epoch timed: the cold first against the warm
 //	benchmnist --what loader   # one pass over the training loader (ToTensor+Normalize, batch 64, shuffle)
 //	benchmnist --what step     # one training step on a fixed random batch, as scripts/bench_train_step.py
 //	benchmnist --what overhead # per-call cost of a + b on 1-element tensors, as scripts/bench_overhead.cpp
@@ -64,6 +65,8 @@ type config struct {
 	steps      int
 	repeats    int
 	calls      int
+	batchSize  int
+	epochs     int
 	device     torch.Device
 }
 
@@ -84,6 +87,8 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.IntVar(&c.steps, "steps", 1000, "training steps per timed run (--what step)")
 	fs.IntVar(&c.repeats, "repeats", 3, "timed runs whose median is reported (--what step)")
 	fs.IntVar(&c.calls, "calls", 1000000, "calls per timed run (--what overhead)")
+	fs.IntVar(&c.batchSize, "batch-size", 64, "training batch size (--what epoch and loader)")
+	fs.IntVar(&c.epochs, "epochs", 1, "epochs to train (--what epoch), each timed, then the test set once")
 	device := fs.String("device", "cpu", "where the model and batches live: cpu or cuda (cuda:N), as pytorch_mnist.py --device")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: benchmnist [flags]\n\nTimes the tutorial's MNIST work as scripts/pytorch_mnist.py does; prints JSON.\n\n")
@@ -106,8 +111,9 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		return nil, usageError{fmt.Errorf("--num-workers must not be negative, got %d", c.numWorkers)}
 	case !slices.Contains([]string{"epoch", "loader", "step", "overhead"}, c.what):
 		return nil, usageError{fmt.Errorf("--what must be epoch, loader, step or overhead, got %q", c.what)}
-	case c.steps < 1 || c.repeats < 1 || c.calls < 1:
-		return nil, usageError{fmt.Errorf("--steps, --repeats and --calls must be at least 1, got %d, %d, %d", c.steps, c.repeats, c.calls)}
+	case c.steps < 1 || c.repeats < 1 || c.calls < 1 || c.batchSize < 1 || c.epochs < 1:
+		return nil, usageError{fmt.Errorf("--steps, --repeats, --calls, --batch-size and --epochs must be at least 1, got %d, %d, %d, %d, %d",
+			c.steps, c.repeats, c.calls, c.batchSize, c.epochs)}
 	case c.device.IsCUDA() && c.what == "overhead":
 		return nil, usageError{errors.New("--what overhead measures the CPU binding cost; it takes no --device cuda")}
 	}
@@ -174,6 +180,7 @@ func measure(c *config) (map[string]any, error) {
 		return nil, err
 	}
 	out["blas"], out["libtorch"] = libs.blas, libs.libtorch
+	out["max_rss_bytes"] = maxRSS()
 	return out, nil
 }
 
@@ -186,7 +193,7 @@ func timeMNIST(c *config, out map[string]any) error {
 	if err != nil {
 		return err
 	}
-	loader := data.NewLoader(train, data.Options{BatchSize: 64, Shuffle: true, NumWorkers: c.numWorkers})
+	loader := data.NewLoader(train, data.Options{BatchSize: c.batchSize, Shuffle: true, NumWorkers: c.numWorkers})
 
 	if c.what == "loader" {
 		start := time.Now()
@@ -223,29 +230,37 @@ func timeMNIST(c *config, out map[string]any) error {
 	if err := c.sync(); err != nil {
 		return err
 	}
-	t0 := time.Now()
-	nn.Train(model)
+	// Each epoch is timed on its own: the first, cold one (fresh allocator,
+	// thread pools, page cache of the batches) against the warm ones.
 	var finalLoss float64
 	var loss *torch.Tensor
-	for images, labels := range loader.All() {
-		loss.Free() // the previous step's, kept for final_loss as Python keeps `loss`
-		images, labels = c.to(images), c.to(labels)
-		opt.ZeroGrad()
-		logits := model.Forward(images)
-		loss = lossFn.Forward(logits, labels)
-		loss.Backward()
-		opt.Step()
-		// Freed here as CPython's reference counting frees them when the
-		// names are rebound; what Forward made inside goes to the GC.
-		logits.Free()
-		images.Free()
-		labels.Free()
-	}
-	if err := loader.Err(); err != nil {
-		return err
-	}
-	if err := c.sync(); err != nil {
-		return err
+	var trainSeconds []float64
+	var faults []int64 // minor page faults of each epoch
+	for range c.epochs {
+		e0, f0 := time.Now(), minorFaults()
+		nn.Train(model)
+		for images, labels := range loader.All() {
+			loss.Free() // the previous step's, kept for final_loss as Python keeps `loss`
+			images, labels = c.to(images), c.to(labels)
+			opt.ZeroGrad()
+			logits := model.Forward(images)
+			loss = lossFn.Forward(logits, labels)
+			loss.Backward()
+			opt.Step()
+			// Freed here as CPython's reference counting frees them when the
+			// names are rebound; what Forward made inside goes to the GC.
+			logits.Free()
+			images.Free()
+			labels.Free()
+		}
+		if err := loader.Err(); err != nil {
+			return err
+		}
+		if err := c.sync(); err != nil {
+			return err
+		}
+		trainSeconds = append(trainSeconds, time.Since(e0).Seconds())
+		faults = append(faults, minorFaults()-f0)
 	}
 	t1 := time.Now()
 	nn.Eval(model)
@@ -272,9 +287,13 @@ func timeMNIST(c *config, out map[string]any) error {
 	if loss != nil {
 		finalLoss = loss.Item()
 	}
-	out["train_seconds"] = t1.Sub(t0).Seconds()
+	// epoch_seconds: the first epoch and the test, as with --epochs 1.
+	out["train_seconds"] = trainSeconds[0]
+	out["train_seconds_each"] = trainSeconds
+	out["minor_faults_each"] = faults
+	out["samples"] = train.Len()
 	out["test_seconds"] = t2.Sub(t1).Seconds()
-	out["epoch_seconds"] = t2.Sub(t0).Seconds()
+	out["epoch_seconds"] = trainSeconds[0] + t2.Sub(t1).Seconds()
 	out["accuracy"] = float64(correct) / float64(test.Len())
 	out["final_loss"] = finalLoss
 	return nil

@@ -166,7 +166,29 @@ package capi
 #cgo nocallback gt_zeros_like
 #include <stddef.h>
 #include <stdlib.h>
+#include <malloc.h>
 #include "cgotorch.h"
+
+// gt_malloc_warm allocates n bytes with malloc, touches them and frees
+// them (volatile: a malloc/free pair the compiler may not remove).
+static void gt_malloc_warm(size_t n) {
+	volatile char *p = malloc(n);
+	if (p) {
+		p[0] = 1;
+		p[n - 1] = 1;
+		free((void *)p);
+	}
+}
+
+// gt_malloc_mmapped_blocks is glibc's count of blocks malloc holds in
+// mmap()ed regions of their own (mallinfo2's hblks), -1 elsewhere.
+static long gt_malloc_mmapped_blocks(void) {
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+	return (long)mallinfo2().hblks;
+#else
+	return -1;
+#endif
+}
 
 static size_t gt_scalar_layout(int i) {
 	switch (i) {
@@ -344,6 +366,13 @@ func cbool(b bool) C.int {
 	}
 	return 0
 }
+
+// WarmMalloc has malloc allocate and free n bytes. See torch's init.
+func WarmMalloc(n int) { C.gt_malloc_warm(C.size_t(n)) }
+
+// MallocMmappedBlocks is the number of blocks glibc's malloc holds in mmap()ed
+// regions of their own right now (mallinfo2's hblks), -1 without glibc 2.33+.
+func MallocMmappedBlocks() int { return int(C.gt_malloc_mmapped_blocks()) }
 
 // LibraryABIVersion calls gt_abi_version: the loaded library's ABI version.
 func LibraryABIVersion() int { return int(C.gt_abi_version()) }
