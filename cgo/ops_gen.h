@@ -10,7 +10,7 @@
 extern "C" {
 #endif
 
-#define CGOTORCH_OPS_HASH "6ea95b64a4a3e977"
+#define CGOTORCH_OPS_HASH "b30a1891dc2dd9af"
 
 /* The CGOTORCH_OPS_HASH the library was built with (a static string). */
 const char *gt_aten_ops_hash(void);
@@ -519,7 +519,6 @@ gt_error gt_aten_batch_norm_elemt_out(gt_tensor input, gt_tensor weight, gt_tens
 gt_error gt_aten_batch_norm_gather_stats(gt_tensor *out, gt_tensor input, gt_tensor mean, gt_tensor invstd, gt_tensor running_mean, gt_tensor running_var, double momentum, double eps, int64_t count);
 gt_error gt_aten_batch_norm_gather_stats_with_counts(gt_tensor *out, gt_tensor input, gt_tensor mean, gt_tensor invstd, gt_tensor running_mean, gt_tensor running_var, double momentum, double eps, gt_tensor counts);
 gt_error gt_aten_batch_norm_update_stats(gt_tensor *out, gt_tensor input, gt_tensor running_mean, gt_tensor running_var, double momentum);
-gt_error gt_aten_is_vulkan_available(uint8_t *out);
 gt_error gt_aten_ones(gt_tensor *out, const int64_t *size, int size_n, int dtype, int layout, int device_type, int device_index, int8_t pin_memory);
 gt_error gt_aten_ones_out(const int64_t *size, int size_n, gt_tensor a_out);
 gt_error gt_aten_ones_like(gt_tensor *out, gt_tensor self, int dtype, int layout, int device_type, int device_index, int8_t pin_memory, int memory_format);

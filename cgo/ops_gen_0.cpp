@@ -132,321 +132,321 @@ GT_DECLARE_OP(multiply__Scalar)
 GT_DECLARE_OP(mvlgamma)
 GT_DECLARE_OP(narrow)
 GT_DECLARE_OP(batch_norm_elemt_out)
-GT_DECLARE_OP(is_vulkan_available)
-GT_DECLARE_OP(pairwise_distance)
-GT_DECLARE_OP(permute)
-GT_DECLARE_OP(moveaxis_int)
-GT_DECLARE_OP(mH)
-GT_DECLARE_OP(channel_shuffle)
-GT_DECLARE_OP(poisson_nll_loss)
-GT_DECLARE_OP(deg2rad)
-GT_DECLARE_OP(rand)
-GT_DECLARE_OP(rand_like)
-GT_DECLARE_OP(randint_low)
-GT_DECLARE_OP(randint_low_out)
-GT_DECLARE_OP(randint_like_Tensor)
-GT_DECLARE_OP(randn)
-GT_DECLARE_OP(randn_like)
-GT_DECLARE_OP(randperm_out)
-GT_DECLARE_OP(range_out_)
-GT_DECLARE_OP(reciprocal_)
-GT_DECLARE_OP(neg_out)
-GT_DECLARE_OP(repeat)
-GT_DECLARE_OP(reshape)
-GT_DECLARE_OP(round_out)
-GT_DECLARE_OP(rrelu)
-GT_DECLARE_OP(relu6)
-GT_DECLARE_OP(gelu_)
-GT_DECLARE_OP(rsqrt)
-GT_DECLARE_OP(selu)
-GT_DECLARE_OP(silu)
-GT_DECLARE_OP(mish_)
-GT_DECLARE_OP(sigmoid_out)
-GT_DECLARE_OP(sin)
-GT_DECLARE_OP(sinc_)
-GT_DECLARE_OP(sinh_out)
-GT_DECLARE_OP(slice_inverse)
-GT_DECLARE_OP(as_strided_scatter)
-GT_DECLARE_OP(unsafe_split_Tensor)
-GT_DECLARE_OP(split_with_sizes)
-GT_DECLARE_OP(vsplit_array)
-GT_DECLARE_OP(squeeze_dim)
-GT_DECLARE_OP(squeeze__dims)
-GT_DECLARE_OP(stack_out)
-GT_DECLARE_OP(vstack_out)
-GT_DECLARE_OP(stft_center)
-GT_DECLARE_OP(sum_IntList_out)
-GT_DECLARE_OP(hash_tensor_out)
-GT_DECLARE_OP(sqrt_out)
-GT_DECLARE_OP(std)
-GT_DECLARE_OP(std_mean_dim)
-GT_DECLARE_OP(prod)
-GT_DECLARE_OP(t_)
-GT_DECLARE_OP(tanh)
-GT_DECLARE_OP(tensordot_out)
-GT_DECLARE_OP(tile)
-GT_DECLARE_OP(flip)
-GT_DECLARE_OP(rot90)
-GT_DECLARE_OP(trapz_dx)
-GT_DECLARE_OP(trunc_out)
-GT_DECLARE_OP(type_as)
-GT_DECLARE_OP(unsqueeze)
-GT_DECLARE_OP(var_dim)
-GT_DECLARE_OP(var_mean)
-GT_DECLARE_OP(where_self)
-GT_DECLARE_OP(where_Scalar)
-GT_DECLARE_OP(zeros_out)
-GT_DECLARE_OP(norm_ScalarOpt_dtype)
-GT_DECLARE_OP(norm_dtype_out)
-GT_DECLARE_OP(frobenius_norm_dim)
-GT_DECLARE_OP(nuclear_norm_dim)
-GT_DECLARE_OP(resize_as_)
-GT_DECLARE_OP(sub_Tensor)
-GT_DECLARE_OP(subtract_out)
-GT_DECLARE_OP(subtract__Scalar)
-GT_DECLARE_OP(heaviside_)
-GT_DECLARE_OP(addmm_out)
-GT_DECLARE_OP(addmm_)
-GT_DECLARE_OP(sparse_bsr_tensor_crow_col_value_size)
-GT_DECLARE_OP(sparse_csc_tensor_ccol_row_value)
-GT_DECLARE_OP(sparse_coo_tensor_indices)
-GT_DECLARE_OP(sparse_mask)
-GT_DECLARE_OP(coalesce)
-GT_DECLARE_OP(crow_indices)
-GT_DECLARE_OP(hspmm_out)
-GT_DECLARE_OP(to_sparse_sparse_dim)
-GT_DECLARE_OP(to_sparse_bsr)
-GT_DECLARE_OP(fake_quantize_per_tensor_affine)
-GT_DECLARE_OP(fake_quantize_per_channel_affine_cachemask)
-GT_DECLARE_OP(to_device)
-GT_DECLARE_OP(meshgrid_indexing)
-GT_DECLARE_OP(result_type_Tensor)
-GT_DECLARE_OP(can_cast)
-GT_DECLARE_OP(gru_input)
-GT_DECLARE_OP(rnn_relu_input)
-GT_DECLARE_OP(rnn_tanh_cell)
-GT_DECLARE_OP(set_)
-GT_DECLARE_OP(is_set_to)
-GT_DECLARE_OP(masked_fill_Tensor)
-GT_DECLARE_OP(view_dtype)
-GT_DECLARE_OP(index_add_)
-GT_DECLARE_OP(index_reduce)
-GT_DECLARE_OP(index_fill_int_Tensor)
-GT_DECLARE_OP(scatter_value)
-GT_DECLARE_OP(scatter__reduce)
-GT_DECLARE_OP(scatter_value_reduce_out)
-GT_DECLARE_OP(scatter_reduce_two)
-GT_DECLARE_OP(eq__Tensor)
-GT_DECLARE_OP(bitwise_and_Scalar_Tensor)
-GT_DECLARE_OP(bitwise_or_Tensor_out)
-GT_DECLARE_OP(bitwise_or_Tensor)
-GT_DECLARE_OP(bitwise_xor_Scalar_out)
-GT_DECLARE_OP(bitwise_xor__Scalar)
-GT_DECLARE_OP(bitwise_left_shift_Tensor_out)
-GT_DECLARE_OP(bitwise_left_shift_Scalar_Tensor)
-GT_DECLARE_OP(bitwise_right_shift_Tensor_Scalar)
-GT_DECLARE_OP(tril_)
-GT_DECLARE_OP(lerp__Tensor)
-GT_DECLARE_OP(random__from)
-GT_DECLARE_OP(cauchy_)
-GT_DECLARE_OP(diag_out)
-GT_DECLARE_OP(triu_out)
-GT_DECLARE_OP(tril_indices)
-GT_DECLARE_OP(ne_Scalar)
-GT_DECLARE_OP(ne__Tensor)
-GT_DECLARE_OP(not_equal_Tensor)
-GT_DECLARE_OP(eq_Scalar)
-GT_DECLARE_OP(ge_Scalar)
-GT_DECLARE_OP(ge__Tensor)
-GT_DECLARE_OP(greater_equal_Tensor)
-GT_DECLARE_OP(le_Scalar)
-GT_DECLARE_OP(le__Tensor)
-GT_DECLARE_OP(less_equal_Tensor)
-GT_DECLARE_OP(gt_Scalar)
-GT_DECLARE_OP(gt__Tensor)
-GT_DECLARE_OP(greater_Tensor)
-GT_DECLARE_OP(lt_Scalar)
-GT_DECLARE_OP(lt__Tensor)
-GT_DECLARE_OP(less_Tensor)
-GT_DECLARE_OP(take)
-GT_DECLARE_OP(index_select)
-GT_DECLARE_OP(nonzero)
-GT_DECLARE_OP(argwhere)
-GT_DECLARE_OP(addcmul)
-GT_DECLARE_OP(addcdiv_)
-GT_DECLARE_OP(linalg_solve_triangular_out)
-GT_DECLARE_OP(svd)
-GT_DECLARE_OP(swapdims_)
-GT_DECLARE_OP(cholesky_inverse_out)
-GT_DECLARE_OP(orgqr_out)
-GT_DECLARE_OP(lu_solve)
-GT_DECLARE_OP(multinomial)
-GT_DECLARE_OP(digamma_out)
-GT_DECLARE_OP(polygamma_)
-GT_DECLARE_OP(i0)
-GT_DECLARE_OP(sign_)
-GT_DECLARE_OP(dist)
-GT_DECLARE_OP(arctan2)
-GT_DECLARE_OP(lerp_Tensor_out)
-GT_DECLARE_OP(histc)
-GT_DECLARE_OP(histogram_bin_ct)
-GT_DECLARE_OP(fmod_Tensor_out)
-GT_DECLARE_OP(hypot)
-GT_DECLARE_OP(igamma_)
-GT_DECLARE_OP(nextafter_out)
-GT_DECLARE_OP(remainder_Scalar)
-GT_DECLARE_OP(remainder__Tensor)
-GT_DECLARE_OP(fmin)
-GT_DECLARE_OP(fmax_out)
-GT_DECLARE_OP(max_out)
-GT_DECLARE_OP(min_out)
-GT_DECLARE_OP(quantile_scalar)
-GT_DECLARE_OP(nanquantile_scalar)
-GT_DECLARE_OP(sort)
-GT_DECLARE_OP(argsort)
-GT_DECLARE_OP(topk)
-GT_DECLARE_OP(any_all_out)
-GT_DECLARE_OP(unfold)
-GT_DECLARE_OP(pow_Scalar_out)
-GT_DECLARE_OP(pow__Scalar)
-GT_DECLARE_OP(float_power_Scalar_out)
-GT_DECLARE_OP(float_power__Scalar)
-GT_DECLARE_OP(normal_Tensor_float_out)
-GT_DECLARE_OP(normal_Tensor_Tensor_out)
-GT_DECLARE_OP(alias)
-GT_DECLARE_OP(searchsorted_Tensor)
-GT_DECLARE_OP(mse_loss_out)
-GT_DECLARE_OP(multi_margin_loss)
-GT_DECLARE_OP(multilabel_margin_loss_forward)
-GT_DECLARE_OP(nll_loss_forward_output)
-GT_DECLARE_OP(nll_loss2d_forward_output)
-GT_DECLARE_OP(huber_loss_out)
-GT_DECLARE_OP(elu_out)
-GT_DECLARE_OP(glu)
-GT_DECLARE_OP(hardsigmoid_)
-GT_DECLARE_OP(hardswish_out)
-GT_DECLARE_OP(leaky_relu)
-GT_DECLARE_OP(log_sigmoid_forward_output)
-GT_DECLARE_OP(rrelu_with_noise_)
-GT_DECLARE_OP(softshrink)
-GT_DECLARE_OP(adaptive_avg_pool3d)
-GT_DECLARE_OP(adaptive_max_pool3d)
-GT_DECLARE_OP(avg_pool3d)
-GT_DECLARE_OP(fractional_max_pool3d)
-GT_DECLARE_OP(max_pool3d_with_indices)
-GT_DECLARE_OP(max_unpool3d)
-GT_DECLARE_OP(reflection_pad2d)
-GT_DECLARE_OP(replication_pad1d)
-GT_DECLARE_OP(replication_pad3d)
-GT_DECLARE_OP(upsample_trilinear3d_vec)
-GT_DECLARE_OP(upsample_nearest3d_vec)
-GT_DECLARE_OP(upsample_bilinear2d)
-GT_DECLARE_OP(upsample_trilinear3d)
-GT_DECLARE_OP(upsample_nearest2d)
-GT_DECLARE_OP(slow_conv_transpose2d)
-GT_DECLARE_OP(thnn_conv2d)
-GT_DECLARE_OP(slow_conv3d_forward_output)
-GT_DECLARE_OP(col2im_out)
-GT_DECLARE_OP(im2col_out)
-GT_DECLARE_OP(isposinf)
-GT_DECLARE_OP(special_entr)
-GT_DECLARE_OP(special_log_ndtr)
-GT_DECLARE_OP(special_exp2)
-GT_DECLARE_OP(special_digamma)
-GT_DECLARE_OP(special_erf)
-GT_DECLARE_OP(special_erfcx)
-GT_DECLARE_OP(special_ndtr)
-GT_DECLARE_OP(special_xlog1py_other_scalar)
-GT_DECLARE_OP(special_xlogy)
-GT_DECLARE_OP(special_xlogy_self_scalar_out)
-GT_DECLARE_OP(special_zeta_other_scalar)
-GT_DECLARE_OP(special_i0)
-GT_DECLARE_OP(special_i1)
-GT_DECLARE_OP(special_logit)
-GT_DECLARE_OP(special_logsumexp)
-GT_DECLARE_OP(special_sinc)
-GT_DECLARE_OP(special_log1p)
-GT_DECLARE_OP(special_gammainc)
-GT_DECLARE_OP(special_multigammaln_out)
-GT_DECLARE_OP(fft_ifft)
-GT_DECLARE_OP(fft_irfft)
-GT_DECLARE_OP(fft_ihfft)
-GT_DECLARE_OP(fft_ifft2)
-GT_DECLARE_OP(fft_irfft2)
-GT_DECLARE_OP(fft_ihfft2)
-GT_DECLARE_OP(fft_ifftn)
-GT_DECLARE_OP(fft_irfftn)
-GT_DECLARE_OP(fft_ihfftn)
-GT_DECLARE_OP(fft_rfftfreq)
-GT_DECLARE_OP(linalg_cholesky_ex)
-GT_DECLARE_OP(linalg_cross)
-GT_DECLARE_OP(linalg_lu_factor_ex)
-GT_DECLARE_OP(linalg_lu_solve)
-GT_DECLARE_OP(det)
-GT_DECLARE_OP(linalg_ldl_factor_out)
-GT_DECLARE_OP(linalg_lstsq_out)
-GT_DECLARE_OP(linalg_vecdot_out)
-GT_DECLARE_OP(linalg_slogdet_out)
-GT_DECLARE_OP(linalg_eig)
-GT_DECLARE_OP(linalg_eigh)
-GT_DECLARE_OP(linalg_householder_product)
-GT_DECLARE_OP(linalg_inv)
-GT_DECLARE_OP(inner)
-GT_DECLARE_OP(ger)
-GT_DECLARE_OP(linalg_norm_out)
-GT_DECLARE_OP(linalg__powsum)
-GT_DECLARE_OP(linalg_matrix_norm_str_ord_out)
-GT_DECLARE_OP(linalg_svdvals_out)
-GT_DECLARE_OP(linalg_cond_p_str_out)
-GT_DECLARE_OP(linalg_pinv_atol_rtol_float_out)
-GT_DECLARE_OP(linalg_pinv_out_rcond_tensor)
-GT_DECLARE_OP(linalg_solve_out)
-GT_DECLARE_OP(linalg_tensorsolve_out)
-GT_DECLARE_OP(linalg_polar_out)
-GT_DECLARE_OP(linalg_matrix_rank_atol_rtol_tensor_out)
-GT_DECLARE_OP(linalg_matrix_rank_out)
-GT_DECLARE_OP(linalg_multi_dot_out)
-GT_DECLARE_OP(flatten_dense_tensors)
-GT_DECLARE_OP(as_strided_copy)
-GT_DECLARE_OP(select_copy_int)
-GT_DECLARE_OP(split_with_sizes_copy)
-GT_DECLARE_OP(t_copy)
-GT_DECLARE_OP(values_copy)
-GT_DECLARE_OP(row_indices_copy)
-GT_DECLARE_OP(split_with_sizes_copy_out)
-GT_DECLARE_OP(alias_copy)
-GT_DECLARE_OP(special_airy_ai_out)
-GT_DECLARE_OP(special_bessel_j1_out)
-GT_DECLARE_OP(special_bessel_y1_out)
-GT_DECLARE_OP(special_chebyshev_polynomial_t_out)
-GT_DECLARE_OP(special_chebyshev_polynomial_u_x_scalar)
-GT_DECLARE_OP(special_chebyshev_polynomial_u_n_scalar_out)
-GT_DECLARE_OP(special_chebyshev_polynomial_v_out)
-GT_DECLARE_OP(special_chebyshev_polynomial_w_x_scalar)
-GT_DECLARE_OP(special_chebyshev_polynomial_w_n_scalar_out)
-GT_DECLARE_OP(special_hermite_polynomial_h_out)
-GT_DECLARE_OP(special_hermite_polynomial_he_x_scalar)
-GT_DECLARE_OP(special_hermite_polynomial_he_n_scalar_out)
-GT_DECLARE_OP(special_laguerre_polynomial_l_out)
-GT_DECLARE_OP(special_legendre_polynomial_p_x_scalar)
-GT_DECLARE_OP(special_legendre_polynomial_p_n_scalar_out)
-GT_DECLARE_OP(special_modified_bessel_i1_out)
-GT_DECLARE_OP(special_modified_bessel_k1_out)
-GT_DECLARE_OP(special_scaled_modified_bessel_k1_out)
-GT_DECLARE_OP(special_shifted_chebyshev_polynomial_t_out)
-GT_DECLARE_OP(special_shifted_chebyshev_polynomial_u_x_scalar)
-GT_DECLARE_OP(special_shifted_chebyshev_polynomial_u_n_scalar_out)
-GT_DECLARE_OP(special_shifted_chebyshev_polynomial_v_out)
-GT_DECLARE_OP(special_shifted_chebyshev_polynomial_w_x_scalar)
-GT_DECLARE_OP(special_shifted_chebyshev_polynomial_w_n_scalar_out)
-GT_DECLARE_OP(align_tensors)
-GT_DECLARE_OP(qr)
-GT_DECLARE_OP(view_as_real_copy_out)
-GT_DECLARE_OP(expand_copy_out)
-GT_DECLARE_OP(slice_copy_Tensor_out)
-GT_DECLARE_OP(transpose_copy_int_out)
-GT_DECLARE_OP(crow_indices_copy_out)
-GT_DECLARE_OP(unfold_copy_out)
+GT_DECLARE_OP(ones)
+GT_DECLARE_OP(cdist)
+GT_DECLARE_OP(movedim_intlist)
+GT_DECLARE_OP(numpy_T)
+GT_DECLARE_OP(adjoint)
+GT_DECLARE_OP(is_pinned)
+GT_DECLARE_OP(rad2deg)
+GT_DECLARE_OP(deg2rad_)
+GT_DECLARE_OP(rand_generator)
+GT_DECLARE_OP(rand_like_generator)
+GT_DECLARE_OP(randint_low_generator)
+GT_DECLARE_OP(randint_low_generator_out)
+GT_DECLARE_OP(randint_like_Tensor_generator)
+GT_DECLARE_OP(randn_generator)
+GT_DECLARE_OP(randn_like_generator)
+GT_DECLARE_OP(randperm_generator_out)
+GT_DECLARE_OP(range_out)
+GT_DECLARE_OP(reciprocal_out)
+GT_DECLARE_OP(negative)
+GT_DECLARE_OP(repeat_interleave_Tensor)
+GT_DECLARE_OP(reshape_as)
+GT_DECLARE_OP(round_decimals)
+GT_DECLARE_OP(rrelu_)
+GT_DECLARE_OP(relu6_)
+GT_DECLARE_OP(gelu)
+GT_DECLARE_OP(rsqrt_)
+GT_DECLARE_OP(selu_)
+GT_DECLARE_OP(silu_)
+GT_DECLARE_OP(mish_out)
+GT_DECLARE_OP(logit)
+GT_DECLARE_OP(sin_)
+GT_DECLARE_OP(sinc_out)
+GT_DECLARE_OP(detach)
+GT_DECLARE_OP(slice_scatter)
+GT_DECLARE_OP(smm)
+GT_DECLARE_OP(split_Tensor)
+GT_DECLARE_OP(hsplit_int)
+GT_DECLARE_OP(dsplit_int)
+GT_DECLARE_OP(squeeze_dims)
+GT_DECLARE_OP(sspaddmm)
+GT_DECLARE_OP(hstack)
+GT_DECLARE_OP(dstack)
+GT_DECLARE_OP(istft)
+GT_DECLARE_OP(nansum)
+GT_DECLARE_OP(sum_to_size)
+GT_DECLARE_OP(square)
+GT_DECLARE_OP(std_dim)
+GT_DECLARE_OP(std_mean_correction)
+GT_DECLARE_OP(prod_dim_int)
+GT_DECLARE_OP(tan)
+GT_DECLARE_OP(tanh_)
+GT_DECLARE_OP(threshold)
+GT_DECLARE_OP(transpose_int)
+GT_DECLARE_OP(fliplr)
+GT_DECLARE_OP(trapezoid_x)
+GT_DECLARE_OP(triplet_margin_loss)
+GT_DECLARE_OP(fix)
+GT_DECLARE_OP(unique_dim)
+GT_DECLARE_OP(unsqueeze_)
+GT_DECLARE_OP(var_correction)
+GT_DECLARE_OP(var_mean_dim)
+GT_DECLARE_OP(where_self_out)
+GT_DECLARE_OP(where)
+GT_DECLARE_OP(zeros_like)
+GT_DECLARE_OP(norm_Scalar)
+GT_DECLARE_OP(norm_out)
+GT_DECLARE_OP(frobenius_norm_out)
+GT_DECLARE_OP(nuclear_norm_dim_out)
+GT_DECLARE_OP(resize_as_sparse_)
+GT_DECLARE_OP(sub__Tensor)
+GT_DECLARE_OP(subtract_Tensor)
+GT_DECLARE_OP(rsub_Tensor)
+GT_DECLARE_OP(rsub_Scalar)
+GT_DECLARE_OP(addmm)
+GT_DECLARE_OP(sparse_compressed_tensor_comp_plain_value_size)
+GT_DECLARE_OP(sparse_bsc_tensor_ccol_row_value_size)
+GT_DECLARE_OP(sparse_bsr_tensor_crow_col_value)
+GT_DECLARE_OP(sparse_coo_tensor_indices_size)
+GT_DECLARE_OP(to_dense)
+GT_DECLARE_OP(is_coalesced)
+GT_DECLARE_OP(col_indices)
+GT_DECLARE_OP(hspmm)
+GT_DECLARE_OP(to_sparse)
+GT_DECLARE_OP(to_sparse_bsc)
+GT_DECLARE_OP(fake_quantize_per_tensor_affine_tensor_qparams)
+GT_DECLARE_OP(fused_moving_avg_obs_fake_quant)
+GT_DECLARE_OP(to_dtype)
+GT_DECLARE_OP(cartesian_prod)
+GT_DECLARE_OP(result_type_Scalar)
+GT_DECLARE_OP(promote_types)
+GT_DECLARE_OP(gru_data)
+GT_DECLARE_OP(rnn_relu_data)
+GT_DECLARE_OP(rnn_relu_cell)
+GT_DECLARE_OP(lift)
+GT_DECLARE_OP(masked_fill__Scalar)
+GT_DECLARE_OP(masked_scatter_)
+GT_DECLARE_OP(put_)
+GT_DECLARE_OP(index_add)
+GT_DECLARE_OP(index_fill__int_Scalar)
+GT_DECLARE_OP(scatter_src)
+GT_DECLARE_OP(scatter__value)
+GT_DECLARE_OP(scatter_reduce_out)
+GT_DECLARE_OP(scatter_add)
+GT_DECLARE_OP(scatter_reduce__two)
+GT_DECLARE_OP(bitwise_and_Tensor_out)
+GT_DECLARE_OP(bitwise_and_Tensor)
+GT_DECLARE_OP(bitwise_or_Scalar_out)
+GT_DECLARE_OP(bitwise_or__Scalar)
+GT_DECLARE_OP(bitwise_xor_Scalar)
+GT_DECLARE_OP(bitwise_xor__Tensor)
+GT_DECLARE_OP(bitwise_left_shift_Tensor_Scalar)
+GT_DECLARE_OP(bitwise_right_shift_Tensor)
+GT_DECLARE_OP(bitwise_right_shift__Tensor_Scalar)
+GT_DECLARE_OP(triu_)
+GT_DECLARE_OP(addbmm_)
+GT_DECLARE_OP(random__to)
+GT_DECLARE_OP(log_normal_)
+GT_DECLARE_OP(diag)
+GT_DECLARE_OP(triu)
+GT_DECLARE_OP(triu_indices)
+GT_DECLARE_OP(ne_Tensor_out)
+GT_DECLARE_OP(not_equal_Scalar_out)
+GT_DECLARE_OP(not_equal__Scalar)
+GT_DECLARE_OP(eq_Tensor_out)
+GT_DECLARE_OP(ge_Tensor_out)
+GT_DECLARE_OP(greater_equal_Scalar_out)
+GT_DECLARE_OP(greater_equal__Scalar)
+GT_DECLARE_OP(le_Tensor_out)
+GT_DECLARE_OP(less_equal_Scalar_out)
+GT_DECLARE_OP(less_equal__Scalar)
+GT_DECLARE_OP(gt_Tensor_out)
+GT_DECLARE_OP(greater_Scalar_out)
+GT_DECLARE_OP(greater__Scalar)
+GT_DECLARE_OP(lt_Tensor_out)
+GT_DECLARE_OP(less_Scalar_out)
+GT_DECLARE_OP(less__Scalar)
+GT_DECLARE_OP(take_along_dim_out)
+GT_DECLARE_OP(masked_select_out)
+GT_DECLARE_OP(nonzero_static_out)
+GT_DECLARE_OP(gather_out)
+GT_DECLARE_OP(addcmul_)
+GT_DECLARE_OP(cross_entropy_loss)
+GT_DECLARE_OP(linalg_solve_triangular)
+GT_DECLARE_OP(swapaxes)
+GT_DECLARE_OP(cholesky_solve_out)
+GT_DECLARE_OP(geqrf_a)
+GT_DECLARE_OP(ormqr_out)
+GT_DECLARE_OP(lu_unpack)
+GT_DECLARE_OP(lgamma_out)
+GT_DECLARE_OP(digamma)
+GT_DECLARE_OP(erfinv)
+GT_DECLARE_OP(i0_)
+GT_DECLARE_OP(sign_out)
+GT_DECLARE_OP(atan2_out)
+GT_DECLARE_OP(arctan2_out)
+GT_DECLARE_OP(lerp_Scalar)
+GT_DECLARE_OP(histogram_bins_tensor_out)
+GT_DECLARE_OP(fmod_Scalar_out)
+GT_DECLARE_OP(fmod_Tensor)
+GT_DECLARE_OP(hypot_)
+GT_DECLARE_OP(igammac_out)
+GT_DECLARE_OP(nextafter)
+GT_DECLARE_OP(remainder__Scalar)
+GT_DECLARE_OP(remainder_Scalar_Tensor)
+GT_DECLARE_OP(fmin_out)
+GT_DECLARE_OP(maximum)
+GT_DECLARE_OP(max_unary_out)
+GT_DECLARE_OP(min_other)
+GT_DECLARE_OP(quantile_scalar_out)
+GT_DECLARE_OP(nanquantile_scalar_out)
+GT_DECLARE_OP(sort_stable)
+GT_DECLARE_OP(argsort_stable)
+GT_DECLARE_OP(all)
+GT_DECLARE_OP(renorm_out)
+GT_DECLARE_OP(equal)
+GT_DECLARE_OP(pow_Scalar)
+GT_DECLARE_OP(pow__Tensor)
+GT_DECLARE_OP(float_power_Scalar)
+GT_DECLARE_OP(float_power__Tensor)
+GT_DECLARE_OP(normal_Tensor_float)
+GT_DECLARE_OP(normal_Tensor_Tensor)
+GT_DECLARE_OP(bucketize_Tensor)
+GT_DECLARE_OP(searchsorted_Tensor_out)
+GT_DECLARE_OP(mse_loss)
+GT_DECLARE_OP(multilabel_margin_loss_out)
+GT_DECLARE_OP(nll_loss_out)
+GT_DECLARE_OP(nll_loss_forward)
+GT_DECLARE_OP(nll_loss2d_forward)
+GT_DECLARE_OP(huber_loss)
+GT_DECLARE_OP(elu)
+GT_DECLARE_OP(glu_jvp)
+GT_DECLARE_OP(hardtanh_out)
+GT_DECLARE_OP(hardswish)
+GT_DECLARE_OP(leaky_relu_)
+GT_DECLARE_OP(log_sigmoid_forward)
+GT_DECLARE_OP(softplus_out)
+GT_DECLARE_OP(adaptive_avg_pool2d_out)
+GT_DECLARE_OP(adaptive_max_pool2d_out)
+GT_DECLARE_OP(avg_pool2d_out)
+GT_DECLARE_OP(fractional_max_pool2d_output)
+GT_DECLARE_OP(max_pool2d_with_indices_out)
+GT_DECLARE_OP(max_unpool2d_out)
+GT_DECLARE_OP(reflection_pad1d_out)
+GT_DECLARE_OP(reflection_pad3d_out)
+GT_DECLARE_OP(replication_pad2d_out)
+GT_DECLARE_OP(pad)
+GT_DECLARE_OP(upsample_bicubic2d_vec)
+GT_DECLARE_OP(upsample_linear1d_out)
+GT_DECLARE_OP(upsample_bicubic2d_out)
+GT_DECLARE_OP(upsample_nearest1d_out)
+GT_DECLARE_OP(upsample_nearest3d_out)
+GT_DECLARE_OP(slow_conv_transpose3d_out)
+GT_DECLARE_OP(conv_depthwise3d)
+GT_DECLARE_OP(slow_conv3d_forward)
+GT_DECLARE_OP(col2im)
+GT_DECLARE_OP(im2col)
+GT_DECLARE_OP(isposinf_out)
+GT_DECLARE_OP(special_entr_out)
+GT_DECLARE_OP(special_log_ndtr_out)
+GT_DECLARE_OP(special_exp2_out)
+GT_DECLARE_OP(special_digamma_out)
+GT_DECLARE_OP(special_erf_out)
+GT_DECLARE_OP(special_erfcx_out)
+GT_DECLARE_OP(special_ndtr_out)
+GT_DECLARE_OP(special_xlog1py_out)
+GT_DECLARE_OP(special_xlogy_self_scalar)
+GT_DECLARE_OP(special_xlogy_other_scalar_out)
+GT_DECLARE_OP(special_zeta_out)
+GT_DECLARE_OP(special_i0_out)
+GT_DECLARE_OP(special_i1_out)
+GT_DECLARE_OP(special_logit_out)
+GT_DECLARE_OP(special_logsumexp_out)
+GT_DECLARE_OP(special_sinc_out)
+GT_DECLARE_OP(special_log1p_out)
+GT_DECLARE_OP(special_gammaincc_out)
+GT_DECLARE_OP(special_softmax)
+GT_DECLARE_OP(fft_ifft_out)
+GT_DECLARE_OP(fft_irfft_out)
+GT_DECLARE_OP(fft_ihfft_out)
+GT_DECLARE_OP(fft_ifft2_out)
+GT_DECLARE_OP(fft_irfft2_out)
+GT_DECLARE_OP(fft_ihfft2_out)
+GT_DECLARE_OP(fft_ifftn_out)
+GT_DECLARE_OP(fft_irfftn_out)
+GT_DECLARE_OP(fft_ihfftn_out)
+GT_DECLARE_OP(fft_rfftfreq_out)
+GT_DECLARE_OP(linalg_cholesky_ex_L)
+GT_DECLARE_OP(linalg_cross_out)
+GT_DECLARE_OP(linalg_lu_factor_ex_out)
+GT_DECLARE_OP(linalg_lu_solve_out)
+GT_DECLARE_OP(linalg_ldl_factor_ex)
+GT_DECLARE_OP(linalg_ldl_solve)
+GT_DECLARE_OP(linalg_matmul)
+GT_DECLARE_OP(linalg_matrix_exp)
+GT_DECLARE_OP(slogdet)
+GT_DECLARE_OP(linalg_eig_out)
+GT_DECLARE_OP(linalg_eigh_eigvals)
+GT_DECLARE_OP(linalg_householder_product_out)
+GT_DECLARE_OP(linalg_inv_out)
+GT_DECLARE_OP(inner_out)
+GT_DECLARE_OP(ger_out)
+GT_DECLARE_OP(linalg_norm_ord_str_out)
+GT_DECLARE_OP(linalg_matrix_norm)
+GT_DECLARE_OP(linalg_svd)
+GT_DECLARE_OP(linalg_cond)
+GT_DECLARE_OP(linalg_pinv_atol_rtol_tensor)
+GT_DECLARE_OP(linalg_pinv)
+GT_DECLARE_OP(linalg_solve_ex)
+GT_DECLARE_OP(linalg_tensorinv)
+GT_DECLARE_OP(linalg_qr)
+GT_DECLARE_OP(linalg_matrix_power)
+GT_DECLARE_OP(linalg_matrix_rank_atol_rtol_float)
+GT_DECLARE_OP(linalg_matrix_rank_tol_tensor)
+GT_DECLARE_OP(nested_to_padded_tensor)
+GT_DECLARE_OP(unflatten_dense_tensors)
+GT_DECLARE_OP(diagonal_copy)
+GT_DECLARE_OP(detach_copy)
+GT_DECLARE_OP(squeeze_copy)
+GT_DECLARE_OP(transpose_copy_int)
+GT_DECLARE_OP(crow_indices_copy)
+GT_DECLARE_OP(unbind_copy_int)
+GT_DECLARE_OP(view_copy)
+GT_DECLARE_OP(to_padded_tensor)
+GT_DECLARE_OP(special_bessel_j0)
+GT_DECLARE_OP(special_bessel_y0)
+GT_DECLARE_OP(special_chebyshev_polynomial_t)
+GT_DECLARE_OP(special_chebyshev_polynomial_t_x_scalar_out)
+GT_DECLARE_OP(special_chebyshev_polynomial_u_n_scalar)
+GT_DECLARE_OP(special_chebyshev_polynomial_v)
+GT_DECLARE_OP(special_chebyshev_polynomial_v_x_scalar_out)
+GT_DECLARE_OP(special_chebyshev_polynomial_w_n_scalar)
+GT_DECLARE_OP(special_hermite_polynomial_h)
+GT_DECLARE_OP(special_hermite_polynomial_h_x_scalar_out)
+GT_DECLARE_OP(special_hermite_polynomial_he_n_scalar)
+GT_DECLARE_OP(special_laguerre_polynomial_l)
+GT_DECLARE_OP(special_laguerre_polynomial_l_x_scalar_out)
+GT_DECLARE_OP(special_legendre_polynomial_p_n_scalar)
+GT_DECLARE_OP(special_modified_bessel_i0)
+GT_DECLARE_OP(special_modified_bessel_k0)
+GT_DECLARE_OP(special_scaled_modified_bessel_k0)
+GT_DECLARE_OP(special_shifted_chebyshev_polynomial_t)
+GT_DECLARE_OP(special_shifted_chebyshev_polynomial_t_x_scalar_out)
+GT_DECLARE_OP(special_shifted_chebyshev_polynomial_u_n_scalar)
+GT_DECLARE_OP(special_shifted_chebyshev_polynomial_v)
+GT_DECLARE_OP(special_shifted_chebyshev_polynomial_v_x_scalar_out)
+GT_DECLARE_OP(special_shifted_chebyshev_polynomial_w_n_scalar)
+GT_DECLARE_OP(special_spherical_bessel_j0)
+GT_DECLARE_OP(cholesky_out)
+GT_DECLARE_OP(frobenius_norm)
+GT_DECLARE_OP(view_as_complex_copy_out)
+GT_DECLARE_OP(permute_copy_out)
+GT_DECLARE_OP(squeeze_copy_out)
+GT_DECLARE_OP(unsqueeze_copy_out)
+GT_DECLARE_OP(col_indices_copy_out)
+GT_DECLARE_OP(alias_copy_out)
 
 template <class Op> static gt_error impl_dropout(gt_tensor *out, gt_tensor input, double p, uint8_t train) {
   if constexpr (gt::matches<Op>("dropout(Tensor input, float p, bool train) -> Tensor")) {
@@ -1854,3551 +1854,3550 @@ extern "C" gt_error gt_aten_batch_norm_elemt_out(gt_tensor input, gt_tensor weig
   return impl_batch_norm_elemt_out<at::_ops::batch_norm_elemt_out>(input, weight, bias, mean, invstd, eps, a_out);
 }
 
-template <class Op> static gt_error impl_is_vulkan_available(uint8_t *out) {
-  if constexpr (gt::matches<Op>("is_vulkan_available() -> bool")) {
-    GT_TRY(*out = Op::call() ? 1 : 0;)
-  } else {
-    return gt::unavailable<Op>("aten::is_vulkan_available", "is_vulkan_available() -> bool");
-  }
-}
-extern "C" gt_error gt_aten_is_vulkan_available(uint8_t *out) {
-  return impl_is_vulkan_available<at::_ops::is_vulkan_available>(out);
-}
-
-template <class Op> static gt_error impl_pairwise_distance(gt_tensor *out, gt_tensor x1, gt_tensor x2, double p, double eps, uint8_t keepdim) {
-  if constexpr (gt::matches<Op>("pairwise_distance(Tensor x1, Tensor x2, float p=2, float eps=1e-06, bool keepdim=False) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(x1), gt::T(x2), p, eps, (keepdim != 0)));)
-  } else {
-    return gt::unavailable<Op>("aten::pairwise_distance", "pairwise_distance(Tensor x1, Tensor x2, float p=2, float eps=1e-06, bool keepdim=False) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_pairwise_distance(gt_tensor *out, gt_tensor x1, gt_tensor x2, double p, double eps, uint8_t keepdim) {
-  return impl_pairwise_distance<at::_ops::pairwise_distance>(out, x1, x2, p, eps, keepdim);
-}
-
-template <class Op> static gt_error impl_permute(gt_tensor *out, gt_tensor self, const int64_t *dims, int dims_n) {
-  if constexpr (gt::matches<Op>("permute(Tensor(a) self, int[] dims) -> Tensor(a)")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::ints(dims, dims_n)));)
-  } else {
-    return gt::unavailable<Op>("aten::permute", "permute(Tensor(a) self, int[] dims) -> Tensor(a)");
-  }
-}
-extern "C" gt_error gt_aten_permute(gt_tensor *out, gt_tensor self, const int64_t *dims, int dims_n) {
-  return impl_permute<at::_ops::permute>(out, self, dims, dims_n);
-}
-
-template <class Op> static gt_error impl_moveaxis_int(gt_tensor *out, gt_tensor self, int64_t source, int64_t destination) {
-  if constexpr (gt::matches<Op>("moveaxis.int(Tensor(a) self, int source, int destination) -> Tensor(a)")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), source, destination));)
-  } else {
-    return gt::unavailable<Op>("aten::moveaxis.int", "moveaxis.int(Tensor(a) self, int source, int destination) -> Tensor(a)");
-  }
-}
-extern "C" gt_error gt_aten_moveaxis_int(gt_tensor *out, gt_tensor self, int64_t source, int64_t destination) {
-  return impl_moveaxis_int<at::_ops::moveaxis_int>(out, self, source, destination);
-}
-
-template <class Op> static gt_error impl_mH(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("mH(Tensor(a) self) -> Tensor(a)")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
-  } else {
-    return gt::unavailable<Op>("aten::mH", "mH(Tensor(a) self) -> Tensor(a)");
-  }
-}
-extern "C" gt_error gt_aten_mH(gt_tensor *out, gt_tensor self) {
-  return impl_mH<at::_ops::mH>(out, self);
-}
-
-template <class Op> static gt_error impl_channel_shuffle(gt_tensor *out, gt_tensor self, int64_t groups) {
-  if constexpr (gt::matches<Op>("channel_shuffle(Tensor self, int groups) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), groups));)
-  } else if constexpr (gt::matches<Op>("channel_shuffle(Tensor self, SymInt groups) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), groups));)
-  } else {
-    return gt::unavailable<Op>("aten::channel_shuffle", "channel_shuffle(Tensor self, SymInt groups) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_channel_shuffle(gt_tensor *out, gt_tensor self, int64_t groups) {
-  return impl_channel_shuffle<at::_ops::channel_shuffle>(out, self, groups);
-}
-
-template <class Op> static gt_error impl_poisson_nll_loss(gt_tensor *out, gt_tensor input, gt_tensor target, uint8_t log_input, uint8_t full, double eps, int64_t reduction) {
-  if constexpr (gt::matches<Op>("poisson_nll_loss(Tensor input, Tensor target, bool log_input, bool full, float eps, int reduction) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(input), gt::T(target), (log_input != 0), (full != 0), eps, reduction));)
-  } else {
-    return gt::unavailable<Op>("aten::poisson_nll_loss", "poisson_nll_loss(Tensor input, Tensor target, bool log_input, bool full, float eps, int reduction) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_poisson_nll_loss(gt_tensor *out, gt_tensor input, gt_tensor target, uint8_t log_input, uint8_t full, double eps, int64_t reduction) {
-  return impl_poisson_nll_loss<at::_ops::poisson_nll_loss>(out, input, target, log_input, full, eps, reduction);
-}
-
-template <class Op> static gt_error impl_deg2rad(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("deg2rad(Tensor self) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
-  } else {
-    return gt::unavailable<Op>("aten::deg2rad", "deg2rad(Tensor self) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_deg2rad(gt_tensor *out, gt_tensor self) {
-  return impl_deg2rad<at::_ops::deg2rad>(out, self);
-}
-
-template <class Op> static gt_error impl_rand(gt_tensor *out, const int64_t *size, int size_n, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
-  if constexpr (gt::matches<Op>("rand(int[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::ints(size, size_n), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory)));)
-  } else if constexpr (gt::matches<Op>("rand(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor")) {
+template <class Op> static gt_error impl_ones(gt_tensor *out, const int64_t *size, int size_n, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
+  if constexpr (gt::matches<Op>("ones(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor")) {
     GT_TRY(out[0] = gt::wrap(Op::call(gt::sym_ints(size, size_n), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory)));)
   } else {
-    return gt::unavailable<Op>("aten::rand", "rand(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor");
+    return gt::unavailable<Op>("aten::ones", "ones(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor");
   }
 }
-extern "C" gt_error gt_aten_rand(gt_tensor *out, const int64_t *size, int size_n, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
-  return impl_rand<at::_ops::rand>(out, size, size_n, dtype, layout, device_type, device_index, pin_memory);
+extern "C" gt_error gt_aten_ones(gt_tensor *out, const int64_t *size, int size_n, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
+  return impl_ones<at::_ops::ones>(out, size, size_n, dtype, layout, device_type, device_index, pin_memory);
 }
 
-template <class Op> static gt_error impl_rand_like(gt_tensor *out, gt_tensor self, int dtype, int layout, int device_type, int device_index, int8_t pin_memory, int memory_format) {
-  if constexpr (gt::matches<Op>("rand_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory), gt::opt_memory_format(memory_format)));)
+template <class Op> static gt_error impl_cdist(gt_tensor *out, gt_tensor x1, gt_tensor x2, double p, int64_t compute_mode, uint8_t compute_mode_has) {
+  if constexpr (gt::matches<Op>("cdist(Tensor x1, Tensor x2, float p=2, int? compute_mode=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(x1), gt::T(x2), p, gt::opt_int(compute_mode, compute_mode_has)));)
   } else {
-    return gt::unavailable<Op>("aten::rand_like", "rand_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor");
+    return gt::unavailable<Op>("aten::cdist", "cdist(Tensor x1, Tensor x2, float p=2, int? compute_mode=None) -> Tensor");
   }
 }
-extern "C" gt_error gt_aten_rand_like(gt_tensor *out, gt_tensor self, int dtype, int layout, int device_type, int device_index, int8_t pin_memory, int memory_format) {
-  return impl_rand_like<at::_ops::rand_like>(out, self, dtype, layout, device_type, device_index, pin_memory, memory_format);
+extern "C" gt_error gt_aten_cdist(gt_tensor *out, gt_tensor x1, gt_tensor x2, double p, int64_t compute_mode, uint8_t compute_mode_has) {
+  return impl_cdist<at::_ops::cdist>(out, x1, x2, p, compute_mode, compute_mode_has);
 }
 
-template <class Op> static gt_error impl_randint_low(gt_tensor *out, int64_t low, int64_t high, const int64_t *size, int size_n, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
-  if constexpr (gt::matches<Op>("randint.low(int low, int high, int[] size, *, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(low, high, gt::ints(size, size_n), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory)));)
-  } else if constexpr (gt::matches<Op>("randint.low(SymInt low, SymInt high, SymInt[] size, *, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(low, high, gt::sym_ints(size, size_n), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory)));)
+template <class Op> static gt_error impl_movedim_intlist(gt_tensor *out, gt_tensor self, const int64_t *source, int source_n, const int64_t *destination, int destination_n) {
+  if constexpr (gt::matches<Op>("movedim.intlist(Tensor(a) self, int[] source, int[] destination) -> Tensor(a)")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::ints(source, source_n), gt::ints(destination, destination_n)));)
   } else {
-    return gt::unavailable<Op>("aten::randint.low", "randint.low(SymInt low, SymInt high, SymInt[] size, *, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor");
+    return gt::unavailable<Op>("aten::movedim.intlist", "movedim.intlist(Tensor(a) self, int[] source, int[] destination) -> Tensor(a)");
   }
 }
-extern "C" gt_error gt_aten_randint_low(gt_tensor *out, int64_t low, int64_t high, const int64_t *size, int size_n, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
-  return impl_randint_low<at::_ops::randint_low>(out, low, high, size, size_n, dtype, layout, device_type, device_index, pin_memory);
+extern "C" gt_error gt_aten_movedim_intlist(gt_tensor *out, gt_tensor self, const int64_t *source, int source_n, const int64_t *destination, int destination_n) {
+  return impl_movedim_intlist<at::_ops::movedim_intlist>(out, self, source, source_n, destination, destination_n);
 }
 
-template <class Op> static gt_error impl_randint_low_out(int64_t low, int64_t high, const int64_t *size, int size_n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("randint.low_out(int low, int high, int[] size, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(low, high, gt::ints(size, size_n), gt::T(a_out));)
-  } else if constexpr (gt::matches<Op>("randint.low_out(SymInt low, SymInt high, SymInt[] size, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(low, high, gt::sym_ints(size, size_n), gt::T(a_out));)
+template <class Op> static gt_error impl_numpy_T(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("numpy_T(Tensor(a) self) -> Tensor(a)")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
   } else {
-    return gt::unavailable<Op>("aten::randint.low_out", "randint.low_out(SymInt low, SymInt high, SymInt[] size, *, Tensor(a!) out) -> Tensor(a!)");
+    return gt::unavailable<Op>("aten::numpy_T", "numpy_T(Tensor(a) self) -> Tensor(a)");
   }
 }
-extern "C" gt_error gt_aten_randint_low_out(int64_t low, int64_t high, const int64_t *size, int size_n, gt_tensor a_out) {
-  return impl_randint_low_out<at::_ops::randint_low_out>(low, high, size, size_n, a_out);
+extern "C" gt_error gt_aten_numpy_T(gt_tensor *out, gt_tensor self) {
+  return impl_numpy_T<at::_ops::numpy_T>(out, self);
 }
 
-template <class Op> static gt_error impl_randint_like_Tensor(gt_tensor *out, gt_tensor self, gt_tensor high, int dtype, int layout, int device_type, int device_index, int8_t pin_memory, int memory_format) {
-  if constexpr (gt::matches<Op>("randint_like.Tensor(Tensor self, Tensor high, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(high), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory), gt::opt_memory_format(memory_format)));)
+template <class Op> static gt_error impl_adjoint(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("adjoint(Tensor(a) self) -> Tensor(a)")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
   } else {
-    return gt::unavailable<Op>("aten::randint_like.Tensor", "randint_like.Tensor(Tensor self, Tensor high, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor");
+    return gt::unavailable<Op>("aten::adjoint", "adjoint(Tensor(a) self) -> Tensor(a)");
   }
 }
-extern "C" gt_error gt_aten_randint_like_Tensor(gt_tensor *out, gt_tensor self, gt_tensor high, int dtype, int layout, int device_type, int device_index, int8_t pin_memory, int memory_format) {
-  return impl_randint_like_Tensor<at::_ops::randint_like_Tensor>(out, self, high, dtype, layout, device_type, device_index, pin_memory, memory_format);
+extern "C" gt_error gt_aten_adjoint(gt_tensor *out, gt_tensor self) {
+  return impl_adjoint<at::_ops::adjoint>(out, self);
 }
 
-template <class Op> static gt_error impl_randn(gt_tensor *out, const int64_t *size, int size_n, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
-  if constexpr (gt::matches<Op>("randn(int[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::ints(size, size_n), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory)));)
-  } else if constexpr (gt::matches<Op>("randn(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::sym_ints(size, size_n), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory)));)
+template <class Op> static gt_error impl_is_pinned(uint8_t *out, gt_tensor self, int device_type, int device_index) {
+  if constexpr (gt::matches<Op>("is_pinned(Tensor self, Device? device=None) -> bool")) {
+    GT_TRY(*out = Op::call(gt::T(self), gt::opt_device(device_type, device_index)) ? 1 : 0;)
   } else {
-    return gt::unavailable<Op>("aten::randn", "randn(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor");
+    return gt::unavailable<Op>("aten::is_pinned", "is_pinned(Tensor self, Device? device=None) -> bool");
   }
 }
-extern "C" gt_error gt_aten_randn(gt_tensor *out, const int64_t *size, int size_n, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
-  return impl_randn<at::_ops::randn>(out, size, size_n, dtype, layout, device_type, device_index, pin_memory);
+extern "C" gt_error gt_aten_is_pinned(uint8_t *out, gt_tensor self, int device_type, int device_index) {
+  return impl_is_pinned<at::_ops::is_pinned>(out, self, device_type, device_index);
 }
 
-template <class Op> static gt_error impl_randn_like(gt_tensor *out, gt_tensor self, int dtype, int layout, int device_type, int device_index, int8_t pin_memory, int memory_format) {
-  if constexpr (gt::matches<Op>("randn_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory), gt::opt_memory_format(memory_format)));)
+template <class Op> static gt_error impl_rad2deg(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("rad2deg(Tensor self) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
   } else {
-    return gt::unavailable<Op>("aten::randn_like", "randn_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor");
+    return gt::unavailable<Op>("aten::rad2deg", "rad2deg(Tensor self) -> Tensor");
   }
 }
-extern "C" gt_error gt_aten_randn_like(gt_tensor *out, gt_tensor self, int dtype, int layout, int device_type, int device_index, int8_t pin_memory, int memory_format) {
-  return impl_randn_like<at::_ops::randn_like>(out, self, dtype, layout, device_type, device_index, pin_memory, memory_format);
+extern "C" gt_error gt_aten_rad2deg(gt_tensor *out, gt_tensor self) {
+  return impl_rad2deg<at::_ops::rad2deg>(out, self);
 }
 
-template <class Op> static gt_error impl_randperm_out(int64_t n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("randperm.out(int n, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(n, gt::T(a_out));)
-  } else if constexpr (gt::matches<Op>("randperm.out(SymInt n, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(n, gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::randperm.out", "randperm.out(SymInt n, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_randperm_out(int64_t n, gt_tensor a_out) {
-  return impl_randperm_out<at::_ops::randperm_out>(n, a_out);
-}
-
-template <class Op> static gt_error impl_range_out_(gt_scalar start, gt_scalar end, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("range.out_(Scalar start, Scalar end, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::scalar(start), gt::scalar(end), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::range.out_", "range.out_(Scalar start, Scalar end, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_range_out_(gt_scalar start, gt_scalar end, gt_tensor a_out) {
-  return impl_range_out_<at::_ops::range_out_>(start, end, a_out);
-}
-
-template <class Op> static gt_error impl_reciprocal_(gt_tensor self) {
-  if constexpr (gt::matches<Op>("reciprocal_(Tensor(a!) self) -> Tensor(a!)")) {
+template <class Op> static gt_error impl_deg2rad_(gt_tensor self) {
+  if constexpr (gt::matches<Op>("deg2rad_(Tensor(a!) self) -> Tensor(a!)")) {
     GT_TRY(Op::call(gt::T(self));)
   } else {
-    return gt::unavailable<Op>("aten::reciprocal_", "reciprocal_(Tensor(a!) self) -> Tensor(a!)");
+    return gt::unavailable<Op>("aten::deg2rad_", "deg2rad_(Tensor(a!) self) -> Tensor(a!)");
   }
 }
-extern "C" gt_error gt_aten_reciprocal_(gt_tensor self) {
-  return impl_reciprocal_<at::_ops::reciprocal_>(self);
+extern "C" gt_error gt_aten_deg2rad_(gt_tensor self) {
+  return impl_deg2rad_<at::_ops::deg2rad_>(self);
 }
 
-template <class Op> static gt_error impl_neg_out(gt_tensor self, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("neg.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
+template <class Op> static gt_error impl_rand_generator(gt_tensor *out, const int64_t *size, int size_n, gt_generator generator, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
+  if constexpr (gt::matches<Op>("rand.generator(int[] size, *, Generator? generator, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::ints(size, size_n), gt::opt_gen(generator), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory)));)
+  } else if constexpr (gt::matches<Op>("rand.generator(SymInt[] size, *, Generator? generator, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::sym_ints(size, size_n), gt::opt_gen(generator), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory)));)
+  } else {
+    return gt::unavailable<Op>("aten::rand.generator", "rand.generator(SymInt[] size, *, Generator? generator, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_rand_generator(gt_tensor *out, const int64_t *size, int size_n, gt_generator generator, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
+  return impl_rand_generator<at::_ops::rand_generator>(out, size, size_n, generator, dtype, layout, device_type, device_index, pin_memory);
+}
+
+template <class Op> static gt_error impl_rand_like_generator(gt_tensor *out, gt_tensor self, gt_generator generator, int dtype, int layout, int device_type, int device_index, int8_t pin_memory, int memory_format) {
+  if constexpr (gt::matches<Op>("rand_like.generator(Tensor self, *, Generator? generator, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_gen(generator), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory), gt::opt_memory_format(memory_format)));)
+  } else {
+    return gt::unavailable<Op>("aten::rand_like.generator", "rand_like.generator(Tensor self, *, Generator? generator, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_rand_like_generator(gt_tensor *out, gt_tensor self, gt_generator generator, int dtype, int layout, int device_type, int device_index, int8_t pin_memory, int memory_format) {
+  return impl_rand_like_generator<at::_ops::rand_like_generator>(out, self, generator, dtype, layout, device_type, device_index, pin_memory, memory_format);
+}
+
+template <class Op> static gt_error impl_randint_low_generator(gt_tensor *out, int64_t low, int64_t high, const int64_t *size, int size_n, gt_generator generator, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
+  if constexpr (gt::matches<Op>("randint.low_generator(int low, int high, int[] size, *, Generator? generator, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(low, high, gt::ints(size, size_n), gt::opt_gen(generator), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory)));)
+  } else if constexpr (gt::matches<Op>("randint.low_generator(SymInt low, SymInt high, SymInt[] size, *, Generator? generator, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(low, high, gt::sym_ints(size, size_n), gt::opt_gen(generator), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory)));)
+  } else {
+    return gt::unavailable<Op>("aten::randint.low_generator", "randint.low_generator(SymInt low, SymInt high, SymInt[] size, *, Generator? generator, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_randint_low_generator(gt_tensor *out, int64_t low, int64_t high, const int64_t *size, int size_n, gt_generator generator, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
+  return impl_randint_low_generator<at::_ops::randint_low_generator>(out, low, high, size, size_n, generator, dtype, layout, device_type, device_index, pin_memory);
+}
+
+template <class Op> static gt_error impl_randint_low_generator_out(int64_t low, int64_t high, const int64_t *size, int size_n, gt_generator generator, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("randint.low_generator_out(int low, int high, int[] size, *, Generator? generator, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(low, high, gt::ints(size, size_n), gt::opt_gen(generator), gt::T(a_out));)
+  } else if constexpr (gt::matches<Op>("randint.low_generator_out(SymInt low, SymInt high, SymInt[] size, *, Generator? generator, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(low, high, gt::sym_ints(size, size_n), gt::opt_gen(generator), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::randint.low_generator_out", "randint.low_generator_out(SymInt low, SymInt high, SymInt[] size, *, Generator? generator, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_randint_low_generator_out(int64_t low, int64_t high, const int64_t *size, int size_n, gt_generator generator, gt_tensor a_out) {
+  return impl_randint_low_generator_out<at::_ops::randint_low_generator_out>(low, high, size, size_n, generator, a_out);
+}
+
+template <class Op> static gt_error impl_randint_like_Tensor_generator(gt_tensor *out, gt_tensor self, gt_tensor high, gt_generator generator, int dtype, int layout, int device_type, int device_index, int8_t pin_memory, int memory_format) {
+  if constexpr (gt::matches<Op>("randint_like.Tensor_generator(Tensor self, Tensor high, *, Generator? generator, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(high), gt::opt_gen(generator), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory), gt::opt_memory_format(memory_format)));)
+  } else {
+    return gt::unavailable<Op>("aten::randint_like.Tensor_generator", "randint_like.Tensor_generator(Tensor self, Tensor high, *, Generator? generator, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_randint_like_Tensor_generator(gt_tensor *out, gt_tensor self, gt_tensor high, gt_generator generator, int dtype, int layout, int device_type, int device_index, int8_t pin_memory, int memory_format) {
+  return impl_randint_like_Tensor_generator<at::_ops::randint_like_Tensor_generator>(out, self, high, generator, dtype, layout, device_type, device_index, pin_memory, memory_format);
+}
+
+template <class Op> static gt_error impl_randn_generator(gt_tensor *out, const int64_t *size, int size_n, gt_generator generator, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
+  if constexpr (gt::matches<Op>("randn.generator(int[] size, *, Generator? generator, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::ints(size, size_n), gt::opt_gen(generator), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory)));)
+  } else if constexpr (gt::matches<Op>("randn.generator(SymInt[] size, *, Generator? generator, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::sym_ints(size, size_n), gt::opt_gen(generator), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory)));)
+  } else {
+    return gt::unavailable<Op>("aten::randn.generator", "randn.generator(SymInt[] size, *, Generator? generator, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_randn_generator(gt_tensor *out, const int64_t *size, int size_n, gt_generator generator, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
+  return impl_randn_generator<at::_ops::randn_generator>(out, size, size_n, generator, dtype, layout, device_type, device_index, pin_memory);
+}
+
+template <class Op> static gt_error impl_randn_like_generator(gt_tensor *out, gt_tensor self, gt_generator generator, int dtype, int layout, int device_type, int device_index, int8_t pin_memory, int memory_format) {
+  if constexpr (gt::matches<Op>("randn_like.generator(Tensor self, *, Generator? generator, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_gen(generator), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory), gt::opt_memory_format(memory_format)));)
+  } else {
+    return gt::unavailable<Op>("aten::randn_like.generator", "randn_like.generator(Tensor self, *, Generator? generator, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_randn_like_generator(gt_tensor *out, gt_tensor self, gt_generator generator, int dtype, int layout, int device_type, int device_index, int8_t pin_memory, int memory_format) {
+  return impl_randn_like_generator<at::_ops::randn_like_generator>(out, self, generator, dtype, layout, device_type, device_index, pin_memory, memory_format);
+}
+
+template <class Op> static gt_error impl_randperm_generator_out(int64_t n, gt_generator generator, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("randperm.generator_out(int n, *, Generator? generator, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(n, gt::opt_gen(generator), gt::T(a_out));)
+  } else if constexpr (gt::matches<Op>("randperm.generator_out(SymInt n, *, Generator? generator, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(n, gt::opt_gen(generator), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::randperm.generator_out", "randperm.generator_out(SymInt n, *, Generator? generator, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_randperm_generator_out(int64_t n, gt_generator generator, gt_tensor a_out) {
+  return impl_randperm_generator_out<at::_ops::randperm_generator_out>(n, generator, a_out);
+}
+
+template <class Op> static gt_error impl_range_out(gt_scalar start, gt_scalar end, gt_scalar step, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("range.out(Scalar start, Scalar end, Scalar step=1, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::scalar(start), gt::scalar(end), gt::scalar(step), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::range.out", "range.out(Scalar start, Scalar end, Scalar step=1, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_range_out(gt_scalar start, gt_scalar end, gt_scalar step, gt_tensor a_out) {
+  return impl_range_out<at::_ops::range_out>(start, end, step, a_out);
+}
+
+template <class Op> static gt_error impl_reciprocal_out(gt_tensor self, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("reciprocal.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
     GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
   } else {
-    return gt::unavailable<Op>("aten::neg.out", "neg.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
+    return gt::unavailable<Op>("aten::reciprocal.out", "reciprocal.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
   }
 }
-extern "C" gt_error gt_aten_neg_out(gt_tensor self, gt_tensor a_out) {
-  return impl_neg_out<at::_ops::neg_out>(self, a_out);
+extern "C" gt_error gt_aten_reciprocal_out(gt_tensor self, gt_tensor a_out) {
+  return impl_reciprocal_out<at::_ops::reciprocal_out>(self, a_out);
 }
 
-template <class Op> static gt_error impl_repeat(gt_tensor *out, gt_tensor self, const int64_t *repeats, int repeats_n) {
-  if constexpr (gt::matches<Op>("repeat(Tensor self, SymInt[] repeats) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::sym_ints(repeats, repeats_n)));)
-  } else {
-    return gt::unavailable<Op>("aten::repeat", "repeat(Tensor self, SymInt[] repeats) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_repeat(gt_tensor *out, gt_tensor self, const int64_t *repeats, int repeats_n) {
-  return impl_repeat<at::_ops::repeat>(out, self, repeats, repeats_n);
-}
-
-template <class Op> static gt_error impl_reshape(gt_tensor *out, gt_tensor self, const int64_t *shape, int shape_n) {
-  if constexpr (gt::matches<Op>("reshape(Tensor(a) self, SymInt[] shape) -> Tensor(a)")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::sym_ints(shape, shape_n)));)
-  } else {
-    return gt::unavailable<Op>("aten::reshape", "reshape(Tensor(a) self, SymInt[] shape) -> Tensor(a)");
-  }
-}
-extern "C" gt_error gt_aten_reshape(gt_tensor *out, gt_tensor self, const int64_t *shape, int shape_n) {
-  return impl_reshape<at::_ops::reshape>(out, self, shape, shape_n);
-}
-
-template <class Op> static gt_error impl_round_out(gt_tensor self, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("round.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::round.out", "round.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_round_out(gt_tensor self, gt_tensor a_out) {
-  return impl_round_out<at::_ops::round_out>(self, a_out);
-}
-
-template <class Op> static gt_error impl_rrelu(gt_tensor *out, gt_tensor self, gt_scalar lower, gt_scalar upper, uint8_t training, gt_generator generator) {
-  if constexpr (gt::matches<Op>("rrelu(Tensor self, Scalar lower=0.125, Scalar upper=0.3333333333333333, bool training=False, Generator? generator=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::scalar(lower), gt::scalar(upper), (training != 0), gt::opt_gen(generator)));)
-  } else {
-    return gt::unavailable<Op>("aten::rrelu", "rrelu(Tensor self, Scalar lower=0.125, Scalar upper=0.3333333333333333, bool training=False, Generator? generator=None) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_rrelu(gt_tensor *out, gt_tensor self, gt_scalar lower, gt_scalar upper, uint8_t training, gt_generator generator) {
-  return impl_rrelu<at::_ops::rrelu>(out, self, lower, upper, training, generator);
-}
-
-template <class Op> static gt_error impl_relu6(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("relu6(Tensor self) -> Tensor")) {
+template <class Op> static gt_error impl_negative(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("negative(Tensor self) -> Tensor")) {
     GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
   } else {
-    return gt::unavailable<Op>("aten::relu6", "relu6(Tensor self) -> Tensor");
+    return gt::unavailable<Op>("aten::negative", "negative(Tensor self) -> Tensor");
   }
 }
-extern "C" gt_error gt_aten_relu6(gt_tensor *out, gt_tensor self) {
-  return impl_relu6<at::_ops::relu6>(out, self);
+extern "C" gt_error gt_aten_negative(gt_tensor *out, gt_tensor self) {
+  return impl_negative<at::_ops::negative>(out, self);
 }
 
-template <class Op> static gt_error impl_gelu_(gt_tensor self, const char *approximate, int64_t approximate_n) {
-  if constexpr (gt::matches<Op>("gelu_(Tensor(a!) self, *, str approximate='none') -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), c10::string_view(approximate, static_cast<size_t>(approximate_n)));)
+template <class Op> static gt_error impl_repeat_interleave_Tensor(gt_tensor *out, gt_tensor repeats, int64_t output_size, uint8_t output_size_has) {
+  if constexpr (gt::matches<Op>("repeat_interleave.Tensor(Tensor repeats, *, int? output_size=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(repeats), gt::opt_int(output_size, output_size_has)));)
+  } else if constexpr (gt::matches<Op>("repeat_interleave.Tensor(Tensor repeats, *, SymInt? output_size=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(repeats), gt::opt_sym_int(output_size, output_size_has)));)
   } else {
-    return gt::unavailable<Op>("aten::gelu_", "gelu_(Tensor(a!) self, *, str approximate='none') -> Tensor(a!)");
+    return gt::unavailable<Op>("aten::repeat_interleave.Tensor", "repeat_interleave.Tensor(Tensor repeats, *, SymInt? output_size=None) -> Tensor");
   }
 }
-extern "C" gt_error gt_aten_gelu_(gt_tensor self, const char *approximate, int64_t approximate_n) {
-  return impl_gelu_<at::_ops::gelu_>(self, approximate, approximate_n);
+extern "C" gt_error gt_aten_repeat_interleave_Tensor(gt_tensor *out, gt_tensor repeats, int64_t output_size, uint8_t output_size_has) {
+  return impl_repeat_interleave_Tensor<at::_ops::repeat_interleave_Tensor>(out, repeats, output_size, output_size_has);
 }
 
-template <class Op> static gt_error impl_rsqrt(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("rsqrt(Tensor self) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+template <class Op> static gt_error impl_reshape_as(gt_tensor *out, gt_tensor self, gt_tensor other) {
+  if constexpr (gt::matches<Op>("reshape_as(Tensor(a) self, Tensor other) -> Tensor(a)")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other)));)
   } else {
-    return gt::unavailable<Op>("aten::rsqrt", "rsqrt(Tensor self) -> Tensor");
+    return gt::unavailable<Op>("aten::reshape_as", "reshape_as(Tensor(a) self, Tensor other) -> Tensor(a)");
   }
 }
-extern "C" gt_error gt_aten_rsqrt(gt_tensor *out, gt_tensor self) {
-  return impl_rsqrt<at::_ops::rsqrt>(out, self);
+extern "C" gt_error gt_aten_reshape_as(gt_tensor *out, gt_tensor self, gt_tensor other) {
+  return impl_reshape_as<at::_ops::reshape_as>(out, self, other);
 }
 
-template <class Op> static gt_error impl_selu(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("selu(Tensor self) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+template <class Op> static gt_error impl_round_decimals(gt_tensor *out, gt_tensor self, int64_t decimals) {
+  if constexpr (gt::matches<Op>("round.decimals(Tensor self, *, int decimals) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), decimals));)
   } else {
-    return gt::unavailable<Op>("aten::selu", "selu(Tensor self) -> Tensor");
+    return gt::unavailable<Op>("aten::round.decimals", "round.decimals(Tensor self, *, int decimals) -> Tensor");
   }
 }
-extern "C" gt_error gt_aten_selu(gt_tensor *out, gt_tensor self) {
-  return impl_selu<at::_ops::selu>(out, self);
+extern "C" gt_error gt_aten_round_decimals(gt_tensor *out, gt_tensor self, int64_t decimals) {
+  return impl_round_decimals<at::_ops::round_decimals>(out, self, decimals);
 }
 
-template <class Op> static gt_error impl_silu(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("silu(Tensor self) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+template <class Op> static gt_error impl_rrelu_(gt_tensor self, gt_scalar lower, gt_scalar upper, uint8_t training, gt_generator generator) {
+  if constexpr (gt::matches<Op>("rrelu_(Tensor(a!) self, Scalar lower=0.125, Scalar upper=0.3333333333333333, bool training=False, Generator? generator=None) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::scalar(lower), gt::scalar(upper), (training != 0), gt::opt_gen(generator));)
   } else {
-    return gt::unavailable<Op>("aten::silu", "silu(Tensor self) -> Tensor");
+    return gt::unavailable<Op>("aten::rrelu_", "rrelu_(Tensor(a!) self, Scalar lower=0.125, Scalar upper=0.3333333333333333, bool training=False, Generator? generator=None) -> Tensor(a!)");
   }
 }
-extern "C" gt_error gt_aten_silu(gt_tensor *out, gt_tensor self) {
-  return impl_silu<at::_ops::silu>(out, self);
+extern "C" gt_error gt_aten_rrelu_(gt_tensor self, gt_scalar lower, gt_scalar upper, uint8_t training, gt_generator generator) {
+  return impl_rrelu_<at::_ops::rrelu_>(self, lower, upper, training, generator);
 }
 
-template <class Op> static gt_error impl_mish_(gt_tensor self) {
-  if constexpr (gt::matches<Op>("mish_(Tensor(a!) self) -> Tensor(a!)")) {
+template <class Op> static gt_error impl_relu6_(gt_tensor self) {
+  if constexpr (gt::matches<Op>("relu6_(Tensor(a!) self) -> Tensor(a!)")) {
     GT_TRY(Op::call(gt::T(self));)
   } else {
-    return gt::unavailable<Op>("aten::mish_", "mish_(Tensor(a!) self) -> Tensor(a!)");
+    return gt::unavailable<Op>("aten::relu6_", "relu6_(Tensor(a!) self) -> Tensor(a!)");
   }
 }
-extern "C" gt_error gt_aten_mish_(gt_tensor self) {
-  return impl_mish_<at::_ops::mish_>(self);
+extern "C" gt_error gt_aten_relu6_(gt_tensor self) {
+  return impl_relu6_<at::_ops::relu6_>(self);
 }
 
-template <class Op> static gt_error impl_sigmoid_out(gt_tensor self, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("sigmoid.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
+template <class Op> static gt_error impl_gelu(gt_tensor *out, gt_tensor self, const char *approximate, int64_t approximate_n) {
+  if constexpr (gt::matches<Op>("gelu(Tensor self, *, str approximate='none') -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), c10::string_view(approximate, static_cast<size_t>(approximate_n))));)
   } else {
-    return gt::unavailable<Op>("aten::sigmoid.out", "sigmoid.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
+    return gt::unavailable<Op>("aten::gelu", "gelu(Tensor self, *, str approximate='none') -> Tensor");
   }
 }
-extern "C" gt_error gt_aten_sigmoid_out(gt_tensor self, gt_tensor a_out) {
-  return impl_sigmoid_out<at::_ops::sigmoid_out>(self, a_out);
+extern "C" gt_error gt_aten_gelu(gt_tensor *out, gt_tensor self, const char *approximate, int64_t approximate_n) {
+  return impl_gelu<at::_ops::gelu>(out, self, approximate, approximate_n);
 }
 
-template <class Op> static gt_error impl_sin(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("sin(Tensor self) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
-  } else {
-    return gt::unavailable<Op>("aten::sin", "sin(Tensor self) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_sin(gt_tensor *out, gt_tensor self) {
-  return impl_sin<at::_ops::sin>(out, self);
-}
-
-template <class Op> static gt_error impl_sinc_(gt_tensor self) {
-  if constexpr (gt::matches<Op>("sinc_(Tensor(a!) self) -> Tensor(a!)")) {
+template <class Op> static gt_error impl_rsqrt_(gt_tensor self) {
+  if constexpr (gt::matches<Op>("rsqrt_(Tensor(a!) self) -> Tensor(a!)")) {
     GT_TRY(Op::call(gt::T(self));)
   } else {
-    return gt::unavailable<Op>("aten::sinc_", "sinc_(Tensor(a!) self) -> Tensor(a!)");
+    return gt::unavailable<Op>("aten::rsqrt_", "rsqrt_(Tensor(a!) self) -> Tensor(a!)");
   }
 }
-extern "C" gt_error gt_aten_sinc_(gt_tensor self) {
-  return impl_sinc_<at::_ops::sinc_>(self);
+extern "C" gt_error gt_aten_rsqrt_(gt_tensor self) {
+  return impl_rsqrt_<at::_ops::rsqrt_>(self);
 }
 
-template <class Op> static gt_error impl_sinh_out(gt_tensor self, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("sinh.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::sinh.out", "sinh.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_sinh_out(gt_tensor self, gt_tensor a_out) {
-  return impl_sinh_out<at::_ops::sinh_out>(self, a_out);
-}
-
-template <class Op> static gt_error impl_slice_inverse(gt_tensor *out, gt_tensor self, gt_tensor src, int64_t dim, int64_t start, uint8_t start_has, int64_t end, uint8_t end_has, int64_t step) {
-  if constexpr (gt::matches<Op>("slice_inverse(Tensor(a) self, Tensor src, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1) -> Tensor(a)")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(src), dim, gt::opt_sym_int(start, start_has), gt::opt_sym_int(end, end_has), step));)
-  } else {
-    return gt::unavailable<Op>("aten::slice_inverse", "slice_inverse(Tensor(a) self, Tensor src, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1) -> Tensor(a)");
-  }
-}
-extern "C" gt_error gt_aten_slice_inverse(gt_tensor *out, gt_tensor self, gt_tensor src, int64_t dim, int64_t start, uint8_t start_has, int64_t end, uint8_t end_has, int64_t step) {
-  return impl_slice_inverse<at::_ops::slice_inverse>(out, self, src, dim, start, start_has, end, end_has, step);
-}
-
-template <class Op> static gt_error impl_as_strided_scatter(gt_tensor *out, gt_tensor self, gt_tensor src, const int64_t *size, int size_n, const int64_t *stride, int stride_n, int64_t storage_offset, uint8_t storage_offset_has) {
-  if constexpr (gt::matches<Op>("as_strided_scatter(Tensor self, Tensor src, SymInt[] size, SymInt[] stride, SymInt? storage_offset=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(src), gt::sym_ints(size, size_n), gt::sym_ints(stride, stride_n), gt::opt_sym_int(storage_offset, storage_offset_has)));)
-  } else {
-    return gt::unavailable<Op>("aten::as_strided_scatter", "as_strided_scatter(Tensor self, Tensor src, SymInt[] size, SymInt[] stride, SymInt? storage_offset=None) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_as_strided_scatter(gt_tensor *out, gt_tensor self, gt_tensor src, const int64_t *size, int size_n, const int64_t *stride, int stride_n, int64_t storage_offset, uint8_t storage_offset_has) {
-  return impl_as_strided_scatter<at::_ops::as_strided_scatter>(out, self, src, size, size_n, stride, stride_n, storage_offset, storage_offset_has);
-}
-
-template <class Op> static gt_error impl_unsafe_split_Tensor(gt_tensor **out, int *out_n, gt_tensor self, int64_t split_size, int64_t dim) {
-  if constexpr (gt::matches<Op>("unsafe_split.Tensor(Tensor self, int split_size, int dim=0) -> Tensor[]")) {
-    GT_TRY(gt::wrap_list(Op::call(gt::T(self), split_size, dim), out, out_n);)
-  } else if constexpr (gt::matches<Op>("unsafe_split.Tensor(Tensor self, SymInt split_size, int dim=0) -> Tensor[]")) {
-    GT_TRY(gt::wrap_list(Op::call(gt::T(self), split_size, dim), out, out_n);)
-  } else {
-    return gt::unavailable<Op>("aten::unsafe_split.Tensor", "unsafe_split.Tensor(Tensor self, SymInt split_size, int dim=0) -> Tensor[]");
-  }
-}
-extern "C" gt_error gt_aten_unsafe_split_Tensor(gt_tensor **out, int *out_n, gt_tensor self, int64_t split_size, int64_t dim) {
-  return impl_unsafe_split_Tensor<at::_ops::unsafe_split_Tensor>(out, out_n, self, split_size, dim);
-}
-
-template <class Op> static gt_error impl_split_with_sizes(gt_tensor **out, int *out_n, gt_tensor self, const int64_t *split_sizes, int split_sizes_n, int64_t dim) {
-  if constexpr (gt::matches<Op>("split_with_sizes(Tensor(a -> *) self, int[] split_sizes, int dim=0) -> Tensor(a)[]")) {
-    GT_TRY(gt::wrap_list(Op::call(gt::T(self), gt::ints(split_sizes, split_sizes_n), dim), out, out_n);)
-  } else if constexpr (gt::matches<Op>("split_with_sizes(Tensor(a -> *) self, SymInt[] split_sizes, int dim=0) -> Tensor(a)[]")) {
-    GT_TRY(gt::wrap_list(Op::call(gt::T(self), gt::sym_ints(split_sizes, split_sizes_n), dim), out, out_n);)
-  } else {
-    return gt::unavailable<Op>("aten::split_with_sizes", "split_with_sizes(Tensor(a -> *) self, SymInt[] split_sizes, int dim=0) -> Tensor(a)[]");
-  }
-}
-extern "C" gt_error gt_aten_split_with_sizes(gt_tensor **out, int *out_n, gt_tensor self, const int64_t *split_sizes, int split_sizes_n, int64_t dim) {
-  return impl_split_with_sizes<at::_ops::split_with_sizes>(out, out_n, self, split_sizes, split_sizes_n, dim);
-}
-
-template <class Op> static gt_error impl_vsplit_array(gt_tensor **out, int *out_n, gt_tensor self, const int64_t *indices, int indices_n) {
-  if constexpr (gt::matches<Op>("vsplit.array(Tensor(a -> *) self, int[] indices) -> Tensor(a)[]")) {
-    GT_TRY(gt::wrap_list(Op::call(gt::T(self), gt::ints(indices, indices_n)), out, out_n);)
-  } else {
-    return gt::unavailable<Op>("aten::vsplit.array", "vsplit.array(Tensor(a -> *) self, int[] indices) -> Tensor(a)[]");
-  }
-}
-extern "C" gt_error gt_aten_vsplit_array(gt_tensor **out, int *out_n, gt_tensor self, const int64_t *indices, int indices_n) {
-  return impl_vsplit_array<at::_ops::vsplit_array>(out, out_n, self, indices, indices_n);
-}
-
-template <class Op> static gt_error impl_squeeze_dim(gt_tensor *out, gt_tensor self, int64_t dim) {
-  if constexpr (gt::matches<Op>("squeeze.dim(Tensor(a) self, int dim) -> Tensor(a)")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), dim));)
-  } else {
-    return gt::unavailable<Op>("aten::squeeze.dim", "squeeze.dim(Tensor(a) self, int dim) -> Tensor(a)");
-  }
-}
-extern "C" gt_error gt_aten_squeeze_dim(gt_tensor *out, gt_tensor self, int64_t dim) {
-  return impl_squeeze_dim<at::_ops::squeeze_dim>(out, self, dim);
-}
-
-template <class Op> static gt_error impl_squeeze__dims(gt_tensor self, const int64_t *dim, int dim_n) {
-  if constexpr (gt::matches<Op>("squeeze_.dims(Tensor(a!) self, int[] dim) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::ints(dim, dim_n));)
-  } else {
-    return gt::unavailable<Op>("aten::squeeze_.dims", "squeeze_.dims(Tensor(a!) self, int[] dim) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_squeeze__dims(gt_tensor self, const int64_t *dim, int dim_n) {
-  return impl_squeeze__dims<at::_ops::squeeze__dims>(self, dim, dim_n);
-}
-
-template <class Op> static gt_error impl_stack_out(const gt_tensor *tensors, int tensors_n, int64_t dim, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("stack.out(Tensor[] tensors, int dim=0, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::tensor_list(tensors, tensors_n), dim, gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::stack.out", "stack.out(Tensor[] tensors, int dim=0, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_stack_out(const gt_tensor *tensors, int tensors_n, int64_t dim, gt_tensor a_out) {
-  return impl_stack_out<at::_ops::stack_out>(tensors, tensors_n, dim, a_out);
-}
-
-template <class Op> static gt_error impl_vstack_out(const gt_tensor *tensors, int tensors_n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("vstack.out(Tensor[] tensors, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::tensor_list(tensors, tensors_n), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::vstack.out", "vstack.out(Tensor[] tensors, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_vstack_out(const gt_tensor *tensors, int tensors_n, gt_tensor a_out) {
-  return impl_vstack_out<at::_ops::vstack_out>(tensors, tensors_n, a_out);
-}
-
-template <class Op> static gt_error impl_stft_center(gt_tensor *out, gt_tensor self, int64_t n_fft, int64_t hop_length, uint8_t hop_length_has, int64_t win_length, uint8_t win_length_has, gt_tensor window, uint8_t center, const char *pad_mode, int64_t pad_mode_n, uint8_t normalized, int8_t onesided, int8_t return_complex, int8_t align_to_window) {
-  if constexpr (gt::matches<Op>("stft.center(Tensor self, int n_fft, int? hop_length=None, int? win_length=None, Tensor? window=None, bool center=True, str pad_mode=\"reflect\", bool normalized=False, bool? onesided=None, bool? return_complex=None) -> Tensor")) {
-    if (!(align_to_window < 0)) return gt::error(GT_ERR_NOT_IMPLEMENTED, "aten::stft.center: argument align_to_window is not in libtorch " TORCH_VERSION);
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), n_fft, gt::opt_int(hop_length, hop_length_has), gt::opt_int(win_length, win_length_has), gt::opt_tensor(window), (center != 0), c10::string_view(pad_mode, static_cast<size_t>(pad_mode_n)), (normalized != 0), gt::opt_bool(onesided), gt::opt_bool(return_complex)));)
-  } else if constexpr (gt::matches<Op>("stft.center(Tensor self, int n_fft, int? hop_length=None, int? win_length=None, Tensor? window=None, bool center=True, str pad_mode=\"reflect\", bool normalized=False, bool? onesided=None, bool? return_complex=None, bool? align_to_window=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), n_fft, gt::opt_int(hop_length, hop_length_has), gt::opt_int(win_length, win_length_has), gt::opt_tensor(window), (center != 0), c10::string_view(pad_mode, static_cast<size_t>(pad_mode_n)), (normalized != 0), gt::opt_bool(onesided), gt::opt_bool(return_complex), gt::opt_bool(align_to_window)));)
-  } else {
-    return gt::unavailable<Op>("aten::stft.center", "stft.center(Tensor self, int n_fft, int? hop_length=None, int? win_length=None, Tensor? window=None, bool center=True, str pad_mode=\"reflect\", bool normalized=False, bool? onesided=None, bool? return_complex=None, bool? align_to_window=None) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_stft_center(gt_tensor *out, gt_tensor self, int64_t n_fft, int64_t hop_length, uint8_t hop_length_has, int64_t win_length, uint8_t win_length_has, gt_tensor window, uint8_t center, const char *pad_mode, int64_t pad_mode_n, uint8_t normalized, int8_t onesided, int8_t return_complex, int8_t align_to_window) {
-  return impl_stft_center<at::_ops::stft_center>(out, self, n_fft, hop_length, hop_length_has, win_length, win_length_has, window, center, pad_mode, pad_mode_n, normalized, onesided, return_complex, align_to_window);
-}
-
-template <class Op> static gt_error impl_sum_IntList_out(gt_tensor self, const int64_t *dim, int dim_n, uint8_t keepdim, int dtype, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("sum.IntList_out(Tensor self, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::opt_ints(dim, dim_n), (keepdim != 0), gt::opt_dtype(dtype), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::sum.IntList_out", "sum.IntList_out(Tensor self, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_sum_IntList_out(gt_tensor self, const int64_t *dim, int dim_n, uint8_t keepdim, int dtype, gt_tensor a_out) {
-  return impl_sum_IntList_out<at::_ops::sum_IntList_out>(self, dim, dim_n, keepdim, dtype, a_out);
-}
-
-template <class Op> static gt_error impl_hash_tensor_out(gt_tensor self, const int64_t *dim, int dim_n, uint8_t keepdim, int64_t mode, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("hash_tensor.out(Tensor self, int[1] dim=[], *, bool keepdim=False, int mode=0, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::ints(dim, dim_n), (keepdim != 0), mode, gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::hash_tensor.out", "hash_tensor.out(Tensor self, int[1] dim=[], *, bool keepdim=False, int mode=0, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_hash_tensor_out(gt_tensor self, const int64_t *dim, int dim_n, uint8_t keepdim, int64_t mode, gt_tensor a_out) {
-  return impl_hash_tensor_out<at::_ops::hash_tensor_out>(self, dim, dim_n, keepdim, mode, a_out);
-}
-
-template <class Op> static gt_error impl_sqrt_out(gt_tensor self, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("sqrt.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::sqrt.out", "sqrt.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_sqrt_out(gt_tensor self, gt_tensor a_out) {
-  return impl_sqrt_out<at::_ops::sqrt_out>(self, a_out);
-}
-
-template <class Op> static gt_error impl_std(gt_tensor *out, gt_tensor self, uint8_t unbiased) {
-  if constexpr (gt::matches<Op>("std(Tensor self, bool unbiased=True) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), (unbiased != 0)));)
-  } else {
-    return gt::unavailable<Op>("aten::std", "std(Tensor self, bool unbiased=True) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_std(gt_tensor *out, gt_tensor self, uint8_t unbiased) {
-  return impl_std<at::_ops::std>(out, self, unbiased);
-}
-
-template <class Op> static gt_error impl_std_mean_dim(gt_tensor *out, gt_tensor self, const int64_t *dim, int dim_n, uint8_t unbiased, uint8_t keepdim) {
-  if constexpr (gt::matches<Op>("std_mean.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False) -> (Tensor, Tensor)")) {
-    GT_TRY(auto r = Op::call(gt::T(self), gt::opt_ints(dim, dim_n), (unbiased != 0), (keepdim != 0)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
-  } else {
-    return gt::unavailable<Op>("aten::std_mean.dim", "std_mean.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False) -> (Tensor, Tensor)");
-  }
-}
-extern "C" gt_error gt_aten_std_mean_dim(gt_tensor *out, gt_tensor self, const int64_t *dim, int dim_n, uint8_t unbiased, uint8_t keepdim) {
-  return impl_std_mean_dim<at::_ops::std_mean_dim>(out, self, dim, dim_n, unbiased, keepdim);
-}
-
-template <class Op> static gt_error impl_prod(gt_tensor *out, gt_tensor self, int dtype) {
-  if constexpr (gt::matches<Op>("prod(Tensor self, *, ScalarType? dtype=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_dtype(dtype)));)
-  } else {
-    return gt::unavailable<Op>("aten::prod", "prod(Tensor self, *, ScalarType? dtype=None) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_prod(gt_tensor *out, gt_tensor self, int dtype) {
-  return impl_prod<at::_ops::prod>(out, self, dtype);
-}
-
-template <class Op> static gt_error impl_t_(gt_tensor self) {
-  if constexpr (gt::matches<Op>("t_(Tensor(a!) self) -> Tensor(a!)")) {
+template <class Op> static gt_error impl_selu_(gt_tensor self) {
+  if constexpr (gt::matches<Op>("selu_(Tensor(a!) self) -> Tensor(a!)")) {
     GT_TRY(Op::call(gt::T(self));)
   } else {
-    return gt::unavailable<Op>("aten::t_", "t_(Tensor(a!) self) -> Tensor(a!)");
+    return gt::unavailable<Op>("aten::selu_", "selu_(Tensor(a!) self) -> Tensor(a!)");
   }
 }
-extern "C" gt_error gt_aten_t_(gt_tensor self) {
-  return impl_t_<at::_ops::t_>(self);
+extern "C" gt_error gt_aten_selu_(gt_tensor self) {
+  return impl_selu_<at::_ops::selu_>(self);
 }
 
-template <class Op> static gt_error impl_tanh(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("tanh(Tensor self) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
-  } else {
-    return gt::unavailable<Op>("aten::tanh", "tanh(Tensor self) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_tanh(gt_tensor *out, gt_tensor self) {
-  return impl_tanh<at::_ops::tanh>(out, self);
-}
-
-template <class Op> static gt_error impl_tensordot_out(gt_tensor self, gt_tensor other, const int64_t *dims_self, int dims_self_n, const int64_t *dims_other, int dims_other_n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("tensordot.out(Tensor self, Tensor other, int[] dims_self, int[] dims_other, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::ints(dims_self, dims_self_n), gt::ints(dims_other, dims_other_n), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::tensordot.out", "tensordot.out(Tensor self, Tensor other, int[] dims_self, int[] dims_other, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_tensordot_out(gt_tensor self, gt_tensor other, const int64_t *dims_self, int dims_self_n, const int64_t *dims_other, int dims_other_n, gt_tensor a_out) {
-  return impl_tensordot_out<at::_ops::tensordot_out>(self, other, dims_self, dims_self_n, dims_other, dims_other_n, a_out);
-}
-
-template <class Op> static gt_error impl_tile(gt_tensor *out, gt_tensor self, const int64_t *dims, int dims_n) {
-  if constexpr (gt::matches<Op>("tile(Tensor self, int[] dims) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::ints(dims, dims_n)));)
-  } else if constexpr (gt::matches<Op>("tile(Tensor self, SymInt[] dims) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::sym_ints(dims, dims_n)));)
-  } else {
-    return gt::unavailable<Op>("aten::tile", "tile(Tensor self, SymInt[] dims) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_tile(gt_tensor *out, gt_tensor self, const int64_t *dims, int dims_n) {
-  return impl_tile<at::_ops::tile>(out, self, dims, dims_n);
-}
-
-template <class Op> static gt_error impl_flip(gt_tensor *out, gt_tensor self, const int64_t *dims, int dims_n) {
-  if constexpr (gt::matches<Op>("flip(Tensor self, int[] dims) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::ints(dims, dims_n)));)
-  } else {
-    return gt::unavailable<Op>("aten::flip", "flip(Tensor self, int[] dims) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_flip(gt_tensor *out, gt_tensor self, const int64_t *dims, int dims_n) {
-  return impl_flip<at::_ops::flip>(out, self, dims, dims_n);
-}
-
-template <class Op> static gt_error impl_rot90(gt_tensor *out, gt_tensor self, int64_t k, const int64_t *dims, int dims_n) {
-  if constexpr (gt::matches<Op>("rot90(Tensor self, int k=1, int[] dims=[0,1]) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), k, gt::ints(dims, dims_n)));)
-  } else {
-    return gt::unavailable<Op>("aten::rot90", "rot90(Tensor self, int k=1, int[] dims=[0,1]) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_rot90(gt_tensor *out, gt_tensor self, int64_t k, const int64_t *dims, int dims_n) {
-  return impl_rot90<at::_ops::rot90>(out, self, k, dims, dims_n);
-}
-
-template <class Op> static gt_error impl_trapz_dx(gt_tensor *out, gt_tensor y, double dx, int64_t dim) {
-  if constexpr (gt::matches<Op>("trapz.dx(Tensor y, *, float dx=1, int dim=-1) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(y), dx, dim));)
-  } else {
-    return gt::unavailable<Op>("aten::trapz.dx", "trapz.dx(Tensor y, *, float dx=1, int dim=-1) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_trapz_dx(gt_tensor *out, gt_tensor y, double dx, int64_t dim) {
-  return impl_trapz_dx<at::_ops::trapz_dx>(out, y, dx, dim);
-}
-
-template <class Op> static gt_error impl_trunc_out(gt_tensor self, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("trunc.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::trunc.out", "trunc.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_trunc_out(gt_tensor self, gt_tensor a_out) {
-  return impl_trunc_out<at::_ops::trunc_out>(self, a_out);
-}
-
-template <class Op> static gt_error impl_type_as(gt_tensor *out, gt_tensor self, gt_tensor other) {
-  if constexpr (gt::matches<Op>("type_as(Tensor self, Tensor other) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other)));)
-  } else {
-    return gt::unavailable<Op>("aten::type_as", "type_as(Tensor self, Tensor other) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_type_as(gt_tensor *out, gt_tensor self, gt_tensor other) {
-  return impl_type_as<at::_ops::type_as>(out, self, other);
-}
-
-template <class Op> static gt_error impl_unsqueeze(gt_tensor *out, gt_tensor self, int64_t dim) {
-  if constexpr (gt::matches<Op>("unsqueeze(Tensor(a) self, int dim) -> Tensor(a)")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), dim));)
-  } else {
-    return gt::unavailable<Op>("aten::unsqueeze", "unsqueeze(Tensor(a) self, int dim) -> Tensor(a)");
-  }
-}
-extern "C" gt_error gt_aten_unsqueeze(gt_tensor *out, gt_tensor self, int64_t dim) {
-  return impl_unsqueeze<at::_ops::unsqueeze>(out, self, dim);
-}
-
-template <class Op> static gt_error impl_var_dim(gt_tensor *out, gt_tensor self, const int64_t *dim, int dim_n, uint8_t unbiased, uint8_t keepdim) {
-  if constexpr (gt::matches<Op>("var.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_ints(dim, dim_n), (unbiased != 0), (keepdim != 0)));)
-  } else {
-    return gt::unavailable<Op>("aten::var.dim", "var.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_var_dim(gt_tensor *out, gt_tensor self, const int64_t *dim, int dim_n, uint8_t unbiased, uint8_t keepdim) {
-  return impl_var_dim<at::_ops::var_dim>(out, self, dim, dim_n, unbiased, keepdim);
-}
-
-template <class Op> static gt_error impl_var_mean(gt_tensor *out, gt_tensor self, uint8_t unbiased) {
-  if constexpr (gt::matches<Op>("var_mean(Tensor self, bool unbiased=True) -> (Tensor, Tensor)")) {
-    GT_TRY(auto r = Op::call(gt::T(self), (unbiased != 0)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
-  } else {
-    return gt::unavailable<Op>("aten::var_mean", "var_mean(Tensor self, bool unbiased=True) -> (Tensor, Tensor)");
-  }
-}
-extern "C" gt_error gt_aten_var_mean(gt_tensor *out, gt_tensor self, uint8_t unbiased) {
-  return impl_var_mean<at::_ops::var_mean>(out, self, unbiased);
-}
-
-template <class Op> static gt_error impl_where_self(gt_tensor *out, gt_tensor condition, gt_tensor self, gt_tensor other) {
-  if constexpr (gt::matches<Op>("where.self(Tensor condition, Tensor self, Tensor other) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(condition), gt::T(self), gt::T(other)));)
-  } else {
-    return gt::unavailable<Op>("aten::where.self", "where.self(Tensor condition, Tensor self, Tensor other) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_where_self(gt_tensor *out, gt_tensor condition, gt_tensor self, gt_tensor other) {
-  return impl_where_self<at::_ops::where_self>(out, condition, self, other);
-}
-
-template <class Op> static gt_error impl_where_Scalar(gt_tensor *out, gt_tensor condition, gt_scalar self, gt_scalar other) {
-  if constexpr (gt::matches<Op>("where.Scalar(Tensor condition, Scalar self, Scalar other) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(condition), gt::scalar(self), gt::scalar(other)));)
-  } else {
-    return gt::unavailable<Op>("aten::where.Scalar", "where.Scalar(Tensor condition, Scalar self, Scalar other) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_where_Scalar(gt_tensor *out, gt_tensor condition, gt_scalar self, gt_scalar other) {
-  return impl_where_Scalar<at::_ops::where_Scalar>(out, condition, self, other);
-}
-
-template <class Op> static gt_error impl_zeros_out(const int64_t *size, int size_n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("zeros.out(SymInt[] size, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::sym_ints(size, size_n), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::zeros.out", "zeros.out(SymInt[] size, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_zeros_out(const int64_t *size, int size_n, gt_tensor a_out) {
-  return impl_zeros_out<at::_ops::zeros_out>(size, size_n, a_out);
-}
-
-template <class Op> static gt_error impl_norm_ScalarOpt_dtype(gt_tensor *out, gt_tensor self, gt_scalar p, int dtype) {
-  if constexpr (gt::matches<Op>("norm.ScalarOpt_dtype(Tensor self, Scalar? p, *, ScalarType dtype) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_scalar(p), gt::dtype(dtype)));)
-  } else {
-    return gt::unavailable<Op>("aten::norm.ScalarOpt_dtype", "norm.ScalarOpt_dtype(Tensor self, Scalar? p, *, ScalarType dtype) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_norm_ScalarOpt_dtype(gt_tensor *out, gt_tensor self, gt_scalar p, int dtype) {
-  return impl_norm_ScalarOpt_dtype<at::_ops::norm_ScalarOpt_dtype>(out, self, p, dtype);
-}
-
-template <class Op> static gt_error impl_norm_dtype_out(gt_tensor self, gt_scalar p, const int64_t *dim, int dim_n, uint8_t keepdim, int dtype, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("norm.dtype_out(Tensor self, Scalar? p, int[1] dim, bool keepdim, *, ScalarType dtype, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::opt_scalar(p), gt::ints(dim, dim_n), (keepdim != 0), gt::dtype(dtype), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::norm.dtype_out", "norm.dtype_out(Tensor self, Scalar? p, int[1] dim, bool keepdim, *, ScalarType dtype, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_norm_dtype_out(gt_tensor self, gt_scalar p, const int64_t *dim, int dim_n, uint8_t keepdim, int dtype, gt_tensor a_out) {
-  return impl_norm_dtype_out<at::_ops::norm_dtype_out>(self, p, dim, dim_n, keepdim, dtype, a_out);
-}
-
-template <class Op> static gt_error impl_frobenius_norm_dim(gt_tensor *out, gt_tensor self, const int64_t *dim, int dim_n, uint8_t keepdim) {
-  if constexpr (gt::matches<Op>("frobenius_norm.dim(Tensor self, int[1] dim, bool keepdim=False) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::ints(dim, dim_n), (keepdim != 0)));)
-  } else {
-    return gt::unavailable<Op>("aten::frobenius_norm.dim", "frobenius_norm.dim(Tensor self, int[1] dim, bool keepdim=False) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_frobenius_norm_dim(gt_tensor *out, gt_tensor self, const int64_t *dim, int dim_n, uint8_t keepdim) {
-  return impl_frobenius_norm_dim<at::_ops::frobenius_norm_dim>(out, self, dim, dim_n, keepdim);
-}
-
-template <class Op> static gt_error impl_nuclear_norm_dim(gt_tensor *out, gt_tensor self, const int64_t *dim, int dim_n, uint8_t keepdim) {
-  if constexpr (gt::matches<Op>("nuclear_norm.dim(Tensor self, int[2] dim, bool keepdim=False) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::ints(dim, dim_n), (keepdim != 0)));)
-  } else {
-    return gt::unavailable<Op>("aten::nuclear_norm.dim", "nuclear_norm.dim(Tensor self, int[2] dim, bool keepdim=False) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_nuclear_norm_dim(gt_tensor *out, gt_tensor self, const int64_t *dim, int dim_n, uint8_t keepdim) {
-  return impl_nuclear_norm_dim<at::_ops::nuclear_norm_dim>(out, self, dim, dim_n, keepdim);
-}
-
-template <class Op> static gt_error impl_resize_as_(gt_tensor self, gt_tensor the_template, int memory_format) {
-  if constexpr (gt::matches<Op>("resize_as_(Tensor(a!) self, Tensor the_template, *, MemoryFormat? memory_format=None) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(the_template), gt::opt_memory_format(memory_format));)
-  } else {
-    return gt::unavailable<Op>("aten::resize_as_", "resize_as_(Tensor(a!) self, Tensor the_template, *, MemoryFormat? memory_format=None) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_resize_as_(gt_tensor self, gt_tensor the_template, int memory_format) {
-  return impl_resize_as_<at::_ops::resize_as_>(self, the_template, memory_format);
-}
-
-template <class Op> static gt_error impl_sub_Tensor(gt_tensor *out, gt_tensor self, gt_tensor other, gt_scalar alpha) {
-  if constexpr (gt::matches<Op>("sub.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other), gt::scalar(alpha)));)
-  } else {
-    return gt::unavailable<Op>("aten::sub.Tensor", "sub.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_sub_Tensor(gt_tensor *out, gt_tensor self, gt_tensor other, gt_scalar alpha) {
-  return impl_sub_Tensor<at::_ops::sub_Tensor>(out, self, other, alpha);
-}
-
-template <class Op> static gt_error impl_subtract_out(gt_tensor self, gt_tensor other, gt_scalar alpha, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("subtract.out(Tensor self, Tensor other, *, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::scalar(alpha), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::subtract.out", "subtract.out(Tensor self, Tensor other, *, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_subtract_out(gt_tensor self, gt_tensor other, gt_scalar alpha, gt_tensor a_out) {
-  return impl_subtract_out<at::_ops::subtract_out>(self, other, alpha, a_out);
-}
-
-template <class Op> static gt_error impl_subtract__Scalar(gt_tensor self, gt_scalar other, gt_scalar alpha) {
-  if constexpr (gt::matches<Op>("subtract_.Scalar(Tensor(a!) self, Scalar other, Scalar alpha=1) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::scalar(other), gt::scalar(alpha));)
-  } else {
-    return gt::unavailable<Op>("aten::subtract_.Scalar", "subtract_.Scalar(Tensor(a!) self, Scalar other, Scalar alpha=1) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_subtract__Scalar(gt_tensor self, gt_scalar other, gt_scalar alpha) {
-  return impl_subtract__Scalar<at::_ops::subtract__Scalar>(self, other, alpha);
-}
-
-template <class Op> static gt_error impl_heaviside_(gt_tensor self, gt_tensor values) {
-  if constexpr (gt::matches<Op>("heaviside_(Tensor(a!) self, Tensor values) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(values));)
-  } else {
-    return gt::unavailable<Op>("aten::heaviside_", "heaviside_(Tensor(a!) self, Tensor values) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_heaviside_(gt_tensor self, gt_tensor values) {
-  return impl_heaviside_<at::_ops::heaviside_>(self, values);
-}
-
-template <class Op> static gt_error impl_addmm_out(gt_tensor self, gt_tensor mat1, gt_tensor mat2, gt_scalar beta, gt_scalar alpha, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("addmm.out(Tensor self, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(mat1), gt::T(mat2), gt::scalar(beta), gt::scalar(alpha), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::addmm.out", "addmm.out(Tensor self, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_addmm_out(gt_tensor self, gt_tensor mat1, gt_tensor mat2, gt_scalar beta, gt_scalar alpha, gt_tensor a_out) {
-  return impl_addmm_out<at::_ops::addmm_out>(self, mat1, mat2, beta, alpha, a_out);
-}
-
-template <class Op> static gt_error impl_addmm_(gt_tensor self, gt_tensor mat1, gt_tensor mat2, gt_scalar beta, gt_scalar alpha) {
-  if constexpr (gt::matches<Op>("addmm_(Tensor(a!) self, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(mat1), gt::T(mat2), gt::scalar(beta), gt::scalar(alpha));)
-  } else {
-    return gt::unavailable<Op>("aten::addmm_", "addmm_(Tensor(a!) self, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_addmm_(gt_tensor self, gt_tensor mat1, gt_tensor mat2, gt_scalar beta, gt_scalar alpha) {
-  return impl_addmm_<at::_ops::addmm_>(self, mat1, mat2, beta, alpha);
-}
-
-template <class Op> static gt_error impl_sparse_bsr_tensor_crow_col_value_size(gt_tensor *out, gt_tensor crow_indices, gt_tensor col_indices, gt_tensor values, const int64_t *size, int size_n, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
-  if constexpr (gt::matches<Op>("sparse_bsr_tensor.crow_col_value_size(Tensor crow_indices, Tensor col_indices, Tensor values, int[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(crow_indices), gt::T(col_indices), gt::T(values), gt::ints(size, size_n), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory)));)
-  } else {
-    return gt::unavailable<Op>("aten::sparse_bsr_tensor.crow_col_value_size", "sparse_bsr_tensor.crow_col_value_size(Tensor crow_indices, Tensor col_indices, Tensor values, int[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_sparse_bsr_tensor_crow_col_value_size(gt_tensor *out, gt_tensor crow_indices, gt_tensor col_indices, gt_tensor values, const int64_t *size, int size_n, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
-  return impl_sparse_bsr_tensor_crow_col_value_size<at::_ops::sparse_bsr_tensor_crow_col_value_size>(out, crow_indices, col_indices, values, size, size_n, dtype, layout, device_type, device_index, pin_memory);
-}
-
-template <class Op> static gt_error impl_sparse_csc_tensor_ccol_row_value(gt_tensor *out, gt_tensor ccol_indices, gt_tensor row_indices, gt_tensor values, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
-  if constexpr (gt::matches<Op>("sparse_csc_tensor.ccol_row_value(Tensor ccol_indices, Tensor row_indices, Tensor values, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(ccol_indices), gt::T(row_indices), gt::T(values), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory)));)
-  } else {
-    return gt::unavailable<Op>("aten::sparse_csc_tensor.ccol_row_value", "sparse_csc_tensor.ccol_row_value(Tensor ccol_indices, Tensor row_indices, Tensor values, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_sparse_csc_tensor_ccol_row_value(gt_tensor *out, gt_tensor ccol_indices, gt_tensor row_indices, gt_tensor values, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
-  return impl_sparse_csc_tensor_ccol_row_value<at::_ops::sparse_csc_tensor_ccol_row_value>(out, ccol_indices, row_indices, values, dtype, layout, device_type, device_index, pin_memory);
-}
-
-template <class Op> static gt_error impl_sparse_coo_tensor_indices(gt_tensor *out, gt_tensor indices, gt_tensor values, int dtype, int layout, int device_type, int device_index, int8_t pin_memory, int8_t is_coalesced) {
-  if constexpr (gt::matches<Op>("sparse_coo_tensor.indices(Tensor indices, Tensor values, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor")) {
-    if (!(is_coalesced < 0)) return gt::error(GT_ERR_NOT_IMPLEMENTED, "aten::sparse_coo_tensor.indices: argument is_coalesced is not in libtorch " TORCH_VERSION);
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(indices), gt::T(values), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory)));)
-  } else if constexpr (gt::matches<Op>("sparse_coo_tensor.indices(Tensor indices, Tensor values, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, bool? is_coalesced=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(indices), gt::T(values), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory), gt::opt_bool(is_coalesced)));)
-  } else {
-    return gt::unavailable<Op>("aten::sparse_coo_tensor.indices", "sparse_coo_tensor.indices(Tensor indices, Tensor values, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, bool? is_coalesced=None) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_sparse_coo_tensor_indices(gt_tensor *out, gt_tensor indices, gt_tensor values, int dtype, int layout, int device_type, int device_index, int8_t pin_memory, int8_t is_coalesced) {
-  return impl_sparse_coo_tensor_indices<at::_ops::sparse_coo_tensor_indices>(out, indices, values, dtype, layout, device_type, device_index, pin_memory, is_coalesced);
-}
-
-template <class Op> static gt_error impl_sparse_mask(gt_tensor *out, gt_tensor self, gt_tensor mask) {
-  if constexpr (gt::matches<Op>("sparse_mask(Tensor self, Tensor mask) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(mask)));)
-  } else {
-    return gt::unavailable<Op>("aten::sparse_mask", "sparse_mask(Tensor self, Tensor mask) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_sparse_mask(gt_tensor *out, gt_tensor self, gt_tensor mask) {
-  return impl_sparse_mask<at::_ops::sparse_mask>(out, self, mask);
-}
-
-template <class Op> static gt_error impl_coalesce(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("coalesce(Tensor(a) self) -> Tensor(a)")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
-  } else {
-    return gt::unavailable<Op>("aten::coalesce", "coalesce(Tensor(a) self) -> Tensor(a)");
-  }
-}
-extern "C" gt_error gt_aten_coalesce(gt_tensor *out, gt_tensor self) {
-  return impl_coalesce<at::_ops::coalesce>(out, self);
-}
-
-template <class Op> static gt_error impl_crow_indices(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("crow_indices(Tensor(a) self) -> Tensor(a)")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
-  } else {
-    return gt::unavailable<Op>("aten::crow_indices", "crow_indices(Tensor(a) self) -> Tensor(a)");
-  }
-}
-extern "C" gt_error gt_aten_crow_indices(gt_tensor *out, gt_tensor self) {
-  return impl_crow_indices<at::_ops::crow_indices>(out, self);
-}
-
-template <class Op> static gt_error impl_hspmm_out(gt_tensor mat1, gt_tensor mat2, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("hspmm.out(Tensor mat1, Tensor mat2, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(mat1), gt::T(mat2), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::hspmm.out", "hspmm.out(Tensor mat1, Tensor mat2, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_hspmm_out(gt_tensor mat1, gt_tensor mat2, gt_tensor a_out) {
-  return impl_hspmm_out<at::_ops::hspmm_out>(mat1, mat2, a_out);
-}
-
-template <class Op> static gt_error impl_to_sparse_sparse_dim(gt_tensor *out, gt_tensor self, int64_t sparse_dim) {
-  if constexpr (gt::matches<Op>("to_sparse.sparse_dim(Tensor self, int sparse_dim) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), sparse_dim));)
-  } else {
-    return gt::unavailable<Op>("aten::to_sparse.sparse_dim", "to_sparse.sparse_dim(Tensor self, int sparse_dim) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_to_sparse_sparse_dim(gt_tensor *out, gt_tensor self, int64_t sparse_dim) {
-  return impl_to_sparse_sparse_dim<at::_ops::to_sparse_sparse_dim>(out, self, sparse_dim);
-}
-
-template <class Op> static gt_error impl_to_sparse_bsr(gt_tensor *out, gt_tensor self, const int64_t *blocksize, int blocksize_n, int64_t dense_dim, uint8_t dense_dim_has) {
-  if constexpr (gt::matches<Op>("to_sparse_bsr(Tensor self, int[2] blocksize) -> Tensor")) {
-    if (!(!dense_dim_has)) return gt::error(GT_ERR_NOT_IMPLEMENTED, "aten::to_sparse_bsr: argument dense_dim is not in libtorch " TORCH_VERSION);
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::ints(blocksize, blocksize_n)));)
-  } else if constexpr (gt::matches<Op>("to_sparse_bsr(Tensor self, int[2] blocksize, int? dense_dim=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::ints(blocksize, blocksize_n), gt::opt_int(dense_dim, dense_dim_has)));)
-  } else {
-    return gt::unavailable<Op>("aten::to_sparse_bsr", "to_sparse_bsr(Tensor self, int[2] blocksize, int? dense_dim=None) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_to_sparse_bsr(gt_tensor *out, gt_tensor self, const int64_t *blocksize, int blocksize_n, int64_t dense_dim, uint8_t dense_dim_has) {
-  return impl_to_sparse_bsr<at::_ops::to_sparse_bsr>(out, self, blocksize, blocksize_n, dense_dim, dense_dim_has);
-}
-
-template <class Op> static gt_error impl_fake_quantize_per_tensor_affine(gt_tensor *out, gt_tensor self, double scale, int64_t zero_point, int64_t quant_min, int64_t quant_max) {
-  if constexpr (gt::matches<Op>("fake_quantize_per_tensor_affine(Tensor self, float scale, int zero_point, int quant_min, int quant_max) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), scale, zero_point, quant_min, quant_max));)
-  } else {
-    return gt::unavailable<Op>("aten::fake_quantize_per_tensor_affine", "fake_quantize_per_tensor_affine(Tensor self, float scale, int zero_point, int quant_min, int quant_max) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_fake_quantize_per_tensor_affine(gt_tensor *out, gt_tensor self, double scale, int64_t zero_point, int64_t quant_min, int64_t quant_max) {
-  return impl_fake_quantize_per_tensor_affine<at::_ops::fake_quantize_per_tensor_affine>(out, self, scale, zero_point, quant_min, quant_max);
-}
-
-template <class Op> static gt_error impl_fake_quantize_per_channel_affine_cachemask(gt_tensor *out, gt_tensor self, gt_tensor scale, gt_tensor zero_point, int64_t axis, int64_t quant_min, int64_t quant_max) {
-  if constexpr (gt::matches<Op>("fake_quantize_per_channel_affine_cachemask(Tensor self, Tensor scale, Tensor zero_point, int axis, int quant_min, int quant_max) -> (Tensor output, Tensor mask)")) {
-    GT_TRY(auto r = Op::call(gt::T(self), gt::T(scale), gt::T(zero_point), axis, quant_min, quant_max); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
-  } else {
-    return gt::unavailable<Op>("aten::fake_quantize_per_channel_affine_cachemask", "fake_quantize_per_channel_affine_cachemask(Tensor self, Tensor scale, Tensor zero_point, int axis, int quant_min, int quant_max) -> (Tensor output, Tensor mask)");
-  }
-}
-extern "C" gt_error gt_aten_fake_quantize_per_channel_affine_cachemask(gt_tensor *out, gt_tensor self, gt_tensor scale, gt_tensor zero_point, int64_t axis, int64_t quant_min, int64_t quant_max) {
-  return impl_fake_quantize_per_channel_affine_cachemask<at::_ops::fake_quantize_per_channel_affine_cachemask>(out, self, scale, zero_point, axis, quant_min, quant_max);
-}
-
-template <class Op> static gt_error impl_to_device(gt_tensor *out, gt_tensor self, int device_type, int device_index, int dtype, uint8_t non_blocking, uint8_t copy, int memory_format) {
-  if constexpr (gt::matches<Op>("to.device(Tensor(a) self, Device device, ScalarType dtype, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a)")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::device(device_type, device_index), gt::dtype(dtype), (non_blocking != 0), (copy != 0), gt::opt_memory_format(memory_format)));)
-  } else {
-    return gt::unavailable<Op>("aten::to.device", "to.device(Tensor(a) self, Device device, ScalarType dtype, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a)");
-  }
-}
-extern "C" gt_error gt_aten_to_device(gt_tensor *out, gt_tensor self, int device_type, int device_index, int dtype, uint8_t non_blocking, uint8_t copy, int memory_format) {
-  return impl_to_device<at::_ops::to_device>(out, self, device_type, device_index, dtype, non_blocking, copy, memory_format);
-}
-
-template <class Op> static gt_error impl_meshgrid_indexing(gt_tensor **out, int *out_n, const gt_tensor *tensors, int tensors_n, const char *indexing, int64_t indexing_n) {
-  if constexpr (gt::matches<Op>("meshgrid.indexing(Tensor[] tensors, *, str indexing) -> Tensor[]")) {
-    GT_TRY(gt::wrap_list(Op::call(gt::tensor_list(tensors, tensors_n), c10::string_view(indexing, static_cast<size_t>(indexing_n))), out, out_n);)
-  } else {
-    return gt::unavailable<Op>("aten::meshgrid.indexing", "meshgrid.indexing(Tensor[] tensors, *, str indexing) -> Tensor[]");
-  }
-}
-extern "C" gt_error gt_aten_meshgrid_indexing(gt_tensor **out, int *out_n, const gt_tensor *tensors, int tensors_n, const char *indexing, int64_t indexing_n) {
-  return impl_meshgrid_indexing<at::_ops::meshgrid_indexing>(out, out_n, tensors, tensors_n, indexing, indexing_n);
-}
-
-template <class Op> static gt_error impl_result_type_Tensor(int *out, gt_tensor tensor, gt_tensor other) {
-  if constexpr (gt::matches<Op>("result_type.Tensor(Tensor tensor, Tensor other) -> ScalarType")) {
-    GT_TRY(*out = static_cast<int>(Op::call(gt::T(tensor), gt::T(other)));)
-  } else {
-    return gt::unavailable<Op>("aten::result_type.Tensor", "result_type.Tensor(Tensor tensor, Tensor other) -> ScalarType");
-  }
-}
-extern "C" gt_error gt_aten_result_type_Tensor(int *out, gt_tensor tensor, gt_tensor other) {
-  return impl_result_type_Tensor<at::_ops::result_type_Tensor>(out, tensor, other);
-}
-
-template <class Op> static gt_error impl_can_cast(uint8_t *out, int from_, int to) {
-  if constexpr (gt::matches<Op>("can_cast(ScalarType from, ScalarType to) -> bool")) {
-    GT_TRY(*out = Op::call(gt::dtype(from_), gt::dtype(to)) ? 1 : 0;)
-  } else if constexpr (gt::matches<Op>("can_cast(ScalarType from_, ScalarType to) -> bool")) {
-    GT_TRY(*out = Op::call(gt::dtype(from_), gt::dtype(to)) ? 1 : 0;)
-  } else {
-    return gt::unavailable<Op>("aten::can_cast", "can_cast(ScalarType from_, ScalarType to) -> bool");
-  }
-}
-extern "C" gt_error gt_aten_can_cast(uint8_t *out, int from_, int to) {
-  return impl_can_cast<at::_ops::can_cast>(out, from_, to);
-}
-
-template <class Op> static gt_error impl_gru_input(gt_tensor *out, gt_tensor input, gt_tensor hx, const gt_tensor *params, int params_n, uint8_t has_biases, int64_t num_layers, double dropout, uint8_t train, uint8_t bidirectional, uint8_t batch_first) {
-  if constexpr (gt::matches<Op>("gru.input(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)")) {
-    GT_TRY(auto r = Op::call(gt::T(input), gt::T(hx), gt::tensor_list(params, params_n), (has_biases != 0), num_layers, dropout, (train != 0), (bidirectional != 0), (batch_first != 0)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
-  } else {
-    return gt::unavailable<Op>("aten::gru.input", "gru.input(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)");
-  }
-}
-extern "C" gt_error gt_aten_gru_input(gt_tensor *out, gt_tensor input, gt_tensor hx, const gt_tensor *params, int params_n, uint8_t has_biases, int64_t num_layers, double dropout, uint8_t train, uint8_t bidirectional, uint8_t batch_first) {
-  return impl_gru_input<at::_ops::gru_input>(out, input, hx, params, params_n, has_biases, num_layers, dropout, train, bidirectional, batch_first);
-}
-
-template <class Op> static gt_error impl_rnn_relu_input(gt_tensor *out, gt_tensor input, gt_tensor hx, const gt_tensor *params, int params_n, uint8_t has_biases, int64_t num_layers, double dropout, uint8_t train, uint8_t bidirectional, uint8_t batch_first) {
-  if constexpr (gt::matches<Op>("rnn_relu.input(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)")) {
-    GT_TRY(auto r = Op::call(gt::T(input), gt::T(hx), gt::tensor_list(params, params_n), (has_biases != 0), num_layers, dropout, (train != 0), (bidirectional != 0), (batch_first != 0)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
-  } else {
-    return gt::unavailable<Op>("aten::rnn_relu.input", "rnn_relu.input(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)");
-  }
-}
-extern "C" gt_error gt_aten_rnn_relu_input(gt_tensor *out, gt_tensor input, gt_tensor hx, const gt_tensor *params, int params_n, uint8_t has_biases, int64_t num_layers, double dropout, uint8_t train, uint8_t bidirectional, uint8_t batch_first) {
-  return impl_rnn_relu_input<at::_ops::rnn_relu_input>(out, input, hx, params, params_n, has_biases, num_layers, dropout, train, bidirectional, batch_first);
-}
-
-template <class Op> static gt_error impl_rnn_tanh_cell(gt_tensor *out, gt_tensor input, gt_tensor hx, gt_tensor w_ih, gt_tensor w_hh, gt_tensor b_ih, gt_tensor b_hh) {
-  if constexpr (gt::matches<Op>("rnn_tanh_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor? b_ih=None, Tensor? b_hh=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(input), gt::T(hx), gt::T(w_ih), gt::T(w_hh), gt::opt_tensor(b_ih), gt::opt_tensor(b_hh)));)
-  } else {
-    return gt::unavailable<Op>("aten::rnn_tanh_cell", "rnn_tanh_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor? b_ih=None, Tensor? b_hh=None) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_rnn_tanh_cell(gt_tensor *out, gt_tensor input, gt_tensor hx, gt_tensor w_ih, gt_tensor w_hh, gt_tensor b_ih, gt_tensor b_hh) {
-  return impl_rnn_tanh_cell<at::_ops::rnn_tanh_cell>(out, input, hx, w_ih, w_hh, b_ih, b_hh);
-}
-
-template <class Op> static gt_error impl_set_(gt_tensor self) {
-  if constexpr (gt::matches<Op>("set_(Tensor(a!) self) -> Tensor(a!)")) {
+template <class Op> static gt_error impl_silu_(gt_tensor self) {
+  if constexpr (gt::matches<Op>("silu_(Tensor(a!) self) -> Tensor(a!)")) {
     GT_TRY(Op::call(gt::T(self));)
   } else {
-    return gt::unavailable<Op>("aten::set_", "set_(Tensor(a!) self) -> Tensor(a!)");
+    return gt::unavailable<Op>("aten::silu_", "silu_(Tensor(a!) self) -> Tensor(a!)");
   }
 }
-extern "C" gt_error gt_aten_set_(gt_tensor self) {
-  return impl_set_<at::_ops::set_>(self);
+extern "C" gt_error gt_aten_silu_(gt_tensor self) {
+  return impl_silu_<at::_ops::silu_>(self);
 }
 
-template <class Op> static gt_error impl_is_set_to(uint8_t *out, gt_tensor self, gt_tensor tensor) {
-  if constexpr (gt::matches<Op>("is_set_to(Tensor self, Tensor tensor) -> bool")) {
-    GT_TRY(*out = Op::call(gt::T(self), gt::T(tensor)) ? 1 : 0;)
-  } else {
-    return gt::unavailable<Op>("aten::is_set_to", "is_set_to(Tensor self, Tensor tensor) -> bool");
-  }
-}
-extern "C" gt_error gt_aten_is_set_to(uint8_t *out, gt_tensor self, gt_tensor tensor) {
-  return impl_is_set_to<at::_ops::is_set_to>(out, self, tensor);
-}
-
-template <class Op> static gt_error impl_masked_fill_Tensor(gt_tensor *out, gt_tensor self, gt_tensor mask, gt_tensor value) {
-  if constexpr (gt::matches<Op>("masked_fill.Tensor(Tensor self, Tensor mask, Tensor value) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(mask), gt::T(value)));)
-  } else {
-    return gt::unavailable<Op>("aten::masked_fill.Tensor", "masked_fill.Tensor(Tensor self, Tensor mask, Tensor value) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_masked_fill_Tensor(gt_tensor *out, gt_tensor self, gt_tensor mask, gt_tensor value) {
-  return impl_masked_fill_Tensor<at::_ops::masked_fill_Tensor>(out, self, mask, value);
-}
-
-template <class Op> static gt_error impl_view_dtype(gt_tensor *out, gt_tensor self, int dtype) {
-  if constexpr (gt::matches<Op>("view.dtype(Tensor(a) self, ScalarType dtype) -> Tensor(a)")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::dtype(dtype)));)
-  } else {
-    return gt::unavailable<Op>("aten::view.dtype", "view.dtype(Tensor(a) self, ScalarType dtype) -> Tensor(a)");
-  }
-}
-extern "C" gt_error gt_aten_view_dtype(gt_tensor *out, gt_tensor self, int dtype) {
-  return impl_view_dtype<at::_ops::view_dtype>(out, self, dtype);
-}
-
-template <class Op> static gt_error impl_index_add_(gt_tensor self, int64_t dim, gt_tensor index, gt_tensor source, gt_scalar alpha) {
-  if constexpr (gt::matches<Op>("index_add_(Tensor(a!) self, int dim, Tensor index, Tensor source, *, Scalar alpha=1) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), dim, gt::T(index), gt::T(source), gt::scalar(alpha));)
-  } else {
-    return gt::unavailable<Op>("aten::index_add_", "index_add_(Tensor(a!) self, int dim, Tensor index, Tensor source, *, Scalar alpha=1) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_index_add_(gt_tensor self, int64_t dim, gt_tensor index, gt_tensor source, gt_scalar alpha) {
-  return impl_index_add_<at::_ops::index_add_>(self, dim, index, source, alpha);
-}
-
-template <class Op> static gt_error impl_index_reduce(gt_tensor *out, gt_tensor self, int64_t dim, gt_tensor index, gt_tensor source, const char *reduce, int64_t reduce_n, uint8_t include_self) {
-  if constexpr (gt::matches<Op>("index_reduce(Tensor self, int dim, Tensor index, Tensor source, str reduce, *, bool include_self=True) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), dim, gt::T(index), gt::T(source), c10::string_view(reduce, static_cast<size_t>(reduce_n)), (include_self != 0)));)
-  } else {
-    return gt::unavailable<Op>("aten::index_reduce", "index_reduce(Tensor self, int dim, Tensor index, Tensor source, str reduce, *, bool include_self=True) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_index_reduce(gt_tensor *out, gt_tensor self, int64_t dim, gt_tensor index, gt_tensor source, const char *reduce, int64_t reduce_n, uint8_t include_self) {
-  return impl_index_reduce<at::_ops::index_reduce>(out, self, dim, index, source, reduce, reduce_n, include_self);
-}
-
-template <class Op> static gt_error impl_index_fill_int_Tensor(gt_tensor *out, gt_tensor self, int64_t dim, gt_tensor index, gt_tensor value) {
-  if constexpr (gt::matches<Op>("index_fill.int_Tensor(Tensor self, int dim, Tensor index, Tensor value) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), dim, gt::T(index), gt::T(value)));)
-  } else {
-    return gt::unavailable<Op>("aten::index_fill.int_Tensor", "index_fill.int_Tensor(Tensor self, int dim, Tensor index, Tensor value) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_index_fill_int_Tensor(gt_tensor *out, gt_tensor self, int64_t dim, gt_tensor index, gt_tensor value) {
-  return impl_index_fill_int_Tensor<at::_ops::index_fill_int_Tensor>(out, self, dim, index, value);
-}
-
-template <class Op> static gt_error impl_scatter_value(gt_tensor *out, gt_tensor self, int64_t dim, gt_tensor index, gt_scalar value) {
-  if constexpr (gt::matches<Op>("scatter.value(Tensor self, int dim, Tensor index, Scalar value) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), dim, gt::T(index), gt::scalar(value)));)
-  } else {
-    return gt::unavailable<Op>("aten::scatter.value", "scatter.value(Tensor self, int dim, Tensor index, Scalar value) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_scatter_value(gt_tensor *out, gt_tensor self, int64_t dim, gt_tensor index, gt_scalar value) {
-  return impl_scatter_value<at::_ops::scatter_value>(out, self, dim, index, value);
-}
-
-template <class Op> static gt_error impl_scatter__reduce(gt_tensor self, int64_t dim, gt_tensor index, gt_tensor src, const char *reduce, int64_t reduce_n) {
-  if constexpr (gt::matches<Op>("scatter_.reduce(Tensor(a!) self, int dim, Tensor index, Tensor src, *, str reduce) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), dim, gt::T(index), gt::T(src), c10::string_view(reduce, static_cast<size_t>(reduce_n)));)
-  } else {
-    return gt::unavailable<Op>("aten::scatter_.reduce", "scatter_.reduce(Tensor(a!) self, int dim, Tensor index, Tensor src, *, str reduce) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_scatter__reduce(gt_tensor self, int64_t dim, gt_tensor index, gt_tensor src, const char *reduce, int64_t reduce_n) {
-  return impl_scatter__reduce<at::_ops::scatter__reduce>(self, dim, index, src, reduce, reduce_n);
-}
-
-template <class Op> static gt_error impl_scatter_value_reduce_out(gt_tensor self, int64_t dim, gt_tensor index, gt_scalar value, const char *reduce, int64_t reduce_n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("scatter.value_reduce_out(Tensor self, int dim, Tensor index, Scalar value, *, str reduce, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), dim, gt::T(index), gt::scalar(value), c10::string_view(reduce, static_cast<size_t>(reduce_n)), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::scatter.value_reduce_out", "scatter.value_reduce_out(Tensor self, int dim, Tensor index, Scalar value, *, str reduce, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_scatter_value_reduce_out(gt_tensor self, int64_t dim, gt_tensor index, gt_scalar value, const char *reduce, int64_t reduce_n, gt_tensor a_out) {
-  return impl_scatter_value_reduce_out<at::_ops::scatter_value_reduce_out>(self, dim, index, value, reduce, reduce_n, a_out);
-}
-
-template <class Op> static gt_error impl_scatter_reduce_two(gt_tensor *out, gt_tensor self, int64_t dim, gt_tensor index, gt_tensor src, const char *reduce, int64_t reduce_n, uint8_t include_self) {
-  if constexpr (gt::matches<Op>("scatter_reduce.two(Tensor self, int dim, Tensor index, Tensor src, str reduce, *, bool include_self=True) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), dim, gt::T(index), gt::T(src), c10::string_view(reduce, static_cast<size_t>(reduce_n)), (include_self != 0)));)
-  } else {
-    return gt::unavailable<Op>("aten::scatter_reduce.two", "scatter_reduce.two(Tensor self, int dim, Tensor index, Tensor src, str reduce, *, bool include_self=True) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_scatter_reduce_two(gt_tensor *out, gt_tensor self, int64_t dim, gt_tensor index, gt_tensor src, const char *reduce, int64_t reduce_n, uint8_t include_self) {
-  return impl_scatter_reduce_two<at::_ops::scatter_reduce_two>(out, self, dim, index, src, reduce, reduce_n, include_self);
-}
-
-template <class Op> static gt_error impl_eq__Tensor(gt_tensor self, gt_tensor other) {
-  if constexpr (gt::matches<Op>("eq_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(other));)
-  } else {
-    return gt::unavailable<Op>("aten::eq_.Tensor", "eq_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_eq__Tensor(gt_tensor self, gt_tensor other) {
-  return impl_eq__Tensor<at::_ops::eq__Tensor>(self, other);
-}
-
-template <class Op> static gt_error impl_bitwise_and_Scalar_Tensor(gt_tensor *out, gt_scalar self, gt_tensor other) {
-  if constexpr (gt::matches<Op>("bitwise_and.Scalar_Tensor(Scalar self, Tensor other) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::scalar(self), gt::T(other)));)
-  } else {
-    return gt::unavailable<Op>("aten::bitwise_and.Scalar_Tensor", "bitwise_and.Scalar_Tensor(Scalar self, Tensor other) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_bitwise_and_Scalar_Tensor(gt_tensor *out, gt_scalar self, gt_tensor other) {
-  return impl_bitwise_and_Scalar_Tensor<at::_ops::bitwise_and_Scalar_Tensor>(out, self, other);
-}
-
-template <class Op> static gt_error impl_bitwise_or_Tensor_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("bitwise_or.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::bitwise_or.Tensor_out", "bitwise_or.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_bitwise_or_Tensor_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
-  return impl_bitwise_or_Tensor_out<at::_ops::bitwise_or_Tensor_out>(self, other, a_out);
-}
-
-template <class Op> static gt_error impl_bitwise_or_Tensor(gt_tensor *out, gt_tensor self, gt_tensor other) {
-  if constexpr (gt::matches<Op>("bitwise_or.Tensor(Tensor self, Tensor other) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other)));)
-  } else {
-    return gt::unavailable<Op>("aten::bitwise_or.Tensor", "bitwise_or.Tensor(Tensor self, Tensor other) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_bitwise_or_Tensor(gt_tensor *out, gt_tensor self, gt_tensor other) {
-  return impl_bitwise_or_Tensor<at::_ops::bitwise_or_Tensor>(out, self, other);
-}
-
-template <class Op> static gt_error impl_bitwise_xor_Scalar_out(gt_tensor self, gt_scalar other, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("bitwise_xor.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::scalar(other), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::bitwise_xor.Scalar_out", "bitwise_xor.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_bitwise_xor_Scalar_out(gt_tensor self, gt_scalar other, gt_tensor a_out) {
-  return impl_bitwise_xor_Scalar_out<at::_ops::bitwise_xor_Scalar_out>(self, other, a_out);
-}
-
-template <class Op> static gt_error impl_bitwise_xor__Scalar(gt_tensor self, gt_scalar other) {
-  if constexpr (gt::matches<Op>("bitwise_xor_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::scalar(other));)
-  } else {
-    return gt::unavailable<Op>("aten::bitwise_xor_.Scalar", "bitwise_xor_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_bitwise_xor__Scalar(gt_tensor self, gt_scalar other) {
-  return impl_bitwise_xor__Scalar<at::_ops::bitwise_xor__Scalar>(self, other);
-}
-
-template <class Op> static gt_error impl_bitwise_left_shift_Tensor_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("bitwise_left_shift.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::bitwise_left_shift.Tensor_out", "bitwise_left_shift.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_bitwise_left_shift_Tensor_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
-  return impl_bitwise_left_shift_Tensor_out<at::_ops::bitwise_left_shift_Tensor_out>(self, other, a_out);
-}
-
-template <class Op> static gt_error impl_bitwise_left_shift_Scalar_Tensor(gt_tensor *out, gt_scalar self, gt_tensor other) {
-  if constexpr (gt::matches<Op>("bitwise_left_shift.Scalar_Tensor(Scalar self, Tensor other) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::scalar(self), gt::T(other)));)
-  } else {
-    return gt::unavailable<Op>("aten::bitwise_left_shift.Scalar_Tensor", "bitwise_left_shift.Scalar_Tensor(Scalar self, Tensor other) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_bitwise_left_shift_Scalar_Tensor(gt_tensor *out, gt_scalar self, gt_tensor other) {
-  return impl_bitwise_left_shift_Scalar_Tensor<at::_ops::bitwise_left_shift_Scalar_Tensor>(out, self, other);
-}
-
-template <class Op> static gt_error impl_bitwise_right_shift_Tensor_Scalar(gt_tensor *out, gt_tensor self, gt_scalar other) {
-  if constexpr (gt::matches<Op>("bitwise_right_shift.Tensor_Scalar(Tensor self, Scalar other) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::scalar(other)));)
-  } else {
-    return gt::unavailable<Op>("aten::bitwise_right_shift.Tensor_Scalar", "bitwise_right_shift.Tensor_Scalar(Tensor self, Scalar other) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_bitwise_right_shift_Tensor_Scalar(gt_tensor *out, gt_tensor self, gt_scalar other) {
-  return impl_bitwise_right_shift_Tensor_Scalar<at::_ops::bitwise_right_shift_Tensor_Scalar>(out, self, other);
-}
-
-template <class Op> static gt_error impl_tril_(gt_tensor self, int64_t diagonal) {
-  if constexpr (gt::matches<Op>("tril_(Tensor(a!) self, int diagonal=0) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), diagonal);)
-  } else if constexpr (gt::matches<Op>("tril_(Tensor(a!) self, SymInt diagonal=0) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), diagonal);)
-  } else {
-    return gt::unavailable<Op>("aten::tril_", "tril_(Tensor(a!) self, SymInt diagonal=0) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_tril_(gt_tensor self, int64_t diagonal) {
-  return impl_tril_<at::_ops::tril_>(self, diagonal);
-}
-
-template <class Op> static gt_error impl_lerp__Tensor(gt_tensor self, gt_tensor end, gt_tensor weight) {
-  if constexpr (gt::matches<Op>("lerp_.Tensor(Tensor(a!) self, Tensor end, Tensor weight) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(end), gt::T(weight));)
-  } else {
-    return gt::unavailable<Op>("aten::lerp_.Tensor", "lerp_.Tensor(Tensor(a!) self, Tensor end, Tensor weight) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_lerp__Tensor(gt_tensor self, gt_tensor end, gt_tensor weight) {
-  return impl_lerp__Tensor<at::_ops::lerp__Tensor>(self, end, weight);
-}
-
-template <class Op> static gt_error impl_random__from(gt_tensor self, int64_t from, int64_t to, uint8_t to_has, gt_generator generator) {
-  if constexpr (gt::matches<Op>("random_.from(Tensor(a!) self, int from, int? to, *, Generator? generator=None) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), from, gt::opt_int(to, to_has), gt::opt_gen(generator));)
-  } else {
-    return gt::unavailable<Op>("aten::random_.from", "random_.from(Tensor(a!) self, int from, int? to, *, Generator? generator=None) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_random__from(gt_tensor self, int64_t from, int64_t to, uint8_t to_has, gt_generator generator) {
-  return impl_random__from<at::_ops::random__from>(self, from, to, to_has, generator);
-}
-
-template <class Op> static gt_error impl_cauchy_(gt_tensor self, double median, double sigma, gt_generator generator) {
-  if constexpr (gt::matches<Op>("cauchy_(Tensor(a!) self, float median=0, float sigma=1, *, Generator? generator=None) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), median, sigma, gt::opt_gen(generator));)
-  } else {
-    return gt::unavailable<Op>("aten::cauchy_", "cauchy_(Tensor(a!) self, float median=0, float sigma=1, *, Generator? generator=None) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_cauchy_(gt_tensor self, double median, double sigma, gt_generator generator) {
-  return impl_cauchy_<at::_ops::cauchy_>(self, median, sigma, generator);
-}
-
-template <class Op> static gt_error impl_diag_out(gt_tensor self, int64_t diagonal, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("diag.out(Tensor self, int diagonal=0, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), diagonal, gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::diag.out", "diag.out(Tensor self, int diagonal=0, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_diag_out(gt_tensor self, int64_t diagonal, gt_tensor a_out) {
-  return impl_diag_out<at::_ops::diag_out>(self, diagonal, a_out);
-}
-
-template <class Op> static gt_error impl_triu_out(gt_tensor self, int64_t diagonal, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("triu.out(Tensor self, int diagonal=0, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), diagonal, gt::T(a_out));)
-  } else if constexpr (gt::matches<Op>("triu.out(Tensor self, SymInt diagonal=0, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), diagonal, gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::triu.out", "triu.out(Tensor self, SymInt diagonal=0, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_triu_out(gt_tensor self, int64_t diagonal, gt_tensor a_out) {
-  return impl_triu_out<at::_ops::triu_out>(self, diagonal, a_out);
-}
-
-template <class Op> static gt_error impl_tril_indices(gt_tensor *out, int64_t row, int64_t col, int64_t offset, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
-  if constexpr (gt::matches<Op>("tril_indices(int row, int col, int offset=0, *, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(row, col, offset, gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory)));)
-  } else {
-    return gt::unavailable<Op>("aten::tril_indices", "tril_indices(int row, int col, int offset=0, *, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_tril_indices(gt_tensor *out, int64_t row, int64_t col, int64_t offset, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
-  return impl_tril_indices<at::_ops::tril_indices>(out, row, col, offset, dtype, layout, device_type, device_index, pin_memory);
-}
-
-template <class Op> static gt_error impl_ne_Scalar(gt_tensor *out, gt_tensor self, gt_scalar other) {
-  if constexpr (gt::matches<Op>("ne.Scalar(Tensor self, Scalar other) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::scalar(other)));)
-  } else {
-    return gt::unavailable<Op>("aten::ne.Scalar", "ne.Scalar(Tensor self, Scalar other) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_ne_Scalar(gt_tensor *out, gt_tensor self, gt_scalar other) {
-  return impl_ne_Scalar<at::_ops::ne_Scalar>(out, self, other);
-}
-
-template <class Op> static gt_error impl_ne__Tensor(gt_tensor self, gt_tensor other) {
-  if constexpr (gt::matches<Op>("ne_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(other));)
-  } else {
-    return gt::unavailable<Op>("aten::ne_.Tensor", "ne_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_ne__Tensor(gt_tensor self, gt_tensor other) {
-  return impl_ne__Tensor<at::_ops::ne__Tensor>(self, other);
-}
-
-template <class Op> static gt_error impl_not_equal_Tensor(gt_tensor *out, gt_tensor self, gt_tensor other) {
-  if constexpr (gt::matches<Op>("not_equal.Tensor(Tensor self, Tensor other) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other)));)
-  } else {
-    return gt::unavailable<Op>("aten::not_equal.Tensor", "not_equal.Tensor(Tensor self, Tensor other) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_not_equal_Tensor(gt_tensor *out, gt_tensor self, gt_tensor other) {
-  return impl_not_equal_Tensor<at::_ops::not_equal_Tensor>(out, self, other);
-}
-
-template <class Op> static gt_error impl_eq_Scalar(gt_tensor *out, gt_tensor self, gt_scalar other) {
-  if constexpr (gt::matches<Op>("eq.Scalar(Tensor self, Scalar other) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::scalar(other)));)
-  } else {
-    return gt::unavailable<Op>("aten::eq.Scalar", "eq.Scalar(Tensor self, Scalar other) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_eq_Scalar(gt_tensor *out, gt_tensor self, gt_scalar other) {
-  return impl_eq_Scalar<at::_ops::eq_Scalar>(out, self, other);
-}
-
-template <class Op> static gt_error impl_ge_Scalar(gt_tensor *out, gt_tensor self, gt_scalar other) {
-  if constexpr (gt::matches<Op>("ge.Scalar(Tensor self, Scalar other) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::scalar(other)));)
-  } else {
-    return gt::unavailable<Op>("aten::ge.Scalar", "ge.Scalar(Tensor self, Scalar other) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_ge_Scalar(gt_tensor *out, gt_tensor self, gt_scalar other) {
-  return impl_ge_Scalar<at::_ops::ge_Scalar>(out, self, other);
-}
-
-template <class Op> static gt_error impl_ge__Tensor(gt_tensor self, gt_tensor other) {
-  if constexpr (gt::matches<Op>("ge_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(other));)
-  } else {
-    return gt::unavailable<Op>("aten::ge_.Tensor", "ge_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_ge__Tensor(gt_tensor self, gt_tensor other) {
-  return impl_ge__Tensor<at::_ops::ge__Tensor>(self, other);
-}
-
-template <class Op> static gt_error impl_greater_equal_Tensor(gt_tensor *out, gt_tensor self, gt_tensor other) {
-  if constexpr (gt::matches<Op>("greater_equal.Tensor(Tensor self, Tensor other) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other)));)
-  } else {
-    return gt::unavailable<Op>("aten::greater_equal.Tensor", "greater_equal.Tensor(Tensor self, Tensor other) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_greater_equal_Tensor(gt_tensor *out, gt_tensor self, gt_tensor other) {
-  return impl_greater_equal_Tensor<at::_ops::greater_equal_Tensor>(out, self, other);
-}
-
-template <class Op> static gt_error impl_le_Scalar(gt_tensor *out, gt_tensor self, gt_scalar other) {
-  if constexpr (gt::matches<Op>("le.Scalar(Tensor self, Scalar other) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::scalar(other)));)
-  } else {
-    return gt::unavailable<Op>("aten::le.Scalar", "le.Scalar(Tensor self, Scalar other) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_le_Scalar(gt_tensor *out, gt_tensor self, gt_scalar other) {
-  return impl_le_Scalar<at::_ops::le_Scalar>(out, self, other);
-}
-
-template <class Op> static gt_error impl_le__Tensor(gt_tensor self, gt_tensor other) {
-  if constexpr (gt::matches<Op>("le_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(other));)
-  } else {
-    return gt::unavailable<Op>("aten::le_.Tensor", "le_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_le__Tensor(gt_tensor self, gt_tensor other) {
-  return impl_le__Tensor<at::_ops::le__Tensor>(self, other);
-}
-
-template <class Op> static gt_error impl_less_equal_Tensor(gt_tensor *out, gt_tensor self, gt_tensor other) {
-  if constexpr (gt::matches<Op>("less_equal.Tensor(Tensor self, Tensor other) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other)));)
-  } else {
-    return gt::unavailable<Op>("aten::less_equal.Tensor", "less_equal.Tensor(Tensor self, Tensor other) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_less_equal_Tensor(gt_tensor *out, gt_tensor self, gt_tensor other) {
-  return impl_less_equal_Tensor<at::_ops::less_equal_Tensor>(out, self, other);
-}
-
-template <class Op> static gt_error impl_gt_Scalar(gt_tensor *out, gt_tensor self, gt_scalar other) {
-  if constexpr (gt::matches<Op>("gt.Scalar(Tensor self, Scalar other) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::scalar(other)));)
-  } else {
-    return gt::unavailable<Op>("aten::gt.Scalar", "gt.Scalar(Tensor self, Scalar other) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_gt_Scalar(gt_tensor *out, gt_tensor self, gt_scalar other) {
-  return impl_gt_Scalar<at::_ops::gt_Scalar>(out, self, other);
-}
-
-template <class Op> static gt_error impl_gt__Tensor(gt_tensor self, gt_tensor other) {
-  if constexpr (gt::matches<Op>("gt_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(other));)
-  } else {
-    return gt::unavailable<Op>("aten::gt_.Tensor", "gt_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_gt__Tensor(gt_tensor self, gt_tensor other) {
-  return impl_gt__Tensor<at::_ops::gt__Tensor>(self, other);
-}
-
-template <class Op> static gt_error impl_greater_Tensor(gt_tensor *out, gt_tensor self, gt_tensor other) {
-  if constexpr (gt::matches<Op>("greater.Tensor(Tensor self, Tensor other) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other)));)
-  } else {
-    return gt::unavailable<Op>("aten::greater.Tensor", "greater.Tensor(Tensor self, Tensor other) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_greater_Tensor(gt_tensor *out, gt_tensor self, gt_tensor other) {
-  return impl_greater_Tensor<at::_ops::greater_Tensor>(out, self, other);
-}
-
-template <class Op> static gt_error impl_lt_Scalar(gt_tensor *out, gt_tensor self, gt_scalar other) {
-  if constexpr (gt::matches<Op>("lt.Scalar(Tensor self, Scalar other) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::scalar(other)));)
-  } else {
-    return gt::unavailable<Op>("aten::lt.Scalar", "lt.Scalar(Tensor self, Scalar other) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_lt_Scalar(gt_tensor *out, gt_tensor self, gt_scalar other) {
-  return impl_lt_Scalar<at::_ops::lt_Scalar>(out, self, other);
-}
-
-template <class Op> static gt_error impl_lt__Tensor(gt_tensor self, gt_tensor other) {
-  if constexpr (gt::matches<Op>("lt_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(other));)
-  } else {
-    return gt::unavailable<Op>("aten::lt_.Tensor", "lt_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_lt__Tensor(gt_tensor self, gt_tensor other) {
-  return impl_lt__Tensor<at::_ops::lt__Tensor>(self, other);
-}
-
-template <class Op> static gt_error impl_less_Tensor(gt_tensor *out, gt_tensor self, gt_tensor other) {
-  if constexpr (gt::matches<Op>("less.Tensor(Tensor self, Tensor other) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other)));)
-  } else {
-    return gt::unavailable<Op>("aten::less.Tensor", "less.Tensor(Tensor self, Tensor other) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_less_Tensor(gt_tensor *out, gt_tensor self, gt_tensor other) {
-  return impl_less_Tensor<at::_ops::less_Tensor>(out, self, other);
-}
-
-template <class Op> static gt_error impl_take(gt_tensor *out, gt_tensor self, gt_tensor index) {
-  if constexpr (gt::matches<Op>("take(Tensor self, Tensor index) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(index)));)
-  } else {
-    return gt::unavailable<Op>("aten::take", "take(Tensor self, Tensor index) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_take(gt_tensor *out, gt_tensor self, gt_tensor index) {
-  return impl_take<at::_ops::take>(out, self, index);
-}
-
-template <class Op> static gt_error impl_index_select(gt_tensor *out, gt_tensor self, int64_t dim, gt_tensor index) {
-  if constexpr (gt::matches<Op>("index_select(Tensor self, int dim, Tensor index) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), dim, gt::T(index)));)
-  } else {
-    return gt::unavailable<Op>("aten::index_select", "index_select(Tensor self, int dim, Tensor index) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_index_select(gt_tensor *out, gt_tensor self, int64_t dim, gt_tensor index) {
-  return impl_index_select<at::_ops::index_select>(out, self, dim, index);
-}
-
-template <class Op> static gt_error impl_nonzero(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("nonzero(Tensor self) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
-  } else {
-    return gt::unavailable<Op>("aten::nonzero", "nonzero(Tensor self) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_nonzero(gt_tensor *out, gt_tensor self) {
-  return impl_nonzero<at::_ops::nonzero>(out, self);
-}
-
-template <class Op> static gt_error impl_argwhere(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("argwhere(Tensor self) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
-  } else {
-    return gt::unavailable<Op>("aten::argwhere", "argwhere(Tensor self) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_argwhere(gt_tensor *out, gt_tensor self) {
-  return impl_argwhere<at::_ops::argwhere>(out, self);
-}
-
-template <class Op> static gt_error impl_addcmul(gt_tensor *out, gt_tensor self, gt_tensor tensor1, gt_tensor tensor2, gt_scalar value) {
-  if constexpr (gt::matches<Op>("addcmul(Tensor self, Tensor tensor1, Tensor tensor2, *, Scalar value=1) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(tensor1), gt::T(tensor2), gt::scalar(value)));)
-  } else {
-    return gt::unavailable<Op>("aten::addcmul", "addcmul(Tensor self, Tensor tensor1, Tensor tensor2, *, Scalar value=1) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_addcmul(gt_tensor *out, gt_tensor self, gt_tensor tensor1, gt_tensor tensor2, gt_scalar value) {
-  return impl_addcmul<at::_ops::addcmul>(out, self, tensor1, tensor2, value);
-}
-
-template <class Op> static gt_error impl_addcdiv_(gt_tensor self, gt_tensor tensor1, gt_tensor tensor2, gt_scalar value) {
-  if constexpr (gt::matches<Op>("addcdiv_(Tensor(a!) self, Tensor tensor1, Tensor tensor2, *, Scalar value=1) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(tensor1), gt::T(tensor2), gt::scalar(value));)
-  } else {
-    return gt::unavailable<Op>("aten::addcdiv_", "addcdiv_(Tensor(a!) self, Tensor tensor1, Tensor tensor2, *, Scalar value=1) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_addcdiv_(gt_tensor self, gt_tensor tensor1, gt_tensor tensor2, gt_scalar value) {
-  return impl_addcdiv_<at::_ops::addcdiv_>(self, tensor1, tensor2, value);
-}
-
-template <class Op> static gt_error impl_linalg_solve_triangular_out(gt_tensor self, gt_tensor B, uint8_t upper, uint8_t left, uint8_t unitriangular, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("linalg_solve_triangular.out(Tensor self, Tensor B, *, bool upper, bool left=True, bool unitriangular=False, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(B), (upper != 0), (left != 0), (unitriangular != 0), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_solve_triangular.out", "linalg_solve_triangular.out(Tensor self, Tensor B, *, bool upper, bool left=True, bool unitriangular=False, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_linalg_solve_triangular_out(gt_tensor self, gt_tensor B, uint8_t upper, uint8_t left, uint8_t unitriangular, gt_tensor a_out) {
-  return impl_linalg_solve_triangular_out<at::_ops::linalg_solve_triangular_out>(self, B, upper, left, unitriangular, a_out);
-}
-
-template <class Op> static gt_error impl_svd(gt_tensor *out, gt_tensor self, uint8_t some, uint8_t compute_uv) {
-  if constexpr (gt::matches<Op>("svd(Tensor self, bool some=True, bool compute_uv=True) -> (Tensor U, Tensor S, Tensor V)")) {
-    GT_TRY(auto r = Op::call(gt::T(self), (some != 0), (compute_uv != 0)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r))); out[2] = gt::wrap(std::get<2>(std::move(r)));)
-  } else {
-    return gt::unavailable<Op>("aten::svd", "svd(Tensor self, bool some=True, bool compute_uv=True) -> (Tensor U, Tensor S, Tensor V)");
-  }
-}
-extern "C" gt_error gt_aten_svd(gt_tensor *out, gt_tensor self, uint8_t some, uint8_t compute_uv) {
-  return impl_svd<at::_ops::svd>(out, self, some, compute_uv);
-}
-
-template <class Op> static gt_error impl_swapdims_(gt_tensor self, int64_t dim0, int64_t dim1) {
-  if constexpr (gt::matches<Op>("swapdims_(Tensor(a!) self, int dim0, int dim1) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), dim0, dim1);)
-  } else {
-    return gt::unavailable<Op>("aten::swapdims_", "swapdims_(Tensor(a!) self, int dim0, int dim1) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_swapdims_(gt_tensor self, int64_t dim0, int64_t dim1) {
-  return impl_swapdims_<at::_ops::swapdims_>(self, dim0, dim1);
-}
-
-template <class Op> static gt_error impl_cholesky_inverse_out(gt_tensor self, uint8_t upper, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("cholesky_inverse.out(Tensor self, bool upper=False, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), (upper != 0), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::cholesky_inverse.out", "cholesky_inverse.out(Tensor self, bool upper=False, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_cholesky_inverse_out(gt_tensor self, uint8_t upper, gt_tensor a_out) {
-  return impl_cholesky_inverse_out<at::_ops::cholesky_inverse_out>(self, upper, a_out);
-}
-
-template <class Op> static gt_error impl_orgqr_out(gt_tensor self, gt_tensor input2, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("orgqr.out(Tensor self, Tensor input2, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(input2), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::orgqr.out", "orgqr.out(Tensor self, Tensor input2, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_orgqr_out(gt_tensor self, gt_tensor input2, gt_tensor a_out) {
-  return impl_orgqr_out<at::_ops::orgqr_out>(self, input2, a_out);
-}
-
-template <class Op> static gt_error impl_lu_solve(gt_tensor *out, gt_tensor self, gt_tensor LU_data, gt_tensor LU_pivots) {
-  if constexpr (gt::matches<Op>("lu_solve(Tensor self, Tensor LU_data, Tensor LU_pivots) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(LU_data), gt::T(LU_pivots)));)
-  } else {
-    return gt::unavailable<Op>("aten::lu_solve", "lu_solve(Tensor self, Tensor LU_data, Tensor LU_pivots) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_lu_solve(gt_tensor *out, gt_tensor self, gt_tensor LU_data, gt_tensor LU_pivots) {
-  return impl_lu_solve<at::_ops::lu_solve>(out, self, LU_data, LU_pivots);
-}
-
-template <class Op> static gt_error impl_multinomial(gt_tensor *out, gt_tensor self, int64_t num_samples, uint8_t replacement, gt_generator generator) {
-  if constexpr (gt::matches<Op>("multinomial(Tensor self, int num_samples, bool replacement=False, *, Generator? generator=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), num_samples, (replacement != 0), gt::opt_gen(generator)));)
-  } else if constexpr (gt::matches<Op>("multinomial(Tensor self, SymInt num_samples, bool replacement=False, *, Generator? generator=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), num_samples, (replacement != 0), gt::opt_gen(generator)));)
-  } else {
-    return gt::unavailable<Op>("aten::multinomial", "multinomial(Tensor self, SymInt num_samples, bool replacement=False, *, Generator? generator=None) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_multinomial(gt_tensor *out, gt_tensor self, int64_t num_samples, uint8_t replacement, gt_generator generator) {
-  return impl_multinomial<at::_ops::multinomial>(out, self, num_samples, replacement, generator);
-}
-
-template <class Op> static gt_error impl_digamma_out(gt_tensor self, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("digamma.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
+template <class Op> static gt_error impl_mish_out(gt_tensor self, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("mish.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
     GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
   } else {
-    return gt::unavailable<Op>("aten::digamma.out", "digamma.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
+    return gt::unavailable<Op>("aten::mish.out", "mish.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
   }
 }
-extern "C" gt_error gt_aten_digamma_out(gt_tensor self, gt_tensor a_out) {
-  return impl_digamma_out<at::_ops::digamma_out>(self, a_out);
+extern "C" gt_error gt_aten_mish_out(gt_tensor self, gt_tensor a_out) {
+  return impl_mish_out<at::_ops::mish_out>(self, a_out);
 }
 
-template <class Op> static gt_error impl_polygamma_(gt_tensor self, int64_t n) {
-  if constexpr (gt::matches<Op>("polygamma_(Tensor(a!) self, int n) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), n);)
-  } else {
-    return gt::unavailable<Op>("aten::polygamma_", "polygamma_(Tensor(a!) self, int n) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_polygamma_(gt_tensor self, int64_t n) {
-  return impl_polygamma_<at::_ops::polygamma_>(self, n);
-}
-
-template <class Op> static gt_error impl_i0(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("i0(Tensor self) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
-  } else {
-    return gt::unavailable<Op>("aten::i0", "i0(Tensor self) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_i0(gt_tensor *out, gt_tensor self) {
-  return impl_i0<at::_ops::i0>(out, self);
-}
-
-template <class Op> static gt_error impl_sign_(gt_tensor self) {
-  if constexpr (gt::matches<Op>("sign_(Tensor(a!) self) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self));)
-  } else {
-    return gt::unavailable<Op>("aten::sign_", "sign_(Tensor(a!) self) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_sign_(gt_tensor self) {
-  return impl_sign_<at::_ops::sign_>(self);
-}
-
-template <class Op> static gt_error impl_dist(gt_tensor *out, gt_tensor self, gt_tensor other, gt_scalar p) {
-  if constexpr (gt::matches<Op>("dist(Tensor self, Tensor other, Scalar p=2) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other), gt::scalar(p)));)
-  } else {
-    return gt::unavailable<Op>("aten::dist", "dist(Tensor self, Tensor other, Scalar p=2) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_dist(gt_tensor *out, gt_tensor self, gt_tensor other, gt_scalar p) {
-  return impl_dist<at::_ops::dist>(out, self, other, p);
-}
-
-template <class Op> static gt_error impl_arctan2(gt_tensor *out, gt_tensor self, gt_tensor other) {
-  if constexpr (gt::matches<Op>("arctan2(Tensor self, Tensor other) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other)));)
-  } else {
-    return gt::unavailable<Op>("aten::arctan2", "arctan2(Tensor self, Tensor other) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_arctan2(gt_tensor *out, gt_tensor self, gt_tensor other) {
-  return impl_arctan2<at::_ops::arctan2>(out, self, other);
-}
-
-template <class Op> static gt_error impl_lerp_Tensor_out(gt_tensor self, gt_tensor end, gt_tensor weight, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("lerp.Tensor_out(Tensor self, Tensor end, Tensor weight, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(end), gt::T(weight), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::lerp.Tensor_out", "lerp.Tensor_out(Tensor self, Tensor end, Tensor weight, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_lerp_Tensor_out(gt_tensor self, gt_tensor end, gt_tensor weight, gt_tensor a_out) {
-  return impl_lerp_Tensor_out<at::_ops::lerp_Tensor_out>(self, end, weight, a_out);
-}
-
-template <class Op> static gt_error impl_histc(gt_tensor *out, gt_tensor self, int64_t bins, gt_scalar min, gt_scalar max) {
-  if constexpr (gt::matches<Op>("histc(Tensor self, int bins=100, Scalar min=0, Scalar max=0) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), bins, gt::scalar(min), gt::scalar(max)));)
-  } else {
-    return gt::unavailable<Op>("aten::histc", "histc(Tensor self, int bins=100, Scalar min=0, Scalar max=0) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_histc(gt_tensor *out, gt_tensor self, int64_t bins, gt_scalar min, gt_scalar max) {
-  return impl_histc<at::_ops::histc>(out, self, bins, min, max);
-}
-
-template <class Op> static gt_error impl_histogram_bin_ct(gt_tensor *out, gt_tensor self, int64_t bins, const double *range, int range_n, gt_tensor weight, uint8_t density) {
-  if constexpr (gt::matches<Op>("histogram.bin_ct(Tensor self, int bins=100, *, float[]? range=None, Tensor? weight=None, bool density=False) -> (Tensor hist, Tensor bin_edges)")) {
-    GT_TRY(auto r = Op::call(gt::T(self), bins, gt::opt_floats(range, range_n), gt::opt_tensor(weight), (density != 0)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
-  } else {
-    return gt::unavailable<Op>("aten::histogram.bin_ct", "histogram.bin_ct(Tensor self, int bins=100, *, float[]? range=None, Tensor? weight=None, bool density=False) -> (Tensor hist, Tensor bin_edges)");
-  }
-}
-extern "C" gt_error gt_aten_histogram_bin_ct(gt_tensor *out, gt_tensor self, int64_t bins, const double *range, int range_n, gt_tensor weight, uint8_t density) {
-  return impl_histogram_bin_ct<at::_ops::histogram_bin_ct>(out, self, bins, range, range_n, weight, density);
-}
-
-template <class Op> static gt_error impl_fmod_Tensor_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("fmod.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::fmod.Tensor_out", "fmod.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_fmod_Tensor_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
-  return impl_fmod_Tensor_out<at::_ops::fmod_Tensor_out>(self, other, a_out);
-}
-
-template <class Op> static gt_error impl_hypot(gt_tensor *out, gt_tensor self, gt_tensor other) {
-  if constexpr (gt::matches<Op>("hypot(Tensor self, Tensor other) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other)));)
-  } else {
-    return gt::unavailable<Op>("aten::hypot", "hypot(Tensor self, Tensor other) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_hypot(gt_tensor *out, gt_tensor self, gt_tensor other) {
-  return impl_hypot<at::_ops::hypot>(out, self, other);
-}
-
-template <class Op> static gt_error impl_igamma_(gt_tensor self, gt_tensor other) {
-  if constexpr (gt::matches<Op>("igamma_(Tensor(a!) self, Tensor other) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(other));)
-  } else {
-    return gt::unavailable<Op>("aten::igamma_", "igamma_(Tensor(a!) self, Tensor other) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_igamma_(gt_tensor self, gt_tensor other) {
-  return impl_igamma_<at::_ops::igamma_>(self, other);
-}
-
-template <class Op> static gt_error impl_nextafter_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("nextafter.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::nextafter.out", "nextafter.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_nextafter_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
-  return impl_nextafter_out<at::_ops::nextafter_out>(self, other, a_out);
-}
-
-template <class Op> static gt_error impl_remainder_Scalar(gt_tensor *out, gt_tensor self, gt_scalar other) {
-  if constexpr (gt::matches<Op>("remainder.Scalar(Tensor self, Scalar other) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::scalar(other)));)
-  } else {
-    return gt::unavailable<Op>("aten::remainder.Scalar", "remainder.Scalar(Tensor self, Scalar other) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_remainder_Scalar(gt_tensor *out, gt_tensor self, gt_scalar other) {
-  return impl_remainder_Scalar<at::_ops::remainder_Scalar>(out, self, other);
-}
-
-template <class Op> static gt_error impl_remainder__Tensor(gt_tensor self, gt_tensor other) {
-  if constexpr (gt::matches<Op>("remainder_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(other));)
-  } else {
-    return gt::unavailable<Op>("aten::remainder_.Tensor", "remainder_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_remainder__Tensor(gt_tensor self, gt_tensor other) {
-  return impl_remainder__Tensor<at::_ops::remainder__Tensor>(self, other);
-}
-
-template <class Op> static gt_error impl_fmin(gt_tensor *out, gt_tensor self, gt_tensor other) {
-  if constexpr (gt::matches<Op>("fmin(Tensor self, Tensor other) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other)));)
-  } else {
-    return gt::unavailable<Op>("aten::fmin", "fmin(Tensor self, Tensor other) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_fmin(gt_tensor *out, gt_tensor self, gt_tensor other) {
-  return impl_fmin<at::_ops::fmin>(out, self, other);
-}
-
-template <class Op> static gt_error impl_fmax_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("fmax.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::fmax.out", "fmax.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_fmax_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
-  return impl_fmax_out<at::_ops::fmax_out>(self, other, a_out);
-}
-
-template <class Op> static gt_error impl_max_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("max.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::max.out", "max.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_max_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
-  return impl_max_out<at::_ops::max_out>(self, other, a_out);
-}
-
-template <class Op> static gt_error impl_min_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("min.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::min.out", "min.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_min_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
-  return impl_min_out<at::_ops::min_out>(self, other, a_out);
-}
-
-template <class Op> static gt_error impl_quantile_scalar(gt_tensor *out, gt_tensor self, double q, int64_t dim, uint8_t dim_has, uint8_t keepdim, const char *interpolation, int64_t interpolation_n) {
-  if constexpr (gt::matches<Op>("quantile.scalar(Tensor self, float q, int? dim=None, bool keepdim=False, *, str interpolation='linear') -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), q, gt::opt_int(dim, dim_has), (keepdim != 0), c10::string_view(interpolation, static_cast<size_t>(interpolation_n))));)
-  } else {
-    return gt::unavailable<Op>("aten::quantile.scalar", "quantile.scalar(Tensor self, float q, int? dim=None, bool keepdim=False, *, str interpolation='linear') -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_quantile_scalar(gt_tensor *out, gt_tensor self, double q, int64_t dim, uint8_t dim_has, uint8_t keepdim, const char *interpolation, int64_t interpolation_n) {
-  return impl_quantile_scalar<at::_ops::quantile_scalar>(out, self, q, dim, dim_has, keepdim, interpolation, interpolation_n);
-}
-
-template <class Op> static gt_error impl_nanquantile_scalar(gt_tensor *out, gt_tensor self, double q, int64_t dim, uint8_t dim_has, uint8_t keepdim, const char *interpolation, int64_t interpolation_n) {
-  if constexpr (gt::matches<Op>("nanquantile.scalar(Tensor self, float q, int? dim=None, bool keepdim=False, *, str interpolation='linear') -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), q, gt::opt_int(dim, dim_has), (keepdim != 0), c10::string_view(interpolation, static_cast<size_t>(interpolation_n))));)
-  } else {
-    return gt::unavailable<Op>("aten::nanquantile.scalar", "nanquantile.scalar(Tensor self, float q, int? dim=None, bool keepdim=False, *, str interpolation='linear') -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_nanquantile_scalar(gt_tensor *out, gt_tensor self, double q, int64_t dim, uint8_t dim_has, uint8_t keepdim, const char *interpolation, int64_t interpolation_n) {
-  return impl_nanquantile_scalar<at::_ops::nanquantile_scalar>(out, self, q, dim, dim_has, keepdim, interpolation, interpolation_n);
-}
-
-template <class Op> static gt_error impl_sort(gt_tensor *out, gt_tensor self, int64_t dim, uint8_t descending) {
-  if constexpr (gt::matches<Op>("sort(Tensor self, int dim=-1, bool descending=False) -> (Tensor values, Tensor indices)")) {
-    GT_TRY(auto r = Op::call(gt::T(self), dim, (descending != 0)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
-  } else {
-    return gt::unavailable<Op>("aten::sort", "sort(Tensor self, int dim=-1, bool descending=False) -> (Tensor values, Tensor indices)");
-  }
-}
-extern "C" gt_error gt_aten_sort(gt_tensor *out, gt_tensor self, int64_t dim, uint8_t descending) {
-  return impl_sort<at::_ops::sort>(out, self, dim, descending);
-}
-
-template <class Op> static gt_error impl_argsort(gt_tensor *out, gt_tensor self, int64_t dim, uint8_t descending) {
-  if constexpr (gt::matches<Op>("argsort(Tensor self, int dim=-1, bool descending=False) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), dim, (descending != 0)));)
-  } else {
-    return gt::unavailable<Op>("aten::argsort", "argsort(Tensor self, int dim=-1, bool descending=False) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_argsort(gt_tensor *out, gt_tensor self, int64_t dim, uint8_t descending) {
-  return impl_argsort<at::_ops::argsort>(out, self, dim, descending);
-}
-
-template <class Op> static gt_error impl_topk(gt_tensor *out, gt_tensor self, int64_t k, int64_t dim, uint8_t largest, uint8_t sorted) {
-  if constexpr (gt::matches<Op>("topk(Tensor self, int k, int dim=-1, bool largest=True, bool sorted=True) -> (Tensor values, Tensor indices)")) {
-    GT_TRY(auto r = Op::call(gt::T(self), k, dim, (largest != 0), (sorted != 0)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
-  } else if constexpr (gt::matches<Op>("topk(Tensor self, SymInt k, int dim=-1, bool largest=True, bool sorted=True) -> (Tensor values, Tensor indices)")) {
-    GT_TRY(auto r = Op::call(gt::T(self), k, dim, (largest != 0), (sorted != 0)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
-  } else {
-    return gt::unavailable<Op>("aten::topk", "topk(Tensor self, SymInt k, int dim=-1, bool largest=True, bool sorted=True) -> (Tensor values, Tensor indices)");
-  }
-}
-extern "C" gt_error gt_aten_topk(gt_tensor *out, gt_tensor self, int64_t k, int64_t dim, uint8_t largest, uint8_t sorted) {
-  return impl_topk<at::_ops::topk>(out, self, k, dim, largest, sorted);
-}
-
-template <class Op> static gt_error impl_any_all_out(gt_tensor self, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("any.all_out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::any.all_out", "any.all_out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_any_all_out(gt_tensor self, gt_tensor a_out) {
-  return impl_any_all_out<at::_ops::any_all_out>(self, a_out);
-}
-
-template <class Op> static gt_error impl_unfold(gt_tensor *out, gt_tensor self, int64_t dimension, int64_t size, int64_t step) {
-  if constexpr (gt::matches<Op>("unfold(Tensor(a) self, int dimension, int size, int step) -> Tensor(a)")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), dimension, size, step));)
-  } else {
-    return gt::unavailable<Op>("aten::unfold", "unfold(Tensor(a) self, int dimension, int size, int step) -> Tensor(a)");
-  }
-}
-extern "C" gt_error gt_aten_unfold(gt_tensor *out, gt_tensor self, int64_t dimension, int64_t size, int64_t step) {
-  return impl_unfold<at::_ops::unfold>(out, self, dimension, size, step);
-}
-
-template <class Op> static gt_error impl_pow_Scalar_out(gt_scalar self, gt_tensor exponent, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("pow.Scalar_out(Scalar self, Tensor exponent, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::scalar(self), gt::T(exponent), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::pow.Scalar_out", "pow.Scalar_out(Scalar self, Tensor exponent, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_pow_Scalar_out(gt_scalar self, gt_tensor exponent, gt_tensor a_out) {
-  return impl_pow_Scalar_out<at::_ops::pow_Scalar_out>(self, exponent, a_out);
-}
-
-template <class Op> static gt_error impl_pow__Scalar(gt_tensor self, gt_scalar exponent) {
-  if constexpr (gt::matches<Op>("pow_.Scalar(Tensor(a!) self, Scalar exponent) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::scalar(exponent));)
-  } else {
-    return gt::unavailable<Op>("aten::pow_.Scalar", "pow_.Scalar(Tensor(a!) self, Scalar exponent) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_pow__Scalar(gt_tensor self, gt_scalar exponent) {
-  return impl_pow__Scalar<at::_ops::pow__Scalar>(self, exponent);
-}
-
-template <class Op> static gt_error impl_float_power_Scalar_out(gt_scalar self, gt_tensor exponent, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("float_power.Scalar_out(Scalar self, Tensor exponent, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::scalar(self), gt::T(exponent), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::float_power.Scalar_out", "float_power.Scalar_out(Scalar self, Tensor exponent, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_float_power_Scalar_out(gt_scalar self, gt_tensor exponent, gt_tensor a_out) {
-  return impl_float_power_Scalar_out<at::_ops::float_power_Scalar_out>(self, exponent, a_out);
-}
-
-template <class Op> static gt_error impl_float_power__Scalar(gt_tensor self, gt_scalar exponent) {
-  if constexpr (gt::matches<Op>("float_power_.Scalar(Tensor(a!) self, Scalar exponent) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::scalar(exponent));)
-  } else {
-    return gt::unavailable<Op>("aten::float_power_.Scalar", "float_power_.Scalar(Tensor(a!) self, Scalar exponent) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_float_power__Scalar(gt_tensor self, gt_scalar exponent) {
-  return impl_float_power__Scalar<at::_ops::float_power__Scalar>(self, exponent);
-}
-
-template <class Op> static gt_error impl_normal_Tensor_float_out(gt_tensor mean, double std, gt_generator generator, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("normal.Tensor_float_out(Tensor mean, float std=1, *, Generator? generator=None, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(mean), std, gt::opt_gen(generator), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::normal.Tensor_float_out", "normal.Tensor_float_out(Tensor mean, float std=1, *, Generator? generator=None, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_normal_Tensor_float_out(gt_tensor mean, double std, gt_generator generator, gt_tensor a_out) {
-  return impl_normal_Tensor_float_out<at::_ops::normal_Tensor_float_out>(mean, std, generator, a_out);
-}
-
-template <class Op> static gt_error impl_normal_Tensor_Tensor_out(gt_tensor mean, gt_tensor std, gt_generator generator, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("normal.Tensor_Tensor_out(Tensor mean, Tensor std, *, Generator? generator=None, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(mean), gt::T(std), gt::opt_gen(generator), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::normal.Tensor_Tensor_out", "normal.Tensor_Tensor_out(Tensor mean, Tensor std, *, Generator? generator=None, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_normal_Tensor_Tensor_out(gt_tensor mean, gt_tensor std, gt_generator generator, gt_tensor a_out) {
-  return impl_normal_Tensor_Tensor_out<at::_ops::normal_Tensor_Tensor_out>(mean, std, generator, a_out);
-}
-
-template <class Op> static gt_error impl_alias(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("alias(Tensor(a) self) -> Tensor(a)")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
-  } else {
-    return gt::unavailable<Op>("aten::alias", "alias(Tensor(a) self) -> Tensor(a)");
-  }
-}
-extern "C" gt_error gt_aten_alias(gt_tensor *out, gt_tensor self) {
-  return impl_alias<at::_ops::alias>(out, self);
-}
-
-template <class Op> static gt_error impl_searchsorted_Tensor(gt_tensor *out, gt_tensor sorted_sequence, gt_tensor self, uint8_t out_int32, uint8_t right, const char *side, int64_t side_n, gt_tensor sorter) {
-  if constexpr (gt::matches<Op>("searchsorted.Tensor(Tensor sorted_sequence, Tensor self, *, bool out_int32=False, bool right=False, str? side=None, Tensor? sorter=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(sorted_sequence), gt::T(self), (out_int32 != 0), (right != 0), gt::opt_str(side, side_n), gt::opt_tensor(sorter)));)
-  } else {
-    return gt::unavailable<Op>("aten::searchsorted.Tensor", "searchsorted.Tensor(Tensor sorted_sequence, Tensor self, *, bool out_int32=False, bool right=False, str? side=None, Tensor? sorter=None) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_searchsorted_Tensor(gt_tensor *out, gt_tensor sorted_sequence, gt_tensor self, uint8_t out_int32, uint8_t right, const char *side, int64_t side_n, gt_tensor sorter) {
-  return impl_searchsorted_Tensor<at::_ops::searchsorted_Tensor>(out, sorted_sequence, self, out_int32, right, side, side_n, sorter);
-}
-
-template <class Op> static gt_error impl_mse_loss_out(gt_tensor self, gt_tensor target, int64_t reduction, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("mse_loss.out(Tensor self, Tensor target, int reduction=Mean, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(target), reduction, gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::mse_loss.out", "mse_loss.out(Tensor self, Tensor target, int reduction=Mean, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_mse_loss_out(gt_tensor self, gt_tensor target, int64_t reduction, gt_tensor a_out) {
-  return impl_mse_loss_out<at::_ops::mse_loss_out>(self, target, reduction, a_out);
-}
-
-template <class Op> static gt_error impl_multi_margin_loss(gt_tensor *out, gt_tensor self, gt_tensor target, gt_scalar p, gt_scalar margin, gt_tensor weight, int64_t reduction) {
-  if constexpr (gt::matches<Op>("multi_margin_loss(Tensor self, Tensor target, Scalar p=1, Scalar margin=1, Tensor? weight=None, int reduction=Mean) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(target), gt::scalar(p), gt::scalar(margin), gt::opt_tensor(weight), reduction));)
-  } else {
-    return gt::unavailable<Op>("aten::multi_margin_loss", "multi_margin_loss(Tensor self, Tensor target, Scalar p=1, Scalar margin=1, Tensor? weight=None, int reduction=Mean) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_multi_margin_loss(gt_tensor *out, gt_tensor self, gt_tensor target, gt_scalar p, gt_scalar margin, gt_tensor weight, int64_t reduction) {
-  return impl_multi_margin_loss<at::_ops::multi_margin_loss>(out, self, target, p, margin, weight, reduction);
-}
-
-template <class Op> static gt_error impl_multilabel_margin_loss_forward(gt_tensor *out, gt_tensor self, gt_tensor target, int64_t reduction) {
-  if constexpr (gt::matches<Op>("multilabel_margin_loss_forward(Tensor self, Tensor target, int reduction) -> (Tensor output, Tensor is_target)")) {
-    GT_TRY(auto r = Op::call(gt::T(self), gt::T(target), reduction); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
-  } else {
-    return gt::unavailable<Op>("aten::multilabel_margin_loss_forward", "multilabel_margin_loss_forward(Tensor self, Tensor target, int reduction) -> (Tensor output, Tensor is_target)");
-  }
-}
-extern "C" gt_error gt_aten_multilabel_margin_loss_forward(gt_tensor *out, gt_tensor self, gt_tensor target, int64_t reduction) {
-  return impl_multilabel_margin_loss_forward<at::_ops::multilabel_margin_loss_forward>(out, self, target, reduction);
-}
-
-template <class Op> static gt_error impl_nll_loss_forward_output(gt_tensor self, gt_tensor target, gt_tensor weight, int64_t reduction, int64_t ignore_index, gt_tensor output, gt_tensor total_weight) {
-  if constexpr (gt::matches<Op>("nll_loss_forward.output(Tensor self, Tensor target, Tensor? weight, int reduction, int ignore_index, *, Tensor(a!) output, Tensor(b!) total_weight) -> (Tensor(a!), Tensor(b!))")) {
-    GT_TRY(auto r = Op::call(gt::T(self), gt::T(target), gt::opt_tensor(weight), reduction, ignore_index, gt::T(output), gt::T(total_weight));)
-  } else if constexpr (gt::matches<Op>("nll_loss_forward.output(Tensor self, Tensor target, Tensor? weight, int reduction, SymInt ignore_index, *, Tensor(a!) output, Tensor(b!) total_weight) -> (Tensor(a!), Tensor(b!))")) {
-    GT_TRY(auto r = Op::call(gt::T(self), gt::T(target), gt::opt_tensor(weight), reduction, ignore_index, gt::T(output), gt::T(total_weight));)
-  } else {
-    return gt::unavailable<Op>("aten::nll_loss_forward.output", "nll_loss_forward.output(Tensor self, Tensor target, Tensor? weight, int reduction, SymInt ignore_index, *, Tensor(a!) output, Tensor(b!) total_weight) -> (Tensor(a!), Tensor(b!))");
-  }
-}
-extern "C" gt_error gt_aten_nll_loss_forward_output(gt_tensor self, gt_tensor target, gt_tensor weight, int64_t reduction, int64_t ignore_index, gt_tensor output, gt_tensor total_weight) {
-  return impl_nll_loss_forward_output<at::_ops::nll_loss_forward_output>(self, target, weight, reduction, ignore_index, output, total_weight);
-}
-
-template <class Op> static gt_error impl_nll_loss2d_forward_output(gt_tensor self, gt_tensor target, gt_tensor weight, int64_t reduction, int64_t ignore_index, gt_tensor output, gt_tensor total_weight) {
-  if constexpr (gt::matches<Op>("nll_loss2d_forward.output(Tensor self, Tensor target, Tensor? weight, int reduction, int ignore_index, *, Tensor(a!) output, Tensor(b!) total_weight) -> (Tensor(a!), Tensor(b!))")) {
-    GT_TRY(auto r = Op::call(gt::T(self), gt::T(target), gt::opt_tensor(weight), reduction, ignore_index, gt::T(output), gt::T(total_weight));)
-  } else if constexpr (gt::matches<Op>("nll_loss2d_forward.output(Tensor self, Tensor target, Tensor? weight, int reduction, SymInt ignore_index, *, Tensor(a!) output, Tensor(b!) total_weight) -> (Tensor(a!), Tensor(b!))")) {
-    GT_TRY(auto r = Op::call(gt::T(self), gt::T(target), gt::opt_tensor(weight), reduction, ignore_index, gt::T(output), gt::T(total_weight));)
-  } else {
-    return gt::unavailable<Op>("aten::nll_loss2d_forward.output", "nll_loss2d_forward.output(Tensor self, Tensor target, Tensor? weight, int reduction, SymInt ignore_index, *, Tensor(a!) output, Tensor(b!) total_weight) -> (Tensor(a!), Tensor(b!))");
-  }
-}
-extern "C" gt_error gt_aten_nll_loss2d_forward_output(gt_tensor self, gt_tensor target, gt_tensor weight, int64_t reduction, int64_t ignore_index, gt_tensor output, gt_tensor total_weight) {
-  return impl_nll_loss2d_forward_output<at::_ops::nll_loss2d_forward_output>(self, target, weight, reduction, ignore_index, output, total_weight);
-}
-
-template <class Op> static gt_error impl_huber_loss_out(gt_tensor self, gt_tensor target, int64_t reduction, double delta, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("huber_loss.out(Tensor self, Tensor target, int reduction=Mean, float delta=1.0, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(target), reduction, delta, gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::huber_loss.out", "huber_loss.out(Tensor self, Tensor target, int reduction=Mean, float delta=1.0, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_huber_loss_out(gt_tensor self, gt_tensor target, int64_t reduction, double delta, gt_tensor a_out) {
-  return impl_huber_loss_out<at::_ops::huber_loss_out>(self, target, reduction, delta, a_out);
-}
-
-template <class Op> static gt_error impl_elu_out(gt_tensor self, gt_scalar alpha, gt_scalar scale, gt_scalar input_scale, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("elu.out(Tensor self, Scalar alpha=1, Scalar scale=1, Scalar input_scale=1, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::scalar(alpha), gt::scalar(scale), gt::scalar(input_scale), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::elu.out", "elu.out(Tensor self, Scalar alpha=1, Scalar scale=1, Scalar input_scale=1, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_elu_out(gt_tensor self, gt_scalar alpha, gt_scalar scale, gt_scalar input_scale, gt_tensor a_out) {
-  return impl_elu_out<at::_ops::elu_out>(self, alpha, scale, input_scale, a_out);
-}
-
-template <class Op> static gt_error impl_glu(gt_tensor *out, gt_tensor self, int64_t dim) {
-  if constexpr (gt::matches<Op>("glu(Tensor self, int dim=-1) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), dim));)
-  } else {
-    return gt::unavailable<Op>("aten::glu", "glu(Tensor self, int dim=-1) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_glu(gt_tensor *out, gt_tensor self, int64_t dim) {
-  return impl_glu<at::_ops::glu>(out, self, dim);
-}
-
-template <class Op> static gt_error impl_hardsigmoid_(gt_tensor self) {
-  if constexpr (gt::matches<Op>("hardsigmoid_(Tensor(a!) self) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self));)
-  } else {
-    return gt::unavailable<Op>("aten::hardsigmoid_", "hardsigmoid_(Tensor(a!) self) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_hardsigmoid_(gt_tensor self) {
-  return impl_hardsigmoid_<at::_ops::hardsigmoid_>(self);
-}
-
-template <class Op> static gt_error impl_hardswish_out(gt_tensor self, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("hardswish.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::hardswish.out", "hardswish.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_hardswish_out(gt_tensor self, gt_tensor a_out) {
-  return impl_hardswish_out<at::_ops::hardswish_out>(self, a_out);
-}
-
-template <class Op> static gt_error impl_leaky_relu(gt_tensor *out, gt_tensor self, gt_scalar negative_slope) {
-  if constexpr (gt::matches<Op>("leaky_relu(Tensor self, Scalar negative_slope=0.01) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::scalar(negative_slope)));)
-  } else {
-    return gt::unavailable<Op>("aten::leaky_relu", "leaky_relu(Tensor self, Scalar negative_slope=0.01) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_leaky_relu(gt_tensor *out, gt_tensor self, gt_scalar negative_slope) {
-  return impl_leaky_relu<at::_ops::leaky_relu>(out, self, negative_slope);
-}
-
-template <class Op> static gt_error impl_log_sigmoid_forward_output(gt_tensor self, gt_tensor output, gt_tensor buffer) {
-  if constexpr (gt::matches<Op>("log_sigmoid_forward.output(Tensor self, *, Tensor(a!) output, Tensor(b!) buffer) -> (Tensor(a!), Tensor(b!))")) {
-    GT_TRY(auto r = Op::call(gt::T(self), gt::T(output), gt::T(buffer));)
-  } else {
-    return gt::unavailable<Op>("aten::log_sigmoid_forward.output", "log_sigmoid_forward.output(Tensor self, *, Tensor(a!) output, Tensor(b!) buffer) -> (Tensor(a!), Tensor(b!))");
-  }
-}
-extern "C" gt_error gt_aten_log_sigmoid_forward_output(gt_tensor self, gt_tensor output, gt_tensor buffer) {
-  return impl_log_sigmoid_forward_output<at::_ops::log_sigmoid_forward_output>(self, output, buffer);
-}
-
-template <class Op> static gt_error impl_rrelu_with_noise_(gt_tensor self, gt_tensor noise, gt_scalar lower, gt_scalar upper, uint8_t training, gt_generator generator) {
-  if constexpr (gt::matches<Op>("rrelu_with_noise_(Tensor(a!) self, Tensor noise, Scalar lower=0.125, Scalar upper=0.3333333333333333, bool training=False, Generator? generator=None) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(noise), gt::scalar(lower), gt::scalar(upper), (training != 0), gt::opt_gen(generator));)
-  } else if constexpr (gt::matches<Op>("rrelu_with_noise_(Tensor(a!) self, Tensor(b!) noise, Scalar lower=0.125, Scalar upper=0.3333333333333333, bool training=False, Generator? generator=None) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(noise), gt::scalar(lower), gt::scalar(upper), (training != 0), gt::opt_gen(generator));)
-  } else {
-    return gt::unavailable<Op>("aten::rrelu_with_noise_", "rrelu_with_noise_(Tensor(a!) self, Tensor(b!) noise, Scalar lower=0.125, Scalar upper=0.3333333333333333, bool training=False, Generator? generator=None) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_rrelu_with_noise_(gt_tensor self, gt_tensor noise, gt_scalar lower, gt_scalar upper, uint8_t training, gt_generator generator) {
-  return impl_rrelu_with_noise_<at::_ops::rrelu_with_noise_>(self, noise, lower, upper, training, generator);
-}
-
-template <class Op> static gt_error impl_softshrink(gt_tensor *out, gt_tensor self, gt_scalar lambd) {
-  if constexpr (gt::matches<Op>("softshrink(Tensor self, Scalar lambd=0.5) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::scalar(lambd)));)
-  } else {
-    return gt::unavailable<Op>("aten::softshrink", "softshrink(Tensor self, Scalar lambd=0.5) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_softshrink(gt_tensor *out, gt_tensor self, gt_scalar lambd) {
-  return impl_softshrink<at::_ops::softshrink>(out, self, lambd);
-}
-
-template <class Op> static gt_error impl_adaptive_avg_pool3d(gt_tensor *out, gt_tensor self, const int64_t *output_size, int output_size_n) {
-  if constexpr (gt::matches<Op>("adaptive_avg_pool3d(Tensor self, int[3] output_size) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::ints(output_size, output_size_n)));)
-  } else if constexpr (gt::matches<Op>("adaptive_avg_pool3d(Tensor self, SymInt[3] output_size) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::sym_ints(output_size, output_size_n)));)
-  } else {
-    return gt::unavailable<Op>("aten::adaptive_avg_pool3d", "adaptive_avg_pool3d(Tensor self, SymInt[3] output_size) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_adaptive_avg_pool3d(gt_tensor *out, gt_tensor self, const int64_t *output_size, int output_size_n) {
-  return impl_adaptive_avg_pool3d<at::_ops::adaptive_avg_pool3d>(out, self, output_size, output_size_n);
-}
-
-template <class Op> static gt_error impl_adaptive_max_pool3d(gt_tensor *out, gt_tensor self, const int64_t *output_size, int output_size_n) {
-  if constexpr (gt::matches<Op>("adaptive_max_pool3d(Tensor self, int[3] output_size) -> (Tensor, Tensor)")) {
-    GT_TRY(auto r = Op::call(gt::T(self), gt::ints(output_size, output_size_n)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
-  } else {
-    return gt::unavailable<Op>("aten::adaptive_max_pool3d", "adaptive_max_pool3d(Tensor self, int[3] output_size) -> (Tensor, Tensor)");
-  }
-}
-extern "C" gt_error gt_aten_adaptive_max_pool3d(gt_tensor *out, gt_tensor self, const int64_t *output_size, int output_size_n) {
-  return impl_adaptive_max_pool3d<at::_ops::adaptive_max_pool3d>(out, self, output_size, output_size_n);
-}
-
-template <class Op> static gt_error impl_avg_pool3d(gt_tensor *out, gt_tensor self, const int64_t *kernel_size, int kernel_size_n, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n, uint8_t ceil_mode, uint8_t count_include_pad, int64_t divisor_override, uint8_t divisor_override_has) {
-  if constexpr (gt::matches<Op>("avg_pool3d(Tensor self, int[3] kernel_size, int[3] stride=[], int[3] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::ints(kernel_size, kernel_size_n), gt::ints(stride, stride_n), gt::ints(padding, padding_n), (ceil_mode != 0), (count_include_pad != 0), gt::opt_int(divisor_override, divisor_override_has)));)
-  } else {
-    return gt::unavailable<Op>("aten::avg_pool3d", "avg_pool3d(Tensor self, int[3] kernel_size, int[3] stride=[], int[3] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_avg_pool3d(gt_tensor *out, gt_tensor self, const int64_t *kernel_size, int kernel_size_n, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n, uint8_t ceil_mode, uint8_t count_include_pad, int64_t divisor_override, uint8_t divisor_override_has) {
-  return impl_avg_pool3d<at::_ops::avg_pool3d>(out, self, kernel_size, kernel_size_n, stride, stride_n, padding, padding_n, ceil_mode, count_include_pad, divisor_override, divisor_override_has);
-}
-
-template <class Op> static gt_error impl_fractional_max_pool3d(gt_tensor *out, gt_tensor self, const int64_t *kernel_size, int kernel_size_n, const int64_t *output_size, int output_size_n, gt_tensor random_samples) {
-  if constexpr (gt::matches<Op>("fractional_max_pool3d(Tensor self, int[3] kernel_size, int[3] output_size, Tensor random_samples) -> (Tensor, Tensor)")) {
-    GT_TRY(auto r = Op::call(gt::T(self), gt::ints(kernel_size, kernel_size_n), gt::ints(output_size, output_size_n), gt::T(random_samples)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
-  } else {
-    return gt::unavailable<Op>("aten::fractional_max_pool3d", "fractional_max_pool3d(Tensor self, int[3] kernel_size, int[3] output_size, Tensor random_samples) -> (Tensor, Tensor)");
-  }
-}
-extern "C" gt_error gt_aten_fractional_max_pool3d(gt_tensor *out, gt_tensor self, const int64_t *kernel_size, int kernel_size_n, const int64_t *output_size, int output_size_n, gt_tensor random_samples) {
-  return impl_fractional_max_pool3d<at::_ops::fractional_max_pool3d>(out, self, kernel_size, kernel_size_n, output_size, output_size_n, random_samples);
-}
-
-template <class Op> static gt_error impl_max_pool3d_with_indices(gt_tensor *out, gt_tensor self, const int64_t *kernel_size, int kernel_size_n, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n, const int64_t *dilation, int dilation_n, uint8_t ceil_mode) {
-  if constexpr (gt::matches<Op>("max_pool3d_with_indices(Tensor self, int[3] kernel_size, int[3] stride=[], int[3] padding=0, int[3] dilation=1, bool ceil_mode=False) -> (Tensor, Tensor)")) {
-    GT_TRY(auto r = Op::call(gt::T(self), gt::ints(kernel_size, kernel_size_n), gt::ints(stride, stride_n), gt::ints(padding, padding_n), gt::ints(dilation, dilation_n), (ceil_mode != 0)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
-  } else {
-    return gt::unavailable<Op>("aten::max_pool3d_with_indices", "max_pool3d_with_indices(Tensor self, int[3] kernel_size, int[3] stride=[], int[3] padding=0, int[3] dilation=1, bool ceil_mode=False) -> (Tensor, Tensor)");
-  }
-}
-extern "C" gt_error gt_aten_max_pool3d_with_indices(gt_tensor *out, gt_tensor self, const int64_t *kernel_size, int kernel_size_n, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n, const int64_t *dilation, int dilation_n, uint8_t ceil_mode) {
-  return impl_max_pool3d_with_indices<at::_ops::max_pool3d_with_indices>(out, self, kernel_size, kernel_size_n, stride, stride_n, padding, padding_n, dilation, dilation_n, ceil_mode);
-}
-
-template <class Op> static gt_error impl_max_unpool3d(gt_tensor *out, gt_tensor self, gt_tensor indices, const int64_t *output_size, int output_size_n, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n) {
-  if constexpr (gt::matches<Op>("max_unpool3d(Tensor self, Tensor indices, int[3] output_size, int[3] stride, int[3] padding) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(indices), gt::ints(output_size, output_size_n), gt::ints(stride, stride_n), gt::ints(padding, padding_n)));)
-  } else if constexpr (gt::matches<Op>("max_unpool3d(Tensor self, Tensor indices, SymInt[3] output_size, int[3] stride, int[3] padding) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(indices), gt::sym_ints(output_size, output_size_n), gt::ints(stride, stride_n), gt::ints(padding, padding_n)));)
-  } else {
-    return gt::unavailable<Op>("aten::max_unpool3d", "max_unpool3d(Tensor self, Tensor indices, SymInt[3] output_size, int[3] stride, int[3] padding) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_max_unpool3d(gt_tensor *out, gt_tensor self, gt_tensor indices, const int64_t *output_size, int output_size_n, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n) {
-  return impl_max_unpool3d<at::_ops::max_unpool3d>(out, self, indices, output_size, output_size_n, stride, stride_n, padding, padding_n);
-}
-
-template <class Op> static gt_error impl_reflection_pad2d(gt_tensor *out, gt_tensor self, const int64_t *padding, int padding_n) {
-  if constexpr (gt::matches<Op>("reflection_pad2d(Tensor self, int[4] padding) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::ints(padding, padding_n)));)
-  } else if constexpr (gt::matches<Op>("reflection_pad2d(Tensor self, SymInt[4] padding) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::sym_ints(padding, padding_n)));)
-  } else {
-    return gt::unavailable<Op>("aten::reflection_pad2d", "reflection_pad2d(Tensor self, SymInt[4] padding) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_reflection_pad2d(gt_tensor *out, gt_tensor self, const int64_t *padding, int padding_n) {
-  return impl_reflection_pad2d<at::_ops::reflection_pad2d>(out, self, padding, padding_n);
-}
-
-template <class Op> static gt_error impl_replication_pad1d(gt_tensor *out, gt_tensor self, const int64_t *padding, int padding_n) {
-  if constexpr (gt::matches<Op>("replication_pad1d(Tensor self, int[2] padding) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::ints(padding, padding_n)));)
-  } else if constexpr (gt::matches<Op>("replication_pad1d(Tensor self, SymInt[2] padding) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::sym_ints(padding, padding_n)));)
-  } else {
-    return gt::unavailable<Op>("aten::replication_pad1d", "replication_pad1d(Tensor self, SymInt[2] padding) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_replication_pad1d(gt_tensor *out, gt_tensor self, const int64_t *padding, int padding_n) {
-  return impl_replication_pad1d<at::_ops::replication_pad1d>(out, self, padding, padding_n);
-}
-
-template <class Op> static gt_error impl_replication_pad3d(gt_tensor *out, gt_tensor self, const int64_t *padding, int padding_n) {
-  if constexpr (gt::matches<Op>("replication_pad3d(Tensor self, int[6] padding) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::ints(padding, padding_n)));)
-  } else if constexpr (gt::matches<Op>("replication_pad3d(Tensor self, SymInt[6] padding) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::sym_ints(padding, padding_n)));)
-  } else {
-    return gt::unavailable<Op>("aten::replication_pad3d", "replication_pad3d(Tensor self, SymInt[6] padding) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_replication_pad3d(gt_tensor *out, gt_tensor self, const int64_t *padding, int padding_n) {
-  return impl_replication_pad3d<at::_ops::replication_pad3d>(out, self, padding, padding_n);
-}
-
-template <class Op> static gt_error impl_upsample_trilinear3d_vec(gt_tensor *out, gt_tensor input, const int64_t *output_size, int output_size_n, uint8_t align_corners, const double *scale_factors, int scale_factors_n) {
-  if constexpr (gt::matches<Op>("upsample_trilinear3d.vec(Tensor input, SymInt[]? output_size, bool align_corners, float[]? scale_factors) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(input), gt::opt_sym_ints(output_size, output_size_n), (align_corners != 0), gt::opt_floats(scale_factors, scale_factors_n)));)
-  } else {
-    return gt::unavailable<Op>("aten::upsample_trilinear3d.vec", "upsample_trilinear3d.vec(Tensor input, SymInt[]? output_size, bool align_corners, float[]? scale_factors) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_upsample_trilinear3d_vec(gt_tensor *out, gt_tensor input, const int64_t *output_size, int output_size_n, uint8_t align_corners, const double *scale_factors, int scale_factors_n) {
-  return impl_upsample_trilinear3d_vec<at::_ops::upsample_trilinear3d_vec>(out, input, output_size, output_size_n, align_corners, scale_factors, scale_factors_n);
-}
-
-template <class Op> static gt_error impl_upsample_nearest3d_vec(gt_tensor *out, gt_tensor input, const int64_t *output_size, int output_size_n, const double *scale_factors, int scale_factors_n) {
-  if constexpr (gt::matches<Op>("upsample_nearest3d.vec(Tensor input, SymInt[]? output_size, float[]? scale_factors) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(input), gt::opt_sym_ints(output_size, output_size_n), gt::opt_floats(scale_factors, scale_factors_n)));)
-  } else {
-    return gt::unavailable<Op>("aten::upsample_nearest3d.vec", "upsample_nearest3d.vec(Tensor input, SymInt[]? output_size, float[]? scale_factors) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_upsample_nearest3d_vec(gt_tensor *out, gt_tensor input, const int64_t *output_size, int output_size_n, const double *scale_factors, int scale_factors_n) {
-  return impl_upsample_nearest3d_vec<at::_ops::upsample_nearest3d_vec>(out, input, output_size, output_size_n, scale_factors, scale_factors_n);
-}
-
-template <class Op> static gt_error impl_upsample_bilinear2d(gt_tensor *out, gt_tensor self, const int64_t *output_size, int output_size_n, uint8_t align_corners, double scales_h, uint8_t scales_h_has, double scales_w, uint8_t scales_w_has) {
-  if constexpr (gt::matches<Op>("upsample_bilinear2d(Tensor self, SymInt[2] output_size, bool align_corners, float? scales_h=None, float? scales_w=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::sym_ints(output_size, output_size_n), (align_corners != 0), gt::opt_float(scales_h, scales_h_has), gt::opt_float(scales_w, scales_w_has)));)
-  } else {
-    return gt::unavailable<Op>("aten::upsample_bilinear2d", "upsample_bilinear2d(Tensor self, SymInt[2] output_size, bool align_corners, float? scales_h=None, float? scales_w=None) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_upsample_bilinear2d(gt_tensor *out, gt_tensor self, const int64_t *output_size, int output_size_n, uint8_t align_corners, double scales_h, uint8_t scales_h_has, double scales_w, uint8_t scales_w_has) {
-  return impl_upsample_bilinear2d<at::_ops::upsample_bilinear2d>(out, self, output_size, output_size_n, align_corners, scales_h, scales_h_has, scales_w, scales_w_has);
-}
-
-template <class Op> static gt_error impl_upsample_trilinear3d(gt_tensor *out, gt_tensor self, const int64_t *output_size, int output_size_n, uint8_t align_corners, double scales_d, uint8_t scales_d_has, double scales_h, uint8_t scales_h_has, double scales_w, uint8_t scales_w_has) {
-  if constexpr (gt::matches<Op>("upsample_trilinear3d(Tensor self, SymInt[3] output_size, bool align_corners, float? scales_d=None, float? scales_h=None, float? scales_w=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::sym_ints(output_size, output_size_n), (align_corners != 0), gt::opt_float(scales_d, scales_d_has), gt::opt_float(scales_h, scales_h_has), gt::opt_float(scales_w, scales_w_has)));)
-  } else {
-    return gt::unavailable<Op>("aten::upsample_trilinear3d", "upsample_trilinear3d(Tensor self, SymInt[3] output_size, bool align_corners, float? scales_d=None, float? scales_h=None, float? scales_w=None) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_upsample_trilinear3d(gt_tensor *out, gt_tensor self, const int64_t *output_size, int output_size_n, uint8_t align_corners, double scales_d, uint8_t scales_d_has, double scales_h, uint8_t scales_h_has, double scales_w, uint8_t scales_w_has) {
-  return impl_upsample_trilinear3d<at::_ops::upsample_trilinear3d>(out, self, output_size, output_size_n, align_corners, scales_d, scales_d_has, scales_h, scales_h_has, scales_w, scales_w_has);
-}
-
-template <class Op> static gt_error impl_upsample_nearest2d(gt_tensor *out, gt_tensor self, const int64_t *output_size, int output_size_n, double scales_h, uint8_t scales_h_has, double scales_w, uint8_t scales_w_has) {
-  if constexpr (gt::matches<Op>("upsample_nearest2d(Tensor self, SymInt[2] output_size, float? scales_h=None, float? scales_w=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::sym_ints(output_size, output_size_n), gt::opt_float(scales_h, scales_h_has), gt::opt_float(scales_w, scales_w_has)));)
-  } else {
-    return gt::unavailable<Op>("aten::upsample_nearest2d", "upsample_nearest2d(Tensor self, SymInt[2] output_size, float? scales_h=None, float? scales_w=None) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_upsample_nearest2d(gt_tensor *out, gt_tensor self, const int64_t *output_size, int output_size_n, double scales_h, uint8_t scales_h_has, double scales_w, uint8_t scales_w_has) {
-  return impl_upsample_nearest2d<at::_ops::upsample_nearest2d>(out, self, output_size, output_size_n, scales_h, scales_h_has, scales_w, scales_w_has);
-}
-
-template <class Op> static gt_error impl_slow_conv_transpose2d(gt_tensor *out, gt_tensor self, gt_tensor weight, const int64_t *kernel_size, int kernel_size_n, gt_tensor bias, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n, const int64_t *output_padding, int output_padding_n, const int64_t *dilation, int dilation_n) {
-  if constexpr (gt::matches<Op>("slow_conv_transpose2d(Tensor self, Tensor weight, int[2] kernel_size, Tensor? bias=None, int[2] stride=1, int[2] padding=0, int[2] output_padding=0, int[2] dilation=1) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(weight), gt::ints(kernel_size, kernel_size_n), gt::opt_tensor(bias), gt::ints(stride, stride_n), gt::ints(padding, padding_n), gt::ints(output_padding, output_padding_n), gt::ints(dilation, dilation_n)));)
-  } else if constexpr (gt::matches<Op>("slow_conv_transpose2d(Tensor self, Tensor weight, SymInt[2] kernel_size, Tensor? bias=None, SymInt[2] stride=1, SymInt[2] padding=0, SymInt[2] output_padding=0, SymInt[2] dilation=1) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(weight), gt::sym_ints(kernel_size, kernel_size_n), gt::opt_tensor(bias), gt::sym_ints(stride, stride_n), gt::sym_ints(padding, padding_n), gt::sym_ints(output_padding, output_padding_n), gt::sym_ints(dilation, dilation_n)));)
-  } else {
-    return gt::unavailable<Op>("aten::slow_conv_transpose2d", "slow_conv_transpose2d(Tensor self, Tensor weight, SymInt[2] kernel_size, Tensor? bias=None, SymInt[2] stride=1, SymInt[2] padding=0, SymInt[2] output_padding=0, SymInt[2] dilation=1) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_slow_conv_transpose2d(gt_tensor *out, gt_tensor self, gt_tensor weight, const int64_t *kernel_size, int kernel_size_n, gt_tensor bias, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n, const int64_t *output_padding, int output_padding_n, const int64_t *dilation, int dilation_n) {
-  return impl_slow_conv_transpose2d<at::_ops::slow_conv_transpose2d>(out, self, weight, kernel_size, kernel_size_n, bias, stride, stride_n, padding, padding_n, output_padding, output_padding_n, dilation, dilation_n);
-}
-
-template <class Op> static gt_error impl_thnn_conv2d(gt_tensor *out, gt_tensor self, gt_tensor weight, const int64_t *kernel_size, int kernel_size_n, gt_tensor bias, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n) {
-  if constexpr (gt::matches<Op>("thnn_conv2d(Tensor self, Tensor weight, int[2] kernel_size, Tensor? bias=None, int[2] stride=1, int[2] padding=0) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(weight), gt::ints(kernel_size, kernel_size_n), gt::opt_tensor(bias), gt::ints(stride, stride_n), gt::ints(padding, padding_n)));)
-  } else if constexpr (gt::matches<Op>("thnn_conv2d(Tensor self, Tensor weight, SymInt[2] kernel_size, Tensor? bias=None, SymInt[2] stride=1, SymInt[2] padding=0) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(weight), gt::sym_ints(kernel_size, kernel_size_n), gt::opt_tensor(bias), gt::sym_ints(stride, stride_n), gt::sym_ints(padding, padding_n)));)
-  } else {
-    return gt::unavailable<Op>("aten::thnn_conv2d", "thnn_conv2d(Tensor self, Tensor weight, SymInt[2] kernel_size, Tensor? bias=None, SymInt[2] stride=1, SymInt[2] padding=0) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_thnn_conv2d(gt_tensor *out, gt_tensor self, gt_tensor weight, const int64_t *kernel_size, int kernel_size_n, gt_tensor bias, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n) {
-  return impl_thnn_conv2d<at::_ops::thnn_conv2d>(out, self, weight, kernel_size, kernel_size_n, bias, stride, stride_n, padding, padding_n);
-}
-
-template <class Op> static gt_error impl_slow_conv3d_forward_output(gt_tensor self, gt_tensor weight, const int64_t *kernel_size, int kernel_size_n, gt_tensor bias, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n, gt_tensor output) {
-  if constexpr (gt::matches<Op>("slow_conv3d_forward.output(Tensor self, Tensor weight, int[3] kernel_size, Tensor? bias, int[3] stride, int[3] padding, *, Tensor(a!) output) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(weight), gt::ints(kernel_size, kernel_size_n), gt::opt_tensor(bias), gt::ints(stride, stride_n), gt::ints(padding, padding_n), gt::T(output));)
-  } else if constexpr (gt::matches<Op>("slow_conv3d_forward.output(Tensor self, Tensor weight, SymInt[3] kernel_size, Tensor? bias, SymInt[3] stride, SymInt[3] padding, *, Tensor(a!) output) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(weight), gt::sym_ints(kernel_size, kernel_size_n), gt::opt_tensor(bias), gt::sym_ints(stride, stride_n), gt::sym_ints(padding, padding_n), gt::T(output));)
-  } else {
-    return gt::unavailable<Op>("aten::slow_conv3d_forward.output", "slow_conv3d_forward.output(Tensor self, Tensor weight, SymInt[3] kernel_size, Tensor? bias, SymInt[3] stride, SymInt[3] padding, *, Tensor(a!) output) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_slow_conv3d_forward_output(gt_tensor self, gt_tensor weight, const int64_t *kernel_size, int kernel_size_n, gt_tensor bias, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n, gt_tensor output) {
-  return impl_slow_conv3d_forward_output<at::_ops::slow_conv3d_forward_output>(self, weight, kernel_size, kernel_size_n, bias, stride, stride_n, padding, padding_n, output);
-}
-
-template <class Op> static gt_error impl_col2im_out(gt_tensor self, const int64_t *output_size, int output_size_n, const int64_t *kernel_size, int kernel_size_n, const int64_t *dilation, int dilation_n, const int64_t *padding, int padding_n, const int64_t *stride, int stride_n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("col2im.out(Tensor self, SymInt[2] output_size, int[2] kernel_size, int[2] dilation, int[2] padding, int[2] stride, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::sym_ints(output_size, output_size_n), gt::ints(kernel_size, kernel_size_n), gt::ints(dilation, dilation_n), gt::ints(padding, padding_n), gt::ints(stride, stride_n), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::col2im.out", "col2im.out(Tensor self, SymInt[2] output_size, int[2] kernel_size, int[2] dilation, int[2] padding, int[2] stride, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_col2im_out(gt_tensor self, const int64_t *output_size, int output_size_n, const int64_t *kernel_size, int kernel_size_n, const int64_t *dilation, int dilation_n, const int64_t *padding, int padding_n, const int64_t *stride, int stride_n, gt_tensor a_out) {
-  return impl_col2im_out<at::_ops::col2im_out>(self, output_size, output_size_n, kernel_size, kernel_size_n, dilation, dilation_n, padding, padding_n, stride, stride_n, a_out);
-}
-
-template <class Op> static gt_error impl_im2col_out(gt_tensor self, const int64_t *kernel_size, int kernel_size_n, const int64_t *dilation, int dilation_n, const int64_t *padding, int padding_n, const int64_t *stride, int stride_n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("im2col.out(Tensor self, int[2] kernel_size, int[2] dilation, int[2] padding, int[2] stride, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::ints(kernel_size, kernel_size_n), gt::ints(dilation, dilation_n), gt::ints(padding, padding_n), gt::ints(stride, stride_n), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::im2col.out", "im2col.out(Tensor self, int[2] kernel_size, int[2] dilation, int[2] padding, int[2] stride, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_im2col_out(gt_tensor self, const int64_t *kernel_size, int kernel_size_n, const int64_t *dilation, int dilation_n, const int64_t *padding, int padding_n, const int64_t *stride, int stride_n, gt_tensor a_out) {
-  return impl_im2col_out<at::_ops::im2col_out>(self, kernel_size, kernel_size_n, dilation, dilation_n, padding, padding_n, stride, stride_n, a_out);
-}
-
-template <class Op> static gt_error impl_isposinf(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("isposinf(Tensor self) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
-  } else {
-    return gt::unavailable<Op>("aten::isposinf", "isposinf(Tensor self) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_isposinf(gt_tensor *out, gt_tensor self) {
-  return impl_isposinf<at::_ops::isposinf>(out, self);
-}
-
-template <class Op> static gt_error impl_special_entr(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("special_entr(Tensor self) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
-  } else {
-    return gt::unavailable<Op>("aten::special_entr", "special_entr(Tensor self) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_special_entr(gt_tensor *out, gt_tensor self) {
-  return impl_special_entr<at::_ops::special_entr>(out, self);
-}
-
-template <class Op> static gt_error impl_special_log_ndtr(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("special_log_ndtr(Tensor self) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
-  } else {
-    return gt::unavailable<Op>("aten::special_log_ndtr", "special_log_ndtr(Tensor self) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_special_log_ndtr(gt_tensor *out, gt_tensor self) {
-  return impl_special_log_ndtr<at::_ops::special_log_ndtr>(out, self);
-}
-
-template <class Op> static gt_error impl_special_exp2(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("special_exp2(Tensor self) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
-  } else {
-    return gt::unavailable<Op>("aten::special_exp2", "special_exp2(Tensor self) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_special_exp2(gt_tensor *out, gt_tensor self) {
-  return impl_special_exp2<at::_ops::special_exp2>(out, self);
-}
-
-template <class Op> static gt_error impl_special_digamma(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("special_digamma(Tensor self) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
-  } else {
-    return gt::unavailable<Op>("aten::special_digamma", "special_digamma(Tensor self) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_special_digamma(gt_tensor *out, gt_tensor self) {
-  return impl_special_digamma<at::_ops::special_digamma>(out, self);
-}
-
-template <class Op> static gt_error impl_special_erf(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("special_erf(Tensor self) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
-  } else {
-    return gt::unavailable<Op>("aten::special_erf", "special_erf(Tensor self) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_special_erf(gt_tensor *out, gt_tensor self) {
-  return impl_special_erf<at::_ops::special_erf>(out, self);
-}
-
-template <class Op> static gt_error impl_special_erfcx(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("special_erfcx(Tensor self) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
-  } else {
-    return gt::unavailable<Op>("aten::special_erfcx", "special_erfcx(Tensor self) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_special_erfcx(gt_tensor *out, gt_tensor self) {
-  return impl_special_erfcx<at::_ops::special_erfcx>(out, self);
-}
-
-template <class Op> static gt_error impl_special_ndtr(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("special_ndtr(Tensor self) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
-  } else {
-    return gt::unavailable<Op>("aten::special_ndtr", "special_ndtr(Tensor self) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_special_ndtr(gt_tensor *out, gt_tensor self) {
-  return impl_special_ndtr<at::_ops::special_ndtr>(out, self);
-}
-
-template <class Op> static gt_error impl_special_xlog1py_other_scalar(gt_tensor *out, gt_tensor self, gt_scalar other) {
-  if constexpr (gt::matches<Op>("special_xlog1py.other_scalar(Tensor self, Scalar other) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::scalar(other)));)
-  } else {
-    return gt::unavailable<Op>("aten::special_xlog1py.other_scalar", "special_xlog1py.other_scalar(Tensor self, Scalar other) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_special_xlog1py_other_scalar(gt_tensor *out, gt_tensor self, gt_scalar other) {
-  return impl_special_xlog1py_other_scalar<at::_ops::special_xlog1py_other_scalar>(out, self, other);
-}
-
-template <class Op> static gt_error impl_special_xlogy(gt_tensor *out, gt_tensor self, gt_tensor other) {
-  if constexpr (gt::matches<Op>("special_xlogy(Tensor self, Tensor other) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other)));)
-  } else {
-    return gt::unavailable<Op>("aten::special_xlogy", "special_xlogy(Tensor self, Tensor other) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_special_xlogy(gt_tensor *out, gt_tensor self, gt_tensor other) {
-  return impl_special_xlogy<at::_ops::special_xlogy>(out, self, other);
-}
-
-template <class Op> static gt_error impl_special_xlogy_self_scalar_out(gt_scalar self, gt_tensor other, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("special_xlogy.self_scalar_out(Scalar self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::scalar(self), gt::T(other), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::special_xlogy.self_scalar_out", "special_xlogy.self_scalar_out(Scalar self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_special_xlogy_self_scalar_out(gt_scalar self, gt_tensor other, gt_tensor a_out) {
-  return impl_special_xlogy_self_scalar_out<at::_ops::special_xlogy_self_scalar_out>(self, other, a_out);
-}
-
-template <class Op> static gt_error impl_special_zeta_other_scalar(gt_tensor *out, gt_tensor self, gt_scalar other) {
-  if constexpr (gt::matches<Op>("special_zeta.other_scalar(Tensor self, Scalar other) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::scalar(other)));)
-  } else {
-    return gt::unavailable<Op>("aten::special_zeta.other_scalar", "special_zeta.other_scalar(Tensor self, Scalar other) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_special_zeta_other_scalar(gt_tensor *out, gt_tensor self, gt_scalar other) {
-  return impl_special_zeta_other_scalar<at::_ops::special_zeta_other_scalar>(out, self, other);
-}
-
-template <class Op> static gt_error impl_special_i0(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("special_i0(Tensor self) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
-  } else {
-    return gt::unavailable<Op>("aten::special_i0", "special_i0(Tensor self) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_special_i0(gt_tensor *out, gt_tensor self) {
-  return impl_special_i0<at::_ops::special_i0>(out, self);
-}
-
-template <class Op> static gt_error impl_special_i1(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("special_i1(Tensor self) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
-  } else {
-    return gt::unavailable<Op>("aten::special_i1", "special_i1(Tensor self) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_special_i1(gt_tensor *out, gt_tensor self) {
-  return impl_special_i1<at::_ops::special_i1>(out, self);
-}
-
-template <class Op> static gt_error impl_special_logit(gt_tensor *out, gt_tensor self, double eps, uint8_t eps_has) {
-  if constexpr (gt::matches<Op>("special_logit(Tensor self, float? eps=None) -> Tensor")) {
+template <class Op> static gt_error impl_logit(gt_tensor *out, gt_tensor self, double eps, uint8_t eps_has) {
+  if constexpr (gt::matches<Op>("logit(Tensor self, float? eps=None) -> Tensor")) {
     GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_float(eps, eps_has)));)
   } else {
-    return gt::unavailable<Op>("aten::special_logit", "special_logit(Tensor self, float? eps=None) -> Tensor");
+    return gt::unavailable<Op>("aten::logit", "logit(Tensor self, float? eps=None) -> Tensor");
   }
 }
-extern "C" gt_error gt_aten_special_logit(gt_tensor *out, gt_tensor self, double eps, uint8_t eps_has) {
-  return impl_special_logit<at::_ops::special_logit>(out, self, eps, eps_has);
+extern "C" gt_error gt_aten_logit(gt_tensor *out, gt_tensor self, double eps, uint8_t eps_has) {
+  return impl_logit<at::_ops::logit>(out, self, eps, eps_has);
 }
 
-template <class Op> static gt_error impl_special_logsumexp(gt_tensor *out, gt_tensor self, const int64_t *dim, int dim_n, uint8_t keepdim) {
-  if constexpr (gt::matches<Op>("special_logsumexp(Tensor self, int[1] dim, bool keepdim=False) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::ints(dim, dim_n), (keepdim != 0)));)
+template <class Op> static gt_error impl_sin_(gt_tensor self) {
+  if constexpr (gt::matches<Op>("sin_(Tensor(a!) self) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self));)
   } else {
-    return gt::unavailable<Op>("aten::special_logsumexp", "special_logsumexp(Tensor self, int[1] dim, bool keepdim=False) -> Tensor");
+    return gt::unavailable<Op>("aten::sin_", "sin_(Tensor(a!) self) -> Tensor(a!)");
   }
 }
-extern "C" gt_error gt_aten_special_logsumexp(gt_tensor *out, gt_tensor self, const int64_t *dim, int dim_n, uint8_t keepdim) {
-  return impl_special_logsumexp<at::_ops::special_logsumexp>(out, self, dim, dim_n, keepdim);
+extern "C" gt_error gt_aten_sin_(gt_tensor self) {
+  return impl_sin_<at::_ops::sin_>(self);
 }
 
-template <class Op> static gt_error impl_special_sinc(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("special_sinc(Tensor self) -> Tensor")) {
+template <class Op> static gt_error impl_sinc_out(gt_tensor self, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("sinc.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::sinc.out", "sinc.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_sinc_out(gt_tensor self, gt_tensor a_out) {
+  return impl_sinc_out<at::_ops::sinc_out>(self, a_out);
+}
+
+template <class Op> static gt_error impl_detach(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("detach(Tensor(a) self) -> Tensor(a)")) {
     GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
   } else {
-    return gt::unavailable<Op>("aten::special_sinc", "special_sinc(Tensor self) -> Tensor");
+    return gt::unavailable<Op>("aten::detach", "detach(Tensor(a) self) -> Tensor(a)");
   }
 }
-extern "C" gt_error gt_aten_special_sinc(gt_tensor *out, gt_tensor self) {
-  return impl_special_sinc<at::_ops::special_sinc>(out, self);
+extern "C" gt_error gt_aten_detach(gt_tensor *out, gt_tensor self) {
+  return impl_detach<at::_ops::detach>(out, self);
 }
 
-template <class Op> static gt_error impl_special_log1p(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("special_log1p(Tensor self) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+template <class Op> static gt_error impl_slice_scatter(gt_tensor *out, gt_tensor self, gt_tensor src, int64_t dim, int64_t start, uint8_t start_has, int64_t end, uint8_t end_has, int64_t step) {
+  if constexpr (gt::matches<Op>("slice_scatter(Tensor self, Tensor src, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(src), dim, gt::opt_sym_int(start, start_has), gt::opt_sym_int(end, end_has), step));)
   } else {
-    return gt::unavailable<Op>("aten::special_log1p", "special_log1p(Tensor self) -> Tensor");
+    return gt::unavailable<Op>("aten::slice_scatter", "slice_scatter(Tensor self, Tensor src, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1) -> Tensor");
   }
 }
-extern "C" gt_error gt_aten_special_log1p(gt_tensor *out, gt_tensor self) {
-  return impl_special_log1p<at::_ops::special_log1p>(out, self);
+extern "C" gt_error gt_aten_slice_scatter(gt_tensor *out, gt_tensor self, gt_tensor src, int64_t dim, int64_t start, uint8_t start_has, int64_t end, uint8_t end_has, int64_t step) {
+  return impl_slice_scatter<at::_ops::slice_scatter>(out, self, src, dim, start, start_has, end, end_has, step);
 }
 
-template <class Op> static gt_error impl_special_gammainc(gt_tensor *out, gt_tensor self, gt_tensor other) {
-  if constexpr (gt::matches<Op>("special_gammainc(Tensor self, Tensor other) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other)));)
+template <class Op> static gt_error impl_smm(gt_tensor *out, gt_tensor self, gt_tensor mat2) {
+  if constexpr (gt::matches<Op>("smm(Tensor self, Tensor mat2) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(mat2)));)
   } else {
-    return gt::unavailable<Op>("aten::special_gammainc", "special_gammainc(Tensor self, Tensor other) -> Tensor");
+    return gt::unavailable<Op>("aten::smm", "smm(Tensor self, Tensor mat2) -> Tensor");
   }
 }
-extern "C" gt_error gt_aten_special_gammainc(gt_tensor *out, gt_tensor self, gt_tensor other) {
-  return impl_special_gammainc<at::_ops::special_gammainc>(out, self, other);
+extern "C" gt_error gt_aten_smm(gt_tensor *out, gt_tensor self, gt_tensor mat2) {
+  return impl_smm<at::_ops::smm>(out, self, mat2);
 }
 
-template <class Op> static gt_error impl_special_multigammaln_out(gt_tensor self, int64_t p, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("special_multigammaln.out(Tensor self, int p, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), p, gt::T(a_out));)
+template <class Op> static gt_error impl_split_Tensor(gt_tensor **out, int *out_n, gt_tensor self, int64_t split_size, int64_t dim) {
+  if constexpr (gt::matches<Op>("split.Tensor(Tensor(a -> *) self, int split_size, int dim=0) -> Tensor(a)[]")) {
+    GT_TRY(gt::wrap_list(Op::call(gt::T(self), split_size, dim), out, out_n);)
+  } else if constexpr (gt::matches<Op>("split.Tensor(Tensor(a -> *) self, SymInt split_size, int dim=0) -> Tensor(a)[]")) {
+    GT_TRY(gt::wrap_list(Op::call(gt::T(self), split_size, dim), out, out_n);)
   } else {
-    return gt::unavailable<Op>("aten::special_multigammaln.out", "special_multigammaln.out(Tensor self, int p, *, Tensor(a!) out) -> Tensor(a!)");
+    return gt::unavailable<Op>("aten::split.Tensor", "split.Tensor(Tensor(a -> *) self, SymInt split_size, int dim=0) -> Tensor(a)[]");
   }
 }
-extern "C" gt_error gt_aten_special_multigammaln_out(gt_tensor self, int64_t p, gt_tensor a_out) {
-  return impl_special_multigammaln_out<at::_ops::special_multigammaln_out>(self, p, a_out);
+extern "C" gt_error gt_aten_split_Tensor(gt_tensor **out, int *out_n, gt_tensor self, int64_t split_size, int64_t dim) {
+  return impl_split_Tensor<at::_ops::split_Tensor>(out, out_n, self, split_size, dim);
 }
 
-template <class Op> static gt_error impl_fft_ifft(gt_tensor *out, gt_tensor self, int64_t n, uint8_t n_has, int64_t dim, const char *norm, int64_t norm_n) {
-  if constexpr (gt::matches<Op>("fft_ifft(Tensor self, int? n=None, int dim=-1, str? norm=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_int(n, n_has), dim, gt::opt_str(norm, norm_n)));)
-  } else if constexpr (gt::matches<Op>("fft_ifft(Tensor self, SymInt? n=None, int dim=-1, str? norm=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_sym_int(n, n_has), dim, gt::opt_str(norm, norm_n)));)
+template <class Op> static gt_error impl_hsplit_int(gt_tensor **out, int *out_n, gt_tensor self, int64_t sections) {
+  if constexpr (gt::matches<Op>("hsplit.int(Tensor(a -> *) self, int sections) -> Tensor(a)[]")) {
+    GT_TRY(gt::wrap_list(Op::call(gt::T(self), sections), out, out_n);)
   } else {
-    return gt::unavailable<Op>("aten::fft_ifft", "fft_ifft(Tensor self, SymInt? n=None, int dim=-1, str? norm=None) -> Tensor");
+    return gt::unavailable<Op>("aten::hsplit.int", "hsplit.int(Tensor(a -> *) self, int sections) -> Tensor(a)[]");
   }
 }
-extern "C" gt_error gt_aten_fft_ifft(gt_tensor *out, gt_tensor self, int64_t n, uint8_t n_has, int64_t dim, const char *norm, int64_t norm_n) {
-  return impl_fft_ifft<at::_ops::fft_ifft>(out, self, n, n_has, dim, norm, norm_n);
+extern "C" gt_error gt_aten_hsplit_int(gt_tensor **out, int *out_n, gt_tensor self, int64_t sections) {
+  return impl_hsplit_int<at::_ops::hsplit_int>(out, out_n, self, sections);
 }
 
-template <class Op> static gt_error impl_fft_irfft(gt_tensor *out, gt_tensor self, int64_t n, uint8_t n_has, int64_t dim, const char *norm, int64_t norm_n) {
-  if constexpr (gt::matches<Op>("fft_irfft(Tensor self, int? n=None, int dim=-1, str? norm=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_int(n, n_has), dim, gt::opt_str(norm, norm_n)));)
-  } else if constexpr (gt::matches<Op>("fft_irfft(Tensor self, SymInt? n=None, int dim=-1, str? norm=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_sym_int(n, n_has), dim, gt::opt_str(norm, norm_n)));)
+template <class Op> static gt_error impl_dsplit_int(gt_tensor **out, int *out_n, gt_tensor self, int64_t sections) {
+  if constexpr (gt::matches<Op>("dsplit.int(Tensor(a -> *) self, int sections) -> Tensor(a)[]")) {
+    GT_TRY(gt::wrap_list(Op::call(gt::T(self), sections), out, out_n);)
   } else {
-    return gt::unavailable<Op>("aten::fft_irfft", "fft_irfft(Tensor self, SymInt? n=None, int dim=-1, str? norm=None) -> Tensor");
+    return gt::unavailable<Op>("aten::dsplit.int", "dsplit.int(Tensor(a -> *) self, int sections) -> Tensor(a)[]");
   }
 }
-extern "C" gt_error gt_aten_fft_irfft(gt_tensor *out, gt_tensor self, int64_t n, uint8_t n_has, int64_t dim, const char *norm, int64_t norm_n) {
-  return impl_fft_irfft<at::_ops::fft_irfft>(out, self, n, n_has, dim, norm, norm_n);
+extern "C" gt_error gt_aten_dsplit_int(gt_tensor **out, int *out_n, gt_tensor self, int64_t sections) {
+  return impl_dsplit_int<at::_ops::dsplit_int>(out, out_n, self, sections);
 }
 
-template <class Op> static gt_error impl_fft_ihfft(gt_tensor *out, gt_tensor self, int64_t n, uint8_t n_has, int64_t dim, const char *norm, int64_t norm_n) {
-  if constexpr (gt::matches<Op>("fft_ihfft(Tensor self, int? n=None, int dim=-1, str? norm=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_int(n, n_has), dim, gt::opt_str(norm, norm_n)));)
-  } else if constexpr (gt::matches<Op>("fft_ihfft(Tensor self, SymInt? n=None, int dim=-1, str? norm=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_sym_int(n, n_has), dim, gt::opt_str(norm, norm_n)));)
+template <class Op> static gt_error impl_squeeze_dims(gt_tensor *out, gt_tensor self, const int64_t *dim, int dim_n) {
+  if constexpr (gt::matches<Op>("squeeze.dims(Tensor(a) self, int[] dim) -> Tensor(a)")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::ints(dim, dim_n)));)
   } else {
-    return gt::unavailable<Op>("aten::fft_ihfft", "fft_ihfft(Tensor self, SymInt? n=None, int dim=-1, str? norm=None) -> Tensor");
+    return gt::unavailable<Op>("aten::squeeze.dims", "squeeze.dims(Tensor(a) self, int[] dim) -> Tensor(a)");
   }
 }
-extern "C" gt_error gt_aten_fft_ihfft(gt_tensor *out, gt_tensor self, int64_t n, uint8_t n_has, int64_t dim, const char *norm, int64_t norm_n) {
-  return impl_fft_ihfft<at::_ops::fft_ihfft>(out, self, n, n_has, dim, norm, norm_n);
+extern "C" gt_error gt_aten_squeeze_dims(gt_tensor *out, gt_tensor self, const int64_t *dim, int dim_n) {
+  return impl_squeeze_dims<at::_ops::squeeze_dims>(out, self, dim, dim_n);
 }
 
-template <class Op> static gt_error impl_fft_ifft2(gt_tensor *out, gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n) {
-  if constexpr (gt::matches<Op>("fft_ifft2(Tensor self, int[1]? s=None, int[1] dim=[-2,-1], str? norm=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_ints(s, s_n), gt::ints(dim, dim_n), gt::opt_str(norm, norm_n)));)
-  } else if constexpr (gt::matches<Op>("fft_ifft2(Tensor self, SymInt[1]? s=None, int[1] dim=[-2,-1], str? norm=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_sym_ints(s, s_n), gt::ints(dim, dim_n), gt::opt_str(norm, norm_n)));)
+template <class Op> static gt_error impl_sspaddmm(gt_tensor *out, gt_tensor self, gt_tensor mat1, gt_tensor mat2, gt_scalar beta, gt_scalar alpha) {
+  if constexpr (gt::matches<Op>("sspaddmm(Tensor self, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(mat1), gt::T(mat2), gt::scalar(beta), gt::scalar(alpha)));)
   } else {
-    return gt::unavailable<Op>("aten::fft_ifft2", "fft_ifft2(Tensor self, SymInt[1]? s=None, int[1] dim=[-2,-1], str? norm=None) -> Tensor");
+    return gt::unavailable<Op>("aten::sspaddmm", "sspaddmm(Tensor self, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1) -> Tensor");
   }
 }
-extern "C" gt_error gt_aten_fft_ifft2(gt_tensor *out, gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n) {
-  return impl_fft_ifft2<at::_ops::fft_ifft2>(out, self, s, s_n, dim, dim_n, norm, norm_n);
+extern "C" gt_error gt_aten_sspaddmm(gt_tensor *out, gt_tensor self, gt_tensor mat1, gt_tensor mat2, gt_scalar beta, gt_scalar alpha) {
+  return impl_sspaddmm<at::_ops::sspaddmm>(out, self, mat1, mat2, beta, alpha);
 }
 
-template <class Op> static gt_error impl_fft_irfft2(gt_tensor *out, gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n) {
-  if constexpr (gt::matches<Op>("fft_irfft2(Tensor self, int[1]? s=None, int[1] dim=[-2,-1], str? norm=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_ints(s, s_n), gt::ints(dim, dim_n), gt::opt_str(norm, norm_n)));)
-  } else if constexpr (gt::matches<Op>("fft_irfft2(Tensor self, SymInt[1]? s=None, int[1] dim=[-2,-1], str? norm=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_sym_ints(s, s_n), gt::ints(dim, dim_n), gt::opt_str(norm, norm_n)));)
-  } else {
-    return gt::unavailable<Op>("aten::fft_irfft2", "fft_irfft2(Tensor self, SymInt[1]? s=None, int[1] dim=[-2,-1], str? norm=None) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_fft_irfft2(gt_tensor *out, gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n) {
-  return impl_fft_irfft2<at::_ops::fft_irfft2>(out, self, s, s_n, dim, dim_n, norm, norm_n);
-}
-
-template <class Op> static gt_error impl_fft_ihfft2(gt_tensor *out, gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n) {
-  if constexpr (gt::matches<Op>("fft_ihfft2(Tensor self, int[1]? s=None, int[1] dim=[-2,-1], str? norm=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_ints(s, s_n), gt::ints(dim, dim_n), gt::opt_str(norm, norm_n)));)
-  } else if constexpr (gt::matches<Op>("fft_ihfft2(Tensor self, SymInt[1]? s=None, int[1] dim=[-2,-1], str? norm=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_sym_ints(s, s_n), gt::ints(dim, dim_n), gt::opt_str(norm, norm_n)));)
-  } else {
-    return gt::unavailable<Op>("aten::fft_ihfft2", "fft_ihfft2(Tensor self, SymInt[1]? s=None, int[1] dim=[-2,-1], str? norm=None) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_fft_ihfft2(gt_tensor *out, gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n) {
-  return impl_fft_ihfft2<at::_ops::fft_ihfft2>(out, self, s, s_n, dim, dim_n, norm, norm_n);
-}
-
-template <class Op> static gt_error impl_fft_ifftn(gt_tensor *out, gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n) {
-  if constexpr (gt::matches<Op>("fft_ifftn(Tensor self, int[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_ints(s, s_n), gt::opt_ints(dim, dim_n), gt::opt_str(norm, norm_n)));)
-  } else if constexpr (gt::matches<Op>("fft_ifftn(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_sym_ints(s, s_n), gt::opt_ints(dim, dim_n), gt::opt_str(norm, norm_n)));)
-  } else {
-    return gt::unavailable<Op>("aten::fft_ifftn", "fft_ifftn(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_fft_ifftn(gt_tensor *out, gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n) {
-  return impl_fft_ifftn<at::_ops::fft_ifftn>(out, self, s, s_n, dim, dim_n, norm, norm_n);
-}
-
-template <class Op> static gt_error impl_fft_irfftn(gt_tensor *out, gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n) {
-  if constexpr (gt::matches<Op>("fft_irfftn(Tensor self, int[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_ints(s, s_n), gt::opt_ints(dim, dim_n), gt::opt_str(norm, norm_n)));)
-  } else if constexpr (gt::matches<Op>("fft_irfftn(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_sym_ints(s, s_n), gt::opt_ints(dim, dim_n), gt::opt_str(norm, norm_n)));)
-  } else {
-    return gt::unavailable<Op>("aten::fft_irfftn", "fft_irfftn(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_fft_irfftn(gt_tensor *out, gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n) {
-  return impl_fft_irfftn<at::_ops::fft_irfftn>(out, self, s, s_n, dim, dim_n, norm, norm_n);
-}
-
-template <class Op> static gt_error impl_fft_ihfftn(gt_tensor *out, gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n) {
-  if constexpr (gt::matches<Op>("fft_ihfftn(Tensor self, int[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_ints(s, s_n), gt::opt_ints(dim, dim_n), gt::opt_str(norm, norm_n)));)
-  } else if constexpr (gt::matches<Op>("fft_ihfftn(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_sym_ints(s, s_n), gt::opt_ints(dim, dim_n), gt::opt_str(norm, norm_n)));)
-  } else {
-    return gt::unavailable<Op>("aten::fft_ihfftn", "fft_ihfftn(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_fft_ihfftn(gt_tensor *out, gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n) {
-  return impl_fft_ihfftn<at::_ops::fft_ihfftn>(out, self, s, s_n, dim, dim_n, norm, norm_n);
-}
-
-template <class Op> static gt_error impl_fft_rfftfreq(gt_tensor *out, int64_t n, double d, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
-  if constexpr (gt::matches<Op>("fft_rfftfreq(int n, float d=1.0, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(n, d, gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory)));)
-  } else {
-    return gt::unavailable<Op>("aten::fft_rfftfreq", "fft_rfftfreq(int n, float d=1.0, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_fft_rfftfreq(gt_tensor *out, int64_t n, double d, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
-  return impl_fft_rfftfreq<at::_ops::fft_rfftfreq>(out, n, d, dtype, layout, device_type, device_index, pin_memory);
-}
-
-template <class Op> static gt_error impl_linalg_cholesky_ex(gt_tensor *out, gt_tensor self, uint8_t upper, uint8_t check_errors) {
-  if constexpr (gt::matches<Op>("linalg_cholesky_ex(Tensor self, *, bool upper=False, bool check_errors=False) -> (Tensor L, Tensor info)")) {
-    GT_TRY(auto r = Op::call(gt::T(self), (upper != 0), (check_errors != 0)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_cholesky_ex", "linalg_cholesky_ex(Tensor self, *, bool upper=False, bool check_errors=False) -> (Tensor L, Tensor info)");
-  }
-}
-extern "C" gt_error gt_aten_linalg_cholesky_ex(gt_tensor *out, gt_tensor self, uint8_t upper, uint8_t check_errors) {
-  return impl_linalg_cholesky_ex<at::_ops::linalg_cholesky_ex>(out, self, upper, check_errors);
-}
-
-template <class Op> static gt_error impl_linalg_cross(gt_tensor *out, gt_tensor self, gt_tensor other, int64_t dim) {
-  if constexpr (gt::matches<Op>("linalg_cross(Tensor self, Tensor other, *, int dim=-1) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other), dim));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_cross", "linalg_cross(Tensor self, Tensor other, *, int dim=-1) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_linalg_cross(gt_tensor *out, gt_tensor self, gt_tensor other, int64_t dim) {
-  return impl_linalg_cross<at::_ops::linalg_cross>(out, self, other, dim);
-}
-
-template <class Op> static gt_error impl_linalg_lu_factor_ex(gt_tensor *out, gt_tensor A, uint8_t pivot, uint8_t check_errors) {
-  if constexpr (gt::matches<Op>("linalg_lu_factor_ex(Tensor A, *, bool pivot=True, bool check_errors=False) -> (Tensor LU, Tensor pivots, Tensor info)")) {
-    GT_TRY(auto r = Op::call(gt::T(A), (pivot != 0), (check_errors != 0)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r))); out[2] = gt::wrap(std::get<2>(std::move(r)));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_lu_factor_ex", "linalg_lu_factor_ex(Tensor A, *, bool pivot=True, bool check_errors=False) -> (Tensor LU, Tensor pivots, Tensor info)");
-  }
-}
-extern "C" gt_error gt_aten_linalg_lu_factor_ex(gt_tensor *out, gt_tensor A, uint8_t pivot, uint8_t check_errors) {
-  return impl_linalg_lu_factor_ex<at::_ops::linalg_lu_factor_ex>(out, A, pivot, check_errors);
-}
-
-template <class Op> static gt_error impl_linalg_lu_solve(gt_tensor *out, gt_tensor LU, gt_tensor pivots, gt_tensor B, uint8_t left, uint8_t adjoint) {
-  if constexpr (gt::matches<Op>("linalg_lu_solve(Tensor LU, Tensor pivots, Tensor B, *, bool left=True, bool adjoint=False) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(LU), gt::T(pivots), gt::T(B), (left != 0), (adjoint != 0)));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_lu_solve", "linalg_lu_solve(Tensor LU, Tensor pivots, Tensor B, *, bool left=True, bool adjoint=False) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_linalg_lu_solve(gt_tensor *out, gt_tensor LU, gt_tensor pivots, gt_tensor B, uint8_t left, uint8_t adjoint) {
-  return impl_linalg_lu_solve<at::_ops::linalg_lu_solve>(out, LU, pivots, B, left, adjoint);
-}
-
-template <class Op> static gt_error impl_det(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("det(Tensor self) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
-  } else {
-    return gt::unavailable<Op>("aten::det", "det(Tensor self) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_det(gt_tensor *out, gt_tensor self) {
-  return impl_det<at::_ops::det>(out, self);
-}
-
-template <class Op> static gt_error impl_linalg_ldl_factor_out(gt_tensor self, uint8_t hermitian, gt_tensor LD, gt_tensor pivots) {
-  if constexpr (gt::matches<Op>("linalg_ldl_factor.out(Tensor self, *, bool hermitian=False, Tensor(a!) LD, Tensor(b!) pivots) -> (Tensor(a!) LD, Tensor(b!) pivots)")) {
-    GT_TRY(auto r = Op::call(gt::T(self), (hermitian != 0), gt::T(LD), gt::T(pivots));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_ldl_factor.out", "linalg_ldl_factor.out(Tensor self, *, bool hermitian=False, Tensor(a!) LD, Tensor(b!) pivots) -> (Tensor(a!) LD, Tensor(b!) pivots)");
-  }
-}
-extern "C" gt_error gt_aten_linalg_ldl_factor_out(gt_tensor self, uint8_t hermitian, gt_tensor LD, gt_tensor pivots) {
-  return impl_linalg_ldl_factor_out<at::_ops::linalg_ldl_factor_out>(self, hermitian, LD, pivots);
-}
-
-template <class Op> static gt_error impl_linalg_lstsq_out(gt_tensor self, gt_tensor b, double rcond, uint8_t rcond_has, const char *driver, int64_t driver_n, gt_tensor solution, gt_tensor residuals, gt_tensor rank, gt_tensor singular_values) {
-  if constexpr (gt::matches<Op>("linalg_lstsq.out(Tensor self, Tensor b, float? rcond=None, *, str? driver=None, Tensor(a!) solution, Tensor(b!) residuals, Tensor(c!) rank, Tensor(d!) singular_values) -> (Tensor(a!) solution, Tensor(b!) residuals, Tensor(c!) rank, Tensor(d!) singular_values)")) {
-    GT_TRY(auto r = Op::call(gt::T(self), gt::T(b), gt::opt_float(rcond, rcond_has), gt::opt_str(driver, driver_n), gt::T(solution), gt::T(residuals), gt::T(rank), gt::T(singular_values));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_lstsq.out", "linalg_lstsq.out(Tensor self, Tensor b, float? rcond=None, *, str? driver=None, Tensor(a!) solution, Tensor(b!) residuals, Tensor(c!) rank, Tensor(d!) singular_values) -> (Tensor(a!) solution, Tensor(b!) residuals, Tensor(c!) rank, Tensor(d!) singular_values)");
-  }
-}
-extern "C" gt_error gt_aten_linalg_lstsq_out(gt_tensor self, gt_tensor b, double rcond, uint8_t rcond_has, const char *driver, int64_t driver_n, gt_tensor solution, gt_tensor residuals, gt_tensor rank, gt_tensor singular_values) {
-  return impl_linalg_lstsq_out<at::_ops::linalg_lstsq_out>(self, b, rcond, rcond_has, driver, driver_n, solution, residuals, rank, singular_values);
-}
-
-template <class Op> static gt_error impl_linalg_vecdot_out(gt_tensor x, gt_tensor y, int64_t dim, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("linalg_vecdot.out(Tensor x, Tensor y, *, int dim=-1, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(x), gt::T(y), dim, gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_vecdot.out", "linalg_vecdot.out(Tensor x, Tensor y, *, int dim=-1, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_linalg_vecdot_out(gt_tensor x, gt_tensor y, int64_t dim, gt_tensor a_out) {
-  return impl_linalg_vecdot_out<at::_ops::linalg_vecdot_out>(x, y, dim, a_out);
-}
-
-template <class Op> static gt_error impl_linalg_slogdet_out(gt_tensor A, gt_tensor sign, gt_tensor logabsdet) {
-  if constexpr (gt::matches<Op>("linalg_slogdet.out(Tensor A, *, Tensor(a!) sign, Tensor(b!) logabsdet) -> (Tensor(a!) sign, Tensor(b!) logabsdet)")) {
-    GT_TRY(auto r = Op::call(gt::T(A), gt::T(sign), gt::T(logabsdet));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_slogdet.out", "linalg_slogdet.out(Tensor A, *, Tensor(a!) sign, Tensor(b!) logabsdet) -> (Tensor(a!) sign, Tensor(b!) logabsdet)");
-  }
-}
-extern "C" gt_error gt_aten_linalg_slogdet_out(gt_tensor A, gt_tensor sign, gt_tensor logabsdet) {
-  return impl_linalg_slogdet_out<at::_ops::linalg_slogdet_out>(A, sign, logabsdet);
-}
-
-template <class Op> static gt_error impl_linalg_eig(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("linalg_eig(Tensor self) -> (Tensor eigenvalues, Tensor eigenvectors)")) {
-    GT_TRY(auto r = Op::call(gt::T(self)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_eig", "linalg_eig(Tensor self) -> (Tensor eigenvalues, Tensor eigenvectors)");
-  }
-}
-extern "C" gt_error gt_aten_linalg_eig(gt_tensor *out, gt_tensor self) {
-  return impl_linalg_eig<at::_ops::linalg_eig>(out, self);
-}
-
-template <class Op> static gt_error impl_linalg_eigh(gt_tensor *out, gt_tensor self, const char *UPLO, int64_t UPLO_n) {
-  if constexpr (gt::matches<Op>("linalg_eigh(Tensor self, str UPLO=\"L\") -> (Tensor eigenvalues, Tensor eigenvectors)")) {
-    GT_TRY(auto r = Op::call(gt::T(self), c10::string_view(UPLO, static_cast<size_t>(UPLO_n))); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_eigh", "linalg_eigh(Tensor self, str UPLO=\"L\") -> (Tensor eigenvalues, Tensor eigenvectors)");
-  }
-}
-extern "C" gt_error gt_aten_linalg_eigh(gt_tensor *out, gt_tensor self, const char *UPLO, int64_t UPLO_n) {
-  return impl_linalg_eigh<at::_ops::linalg_eigh>(out, self, UPLO, UPLO_n);
-}
-
-template <class Op> static gt_error impl_linalg_householder_product(gt_tensor *out, gt_tensor input, gt_tensor tau) {
-  if constexpr (gt::matches<Op>("linalg_householder_product(Tensor input, Tensor tau) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(input), gt::T(tau)));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_householder_product", "linalg_householder_product(Tensor input, Tensor tau) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_linalg_householder_product(gt_tensor *out, gt_tensor input, gt_tensor tau) {
-  return impl_linalg_householder_product<at::_ops::linalg_householder_product>(out, input, tau);
-}
-
-template <class Op> static gt_error impl_linalg_inv(gt_tensor *out, gt_tensor A) {
-  if constexpr (gt::matches<Op>("linalg_inv(Tensor A) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(A)));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_inv", "linalg_inv(Tensor A) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_linalg_inv(gt_tensor *out, gt_tensor A) {
-  return impl_linalg_inv<at::_ops::linalg_inv>(out, A);
-}
-
-template <class Op> static gt_error impl_inner(gt_tensor *out, gt_tensor self, gt_tensor other) {
-  if constexpr (gt::matches<Op>("inner(Tensor self, Tensor other) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other)));)
-  } else {
-    return gt::unavailable<Op>("aten::inner", "inner(Tensor self, Tensor other) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_inner(gt_tensor *out, gt_tensor self, gt_tensor other) {
-  return impl_inner<at::_ops::inner>(out, self, other);
-}
-
-template <class Op> static gt_error impl_ger(gt_tensor *out, gt_tensor self, gt_tensor vec2) {
-  if constexpr (gt::matches<Op>("ger(Tensor self, Tensor vec2) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(vec2)));)
-  } else {
-    return gt::unavailable<Op>("aten::ger", "ger(Tensor self, Tensor vec2) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_ger(gt_tensor *out, gt_tensor self, gt_tensor vec2) {
-  return impl_ger<at::_ops::ger>(out, self, vec2);
-}
-
-template <class Op> static gt_error impl_linalg_norm_out(gt_tensor self, gt_scalar ord, const int64_t *dim, int dim_n, uint8_t keepdim, int dtype, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("linalg_norm.out(Tensor self, Scalar? ord=None, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::opt_scalar(ord), gt::opt_ints(dim, dim_n), (keepdim != 0), gt::opt_dtype(dtype), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_norm.out", "linalg_norm.out(Tensor self, Scalar? ord=None, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_linalg_norm_out(gt_tensor self, gt_scalar ord, const int64_t *dim, int dim_n, uint8_t keepdim, int dtype, gt_tensor a_out) {
-  return impl_linalg_norm_out<at::_ops::linalg_norm_out>(self, ord, dim, dim_n, keepdim, dtype, a_out);
-}
-
-template <class Op> static gt_error impl_linalg__powsum(gt_tensor *out, gt_tensor self, gt_scalar ord, const int64_t *dim, int dim_n, uint8_t keepdim, int dtype) {
-  if constexpr (gt::matches<Op>("linalg__powsum(Tensor self, Scalar ord=2, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::scalar(ord), gt::opt_ints(dim, dim_n), (keepdim != 0), gt::opt_dtype(dtype)));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg__powsum", "linalg__powsum(Tensor self, Scalar ord=2, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_linalg__powsum(gt_tensor *out, gt_tensor self, gt_scalar ord, const int64_t *dim, int dim_n, uint8_t keepdim, int dtype) {
-  return impl_linalg__powsum<at::_ops::linalg__powsum>(out, self, ord, dim, dim_n, keepdim, dtype);
-}
-
-template <class Op> static gt_error impl_linalg_matrix_norm_str_ord_out(gt_tensor self, const char *ord, int64_t ord_n, const int64_t *dim, int dim_n, uint8_t keepdim, int dtype, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("linalg_matrix_norm.str_ord_out(Tensor self, str ord='fro', int[] dim=[-2,-1], bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), c10::string_view(ord, static_cast<size_t>(ord_n)), gt::ints(dim, dim_n), (keepdim != 0), gt::opt_dtype(dtype), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_matrix_norm.str_ord_out", "linalg_matrix_norm.str_ord_out(Tensor self, str ord='fro', int[] dim=[-2,-1], bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_linalg_matrix_norm_str_ord_out(gt_tensor self, const char *ord, int64_t ord_n, const int64_t *dim, int dim_n, uint8_t keepdim, int dtype, gt_tensor a_out) {
-  return impl_linalg_matrix_norm_str_ord_out<at::_ops::linalg_matrix_norm_str_ord_out>(self, ord, ord_n, dim, dim_n, keepdim, dtype, a_out);
-}
-
-template <class Op> static gt_error impl_linalg_svdvals_out(gt_tensor A, const char *driver, int64_t driver_n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("linalg_svdvals.out(Tensor A, *, str? driver=None, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(A), gt::opt_str(driver, driver_n), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_svdvals.out", "linalg_svdvals.out(Tensor A, *, str? driver=None, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_linalg_svdvals_out(gt_tensor A, const char *driver, int64_t driver_n, gt_tensor a_out) {
-  return impl_linalg_svdvals_out<at::_ops::linalg_svdvals_out>(A, driver, driver_n, a_out);
-}
-
-template <class Op> static gt_error impl_linalg_cond_p_str_out(gt_tensor self, const char *p, int64_t p_n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("linalg_cond.p_str_out(Tensor self, str p, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), c10::string_view(p, static_cast<size_t>(p_n)), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_cond.p_str_out", "linalg_cond.p_str_out(Tensor self, str p, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_linalg_cond_p_str_out(gt_tensor self, const char *p, int64_t p_n, gt_tensor a_out) {
-  return impl_linalg_cond_p_str_out<at::_ops::linalg_cond_p_str_out>(self, p, p_n, a_out);
-}
-
-template <class Op> static gt_error impl_linalg_pinv_atol_rtol_float_out(gt_tensor self, double atol, uint8_t atol_has, double rtol, uint8_t rtol_has, uint8_t hermitian, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("linalg_pinv.atol_rtol_float_out(Tensor self, *, float? atol=None, float? rtol=None, bool hermitian=False, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::opt_float(atol, atol_has), gt::opt_float(rtol, rtol_has), (hermitian != 0), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_pinv.atol_rtol_float_out", "linalg_pinv.atol_rtol_float_out(Tensor self, *, float? atol=None, float? rtol=None, bool hermitian=False, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_linalg_pinv_atol_rtol_float_out(gt_tensor self, double atol, uint8_t atol_has, double rtol, uint8_t rtol_has, uint8_t hermitian, gt_tensor a_out) {
-  return impl_linalg_pinv_atol_rtol_float_out<at::_ops::linalg_pinv_atol_rtol_float_out>(self, atol, atol_has, rtol, rtol_has, hermitian, a_out);
-}
-
-template <class Op> static gt_error impl_linalg_pinv_out_rcond_tensor(gt_tensor self, gt_tensor rcond, uint8_t hermitian, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("linalg_pinv.out_rcond_tensor(Tensor self, Tensor rcond, bool hermitian=False, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(rcond), (hermitian != 0), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_pinv.out_rcond_tensor", "linalg_pinv.out_rcond_tensor(Tensor self, Tensor rcond, bool hermitian=False, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_linalg_pinv_out_rcond_tensor(gt_tensor self, gt_tensor rcond, uint8_t hermitian, gt_tensor a_out) {
-  return impl_linalg_pinv_out_rcond_tensor<at::_ops::linalg_pinv_out_rcond_tensor>(self, rcond, hermitian, a_out);
-}
-
-template <class Op> static gt_error impl_linalg_solve_out(gt_tensor A, gt_tensor B, uint8_t left, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("linalg_solve.out(Tensor A, Tensor B, *, bool left=True, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(A), gt::T(B), (left != 0), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_solve.out", "linalg_solve.out(Tensor A, Tensor B, *, bool left=True, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_linalg_solve_out(gt_tensor A, gt_tensor B, uint8_t left, gt_tensor a_out) {
-  return impl_linalg_solve_out<at::_ops::linalg_solve_out>(A, B, left, a_out);
-}
-
-template <class Op> static gt_error impl_linalg_tensorsolve_out(gt_tensor self, gt_tensor other, const int64_t *dims, int dims_n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("linalg_tensorsolve.out(Tensor self, Tensor other, int[]? dims=None, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::opt_ints(dims, dims_n), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_tensorsolve.out", "linalg_tensorsolve.out(Tensor self, Tensor other, int[]? dims=None, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_linalg_tensorsolve_out(gt_tensor self, gt_tensor other, const int64_t *dims, int dims_n, gt_tensor a_out) {
-  return impl_linalg_tensorsolve_out<at::_ops::linalg_tensorsolve_out>(self, other, dims, dims_n, a_out);
-}
-
-template <class Op> static gt_error impl_linalg_polar_out(gt_tensor A, gt_tensor U, gt_tensor H) {
-  if constexpr (gt::matches<Op>("linalg_polar.out(Tensor A, *, Tensor(a!) U, Tensor(b!) H) -> (Tensor(a!) U, Tensor(b!) H)")) {
-    GT_TRY(auto r = Op::call(gt::T(A), gt::T(U), gt::T(H));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_polar.out", "linalg_polar.out(Tensor A, *, Tensor(a!) U, Tensor(b!) H) -> (Tensor(a!) U, Tensor(b!) H)");
-  }
-}
-extern "C" gt_error gt_aten_linalg_polar_out(gt_tensor A, gt_tensor U, gt_tensor H) {
-  return impl_linalg_polar_out<at::_ops::linalg_polar_out>(A, U, H);
-}
-
-template <class Op> static gt_error impl_linalg_matrix_rank_atol_rtol_tensor_out(gt_tensor input, gt_tensor atol, gt_tensor rtol, uint8_t hermitian, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("linalg_matrix_rank.atol_rtol_tensor_out(Tensor input, *, Tensor? atol=None, Tensor? rtol=None, bool hermitian=False, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(input), gt::opt_tensor(atol), gt::opt_tensor(rtol), (hermitian != 0), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_matrix_rank.atol_rtol_tensor_out", "linalg_matrix_rank.atol_rtol_tensor_out(Tensor input, *, Tensor? atol=None, Tensor? rtol=None, bool hermitian=False, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_linalg_matrix_rank_atol_rtol_tensor_out(gt_tensor input, gt_tensor atol, gt_tensor rtol, uint8_t hermitian, gt_tensor a_out) {
-  return impl_linalg_matrix_rank_atol_rtol_tensor_out<at::_ops::linalg_matrix_rank_atol_rtol_tensor_out>(input, atol, rtol, hermitian, a_out);
-}
-
-template <class Op> static gt_error impl_linalg_matrix_rank_out(gt_tensor self, double tol, uint8_t hermitian, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("linalg_matrix_rank.out(Tensor self, float tol, bool hermitian=False, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), tol, (hermitian != 0), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_matrix_rank.out", "linalg_matrix_rank.out(Tensor self, float tol, bool hermitian=False, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_linalg_matrix_rank_out(gt_tensor self, double tol, uint8_t hermitian, gt_tensor a_out) {
-  return impl_linalg_matrix_rank_out<at::_ops::linalg_matrix_rank_out>(self, tol, hermitian, a_out);
-}
-
-template <class Op> static gt_error impl_linalg_multi_dot_out(const gt_tensor *tensors, int tensors_n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("linalg_multi_dot.out(Tensor[] tensors, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::tensor_list(tensors, tensors_n), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_multi_dot.out", "linalg_multi_dot.out(Tensor[] tensors, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_linalg_multi_dot_out(const gt_tensor *tensors, int tensors_n, gt_tensor a_out) {
-  return impl_linalg_multi_dot_out<at::_ops::linalg_multi_dot_out>(tensors, tensors_n, a_out);
-}
-
-template <class Op> static gt_error impl_flatten_dense_tensors(gt_tensor *out, const gt_tensor *tensors, int tensors_n) {
-  if constexpr (gt::matches<Op>("flatten_dense_tensors(Tensor[] tensors) -> Tensor")) {
+template <class Op> static gt_error impl_hstack(gt_tensor *out, const gt_tensor *tensors, int tensors_n) {
+  if constexpr (gt::matches<Op>("hstack(Tensor[] tensors) -> Tensor")) {
     GT_TRY(out[0] = gt::wrap(Op::call(gt::tensor_list(tensors, tensors_n)));)
   } else {
-    return gt::unavailable<Op>("aten::flatten_dense_tensors", "flatten_dense_tensors(Tensor[] tensors) -> Tensor");
+    return gt::unavailable<Op>("aten::hstack", "hstack(Tensor[] tensors) -> Tensor");
   }
 }
-extern "C" gt_error gt_aten_flatten_dense_tensors(gt_tensor *out, const gt_tensor *tensors, int tensors_n) {
-  return impl_flatten_dense_tensors<at::_ops::flatten_dense_tensors>(out, tensors, tensors_n);
+extern "C" gt_error gt_aten_hstack(gt_tensor *out, const gt_tensor *tensors, int tensors_n) {
+  return impl_hstack<at::_ops::hstack>(out, tensors, tensors_n);
 }
 
-template <class Op> static gt_error impl_as_strided_copy(gt_tensor *out, gt_tensor self, const int64_t *size, int size_n, const int64_t *stride, int stride_n, int64_t storage_offset, uint8_t storage_offset_has) {
-  if constexpr (gt::matches<Op>("as_strided_copy(Tensor self, SymInt[] size, SymInt[] stride, SymInt? storage_offset=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::sym_ints(size, size_n), gt::sym_ints(stride, stride_n), gt::opt_sym_int(storage_offset, storage_offset_has)));)
+template <class Op> static gt_error impl_dstack(gt_tensor *out, const gt_tensor *tensors, int tensors_n) {
+  if constexpr (gt::matches<Op>("dstack(Tensor[] tensors) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::tensor_list(tensors, tensors_n)));)
   } else {
-    return gt::unavailable<Op>("aten::as_strided_copy", "as_strided_copy(Tensor self, SymInt[] size, SymInt[] stride, SymInt? storage_offset=None) -> Tensor");
+    return gt::unavailable<Op>("aten::dstack", "dstack(Tensor[] tensors) -> Tensor");
   }
 }
-extern "C" gt_error gt_aten_as_strided_copy(gt_tensor *out, gt_tensor self, const int64_t *size, int size_n, const int64_t *stride, int stride_n, int64_t storage_offset, uint8_t storage_offset_has) {
-  return impl_as_strided_copy<at::_ops::as_strided_copy>(out, self, size, size_n, stride, stride_n, storage_offset, storage_offset_has);
+extern "C" gt_error gt_aten_dstack(gt_tensor *out, const gt_tensor *tensors, int tensors_n) {
+  return impl_dstack<at::_ops::dstack>(out, tensors, tensors_n);
 }
 
-template <class Op> static gt_error impl_select_copy_int(gt_tensor *out, gt_tensor self, int64_t dim, int64_t index) {
-  if constexpr (gt::matches<Op>("select_copy.int(Tensor self, int dim, int index) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), dim, index));)
-  } else if constexpr (gt::matches<Op>("select_copy.int(Tensor self, int dim, SymInt index) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), dim, index));)
+template <class Op> static gt_error impl_istft(gt_tensor *out, gt_tensor self, int64_t n_fft, int64_t hop_length, uint8_t hop_length_has, int64_t win_length, uint8_t win_length_has, gt_tensor window, uint8_t center, uint8_t normalized, int8_t onesided, int64_t length, uint8_t length_has, uint8_t return_complex) {
+  if constexpr (gt::matches<Op>("istft(Tensor self, int n_fft, int? hop_length=None, int? win_length=None, Tensor? window=None, bool center=True, bool normalized=False, bool? onesided=None, int? length=None, bool return_complex=False) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), n_fft, gt::opt_int(hop_length, hop_length_has), gt::opt_int(win_length, win_length_has), gt::opt_tensor(window), (center != 0), (normalized != 0), gt::opt_bool(onesided), gt::opt_int(length, length_has), (return_complex != 0)));)
   } else {
-    return gt::unavailable<Op>("aten::select_copy.int", "select_copy.int(Tensor self, int dim, SymInt index) -> Tensor");
+    return gt::unavailable<Op>("aten::istft", "istft(Tensor self, int n_fft, int? hop_length=None, int? win_length=None, Tensor? window=None, bool center=True, bool normalized=False, bool? onesided=None, int? length=None, bool return_complex=False) -> Tensor");
   }
 }
-extern "C" gt_error gt_aten_select_copy_int(gt_tensor *out, gt_tensor self, int64_t dim, int64_t index) {
-  return impl_select_copy_int<at::_ops::select_copy_int>(out, self, dim, index);
+extern "C" gt_error gt_aten_istft(gt_tensor *out, gt_tensor self, int64_t n_fft, int64_t hop_length, uint8_t hop_length_has, int64_t win_length, uint8_t win_length_has, gt_tensor window, uint8_t center, uint8_t normalized, int8_t onesided, int64_t length, uint8_t length_has, uint8_t return_complex) {
+  return impl_istft<at::_ops::istft>(out, self, n_fft, hop_length, hop_length_has, win_length, win_length_has, window, center, normalized, onesided, length, length_has, return_complex);
 }
 
-template <class Op> static gt_error impl_split_with_sizes_copy(gt_tensor **out, int *out_n, gt_tensor self, const int64_t *split_sizes, int split_sizes_n, int64_t dim) {
-  if constexpr (gt::matches<Op>("split_with_sizes_copy(Tensor self, int[] split_sizes, int dim=0) -> Tensor[]")) {
-    GT_TRY(gt::wrap_list(Op::call(gt::T(self), gt::ints(split_sizes, split_sizes_n), dim), out, out_n);)
-  } else if constexpr (gt::matches<Op>("split_with_sizes_copy(Tensor self, SymInt[] split_sizes, int dim=0) -> Tensor[]")) {
-    GT_TRY(gt::wrap_list(Op::call(gt::T(self), gt::sym_ints(split_sizes, split_sizes_n), dim), out, out_n);)
+template <class Op> static gt_error impl_nansum(gt_tensor *out, gt_tensor self, const int64_t *dim, int dim_n, uint8_t keepdim, int dtype) {
+  if constexpr (gt::matches<Op>("nansum(Tensor self, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_ints(dim, dim_n), (keepdim != 0), gt::opt_dtype(dtype)));)
   } else {
-    return gt::unavailable<Op>("aten::split_with_sizes_copy", "split_with_sizes_copy(Tensor self, SymInt[] split_sizes, int dim=0) -> Tensor[]");
+    return gt::unavailable<Op>("aten::nansum", "nansum(Tensor self, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor");
   }
 }
-extern "C" gt_error gt_aten_split_with_sizes_copy(gt_tensor **out, int *out_n, gt_tensor self, const int64_t *split_sizes, int split_sizes_n, int64_t dim) {
-  return impl_split_with_sizes_copy<at::_ops::split_with_sizes_copy>(out, out_n, self, split_sizes, split_sizes_n, dim);
+extern "C" gt_error gt_aten_nansum(gt_tensor *out, gt_tensor self, const int64_t *dim, int dim_n, uint8_t keepdim, int dtype) {
+  return impl_nansum<at::_ops::nansum>(out, self, dim, dim_n, keepdim, dtype);
 }
 
-template <class Op> static gt_error impl_t_copy(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("t_copy(Tensor self) -> Tensor")) {
+template <class Op> static gt_error impl_sum_to_size(gt_tensor *out, gt_tensor self, const int64_t *size, int size_n) {
+  if constexpr (gt::matches<Op>("sum_to_size(Tensor self, int[] size) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::ints(size, size_n)));)
+  } else if constexpr (gt::matches<Op>("sum_to_size(Tensor self, SymInt[] size) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::sym_ints(size, size_n)));)
+  } else {
+    return gt::unavailable<Op>("aten::sum_to_size", "sum_to_size(Tensor self, SymInt[] size) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_sum_to_size(gt_tensor *out, gt_tensor self, const int64_t *size, int size_n) {
+  return impl_sum_to_size<at::_ops::sum_to_size>(out, self, size, size_n);
+}
+
+template <class Op> static gt_error impl_square(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("square(Tensor self) -> Tensor")) {
     GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
   } else {
-    return gt::unavailable<Op>("aten::t_copy", "t_copy(Tensor self) -> Tensor");
+    return gt::unavailable<Op>("aten::square", "square(Tensor self) -> Tensor");
   }
 }
-extern "C" gt_error gt_aten_t_copy(gt_tensor *out, gt_tensor self) {
-  return impl_t_copy<at::_ops::t_copy>(out, self);
+extern "C" gt_error gt_aten_square(gt_tensor *out, gt_tensor self) {
+  return impl_square<at::_ops::square>(out, self);
 }
 
-template <class Op> static gt_error impl_values_copy(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("values_copy(Tensor self) -> Tensor")) {
+template <class Op> static gt_error impl_std_dim(gt_tensor *out, gt_tensor self, const int64_t *dim, int dim_n, uint8_t unbiased, uint8_t keepdim) {
+  if constexpr (gt::matches<Op>("std.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_ints(dim, dim_n), (unbiased != 0), (keepdim != 0)));)
+  } else {
+    return gt::unavailable<Op>("aten::std.dim", "std.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_std_dim(gt_tensor *out, gt_tensor self, const int64_t *dim, int dim_n, uint8_t unbiased, uint8_t keepdim) {
+  return impl_std_dim<at::_ops::std_dim>(out, self, dim, dim_n, unbiased, keepdim);
+}
+
+template <class Op> static gt_error impl_std_mean_correction(gt_tensor *out, gt_tensor self, const int64_t *dim, int dim_n, gt_scalar correction, uint8_t keepdim) {
+  if constexpr (gt::matches<Op>("std_mean.correction(Tensor self, int[1]? dim=None, *, Scalar? correction=None, bool keepdim=False) -> (Tensor, Tensor)")) {
+    GT_TRY(auto r = Op::call(gt::T(self), gt::opt_ints(dim, dim_n), gt::opt_scalar(correction), (keepdim != 0)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
+  } else {
+    return gt::unavailable<Op>("aten::std_mean.correction", "std_mean.correction(Tensor self, int[1]? dim=None, *, Scalar? correction=None, bool keepdim=False) -> (Tensor, Tensor)");
+  }
+}
+extern "C" gt_error gt_aten_std_mean_correction(gt_tensor *out, gt_tensor self, const int64_t *dim, int dim_n, gt_scalar correction, uint8_t keepdim) {
+  return impl_std_mean_correction<at::_ops::std_mean_correction>(out, self, dim, dim_n, correction, keepdim);
+}
+
+template <class Op> static gt_error impl_prod_dim_int(gt_tensor *out, gt_tensor self, int64_t dim, uint8_t keepdim, int dtype) {
+  if constexpr (gt::matches<Op>("prod.dim_int(Tensor self, int dim, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), dim, (keepdim != 0), gt::opt_dtype(dtype)));)
+  } else {
+    return gt::unavailable<Op>("aten::prod.dim_int", "prod.dim_int(Tensor self, int dim, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_prod_dim_int(gt_tensor *out, gt_tensor self, int64_t dim, uint8_t keepdim, int dtype) {
+  return impl_prod_dim_int<at::_ops::prod_dim_int>(out, self, dim, keepdim, dtype);
+}
+
+template <class Op> static gt_error impl_tan(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("tan(Tensor self) -> Tensor")) {
     GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
   } else {
-    return gt::unavailable<Op>("aten::values_copy", "values_copy(Tensor self) -> Tensor");
+    return gt::unavailable<Op>("aten::tan", "tan(Tensor self) -> Tensor");
   }
 }
-extern "C" gt_error gt_aten_values_copy(gt_tensor *out, gt_tensor self) {
-  return impl_values_copy<at::_ops::values_copy>(out, self);
+extern "C" gt_error gt_aten_tan(gt_tensor *out, gt_tensor self) {
+  return impl_tan<at::_ops::tan>(out, self);
 }
 
-template <class Op> static gt_error impl_row_indices_copy(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("row_indices_copy(Tensor self) -> Tensor")) {
+template <class Op> static gt_error impl_tanh_(gt_tensor self) {
+  if constexpr (gt::matches<Op>("tanh_(Tensor(a!) self) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self));)
+  } else {
+    return gt::unavailable<Op>("aten::tanh_", "tanh_(Tensor(a!) self) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_tanh_(gt_tensor self) {
+  return impl_tanh_<at::_ops::tanh_>(self);
+}
+
+template <class Op> static gt_error impl_threshold(gt_tensor *out, gt_tensor self, gt_scalar threshold, gt_scalar value) {
+  if constexpr (gt::matches<Op>("threshold(Tensor self, Scalar threshold, Scalar value) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::scalar(threshold), gt::scalar(value)));)
+  } else {
+    return gt::unavailable<Op>("aten::threshold", "threshold(Tensor self, Scalar threshold, Scalar value) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_threshold(gt_tensor *out, gt_tensor self, gt_scalar threshold, gt_scalar value) {
+  return impl_threshold<at::_ops::threshold>(out, self, threshold, value);
+}
+
+template <class Op> static gt_error impl_transpose_int(gt_tensor *out, gt_tensor self, int64_t dim0, int64_t dim1) {
+  if constexpr (gt::matches<Op>("transpose.int(Tensor(a) self, int dim0, int dim1) -> Tensor(a)")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), dim0, dim1));)
+  } else {
+    return gt::unavailable<Op>("aten::transpose.int", "transpose.int(Tensor(a) self, int dim0, int dim1) -> Tensor(a)");
+  }
+}
+extern "C" gt_error gt_aten_transpose_int(gt_tensor *out, gt_tensor self, int64_t dim0, int64_t dim1) {
+  return impl_transpose_int<at::_ops::transpose_int>(out, self, dim0, dim1);
+}
+
+template <class Op> static gt_error impl_fliplr(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("fliplr(Tensor self) -> Tensor")) {
     GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
   } else {
-    return gt::unavailable<Op>("aten::row_indices_copy", "row_indices_copy(Tensor self) -> Tensor");
+    return gt::unavailable<Op>("aten::fliplr", "fliplr(Tensor self) -> Tensor");
   }
 }
-extern "C" gt_error gt_aten_row_indices_copy(gt_tensor *out, gt_tensor self) {
-  return impl_row_indices_copy<at::_ops::row_indices_copy>(out, self);
+extern "C" gt_error gt_aten_fliplr(gt_tensor *out, gt_tensor self) {
+  return impl_fliplr<at::_ops::fliplr>(out, self);
 }
 
-template <class Op> static gt_error impl_split_with_sizes_copy_out(gt_tensor self, const int64_t *split_sizes, int split_sizes_n, int64_t dim, const gt_tensor *a_out, int a_out_n) {
-  if constexpr (gt::matches<Op>("split_with_sizes_copy.out(Tensor self, int[] split_sizes, int dim=0, *, Tensor(a!)[] out) -> ()")) {
-    GT_TRY(Op::call(gt::T(self), gt::ints(split_sizes, split_sizes_n), dim, gt::tensor_list(a_out, a_out_n));)
-  } else if constexpr (gt::matches<Op>("split_with_sizes_copy.out(Tensor self, SymInt[] split_sizes, int dim=0, *, Tensor(a!)[] out) -> ()")) {
-    GT_TRY(Op::call(gt::T(self), gt::sym_ints(split_sizes, split_sizes_n), dim, gt::tensor_list(a_out, a_out_n));)
+template <class Op> static gt_error impl_trapezoid_x(gt_tensor *out, gt_tensor y, gt_tensor x, int64_t dim) {
+  if constexpr (gt::matches<Op>("trapezoid.x(Tensor y, Tensor x, *, int dim=-1) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(y), gt::T(x), dim));)
   } else {
-    return gt::unavailable<Op>("aten::split_with_sizes_copy.out", "split_with_sizes_copy.out(Tensor self, SymInt[] split_sizes, int dim=0, *, Tensor(a!)[] out) -> ()");
+    return gt::unavailable<Op>("aten::trapezoid.x", "trapezoid.x(Tensor y, Tensor x, *, int dim=-1) -> Tensor");
   }
 }
-extern "C" gt_error gt_aten_split_with_sizes_copy_out(gt_tensor self, const int64_t *split_sizes, int split_sizes_n, int64_t dim, const gt_tensor *a_out, int a_out_n) {
-  return impl_split_with_sizes_copy_out<at::_ops::split_with_sizes_copy_out>(self, split_sizes, split_sizes_n, dim, a_out, a_out_n);
+extern "C" gt_error gt_aten_trapezoid_x(gt_tensor *out, gt_tensor y, gt_tensor x, int64_t dim) {
+  return impl_trapezoid_x<at::_ops::trapezoid_x>(out, y, x, dim);
 }
 
-template <class Op> static gt_error impl_alias_copy(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("alias_copy(Tensor self) -> Tensor")) {
+template <class Op> static gt_error impl_triplet_margin_loss(gt_tensor *out, gt_tensor anchor, gt_tensor positive, gt_tensor negative, double margin, double p, double eps, uint8_t swap, int64_t reduction) {
+  if constexpr (gt::matches<Op>("triplet_margin_loss(Tensor anchor, Tensor positive, Tensor negative, float margin=1.0, float p=2, float eps=1e-06, bool swap=False, int reduction=Mean) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(anchor), gt::T(positive), gt::T(negative), margin, p, eps, (swap != 0), reduction));)
+  } else {
+    return gt::unavailable<Op>("aten::triplet_margin_loss", "triplet_margin_loss(Tensor anchor, Tensor positive, Tensor negative, float margin=1.0, float p=2, float eps=1e-06, bool swap=False, int reduction=Mean) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_triplet_margin_loss(gt_tensor *out, gt_tensor anchor, gt_tensor positive, gt_tensor negative, double margin, double p, double eps, uint8_t swap, int64_t reduction) {
+  return impl_triplet_margin_loss<at::_ops::triplet_margin_loss>(out, anchor, positive, negative, margin, p, eps, swap, reduction);
+}
+
+template <class Op> static gt_error impl_fix(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("fix(Tensor self) -> Tensor")) {
     GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
   } else {
-    return gt::unavailable<Op>("aten::alias_copy", "alias_copy(Tensor self) -> Tensor");
+    return gt::unavailable<Op>("aten::fix", "fix(Tensor self) -> Tensor");
   }
 }
-extern "C" gt_error gt_aten_alias_copy(gt_tensor *out, gt_tensor self) {
-  return impl_alias_copy<at::_ops::alias_copy>(out, self);
+extern "C" gt_error gt_aten_fix(gt_tensor *out, gt_tensor self) {
+  return impl_fix<at::_ops::fix>(out, self);
 }
 
-template <class Op> static gt_error impl_special_airy_ai_out(gt_tensor x, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("special_airy_ai.out(Tensor x, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(x), gt::T(a_out));)
+template <class Op> static gt_error impl_unique_dim(gt_tensor *out, gt_tensor self, int64_t dim, uint8_t sorted, uint8_t return_inverse, uint8_t return_counts) {
+  if constexpr (gt::matches<Op>("unique_dim(Tensor self, int dim, bool sorted=True, bool return_inverse=False, bool return_counts=False) -> (Tensor, Tensor, Tensor)")) {
+    GT_TRY(auto r = Op::call(gt::T(self), dim, (sorted != 0), (return_inverse != 0), (return_counts != 0)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r))); out[2] = gt::wrap(std::get<2>(std::move(r)));)
   } else {
-    return gt::unavailable<Op>("aten::special_airy_ai.out", "special_airy_ai.out(Tensor x, *, Tensor(a!) out) -> Tensor(a!)");
+    return gt::unavailable<Op>("aten::unique_dim", "unique_dim(Tensor self, int dim, bool sorted=True, bool return_inverse=False, bool return_counts=False) -> (Tensor, Tensor, Tensor)");
   }
 }
-extern "C" gt_error gt_aten_special_airy_ai_out(gt_tensor x, gt_tensor a_out) {
-  return impl_special_airy_ai_out<at::_ops::special_airy_ai_out>(x, a_out);
+extern "C" gt_error gt_aten_unique_dim(gt_tensor *out, gt_tensor self, int64_t dim, uint8_t sorted, uint8_t return_inverse, uint8_t return_counts) {
+  return impl_unique_dim<at::_ops::unique_dim>(out, self, dim, sorted, return_inverse, return_counts);
 }
 
-template <class Op> static gt_error impl_special_bessel_j1_out(gt_tensor self, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("special_bessel_j1.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
+template <class Op> static gt_error impl_unsqueeze_(gt_tensor self, int64_t dim) {
+  if constexpr (gt::matches<Op>("unsqueeze_(Tensor(a!) self, int dim) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), dim);)
+  } else {
+    return gt::unavailable<Op>("aten::unsqueeze_", "unsqueeze_(Tensor(a!) self, int dim) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_unsqueeze_(gt_tensor self, int64_t dim) {
+  return impl_unsqueeze_<at::_ops::unsqueeze_>(self, dim);
+}
+
+template <class Op> static gt_error impl_var_correction(gt_tensor *out, gt_tensor self, const int64_t *dim, int dim_n, gt_scalar correction, uint8_t keepdim) {
+  if constexpr (gt::matches<Op>("var.correction(Tensor self, int[1]? dim=None, *, Scalar? correction=None, bool keepdim=False) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_ints(dim, dim_n), gt::opt_scalar(correction), (keepdim != 0)));)
+  } else {
+    return gt::unavailable<Op>("aten::var.correction", "var.correction(Tensor self, int[1]? dim=None, *, Scalar? correction=None, bool keepdim=False) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_var_correction(gt_tensor *out, gt_tensor self, const int64_t *dim, int dim_n, gt_scalar correction, uint8_t keepdim) {
+  return impl_var_correction<at::_ops::var_correction>(out, self, dim, dim_n, correction, keepdim);
+}
+
+template <class Op> static gt_error impl_var_mean_dim(gt_tensor *out, gt_tensor self, const int64_t *dim, int dim_n, uint8_t unbiased, uint8_t keepdim) {
+  if constexpr (gt::matches<Op>("var_mean.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False) -> (Tensor, Tensor)")) {
+    GT_TRY(auto r = Op::call(gt::T(self), gt::opt_ints(dim, dim_n), (unbiased != 0), (keepdim != 0)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
+  } else {
+    return gt::unavailable<Op>("aten::var_mean.dim", "var_mean.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False) -> (Tensor, Tensor)");
+  }
+}
+extern "C" gt_error gt_aten_var_mean_dim(gt_tensor *out, gt_tensor self, const int64_t *dim, int dim_n, uint8_t unbiased, uint8_t keepdim) {
+  return impl_var_mean_dim<at::_ops::var_mean_dim>(out, self, dim, dim_n, unbiased, keepdim);
+}
+
+template <class Op> static gt_error impl_where_self_out(gt_tensor condition, gt_tensor self, gt_tensor other, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("where.self_out(Tensor condition, Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(condition), gt::T(self), gt::T(other), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::where.self_out", "where.self_out(Tensor condition, Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_where_self_out(gt_tensor condition, gt_tensor self, gt_tensor other, gt_tensor a_out) {
+  return impl_where_self_out<at::_ops::where_self_out>(condition, self, other, a_out);
+}
+
+template <class Op> static gt_error impl_where(gt_tensor **out, int *out_n, gt_tensor condition) {
+  if constexpr (gt::matches<Op>("where(Tensor condition) -> Tensor[]")) {
+    GT_TRY(gt::wrap_list(Op::call(gt::T(condition)), out, out_n);)
+  } else {
+    return gt::unavailable<Op>("aten::where", "where(Tensor condition) -> Tensor[]");
+  }
+}
+extern "C" gt_error gt_aten_where(gt_tensor **out, int *out_n, gt_tensor condition) {
+  return impl_where<at::_ops::where>(out, out_n, condition);
+}
+
+template <class Op> static gt_error impl_zeros_like(gt_tensor *out, gt_tensor self, int dtype, int layout, int device_type, int device_index, int8_t pin_memory, int memory_format) {
+  if constexpr (gt::matches<Op>("zeros_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory), gt::opt_memory_format(memory_format)));)
+  } else {
+    return gt::unavailable<Op>("aten::zeros_like", "zeros_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_zeros_like(gt_tensor *out, gt_tensor self, int dtype, int layout, int device_type, int device_index, int8_t pin_memory, int memory_format) {
+  return impl_zeros_like<at::_ops::zeros_like>(out, self, dtype, layout, device_type, device_index, pin_memory, memory_format);
+}
+
+template <class Op> static gt_error impl_norm_Scalar(gt_tensor *out, gt_tensor self, gt_scalar p) {
+  if constexpr (gt::matches<Op>("norm.Scalar(Tensor self, Scalar p=2) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::scalar(p)));)
+  } else {
+    return gt::unavailable<Op>("aten::norm.Scalar", "norm.Scalar(Tensor self, Scalar p=2) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_norm_Scalar(gt_tensor *out, gt_tensor self, gt_scalar p) {
+  return impl_norm_Scalar<at::_ops::norm_Scalar>(out, self, p);
+}
+
+template <class Op> static gt_error impl_norm_out(gt_tensor self, gt_scalar p, const int64_t *dim, int dim_n, uint8_t keepdim, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("norm.out(Tensor self, Scalar? p, int[1] dim, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::opt_scalar(p), gt::ints(dim, dim_n), (keepdim != 0), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::norm.out", "norm.out(Tensor self, Scalar? p, int[1] dim, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_norm_out(gt_tensor self, gt_scalar p, const int64_t *dim, int dim_n, uint8_t keepdim, gt_tensor a_out) {
+  return impl_norm_out<at::_ops::norm_out>(self, p, dim, dim_n, keepdim, a_out);
+}
+
+template <class Op> static gt_error impl_frobenius_norm_out(gt_tensor self, const int64_t *dim, int dim_n, uint8_t keepdim, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("frobenius_norm.out(Tensor self, int[1] dim, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::ints(dim, dim_n), (keepdim != 0), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::frobenius_norm.out", "frobenius_norm.out(Tensor self, int[1] dim, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_frobenius_norm_out(gt_tensor self, const int64_t *dim, int dim_n, uint8_t keepdim, gt_tensor a_out) {
+  return impl_frobenius_norm_out<at::_ops::frobenius_norm_out>(self, dim, dim_n, keepdim, a_out);
+}
+
+template <class Op> static gt_error impl_nuclear_norm_dim_out(gt_tensor self, const int64_t *dim, int dim_n, uint8_t keepdim, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("nuclear_norm.dim_out(Tensor self, int[2] dim, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::ints(dim, dim_n), (keepdim != 0), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::nuclear_norm.dim_out", "nuclear_norm.dim_out(Tensor self, int[2] dim, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_nuclear_norm_dim_out(gt_tensor self, const int64_t *dim, int dim_n, uint8_t keepdim, gt_tensor a_out) {
+  return impl_nuclear_norm_dim_out<at::_ops::nuclear_norm_dim_out>(self, dim, dim_n, keepdim, a_out);
+}
+
+template <class Op> static gt_error impl_resize_as_sparse_(gt_tensor self, gt_tensor the_template) {
+  if constexpr (gt::matches<Op>("resize_as_sparse_(Tensor(a!) self, Tensor the_template) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(the_template));)
+  } else {
+    return gt::unavailable<Op>("aten::resize_as_sparse_", "resize_as_sparse_(Tensor(a!) self, Tensor the_template) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_resize_as_sparse_(gt_tensor self, gt_tensor the_template) {
+  return impl_resize_as_sparse_<at::_ops::resize_as_sparse_>(self, the_template);
+}
+
+template <class Op> static gt_error impl_sub__Tensor(gt_tensor self, gt_tensor other, gt_scalar alpha) {
+  if constexpr (gt::matches<Op>("sub_.Tensor(Tensor(a!) self, Tensor other, *, Scalar alpha=1) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::scalar(alpha));)
+  } else {
+    return gt::unavailable<Op>("aten::sub_.Tensor", "sub_.Tensor(Tensor(a!) self, Tensor other, *, Scalar alpha=1) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_sub__Tensor(gt_tensor self, gt_tensor other, gt_scalar alpha) {
+  return impl_sub__Tensor<at::_ops::sub__Tensor>(self, other, alpha);
+}
+
+template <class Op> static gt_error impl_subtract_Tensor(gt_tensor *out, gt_tensor self, gt_tensor other, gt_scalar alpha) {
+  if constexpr (gt::matches<Op>("subtract.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other), gt::scalar(alpha)));)
+  } else {
+    return gt::unavailable<Op>("aten::subtract.Tensor", "subtract.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_subtract_Tensor(gt_tensor *out, gt_tensor self, gt_tensor other, gt_scalar alpha) {
+  return impl_subtract_Tensor<at::_ops::subtract_Tensor>(out, self, other, alpha);
+}
+
+template <class Op> static gt_error impl_rsub_Tensor(gt_tensor *out, gt_tensor self, gt_tensor other, gt_scalar alpha) {
+  if constexpr (gt::matches<Op>("rsub.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other), gt::scalar(alpha)));)
+  } else {
+    return gt::unavailable<Op>("aten::rsub.Tensor", "rsub.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_rsub_Tensor(gt_tensor *out, gt_tensor self, gt_tensor other, gt_scalar alpha) {
+  return impl_rsub_Tensor<at::_ops::rsub_Tensor>(out, self, other, alpha);
+}
+
+template <class Op> static gt_error impl_rsub_Scalar(gt_tensor *out, gt_tensor self, gt_scalar other, gt_scalar alpha) {
+  if constexpr (gt::matches<Op>("rsub.Scalar(Tensor self, Scalar other, Scalar alpha=1) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::scalar(other), gt::scalar(alpha)));)
+  } else {
+    return gt::unavailable<Op>("aten::rsub.Scalar", "rsub.Scalar(Tensor self, Scalar other, Scalar alpha=1) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_rsub_Scalar(gt_tensor *out, gt_tensor self, gt_scalar other, gt_scalar alpha) {
+  return impl_rsub_Scalar<at::_ops::rsub_Scalar>(out, self, other, alpha);
+}
+
+template <class Op> static gt_error impl_addmm(gt_tensor *out, gt_tensor self, gt_tensor mat1, gt_tensor mat2, gt_scalar beta, gt_scalar alpha) {
+  if constexpr (gt::matches<Op>("addmm(Tensor self, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(mat1), gt::T(mat2), gt::scalar(beta), gt::scalar(alpha)));)
+  } else {
+    return gt::unavailable<Op>("aten::addmm", "addmm(Tensor self, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_addmm(gt_tensor *out, gt_tensor self, gt_tensor mat1, gt_tensor mat2, gt_scalar beta, gt_scalar alpha) {
+  return impl_addmm<at::_ops::addmm>(out, self, mat1, mat2, beta, alpha);
+}
+
+template <class Op> static gt_error impl_sparse_compressed_tensor_comp_plain_value_size(gt_tensor *out, gt_tensor compressed_indices, gt_tensor plain_indices, gt_tensor values, const int64_t *size, int size_n, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
+  if constexpr (gt::matches<Op>("sparse_compressed_tensor.comp_plain_value_size(Tensor compressed_indices, Tensor plain_indices, Tensor values, int[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(compressed_indices), gt::T(plain_indices), gt::T(values), gt::ints(size, size_n), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory)));)
+  } else if constexpr (gt::matches<Op>("sparse_compressed_tensor.comp_plain_value_size(Tensor compressed_indices, Tensor plain_indices, Tensor values, SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(compressed_indices), gt::T(plain_indices), gt::T(values), gt::sym_ints(size, size_n), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory)));)
+  } else {
+    return gt::unavailable<Op>("aten::sparse_compressed_tensor.comp_plain_value_size", "sparse_compressed_tensor.comp_plain_value_size(Tensor compressed_indices, Tensor plain_indices, Tensor values, SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_sparse_compressed_tensor_comp_plain_value_size(gt_tensor *out, gt_tensor compressed_indices, gt_tensor plain_indices, gt_tensor values, const int64_t *size, int size_n, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
+  return impl_sparse_compressed_tensor_comp_plain_value_size<at::_ops::sparse_compressed_tensor_comp_plain_value_size>(out, compressed_indices, plain_indices, values, size, size_n, dtype, layout, device_type, device_index, pin_memory);
+}
+
+template <class Op> static gt_error impl_sparse_bsc_tensor_ccol_row_value_size(gt_tensor *out, gt_tensor ccol_indices, gt_tensor row_indices, gt_tensor values, const int64_t *size, int size_n, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
+  if constexpr (gt::matches<Op>("sparse_bsc_tensor.ccol_row_value_size(Tensor ccol_indices, Tensor row_indices, Tensor values, int[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(ccol_indices), gt::T(row_indices), gt::T(values), gt::ints(size, size_n), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory)));)
+  } else {
+    return gt::unavailable<Op>("aten::sparse_bsc_tensor.ccol_row_value_size", "sparse_bsc_tensor.ccol_row_value_size(Tensor ccol_indices, Tensor row_indices, Tensor values, int[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_sparse_bsc_tensor_ccol_row_value_size(gt_tensor *out, gt_tensor ccol_indices, gt_tensor row_indices, gt_tensor values, const int64_t *size, int size_n, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
+  return impl_sparse_bsc_tensor_ccol_row_value_size<at::_ops::sparse_bsc_tensor_ccol_row_value_size>(out, ccol_indices, row_indices, values, size, size_n, dtype, layout, device_type, device_index, pin_memory);
+}
+
+template <class Op> static gt_error impl_sparse_bsr_tensor_crow_col_value(gt_tensor *out, gt_tensor crow_indices, gt_tensor col_indices, gt_tensor values, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
+  if constexpr (gt::matches<Op>("sparse_bsr_tensor.crow_col_value(Tensor crow_indices, Tensor col_indices, Tensor values, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(crow_indices), gt::T(col_indices), gt::T(values), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory)));)
+  } else {
+    return gt::unavailable<Op>("aten::sparse_bsr_tensor.crow_col_value", "sparse_bsr_tensor.crow_col_value(Tensor crow_indices, Tensor col_indices, Tensor values, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_sparse_bsr_tensor_crow_col_value(gt_tensor *out, gt_tensor crow_indices, gt_tensor col_indices, gt_tensor values, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
+  return impl_sparse_bsr_tensor_crow_col_value<at::_ops::sparse_bsr_tensor_crow_col_value>(out, crow_indices, col_indices, values, dtype, layout, device_type, device_index, pin_memory);
+}
+
+template <class Op> static gt_error impl_sparse_coo_tensor_indices_size(gt_tensor *out, gt_tensor indices, gt_tensor values, const int64_t *size, int size_n, int dtype, int layout, int device_type, int device_index, int8_t pin_memory, int8_t is_coalesced) {
+  if constexpr (gt::matches<Op>("sparse_coo_tensor.indices_size(Tensor indices, Tensor values, int[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor")) {
+    if (!(is_coalesced < 0)) return gt::error(GT_ERR_NOT_IMPLEMENTED, "aten::sparse_coo_tensor.indices_size: argument is_coalesced is not in libtorch " TORCH_VERSION);
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(indices), gt::T(values), gt::ints(size, size_n), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory)));)
+  } else if constexpr (gt::matches<Op>("sparse_coo_tensor.indices_size(Tensor indices, Tensor values, int[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, bool? is_coalesced=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(indices), gt::T(values), gt::ints(size, size_n), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory), gt::opt_bool(is_coalesced)));)
+  } else {
+    return gt::unavailable<Op>("aten::sparse_coo_tensor.indices_size", "sparse_coo_tensor.indices_size(Tensor indices, Tensor values, int[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, bool? is_coalesced=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_sparse_coo_tensor_indices_size(gt_tensor *out, gt_tensor indices, gt_tensor values, const int64_t *size, int size_n, int dtype, int layout, int device_type, int device_index, int8_t pin_memory, int8_t is_coalesced) {
+  return impl_sparse_coo_tensor_indices_size<at::_ops::sparse_coo_tensor_indices_size>(out, indices, values, size, size_n, dtype, layout, device_type, device_index, pin_memory, is_coalesced);
+}
+
+template <class Op> static gt_error impl_to_dense(gt_tensor *out, gt_tensor self, int dtype, int8_t masked_grad) {
+  if constexpr (gt::matches<Op>("to_dense(Tensor self, ScalarType? dtype=None) -> Tensor")) {
+    if (!(masked_grad < 0)) return gt::error(GT_ERR_NOT_IMPLEMENTED, "aten::to_dense: argument masked_grad is not in libtorch " TORCH_VERSION);
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_dtype(dtype)));)
+  } else if constexpr (gt::matches<Op>("to_dense(Tensor self, ScalarType? dtype=None, *, bool? masked_grad=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_dtype(dtype), gt::opt_bool(masked_grad)));)
+  } else {
+    return gt::unavailable<Op>("aten::to_dense", "to_dense(Tensor self, ScalarType? dtype=None, *, bool? masked_grad=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_to_dense(gt_tensor *out, gt_tensor self, int dtype, int8_t masked_grad) {
+  return impl_to_dense<at::_ops::to_dense>(out, self, dtype, masked_grad);
+}
+
+template <class Op> static gt_error impl_is_coalesced(uint8_t *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("is_coalesced(Tensor self) -> bool")) {
+    GT_TRY(*out = Op::call(gt::T(self)) ? 1 : 0;)
+  } else {
+    return gt::unavailable<Op>("aten::is_coalesced", "is_coalesced(Tensor self) -> bool");
+  }
+}
+extern "C" gt_error gt_aten_is_coalesced(uint8_t *out, gt_tensor self) {
+  return impl_is_coalesced<at::_ops::is_coalesced>(out, self);
+}
+
+template <class Op> static gt_error impl_col_indices(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("col_indices(Tensor(a) self) -> Tensor(a)")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+  } else {
+    return gt::unavailable<Op>("aten::col_indices", "col_indices(Tensor(a) self) -> Tensor(a)");
+  }
+}
+extern "C" gt_error gt_aten_col_indices(gt_tensor *out, gt_tensor self) {
+  return impl_col_indices<at::_ops::col_indices>(out, self);
+}
+
+template <class Op> static gt_error impl_hspmm(gt_tensor *out, gt_tensor mat1, gt_tensor mat2) {
+  if constexpr (gt::matches<Op>("hspmm(Tensor mat1, Tensor mat2) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(mat1), gt::T(mat2)));)
+  } else {
+    return gt::unavailable<Op>("aten::hspmm", "hspmm(Tensor mat1, Tensor mat2) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_hspmm(gt_tensor *out, gt_tensor mat1, gt_tensor mat2) {
+  return impl_hspmm<at::_ops::hspmm>(out, mat1, mat2);
+}
+
+template <class Op> static gt_error impl_to_sparse(gt_tensor *out, gt_tensor self, int layout, const int64_t *blocksize, int blocksize_n, int64_t dense_dim, uint8_t dense_dim_has) {
+  if constexpr (gt::matches<Op>("to_sparse(Tensor self) -> Tensor")) {
+    if (!(layout < 0)) return gt::error(GT_ERR_NOT_IMPLEMENTED, "aten::to_sparse: argument layout is not in libtorch " TORCH_VERSION);
+    if (!(blocksize_n < 0)) return gt::error(GT_ERR_NOT_IMPLEMENTED, "aten::to_sparse: argument blocksize is not in libtorch " TORCH_VERSION);
+    if (!(!dense_dim_has)) return gt::error(GT_ERR_NOT_IMPLEMENTED, "aten::to_sparse: argument dense_dim is not in libtorch " TORCH_VERSION);
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+  } else if constexpr (gt::matches<Op>("to_sparse(Tensor self, *, Layout? layout=None, int[2]? blocksize=None, int? dense_dim=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_layout(layout), gt::opt_ints(blocksize, blocksize_n), gt::opt_int(dense_dim, dense_dim_has)));)
+  } else {
+    return gt::unavailable<Op>("aten::to_sparse", "to_sparse(Tensor self, *, Layout? layout=None, int[2]? blocksize=None, int? dense_dim=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_to_sparse(gt_tensor *out, gt_tensor self, int layout, const int64_t *blocksize, int blocksize_n, int64_t dense_dim, uint8_t dense_dim_has) {
+  return impl_to_sparse<at::_ops::to_sparse>(out, self, layout, blocksize, blocksize_n, dense_dim, dense_dim_has);
+}
+
+template <class Op> static gt_error impl_to_sparse_bsc(gt_tensor *out, gt_tensor self, const int64_t *blocksize, int blocksize_n, int64_t dense_dim, uint8_t dense_dim_has) {
+  if constexpr (gt::matches<Op>("to_sparse_bsc(Tensor self, int[2] blocksize) -> Tensor")) {
+    if (!(!dense_dim_has)) return gt::error(GT_ERR_NOT_IMPLEMENTED, "aten::to_sparse_bsc: argument dense_dim is not in libtorch " TORCH_VERSION);
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::ints(blocksize, blocksize_n)));)
+  } else if constexpr (gt::matches<Op>("to_sparse_bsc(Tensor self, int[2] blocksize, int? dense_dim=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::ints(blocksize, blocksize_n), gt::opt_int(dense_dim, dense_dim_has)));)
+  } else {
+    return gt::unavailable<Op>("aten::to_sparse_bsc", "to_sparse_bsc(Tensor self, int[2] blocksize, int? dense_dim=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_to_sparse_bsc(gt_tensor *out, gt_tensor self, const int64_t *blocksize, int blocksize_n, int64_t dense_dim, uint8_t dense_dim_has) {
+  return impl_to_sparse_bsc<at::_ops::to_sparse_bsc>(out, self, blocksize, blocksize_n, dense_dim, dense_dim_has);
+}
+
+template <class Op> static gt_error impl_fake_quantize_per_tensor_affine_tensor_qparams(gt_tensor *out, gt_tensor self, gt_tensor scale, gt_tensor zero_point, int64_t quant_min, int64_t quant_max) {
+  if constexpr (gt::matches<Op>("fake_quantize_per_tensor_affine.tensor_qparams(Tensor self, Tensor scale, Tensor zero_point, int quant_min, int quant_max) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(scale), gt::T(zero_point), quant_min, quant_max));)
+  } else {
+    return gt::unavailable<Op>("aten::fake_quantize_per_tensor_affine.tensor_qparams", "fake_quantize_per_tensor_affine.tensor_qparams(Tensor self, Tensor scale, Tensor zero_point, int quant_min, int quant_max) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_fake_quantize_per_tensor_affine_tensor_qparams(gt_tensor *out, gt_tensor self, gt_tensor scale, gt_tensor zero_point, int64_t quant_min, int64_t quant_max) {
+  return impl_fake_quantize_per_tensor_affine_tensor_qparams<at::_ops::fake_quantize_per_tensor_affine_tensor_qparams>(out, self, scale, zero_point, quant_min, quant_max);
+}
+
+template <class Op> static gt_error impl_fused_moving_avg_obs_fake_quant(gt_tensor *out, gt_tensor self, gt_tensor observer_on, gt_tensor fake_quant_on, gt_tensor running_min, gt_tensor running_max, gt_tensor scale, gt_tensor zero_point, double averaging_const, int64_t quant_min, int64_t quant_max, int64_t ch_axis, uint8_t per_row_fake_quant, uint8_t symmetric_quant) {
+  if constexpr (gt::matches<Op>("fused_moving_avg_obs_fake_quant(Tensor self, Tensor observer_on, Tensor fake_quant_on, Tensor(a!) running_min, Tensor(b!) running_max, Tensor(c!) scale, Tensor(d!) zero_point, float averaging_const, int quant_min, int quant_max, int ch_axis, bool per_row_fake_quant=False, bool symmetric_quant=False) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(observer_on), gt::T(fake_quant_on), gt::T(running_min), gt::T(running_max), gt::T(scale), gt::T(zero_point), averaging_const, quant_min, quant_max, ch_axis, (per_row_fake_quant != 0), (symmetric_quant != 0)));)
+  } else {
+    return gt::unavailable<Op>("aten::fused_moving_avg_obs_fake_quant", "fused_moving_avg_obs_fake_quant(Tensor self, Tensor observer_on, Tensor fake_quant_on, Tensor(a!) running_min, Tensor(b!) running_max, Tensor(c!) scale, Tensor(d!) zero_point, float averaging_const, int quant_min, int quant_max, int ch_axis, bool per_row_fake_quant=False, bool symmetric_quant=False) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_fused_moving_avg_obs_fake_quant(gt_tensor *out, gt_tensor self, gt_tensor observer_on, gt_tensor fake_quant_on, gt_tensor running_min, gt_tensor running_max, gt_tensor scale, gt_tensor zero_point, double averaging_const, int64_t quant_min, int64_t quant_max, int64_t ch_axis, uint8_t per_row_fake_quant, uint8_t symmetric_quant) {
+  return impl_fused_moving_avg_obs_fake_quant<at::_ops::fused_moving_avg_obs_fake_quant>(out, self, observer_on, fake_quant_on, running_min, running_max, scale, zero_point, averaging_const, quant_min, quant_max, ch_axis, per_row_fake_quant, symmetric_quant);
+}
+
+template <class Op> static gt_error impl_to_dtype(gt_tensor *out, gt_tensor self, int dtype, uint8_t non_blocking, uint8_t copy, int memory_format) {
+  if constexpr (gt::matches<Op>("to.dtype(Tensor(a) self, ScalarType dtype, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a)")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::dtype(dtype), (non_blocking != 0), (copy != 0), gt::opt_memory_format(memory_format)));)
+  } else {
+    return gt::unavailable<Op>("aten::to.dtype", "to.dtype(Tensor(a) self, ScalarType dtype, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a)");
+  }
+}
+extern "C" gt_error gt_aten_to_dtype(gt_tensor *out, gt_tensor self, int dtype, uint8_t non_blocking, uint8_t copy, int memory_format) {
+  return impl_to_dtype<at::_ops::to_dtype>(out, self, dtype, non_blocking, copy, memory_format);
+}
+
+template <class Op> static gt_error impl_cartesian_prod(gt_tensor *out, const gt_tensor *tensors, int tensors_n) {
+  if constexpr (gt::matches<Op>("cartesian_prod(Tensor[] tensors) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::tensor_list(tensors, tensors_n)));)
+  } else {
+    return gt::unavailable<Op>("aten::cartesian_prod", "cartesian_prod(Tensor[] tensors) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_cartesian_prod(gt_tensor *out, const gt_tensor *tensors, int tensors_n) {
+  return impl_cartesian_prod<at::_ops::cartesian_prod>(out, tensors, tensors_n);
+}
+
+template <class Op> static gt_error impl_result_type_Scalar(int *out, gt_tensor tensor, gt_scalar other) {
+  if constexpr (gt::matches<Op>("result_type.Scalar(Tensor tensor, Scalar other) -> ScalarType")) {
+    GT_TRY(*out = static_cast<int>(Op::call(gt::T(tensor), gt::scalar(other)));)
+  } else {
+    return gt::unavailable<Op>("aten::result_type.Scalar", "result_type.Scalar(Tensor tensor, Scalar other) -> ScalarType");
+  }
+}
+extern "C" gt_error gt_aten_result_type_Scalar(int *out, gt_tensor tensor, gt_scalar other) {
+  return impl_result_type_Scalar<at::_ops::result_type_Scalar>(out, tensor, other);
+}
+
+template <class Op> static gt_error impl_promote_types(int *out, int type1, int type2) {
+  if constexpr (gt::matches<Op>("promote_types(ScalarType type1, ScalarType type2) -> ScalarType")) {
+    GT_TRY(*out = static_cast<int>(Op::call(gt::dtype(type1), gt::dtype(type2)));)
+  } else {
+    return gt::unavailable<Op>("aten::promote_types", "promote_types(ScalarType type1, ScalarType type2) -> ScalarType");
+  }
+}
+extern "C" gt_error gt_aten_promote_types(int *out, int type1, int type2) {
+  return impl_promote_types<at::_ops::promote_types>(out, type1, type2);
+}
+
+template <class Op> static gt_error impl_gru_data(gt_tensor *out, gt_tensor data, gt_tensor batch_sizes, gt_tensor hx, const gt_tensor *params, int params_n, uint8_t has_biases, int64_t num_layers, double dropout, uint8_t train, uint8_t bidirectional) {
+  if constexpr (gt::matches<Op>("gru.data(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)")) {
+    GT_TRY(auto r = Op::call(gt::T(data), gt::T(batch_sizes), gt::T(hx), gt::tensor_list(params, params_n), (has_biases != 0), num_layers, dropout, (train != 0), (bidirectional != 0)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
+  } else {
+    return gt::unavailable<Op>("aten::gru.data", "gru.data(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)");
+  }
+}
+extern "C" gt_error gt_aten_gru_data(gt_tensor *out, gt_tensor data, gt_tensor batch_sizes, gt_tensor hx, const gt_tensor *params, int params_n, uint8_t has_biases, int64_t num_layers, double dropout, uint8_t train, uint8_t bidirectional) {
+  return impl_gru_data<at::_ops::gru_data>(out, data, batch_sizes, hx, params, params_n, has_biases, num_layers, dropout, train, bidirectional);
+}
+
+template <class Op> static gt_error impl_rnn_relu_data(gt_tensor *out, gt_tensor data, gt_tensor batch_sizes, gt_tensor hx, const gt_tensor *params, int params_n, uint8_t has_biases, int64_t num_layers, double dropout, uint8_t train, uint8_t bidirectional) {
+  if constexpr (gt::matches<Op>("rnn_relu.data(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)")) {
+    GT_TRY(auto r = Op::call(gt::T(data), gt::T(batch_sizes), gt::T(hx), gt::tensor_list(params, params_n), (has_biases != 0), num_layers, dropout, (train != 0), (bidirectional != 0)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
+  } else {
+    return gt::unavailable<Op>("aten::rnn_relu.data", "rnn_relu.data(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)");
+  }
+}
+extern "C" gt_error gt_aten_rnn_relu_data(gt_tensor *out, gt_tensor data, gt_tensor batch_sizes, gt_tensor hx, const gt_tensor *params, int params_n, uint8_t has_biases, int64_t num_layers, double dropout, uint8_t train, uint8_t bidirectional) {
+  return impl_rnn_relu_data<at::_ops::rnn_relu_data>(out, data, batch_sizes, hx, params, params_n, has_biases, num_layers, dropout, train, bidirectional);
+}
+
+template <class Op> static gt_error impl_rnn_relu_cell(gt_tensor *out, gt_tensor input, gt_tensor hx, gt_tensor w_ih, gt_tensor w_hh, gt_tensor b_ih, gt_tensor b_hh) {
+  if constexpr (gt::matches<Op>("rnn_relu_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor? b_ih=None, Tensor? b_hh=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(input), gt::T(hx), gt::T(w_ih), gt::T(w_hh), gt::opt_tensor(b_ih), gt::opt_tensor(b_hh)));)
+  } else {
+    return gt::unavailable<Op>("aten::rnn_relu_cell", "rnn_relu_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor? b_ih=None, Tensor? b_hh=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_rnn_relu_cell(gt_tensor *out, gt_tensor input, gt_tensor hx, gt_tensor w_ih, gt_tensor w_hh, gt_tensor b_ih, gt_tensor b_hh) {
+  return impl_rnn_relu_cell<at::_ops::rnn_relu_cell>(out, input, hx, w_ih, w_hh, b_ih, b_hh);
+}
+
+template <class Op> static gt_error impl_lift(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("lift(Tensor self) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+  } else {
+    return gt::unavailable<Op>("aten::lift", "lift(Tensor self) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_lift(gt_tensor *out, gt_tensor self) {
+  return impl_lift<at::_ops::lift>(out, self);
+}
+
+template <class Op> static gt_error impl_masked_fill__Scalar(gt_tensor self, gt_tensor mask, gt_scalar value) {
+  if constexpr (gt::matches<Op>("masked_fill_.Scalar(Tensor(a!) self, Tensor mask, Scalar value) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(mask), gt::scalar(value));)
+  } else {
+    return gt::unavailable<Op>("aten::masked_fill_.Scalar", "masked_fill_.Scalar(Tensor(a!) self, Tensor mask, Scalar value) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_masked_fill__Scalar(gt_tensor self, gt_tensor mask, gt_scalar value) {
+  return impl_masked_fill__Scalar<at::_ops::masked_fill__Scalar>(self, mask, value);
+}
+
+template <class Op> static gt_error impl_masked_scatter_(gt_tensor self, gt_tensor mask, gt_tensor source) {
+  if constexpr (gt::matches<Op>("masked_scatter_(Tensor(a!) self, Tensor mask, Tensor source) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(mask), gt::T(source));)
+  } else {
+    return gt::unavailable<Op>("aten::masked_scatter_", "masked_scatter_(Tensor(a!) self, Tensor mask, Tensor source) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_masked_scatter_(gt_tensor self, gt_tensor mask, gt_tensor source) {
+  return impl_masked_scatter_<at::_ops::masked_scatter_>(self, mask, source);
+}
+
+template <class Op> static gt_error impl_put_(gt_tensor self, gt_tensor index, gt_tensor source, uint8_t accumulate) {
+  if constexpr (gt::matches<Op>("put_(Tensor(a!) self, Tensor index, Tensor source, bool accumulate=False) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(index), gt::T(source), (accumulate != 0));)
+  } else {
+    return gt::unavailable<Op>("aten::put_", "put_(Tensor(a!) self, Tensor index, Tensor source, bool accumulate=False) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_put_(gt_tensor self, gt_tensor index, gt_tensor source, uint8_t accumulate) {
+  return impl_put_<at::_ops::put_>(self, index, source, accumulate);
+}
+
+template <class Op> static gt_error impl_index_add(gt_tensor *out, gt_tensor self, int64_t dim, gt_tensor index, gt_tensor source, gt_scalar alpha) {
+  if constexpr (gt::matches<Op>("index_add(Tensor self, int dim, Tensor index, Tensor source, *, Scalar alpha=1) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), dim, gt::T(index), gt::T(source), gt::scalar(alpha)));)
+  } else {
+    return gt::unavailable<Op>("aten::index_add", "index_add(Tensor self, int dim, Tensor index, Tensor source, *, Scalar alpha=1) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_index_add(gt_tensor *out, gt_tensor self, int64_t dim, gt_tensor index, gt_tensor source, gt_scalar alpha) {
+  return impl_index_add<at::_ops::index_add>(out, self, dim, index, source, alpha);
+}
+
+template <class Op> static gt_error impl_index_fill__int_Scalar(gt_tensor self, int64_t dim, gt_tensor index, gt_scalar value) {
+  if constexpr (gt::matches<Op>("index_fill_.int_Scalar(Tensor(a!) self, int dim, Tensor index, Scalar value) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), dim, gt::T(index), gt::scalar(value));)
+  } else {
+    return gt::unavailable<Op>("aten::index_fill_.int_Scalar", "index_fill_.int_Scalar(Tensor(a!) self, int dim, Tensor index, Scalar value) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_index_fill__int_Scalar(gt_tensor self, int64_t dim, gt_tensor index, gt_scalar value) {
+  return impl_index_fill__int_Scalar<at::_ops::index_fill__int_Scalar>(self, dim, index, value);
+}
+
+template <class Op> static gt_error impl_scatter_src(gt_tensor *out, gt_tensor self, int64_t dim, gt_tensor index, gt_tensor src) {
+  if constexpr (gt::matches<Op>("scatter.src(Tensor self, int dim, Tensor index, Tensor src) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), dim, gt::T(index), gt::T(src)));)
+  } else {
+    return gt::unavailable<Op>("aten::scatter.src", "scatter.src(Tensor self, int dim, Tensor index, Tensor src) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_scatter_src(gt_tensor *out, gt_tensor self, int64_t dim, gt_tensor index, gt_tensor src) {
+  return impl_scatter_src<at::_ops::scatter_src>(out, self, dim, index, src);
+}
+
+template <class Op> static gt_error impl_scatter__value(gt_tensor self, int64_t dim, gt_tensor index, gt_scalar value) {
+  if constexpr (gt::matches<Op>("scatter_.value(Tensor(a!) self, int dim, Tensor index, Scalar value) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), dim, gt::T(index), gt::scalar(value));)
+  } else {
+    return gt::unavailable<Op>("aten::scatter_.value", "scatter_.value(Tensor(a!) self, int dim, Tensor index, Scalar value) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_scatter__value(gt_tensor self, int64_t dim, gt_tensor index, gt_scalar value) {
+  return impl_scatter__value<at::_ops::scatter__value>(self, dim, index, value);
+}
+
+template <class Op> static gt_error impl_scatter_reduce_out(gt_tensor self, int64_t dim, gt_tensor index, gt_tensor src, const char *reduce, int64_t reduce_n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("scatter.reduce_out(Tensor self, int dim, Tensor index, Tensor src, *, str reduce, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), dim, gt::T(index), gt::T(src), c10::string_view(reduce, static_cast<size_t>(reduce_n)), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::scatter.reduce_out", "scatter.reduce_out(Tensor self, int dim, Tensor index, Tensor src, *, str reduce, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_scatter_reduce_out(gt_tensor self, int64_t dim, gt_tensor index, gt_tensor src, const char *reduce, int64_t reduce_n, gt_tensor a_out) {
+  return impl_scatter_reduce_out<at::_ops::scatter_reduce_out>(self, dim, index, src, reduce, reduce_n, a_out);
+}
+
+template <class Op> static gt_error impl_scatter_add(gt_tensor *out, gt_tensor self, int64_t dim, gt_tensor index, gt_tensor src) {
+  if constexpr (gt::matches<Op>("scatter_add(Tensor self, int dim, Tensor index, Tensor src) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), dim, gt::T(index), gt::T(src)));)
+  } else {
+    return gt::unavailable<Op>("aten::scatter_add", "scatter_add(Tensor self, int dim, Tensor index, Tensor src) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_scatter_add(gt_tensor *out, gt_tensor self, int64_t dim, gt_tensor index, gt_tensor src) {
+  return impl_scatter_add<at::_ops::scatter_add>(out, self, dim, index, src);
+}
+
+template <class Op> static gt_error impl_scatter_reduce__two(gt_tensor self, int64_t dim, gt_tensor index, gt_tensor src, const char *reduce, int64_t reduce_n, uint8_t include_self) {
+  if constexpr (gt::matches<Op>("scatter_reduce_.two(Tensor(a!) self, int dim, Tensor index, Tensor src, str reduce, *, bool include_self=True) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), dim, gt::T(index), gt::T(src), c10::string_view(reduce, static_cast<size_t>(reduce_n)), (include_self != 0));)
+  } else {
+    return gt::unavailable<Op>("aten::scatter_reduce_.two", "scatter_reduce_.two(Tensor(a!) self, int dim, Tensor index, Tensor src, str reduce, *, bool include_self=True) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_scatter_reduce__two(gt_tensor self, int64_t dim, gt_tensor index, gt_tensor src, const char *reduce, int64_t reduce_n, uint8_t include_self) {
+  return impl_scatter_reduce__two<at::_ops::scatter_reduce__two>(self, dim, index, src, reduce, reduce_n, include_self);
+}
+
+template <class Op> static gt_error impl_bitwise_and_Tensor_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("bitwise_and.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::bitwise_and.Tensor_out", "bitwise_and.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_bitwise_and_Tensor_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
+  return impl_bitwise_and_Tensor_out<at::_ops::bitwise_and_Tensor_out>(self, other, a_out);
+}
+
+template <class Op> static gt_error impl_bitwise_and_Tensor(gt_tensor *out, gt_tensor self, gt_tensor other) {
+  if constexpr (gt::matches<Op>("bitwise_and.Tensor(Tensor self, Tensor other) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other)));)
+  } else {
+    return gt::unavailable<Op>("aten::bitwise_and.Tensor", "bitwise_and.Tensor(Tensor self, Tensor other) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_bitwise_and_Tensor(gt_tensor *out, gt_tensor self, gt_tensor other) {
+  return impl_bitwise_and_Tensor<at::_ops::bitwise_and_Tensor>(out, self, other);
+}
+
+template <class Op> static gt_error impl_bitwise_or_Scalar_out(gt_tensor self, gt_scalar other, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("bitwise_or.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::scalar(other), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::bitwise_or.Scalar_out", "bitwise_or.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_bitwise_or_Scalar_out(gt_tensor self, gt_scalar other, gt_tensor a_out) {
+  return impl_bitwise_or_Scalar_out<at::_ops::bitwise_or_Scalar_out>(self, other, a_out);
+}
+
+template <class Op> static gt_error impl_bitwise_or__Scalar(gt_tensor self, gt_scalar other) {
+  if constexpr (gt::matches<Op>("bitwise_or_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::scalar(other));)
+  } else {
+    return gt::unavailable<Op>("aten::bitwise_or_.Scalar", "bitwise_or_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_bitwise_or__Scalar(gt_tensor self, gt_scalar other) {
+  return impl_bitwise_or__Scalar<at::_ops::bitwise_or__Scalar>(self, other);
+}
+
+template <class Op> static gt_error impl_bitwise_xor_Scalar(gt_tensor *out, gt_tensor self, gt_scalar other) {
+  if constexpr (gt::matches<Op>("bitwise_xor.Scalar(Tensor self, Scalar other) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::scalar(other)));)
+  } else {
+    return gt::unavailable<Op>("aten::bitwise_xor.Scalar", "bitwise_xor.Scalar(Tensor self, Scalar other) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_bitwise_xor_Scalar(gt_tensor *out, gt_tensor self, gt_scalar other) {
+  return impl_bitwise_xor_Scalar<at::_ops::bitwise_xor_Scalar>(out, self, other);
+}
+
+template <class Op> static gt_error impl_bitwise_xor__Tensor(gt_tensor self, gt_tensor other) {
+  if constexpr (gt::matches<Op>("bitwise_xor_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(other));)
+  } else {
+    return gt::unavailable<Op>("aten::bitwise_xor_.Tensor", "bitwise_xor_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_bitwise_xor__Tensor(gt_tensor self, gt_tensor other) {
+  return impl_bitwise_xor__Tensor<at::_ops::bitwise_xor__Tensor>(self, other);
+}
+
+template <class Op> static gt_error impl_bitwise_left_shift_Tensor_Scalar(gt_tensor *out, gt_tensor self, gt_scalar other) {
+  if constexpr (gt::matches<Op>("bitwise_left_shift.Tensor_Scalar(Tensor self, Scalar other) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::scalar(other)));)
+  } else {
+    return gt::unavailable<Op>("aten::bitwise_left_shift.Tensor_Scalar", "bitwise_left_shift.Tensor_Scalar(Tensor self, Scalar other) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_bitwise_left_shift_Tensor_Scalar(gt_tensor *out, gt_tensor self, gt_scalar other) {
+  return impl_bitwise_left_shift_Tensor_Scalar<at::_ops::bitwise_left_shift_Tensor_Scalar>(out, self, other);
+}
+
+template <class Op> static gt_error impl_bitwise_right_shift_Tensor(gt_tensor *out, gt_tensor self, gt_tensor other) {
+  if constexpr (gt::matches<Op>("bitwise_right_shift.Tensor(Tensor self, Tensor other) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other)));)
+  } else {
+    return gt::unavailable<Op>("aten::bitwise_right_shift.Tensor", "bitwise_right_shift.Tensor(Tensor self, Tensor other) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_bitwise_right_shift_Tensor(gt_tensor *out, gt_tensor self, gt_tensor other) {
+  return impl_bitwise_right_shift_Tensor<at::_ops::bitwise_right_shift_Tensor>(out, self, other);
+}
+
+template <class Op> static gt_error impl_bitwise_right_shift__Tensor_Scalar(gt_tensor self, gt_scalar other) {
+  if constexpr (gt::matches<Op>("bitwise_right_shift_.Tensor_Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::scalar(other));)
+  } else {
+    return gt::unavailable<Op>("aten::bitwise_right_shift_.Tensor_Scalar", "bitwise_right_shift_.Tensor_Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_bitwise_right_shift__Tensor_Scalar(gt_tensor self, gt_scalar other) {
+  return impl_bitwise_right_shift__Tensor_Scalar<at::_ops::bitwise_right_shift__Tensor_Scalar>(self, other);
+}
+
+template <class Op> static gt_error impl_triu_(gt_tensor self, int64_t diagonal) {
+  if constexpr (gt::matches<Op>("triu_(Tensor(a!) self, int diagonal=0) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), diagonal);)
+  } else if constexpr (gt::matches<Op>("triu_(Tensor(a!) self, SymInt diagonal=0) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), diagonal);)
+  } else {
+    return gt::unavailable<Op>("aten::triu_", "triu_(Tensor(a!) self, SymInt diagonal=0) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_triu_(gt_tensor self, int64_t diagonal) {
+  return impl_triu_<at::_ops::triu_>(self, diagonal);
+}
+
+template <class Op> static gt_error impl_addbmm_(gt_tensor self, gt_tensor batch1, gt_tensor batch2, gt_scalar beta, gt_scalar alpha) {
+  if constexpr (gt::matches<Op>("addbmm_(Tensor(a!) self, Tensor batch1, Tensor batch2, *, Scalar beta=1, Scalar alpha=1) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(batch1), gt::T(batch2), gt::scalar(beta), gt::scalar(alpha));)
+  } else {
+    return gt::unavailable<Op>("aten::addbmm_", "addbmm_(Tensor(a!) self, Tensor batch1, Tensor batch2, *, Scalar beta=1, Scalar alpha=1) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_addbmm_(gt_tensor self, gt_tensor batch1, gt_tensor batch2, gt_scalar beta, gt_scalar alpha) {
+  return impl_addbmm_<at::_ops::addbmm_>(self, batch1, batch2, beta, alpha);
+}
+
+template <class Op> static gt_error impl_random__to(gt_tensor self, int64_t to, gt_generator generator) {
+  if constexpr (gt::matches<Op>("random_.to(Tensor(a!) self, int to, *, Generator? generator=None) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), to, gt::opt_gen(generator));)
+  } else {
+    return gt::unavailable<Op>("aten::random_.to", "random_.to(Tensor(a!) self, int to, *, Generator? generator=None) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_random__to(gt_tensor self, int64_t to, gt_generator generator) {
+  return impl_random__to<at::_ops::random__to>(self, to, generator);
+}
+
+template <class Op> static gt_error impl_log_normal_(gt_tensor self, double mean, double std, gt_generator generator) {
+  if constexpr (gt::matches<Op>("log_normal_(Tensor(a!) self, float mean=1, float std=2, *, Generator? generator=None) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), mean, std, gt::opt_gen(generator));)
+  } else {
+    return gt::unavailable<Op>("aten::log_normal_", "log_normal_(Tensor(a!) self, float mean=1, float std=2, *, Generator? generator=None) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_log_normal_(gt_tensor self, double mean, double std, gt_generator generator) {
+  return impl_log_normal_<at::_ops::log_normal_>(self, mean, std, generator);
+}
+
+template <class Op> static gt_error impl_diag(gt_tensor *out, gt_tensor self, int64_t diagonal) {
+  if constexpr (gt::matches<Op>("diag(Tensor self, int diagonal=0) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), diagonal));)
+  } else {
+    return gt::unavailable<Op>("aten::diag", "diag(Tensor self, int diagonal=0) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_diag(gt_tensor *out, gt_tensor self, int64_t diagonal) {
+  return impl_diag<at::_ops::diag>(out, self, diagonal);
+}
+
+template <class Op> static gt_error impl_triu(gt_tensor *out, gt_tensor self, int64_t diagonal) {
+  if constexpr (gt::matches<Op>("triu(Tensor self, int diagonal=0) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), diagonal));)
+  } else if constexpr (gt::matches<Op>("triu(Tensor self, SymInt diagonal=0) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), diagonal));)
+  } else {
+    return gt::unavailable<Op>("aten::triu", "triu(Tensor self, SymInt diagonal=0) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_triu(gt_tensor *out, gt_tensor self, int64_t diagonal) {
+  return impl_triu<at::_ops::triu>(out, self, diagonal);
+}
+
+template <class Op> static gt_error impl_triu_indices(gt_tensor *out, int64_t row, int64_t col, int64_t offset, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
+  if constexpr (gt::matches<Op>("triu_indices(int row, int col, int offset=0, *, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(row, col, offset, gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory)));)
+  } else {
+    return gt::unavailable<Op>("aten::triu_indices", "triu_indices(int row, int col, int offset=0, *, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_triu_indices(gt_tensor *out, int64_t row, int64_t col, int64_t offset, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
+  return impl_triu_indices<at::_ops::triu_indices>(out, row, col, offset, dtype, layout, device_type, device_index, pin_memory);
+}
+
+template <class Op> static gt_error impl_ne_Tensor_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("ne.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::ne.Tensor_out", "ne.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_ne_Tensor_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
+  return impl_ne_Tensor_out<at::_ops::ne_Tensor_out>(self, other, a_out);
+}
+
+template <class Op> static gt_error impl_not_equal_Scalar_out(gt_tensor self, gt_scalar other, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("not_equal.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::scalar(other), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::not_equal.Scalar_out", "not_equal.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_not_equal_Scalar_out(gt_tensor self, gt_scalar other, gt_tensor a_out) {
+  return impl_not_equal_Scalar_out<at::_ops::not_equal_Scalar_out>(self, other, a_out);
+}
+
+template <class Op> static gt_error impl_not_equal__Scalar(gt_tensor self, gt_scalar other) {
+  if constexpr (gt::matches<Op>("not_equal_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::scalar(other));)
+  } else {
+    return gt::unavailable<Op>("aten::not_equal_.Scalar", "not_equal_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_not_equal__Scalar(gt_tensor self, gt_scalar other) {
+  return impl_not_equal__Scalar<at::_ops::not_equal__Scalar>(self, other);
+}
+
+template <class Op> static gt_error impl_eq_Tensor_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("eq.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::eq.Tensor_out", "eq.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_eq_Tensor_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
+  return impl_eq_Tensor_out<at::_ops::eq_Tensor_out>(self, other, a_out);
+}
+
+template <class Op> static gt_error impl_ge_Tensor_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("ge.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::ge.Tensor_out", "ge.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_ge_Tensor_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
+  return impl_ge_Tensor_out<at::_ops::ge_Tensor_out>(self, other, a_out);
+}
+
+template <class Op> static gt_error impl_greater_equal_Scalar_out(gt_tensor self, gt_scalar other, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("greater_equal.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::scalar(other), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::greater_equal.Scalar_out", "greater_equal.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_greater_equal_Scalar_out(gt_tensor self, gt_scalar other, gt_tensor a_out) {
+  return impl_greater_equal_Scalar_out<at::_ops::greater_equal_Scalar_out>(self, other, a_out);
+}
+
+template <class Op> static gt_error impl_greater_equal__Scalar(gt_tensor self, gt_scalar other) {
+  if constexpr (gt::matches<Op>("greater_equal_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::scalar(other));)
+  } else {
+    return gt::unavailable<Op>("aten::greater_equal_.Scalar", "greater_equal_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_greater_equal__Scalar(gt_tensor self, gt_scalar other) {
+  return impl_greater_equal__Scalar<at::_ops::greater_equal__Scalar>(self, other);
+}
+
+template <class Op> static gt_error impl_le_Tensor_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("le.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::le.Tensor_out", "le.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_le_Tensor_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
+  return impl_le_Tensor_out<at::_ops::le_Tensor_out>(self, other, a_out);
+}
+
+template <class Op> static gt_error impl_less_equal_Scalar_out(gt_tensor self, gt_scalar other, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("less_equal.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::scalar(other), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::less_equal.Scalar_out", "less_equal.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_less_equal_Scalar_out(gt_tensor self, gt_scalar other, gt_tensor a_out) {
+  return impl_less_equal_Scalar_out<at::_ops::less_equal_Scalar_out>(self, other, a_out);
+}
+
+template <class Op> static gt_error impl_less_equal__Scalar(gt_tensor self, gt_scalar other) {
+  if constexpr (gt::matches<Op>("less_equal_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::scalar(other));)
+  } else {
+    return gt::unavailable<Op>("aten::less_equal_.Scalar", "less_equal_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_less_equal__Scalar(gt_tensor self, gt_scalar other) {
+  return impl_less_equal__Scalar<at::_ops::less_equal__Scalar>(self, other);
+}
+
+template <class Op> static gt_error impl_gt_Tensor_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("gt.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::gt.Tensor_out", "gt.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_gt_Tensor_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
+  return impl_gt_Tensor_out<at::_ops::gt_Tensor_out>(self, other, a_out);
+}
+
+template <class Op> static gt_error impl_greater_Scalar_out(gt_tensor self, gt_scalar other, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("greater.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::scalar(other), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::greater.Scalar_out", "greater.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_greater_Scalar_out(gt_tensor self, gt_scalar other, gt_tensor a_out) {
+  return impl_greater_Scalar_out<at::_ops::greater_Scalar_out>(self, other, a_out);
+}
+
+template <class Op> static gt_error impl_greater__Scalar(gt_tensor self, gt_scalar other) {
+  if constexpr (gt::matches<Op>("greater_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::scalar(other));)
+  } else {
+    return gt::unavailable<Op>("aten::greater_.Scalar", "greater_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_greater__Scalar(gt_tensor self, gt_scalar other) {
+  return impl_greater__Scalar<at::_ops::greater__Scalar>(self, other);
+}
+
+template <class Op> static gt_error impl_lt_Tensor_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("lt.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::lt.Tensor_out", "lt.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_lt_Tensor_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
+  return impl_lt_Tensor_out<at::_ops::lt_Tensor_out>(self, other, a_out);
+}
+
+template <class Op> static gt_error impl_less_Scalar_out(gt_tensor self, gt_scalar other, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("less.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::scalar(other), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::less.Scalar_out", "less.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_less_Scalar_out(gt_tensor self, gt_scalar other, gt_tensor a_out) {
+  return impl_less_Scalar_out<at::_ops::less_Scalar_out>(self, other, a_out);
+}
+
+template <class Op> static gt_error impl_less__Scalar(gt_tensor self, gt_scalar other) {
+  if constexpr (gt::matches<Op>("less_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::scalar(other));)
+  } else {
+    return gt::unavailable<Op>("aten::less_.Scalar", "less_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_less__Scalar(gt_tensor self, gt_scalar other) {
+  return impl_less__Scalar<at::_ops::less__Scalar>(self, other);
+}
+
+template <class Op> static gt_error impl_take_along_dim_out(gt_tensor self, gt_tensor indices, int64_t dim, uint8_t dim_has, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("take_along_dim.out(Tensor self, Tensor indices, int? dim=None, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(indices), gt::opt_int(dim, dim_has), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::take_along_dim.out", "take_along_dim.out(Tensor self, Tensor indices, int? dim=None, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_take_along_dim_out(gt_tensor self, gt_tensor indices, int64_t dim, uint8_t dim_has, gt_tensor a_out) {
+  return impl_take_along_dim_out<at::_ops::take_along_dim_out>(self, indices, dim, dim_has, a_out);
+}
+
+template <class Op> static gt_error impl_masked_select_out(gt_tensor self, gt_tensor mask, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("masked_select.out(Tensor self, Tensor mask, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(mask), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::masked_select.out", "masked_select.out(Tensor self, Tensor mask, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_masked_select_out(gt_tensor self, gt_tensor mask, gt_tensor a_out) {
+  return impl_masked_select_out<at::_ops::masked_select_out>(self, mask, a_out);
+}
+
+template <class Op> static gt_error impl_nonzero_static_out(gt_tensor self, int64_t size, int64_t fill_value, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("nonzero_static.out(Tensor self, *, int size, int fill_value=-1, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), size, fill_value, gt::T(a_out));)
+  } else if constexpr (gt::matches<Op>("nonzero_static.out(Tensor self, *, SymInt size, int fill_value=-1, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), size, fill_value, gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::nonzero_static.out", "nonzero_static.out(Tensor self, *, SymInt size, int fill_value=-1, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_nonzero_static_out(gt_tensor self, int64_t size, int64_t fill_value, gt_tensor a_out) {
+  return impl_nonzero_static_out<at::_ops::nonzero_static_out>(self, size, fill_value, a_out);
+}
+
+template <class Op> static gt_error impl_gather_out(gt_tensor self, int64_t dim, gt_tensor index, uint8_t sparse_grad, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("gather.out(Tensor self, int dim, Tensor index, *, bool sparse_grad=False, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), dim, gt::T(index), (sparse_grad != 0), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::gather.out", "gather.out(Tensor self, int dim, Tensor index, *, bool sparse_grad=False, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_gather_out(gt_tensor self, int64_t dim, gt_tensor index, uint8_t sparse_grad, gt_tensor a_out) {
+  return impl_gather_out<at::_ops::gather_out>(self, dim, index, sparse_grad, a_out);
+}
+
+template <class Op> static gt_error impl_addcmul_(gt_tensor self, gt_tensor tensor1, gt_tensor tensor2, gt_scalar value) {
+  if constexpr (gt::matches<Op>("addcmul_(Tensor(a!) self, Tensor tensor1, Tensor tensor2, *, Scalar value=1) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(tensor1), gt::T(tensor2), gt::scalar(value));)
+  } else {
+    return gt::unavailable<Op>("aten::addcmul_", "addcmul_(Tensor(a!) self, Tensor tensor1, Tensor tensor2, *, Scalar value=1) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_addcmul_(gt_tensor self, gt_tensor tensor1, gt_tensor tensor2, gt_scalar value) {
+  return impl_addcmul_<at::_ops::addcmul_>(self, tensor1, tensor2, value);
+}
+
+template <class Op> static gt_error impl_cross_entropy_loss(gt_tensor *out, gt_tensor self, gt_tensor target, gt_tensor weight, int64_t reduction, int64_t ignore_index, double label_smoothing) {
+  if constexpr (gt::matches<Op>("cross_entropy_loss(Tensor self, Tensor target, Tensor? weight=None, int reduction=Mean, int ignore_index=-100, float label_smoothing=0.0) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(target), gt::opt_tensor(weight), reduction, ignore_index, label_smoothing));)
+  } else if constexpr (gt::matches<Op>("cross_entropy_loss(Tensor self, Tensor target, Tensor? weight=None, int reduction=Mean, SymInt ignore_index=-100, float label_smoothing=0.0) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(target), gt::opt_tensor(weight), reduction, ignore_index, label_smoothing));)
+  } else {
+    return gt::unavailable<Op>("aten::cross_entropy_loss", "cross_entropy_loss(Tensor self, Tensor target, Tensor? weight=None, int reduction=Mean, SymInt ignore_index=-100, float label_smoothing=0.0) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_cross_entropy_loss(gt_tensor *out, gt_tensor self, gt_tensor target, gt_tensor weight, int64_t reduction, int64_t ignore_index, double label_smoothing) {
+  return impl_cross_entropy_loss<at::_ops::cross_entropy_loss>(out, self, target, weight, reduction, ignore_index, label_smoothing);
+}
+
+template <class Op> static gt_error impl_linalg_solve_triangular(gt_tensor *out, gt_tensor self, gt_tensor B, uint8_t upper, uint8_t left, uint8_t unitriangular) {
+  if constexpr (gt::matches<Op>("linalg_solve_triangular(Tensor self, Tensor B, *, bool upper, bool left=True, bool unitriangular=False) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(B), (upper != 0), (left != 0), (unitriangular != 0)));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_solve_triangular", "linalg_solve_triangular(Tensor self, Tensor B, *, bool upper, bool left=True, bool unitriangular=False) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_linalg_solve_triangular(gt_tensor *out, gt_tensor self, gt_tensor B, uint8_t upper, uint8_t left, uint8_t unitriangular) {
+  return impl_linalg_solve_triangular<at::_ops::linalg_solve_triangular>(out, self, B, upper, left, unitriangular);
+}
+
+template <class Op> static gt_error impl_swapaxes(gt_tensor *out, gt_tensor self, int64_t axis0, int64_t axis1) {
+  if constexpr (gt::matches<Op>("swapaxes(Tensor(a) self, int axis0, int axis1) -> Tensor(a)")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), axis0, axis1));)
+  } else {
+    return gt::unavailable<Op>("aten::swapaxes", "swapaxes(Tensor(a) self, int axis0, int axis1) -> Tensor(a)");
+  }
+}
+extern "C" gt_error gt_aten_swapaxes(gt_tensor *out, gt_tensor self, int64_t axis0, int64_t axis1) {
+  return impl_swapaxes<at::_ops::swapaxes>(out, self, axis0, axis1);
+}
+
+template <class Op> static gt_error impl_cholesky_solve_out(gt_tensor self, gt_tensor input2, uint8_t upper, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("cholesky_solve.out(Tensor self, Tensor input2, bool upper=False, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(input2), (upper != 0), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::cholesky_solve.out", "cholesky_solve.out(Tensor self, Tensor input2, bool upper=False, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_cholesky_solve_out(gt_tensor self, gt_tensor input2, uint8_t upper, gt_tensor a_out) {
+  return impl_cholesky_solve_out<at::_ops::cholesky_solve_out>(self, input2, upper, a_out);
+}
+
+template <class Op> static gt_error impl_geqrf_a(gt_tensor self, gt_tensor a, gt_tensor tau) {
+  if constexpr (gt::matches<Op>("geqrf.a(Tensor self, *, Tensor(a!) a, Tensor(b!) tau) -> (Tensor(a!) a, Tensor(b!) tau)")) {
+    GT_TRY(auto r = Op::call(gt::T(self), gt::T(a), gt::T(tau));)
+  } else {
+    return gt::unavailable<Op>("aten::geqrf.a", "geqrf.a(Tensor self, *, Tensor(a!) a, Tensor(b!) tau) -> (Tensor(a!) a, Tensor(b!) tau)");
+  }
+}
+extern "C" gt_error gt_aten_geqrf_a(gt_tensor self, gt_tensor a, gt_tensor tau) {
+  return impl_geqrf_a<at::_ops::geqrf_a>(self, a, tau);
+}
+
+template <class Op> static gt_error impl_ormqr_out(gt_tensor self, gt_tensor input2, gt_tensor input3, uint8_t left, uint8_t transpose, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("ormqr.out(Tensor self, Tensor input2, Tensor input3, bool left=True, bool transpose=False, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(input2), gt::T(input3), (left != 0), (transpose != 0), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::ormqr.out", "ormqr.out(Tensor self, Tensor input2, Tensor input3, bool left=True, bool transpose=False, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_ormqr_out(gt_tensor self, gt_tensor input2, gt_tensor input3, uint8_t left, uint8_t transpose, gt_tensor a_out) {
+  return impl_ormqr_out<at::_ops::ormqr_out>(self, input2, input3, left, transpose, a_out);
+}
+
+template <class Op> static gt_error impl_lu_unpack(gt_tensor *out, gt_tensor LU_data, gt_tensor LU_pivots, uint8_t unpack_data, uint8_t unpack_pivots) {
+  if constexpr (gt::matches<Op>("lu_unpack(Tensor LU_data, Tensor LU_pivots, bool unpack_data=True, bool unpack_pivots=True) -> (Tensor P, Tensor L, Tensor U)")) {
+    GT_TRY(auto r = Op::call(gt::T(LU_data), gt::T(LU_pivots), (unpack_data != 0), (unpack_pivots != 0)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r))); out[2] = gt::wrap(std::get<2>(std::move(r)));)
+  } else {
+    return gt::unavailable<Op>("aten::lu_unpack", "lu_unpack(Tensor LU_data, Tensor LU_pivots, bool unpack_data=True, bool unpack_pivots=True) -> (Tensor P, Tensor L, Tensor U)");
+  }
+}
+extern "C" gt_error gt_aten_lu_unpack(gt_tensor *out, gt_tensor LU_data, gt_tensor LU_pivots, uint8_t unpack_data, uint8_t unpack_pivots) {
+  return impl_lu_unpack<at::_ops::lu_unpack>(out, LU_data, LU_pivots, unpack_data, unpack_pivots);
+}
+
+template <class Op> static gt_error impl_lgamma_out(gt_tensor self, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("lgamma.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
     GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
   } else {
-    return gt::unavailable<Op>("aten::special_bessel_j1.out", "special_bessel_j1.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
+    return gt::unavailable<Op>("aten::lgamma.out", "lgamma.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
   }
 }
-extern "C" gt_error gt_aten_special_bessel_j1_out(gt_tensor self, gt_tensor a_out) {
-  return impl_special_bessel_j1_out<at::_ops::special_bessel_j1_out>(self, a_out);
+extern "C" gt_error gt_aten_lgamma_out(gt_tensor self, gt_tensor a_out) {
+  return impl_lgamma_out<at::_ops::lgamma_out>(self, a_out);
 }
 
-template <class Op> static gt_error impl_special_bessel_y1_out(gt_tensor self, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("special_bessel_y1.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
+template <class Op> static gt_error impl_digamma(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("digamma(Tensor self) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+  } else {
+    return gt::unavailable<Op>("aten::digamma", "digamma(Tensor self) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_digamma(gt_tensor *out, gt_tensor self) {
+  return impl_digamma<at::_ops::digamma>(out, self);
+}
+
+template <class Op> static gt_error impl_erfinv(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("erfinv(Tensor self) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+  } else {
+    return gt::unavailable<Op>("aten::erfinv", "erfinv(Tensor self) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_erfinv(gt_tensor *out, gt_tensor self) {
+  return impl_erfinv<at::_ops::erfinv>(out, self);
+}
+
+template <class Op> static gt_error impl_i0_(gt_tensor self) {
+  if constexpr (gt::matches<Op>("i0_(Tensor(a!) self) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self));)
+  } else {
+    return gt::unavailable<Op>("aten::i0_", "i0_(Tensor(a!) self) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_i0_(gt_tensor self) {
+  return impl_i0_<at::_ops::i0_>(self);
+}
+
+template <class Op> static gt_error impl_sign_out(gt_tensor self, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("sign.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
     GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
   } else {
-    return gt::unavailable<Op>("aten::special_bessel_y1.out", "special_bessel_y1.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
+    return gt::unavailable<Op>("aten::sign.out", "sign.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
   }
 }
-extern "C" gt_error gt_aten_special_bessel_y1_out(gt_tensor self, gt_tensor a_out) {
-  return impl_special_bessel_y1_out<at::_ops::special_bessel_y1_out>(self, a_out);
+extern "C" gt_error gt_aten_sign_out(gt_tensor self, gt_tensor a_out) {
+  return impl_sign_out<at::_ops::sign_out>(self, a_out);
 }
 
-template <class Op> static gt_error impl_special_chebyshev_polynomial_t_out(gt_tensor x, gt_tensor n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("special_chebyshev_polynomial_t.out(Tensor x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(x), gt::T(n), gt::T(a_out));)
+template <class Op> static gt_error impl_atan2_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("atan2.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::T(a_out));)
   } else {
-    return gt::unavailable<Op>("aten::special_chebyshev_polynomial_t.out", "special_chebyshev_polynomial_t.out(Tensor x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)");
+    return gt::unavailable<Op>("aten::atan2.out", "atan2.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)");
   }
 }
-extern "C" gt_error gt_aten_special_chebyshev_polynomial_t_out(gt_tensor x, gt_tensor n, gt_tensor a_out) {
-  return impl_special_chebyshev_polynomial_t_out<at::_ops::special_chebyshev_polynomial_t_out>(x, n, a_out);
+extern "C" gt_error gt_aten_atan2_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
+  return impl_atan2_out<at::_ops::atan2_out>(self, other, a_out);
 }
 
-template <class Op> static gt_error impl_special_chebyshev_polynomial_u_x_scalar(gt_tensor *out, gt_scalar x, gt_tensor n) {
-  if constexpr (gt::matches<Op>("special_chebyshev_polynomial_u.x_scalar(Scalar x, Tensor n) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::scalar(x), gt::T(n)));)
+template <class Op> static gt_error impl_arctan2_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("arctan2.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::T(a_out));)
   } else {
-    return gt::unavailable<Op>("aten::special_chebyshev_polynomial_u.x_scalar", "special_chebyshev_polynomial_u.x_scalar(Scalar x, Tensor n) -> Tensor");
+    return gt::unavailable<Op>("aten::arctan2.out", "arctan2.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)");
   }
 }
-extern "C" gt_error gt_aten_special_chebyshev_polynomial_u_x_scalar(gt_tensor *out, gt_scalar x, gt_tensor n) {
-  return impl_special_chebyshev_polynomial_u_x_scalar<at::_ops::special_chebyshev_polynomial_u_x_scalar>(out, x, n);
+extern "C" gt_error gt_aten_arctan2_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
+  return impl_arctan2_out<at::_ops::arctan2_out>(self, other, a_out);
 }
 
-template <class Op> static gt_error impl_special_chebyshev_polynomial_u_n_scalar_out(gt_tensor x, gt_scalar n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("special_chebyshev_polynomial_u.n_scalar_out(Tensor x, Scalar n, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(x), gt::scalar(n), gt::T(a_out));)
+template <class Op> static gt_error impl_lerp_Scalar(gt_tensor *out, gt_tensor self, gt_tensor end, gt_scalar weight) {
+  if constexpr (gt::matches<Op>("lerp.Scalar(Tensor self, Tensor end, Scalar weight) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(end), gt::scalar(weight)));)
   } else {
-    return gt::unavailable<Op>("aten::special_chebyshev_polynomial_u.n_scalar_out", "special_chebyshev_polynomial_u.n_scalar_out(Tensor x, Scalar n, *, Tensor(a!) out) -> Tensor(a!)");
+    return gt::unavailable<Op>("aten::lerp.Scalar", "lerp.Scalar(Tensor self, Tensor end, Scalar weight) -> Tensor");
   }
 }
-extern "C" gt_error gt_aten_special_chebyshev_polynomial_u_n_scalar_out(gt_tensor x, gt_scalar n, gt_tensor a_out) {
-  return impl_special_chebyshev_polynomial_u_n_scalar_out<at::_ops::special_chebyshev_polynomial_u_n_scalar_out>(x, n, a_out);
+extern "C" gt_error gt_aten_lerp_Scalar(gt_tensor *out, gt_tensor self, gt_tensor end, gt_scalar weight) {
+  return impl_lerp_Scalar<at::_ops::lerp_Scalar>(out, self, end, weight);
 }
 
-template <class Op> static gt_error impl_special_chebyshev_polynomial_v_out(gt_tensor x, gt_tensor n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("special_chebyshev_polynomial_v.out(Tensor x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(x), gt::T(n), gt::T(a_out));)
+template <class Op> static gt_error impl_histogram_bins_tensor_out(gt_tensor self, gt_tensor bins, gt_tensor weight, uint8_t density, gt_tensor hist, gt_tensor bin_edges) {
+  if constexpr (gt::matches<Op>("histogram.bins_tensor_out(Tensor self, Tensor bins, *, Tensor? weight=None, bool density=False, Tensor(a!) hist, Tensor(b!) bin_edges) -> (Tensor(a!) hist, Tensor(b!) bin_edges)")) {
+    GT_TRY(auto r = Op::call(gt::T(self), gt::T(bins), gt::opt_tensor(weight), (density != 0), gt::T(hist), gt::T(bin_edges));)
   } else {
-    return gt::unavailable<Op>("aten::special_chebyshev_polynomial_v.out", "special_chebyshev_polynomial_v.out(Tensor x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)");
+    return gt::unavailable<Op>("aten::histogram.bins_tensor_out", "histogram.bins_tensor_out(Tensor self, Tensor bins, *, Tensor? weight=None, bool density=False, Tensor(a!) hist, Tensor(b!) bin_edges) -> (Tensor(a!) hist, Tensor(b!) bin_edges)");
   }
 }
-extern "C" gt_error gt_aten_special_chebyshev_polynomial_v_out(gt_tensor x, gt_tensor n, gt_tensor a_out) {
-  return impl_special_chebyshev_polynomial_v_out<at::_ops::special_chebyshev_polynomial_v_out>(x, n, a_out);
+extern "C" gt_error gt_aten_histogram_bins_tensor_out(gt_tensor self, gt_tensor bins, gt_tensor weight, uint8_t density, gt_tensor hist, gt_tensor bin_edges) {
+  return impl_histogram_bins_tensor_out<at::_ops::histogram_bins_tensor_out>(self, bins, weight, density, hist, bin_edges);
 }
 
-template <class Op> static gt_error impl_special_chebyshev_polynomial_w_x_scalar(gt_tensor *out, gt_scalar x, gt_tensor n) {
-  if constexpr (gt::matches<Op>("special_chebyshev_polynomial_w.x_scalar(Scalar x, Tensor n) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::scalar(x), gt::T(n)));)
+template <class Op> static gt_error impl_fmod_Scalar_out(gt_tensor self, gt_scalar other, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("fmod.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::scalar(other), gt::T(a_out));)
   } else {
-    return gt::unavailable<Op>("aten::special_chebyshev_polynomial_w.x_scalar", "special_chebyshev_polynomial_w.x_scalar(Scalar x, Tensor n) -> Tensor");
+    return gt::unavailable<Op>("aten::fmod.Scalar_out", "fmod.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)");
   }
 }
-extern "C" gt_error gt_aten_special_chebyshev_polynomial_w_x_scalar(gt_tensor *out, gt_scalar x, gt_tensor n) {
-  return impl_special_chebyshev_polynomial_w_x_scalar<at::_ops::special_chebyshev_polynomial_w_x_scalar>(out, x, n);
+extern "C" gt_error gt_aten_fmod_Scalar_out(gt_tensor self, gt_scalar other, gt_tensor a_out) {
+  return impl_fmod_Scalar_out<at::_ops::fmod_Scalar_out>(self, other, a_out);
 }
 
-template <class Op> static gt_error impl_special_chebyshev_polynomial_w_n_scalar_out(gt_tensor x, gt_scalar n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("special_chebyshev_polynomial_w.n_scalar_out(Tensor x, Scalar n, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(x), gt::scalar(n), gt::T(a_out));)
+template <class Op> static gt_error impl_fmod_Tensor(gt_tensor *out, gt_tensor self, gt_tensor other) {
+  if constexpr (gt::matches<Op>("fmod.Tensor(Tensor self, Tensor other) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other)));)
   } else {
-    return gt::unavailable<Op>("aten::special_chebyshev_polynomial_w.n_scalar_out", "special_chebyshev_polynomial_w.n_scalar_out(Tensor x, Scalar n, *, Tensor(a!) out) -> Tensor(a!)");
+    return gt::unavailable<Op>("aten::fmod.Tensor", "fmod.Tensor(Tensor self, Tensor other) -> Tensor");
   }
 }
-extern "C" gt_error gt_aten_special_chebyshev_polynomial_w_n_scalar_out(gt_tensor x, gt_scalar n, gt_tensor a_out) {
-  return impl_special_chebyshev_polynomial_w_n_scalar_out<at::_ops::special_chebyshev_polynomial_w_n_scalar_out>(x, n, a_out);
+extern "C" gt_error gt_aten_fmod_Tensor(gt_tensor *out, gt_tensor self, gt_tensor other) {
+  return impl_fmod_Tensor<at::_ops::fmod_Tensor>(out, self, other);
 }
 
-template <class Op> static gt_error impl_special_hermite_polynomial_h_out(gt_tensor x, gt_tensor n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("special_hermite_polynomial_h.out(Tensor x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(x), gt::T(n), gt::T(a_out));)
+template <class Op> static gt_error impl_hypot_(gt_tensor self, gt_tensor other) {
+  if constexpr (gt::matches<Op>("hypot_(Tensor(a!) self, Tensor other) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(other));)
   } else {
-    return gt::unavailable<Op>("aten::special_hermite_polynomial_h.out", "special_hermite_polynomial_h.out(Tensor x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)");
+    return gt::unavailable<Op>("aten::hypot_", "hypot_(Tensor(a!) self, Tensor other) -> Tensor(a!)");
   }
 }
-extern "C" gt_error gt_aten_special_hermite_polynomial_h_out(gt_tensor x, gt_tensor n, gt_tensor a_out) {
-  return impl_special_hermite_polynomial_h_out<at::_ops::special_hermite_polynomial_h_out>(x, n, a_out);
+extern "C" gt_error gt_aten_hypot_(gt_tensor self, gt_tensor other) {
+  return impl_hypot_<at::_ops::hypot_>(self, other);
 }
 
-template <class Op> static gt_error impl_special_hermite_polynomial_he_x_scalar(gt_tensor *out, gt_scalar x, gt_tensor n) {
-  if constexpr (gt::matches<Op>("special_hermite_polynomial_he.x_scalar(Scalar x, Tensor n) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::scalar(x), gt::T(n)));)
+template <class Op> static gt_error impl_igammac_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("igammac.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::T(a_out));)
   } else {
-    return gt::unavailable<Op>("aten::special_hermite_polynomial_he.x_scalar", "special_hermite_polynomial_he.x_scalar(Scalar x, Tensor n) -> Tensor");
+    return gt::unavailable<Op>("aten::igammac.out", "igammac.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)");
   }
 }
-extern "C" gt_error gt_aten_special_hermite_polynomial_he_x_scalar(gt_tensor *out, gt_scalar x, gt_tensor n) {
-  return impl_special_hermite_polynomial_he_x_scalar<at::_ops::special_hermite_polynomial_he_x_scalar>(out, x, n);
+extern "C" gt_error gt_aten_igammac_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
+  return impl_igammac_out<at::_ops::igammac_out>(self, other, a_out);
 }
 
-template <class Op> static gt_error impl_special_hermite_polynomial_he_n_scalar_out(gt_tensor x, gt_scalar n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("special_hermite_polynomial_he.n_scalar_out(Tensor x, Scalar n, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(x), gt::scalar(n), gt::T(a_out));)
+template <class Op> static gt_error impl_nextafter(gt_tensor *out, gt_tensor self, gt_tensor other) {
+  if constexpr (gt::matches<Op>("nextafter(Tensor self, Tensor other) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other)));)
   } else {
-    return gt::unavailable<Op>("aten::special_hermite_polynomial_he.n_scalar_out", "special_hermite_polynomial_he.n_scalar_out(Tensor x, Scalar n, *, Tensor(a!) out) -> Tensor(a!)");
+    return gt::unavailable<Op>("aten::nextafter", "nextafter(Tensor self, Tensor other) -> Tensor");
   }
 }
-extern "C" gt_error gt_aten_special_hermite_polynomial_he_n_scalar_out(gt_tensor x, gt_scalar n, gt_tensor a_out) {
-  return impl_special_hermite_polynomial_he_n_scalar_out<at::_ops::special_hermite_polynomial_he_n_scalar_out>(x, n, a_out);
+extern "C" gt_error gt_aten_nextafter(gt_tensor *out, gt_tensor self, gt_tensor other) {
+  return impl_nextafter<at::_ops::nextafter>(out, self, other);
 }
 
-template <class Op> static gt_error impl_special_laguerre_polynomial_l_out(gt_tensor x, gt_tensor n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("special_laguerre_polynomial_l.out(Tensor x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(x), gt::T(n), gt::T(a_out));)
+template <class Op> static gt_error impl_remainder__Scalar(gt_tensor self, gt_scalar other) {
+  if constexpr (gt::matches<Op>("remainder_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::scalar(other));)
   } else {
-    return gt::unavailable<Op>("aten::special_laguerre_polynomial_l.out", "special_laguerre_polynomial_l.out(Tensor x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)");
+    return gt::unavailable<Op>("aten::remainder_.Scalar", "remainder_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)");
   }
 }
-extern "C" gt_error gt_aten_special_laguerre_polynomial_l_out(gt_tensor x, gt_tensor n, gt_tensor a_out) {
-  return impl_special_laguerre_polynomial_l_out<at::_ops::special_laguerre_polynomial_l_out>(x, n, a_out);
+extern "C" gt_error gt_aten_remainder__Scalar(gt_tensor self, gt_scalar other) {
+  return impl_remainder__Scalar<at::_ops::remainder__Scalar>(self, other);
 }
 
-template <class Op> static gt_error impl_special_legendre_polynomial_p_x_scalar(gt_tensor *out, gt_scalar x, gt_tensor n) {
-  if constexpr (gt::matches<Op>("special_legendre_polynomial_p.x_scalar(Scalar x, Tensor n) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::scalar(x), gt::T(n)));)
+template <class Op> static gt_error impl_remainder_Scalar_Tensor(gt_tensor *out, gt_scalar self, gt_tensor other) {
+  if constexpr (gt::matches<Op>("remainder.Scalar_Tensor(Scalar self, Tensor other) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::scalar(self), gt::T(other)));)
   } else {
-    return gt::unavailable<Op>("aten::special_legendre_polynomial_p.x_scalar", "special_legendre_polynomial_p.x_scalar(Scalar x, Tensor n) -> Tensor");
+    return gt::unavailable<Op>("aten::remainder.Scalar_Tensor", "remainder.Scalar_Tensor(Scalar self, Tensor other) -> Tensor");
   }
 }
-extern "C" gt_error gt_aten_special_legendre_polynomial_p_x_scalar(gt_tensor *out, gt_scalar x, gt_tensor n) {
-  return impl_special_legendre_polynomial_p_x_scalar<at::_ops::special_legendre_polynomial_p_x_scalar>(out, x, n);
+extern "C" gt_error gt_aten_remainder_Scalar_Tensor(gt_tensor *out, gt_scalar self, gt_tensor other) {
+  return impl_remainder_Scalar_Tensor<at::_ops::remainder_Scalar_Tensor>(out, self, other);
 }
 
-template <class Op> static gt_error impl_special_legendre_polynomial_p_n_scalar_out(gt_tensor x, gt_scalar n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("special_legendre_polynomial_p.n_scalar_out(Tensor x, Scalar n, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(x), gt::scalar(n), gt::T(a_out));)
+template <class Op> static gt_error impl_fmin_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("fmin.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::T(a_out));)
   } else {
-    return gt::unavailable<Op>("aten::special_legendre_polynomial_p.n_scalar_out", "special_legendre_polynomial_p.n_scalar_out(Tensor x, Scalar n, *, Tensor(a!) out) -> Tensor(a!)");
+    return gt::unavailable<Op>("aten::fmin.out", "fmin.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)");
   }
 }
-extern "C" gt_error gt_aten_special_legendre_polynomial_p_n_scalar_out(gt_tensor x, gt_scalar n, gt_tensor a_out) {
-  return impl_special_legendre_polynomial_p_n_scalar_out<at::_ops::special_legendre_polynomial_p_n_scalar_out>(x, n, a_out);
+extern "C" gt_error gt_aten_fmin_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
+  return impl_fmin_out<at::_ops::fmin_out>(self, other, a_out);
 }
 
-template <class Op> static gt_error impl_special_modified_bessel_i1_out(gt_tensor self, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("special_modified_bessel_i1.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
+template <class Op> static gt_error impl_maximum(gt_tensor *out, gt_tensor self, gt_tensor other) {
+  if constexpr (gt::matches<Op>("maximum(Tensor self, Tensor other) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other)));)
+  } else {
+    return gt::unavailable<Op>("aten::maximum", "maximum(Tensor self, Tensor other) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_maximum(gt_tensor *out, gt_tensor self, gt_tensor other) {
+  return impl_maximum<at::_ops::maximum>(out, self, other);
+}
+
+template <class Op> static gt_error impl_max_unary_out(gt_tensor self, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("max.unary_out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
     GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
   } else {
-    return gt::unavailable<Op>("aten::special_modified_bessel_i1.out", "special_modified_bessel_i1.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
+    return gt::unavailable<Op>("aten::max.unary_out", "max.unary_out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
   }
 }
-extern "C" gt_error gt_aten_special_modified_bessel_i1_out(gt_tensor self, gt_tensor a_out) {
-  return impl_special_modified_bessel_i1_out<at::_ops::special_modified_bessel_i1_out>(self, a_out);
+extern "C" gt_error gt_aten_max_unary_out(gt_tensor self, gt_tensor a_out) {
+  return impl_max_unary_out<at::_ops::max_unary_out>(self, a_out);
 }
 
-template <class Op> static gt_error impl_special_modified_bessel_k1_out(gt_tensor self, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("special_modified_bessel_k1.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
+template <class Op> static gt_error impl_min_other(gt_tensor *out, gt_tensor self, gt_tensor other) {
+  if constexpr (gt::matches<Op>("min.other(Tensor self, Tensor other) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other)));)
+  } else {
+    return gt::unavailable<Op>("aten::min.other", "min.other(Tensor self, Tensor other) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_min_other(gt_tensor *out, gt_tensor self, gt_tensor other) {
+  return impl_min_other<at::_ops::min_other>(out, self, other);
+}
+
+template <class Op> static gt_error impl_quantile_scalar_out(gt_tensor self, double q, int64_t dim, uint8_t dim_has, uint8_t keepdim, const char *interpolation, int64_t interpolation_n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("quantile.scalar_out(Tensor self, float q, int? dim=None, bool keepdim=False, *, str interpolation='linear', Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), q, gt::opt_int(dim, dim_has), (keepdim != 0), c10::string_view(interpolation, static_cast<size_t>(interpolation_n)), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::quantile.scalar_out", "quantile.scalar_out(Tensor self, float q, int? dim=None, bool keepdim=False, *, str interpolation='linear', Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_quantile_scalar_out(gt_tensor self, double q, int64_t dim, uint8_t dim_has, uint8_t keepdim, const char *interpolation, int64_t interpolation_n, gt_tensor a_out) {
+  return impl_quantile_scalar_out<at::_ops::quantile_scalar_out>(self, q, dim, dim_has, keepdim, interpolation, interpolation_n, a_out);
+}
+
+template <class Op> static gt_error impl_nanquantile_scalar_out(gt_tensor self, double q, int64_t dim, uint8_t dim_has, uint8_t keepdim, const char *interpolation, int64_t interpolation_n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("nanquantile.scalar_out(Tensor self, float q, int? dim=None, bool keepdim=False, *, str interpolation='linear', Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), q, gt::opt_int(dim, dim_has), (keepdim != 0), c10::string_view(interpolation, static_cast<size_t>(interpolation_n)), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::nanquantile.scalar_out", "nanquantile.scalar_out(Tensor self, float q, int? dim=None, bool keepdim=False, *, str interpolation='linear', Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_nanquantile_scalar_out(gt_tensor self, double q, int64_t dim, uint8_t dim_has, uint8_t keepdim, const char *interpolation, int64_t interpolation_n, gt_tensor a_out) {
+  return impl_nanquantile_scalar_out<at::_ops::nanquantile_scalar_out>(self, q, dim, dim_has, keepdim, interpolation, interpolation_n, a_out);
+}
+
+template <class Op> static gt_error impl_sort_stable(gt_tensor *out, gt_tensor self, int8_t stable, int64_t dim, uint8_t descending) {
+  if constexpr (gt::matches<Op>("sort.stable(Tensor self, *, bool? stable, int dim=-1, bool descending=False) -> (Tensor values, Tensor indices)")) {
+    GT_TRY(auto r = Op::call(gt::T(self), gt::opt_bool(stable), dim, (descending != 0)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
+  } else {
+    return gt::unavailable<Op>("aten::sort.stable", "sort.stable(Tensor self, *, bool? stable, int dim=-1, bool descending=False) -> (Tensor values, Tensor indices)");
+  }
+}
+extern "C" gt_error gt_aten_sort_stable(gt_tensor *out, gt_tensor self, int8_t stable, int64_t dim, uint8_t descending) {
+  return impl_sort_stable<at::_ops::sort_stable>(out, self, stable, dim, descending);
+}
+
+template <class Op> static gt_error impl_argsort_stable(gt_tensor *out, gt_tensor self, uint8_t stable, int64_t dim, uint8_t descending) {
+  if constexpr (gt::matches<Op>("argsort.stable(Tensor self, *, bool stable, int dim=-1, bool descending=False) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), (stable != 0), dim, (descending != 0)));)
+  } else {
+    return gt::unavailable<Op>("aten::argsort.stable", "argsort.stable(Tensor self, *, bool stable, int dim=-1, bool descending=False) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_argsort_stable(gt_tensor *out, gt_tensor self, uint8_t stable, int64_t dim, uint8_t descending) {
+  return impl_argsort_stable<at::_ops::argsort_stable>(out, self, stable, dim, descending);
+}
+
+template <class Op> static gt_error impl_all(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("all(Tensor self) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+  } else {
+    return gt::unavailable<Op>("aten::all", "all(Tensor self) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_all(gt_tensor *out, gt_tensor self) {
+  return impl_all<at::_ops::all>(out, self);
+}
+
+template <class Op> static gt_error impl_renorm_out(gt_tensor self, gt_scalar p, int64_t dim, gt_scalar maxnorm, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("renorm.out(Tensor self, Scalar p, int dim, Scalar maxnorm, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::scalar(p), dim, gt::scalar(maxnorm), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::renorm.out", "renorm.out(Tensor self, Scalar p, int dim, Scalar maxnorm, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_renorm_out(gt_tensor self, gt_scalar p, int64_t dim, gt_scalar maxnorm, gt_tensor a_out) {
+  return impl_renorm_out<at::_ops::renorm_out>(self, p, dim, maxnorm, a_out);
+}
+
+template <class Op> static gt_error impl_equal(uint8_t *out, gt_tensor self, gt_tensor other) {
+  if constexpr (gt::matches<Op>("equal(Tensor self, Tensor other) -> bool")) {
+    GT_TRY(*out = Op::call(gt::T(self), gt::T(other)) ? 1 : 0;)
+  } else {
+    return gt::unavailable<Op>("aten::equal", "equal(Tensor self, Tensor other) -> bool");
+  }
+}
+extern "C" gt_error gt_aten_equal(uint8_t *out, gt_tensor self, gt_tensor other) {
+  return impl_equal<at::_ops::equal>(out, self, other);
+}
+
+template <class Op> static gt_error impl_pow_Scalar(gt_tensor *out, gt_scalar self, gt_tensor exponent) {
+  if constexpr (gt::matches<Op>("pow.Scalar(Scalar self, Tensor exponent) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::scalar(self), gt::T(exponent)));)
+  } else {
+    return gt::unavailable<Op>("aten::pow.Scalar", "pow.Scalar(Scalar self, Tensor exponent) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_pow_Scalar(gt_tensor *out, gt_scalar self, gt_tensor exponent) {
+  return impl_pow_Scalar<at::_ops::pow_Scalar>(out, self, exponent);
+}
+
+template <class Op> static gt_error impl_pow__Tensor(gt_tensor self, gt_tensor exponent) {
+  if constexpr (gt::matches<Op>("pow_.Tensor(Tensor(a!) self, Tensor exponent) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(exponent));)
+  } else {
+    return gt::unavailable<Op>("aten::pow_.Tensor", "pow_.Tensor(Tensor(a!) self, Tensor exponent) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_pow__Tensor(gt_tensor self, gt_tensor exponent) {
+  return impl_pow__Tensor<at::_ops::pow__Tensor>(self, exponent);
+}
+
+template <class Op> static gt_error impl_float_power_Scalar(gt_tensor *out, gt_scalar self, gt_tensor exponent) {
+  if constexpr (gt::matches<Op>("float_power.Scalar(Scalar self, Tensor exponent) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::scalar(self), gt::T(exponent)));)
+  } else {
+    return gt::unavailable<Op>("aten::float_power.Scalar", "float_power.Scalar(Scalar self, Tensor exponent) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_float_power_Scalar(gt_tensor *out, gt_scalar self, gt_tensor exponent) {
+  return impl_float_power_Scalar<at::_ops::float_power_Scalar>(out, self, exponent);
+}
+
+template <class Op> static gt_error impl_float_power__Tensor(gt_tensor self, gt_tensor exponent) {
+  if constexpr (gt::matches<Op>("float_power_.Tensor(Tensor(a!) self, Tensor exponent) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(exponent));)
+  } else {
+    return gt::unavailable<Op>("aten::float_power_.Tensor", "float_power_.Tensor(Tensor(a!) self, Tensor exponent) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_float_power__Tensor(gt_tensor self, gt_tensor exponent) {
+  return impl_float_power__Tensor<at::_ops::float_power__Tensor>(self, exponent);
+}
+
+template <class Op> static gt_error impl_normal_Tensor_float(gt_tensor *out, gt_tensor mean, double std, gt_generator generator) {
+  if constexpr (gt::matches<Op>("normal.Tensor_float(Tensor mean, float std=1, *, Generator? generator=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(mean), std, gt::opt_gen(generator)));)
+  } else {
+    return gt::unavailable<Op>("aten::normal.Tensor_float", "normal.Tensor_float(Tensor mean, float std=1, *, Generator? generator=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_normal_Tensor_float(gt_tensor *out, gt_tensor mean, double std, gt_generator generator) {
+  return impl_normal_Tensor_float<at::_ops::normal_Tensor_float>(out, mean, std, generator);
+}
+
+template <class Op> static gt_error impl_normal_Tensor_Tensor(gt_tensor *out, gt_tensor mean, gt_tensor std, gt_generator generator) {
+  if constexpr (gt::matches<Op>("normal.Tensor_Tensor(Tensor mean, Tensor std, *, Generator? generator=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(mean), gt::T(std), gt::opt_gen(generator)));)
+  } else {
+    return gt::unavailable<Op>("aten::normal.Tensor_Tensor", "normal.Tensor_Tensor(Tensor mean, Tensor std, *, Generator? generator=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_normal_Tensor_Tensor(gt_tensor *out, gt_tensor mean, gt_tensor std, gt_generator generator) {
+  return impl_normal_Tensor_Tensor<at::_ops::normal_Tensor_Tensor>(out, mean, std, generator);
+}
+
+template <class Op> static gt_error impl_bucketize_Tensor(gt_tensor *out, gt_tensor self, gt_tensor boundaries, uint8_t out_int32, uint8_t right) {
+  if constexpr (gt::matches<Op>("bucketize.Tensor(Tensor self, Tensor boundaries, *, bool out_int32=False, bool right=False) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(boundaries), (out_int32 != 0), (right != 0)));)
+  } else {
+    return gt::unavailable<Op>("aten::bucketize.Tensor", "bucketize.Tensor(Tensor self, Tensor boundaries, *, bool out_int32=False, bool right=False) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_bucketize_Tensor(gt_tensor *out, gt_tensor self, gt_tensor boundaries, uint8_t out_int32, uint8_t right) {
+  return impl_bucketize_Tensor<at::_ops::bucketize_Tensor>(out, self, boundaries, out_int32, right);
+}
+
+template <class Op> static gt_error impl_searchsorted_Tensor_out(gt_tensor sorted_sequence, gt_tensor self, uint8_t out_int32, uint8_t right, const char *side, int64_t side_n, gt_tensor sorter, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("searchsorted.Tensor_out(Tensor sorted_sequence, Tensor self, *, bool out_int32=False, bool right=False, str? side=None, Tensor? sorter=None, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(sorted_sequence), gt::T(self), (out_int32 != 0), (right != 0), gt::opt_str(side, side_n), gt::opt_tensor(sorter), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::searchsorted.Tensor_out", "searchsorted.Tensor_out(Tensor sorted_sequence, Tensor self, *, bool out_int32=False, bool right=False, str? side=None, Tensor? sorter=None, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_searchsorted_Tensor_out(gt_tensor sorted_sequence, gt_tensor self, uint8_t out_int32, uint8_t right, const char *side, int64_t side_n, gt_tensor sorter, gt_tensor a_out) {
+  return impl_searchsorted_Tensor_out<at::_ops::searchsorted_Tensor_out>(sorted_sequence, self, out_int32, right, side, side_n, sorter, a_out);
+}
+
+template <class Op> static gt_error impl_mse_loss(gt_tensor *out, gt_tensor self, gt_tensor target, int64_t reduction) {
+  if constexpr (gt::matches<Op>("mse_loss(Tensor self, Tensor target, int reduction=Mean) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(target), reduction));)
+  } else {
+    return gt::unavailable<Op>("aten::mse_loss", "mse_loss(Tensor self, Tensor target, int reduction=Mean) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_mse_loss(gt_tensor *out, gt_tensor self, gt_tensor target, int64_t reduction) {
+  return impl_mse_loss<at::_ops::mse_loss>(out, self, target, reduction);
+}
+
+template <class Op> static gt_error impl_multilabel_margin_loss_out(gt_tensor self, gt_tensor target, int64_t reduction, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("multilabel_margin_loss.out(Tensor self, Tensor target, int reduction=Mean, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(target), reduction, gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::multilabel_margin_loss.out", "multilabel_margin_loss.out(Tensor self, Tensor target, int reduction=Mean, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_multilabel_margin_loss_out(gt_tensor self, gt_tensor target, int64_t reduction, gt_tensor a_out) {
+  return impl_multilabel_margin_loss_out<at::_ops::multilabel_margin_loss_out>(self, target, reduction, a_out);
+}
+
+template <class Op> static gt_error impl_nll_loss_out(gt_tensor self, gt_tensor target, gt_tensor weight, int64_t reduction, int64_t ignore_index, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("nll_loss.out(Tensor self, Tensor target, Tensor? weight=None, int reduction=Mean, int ignore_index=-100, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(target), gt::opt_tensor(weight), reduction, ignore_index, gt::T(a_out));)
+  } else if constexpr (gt::matches<Op>("nll_loss.out(Tensor self, Tensor target, Tensor? weight=None, int reduction=Mean, SymInt ignore_index=-100, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(target), gt::opt_tensor(weight), reduction, ignore_index, gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::nll_loss.out", "nll_loss.out(Tensor self, Tensor target, Tensor? weight=None, int reduction=Mean, SymInt ignore_index=-100, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_nll_loss_out(gt_tensor self, gt_tensor target, gt_tensor weight, int64_t reduction, int64_t ignore_index, gt_tensor a_out) {
+  return impl_nll_loss_out<at::_ops::nll_loss_out>(self, target, weight, reduction, ignore_index, a_out);
+}
+
+template <class Op> static gt_error impl_nll_loss_forward(gt_tensor *out, gt_tensor self, gt_tensor target, gt_tensor weight, int64_t reduction, int64_t ignore_index) {
+  if constexpr (gt::matches<Op>("nll_loss_forward(Tensor self, Tensor target, Tensor? weight, int reduction, int ignore_index) -> (Tensor output, Tensor total_weight)")) {
+    GT_TRY(auto r = Op::call(gt::T(self), gt::T(target), gt::opt_tensor(weight), reduction, ignore_index); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
+  } else if constexpr (gt::matches<Op>("nll_loss_forward(Tensor self, Tensor target, Tensor? weight, int reduction, SymInt ignore_index) -> (Tensor output, Tensor total_weight)")) {
+    GT_TRY(auto r = Op::call(gt::T(self), gt::T(target), gt::opt_tensor(weight), reduction, ignore_index); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
+  } else {
+    return gt::unavailable<Op>("aten::nll_loss_forward", "nll_loss_forward(Tensor self, Tensor target, Tensor? weight, int reduction, SymInt ignore_index) -> (Tensor output, Tensor total_weight)");
+  }
+}
+extern "C" gt_error gt_aten_nll_loss_forward(gt_tensor *out, gt_tensor self, gt_tensor target, gt_tensor weight, int64_t reduction, int64_t ignore_index) {
+  return impl_nll_loss_forward<at::_ops::nll_loss_forward>(out, self, target, weight, reduction, ignore_index);
+}
+
+template <class Op> static gt_error impl_nll_loss2d_forward(gt_tensor *out, gt_tensor self, gt_tensor target, gt_tensor weight, int64_t reduction, int64_t ignore_index) {
+  if constexpr (gt::matches<Op>("nll_loss2d_forward(Tensor self, Tensor target, Tensor? weight, int reduction, int ignore_index) -> (Tensor output, Tensor total_weight)")) {
+    GT_TRY(auto r = Op::call(gt::T(self), gt::T(target), gt::opt_tensor(weight), reduction, ignore_index); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
+  } else if constexpr (gt::matches<Op>("nll_loss2d_forward(Tensor self, Tensor target, Tensor? weight, int reduction, SymInt ignore_index) -> (Tensor output, Tensor total_weight)")) {
+    GT_TRY(auto r = Op::call(gt::T(self), gt::T(target), gt::opt_tensor(weight), reduction, ignore_index); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
+  } else {
+    return gt::unavailable<Op>("aten::nll_loss2d_forward", "nll_loss2d_forward(Tensor self, Tensor target, Tensor? weight, int reduction, SymInt ignore_index) -> (Tensor output, Tensor total_weight)");
+  }
+}
+extern "C" gt_error gt_aten_nll_loss2d_forward(gt_tensor *out, gt_tensor self, gt_tensor target, gt_tensor weight, int64_t reduction, int64_t ignore_index) {
+  return impl_nll_loss2d_forward<at::_ops::nll_loss2d_forward>(out, self, target, weight, reduction, ignore_index);
+}
+
+template <class Op> static gt_error impl_huber_loss(gt_tensor *out, gt_tensor self, gt_tensor target, int64_t reduction, double delta) {
+  if constexpr (gt::matches<Op>("huber_loss(Tensor self, Tensor target, int reduction=Mean, float delta=1.0) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(target), reduction, delta));)
+  } else {
+    return gt::unavailable<Op>("aten::huber_loss", "huber_loss(Tensor self, Tensor target, int reduction=Mean, float delta=1.0) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_huber_loss(gt_tensor *out, gt_tensor self, gt_tensor target, int64_t reduction, double delta) {
+  return impl_huber_loss<at::_ops::huber_loss>(out, self, target, reduction, delta);
+}
+
+template <class Op> static gt_error impl_elu(gt_tensor *out, gt_tensor self, gt_scalar alpha, gt_scalar scale, gt_scalar input_scale) {
+  if constexpr (gt::matches<Op>("elu(Tensor self, Scalar alpha=1, Scalar scale=1, Scalar input_scale=1) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::scalar(alpha), gt::scalar(scale), gt::scalar(input_scale)));)
+  } else {
+    return gt::unavailable<Op>("aten::elu", "elu(Tensor self, Scalar alpha=1, Scalar scale=1, Scalar input_scale=1) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_elu(gt_tensor *out, gt_tensor self, gt_scalar alpha, gt_scalar scale, gt_scalar input_scale) {
+  return impl_elu<at::_ops::elu>(out, self, alpha, scale, input_scale);
+}
+
+template <class Op> static gt_error impl_glu_jvp(gt_tensor *out, gt_tensor glu, gt_tensor x, gt_tensor dx, int64_t dim) {
+  if constexpr (gt::matches<Op>("glu_jvp(Tensor glu, Tensor x, Tensor dx, int dim) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(glu), gt::T(x), gt::T(dx), dim));)
+  } else {
+    return gt::unavailable<Op>("aten::glu_jvp", "glu_jvp(Tensor glu, Tensor x, Tensor dx, int dim) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_glu_jvp(gt_tensor *out, gt_tensor glu, gt_tensor x, gt_tensor dx, int64_t dim) {
+  return impl_glu_jvp<at::_ops::glu_jvp>(out, glu, x, dx, dim);
+}
+
+template <class Op> static gt_error impl_hardtanh_out(gt_tensor self, gt_scalar min_val, gt_scalar max_val, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("hardtanh.out(Tensor self, Scalar min_val=-1, Scalar max_val=1, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::scalar(min_val), gt::scalar(max_val), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::hardtanh.out", "hardtanh.out(Tensor self, Scalar min_val=-1, Scalar max_val=1, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_hardtanh_out(gt_tensor self, gt_scalar min_val, gt_scalar max_val, gt_tensor a_out) {
+  return impl_hardtanh_out<at::_ops::hardtanh_out>(self, min_val, max_val, a_out);
+}
+
+template <class Op> static gt_error impl_hardswish(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("hardswish(Tensor self) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+  } else {
+    return gt::unavailable<Op>("aten::hardswish", "hardswish(Tensor self) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_hardswish(gt_tensor *out, gt_tensor self) {
+  return impl_hardswish<at::_ops::hardswish>(out, self);
+}
+
+template <class Op> static gt_error impl_leaky_relu_(gt_tensor self, gt_scalar negative_slope) {
+  if constexpr (gt::matches<Op>("leaky_relu_(Tensor(a!) self, Scalar negative_slope=0.01) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::scalar(negative_slope));)
+  } else {
+    return gt::unavailable<Op>("aten::leaky_relu_", "leaky_relu_(Tensor(a!) self, Scalar negative_slope=0.01) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_leaky_relu_(gt_tensor self, gt_scalar negative_slope) {
+  return impl_leaky_relu_<at::_ops::leaky_relu_>(self, negative_slope);
+}
+
+template <class Op> static gt_error impl_log_sigmoid_forward(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("log_sigmoid_forward(Tensor self) -> (Tensor output, Tensor buffer)")) {
+    GT_TRY(auto r = Op::call(gt::T(self)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
+  } else {
+    return gt::unavailable<Op>("aten::log_sigmoid_forward", "log_sigmoid_forward(Tensor self) -> (Tensor output, Tensor buffer)");
+  }
+}
+extern "C" gt_error gt_aten_log_sigmoid_forward(gt_tensor *out, gt_tensor self) {
+  return impl_log_sigmoid_forward<at::_ops::log_sigmoid_forward>(out, self);
+}
+
+template <class Op> static gt_error impl_softplus_out(gt_tensor self, gt_scalar beta, gt_scalar threshold, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("softplus.out(Tensor self, Scalar beta=1, Scalar threshold=20, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::scalar(beta), gt::scalar(threshold), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::softplus.out", "softplus.out(Tensor self, Scalar beta=1, Scalar threshold=20, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_softplus_out(gt_tensor self, gt_scalar beta, gt_scalar threshold, gt_tensor a_out) {
+  return impl_softplus_out<at::_ops::softplus_out>(self, beta, threshold, a_out);
+}
+
+template <class Op> static gt_error impl_adaptive_avg_pool2d_out(gt_tensor self, const int64_t *output_size, int output_size_n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("adaptive_avg_pool2d.out(Tensor self, SymInt[2] output_size, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::sym_ints(output_size, output_size_n), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::adaptive_avg_pool2d.out", "adaptive_avg_pool2d.out(Tensor self, SymInt[2] output_size, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_adaptive_avg_pool2d_out(gt_tensor self, const int64_t *output_size, int output_size_n, gt_tensor a_out) {
+  return impl_adaptive_avg_pool2d_out<at::_ops::adaptive_avg_pool2d_out>(self, output_size, output_size_n, a_out);
+}
+
+template <class Op> static gt_error impl_adaptive_max_pool2d_out(gt_tensor self, const int64_t *output_size, int output_size_n, gt_tensor a_out, gt_tensor indices) {
+  if constexpr (gt::matches<Op>("adaptive_max_pool2d.out(Tensor self, int[2] output_size, *, Tensor(a!) out, Tensor(b!) indices) -> (Tensor(a!), Tensor(b!))")) {
+    GT_TRY(auto r = Op::call(gt::T(self), gt::ints(output_size, output_size_n), gt::T(a_out), gt::T(indices));)
+  } else {
+    return gt::unavailable<Op>("aten::adaptive_max_pool2d.out", "adaptive_max_pool2d.out(Tensor self, int[2] output_size, *, Tensor(a!) out, Tensor(b!) indices) -> (Tensor(a!), Tensor(b!))");
+  }
+}
+extern "C" gt_error gt_aten_adaptive_max_pool2d_out(gt_tensor self, const int64_t *output_size, int output_size_n, gt_tensor a_out, gt_tensor indices) {
+  return impl_adaptive_max_pool2d_out<at::_ops::adaptive_max_pool2d_out>(self, output_size, output_size_n, a_out, indices);
+}
+
+template <class Op> static gt_error impl_avg_pool2d_out(gt_tensor self, const int64_t *kernel_size, int kernel_size_n, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n, uint8_t ceil_mode, uint8_t count_include_pad, int64_t divisor_override, uint8_t divisor_override_has, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("avg_pool2d.out(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::ints(kernel_size, kernel_size_n), gt::ints(stride, stride_n), gt::ints(padding, padding_n), (ceil_mode != 0), (count_include_pad != 0), gt::opt_int(divisor_override, divisor_override_has), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::avg_pool2d.out", "avg_pool2d.out(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_avg_pool2d_out(gt_tensor self, const int64_t *kernel_size, int kernel_size_n, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n, uint8_t ceil_mode, uint8_t count_include_pad, int64_t divisor_override, uint8_t divisor_override_has, gt_tensor a_out) {
+  return impl_avg_pool2d_out<at::_ops::avg_pool2d_out>(self, kernel_size, kernel_size_n, stride, stride_n, padding, padding_n, ceil_mode, count_include_pad, divisor_override, divisor_override_has, a_out);
+}
+
+template <class Op> static gt_error impl_fractional_max_pool2d_output(gt_tensor self, const int64_t *kernel_size, int kernel_size_n, const int64_t *output_size, int output_size_n, gt_tensor random_samples, gt_tensor output, gt_tensor indices) {
+  if constexpr (gt::matches<Op>("fractional_max_pool2d.output(Tensor self, int[2] kernel_size, int[2] output_size, Tensor random_samples, *, Tensor(a!) output, Tensor(b!) indices) -> (Tensor(a!), Tensor(b!))")) {
+    GT_TRY(auto r = Op::call(gt::T(self), gt::ints(kernel_size, kernel_size_n), gt::ints(output_size, output_size_n), gt::T(random_samples), gt::T(output), gt::T(indices));)
+  } else {
+    return gt::unavailable<Op>("aten::fractional_max_pool2d.output", "fractional_max_pool2d.output(Tensor self, int[2] kernel_size, int[2] output_size, Tensor random_samples, *, Tensor(a!) output, Tensor(b!) indices) -> (Tensor(a!), Tensor(b!))");
+  }
+}
+extern "C" gt_error gt_aten_fractional_max_pool2d_output(gt_tensor self, const int64_t *kernel_size, int kernel_size_n, const int64_t *output_size, int output_size_n, gt_tensor random_samples, gt_tensor output, gt_tensor indices) {
+  return impl_fractional_max_pool2d_output<at::_ops::fractional_max_pool2d_output>(self, kernel_size, kernel_size_n, output_size, output_size_n, random_samples, output, indices);
+}
+
+template <class Op> static gt_error impl_max_pool2d_with_indices_out(gt_tensor self, const int64_t *kernel_size, int kernel_size_n, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n, const int64_t *dilation, int dilation_n, uint8_t ceil_mode, gt_tensor a_out, gt_tensor indices) {
+  if constexpr (gt::matches<Op>("max_pool2d_with_indices.out(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, bool ceil_mode=False, *, Tensor(a!) out, Tensor(b!) indices) -> (Tensor(a!), Tensor(b!))")) {
+    GT_TRY(auto r = Op::call(gt::T(self), gt::ints(kernel_size, kernel_size_n), gt::ints(stride, stride_n), gt::ints(padding, padding_n), gt::ints(dilation, dilation_n), (ceil_mode != 0), gt::T(a_out), gt::T(indices));)
+  } else {
+    return gt::unavailable<Op>("aten::max_pool2d_with_indices.out", "max_pool2d_with_indices.out(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, bool ceil_mode=False, *, Tensor(a!) out, Tensor(b!) indices) -> (Tensor(a!), Tensor(b!))");
+  }
+}
+extern "C" gt_error gt_aten_max_pool2d_with_indices_out(gt_tensor self, const int64_t *kernel_size, int kernel_size_n, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n, const int64_t *dilation, int dilation_n, uint8_t ceil_mode, gt_tensor a_out, gt_tensor indices) {
+  return impl_max_pool2d_with_indices_out<at::_ops::max_pool2d_with_indices_out>(self, kernel_size, kernel_size_n, stride, stride_n, padding, padding_n, dilation, dilation_n, ceil_mode, a_out, indices);
+}
+
+template <class Op> static gt_error impl_max_unpool2d_out(gt_tensor self, gt_tensor indices, const int64_t *output_size, int output_size_n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("max_unpool2d.out(Tensor self, Tensor indices, int[2] output_size, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(indices), gt::ints(output_size, output_size_n), gt::T(a_out));)
+  } else if constexpr (gt::matches<Op>("max_unpool2d.out(Tensor self, Tensor indices, SymInt[2] output_size, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(indices), gt::sym_ints(output_size, output_size_n), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::max_unpool2d.out", "max_unpool2d.out(Tensor self, Tensor indices, SymInt[2] output_size, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_max_unpool2d_out(gt_tensor self, gt_tensor indices, const int64_t *output_size, int output_size_n, gt_tensor a_out) {
+  return impl_max_unpool2d_out<at::_ops::max_unpool2d_out>(self, indices, output_size, output_size_n, a_out);
+}
+
+template <class Op> static gt_error impl_reflection_pad1d_out(gt_tensor self, const int64_t *padding, int padding_n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("reflection_pad1d.out(Tensor self, int[2] padding, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::ints(padding, padding_n), gt::T(a_out));)
+  } else if constexpr (gt::matches<Op>("reflection_pad1d.out(Tensor self, SymInt[2] padding, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::sym_ints(padding, padding_n), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::reflection_pad1d.out", "reflection_pad1d.out(Tensor self, SymInt[2] padding, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_reflection_pad1d_out(gt_tensor self, const int64_t *padding, int padding_n, gt_tensor a_out) {
+  return impl_reflection_pad1d_out<at::_ops::reflection_pad1d_out>(self, padding, padding_n, a_out);
+}
+
+template <class Op> static gt_error impl_reflection_pad3d_out(gt_tensor self, const int64_t *padding, int padding_n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("reflection_pad3d.out(Tensor self, int[6] padding, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::ints(padding, padding_n), gt::T(a_out));)
+  } else if constexpr (gt::matches<Op>("reflection_pad3d.out(Tensor self, SymInt[6] padding, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::sym_ints(padding, padding_n), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::reflection_pad3d.out", "reflection_pad3d.out(Tensor self, SymInt[6] padding, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_reflection_pad3d_out(gt_tensor self, const int64_t *padding, int padding_n, gt_tensor a_out) {
+  return impl_reflection_pad3d_out<at::_ops::reflection_pad3d_out>(self, padding, padding_n, a_out);
+}
+
+template <class Op> static gt_error impl_replication_pad2d_out(gt_tensor self, const int64_t *padding, int padding_n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("replication_pad2d.out(Tensor self, int[4] padding, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::ints(padding, padding_n), gt::T(a_out));)
+  } else if constexpr (gt::matches<Op>("replication_pad2d.out(Tensor self, SymInt[4] padding, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::sym_ints(padding, padding_n), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::replication_pad2d.out", "replication_pad2d.out(Tensor self, SymInt[4] padding, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_replication_pad2d_out(gt_tensor self, const int64_t *padding, int padding_n, gt_tensor a_out) {
+  return impl_replication_pad2d_out<at::_ops::replication_pad2d_out>(self, padding, padding_n, a_out);
+}
+
+template <class Op> static gt_error impl_pad(gt_tensor *out, gt_tensor self, const int64_t *pad, int pad_n, const char *mode, int64_t mode_n, double value, uint8_t value_has) {
+  if constexpr (gt::matches<Op>("pad(Tensor self, int[] pad, str mode=\"constant\", float? value=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::ints(pad, pad_n), c10::string_view(mode, static_cast<size_t>(mode_n)), gt::opt_float(value, value_has)));)
+  } else if constexpr (gt::matches<Op>("pad(Tensor self, SymInt[] pad, str mode=\"constant\", float? value=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::sym_ints(pad, pad_n), c10::string_view(mode, static_cast<size_t>(mode_n)), gt::opt_float(value, value_has)));)
+  } else {
+    return gt::unavailable<Op>("aten::pad", "pad(Tensor self, SymInt[] pad, str mode=\"constant\", float? value=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_pad(gt_tensor *out, gt_tensor self, const int64_t *pad, int pad_n, const char *mode, int64_t mode_n, double value, uint8_t value_has) {
+  return impl_pad<at::_ops::pad>(out, self, pad, pad_n, mode, mode_n, value, value_has);
+}
+
+template <class Op> static gt_error impl_upsample_bicubic2d_vec(gt_tensor *out, gt_tensor input, const int64_t *output_size, int output_size_n, uint8_t align_corners, const double *scale_factors, int scale_factors_n) {
+  if constexpr (gt::matches<Op>("upsample_bicubic2d.vec(Tensor input, SymInt[]? output_size, bool align_corners, float[]? scale_factors) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(input), gt::opt_sym_ints(output_size, output_size_n), (align_corners != 0), gt::opt_floats(scale_factors, scale_factors_n)));)
+  } else {
+    return gt::unavailable<Op>("aten::upsample_bicubic2d.vec", "upsample_bicubic2d.vec(Tensor input, SymInt[]? output_size, bool align_corners, float[]? scale_factors) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_upsample_bicubic2d_vec(gt_tensor *out, gt_tensor input, const int64_t *output_size, int output_size_n, uint8_t align_corners, const double *scale_factors, int scale_factors_n) {
+  return impl_upsample_bicubic2d_vec<at::_ops::upsample_bicubic2d_vec>(out, input, output_size, output_size_n, align_corners, scale_factors, scale_factors_n);
+}
+
+template <class Op> static gt_error impl_upsample_linear1d_out(gt_tensor self, const int64_t *output_size, int output_size_n, uint8_t align_corners, double scales, uint8_t scales_has, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("upsample_linear1d.out(Tensor self, SymInt[1] output_size, bool align_corners, float? scales=None, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::sym_ints(output_size, output_size_n), (align_corners != 0), gt::opt_float(scales, scales_has), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::upsample_linear1d.out", "upsample_linear1d.out(Tensor self, SymInt[1] output_size, bool align_corners, float? scales=None, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_upsample_linear1d_out(gt_tensor self, const int64_t *output_size, int output_size_n, uint8_t align_corners, double scales, uint8_t scales_has, gt_tensor a_out) {
+  return impl_upsample_linear1d_out<at::_ops::upsample_linear1d_out>(self, output_size, output_size_n, align_corners, scales, scales_has, a_out);
+}
+
+template <class Op> static gt_error impl_upsample_bicubic2d_out(gt_tensor self, const int64_t *output_size, int output_size_n, uint8_t align_corners, double scales_h, uint8_t scales_h_has, double scales_w, uint8_t scales_w_has, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("upsample_bicubic2d.out(Tensor self, SymInt[2] output_size, bool align_corners, float? scales_h=None, float? scales_w=None, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::sym_ints(output_size, output_size_n), (align_corners != 0), gt::opt_float(scales_h, scales_h_has), gt::opt_float(scales_w, scales_w_has), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::upsample_bicubic2d.out", "upsample_bicubic2d.out(Tensor self, SymInt[2] output_size, bool align_corners, float? scales_h=None, float? scales_w=None, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_upsample_bicubic2d_out(gt_tensor self, const int64_t *output_size, int output_size_n, uint8_t align_corners, double scales_h, uint8_t scales_h_has, double scales_w, uint8_t scales_w_has, gt_tensor a_out) {
+  return impl_upsample_bicubic2d_out<at::_ops::upsample_bicubic2d_out>(self, output_size, output_size_n, align_corners, scales_h, scales_h_has, scales_w, scales_w_has, a_out);
+}
+
+template <class Op> static gt_error impl_upsample_nearest1d_out(gt_tensor self, const int64_t *output_size, int output_size_n, double scales, uint8_t scales_has, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("upsample_nearest1d.out(Tensor self, SymInt[1] output_size, float? scales=None, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::sym_ints(output_size, output_size_n), gt::opt_float(scales, scales_has), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::upsample_nearest1d.out", "upsample_nearest1d.out(Tensor self, SymInt[1] output_size, float? scales=None, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_upsample_nearest1d_out(gt_tensor self, const int64_t *output_size, int output_size_n, double scales, uint8_t scales_has, gt_tensor a_out) {
+  return impl_upsample_nearest1d_out<at::_ops::upsample_nearest1d_out>(self, output_size, output_size_n, scales, scales_has, a_out);
+}
+
+template <class Op> static gt_error impl_upsample_nearest3d_out(gt_tensor self, const int64_t *output_size, int output_size_n, double scales_d, uint8_t scales_d_has, double scales_h, uint8_t scales_h_has, double scales_w, uint8_t scales_w_has, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("upsample_nearest3d.out(Tensor self, SymInt[3] output_size, float? scales_d=None, float? scales_h=None, float? scales_w=None, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::sym_ints(output_size, output_size_n), gt::opt_float(scales_d, scales_d_has), gt::opt_float(scales_h, scales_h_has), gt::opt_float(scales_w, scales_w_has), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::upsample_nearest3d.out", "upsample_nearest3d.out(Tensor self, SymInt[3] output_size, float? scales_d=None, float? scales_h=None, float? scales_w=None, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_upsample_nearest3d_out(gt_tensor self, const int64_t *output_size, int output_size_n, double scales_d, uint8_t scales_d_has, double scales_h, uint8_t scales_h_has, double scales_w, uint8_t scales_w_has, gt_tensor a_out) {
+  return impl_upsample_nearest3d_out<at::_ops::upsample_nearest3d_out>(self, output_size, output_size_n, scales_d, scales_d_has, scales_h, scales_h_has, scales_w, scales_w_has, a_out);
+}
+
+template <class Op> static gt_error impl_slow_conv_transpose3d_out(gt_tensor self, gt_tensor weight, const int64_t *kernel_size, int kernel_size_n, gt_tensor bias, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n, const int64_t *output_padding, int output_padding_n, const int64_t *dilation, int dilation_n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("slow_conv_transpose3d.out(Tensor self, Tensor weight, int[3] kernel_size, Tensor? bias=None, int[3] stride=1, int[3] padding=0, int[3] output_padding=0, int[3] dilation=1, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(weight), gt::ints(kernel_size, kernel_size_n), gt::opt_tensor(bias), gt::ints(stride, stride_n), gt::ints(padding, padding_n), gt::ints(output_padding, output_padding_n), gt::ints(dilation, dilation_n), gt::T(a_out));)
+  } else if constexpr (gt::matches<Op>("slow_conv_transpose3d.out(Tensor self, Tensor weight, SymInt[3] kernel_size, Tensor? bias=None, SymInt[3] stride=1, SymInt[3] padding=0, SymInt[3] output_padding=0, SymInt[3] dilation=1, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(weight), gt::sym_ints(kernel_size, kernel_size_n), gt::opt_tensor(bias), gt::sym_ints(stride, stride_n), gt::sym_ints(padding, padding_n), gt::sym_ints(output_padding, output_padding_n), gt::sym_ints(dilation, dilation_n), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::slow_conv_transpose3d.out", "slow_conv_transpose3d.out(Tensor self, Tensor weight, SymInt[3] kernel_size, Tensor? bias=None, SymInt[3] stride=1, SymInt[3] padding=0, SymInt[3] output_padding=0, SymInt[3] dilation=1, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_slow_conv_transpose3d_out(gt_tensor self, gt_tensor weight, const int64_t *kernel_size, int kernel_size_n, gt_tensor bias, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n, const int64_t *output_padding, int output_padding_n, const int64_t *dilation, int dilation_n, gt_tensor a_out) {
+  return impl_slow_conv_transpose3d_out<at::_ops::slow_conv_transpose3d_out>(self, weight, kernel_size, kernel_size_n, bias, stride, stride_n, padding, padding_n, output_padding, output_padding_n, dilation, dilation_n, a_out);
+}
+
+template <class Op> static gt_error impl_conv_depthwise3d(gt_tensor *out, gt_tensor self, gt_tensor weight, const int64_t *kernel_size, int kernel_size_n, gt_tensor bias, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n, const int64_t *dilation, int dilation_n) {
+  if constexpr (gt::matches<Op>("conv_depthwise3d(Tensor self, Tensor weight, int[3] kernel_size, Tensor? bias, int[3] stride, int[3] padding, int[3] dilation) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(weight), gt::ints(kernel_size, kernel_size_n), gt::opt_tensor(bias), gt::ints(stride, stride_n), gt::ints(padding, padding_n), gt::ints(dilation, dilation_n)));)
+  } else if constexpr (gt::matches<Op>("conv_depthwise3d(Tensor self, Tensor weight, SymInt[3] kernel_size, Tensor? bias, SymInt[3] stride, SymInt[3] padding, SymInt[3] dilation) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(weight), gt::sym_ints(kernel_size, kernel_size_n), gt::opt_tensor(bias), gt::sym_ints(stride, stride_n), gt::sym_ints(padding, padding_n), gt::sym_ints(dilation, dilation_n)));)
+  } else {
+    return gt::unavailable<Op>("aten::conv_depthwise3d", "conv_depthwise3d(Tensor self, Tensor weight, SymInt[3] kernel_size, Tensor? bias, SymInt[3] stride, SymInt[3] padding, SymInt[3] dilation) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_conv_depthwise3d(gt_tensor *out, gt_tensor self, gt_tensor weight, const int64_t *kernel_size, int kernel_size_n, gt_tensor bias, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n, const int64_t *dilation, int dilation_n) {
+  return impl_conv_depthwise3d<at::_ops::conv_depthwise3d>(out, self, weight, kernel_size, kernel_size_n, bias, stride, stride_n, padding, padding_n, dilation, dilation_n);
+}
+
+template <class Op> static gt_error impl_slow_conv3d_forward(gt_tensor *out, gt_tensor self, gt_tensor weight, const int64_t *kernel_size, int kernel_size_n, gt_tensor bias, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n) {
+  if constexpr (gt::matches<Op>("slow_conv3d_forward(Tensor self, Tensor weight, int[3] kernel_size, Tensor? bias, int[3] stride, int[3] padding) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(weight), gt::ints(kernel_size, kernel_size_n), gt::opt_tensor(bias), gt::ints(stride, stride_n), gt::ints(padding, padding_n)));)
+  } else if constexpr (gt::matches<Op>("slow_conv3d_forward(Tensor self, Tensor weight, SymInt[3] kernel_size, Tensor? bias, SymInt[3] stride, SymInt[3] padding) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(weight), gt::sym_ints(kernel_size, kernel_size_n), gt::opt_tensor(bias), gt::sym_ints(stride, stride_n), gt::sym_ints(padding, padding_n)));)
+  } else {
+    return gt::unavailable<Op>("aten::slow_conv3d_forward", "slow_conv3d_forward(Tensor self, Tensor weight, SymInt[3] kernel_size, Tensor? bias, SymInt[3] stride, SymInt[3] padding) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_slow_conv3d_forward(gt_tensor *out, gt_tensor self, gt_tensor weight, const int64_t *kernel_size, int kernel_size_n, gt_tensor bias, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n) {
+  return impl_slow_conv3d_forward<at::_ops::slow_conv3d_forward>(out, self, weight, kernel_size, kernel_size_n, bias, stride, stride_n, padding, padding_n);
+}
+
+template <class Op> static gt_error impl_col2im(gt_tensor *out, gt_tensor self, const int64_t *output_size, int output_size_n, const int64_t *kernel_size, int kernel_size_n, const int64_t *dilation, int dilation_n, const int64_t *padding, int padding_n, const int64_t *stride, int stride_n) {
+  if constexpr (gt::matches<Op>("col2im(Tensor self, SymInt[2] output_size, int[2] kernel_size, int[2] dilation, int[2] padding, int[2] stride) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::sym_ints(output_size, output_size_n), gt::ints(kernel_size, kernel_size_n), gt::ints(dilation, dilation_n), gt::ints(padding, padding_n), gt::ints(stride, stride_n)));)
+  } else {
+    return gt::unavailable<Op>("aten::col2im", "col2im(Tensor self, SymInt[2] output_size, int[2] kernel_size, int[2] dilation, int[2] padding, int[2] stride) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_col2im(gt_tensor *out, gt_tensor self, const int64_t *output_size, int output_size_n, const int64_t *kernel_size, int kernel_size_n, const int64_t *dilation, int dilation_n, const int64_t *padding, int padding_n, const int64_t *stride, int stride_n) {
+  return impl_col2im<at::_ops::col2im>(out, self, output_size, output_size_n, kernel_size, kernel_size_n, dilation, dilation_n, padding, padding_n, stride, stride_n);
+}
+
+template <class Op> static gt_error impl_im2col(gt_tensor *out, gt_tensor self, const int64_t *kernel_size, int kernel_size_n, const int64_t *dilation, int dilation_n, const int64_t *padding, int padding_n, const int64_t *stride, int stride_n) {
+  if constexpr (gt::matches<Op>("im2col(Tensor self, int[2] kernel_size, int[2] dilation, int[2] padding, int[2] stride) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::ints(kernel_size, kernel_size_n), gt::ints(dilation, dilation_n), gt::ints(padding, padding_n), gt::ints(stride, stride_n)));)
+  } else {
+    return gt::unavailable<Op>("aten::im2col", "im2col(Tensor self, int[2] kernel_size, int[2] dilation, int[2] padding, int[2] stride) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_im2col(gt_tensor *out, gt_tensor self, const int64_t *kernel_size, int kernel_size_n, const int64_t *dilation, int dilation_n, const int64_t *padding, int padding_n, const int64_t *stride, int stride_n) {
+  return impl_im2col<at::_ops::im2col>(out, self, kernel_size, kernel_size_n, dilation, dilation_n, padding, padding_n, stride, stride_n);
+}
+
+template <class Op> static gt_error impl_isposinf_out(gt_tensor self, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("isposinf.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
     GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
   } else {
-    return gt::unavailable<Op>("aten::special_modified_bessel_k1.out", "special_modified_bessel_k1.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
+    return gt::unavailable<Op>("aten::isposinf.out", "isposinf.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
   }
 }
-extern "C" gt_error gt_aten_special_modified_bessel_k1_out(gt_tensor self, gt_tensor a_out) {
-  return impl_special_modified_bessel_k1_out<at::_ops::special_modified_bessel_k1_out>(self, a_out);
+extern "C" gt_error gt_aten_isposinf_out(gt_tensor self, gt_tensor a_out) {
+  return impl_isposinf_out<at::_ops::isposinf_out>(self, a_out);
 }
 
-template <class Op> static gt_error impl_special_scaled_modified_bessel_k1_out(gt_tensor x, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("special_scaled_modified_bessel_k1.out(Tensor x, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(x), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::special_scaled_modified_bessel_k1.out", "special_scaled_modified_bessel_k1.out(Tensor x, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_special_scaled_modified_bessel_k1_out(gt_tensor x, gt_tensor a_out) {
-  return impl_special_scaled_modified_bessel_k1_out<at::_ops::special_scaled_modified_bessel_k1_out>(x, a_out);
-}
-
-template <class Op> static gt_error impl_special_shifted_chebyshev_polynomial_t_out(gt_tensor x, gt_tensor n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("special_shifted_chebyshev_polynomial_t.out(Tensor x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(x), gt::T(n), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::special_shifted_chebyshev_polynomial_t.out", "special_shifted_chebyshev_polynomial_t.out(Tensor x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_special_shifted_chebyshev_polynomial_t_out(gt_tensor x, gt_tensor n, gt_tensor a_out) {
-  return impl_special_shifted_chebyshev_polynomial_t_out<at::_ops::special_shifted_chebyshev_polynomial_t_out>(x, n, a_out);
-}
-
-template <class Op> static gt_error impl_special_shifted_chebyshev_polynomial_u_x_scalar(gt_tensor *out, gt_scalar x, gt_tensor n) {
-  if constexpr (gt::matches<Op>("special_shifted_chebyshev_polynomial_u.x_scalar(Scalar x, Tensor n) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::scalar(x), gt::T(n)));)
-  } else {
-    return gt::unavailable<Op>("aten::special_shifted_chebyshev_polynomial_u.x_scalar", "special_shifted_chebyshev_polynomial_u.x_scalar(Scalar x, Tensor n) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_special_shifted_chebyshev_polynomial_u_x_scalar(gt_tensor *out, gt_scalar x, gt_tensor n) {
-  return impl_special_shifted_chebyshev_polynomial_u_x_scalar<at::_ops::special_shifted_chebyshev_polynomial_u_x_scalar>(out, x, n);
-}
-
-template <class Op> static gt_error impl_special_shifted_chebyshev_polynomial_u_n_scalar_out(gt_tensor x, gt_scalar n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("special_shifted_chebyshev_polynomial_u.n_scalar_out(Tensor x, Scalar n, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(x), gt::scalar(n), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::special_shifted_chebyshev_polynomial_u.n_scalar_out", "special_shifted_chebyshev_polynomial_u.n_scalar_out(Tensor x, Scalar n, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_special_shifted_chebyshev_polynomial_u_n_scalar_out(gt_tensor x, gt_scalar n, gt_tensor a_out) {
-  return impl_special_shifted_chebyshev_polynomial_u_n_scalar_out<at::_ops::special_shifted_chebyshev_polynomial_u_n_scalar_out>(x, n, a_out);
-}
-
-template <class Op> static gt_error impl_special_shifted_chebyshev_polynomial_v_out(gt_tensor x, gt_tensor n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("special_shifted_chebyshev_polynomial_v.out(Tensor x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(x), gt::T(n), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::special_shifted_chebyshev_polynomial_v.out", "special_shifted_chebyshev_polynomial_v.out(Tensor x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_special_shifted_chebyshev_polynomial_v_out(gt_tensor x, gt_tensor n, gt_tensor a_out) {
-  return impl_special_shifted_chebyshev_polynomial_v_out<at::_ops::special_shifted_chebyshev_polynomial_v_out>(x, n, a_out);
-}
-
-template <class Op> static gt_error impl_special_shifted_chebyshev_polynomial_w_x_scalar(gt_tensor *out, gt_scalar x, gt_tensor n) {
-  if constexpr (gt::matches<Op>("special_shifted_chebyshev_polynomial_w.x_scalar(Scalar x, Tensor n) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::scalar(x), gt::T(n)));)
-  } else {
-    return gt::unavailable<Op>("aten::special_shifted_chebyshev_polynomial_w.x_scalar", "special_shifted_chebyshev_polynomial_w.x_scalar(Scalar x, Tensor n) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_special_shifted_chebyshev_polynomial_w_x_scalar(gt_tensor *out, gt_scalar x, gt_tensor n) {
-  return impl_special_shifted_chebyshev_polynomial_w_x_scalar<at::_ops::special_shifted_chebyshev_polynomial_w_x_scalar>(out, x, n);
-}
-
-template <class Op> static gt_error impl_special_shifted_chebyshev_polynomial_w_n_scalar_out(gt_tensor x, gt_scalar n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("special_shifted_chebyshev_polynomial_w.n_scalar_out(Tensor x, Scalar n, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(x), gt::scalar(n), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::special_shifted_chebyshev_polynomial_w.n_scalar_out", "special_shifted_chebyshev_polynomial_w.n_scalar_out(Tensor x, Scalar n, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_special_shifted_chebyshev_polynomial_w_n_scalar_out(gt_tensor x, gt_scalar n, gt_tensor a_out) {
-  return impl_special_shifted_chebyshev_polynomial_w_n_scalar_out<at::_ops::special_shifted_chebyshev_polynomial_w_n_scalar_out>(x, n, a_out);
-}
-
-template <class Op> static gt_error impl_align_tensors(gt_tensor **out, int *out_n, const gt_tensor *tensors, int tensors_n) {
-  if constexpr (gt::matches<Op>("align_tensors(Tensor[] tensors) -> Tensor[]")) {
-    GT_TRY(gt::wrap_list(Op::call(gt::tensor_list(tensors, tensors_n)), out, out_n);)
-  } else {
-    return gt::unavailable<Op>("aten::align_tensors", "align_tensors(Tensor[] tensors) -> Tensor[]");
-  }
-}
-extern "C" gt_error gt_aten_align_tensors(gt_tensor **out, int *out_n, const gt_tensor *tensors, int tensors_n) {
-  return impl_align_tensors<at::_ops::align_tensors>(out, out_n, tensors, tensors_n);
-}
-
-template <class Op> static gt_error impl_qr(gt_tensor *out, gt_tensor self, uint8_t some) {
-  if constexpr (gt::matches<Op>("qr(Tensor self, bool some=True) -> (Tensor Q, Tensor R)")) {
-    GT_TRY(auto r = Op::call(gt::T(self), (some != 0)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
-  } else {
-    return gt::unavailable<Op>("aten::qr", "qr(Tensor self, bool some=True) -> (Tensor Q, Tensor R)");
-  }
-}
-extern "C" gt_error gt_aten_qr(gt_tensor *out, gt_tensor self, uint8_t some) {
-  return impl_qr<at::_ops::qr>(out, self, some);
-}
-
-template <class Op> static gt_error impl_view_as_real_copy_out(gt_tensor self, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("view_as_real_copy.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
+template <class Op> static gt_error impl_special_entr_out(gt_tensor self, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("special_entr.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
     GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
   } else {
-    return gt::unavailable<Op>("aten::view_as_real_copy.out", "view_as_real_copy.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
+    return gt::unavailable<Op>("aten::special_entr.out", "special_entr.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
   }
 }
-extern "C" gt_error gt_aten_view_as_real_copy_out(gt_tensor self, gt_tensor a_out) {
-  return impl_view_as_real_copy_out<at::_ops::view_as_real_copy_out>(self, a_out);
+extern "C" gt_error gt_aten_special_entr_out(gt_tensor self, gt_tensor a_out) {
+  return impl_special_entr_out<at::_ops::special_entr_out>(self, a_out);
 }
 
-template <class Op> static gt_error impl_expand_copy_out(gt_tensor self, const int64_t *size, int size_n, uint8_t implicit, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("expand_copy.out(Tensor self, SymInt[] size, *, bool implicit=False, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::sym_ints(size, size_n), (implicit != 0), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::expand_copy.out", "expand_copy.out(Tensor self, SymInt[] size, *, bool implicit=False, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_expand_copy_out(gt_tensor self, const int64_t *size, int size_n, uint8_t implicit, gt_tensor a_out) {
-  return impl_expand_copy_out<at::_ops::expand_copy_out>(self, size, size_n, implicit, a_out);
-}
-
-template <class Op> static gt_error impl_slice_copy_Tensor_out(gt_tensor self, int64_t dim, int64_t start, uint8_t start_has, int64_t end, uint8_t end_has, int64_t step, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("slice_copy.Tensor_out(Tensor self, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), dim, gt::opt_sym_int(start, start_has), gt::opt_sym_int(end, end_has), step, gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::slice_copy.Tensor_out", "slice_copy.Tensor_out(Tensor self, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_slice_copy_Tensor_out(gt_tensor self, int64_t dim, int64_t start, uint8_t start_has, int64_t end, uint8_t end_has, int64_t step, gt_tensor a_out) {
-  return impl_slice_copy_Tensor_out<at::_ops::slice_copy_Tensor_out>(self, dim, start, start_has, end, end_has, step, a_out);
-}
-
-template <class Op> static gt_error impl_transpose_copy_int_out(gt_tensor self, int64_t dim0, int64_t dim1, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("transpose_copy.int_out(Tensor self, int dim0, int dim1, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), dim0, dim1, gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::transpose_copy.int_out", "transpose_copy.int_out(Tensor self, int dim0, int dim1, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_transpose_copy_int_out(gt_tensor self, int64_t dim0, int64_t dim1, gt_tensor a_out) {
-  return impl_transpose_copy_int_out<at::_ops::transpose_copy_int_out>(self, dim0, dim1, a_out);
-}
-
-template <class Op> static gt_error impl_crow_indices_copy_out(gt_tensor self, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("crow_indices_copy.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
+template <class Op> static gt_error impl_special_log_ndtr_out(gt_tensor self, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("special_log_ndtr.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
     GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
   } else {
-    return gt::unavailable<Op>("aten::crow_indices_copy.out", "crow_indices_copy.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
+    return gt::unavailable<Op>("aten::special_log_ndtr.out", "special_log_ndtr.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
   }
 }
-extern "C" gt_error gt_aten_crow_indices_copy_out(gt_tensor self, gt_tensor a_out) {
-  return impl_crow_indices_copy_out<at::_ops::crow_indices_copy_out>(self, a_out);
+extern "C" gt_error gt_aten_special_log_ndtr_out(gt_tensor self, gt_tensor a_out) {
+  return impl_special_log_ndtr_out<at::_ops::special_log_ndtr_out>(self, a_out);
 }
 
-template <class Op> static gt_error impl_unfold_copy_out(gt_tensor self, int64_t dimension, int64_t size, int64_t step, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("unfold_copy.out(Tensor self, int dimension, int size, int step, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), dimension, size, step, gt::T(a_out));)
+template <class Op> static gt_error impl_special_exp2_out(gt_tensor self, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("special_exp2.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
   } else {
-    return gt::unavailable<Op>("aten::unfold_copy.out", "unfold_copy.out(Tensor self, int dimension, int size, int step, *, Tensor(a!) out) -> Tensor(a!)");
+    return gt::unavailable<Op>("aten::special_exp2.out", "special_exp2.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
   }
 }
-extern "C" gt_error gt_aten_unfold_copy_out(gt_tensor self, int64_t dimension, int64_t size, int64_t step, gt_tensor a_out) {
-  return impl_unfold_copy_out<at::_ops::unfold_copy_out>(self, dimension, size, step, a_out);
+extern "C" gt_error gt_aten_special_exp2_out(gt_tensor self, gt_tensor a_out) {
+  return impl_special_exp2_out<at::_ops::special_exp2_out>(self, a_out);
+}
+
+template <class Op> static gt_error impl_special_digamma_out(gt_tensor self, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("special_digamma.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::special_digamma.out", "special_digamma.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_special_digamma_out(gt_tensor self, gt_tensor a_out) {
+  return impl_special_digamma_out<at::_ops::special_digamma_out>(self, a_out);
+}
+
+template <class Op> static gt_error impl_special_erf_out(gt_tensor self, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("special_erf.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::special_erf.out", "special_erf.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_special_erf_out(gt_tensor self, gt_tensor a_out) {
+  return impl_special_erf_out<at::_ops::special_erf_out>(self, a_out);
+}
+
+template <class Op> static gt_error impl_special_erfcx_out(gt_tensor self, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("special_erfcx.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::special_erfcx.out", "special_erfcx.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_special_erfcx_out(gt_tensor self, gt_tensor a_out) {
+  return impl_special_erfcx_out<at::_ops::special_erfcx_out>(self, a_out);
+}
+
+template <class Op> static gt_error impl_special_ndtr_out(gt_tensor self, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("special_ndtr.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::special_ndtr.out", "special_ndtr.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_special_ndtr_out(gt_tensor self, gt_tensor a_out) {
+  return impl_special_ndtr_out<at::_ops::special_ndtr_out>(self, a_out);
+}
+
+template <class Op> static gt_error impl_special_xlog1py_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("special_xlog1py.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::special_xlog1py.out", "special_xlog1py.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_special_xlog1py_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
+  return impl_special_xlog1py_out<at::_ops::special_xlog1py_out>(self, other, a_out);
+}
+
+template <class Op> static gt_error impl_special_xlogy_self_scalar(gt_tensor *out, gt_scalar self, gt_tensor other) {
+  if constexpr (gt::matches<Op>("special_xlogy.self_scalar(Scalar self, Tensor other) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::scalar(self), gt::T(other)));)
+  } else {
+    return gt::unavailable<Op>("aten::special_xlogy.self_scalar", "special_xlogy.self_scalar(Scalar self, Tensor other) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_special_xlogy_self_scalar(gt_tensor *out, gt_scalar self, gt_tensor other) {
+  return impl_special_xlogy_self_scalar<at::_ops::special_xlogy_self_scalar>(out, self, other);
+}
+
+template <class Op> static gt_error impl_special_xlogy_other_scalar_out(gt_tensor self, gt_scalar other, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("special_xlogy.other_scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::scalar(other), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::special_xlogy.other_scalar_out", "special_xlogy.other_scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_special_xlogy_other_scalar_out(gt_tensor self, gt_scalar other, gt_tensor a_out) {
+  return impl_special_xlogy_other_scalar_out<at::_ops::special_xlogy_other_scalar_out>(self, other, a_out);
+}
+
+template <class Op> static gt_error impl_special_zeta_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("special_zeta.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::special_zeta.out", "special_zeta.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_special_zeta_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
+  return impl_special_zeta_out<at::_ops::special_zeta_out>(self, other, a_out);
+}
+
+template <class Op> static gt_error impl_special_i0_out(gt_tensor self, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("special_i0.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::special_i0.out", "special_i0.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_special_i0_out(gt_tensor self, gt_tensor a_out) {
+  return impl_special_i0_out<at::_ops::special_i0_out>(self, a_out);
+}
+
+template <class Op> static gt_error impl_special_i1_out(gt_tensor self, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("special_i1.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::special_i1.out", "special_i1.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_special_i1_out(gt_tensor self, gt_tensor a_out) {
+  return impl_special_i1_out<at::_ops::special_i1_out>(self, a_out);
+}
+
+template <class Op> static gt_error impl_special_logit_out(gt_tensor self, double eps, uint8_t eps_has, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("special_logit.out(Tensor self, float? eps=None, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::opt_float(eps, eps_has), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::special_logit.out", "special_logit.out(Tensor self, float? eps=None, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_special_logit_out(gt_tensor self, double eps, uint8_t eps_has, gt_tensor a_out) {
+  return impl_special_logit_out<at::_ops::special_logit_out>(self, eps, eps_has, a_out);
+}
+
+template <class Op> static gt_error impl_special_logsumexp_out(gt_tensor self, const int64_t *dim, int dim_n, uint8_t keepdim, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("special_logsumexp.out(Tensor self, int[1] dim, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::ints(dim, dim_n), (keepdim != 0), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::special_logsumexp.out", "special_logsumexp.out(Tensor self, int[1] dim, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_special_logsumexp_out(gt_tensor self, const int64_t *dim, int dim_n, uint8_t keepdim, gt_tensor a_out) {
+  return impl_special_logsumexp_out<at::_ops::special_logsumexp_out>(self, dim, dim_n, keepdim, a_out);
+}
+
+template <class Op> static gt_error impl_special_sinc_out(gt_tensor self, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("special_sinc.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::special_sinc.out", "special_sinc.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_special_sinc_out(gt_tensor self, gt_tensor a_out) {
+  return impl_special_sinc_out<at::_ops::special_sinc_out>(self, a_out);
+}
+
+template <class Op> static gt_error impl_special_log1p_out(gt_tensor self, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("special_log1p.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::special_log1p.out", "special_log1p.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_special_log1p_out(gt_tensor self, gt_tensor a_out) {
+  return impl_special_log1p_out<at::_ops::special_log1p_out>(self, a_out);
+}
+
+template <class Op> static gt_error impl_special_gammaincc_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("special_gammaincc.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::special_gammaincc.out", "special_gammaincc.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_special_gammaincc_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
+  return impl_special_gammaincc_out<at::_ops::special_gammaincc_out>(self, other, a_out);
+}
+
+template <class Op> static gt_error impl_special_softmax(gt_tensor *out, gt_tensor self, int64_t dim, int dtype) {
+  if constexpr (gt::matches<Op>("special_softmax(Tensor self, int dim, ScalarType? dtype=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), dim, gt::opt_dtype(dtype)));)
+  } else {
+    return gt::unavailable<Op>("aten::special_softmax", "special_softmax(Tensor self, int dim, ScalarType? dtype=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_special_softmax(gt_tensor *out, gt_tensor self, int64_t dim, int dtype) {
+  return impl_special_softmax<at::_ops::special_softmax>(out, self, dim, dtype);
+}
+
+template <class Op> static gt_error impl_fft_ifft_out(gt_tensor self, int64_t n, uint8_t n_has, int64_t dim, const char *norm, int64_t norm_n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("fft_ifft.out(Tensor self, int? n=None, int dim=-1, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::opt_int(n, n_has), dim, gt::opt_str(norm, norm_n), gt::T(a_out));)
+  } else if constexpr (gt::matches<Op>("fft_ifft.out(Tensor self, SymInt? n=None, int dim=-1, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::opt_sym_int(n, n_has), dim, gt::opt_str(norm, norm_n), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::fft_ifft.out", "fft_ifft.out(Tensor self, SymInt? n=None, int dim=-1, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_fft_ifft_out(gt_tensor self, int64_t n, uint8_t n_has, int64_t dim, const char *norm, int64_t norm_n, gt_tensor a_out) {
+  return impl_fft_ifft_out<at::_ops::fft_ifft_out>(self, n, n_has, dim, norm, norm_n, a_out);
+}
+
+template <class Op> static gt_error impl_fft_irfft_out(gt_tensor self, int64_t n, uint8_t n_has, int64_t dim, const char *norm, int64_t norm_n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("fft_irfft.out(Tensor self, int? n=None, int dim=-1, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::opt_int(n, n_has), dim, gt::opt_str(norm, norm_n), gt::T(a_out));)
+  } else if constexpr (gt::matches<Op>("fft_irfft.out(Tensor self, SymInt? n=None, int dim=-1, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::opt_sym_int(n, n_has), dim, gt::opt_str(norm, norm_n), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::fft_irfft.out", "fft_irfft.out(Tensor self, SymInt? n=None, int dim=-1, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_fft_irfft_out(gt_tensor self, int64_t n, uint8_t n_has, int64_t dim, const char *norm, int64_t norm_n, gt_tensor a_out) {
+  return impl_fft_irfft_out<at::_ops::fft_irfft_out>(self, n, n_has, dim, norm, norm_n, a_out);
+}
+
+template <class Op> static gt_error impl_fft_ihfft_out(gt_tensor self, int64_t n, uint8_t n_has, int64_t dim, const char *norm, int64_t norm_n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("fft_ihfft.out(Tensor self, int? n=None, int dim=-1, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::opt_int(n, n_has), dim, gt::opt_str(norm, norm_n), gt::T(a_out));)
+  } else if constexpr (gt::matches<Op>("fft_ihfft.out(Tensor self, SymInt? n=None, int dim=-1, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::opt_sym_int(n, n_has), dim, gt::opt_str(norm, norm_n), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::fft_ihfft.out", "fft_ihfft.out(Tensor self, SymInt? n=None, int dim=-1, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_fft_ihfft_out(gt_tensor self, int64_t n, uint8_t n_has, int64_t dim, const char *norm, int64_t norm_n, gt_tensor a_out) {
+  return impl_fft_ihfft_out<at::_ops::fft_ihfft_out>(self, n, n_has, dim, norm, norm_n, a_out);
+}
+
+template <class Op> static gt_error impl_fft_ifft2_out(gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("fft_ifft2.out(Tensor self, int[1]? s=None, int[1] dim=[-2,-1], str? norm=None, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::opt_ints(s, s_n), gt::ints(dim, dim_n), gt::opt_str(norm, norm_n), gt::T(a_out));)
+  } else if constexpr (gt::matches<Op>("fft_ifft2.out(Tensor self, SymInt[1]? s=None, int[1] dim=[-2,-1], str? norm=None, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::opt_sym_ints(s, s_n), gt::ints(dim, dim_n), gt::opt_str(norm, norm_n), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::fft_ifft2.out", "fft_ifft2.out(Tensor self, SymInt[1]? s=None, int[1] dim=[-2,-1], str? norm=None, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_fft_ifft2_out(gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n, gt_tensor a_out) {
+  return impl_fft_ifft2_out<at::_ops::fft_ifft2_out>(self, s, s_n, dim, dim_n, norm, norm_n, a_out);
+}
+
+template <class Op> static gt_error impl_fft_irfft2_out(gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("fft_irfft2.out(Tensor self, int[1]? s=None, int[1] dim=[-2,-1], str? norm=None, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::opt_ints(s, s_n), gt::ints(dim, dim_n), gt::opt_str(norm, norm_n), gt::T(a_out));)
+  } else if constexpr (gt::matches<Op>("fft_irfft2.out(Tensor self, SymInt[1]? s=None, int[1] dim=[-2,-1], str? norm=None, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::opt_sym_ints(s, s_n), gt::ints(dim, dim_n), gt::opt_str(norm, norm_n), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::fft_irfft2.out", "fft_irfft2.out(Tensor self, SymInt[1]? s=None, int[1] dim=[-2,-1], str? norm=None, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_fft_irfft2_out(gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n, gt_tensor a_out) {
+  return impl_fft_irfft2_out<at::_ops::fft_irfft2_out>(self, s, s_n, dim, dim_n, norm, norm_n, a_out);
+}
+
+template <class Op> static gt_error impl_fft_ihfft2_out(gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("fft_ihfft2.out(Tensor self, int[1]? s=None, int[1] dim=[-2,-1], str? norm=None, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::opt_ints(s, s_n), gt::ints(dim, dim_n), gt::opt_str(norm, norm_n), gt::T(a_out));)
+  } else if constexpr (gt::matches<Op>("fft_ihfft2.out(Tensor self, SymInt[1]? s=None, int[1] dim=[-2,-1], str? norm=None, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::opt_sym_ints(s, s_n), gt::ints(dim, dim_n), gt::opt_str(norm, norm_n), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::fft_ihfft2.out", "fft_ihfft2.out(Tensor self, SymInt[1]? s=None, int[1] dim=[-2,-1], str? norm=None, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_fft_ihfft2_out(gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n, gt_tensor a_out) {
+  return impl_fft_ihfft2_out<at::_ops::fft_ihfft2_out>(self, s, s_n, dim, dim_n, norm, norm_n, a_out);
+}
+
+template <class Op> static gt_error impl_fft_ifftn_out(gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("fft_ifftn.out(Tensor self, int[1]? s=None, int[1]? dim=None, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::opt_ints(s, s_n), gt::opt_ints(dim, dim_n), gt::opt_str(norm, norm_n), gt::T(a_out));)
+  } else if constexpr (gt::matches<Op>("fft_ifftn.out(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::opt_sym_ints(s, s_n), gt::opt_ints(dim, dim_n), gt::opt_str(norm, norm_n), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::fft_ifftn.out", "fft_ifftn.out(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_fft_ifftn_out(gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n, gt_tensor a_out) {
+  return impl_fft_ifftn_out<at::_ops::fft_ifftn_out>(self, s, s_n, dim, dim_n, norm, norm_n, a_out);
+}
+
+template <class Op> static gt_error impl_fft_irfftn_out(gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("fft_irfftn.out(Tensor self, int[1]? s=None, int[1]? dim=None, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::opt_ints(s, s_n), gt::opt_ints(dim, dim_n), gt::opt_str(norm, norm_n), gt::T(a_out));)
+  } else if constexpr (gt::matches<Op>("fft_irfftn.out(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::opt_sym_ints(s, s_n), gt::opt_ints(dim, dim_n), gt::opt_str(norm, norm_n), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::fft_irfftn.out", "fft_irfftn.out(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_fft_irfftn_out(gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n, gt_tensor a_out) {
+  return impl_fft_irfftn_out<at::_ops::fft_irfftn_out>(self, s, s_n, dim, dim_n, norm, norm_n, a_out);
+}
+
+template <class Op> static gt_error impl_fft_ihfftn_out(gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("fft_ihfftn.out(Tensor self, int[1]? s=None, int[1]? dim=None, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::opt_ints(s, s_n), gt::opt_ints(dim, dim_n), gt::opt_str(norm, norm_n), gt::T(a_out));)
+  } else if constexpr (gt::matches<Op>("fft_ihfftn.out(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::opt_sym_ints(s, s_n), gt::opt_ints(dim, dim_n), gt::opt_str(norm, norm_n), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::fft_ihfftn.out", "fft_ihfftn.out(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_fft_ihfftn_out(gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n, gt_tensor a_out) {
+  return impl_fft_ihfftn_out<at::_ops::fft_ihfftn_out>(self, s, s_n, dim, dim_n, norm, norm_n, a_out);
+}
+
+template <class Op> static gt_error impl_fft_rfftfreq_out(int64_t n, double d, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("fft_rfftfreq.out(int n, float d=1.0, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(n, d, gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::fft_rfftfreq.out", "fft_rfftfreq.out(int n, float d=1.0, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_fft_rfftfreq_out(int64_t n, double d, gt_tensor a_out) {
+  return impl_fft_rfftfreq_out<at::_ops::fft_rfftfreq_out>(n, d, a_out);
+}
+
+template <class Op> static gt_error impl_linalg_cholesky_ex_L(gt_tensor self, uint8_t upper, uint8_t check_errors, gt_tensor L, gt_tensor info) {
+  if constexpr (gt::matches<Op>("linalg_cholesky_ex.L(Tensor self, *, bool upper=False, bool check_errors=False, Tensor(a!) L, Tensor(b!) info) -> (Tensor(a!) L, Tensor(b!) info)")) {
+    GT_TRY(auto r = Op::call(gt::T(self), (upper != 0), (check_errors != 0), gt::T(L), gt::T(info));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_cholesky_ex.L", "linalg_cholesky_ex.L(Tensor self, *, bool upper=False, bool check_errors=False, Tensor(a!) L, Tensor(b!) info) -> (Tensor(a!) L, Tensor(b!) info)");
+  }
+}
+extern "C" gt_error gt_aten_linalg_cholesky_ex_L(gt_tensor self, uint8_t upper, uint8_t check_errors, gt_tensor L, gt_tensor info) {
+  return impl_linalg_cholesky_ex_L<at::_ops::linalg_cholesky_ex_L>(self, upper, check_errors, L, info);
+}
+
+template <class Op> static gt_error impl_linalg_cross_out(gt_tensor self, gt_tensor other, int64_t dim, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("linalg_cross.out(Tensor self, Tensor other, *, int dim=-1, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(other), dim, gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_cross.out", "linalg_cross.out(Tensor self, Tensor other, *, int dim=-1, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_linalg_cross_out(gt_tensor self, gt_tensor other, int64_t dim, gt_tensor a_out) {
+  return impl_linalg_cross_out<at::_ops::linalg_cross_out>(self, other, dim, a_out);
+}
+
+template <class Op> static gt_error impl_linalg_lu_factor_ex_out(gt_tensor A, uint8_t pivot, uint8_t check_errors, gt_tensor LU, gt_tensor pivots, gt_tensor info) {
+  if constexpr (gt::matches<Op>("linalg_lu_factor_ex.out(Tensor A, *, bool pivot=True, bool check_errors=False, Tensor(a!) LU, Tensor(b!) pivots, Tensor(c!) info) -> (Tensor(a!) LU, Tensor(b!) pivots, Tensor(c!) info)")) {
+    GT_TRY(auto r = Op::call(gt::T(A), (pivot != 0), (check_errors != 0), gt::T(LU), gt::T(pivots), gt::T(info));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_lu_factor_ex.out", "linalg_lu_factor_ex.out(Tensor A, *, bool pivot=True, bool check_errors=False, Tensor(a!) LU, Tensor(b!) pivots, Tensor(c!) info) -> (Tensor(a!) LU, Tensor(b!) pivots, Tensor(c!) info)");
+  }
+}
+extern "C" gt_error gt_aten_linalg_lu_factor_ex_out(gt_tensor A, uint8_t pivot, uint8_t check_errors, gt_tensor LU, gt_tensor pivots, gt_tensor info) {
+  return impl_linalg_lu_factor_ex_out<at::_ops::linalg_lu_factor_ex_out>(A, pivot, check_errors, LU, pivots, info);
+}
+
+template <class Op> static gt_error impl_linalg_lu_solve_out(gt_tensor LU, gt_tensor pivots, gt_tensor B, uint8_t left, uint8_t adjoint, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("linalg_lu_solve.out(Tensor LU, Tensor pivots, Tensor B, *, bool left=True, bool adjoint=False, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(LU), gt::T(pivots), gt::T(B), (left != 0), (adjoint != 0), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_lu_solve.out", "linalg_lu_solve.out(Tensor LU, Tensor pivots, Tensor B, *, bool left=True, bool adjoint=False, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_linalg_lu_solve_out(gt_tensor LU, gt_tensor pivots, gt_tensor B, uint8_t left, uint8_t adjoint, gt_tensor a_out) {
+  return impl_linalg_lu_solve_out<at::_ops::linalg_lu_solve_out>(LU, pivots, B, left, adjoint, a_out);
+}
+
+template <class Op> static gt_error impl_linalg_ldl_factor_ex(gt_tensor *out, gt_tensor self, uint8_t hermitian, uint8_t check_errors) {
+  if constexpr (gt::matches<Op>("linalg_ldl_factor_ex(Tensor self, *, bool hermitian=False, bool check_errors=False) -> (Tensor LD, Tensor pivots, Tensor info)")) {
+    GT_TRY(auto r = Op::call(gt::T(self), (hermitian != 0), (check_errors != 0)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r))); out[2] = gt::wrap(std::get<2>(std::move(r)));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_ldl_factor_ex", "linalg_ldl_factor_ex(Tensor self, *, bool hermitian=False, bool check_errors=False) -> (Tensor LD, Tensor pivots, Tensor info)");
+  }
+}
+extern "C" gt_error gt_aten_linalg_ldl_factor_ex(gt_tensor *out, gt_tensor self, uint8_t hermitian, uint8_t check_errors) {
+  return impl_linalg_ldl_factor_ex<at::_ops::linalg_ldl_factor_ex>(out, self, hermitian, check_errors);
+}
+
+template <class Op> static gt_error impl_linalg_ldl_solve(gt_tensor *out, gt_tensor LD, gt_tensor pivots, gt_tensor B, uint8_t hermitian) {
+  if constexpr (gt::matches<Op>("linalg_ldl_solve(Tensor LD, Tensor pivots, Tensor B, *, bool hermitian=False) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(LD), gt::T(pivots), gt::T(B), (hermitian != 0)));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_ldl_solve", "linalg_ldl_solve(Tensor LD, Tensor pivots, Tensor B, *, bool hermitian=False) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_linalg_ldl_solve(gt_tensor *out, gt_tensor LD, gt_tensor pivots, gt_tensor B, uint8_t hermitian) {
+  return impl_linalg_ldl_solve<at::_ops::linalg_ldl_solve>(out, LD, pivots, B, hermitian);
+}
+
+template <class Op> static gt_error impl_linalg_matmul(gt_tensor *out, gt_tensor self, gt_tensor other) {
+  if constexpr (gt::matches<Op>("linalg_matmul(Tensor self, Tensor other) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other)));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_matmul", "linalg_matmul(Tensor self, Tensor other) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_linalg_matmul(gt_tensor *out, gt_tensor self, gt_tensor other) {
+  return impl_linalg_matmul<at::_ops::linalg_matmul>(out, self, other);
+}
+
+template <class Op> static gt_error impl_linalg_matrix_exp(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("linalg_matrix_exp(Tensor self) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_matrix_exp", "linalg_matrix_exp(Tensor self) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_linalg_matrix_exp(gt_tensor *out, gt_tensor self) {
+  return impl_linalg_matrix_exp<at::_ops::linalg_matrix_exp>(out, self);
+}
+
+template <class Op> static gt_error impl_slogdet(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("slogdet(Tensor self) -> (Tensor sign, Tensor logabsdet)")) {
+    GT_TRY(auto r = Op::call(gt::T(self)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
+  } else {
+    return gt::unavailable<Op>("aten::slogdet", "slogdet(Tensor self) -> (Tensor sign, Tensor logabsdet)");
+  }
+}
+extern "C" gt_error gt_aten_slogdet(gt_tensor *out, gt_tensor self) {
+  return impl_slogdet<at::_ops::slogdet>(out, self);
+}
+
+template <class Op> static gt_error impl_linalg_eig_out(gt_tensor self, gt_tensor eigenvalues, gt_tensor eigenvectors) {
+  if constexpr (gt::matches<Op>("linalg_eig.out(Tensor self, *, Tensor(a!) eigenvalues, Tensor(b!) eigenvectors) -> (Tensor(a!) eigenvalues, Tensor(b!) eigenvectors)")) {
+    GT_TRY(auto r = Op::call(gt::T(self), gt::T(eigenvalues), gt::T(eigenvectors));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_eig.out", "linalg_eig.out(Tensor self, *, Tensor(a!) eigenvalues, Tensor(b!) eigenvectors) -> (Tensor(a!) eigenvalues, Tensor(b!) eigenvectors)");
+  }
+}
+extern "C" gt_error gt_aten_linalg_eig_out(gt_tensor self, gt_tensor eigenvalues, gt_tensor eigenvectors) {
+  return impl_linalg_eig_out<at::_ops::linalg_eig_out>(self, eigenvalues, eigenvectors);
+}
+
+template <class Op> static gt_error impl_linalg_eigh_eigvals(gt_tensor self, const char *UPLO, int64_t UPLO_n, gt_tensor eigvals, gt_tensor eigvecs) {
+  if constexpr (gt::matches<Op>("linalg_eigh.eigvals(Tensor self, str UPLO=\"L\", *, Tensor(a!) eigvals, Tensor(b!) eigvecs) -> (Tensor(a!) eigenvalues, Tensor(b!) eigenvectors)")) {
+    GT_TRY(auto r = Op::call(gt::T(self), c10::string_view(UPLO, static_cast<size_t>(UPLO_n)), gt::T(eigvals), gt::T(eigvecs));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_eigh.eigvals", "linalg_eigh.eigvals(Tensor self, str UPLO=\"L\", *, Tensor(a!) eigvals, Tensor(b!) eigvecs) -> (Tensor(a!) eigenvalues, Tensor(b!) eigenvectors)");
+  }
+}
+extern "C" gt_error gt_aten_linalg_eigh_eigvals(gt_tensor self, const char *UPLO, int64_t UPLO_n, gt_tensor eigvals, gt_tensor eigvecs) {
+  return impl_linalg_eigh_eigvals<at::_ops::linalg_eigh_eigvals>(self, UPLO, UPLO_n, eigvals, eigvecs);
+}
+
+template <class Op> static gt_error impl_linalg_householder_product_out(gt_tensor input, gt_tensor tau, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("linalg_householder_product.out(Tensor input, Tensor tau, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(input), gt::T(tau), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_householder_product.out", "linalg_householder_product.out(Tensor input, Tensor tau, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_linalg_householder_product_out(gt_tensor input, gt_tensor tau, gt_tensor a_out) {
+  return impl_linalg_householder_product_out<at::_ops::linalg_householder_product_out>(input, tau, a_out);
+}
+
+template <class Op> static gt_error impl_linalg_inv_out(gt_tensor A, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("linalg_inv.out(Tensor A, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(A), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_inv.out", "linalg_inv.out(Tensor A, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_linalg_inv_out(gt_tensor A, gt_tensor a_out) {
+  return impl_linalg_inv_out<at::_ops::linalg_inv_out>(A, a_out);
+}
+
+template <class Op> static gt_error impl_inner_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("inner.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::inner.out", "inner.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_inner_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
+  return impl_inner_out<at::_ops::inner_out>(self, other, a_out);
+}
+
+template <class Op> static gt_error impl_ger_out(gt_tensor self, gt_tensor vec2, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("ger.out(Tensor self, Tensor vec2, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(vec2), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::ger.out", "ger.out(Tensor self, Tensor vec2, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_ger_out(gt_tensor self, gt_tensor vec2, gt_tensor a_out) {
+  return impl_ger_out<at::_ops::ger_out>(self, vec2, a_out);
+}
+
+template <class Op> static gt_error impl_linalg_norm_ord_str_out(gt_tensor self, const char *ord, int64_t ord_n, const int64_t *dim, int dim_n, uint8_t keepdim, int dtype, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("linalg_norm.ord_str_out(Tensor self, str ord, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), c10::string_view(ord, static_cast<size_t>(ord_n)), gt::opt_ints(dim, dim_n), (keepdim != 0), gt::opt_dtype(dtype), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_norm.ord_str_out", "linalg_norm.ord_str_out(Tensor self, str ord, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_linalg_norm_ord_str_out(gt_tensor self, const char *ord, int64_t ord_n, const int64_t *dim, int dim_n, uint8_t keepdim, int dtype, gt_tensor a_out) {
+  return impl_linalg_norm_ord_str_out<at::_ops::linalg_norm_ord_str_out>(self, ord, ord_n, dim, dim_n, keepdim, dtype, a_out);
+}
+
+template <class Op> static gt_error impl_linalg_matrix_norm(gt_tensor *out, gt_tensor self, gt_scalar ord, const int64_t *dim, int dim_n, uint8_t keepdim, int dtype) {
+  if constexpr (gt::matches<Op>("linalg_matrix_norm(Tensor self, Scalar ord, int[] dim=[-2,-1], bool keepdim=False, *, ScalarType? dtype=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::scalar(ord), gt::ints(dim, dim_n), (keepdim != 0), gt::opt_dtype(dtype)));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_matrix_norm", "linalg_matrix_norm(Tensor self, Scalar ord, int[] dim=[-2,-1], bool keepdim=False, *, ScalarType? dtype=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_linalg_matrix_norm(gt_tensor *out, gt_tensor self, gt_scalar ord, const int64_t *dim, int dim_n, uint8_t keepdim, int dtype) {
+  return impl_linalg_matrix_norm<at::_ops::linalg_matrix_norm>(out, self, ord, dim, dim_n, keepdim, dtype);
+}
+
+template <class Op> static gt_error impl_linalg_svd(gt_tensor *out, gt_tensor A, uint8_t full_matrices, const char *driver, int64_t driver_n) {
+  if constexpr (gt::matches<Op>("linalg_svd(Tensor A, bool full_matrices=True, *, str? driver=None) -> (Tensor U, Tensor S, Tensor Vh)")) {
+    GT_TRY(auto r = Op::call(gt::T(A), (full_matrices != 0), gt::opt_str(driver, driver_n)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r))); out[2] = gt::wrap(std::get<2>(std::move(r)));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_svd", "linalg_svd(Tensor A, bool full_matrices=True, *, str? driver=None) -> (Tensor U, Tensor S, Tensor Vh)");
+  }
+}
+extern "C" gt_error gt_aten_linalg_svd(gt_tensor *out, gt_tensor A, uint8_t full_matrices, const char *driver, int64_t driver_n) {
+  return impl_linalg_svd<at::_ops::linalg_svd>(out, A, full_matrices, driver, driver_n);
+}
+
+template <class Op> static gt_error impl_linalg_cond(gt_tensor *out, gt_tensor self, gt_scalar p) {
+  if constexpr (gt::matches<Op>("linalg_cond(Tensor self, Scalar? p=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_scalar(p)));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_cond", "linalg_cond(Tensor self, Scalar? p=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_linalg_cond(gt_tensor *out, gt_tensor self, gt_scalar p) {
+  return impl_linalg_cond<at::_ops::linalg_cond>(out, self, p);
+}
+
+template <class Op> static gt_error impl_linalg_pinv_atol_rtol_tensor(gt_tensor *out, gt_tensor self, gt_tensor atol, gt_tensor rtol, uint8_t hermitian) {
+  if constexpr (gt::matches<Op>("linalg_pinv.atol_rtol_tensor(Tensor self, *, Tensor? atol=None, Tensor? rtol=None, bool hermitian=False) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_tensor(atol), gt::opt_tensor(rtol), (hermitian != 0)));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_pinv.atol_rtol_tensor", "linalg_pinv.atol_rtol_tensor(Tensor self, *, Tensor? atol=None, Tensor? rtol=None, bool hermitian=False) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_linalg_pinv_atol_rtol_tensor(gt_tensor *out, gt_tensor self, gt_tensor atol, gt_tensor rtol, uint8_t hermitian) {
+  return impl_linalg_pinv_atol_rtol_tensor<at::_ops::linalg_pinv_atol_rtol_tensor>(out, self, atol, rtol, hermitian);
+}
+
+template <class Op> static gt_error impl_linalg_pinv(gt_tensor *out, gt_tensor self, double rcond, uint8_t hermitian) {
+  if constexpr (gt::matches<Op>("linalg_pinv(Tensor self, float rcond, bool hermitian=False) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), rcond, (hermitian != 0)));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_pinv", "linalg_pinv(Tensor self, float rcond, bool hermitian=False) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_linalg_pinv(gt_tensor *out, gt_tensor self, double rcond, uint8_t hermitian) {
+  return impl_linalg_pinv<at::_ops::linalg_pinv>(out, self, rcond, hermitian);
+}
+
+template <class Op> static gt_error impl_linalg_solve_ex(gt_tensor *out, gt_tensor A, gt_tensor B, uint8_t left, uint8_t check_errors) {
+  if constexpr (gt::matches<Op>("linalg_solve_ex(Tensor A, Tensor B, *, bool left=True, bool check_errors=False) -> (Tensor result, Tensor info)")) {
+    GT_TRY(auto r = Op::call(gt::T(A), gt::T(B), (left != 0), (check_errors != 0)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_solve_ex", "linalg_solve_ex(Tensor A, Tensor B, *, bool left=True, bool check_errors=False) -> (Tensor result, Tensor info)");
+  }
+}
+extern "C" gt_error gt_aten_linalg_solve_ex(gt_tensor *out, gt_tensor A, gt_tensor B, uint8_t left, uint8_t check_errors) {
+  return impl_linalg_solve_ex<at::_ops::linalg_solve_ex>(out, A, B, left, check_errors);
+}
+
+template <class Op> static gt_error impl_linalg_tensorinv(gt_tensor *out, gt_tensor self, int64_t ind) {
+  if constexpr (gt::matches<Op>("linalg_tensorinv(Tensor self, int ind=2) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), ind));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_tensorinv", "linalg_tensorinv(Tensor self, int ind=2) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_linalg_tensorinv(gt_tensor *out, gt_tensor self, int64_t ind) {
+  return impl_linalg_tensorinv<at::_ops::linalg_tensorinv>(out, self, ind);
+}
+
+template <class Op> static gt_error impl_linalg_qr(gt_tensor *out, gt_tensor A, const char *mode, int64_t mode_n) {
+  if constexpr (gt::matches<Op>("linalg_qr(Tensor A, str mode='reduced') -> (Tensor Q, Tensor R)")) {
+    GT_TRY(auto r = Op::call(gt::T(A), c10::string_view(mode, static_cast<size_t>(mode_n))); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_qr", "linalg_qr(Tensor A, str mode='reduced') -> (Tensor Q, Tensor R)");
+  }
+}
+extern "C" gt_error gt_aten_linalg_qr(gt_tensor *out, gt_tensor A, const char *mode, int64_t mode_n) {
+  return impl_linalg_qr<at::_ops::linalg_qr>(out, A, mode, mode_n);
+}
+
+template <class Op> static gt_error impl_linalg_matrix_power(gt_tensor *out, gt_tensor self, int64_t n) {
+  if constexpr (gt::matches<Op>("linalg_matrix_power(Tensor self, int n) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), n));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_matrix_power", "linalg_matrix_power(Tensor self, int n) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_linalg_matrix_power(gt_tensor *out, gt_tensor self, int64_t n) {
+  return impl_linalg_matrix_power<at::_ops::linalg_matrix_power>(out, self, n);
+}
+
+template <class Op> static gt_error impl_linalg_matrix_rank_atol_rtol_float(gt_tensor *out, gt_tensor self, double atol, uint8_t atol_has, double rtol, uint8_t rtol_has, uint8_t hermitian) {
+  if constexpr (gt::matches<Op>("linalg_matrix_rank.atol_rtol_float(Tensor self, *, float? atol=None, float? rtol=None, bool hermitian=False) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_float(atol, atol_has), gt::opt_float(rtol, rtol_has), (hermitian != 0)));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_matrix_rank.atol_rtol_float", "linalg_matrix_rank.atol_rtol_float(Tensor self, *, float? atol=None, float? rtol=None, bool hermitian=False) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_linalg_matrix_rank_atol_rtol_float(gt_tensor *out, gt_tensor self, double atol, uint8_t atol_has, double rtol, uint8_t rtol_has, uint8_t hermitian) {
+  return impl_linalg_matrix_rank_atol_rtol_float<at::_ops::linalg_matrix_rank_atol_rtol_float>(out, self, atol, atol_has, rtol, rtol_has, hermitian);
+}
+
+template <class Op> static gt_error impl_linalg_matrix_rank_tol_tensor(gt_tensor *out, gt_tensor input, gt_tensor tol, uint8_t hermitian) {
+  if constexpr (gt::matches<Op>("linalg_matrix_rank.tol_tensor(Tensor input, Tensor tol, bool hermitian=False) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(input), gt::T(tol), (hermitian != 0)));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_matrix_rank.tol_tensor", "linalg_matrix_rank.tol_tensor(Tensor input, Tensor tol, bool hermitian=False) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_linalg_matrix_rank_tol_tensor(gt_tensor *out, gt_tensor input, gt_tensor tol, uint8_t hermitian) {
+  return impl_linalg_matrix_rank_tol_tensor<at::_ops::linalg_matrix_rank_tol_tensor>(out, input, tol, hermitian);
+}
+
+template <class Op> static gt_error impl_nested_to_padded_tensor(gt_tensor *out, gt_tensor self, double padding, const int64_t *output_size, int output_size_n) {
+  if constexpr (gt::matches<Op>("nested_to_padded_tensor(Tensor self, float padding, int[]? output_size=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), padding, gt::opt_ints(output_size, output_size_n)));)
+  } else {
+    return gt::unavailable<Op>("aten::nested_to_padded_tensor", "nested_to_padded_tensor(Tensor self, float padding, int[]? output_size=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_nested_to_padded_tensor(gt_tensor *out, gt_tensor self, double padding, const int64_t *output_size, int output_size_n) {
+  return impl_nested_to_padded_tensor<at::_ops::nested_to_padded_tensor>(out, self, padding, output_size, output_size_n);
+}
+
+template <class Op> static gt_error impl_unflatten_dense_tensors(gt_tensor **out, int *out_n, gt_tensor flat, const gt_tensor *tensors, int tensors_n) {
+  if constexpr (gt::matches<Op>("unflatten_dense_tensors(Tensor flat, Tensor[] tensors) -> Tensor[]")) {
+    GT_TRY(gt::wrap_list(Op::call(gt::T(flat), gt::tensor_list(tensors, tensors_n)), out, out_n);)
+  } else {
+    return gt::unavailable<Op>("aten::unflatten_dense_tensors", "unflatten_dense_tensors(Tensor flat, Tensor[] tensors) -> Tensor[]");
+  }
+}
+extern "C" gt_error gt_aten_unflatten_dense_tensors(gt_tensor **out, int *out_n, gt_tensor flat, const gt_tensor *tensors, int tensors_n) {
+  return impl_unflatten_dense_tensors<at::_ops::unflatten_dense_tensors>(out, out_n, flat, tensors, tensors_n);
+}
+
+template <class Op> static gt_error impl_diagonal_copy(gt_tensor *out, gt_tensor self, int64_t offset, int64_t dim1, int64_t dim2) {
+  if constexpr (gt::matches<Op>("diagonal_copy(Tensor self, int offset=0, int dim1=0, int dim2=1) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), offset, dim1, dim2));)
+  } else {
+    return gt::unavailable<Op>("aten::diagonal_copy", "diagonal_copy(Tensor self, int offset=0, int dim1=0, int dim2=1) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_diagonal_copy(gt_tensor *out, gt_tensor self, int64_t offset, int64_t dim1, int64_t dim2) {
+  return impl_diagonal_copy<at::_ops::diagonal_copy>(out, self, offset, dim1, dim2);
+}
+
+template <class Op> static gt_error impl_detach_copy(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("detach_copy(Tensor self) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+  } else {
+    return gt::unavailable<Op>("aten::detach_copy", "detach_copy(Tensor self) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_detach_copy(gt_tensor *out, gt_tensor self) {
+  return impl_detach_copy<at::_ops::detach_copy>(out, self);
+}
+
+template <class Op> static gt_error impl_squeeze_copy(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("squeeze_copy(Tensor self) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+  } else {
+    return gt::unavailable<Op>("aten::squeeze_copy", "squeeze_copy(Tensor self) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_squeeze_copy(gt_tensor *out, gt_tensor self) {
+  return impl_squeeze_copy<at::_ops::squeeze_copy>(out, self);
+}
+
+template <class Op> static gt_error impl_transpose_copy_int(gt_tensor *out, gt_tensor self, int64_t dim0, int64_t dim1) {
+  if constexpr (gt::matches<Op>("transpose_copy.int(Tensor self, int dim0, int dim1) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), dim0, dim1));)
+  } else {
+    return gt::unavailable<Op>("aten::transpose_copy.int", "transpose_copy.int(Tensor self, int dim0, int dim1) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_transpose_copy_int(gt_tensor *out, gt_tensor self, int64_t dim0, int64_t dim1) {
+  return impl_transpose_copy_int<at::_ops::transpose_copy_int>(out, self, dim0, dim1);
+}
+
+template <class Op> static gt_error impl_crow_indices_copy(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("crow_indices_copy(Tensor self) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+  } else {
+    return gt::unavailable<Op>("aten::crow_indices_copy", "crow_indices_copy(Tensor self) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_crow_indices_copy(gt_tensor *out, gt_tensor self) {
+  return impl_crow_indices_copy<at::_ops::crow_indices_copy>(out, self);
+}
+
+template <class Op> static gt_error impl_unbind_copy_int(gt_tensor **out, int *out_n, gt_tensor self, int64_t dim) {
+  if constexpr (gt::matches<Op>("unbind_copy.int(Tensor self, int dim=0) -> Tensor[]")) {
+    GT_TRY(gt::wrap_list(Op::call(gt::T(self), dim), out, out_n);)
+  } else {
+    return gt::unavailable<Op>("aten::unbind_copy.int", "unbind_copy.int(Tensor self, int dim=0) -> Tensor[]");
+  }
+}
+extern "C" gt_error gt_aten_unbind_copy_int(gt_tensor **out, int *out_n, gt_tensor self, int64_t dim) {
+  return impl_unbind_copy_int<at::_ops::unbind_copy_int>(out, out_n, self, dim);
+}
+
+template <class Op> static gt_error impl_view_copy(gt_tensor *out, gt_tensor self, const int64_t *size, int size_n) {
+  if constexpr (gt::matches<Op>("view_copy(Tensor self, SymInt[] size) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::sym_ints(size, size_n)));)
+  } else {
+    return gt::unavailable<Op>("aten::view_copy", "view_copy(Tensor self, SymInt[] size) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_view_copy(gt_tensor *out, gt_tensor self, const int64_t *size, int size_n) {
+  return impl_view_copy<at::_ops::view_copy>(out, self, size, size_n);
+}
+
+template <class Op> static gt_error impl_to_padded_tensor(gt_tensor *out, gt_tensor self, double padding, const int64_t *output_size, int output_size_n) {
+  if constexpr (gt::matches<Op>("to_padded_tensor(Tensor self, float padding, int[]? output_size=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), padding, gt::opt_ints(output_size, output_size_n)));)
+  } else if constexpr (gt::matches<Op>("to_padded_tensor(Tensor self, float padding, SymInt[]? output_size=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), padding, gt::opt_sym_ints(output_size, output_size_n)));)
+  } else {
+    return gt::unavailable<Op>("aten::to_padded_tensor", "to_padded_tensor(Tensor self, float padding, SymInt[]? output_size=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_to_padded_tensor(gt_tensor *out, gt_tensor self, double padding, const int64_t *output_size, int output_size_n) {
+  return impl_to_padded_tensor<at::_ops::to_padded_tensor>(out, self, padding, output_size, output_size_n);
+}
+
+template <class Op> static gt_error impl_special_bessel_j0(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("special_bessel_j0(Tensor self) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+  } else {
+    return gt::unavailable<Op>("aten::special_bessel_j0", "special_bessel_j0(Tensor self) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_special_bessel_j0(gt_tensor *out, gt_tensor self) {
+  return impl_special_bessel_j0<at::_ops::special_bessel_j0>(out, self);
+}
+
+template <class Op> static gt_error impl_special_bessel_y0(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("special_bessel_y0(Tensor self) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+  } else {
+    return gt::unavailable<Op>("aten::special_bessel_y0", "special_bessel_y0(Tensor self) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_special_bessel_y0(gt_tensor *out, gt_tensor self) {
+  return impl_special_bessel_y0<at::_ops::special_bessel_y0>(out, self);
+}
+
+template <class Op> static gt_error impl_special_chebyshev_polynomial_t(gt_tensor *out, gt_tensor x, gt_tensor n) {
+  if constexpr (gt::matches<Op>("special_chebyshev_polynomial_t(Tensor x, Tensor n) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(x), gt::T(n)));)
+  } else {
+    return gt::unavailable<Op>("aten::special_chebyshev_polynomial_t", "special_chebyshev_polynomial_t(Tensor x, Tensor n) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_special_chebyshev_polynomial_t(gt_tensor *out, gt_tensor x, gt_tensor n) {
+  return impl_special_chebyshev_polynomial_t<at::_ops::special_chebyshev_polynomial_t>(out, x, n);
+}
+
+template <class Op> static gt_error impl_special_chebyshev_polynomial_t_x_scalar_out(gt_scalar x, gt_tensor n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("special_chebyshev_polynomial_t.x_scalar_out(Scalar x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::scalar(x), gt::T(n), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::special_chebyshev_polynomial_t.x_scalar_out", "special_chebyshev_polynomial_t.x_scalar_out(Scalar x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_special_chebyshev_polynomial_t_x_scalar_out(gt_scalar x, gt_tensor n, gt_tensor a_out) {
+  return impl_special_chebyshev_polynomial_t_x_scalar_out<at::_ops::special_chebyshev_polynomial_t_x_scalar_out>(x, n, a_out);
+}
+
+template <class Op> static gt_error impl_special_chebyshev_polynomial_u_n_scalar(gt_tensor *out, gt_tensor x, gt_scalar n) {
+  if constexpr (gt::matches<Op>("special_chebyshev_polynomial_u.n_scalar(Tensor x, Scalar n) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(x), gt::scalar(n)));)
+  } else {
+    return gt::unavailable<Op>("aten::special_chebyshev_polynomial_u.n_scalar", "special_chebyshev_polynomial_u.n_scalar(Tensor x, Scalar n) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_special_chebyshev_polynomial_u_n_scalar(gt_tensor *out, gt_tensor x, gt_scalar n) {
+  return impl_special_chebyshev_polynomial_u_n_scalar<at::_ops::special_chebyshev_polynomial_u_n_scalar>(out, x, n);
+}
+
+template <class Op> static gt_error impl_special_chebyshev_polynomial_v(gt_tensor *out, gt_tensor x, gt_tensor n) {
+  if constexpr (gt::matches<Op>("special_chebyshev_polynomial_v(Tensor x, Tensor n) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(x), gt::T(n)));)
+  } else {
+    return gt::unavailable<Op>("aten::special_chebyshev_polynomial_v", "special_chebyshev_polynomial_v(Tensor x, Tensor n) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_special_chebyshev_polynomial_v(gt_tensor *out, gt_tensor x, gt_tensor n) {
+  return impl_special_chebyshev_polynomial_v<at::_ops::special_chebyshev_polynomial_v>(out, x, n);
+}
+
+template <class Op> static gt_error impl_special_chebyshev_polynomial_v_x_scalar_out(gt_scalar x, gt_tensor n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("special_chebyshev_polynomial_v.x_scalar_out(Scalar x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::scalar(x), gt::T(n), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::special_chebyshev_polynomial_v.x_scalar_out", "special_chebyshev_polynomial_v.x_scalar_out(Scalar x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_special_chebyshev_polynomial_v_x_scalar_out(gt_scalar x, gt_tensor n, gt_tensor a_out) {
+  return impl_special_chebyshev_polynomial_v_x_scalar_out<at::_ops::special_chebyshev_polynomial_v_x_scalar_out>(x, n, a_out);
+}
+
+template <class Op> static gt_error impl_special_chebyshev_polynomial_w_n_scalar(gt_tensor *out, gt_tensor x, gt_scalar n) {
+  if constexpr (gt::matches<Op>("special_chebyshev_polynomial_w.n_scalar(Tensor x, Scalar n) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(x), gt::scalar(n)));)
+  } else {
+    return gt::unavailable<Op>("aten::special_chebyshev_polynomial_w.n_scalar", "special_chebyshev_polynomial_w.n_scalar(Tensor x, Scalar n) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_special_chebyshev_polynomial_w_n_scalar(gt_tensor *out, gt_tensor x, gt_scalar n) {
+  return impl_special_chebyshev_polynomial_w_n_scalar<at::_ops::special_chebyshev_polynomial_w_n_scalar>(out, x, n);
+}
+
+template <class Op> static gt_error impl_special_hermite_polynomial_h(gt_tensor *out, gt_tensor x, gt_tensor n) {
+  if constexpr (gt::matches<Op>("special_hermite_polynomial_h(Tensor x, Tensor n) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(x), gt::T(n)));)
+  } else {
+    return gt::unavailable<Op>("aten::special_hermite_polynomial_h", "special_hermite_polynomial_h(Tensor x, Tensor n) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_special_hermite_polynomial_h(gt_tensor *out, gt_tensor x, gt_tensor n) {
+  return impl_special_hermite_polynomial_h<at::_ops::special_hermite_polynomial_h>(out, x, n);
+}
+
+template <class Op> static gt_error impl_special_hermite_polynomial_h_x_scalar_out(gt_scalar x, gt_tensor n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("special_hermite_polynomial_h.x_scalar_out(Scalar x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::scalar(x), gt::T(n), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::special_hermite_polynomial_h.x_scalar_out", "special_hermite_polynomial_h.x_scalar_out(Scalar x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_special_hermite_polynomial_h_x_scalar_out(gt_scalar x, gt_tensor n, gt_tensor a_out) {
+  return impl_special_hermite_polynomial_h_x_scalar_out<at::_ops::special_hermite_polynomial_h_x_scalar_out>(x, n, a_out);
+}
+
+template <class Op> static gt_error impl_special_hermite_polynomial_he_n_scalar(gt_tensor *out, gt_tensor x, gt_scalar n) {
+  if constexpr (gt::matches<Op>("special_hermite_polynomial_he.n_scalar(Tensor x, Scalar n) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(x), gt::scalar(n)));)
+  } else {
+    return gt::unavailable<Op>("aten::special_hermite_polynomial_he.n_scalar", "special_hermite_polynomial_he.n_scalar(Tensor x, Scalar n) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_special_hermite_polynomial_he_n_scalar(gt_tensor *out, gt_tensor x, gt_scalar n) {
+  return impl_special_hermite_polynomial_he_n_scalar<at::_ops::special_hermite_polynomial_he_n_scalar>(out, x, n);
+}
+
+template <class Op> static gt_error impl_special_laguerre_polynomial_l(gt_tensor *out, gt_tensor x, gt_tensor n) {
+  if constexpr (gt::matches<Op>("special_laguerre_polynomial_l(Tensor x, Tensor n) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(x), gt::T(n)));)
+  } else {
+    return gt::unavailable<Op>("aten::special_laguerre_polynomial_l", "special_laguerre_polynomial_l(Tensor x, Tensor n) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_special_laguerre_polynomial_l(gt_tensor *out, gt_tensor x, gt_tensor n) {
+  return impl_special_laguerre_polynomial_l<at::_ops::special_laguerre_polynomial_l>(out, x, n);
+}
+
+template <class Op> static gt_error impl_special_laguerre_polynomial_l_x_scalar_out(gt_scalar x, gt_tensor n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("special_laguerre_polynomial_l.x_scalar_out(Scalar x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::scalar(x), gt::T(n), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::special_laguerre_polynomial_l.x_scalar_out", "special_laguerre_polynomial_l.x_scalar_out(Scalar x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_special_laguerre_polynomial_l_x_scalar_out(gt_scalar x, gt_tensor n, gt_tensor a_out) {
+  return impl_special_laguerre_polynomial_l_x_scalar_out<at::_ops::special_laguerre_polynomial_l_x_scalar_out>(x, n, a_out);
+}
+
+template <class Op> static gt_error impl_special_legendre_polynomial_p_n_scalar(gt_tensor *out, gt_tensor x, gt_scalar n) {
+  if constexpr (gt::matches<Op>("special_legendre_polynomial_p.n_scalar(Tensor x, Scalar n) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(x), gt::scalar(n)));)
+  } else {
+    return gt::unavailable<Op>("aten::special_legendre_polynomial_p.n_scalar", "special_legendre_polynomial_p.n_scalar(Tensor x, Scalar n) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_special_legendre_polynomial_p_n_scalar(gt_tensor *out, gt_tensor x, gt_scalar n) {
+  return impl_special_legendre_polynomial_p_n_scalar<at::_ops::special_legendre_polynomial_p_n_scalar>(out, x, n);
+}
+
+template <class Op> static gt_error impl_special_modified_bessel_i0(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("special_modified_bessel_i0(Tensor self) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+  } else {
+    return gt::unavailable<Op>("aten::special_modified_bessel_i0", "special_modified_bessel_i0(Tensor self) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_special_modified_bessel_i0(gt_tensor *out, gt_tensor self) {
+  return impl_special_modified_bessel_i0<at::_ops::special_modified_bessel_i0>(out, self);
+}
+
+template <class Op> static gt_error impl_special_modified_bessel_k0(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("special_modified_bessel_k0(Tensor self) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+  } else {
+    return gt::unavailable<Op>("aten::special_modified_bessel_k0", "special_modified_bessel_k0(Tensor self) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_special_modified_bessel_k0(gt_tensor *out, gt_tensor self) {
+  return impl_special_modified_bessel_k0<at::_ops::special_modified_bessel_k0>(out, self);
+}
+
+template <class Op> static gt_error impl_special_scaled_modified_bessel_k0(gt_tensor *out, gt_tensor x) {
+  if constexpr (gt::matches<Op>("special_scaled_modified_bessel_k0(Tensor x) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(x)));)
+  } else {
+    return gt::unavailable<Op>("aten::special_scaled_modified_bessel_k0", "special_scaled_modified_bessel_k0(Tensor x) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_special_scaled_modified_bessel_k0(gt_tensor *out, gt_tensor x) {
+  return impl_special_scaled_modified_bessel_k0<at::_ops::special_scaled_modified_bessel_k0>(out, x);
+}
+
+template <class Op> static gt_error impl_special_shifted_chebyshev_polynomial_t(gt_tensor *out, gt_tensor x, gt_tensor n) {
+  if constexpr (gt::matches<Op>("special_shifted_chebyshev_polynomial_t(Tensor x, Tensor n) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(x), gt::T(n)));)
+  } else {
+    return gt::unavailable<Op>("aten::special_shifted_chebyshev_polynomial_t", "special_shifted_chebyshev_polynomial_t(Tensor x, Tensor n) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_special_shifted_chebyshev_polynomial_t(gt_tensor *out, gt_tensor x, gt_tensor n) {
+  return impl_special_shifted_chebyshev_polynomial_t<at::_ops::special_shifted_chebyshev_polynomial_t>(out, x, n);
+}
+
+template <class Op> static gt_error impl_special_shifted_chebyshev_polynomial_t_x_scalar_out(gt_scalar x, gt_tensor n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("special_shifted_chebyshev_polynomial_t.x_scalar_out(Scalar x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::scalar(x), gt::T(n), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::special_shifted_chebyshev_polynomial_t.x_scalar_out", "special_shifted_chebyshev_polynomial_t.x_scalar_out(Scalar x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_special_shifted_chebyshev_polynomial_t_x_scalar_out(gt_scalar x, gt_tensor n, gt_tensor a_out) {
+  return impl_special_shifted_chebyshev_polynomial_t_x_scalar_out<at::_ops::special_shifted_chebyshev_polynomial_t_x_scalar_out>(x, n, a_out);
+}
+
+template <class Op> static gt_error impl_special_shifted_chebyshev_polynomial_u_n_scalar(gt_tensor *out, gt_tensor x, gt_scalar n) {
+  if constexpr (gt::matches<Op>("special_shifted_chebyshev_polynomial_u.n_scalar(Tensor x, Scalar n) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(x), gt::scalar(n)));)
+  } else {
+    return gt::unavailable<Op>("aten::special_shifted_chebyshev_polynomial_u.n_scalar", "special_shifted_chebyshev_polynomial_u.n_scalar(Tensor x, Scalar n) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_special_shifted_chebyshev_polynomial_u_n_scalar(gt_tensor *out, gt_tensor x, gt_scalar n) {
+  return impl_special_shifted_chebyshev_polynomial_u_n_scalar<at::_ops::special_shifted_chebyshev_polynomial_u_n_scalar>(out, x, n);
+}
+
+template <class Op> static gt_error impl_special_shifted_chebyshev_polynomial_v(gt_tensor *out, gt_tensor x, gt_tensor n) {
+  if constexpr (gt::matches<Op>("special_shifted_chebyshev_polynomial_v(Tensor x, Tensor n) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(x), gt::T(n)));)
+  } else {
+    return gt::unavailable<Op>("aten::special_shifted_chebyshev_polynomial_v", "special_shifted_chebyshev_polynomial_v(Tensor x, Tensor n) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_special_shifted_chebyshev_polynomial_v(gt_tensor *out, gt_tensor x, gt_tensor n) {
+  return impl_special_shifted_chebyshev_polynomial_v<at::_ops::special_shifted_chebyshev_polynomial_v>(out, x, n);
+}
+
+template <class Op> static gt_error impl_special_shifted_chebyshev_polynomial_v_x_scalar_out(gt_scalar x, gt_tensor n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("special_shifted_chebyshev_polynomial_v.x_scalar_out(Scalar x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::scalar(x), gt::T(n), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::special_shifted_chebyshev_polynomial_v.x_scalar_out", "special_shifted_chebyshev_polynomial_v.x_scalar_out(Scalar x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_special_shifted_chebyshev_polynomial_v_x_scalar_out(gt_scalar x, gt_tensor n, gt_tensor a_out) {
+  return impl_special_shifted_chebyshev_polynomial_v_x_scalar_out<at::_ops::special_shifted_chebyshev_polynomial_v_x_scalar_out>(x, n, a_out);
+}
+
+template <class Op> static gt_error impl_special_shifted_chebyshev_polynomial_w_n_scalar(gt_tensor *out, gt_tensor x, gt_scalar n) {
+  if constexpr (gt::matches<Op>("special_shifted_chebyshev_polynomial_w.n_scalar(Tensor x, Scalar n) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(x), gt::scalar(n)));)
+  } else {
+    return gt::unavailable<Op>("aten::special_shifted_chebyshev_polynomial_w.n_scalar", "special_shifted_chebyshev_polynomial_w.n_scalar(Tensor x, Scalar n) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_special_shifted_chebyshev_polynomial_w_n_scalar(gt_tensor *out, gt_tensor x, gt_scalar n) {
+  return impl_special_shifted_chebyshev_polynomial_w_n_scalar<at::_ops::special_shifted_chebyshev_polynomial_w_n_scalar>(out, x, n);
+}
+
+template <class Op> static gt_error impl_special_spherical_bessel_j0(gt_tensor *out, gt_tensor x) {
+  if constexpr (gt::matches<Op>("special_spherical_bessel_j0(Tensor x) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(x)));)
+  } else {
+    return gt::unavailable<Op>("aten::special_spherical_bessel_j0", "special_spherical_bessel_j0(Tensor x) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_special_spherical_bessel_j0(gt_tensor *out, gt_tensor x) {
+  return impl_special_spherical_bessel_j0<at::_ops::special_spherical_bessel_j0>(out, x);
+}
+
+template <class Op> static gt_error impl_cholesky_out(gt_tensor self, uint8_t upper, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("cholesky.out(Tensor self, bool upper=False, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), (upper != 0), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::cholesky.out", "cholesky.out(Tensor self, bool upper=False, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_cholesky_out(gt_tensor self, uint8_t upper, gt_tensor a_out) {
+  return impl_cholesky_out<at::_ops::cholesky_out>(self, upper, a_out);
+}
+
+template <class Op> static gt_error impl_frobenius_norm(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("frobenius_norm(Tensor self) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+  } else {
+    return gt::unavailable<Op>("aten::frobenius_norm", "frobenius_norm(Tensor self) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_frobenius_norm(gt_tensor *out, gt_tensor self) {
+  return impl_frobenius_norm<at::_ops::frobenius_norm>(out, self);
+}
+
+template <class Op> static gt_error impl_view_as_complex_copy_out(gt_tensor self, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("view_as_complex_copy.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::view_as_complex_copy.out", "view_as_complex_copy.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_view_as_complex_copy_out(gt_tensor self, gt_tensor a_out) {
+  return impl_view_as_complex_copy_out<at::_ops::view_as_complex_copy_out>(self, a_out);
+}
+
+template <class Op> static gt_error impl_permute_copy_out(gt_tensor self, const int64_t *dims, int dims_n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("permute_copy.out(Tensor self, int[] dims, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::ints(dims, dims_n), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::permute_copy.out", "permute_copy.out(Tensor self, int[] dims, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_permute_copy_out(gt_tensor self, const int64_t *dims, int dims_n, gt_tensor a_out) {
+  return impl_permute_copy_out<at::_ops::permute_copy_out>(self, dims, dims_n, a_out);
+}
+
+template <class Op> static gt_error impl_squeeze_copy_out(gt_tensor self, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("squeeze_copy.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::squeeze_copy.out", "squeeze_copy.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_squeeze_copy_out(gt_tensor self, gt_tensor a_out) {
+  return impl_squeeze_copy_out<at::_ops::squeeze_copy_out>(self, a_out);
+}
+
+template <class Op> static gt_error impl_unsqueeze_copy_out(gt_tensor self, int64_t dim, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("unsqueeze_copy.out(Tensor self, int dim, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), dim, gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::unsqueeze_copy.out", "unsqueeze_copy.out(Tensor self, int dim, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_unsqueeze_copy_out(gt_tensor self, int64_t dim, gt_tensor a_out) {
+  return impl_unsqueeze_copy_out<at::_ops::unsqueeze_copy_out>(self, dim, a_out);
+}
+
+template <class Op> static gt_error impl_col_indices_copy_out(gt_tensor self, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("col_indices_copy.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::col_indices_copy.out", "col_indices_copy.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_col_indices_copy_out(gt_tensor self, gt_tensor a_out) {
+  return impl_col_indices_copy_out<at::_ops::col_indices_copy_out>(self, a_out);
+}
+
+template <class Op> static gt_error impl_alias_copy_out(gt_tensor self, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("alias_copy.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::alias_copy.out", "alias_copy.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_alias_copy_out(gt_tensor self, gt_tensor a_out) {
+  return impl_alias_copy_out<at::_ops::alias_copy_out>(self, a_out);
 }
 

@@ -130,320 +130,320 @@ GT_DECLARE_OP(mvlgamma_out)
 GT_DECLARE_OP(narrow_copy_out)
 GT_DECLARE_OP(batch_norm_elemt)
 GT_DECLARE_OP(batch_norm_update_stats)
-GT_DECLARE_OP(ones_like)
-GT_DECLARE_OP(cosine_similarity)
-GT_DECLARE_OP(moveaxis_intlist)
-GT_DECLARE_OP(mT)
-GT_DECLARE_OP(pixel_unshuffle)
-GT_DECLARE_OP(pinverse)
-GT_DECLARE_OP(rad2deg_out)
-GT_DECLARE_OP(scalar_tensor)
-GT_DECLARE_OP(rand_generator_out)
-GT_DECLARE_OP(randint_generator)
-GT_DECLARE_OP(randint_generator_out)
-GT_DECLARE_OP(randint_like_generator)
-GT_DECLARE_OP(randint_like_low_generator_dtype)
-GT_DECLARE_OP(randn_generator_out)
-GT_DECLARE_OP(randperm_generator)
-GT_DECLARE_OP(range)
-GT_DECLARE_OP(reciprocal)
-GT_DECLARE_OP(neg_)
-GT_DECLARE_OP(negative_out)
-GT_DECLARE_OP(repeat_interleave_self_int)
-GT_DECLARE_OP(round_)
-GT_DECLARE_OP(round_decimals_out)
-GT_DECLARE_OP(relu_)
-GT_DECLARE_OP(gelu_out)
-GT_DECLARE_OP(hardshrink)
-GT_DECLARE_OP(select_int)
-GT_DECLARE_OP(celu_)
-GT_DECLARE_OP(mish)
-GT_DECLARE_OP(sigmoid_)
-GT_DECLARE_OP(logit_out)
-GT_DECLARE_OP(sinc)
-GT_DECLARE_OP(sinh_)
-GT_DECLARE_OP(slice_Tensor)
-GT_DECLARE_OP(diagonal_scatter)
-GT_DECLARE_OP(softmax_int_out)
-GT_DECLARE_OP(unsafe_split_with_sizes)
-GT_DECLARE_OP(vsplit_int)
-GT_DECLARE_OP(squeeze)
-GT_DECLARE_OP(squeeze__dim)
-GT_DECLARE_OP(stack)
-GT_DECLARE_OP(vstack)
-GT_DECLARE_OP(stft)
-GT_DECLARE_OP(sum_dim_IntList)
-GT_DECLARE_OP(hash_tensor)
-GT_DECLARE_OP(sqrt_)
-GT_DECLARE_OP(square_out)
-GT_DECLARE_OP(std_mean)
-GT_DECLARE_OP(std_correction_out)
-GT_DECLARE_OP(t)
-GT_DECLARE_OP(tan_out)
-GT_DECLARE_OP(tensordot)
-GT_DECLARE_OP(threshold_out)
-GT_DECLARE_OP(one_hot)
-GT_DECLARE_OP(roll)
-GT_DECLARE_OP(trapz_x)
-GT_DECLARE_OP(trunc_)
-GT_DECLARE_OP(fix_out)
-GT_DECLARE_OP(unique_dim_consecutive)
-GT_DECLARE_OP(var)
-GT_DECLARE_OP(var_correction_out)
-GT_DECLARE_OP(view_as)
-GT_DECLARE_OP(where_ScalarOther)
-GT_DECLARE_OP(zeros)
-GT_DECLARE_OP(binomial)
-GT_DECLARE_OP(norm_ScalarOpt_dim)
-GT_DECLARE_OP(frexp_Tensor_out)
-GT_DECLARE_OP(nuclear_norm_out)
-GT_DECLARE_OP(positive)
-GT_DECLARE_OP(sub_out)
-GT_DECLARE_OP(sub__Scalar)
-GT_DECLARE_OP(subtract_Scalar)
-GT_DECLARE_OP(heaviside)
-GT_DECLARE_OP(sparse_sampled_addmm)
-GT_DECLARE_OP(addmm_dtype_out)
-GT_DECLARE_OP(sparse_csc_tensor_ccol_row_value_size)
-GT_DECLARE_OP(sparse_csr_tensor_crow_col_value)
-GT_DECLARE_OP(sparse_coo_tensor_size)
-GT_DECLARE_OP(sparse_resize_and_clear_)
-GT_DECLARE_OP(dense_dim)
-GT_DECLARE_OP(values)
-GT_DECLARE_OP(row_indices)
-GT_DECLARE_OP(unbind_int)
-GT_DECLARE_OP(to_sparse_csc)
-GT_DECLARE_OP(int_repr)
-GT_DECLARE_OP(fake_quantize_per_channel_affine)
-GT_DECLARE_OP(to_dtype_layout)
-GT_DECLARE_OP(meshgrid)
-GT_DECLARE_OP(item)
-GT_DECLARE_OP(result_type_Scalar_Scalar)
-GT_DECLARE_OP(lstm_data)
-GT_DECLARE_OP(rnn_tanh_data)
-GT_DECLARE_OP(gru_cell)
-GT_DECLARE_OP(set__source_Tensor)
-GT_DECLARE_OP(lift_fresh_copy)
-GT_DECLARE_OP(masked_fill__Tensor)
-GT_DECLARE_OP(view)
-GT_DECLARE_OP(index_add_out)
-GT_DECLARE_OP(index_reduce_)
-GT_DECLARE_OP(index_fill__int_Tensor)
-GT_DECLARE_OP(scatter_src_out)
-GT_DECLARE_OP(scatter_reduce)
-GT_DECLARE_OP(scatter__value_reduce)
-GT_DECLARE_OP(scatter_add_out)
-GT_DECLARE_OP(eq__Scalar)
-GT_DECLARE_OP(bitwise_and_Scalar)
-GT_DECLARE_OP(bitwise_and__Tensor)
-GT_DECLARE_OP(bitwise_or_Scalar_Tensor)
-GT_DECLARE_OP(bitwise_xor_Tensor_out)
-GT_DECLARE_OP(bitwise_xor_Tensor)
-GT_DECLARE_OP(bitwise_left_shift__Tensor)
-GT_DECLARE_OP(bitwise_left_shift_Tensor_Scalar_out)
-GT_DECLARE_OP(bitwise_right_shift_Tensor_out)
-GT_DECLARE_OP(bitwise_right_shift_Scalar_Tensor)
-GT_DECLARE_OP(lerp__Scalar)
-GT_DECLARE_OP(addbmm)
-GT_DECLARE_OP(uniform_)
-GT_DECLARE_OP(geometric_)
-GT_DECLARE_OP(cross)
-GT_DECLARE_OP(tril)
-GT_DECLARE_OP(ne_Scalar_out)
-GT_DECLARE_OP(ne__Scalar)
-GT_DECLARE_OP(not_equal_Tensor_out)
-GT_DECLARE_OP(eq_Scalar_out)
-GT_DECLARE_OP(ge_Scalar_out)
-GT_DECLARE_OP(ge__Scalar)
-GT_DECLARE_OP(greater_equal_Tensor_out)
-GT_DECLARE_OP(le_Scalar_out)
-GT_DECLARE_OP(le__Scalar)
-GT_DECLARE_OP(less_equal_Tensor_out)
-GT_DECLARE_OP(gt_Scalar_out)
-GT_DECLARE_OP(gt__Scalar)
-GT_DECLARE_OP(greater_Tensor_out)
-GT_DECLARE_OP(lt_Scalar_out)
-GT_DECLARE_OP(lt__Scalar)
-GT_DECLARE_OP(less_Tensor_out)
-GT_DECLARE_OP(take_out)
-GT_DECLARE_OP(index_select_out)
-GT_DECLARE_OP(nonzero_out)
-GT_DECLARE_OP(nonzero_numpy)
-GT_DECLARE_OP(addcmul_out)
-GT_DECLARE_OP(addcdiv)
-GT_DECLARE_OP(triangular_solve)
-GT_DECLARE_OP(svd_U)
-GT_DECLARE_OP(swapdims)
-GT_DECLARE_OP(cholesky_inverse)
-GT_DECLARE_OP(orgqr)
-GT_DECLARE_OP(lu_solve_out)
-GT_DECLARE_OP(multinomial_out)
-GT_DECLARE_OP(lgamma)
-GT_DECLARE_OP(polygamma)
-GT_DECLARE_OP(erfinv_out)
-GT_DECLARE_OP(sign)
-GT_DECLARE_OP(signbit_out)
-GT_DECLARE_OP(atan2)
-GT_DECLARE_OP(lerp_Scalar_out)
-GT_DECLARE_OP(histc_out)
-GT_DECLARE_OP(histogram_bin_ct_out)
-GT_DECLARE_OP(fmod__Scalar)
-GT_DECLARE_OP(hypot_out)
-GT_DECLARE_OP(igamma)
-GT_DECLARE_OP(igammac_)
-GT_DECLARE_OP(remainder_Scalar_out)
-GT_DECLARE_OP(remainder_Tensor)
-GT_DECLARE_OP(min_unary_out)
-GT_DECLARE_OP(fmax)
-GT_DECLARE_OP(max_other)
-GT_DECLARE_OP(minimum_out)
-GT_DECLARE_OP(quantile_out)
-GT_DECLARE_OP(nanquantile_out)
-GT_DECLARE_OP(sort_values_stable)
-GT_DECLARE_OP(msort)
-GT_DECLARE_OP(topk_values)
-GT_DECLARE_OP(any)
-GT_DECLARE_OP(renorm_)
-GT_DECLARE_OP(pow_Tensor_Tensor)
-GT_DECLARE_OP(pow_Tensor_Scalar)
-GT_DECLARE_OP(float_power_Tensor_Tensor)
-GT_DECLARE_OP(float_power_Tensor_Scalar)
-GT_DECLARE_OP(normal_functional)
-GT_DECLARE_OP(normal_float_Tensor)
-GT_DECLARE_OP(normal_float_float_out)
-GT_DECLARE_OP(bucketize_Scalar)
-GT_DECLARE_OP(searchsorted_Scalar_out)
-GT_DECLARE_OP(multi_margin_loss_out)
-GT_DECLARE_OP(multilabel_margin_loss_forward_output)
-GT_DECLARE_OP(nll_loss)
-GT_DECLARE_OP(nll_loss2d)
-GT_DECLARE_OP(smooth_l1_loss)
-GT_DECLARE_OP(soft_margin_loss)
-GT_DECLARE_OP(glu_out)
-GT_DECLARE_OP(hardsigmoid)
-GT_DECLARE_OP(hardtanh_)
-GT_DECLARE_OP(leaky_relu_out)
-GT_DECLARE_OP(log_sigmoid)
-GT_DECLARE_OP(rrelu_with_noise)
-GT_DECLARE_OP(softshrink_out)
-GT_DECLARE_OP(adaptive_avg_pool3d_out)
-GT_DECLARE_OP(adaptive_max_pool3d_out)
-GT_DECLARE_OP(avg_pool3d_out)
-GT_DECLARE_OP(fractional_max_pool3d_output)
-GT_DECLARE_OP(max_pool3d_with_indices_out)
-GT_DECLARE_OP(max_unpool3d_out)
-GT_DECLARE_OP(reflection_pad2d_out)
-GT_DECLARE_OP(replication_pad1d_out)
-GT_DECLARE_OP(replication_pad3d_out)
-GT_DECLARE_OP(upsample_bilinear2d_vec)
-GT_DECLARE_OP(upsample_nearest2d_vec)
-GT_DECLARE_OP(upsample_bilinear2d_out)
-GT_DECLARE_OP(upsample_trilinear3d_out)
-GT_DECLARE_OP(upsample_nearest2d_out)
-GT_DECLARE_OP(slow_conv_transpose2d_out)
-GT_DECLARE_OP(thnn_conv2d_out)
-GT_DECLARE_OP(slow_conv3d)
-GT_DECLARE_OP(slow_conv_dilated3d)
-GT_DECLARE_OP(column_stack_out)
-GT_DECLARE_OP(isinf)
-GT_DECLARE_OP(isneginf_out)
-GT_DECLARE_OP(special_ndtri_out)
-GT_DECLARE_OP(special_expm1_out)
-GT_DECLARE_OP(special_psi_out)
-GT_DECLARE_OP(special_gammaln_out)
-GT_DECLARE_OP(special_erfc_out)
-GT_DECLARE_OP(special_erfinv_out)
-GT_DECLARE_OP(special_xlog1py_self_scalar)
-GT_DECLARE_OP(special_xlog1py_other_scalar_out)
-GT_DECLARE_OP(special_xlogy_out)
-GT_DECLARE_OP(special_zeta_self_scalar)
-GT_DECLARE_OP(special_zeta_other_scalar_out)
-GT_DECLARE_OP(special_i0e_out)
-GT_DECLARE_OP(special_i1e_out)
-GT_DECLARE_OP(special_polygamma_out)
-GT_DECLARE_OP(special_expit_out)
-GT_DECLARE_OP(special_round_out)
-GT_DECLARE_OP(special_gammainc_out)
-GT_DECLARE_OP(special_multigammaln)
-GT_DECLARE_OP(fft_fft_out)
-GT_DECLARE_OP(fft_rfft_out)
-GT_DECLARE_OP(fft_hfft_out)
-GT_DECLARE_OP(fft_fft2_out)
-GT_DECLARE_OP(fft_rfft2_out)
-GT_DECLARE_OP(fft_hfft2_out)
-GT_DECLARE_OP(fft_fftn_out)
-GT_DECLARE_OP(fft_rfftn_out)
-GT_DECLARE_OP(fft_hfftn_out)
-GT_DECLARE_OP(fft_fftfreq_out)
-GT_DECLARE_OP(fft_ifftshift)
-GT_DECLARE_OP(linalg_cholesky_out)
-GT_DECLARE_OP(linalg_lu_factor_out)
-GT_DECLARE_OP(linalg_lu_out)
-GT_DECLARE_OP(linalg_det_out)
-GT_DECLARE_OP(linalg_ldl_factor)
-GT_DECLARE_OP(linalg_lstsq)
-GT_DECLARE_OP(linalg_vecdot)
-GT_DECLARE_OP(linalg_slogdet)
-GT_DECLARE_OP(logdet)
-GT_DECLARE_OP(linalg_eigvals_out)
-GT_DECLARE_OP(linalg_eigvalsh_out)
-GT_DECLARE_OP(linalg_inv_ex_inverse)
-GT_DECLARE_OP(inverse_out)
-GT_DECLARE_OP(outer_out)
-GT_DECLARE_OP(linalg_norm_ord_str)
-GT_DECLARE_OP(linalg_vector_norm_out)
-GT_DECLARE_OP(linalg_matrix_norm_str_ord)
-GT_DECLARE_OP(linalg_svdvals)
-GT_DECLARE_OP(linalg_cond_p_str)
-GT_DECLARE_OP(linalg_pinv_atol_rtol_float)
-GT_DECLARE_OP(linalg_pinv_out)
-GT_DECLARE_OP(linalg_solve)
-GT_DECLARE_OP(linalg_tensorsolve)
-GT_DECLARE_OP(linalg_polar)
-GT_DECLARE_OP(linalg_matrix_rank_atol_rtol_tensor)
-GT_DECLARE_OP(linalg_matrix_rank)
-GT_DECLARE_OP(linalg_multi_dot)
-GT_DECLARE_OP(pad_sequence)
-GT_DECLARE_OP(view_as_complex_copy)
-GT_DECLARE_OP(permute_copy)
-GT_DECLARE_OP(split_copy_Tensor)
-GT_DECLARE_OP(squeeze_copy_dims)
-GT_DECLARE_OP(indices_copy)
-GT_DECLARE_OP(ccol_indices_copy)
-GT_DECLARE_OP(split_copy_Tensor_out)
-GT_DECLARE_OP(unfold_copy)
-GT_DECLARE_OP(special_airy_ai)
-GT_DECLARE_OP(special_bessel_j1)
-GT_DECLARE_OP(special_bessel_y1)
-GT_DECLARE_OP(special_chebyshev_polynomial_t_n_scalar)
-GT_DECLARE_OP(special_chebyshev_polynomial_u)
-GT_DECLARE_OP(special_chebyshev_polynomial_u_x_scalar_out)
-GT_DECLARE_OP(special_chebyshev_polynomial_v_n_scalar)
-GT_DECLARE_OP(special_chebyshev_polynomial_w)
-GT_DECLARE_OP(special_chebyshev_polynomial_w_x_scalar_out)
-GT_DECLARE_OP(special_hermite_polynomial_h_n_scalar)
-GT_DECLARE_OP(special_hermite_polynomial_he)
-GT_DECLARE_OP(special_hermite_polynomial_he_x_scalar_out)
-GT_DECLARE_OP(special_laguerre_polynomial_l_n_scalar)
-GT_DECLARE_OP(special_legendre_polynomial_p)
-GT_DECLARE_OP(special_legendre_polynomial_p_x_scalar_out)
-GT_DECLARE_OP(special_modified_bessel_i1)
-GT_DECLARE_OP(special_modified_bessel_k1)
-GT_DECLARE_OP(special_scaled_modified_bessel_k1)
-GT_DECLARE_OP(special_shifted_chebyshev_polynomial_t_n_scalar)
-GT_DECLARE_OP(special_shifted_chebyshev_polynomial_u)
-GT_DECLARE_OP(special_shifted_chebyshev_polynomial_u_x_scalar_out)
-GT_DECLARE_OP(special_shifted_chebyshev_polynomial_v_n_scalar)
-GT_DECLARE_OP(special_shifted_chebyshev_polynomial_w)
-GT_DECLARE_OP(special_shifted_chebyshev_polynomial_w_x_scalar_out)
-GT_DECLARE_OP(align_as)
-GT_DECLARE_OP(qr_Q)
-GT_DECLARE_OP(symeig)
-GT_DECLARE_OP(diagonal_copy_out)
-GT_DECLARE_OP(detach_copy_out)
-GT_DECLARE_OP(t_copy_out)
-GT_DECLARE_OP(values_copy_out)
-GT_DECLARE_OP(view_copy_dtype_out)
+GT_DECLARE_OP(pairwise_distance)
+GT_DECLARE_OP(permute)
+GT_DECLARE_OP(moveaxis_int)
+GT_DECLARE_OP(mH)
+GT_DECLARE_OP(channel_shuffle)
+GT_DECLARE_OP(poisson_nll_loss)
+GT_DECLARE_OP(deg2rad)
+GT_DECLARE_OP(rand)
+GT_DECLARE_OP(rand_like)
+GT_DECLARE_OP(randint_low)
+GT_DECLARE_OP(randint_low_out)
+GT_DECLARE_OP(randint_like_Tensor)
+GT_DECLARE_OP(randn)
+GT_DECLARE_OP(randn_like)
+GT_DECLARE_OP(randperm_out)
+GT_DECLARE_OP(range_out_)
+GT_DECLARE_OP(reciprocal_)
+GT_DECLARE_OP(neg_out)
+GT_DECLARE_OP(repeat)
+GT_DECLARE_OP(reshape)
+GT_DECLARE_OP(round_out)
+GT_DECLARE_OP(rrelu)
+GT_DECLARE_OP(relu6)
+GT_DECLARE_OP(gelu_)
+GT_DECLARE_OP(rsqrt)
+GT_DECLARE_OP(selu)
+GT_DECLARE_OP(silu)
+GT_DECLARE_OP(mish_)
+GT_DECLARE_OP(sigmoid_out)
+GT_DECLARE_OP(sin)
+GT_DECLARE_OP(sinc_)
+GT_DECLARE_OP(sinh_out)
+GT_DECLARE_OP(slice_inverse)
+GT_DECLARE_OP(as_strided_scatter)
+GT_DECLARE_OP(unsafe_split_Tensor)
+GT_DECLARE_OP(split_with_sizes)
+GT_DECLARE_OP(vsplit_array)
+GT_DECLARE_OP(squeeze_dim)
+GT_DECLARE_OP(squeeze__dims)
+GT_DECLARE_OP(stack_out)
+GT_DECLARE_OP(vstack_out)
+GT_DECLARE_OP(stft_center)
+GT_DECLARE_OP(sum_IntList_out)
+GT_DECLARE_OP(hash_tensor_out)
+GT_DECLARE_OP(sqrt_out)
+GT_DECLARE_OP(std)
+GT_DECLARE_OP(std_mean_dim)
+GT_DECLARE_OP(prod)
+GT_DECLARE_OP(t_)
+GT_DECLARE_OP(tanh)
+GT_DECLARE_OP(tensordot_out)
+GT_DECLARE_OP(tile)
+GT_DECLARE_OP(flip)
+GT_DECLARE_OP(rot90)
+GT_DECLARE_OP(trapz_dx)
+GT_DECLARE_OP(trunc_out)
+GT_DECLARE_OP(type_as)
+GT_DECLARE_OP(unsqueeze)
+GT_DECLARE_OP(var_dim)
+GT_DECLARE_OP(var_mean)
+GT_DECLARE_OP(where_self)
+GT_DECLARE_OP(where_Scalar)
+GT_DECLARE_OP(zeros_out)
+GT_DECLARE_OP(norm_ScalarOpt_dtype)
+GT_DECLARE_OP(norm_dtype_out)
+GT_DECLARE_OP(frobenius_norm_dim)
+GT_DECLARE_OP(nuclear_norm_dim)
+GT_DECLARE_OP(resize_as_)
+GT_DECLARE_OP(sub_Tensor)
+GT_DECLARE_OP(subtract_out)
+GT_DECLARE_OP(subtract__Scalar)
+GT_DECLARE_OP(heaviside_)
+GT_DECLARE_OP(addmm_out)
+GT_DECLARE_OP(addmm_)
+GT_DECLARE_OP(sparse_bsr_tensor_crow_col_value_size)
+GT_DECLARE_OP(sparse_csc_tensor_ccol_row_value)
+GT_DECLARE_OP(sparse_coo_tensor_indices)
+GT_DECLARE_OP(sparse_mask)
+GT_DECLARE_OP(coalesce)
+GT_DECLARE_OP(crow_indices)
+GT_DECLARE_OP(hspmm_out)
+GT_DECLARE_OP(to_sparse_sparse_dim)
+GT_DECLARE_OP(to_sparse_bsr)
+GT_DECLARE_OP(fake_quantize_per_tensor_affine)
+GT_DECLARE_OP(fake_quantize_per_channel_affine_cachemask)
+GT_DECLARE_OP(to_device)
+GT_DECLARE_OP(meshgrid_indexing)
+GT_DECLARE_OP(result_type_Tensor)
+GT_DECLARE_OP(can_cast)
+GT_DECLARE_OP(gru_input)
+GT_DECLARE_OP(rnn_relu_input)
+GT_DECLARE_OP(rnn_tanh_cell)
+GT_DECLARE_OP(set_)
+GT_DECLARE_OP(is_set_to)
+GT_DECLARE_OP(masked_fill_Tensor)
+GT_DECLARE_OP(view_dtype)
+GT_DECLARE_OP(index_add_)
+GT_DECLARE_OP(index_reduce)
+GT_DECLARE_OP(index_fill_int_Tensor)
+GT_DECLARE_OP(scatter_value)
+GT_DECLARE_OP(scatter__reduce)
+GT_DECLARE_OP(scatter_value_reduce_out)
+GT_DECLARE_OP(scatter_reduce_two)
+GT_DECLARE_OP(eq__Tensor)
+GT_DECLARE_OP(bitwise_and_Scalar_Tensor)
+GT_DECLARE_OP(bitwise_or_Tensor_out)
+GT_DECLARE_OP(bitwise_or_Tensor)
+GT_DECLARE_OP(bitwise_xor_Scalar_out)
+GT_DECLARE_OP(bitwise_xor__Scalar)
+GT_DECLARE_OP(bitwise_left_shift_Tensor_out)
+GT_DECLARE_OP(bitwise_left_shift_Scalar_Tensor)
+GT_DECLARE_OP(bitwise_right_shift_Tensor_Scalar)
+GT_DECLARE_OP(tril_)
+GT_DECLARE_OP(lerp__Tensor)
+GT_DECLARE_OP(random__from)
+GT_DECLARE_OP(cauchy_)
+GT_DECLARE_OP(diag_out)
+GT_DECLARE_OP(triu_out)
+GT_DECLARE_OP(tril_indices)
+GT_DECLARE_OP(ne_Scalar)
+GT_DECLARE_OP(ne__Tensor)
+GT_DECLARE_OP(not_equal_Tensor)
+GT_DECLARE_OP(eq_Scalar)
+GT_DECLARE_OP(ge_Scalar)
+GT_DECLARE_OP(ge__Tensor)
+GT_DECLARE_OP(greater_equal_Tensor)
+GT_DECLARE_OP(le_Scalar)
+GT_DECLARE_OP(le__Tensor)
+GT_DECLARE_OP(less_equal_Tensor)
+GT_DECLARE_OP(gt_Scalar)
+GT_DECLARE_OP(gt__Tensor)
+GT_DECLARE_OP(greater_Tensor)
+GT_DECLARE_OP(lt_Scalar)
+GT_DECLARE_OP(lt__Tensor)
+GT_DECLARE_OP(less_Tensor)
+GT_DECLARE_OP(take)
+GT_DECLARE_OP(index_select)
+GT_DECLARE_OP(nonzero)
+GT_DECLARE_OP(argwhere)
+GT_DECLARE_OP(addcmul)
+GT_DECLARE_OP(addcdiv_)
+GT_DECLARE_OP(linalg_solve_triangular_out)
+GT_DECLARE_OP(svd)
+GT_DECLARE_OP(swapdims_)
+GT_DECLARE_OP(cholesky_inverse_out)
+GT_DECLARE_OP(orgqr_out)
+GT_DECLARE_OP(lu_solve)
+GT_DECLARE_OP(multinomial)
+GT_DECLARE_OP(digamma_out)
+GT_DECLARE_OP(polygamma_)
+GT_DECLARE_OP(i0)
+GT_DECLARE_OP(sign_)
+GT_DECLARE_OP(dist)
+GT_DECLARE_OP(arctan2)
+GT_DECLARE_OP(lerp_Tensor_out)
+GT_DECLARE_OP(histc)
+GT_DECLARE_OP(histogram_bin_ct)
+GT_DECLARE_OP(fmod_Tensor_out)
+GT_DECLARE_OP(hypot)
+GT_DECLARE_OP(igamma_)
+GT_DECLARE_OP(nextafter_out)
+GT_DECLARE_OP(remainder_Scalar)
+GT_DECLARE_OP(remainder__Tensor)
+GT_DECLARE_OP(fmin)
+GT_DECLARE_OP(fmax_out)
+GT_DECLARE_OP(max_out)
+GT_DECLARE_OP(min_out)
+GT_DECLARE_OP(quantile_scalar)
+GT_DECLARE_OP(nanquantile_scalar)
+GT_DECLARE_OP(sort)
+GT_DECLARE_OP(argsort)
+GT_DECLARE_OP(topk)
+GT_DECLARE_OP(any_all_out)
+GT_DECLARE_OP(unfold)
+GT_DECLARE_OP(pow_Scalar_out)
+GT_DECLARE_OP(pow__Scalar)
+GT_DECLARE_OP(float_power_Scalar_out)
+GT_DECLARE_OP(float_power__Scalar)
+GT_DECLARE_OP(normal_Tensor_float_out)
+GT_DECLARE_OP(normal_Tensor_Tensor_out)
+GT_DECLARE_OP(alias)
+GT_DECLARE_OP(searchsorted_Tensor)
+GT_DECLARE_OP(mse_loss_out)
+GT_DECLARE_OP(multi_margin_loss)
+GT_DECLARE_OP(multilabel_margin_loss_forward)
+GT_DECLARE_OP(nll_loss_forward_output)
+GT_DECLARE_OP(nll_loss2d_forward_output)
+GT_DECLARE_OP(huber_loss_out)
+GT_DECLARE_OP(elu_out)
+GT_DECLARE_OP(glu)
+GT_DECLARE_OP(hardsigmoid_)
+GT_DECLARE_OP(hardswish_out)
+GT_DECLARE_OP(leaky_relu)
+GT_DECLARE_OP(log_sigmoid_forward_output)
+GT_DECLARE_OP(rrelu_with_noise_)
+GT_DECLARE_OP(softshrink)
+GT_DECLARE_OP(adaptive_avg_pool3d)
+GT_DECLARE_OP(adaptive_max_pool3d)
+GT_DECLARE_OP(avg_pool3d)
+GT_DECLARE_OP(fractional_max_pool3d)
+GT_DECLARE_OP(max_pool3d_with_indices)
+GT_DECLARE_OP(max_unpool3d)
+GT_DECLARE_OP(reflection_pad2d)
+GT_DECLARE_OP(replication_pad1d)
+GT_DECLARE_OP(replication_pad3d)
+GT_DECLARE_OP(upsample_trilinear3d_vec)
+GT_DECLARE_OP(upsample_nearest3d_vec)
+GT_DECLARE_OP(upsample_bilinear2d)
+GT_DECLARE_OP(upsample_trilinear3d)
+GT_DECLARE_OP(upsample_nearest2d)
+GT_DECLARE_OP(slow_conv_transpose2d)
+GT_DECLARE_OP(thnn_conv2d)
+GT_DECLARE_OP(slow_conv3d_forward_output)
+GT_DECLARE_OP(col2im_out)
+GT_DECLARE_OP(im2col_out)
+GT_DECLARE_OP(isposinf)
+GT_DECLARE_OP(special_entr)
+GT_DECLARE_OP(special_log_ndtr)
+GT_DECLARE_OP(special_exp2)
+GT_DECLARE_OP(special_digamma)
+GT_DECLARE_OP(special_erf)
+GT_DECLARE_OP(special_erfcx)
+GT_DECLARE_OP(special_ndtr)
+GT_DECLARE_OP(special_xlog1py_other_scalar)
+GT_DECLARE_OP(special_xlogy)
+GT_DECLARE_OP(special_xlogy_self_scalar_out)
+GT_DECLARE_OP(special_zeta_other_scalar)
+GT_DECLARE_OP(special_i0)
+GT_DECLARE_OP(special_i1)
+GT_DECLARE_OP(special_logit)
+GT_DECLARE_OP(special_logsumexp)
+GT_DECLARE_OP(special_sinc)
+GT_DECLARE_OP(special_log1p)
+GT_DECLARE_OP(special_gammainc)
+GT_DECLARE_OP(special_multigammaln_out)
+GT_DECLARE_OP(fft_ifft)
+GT_DECLARE_OP(fft_irfft)
+GT_DECLARE_OP(fft_ihfft)
+GT_DECLARE_OP(fft_ifft2)
+GT_DECLARE_OP(fft_irfft2)
+GT_DECLARE_OP(fft_ihfft2)
+GT_DECLARE_OP(fft_ifftn)
+GT_DECLARE_OP(fft_irfftn)
+GT_DECLARE_OP(fft_ihfftn)
+GT_DECLARE_OP(fft_rfftfreq)
+GT_DECLARE_OP(linalg_cholesky_ex)
+GT_DECLARE_OP(linalg_cross)
+GT_DECLARE_OP(linalg_lu_factor_ex)
+GT_DECLARE_OP(linalg_lu_solve)
+GT_DECLARE_OP(det)
+GT_DECLARE_OP(linalg_ldl_factor_out)
+GT_DECLARE_OP(linalg_lstsq_out)
+GT_DECLARE_OP(linalg_vecdot_out)
+GT_DECLARE_OP(linalg_slogdet_out)
+GT_DECLARE_OP(linalg_eig)
+GT_DECLARE_OP(linalg_eigh)
+GT_DECLARE_OP(linalg_householder_product)
+GT_DECLARE_OP(linalg_inv)
+GT_DECLARE_OP(inner)
+GT_DECLARE_OP(ger)
+GT_DECLARE_OP(linalg_norm_out)
+GT_DECLARE_OP(linalg__powsum)
+GT_DECLARE_OP(linalg_matrix_norm_str_ord_out)
+GT_DECLARE_OP(linalg_svdvals_out)
+GT_DECLARE_OP(linalg_cond_p_str_out)
+GT_DECLARE_OP(linalg_pinv_atol_rtol_float_out)
+GT_DECLARE_OP(linalg_pinv_out_rcond_tensor)
+GT_DECLARE_OP(linalg_solve_out)
+GT_DECLARE_OP(linalg_tensorsolve_out)
+GT_DECLARE_OP(linalg_polar_out)
+GT_DECLARE_OP(linalg_matrix_rank_atol_rtol_tensor_out)
+GT_DECLARE_OP(linalg_matrix_rank_out)
+GT_DECLARE_OP(linalg_multi_dot_out)
+GT_DECLARE_OP(flatten_dense_tensors)
+GT_DECLARE_OP(as_strided_copy)
+GT_DECLARE_OP(select_copy_int)
+GT_DECLARE_OP(split_with_sizes_copy)
+GT_DECLARE_OP(t_copy)
+GT_DECLARE_OP(values_copy)
+GT_DECLARE_OP(row_indices_copy)
+GT_DECLARE_OP(split_with_sizes_copy_out)
+GT_DECLARE_OP(alias_copy)
+GT_DECLARE_OP(special_airy_ai_out)
+GT_DECLARE_OP(special_bessel_j1_out)
+GT_DECLARE_OP(special_bessel_y1_out)
+GT_DECLARE_OP(special_chebyshev_polynomial_t_out)
+GT_DECLARE_OP(special_chebyshev_polynomial_u_x_scalar)
+GT_DECLARE_OP(special_chebyshev_polynomial_u_n_scalar_out)
+GT_DECLARE_OP(special_chebyshev_polynomial_v_out)
+GT_DECLARE_OP(special_chebyshev_polynomial_w_x_scalar)
+GT_DECLARE_OP(special_chebyshev_polynomial_w_n_scalar_out)
+GT_DECLARE_OP(special_hermite_polynomial_h_out)
+GT_DECLARE_OP(special_hermite_polynomial_he_x_scalar)
+GT_DECLARE_OP(special_hermite_polynomial_he_n_scalar_out)
+GT_DECLARE_OP(special_laguerre_polynomial_l_out)
+GT_DECLARE_OP(special_legendre_polynomial_p_x_scalar)
+GT_DECLARE_OP(special_legendre_polynomial_p_n_scalar_out)
+GT_DECLARE_OP(special_modified_bessel_i1_out)
+GT_DECLARE_OP(special_modified_bessel_k1_out)
+GT_DECLARE_OP(special_scaled_modified_bessel_k1_out)
+GT_DECLARE_OP(special_shifted_chebyshev_polynomial_t_out)
+GT_DECLARE_OP(special_shifted_chebyshev_polynomial_u_x_scalar)
+GT_DECLARE_OP(special_shifted_chebyshev_polynomial_u_n_scalar_out)
+GT_DECLARE_OP(special_shifted_chebyshev_polynomial_v_out)
+GT_DECLARE_OP(special_shifted_chebyshev_polynomial_w_x_scalar)
+GT_DECLARE_OP(special_shifted_chebyshev_polynomial_w_n_scalar_out)
+GT_DECLARE_OP(align_tensors)
+GT_DECLARE_OP(qr)
+GT_DECLARE_OP(view_as_real_copy_out)
+GT_DECLARE_OP(expand_copy_out)
+GT_DECLARE_OP(slice_copy_Tensor_out)
+GT_DECLARE_OP(transpose_copy_int_out)
+GT_DECLARE_OP(crow_indices_copy_out)
+GT_DECLARE_OP(unfold_copy_out)
 
 template <class Op> static gt_error impl_feature_dropout_(gt_tensor self, double p, uint8_t train) {
   if constexpr (gt::matches<Op>("feature_dropout_(Tensor(a!) self, float p, bool train) -> Tensor(a!)")) {
@@ -1843,3538 +1843,3540 @@ extern "C" gt_error gt_aten_batch_norm_update_stats(gt_tensor *out, gt_tensor in
   return impl_batch_norm_update_stats<at::_ops::batch_norm_update_stats>(out, input, running_mean, running_var, momentum);
 }
 
-template <class Op> static gt_error impl_ones_like(gt_tensor *out, gt_tensor self, int dtype, int layout, int device_type, int device_index, int8_t pin_memory, int memory_format) {
-  if constexpr (gt::matches<Op>("ones_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory), gt::opt_memory_format(memory_format)));)
+template <class Op> static gt_error impl_pairwise_distance(gt_tensor *out, gt_tensor x1, gt_tensor x2, double p, double eps, uint8_t keepdim) {
+  if constexpr (gt::matches<Op>("pairwise_distance(Tensor x1, Tensor x2, float p=2, float eps=1e-06, bool keepdim=False) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(x1), gt::T(x2), p, eps, (keepdim != 0)));)
   } else {
-    return gt::unavailable<Op>("aten::ones_like", "ones_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor");
+    return gt::unavailable<Op>("aten::pairwise_distance", "pairwise_distance(Tensor x1, Tensor x2, float p=2, float eps=1e-06, bool keepdim=False) -> Tensor");
   }
 }
-extern "C" gt_error gt_aten_ones_like(gt_tensor *out, gt_tensor self, int dtype, int layout, int device_type, int device_index, int8_t pin_memory, int memory_format) {
-  return impl_ones_like<at::_ops::ones_like>(out, self, dtype, layout, device_type, device_index, pin_memory, memory_format);
+extern "C" gt_error gt_aten_pairwise_distance(gt_tensor *out, gt_tensor x1, gt_tensor x2, double p, double eps, uint8_t keepdim) {
+  return impl_pairwise_distance<at::_ops::pairwise_distance>(out, x1, x2, p, eps, keepdim);
 }
 
-template <class Op> static gt_error impl_cosine_similarity(gt_tensor *out, gt_tensor x1, gt_tensor x2, int64_t dim, double eps) {
-  if constexpr (gt::matches<Op>("cosine_similarity(Tensor x1, Tensor x2, int dim=1, float eps=1e-08) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(x1), gt::T(x2), dim, eps));)
-  } else {
-    return gt::unavailable<Op>("aten::cosine_similarity", "cosine_similarity(Tensor x1, Tensor x2, int dim=1, float eps=1e-08) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_cosine_similarity(gt_tensor *out, gt_tensor x1, gt_tensor x2, int64_t dim, double eps) {
-  return impl_cosine_similarity<at::_ops::cosine_similarity>(out, x1, x2, dim, eps);
-}
-
-template <class Op> static gt_error impl_moveaxis_intlist(gt_tensor *out, gt_tensor self, const int64_t *source, int source_n, const int64_t *destination, int destination_n) {
-  if constexpr (gt::matches<Op>("moveaxis.intlist(Tensor(a) self, int[] source, int[] destination) -> Tensor(a)")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::ints(source, source_n), gt::ints(destination, destination_n)));)
-  } else {
-    return gt::unavailable<Op>("aten::moveaxis.intlist", "moveaxis.intlist(Tensor(a) self, int[] source, int[] destination) -> Tensor(a)");
-  }
-}
-extern "C" gt_error gt_aten_moveaxis_intlist(gt_tensor *out, gt_tensor self, const int64_t *source, int source_n, const int64_t *destination, int destination_n) {
-  return impl_moveaxis_intlist<at::_ops::moveaxis_intlist>(out, self, source, source_n, destination, destination_n);
-}
-
-template <class Op> static gt_error impl_mT(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("mT(Tensor(a) self) -> Tensor(a)")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
-  } else {
-    return gt::unavailable<Op>("aten::mT", "mT(Tensor(a) self) -> Tensor(a)");
-  }
-}
-extern "C" gt_error gt_aten_mT(gt_tensor *out, gt_tensor self) {
-  return impl_mT<at::_ops::mT>(out, self);
-}
-
-template <class Op> static gt_error impl_pixel_unshuffle(gt_tensor *out, gt_tensor self, int64_t downscale_factor) {
-  if constexpr (gt::matches<Op>("pixel_unshuffle(Tensor self, int downscale_factor) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), downscale_factor));)
-  } else {
-    return gt::unavailable<Op>("aten::pixel_unshuffle", "pixel_unshuffle(Tensor self, int downscale_factor) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_pixel_unshuffle(gt_tensor *out, gt_tensor self, int64_t downscale_factor) {
-  return impl_pixel_unshuffle<at::_ops::pixel_unshuffle>(out, self, downscale_factor);
-}
-
-template <class Op> static gt_error impl_pinverse(gt_tensor *out, gt_tensor self, double rcond) {
-  if constexpr (gt::matches<Op>("pinverse(Tensor self, float rcond=1e-15) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), rcond));)
-  } else {
-    return gt::unavailable<Op>("aten::pinverse", "pinverse(Tensor self, float rcond=1e-15) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_pinverse(gt_tensor *out, gt_tensor self, double rcond) {
-  return impl_pinverse<at::_ops::pinverse>(out, self, rcond);
-}
-
-template <class Op> static gt_error impl_rad2deg_out(gt_tensor self, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("rad2deg.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::rad2deg.out", "rad2deg.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_rad2deg_out(gt_tensor self, gt_tensor a_out) {
-  return impl_rad2deg_out<at::_ops::rad2deg_out>(self, a_out);
-}
-
-template <class Op> static gt_error impl_scalar_tensor(gt_tensor *out, gt_scalar s, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
-  if constexpr (gt::matches<Op>("scalar_tensor(Scalar s, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::scalar(s), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory)));)
-  } else {
-    return gt::unavailable<Op>("aten::scalar_tensor", "scalar_tensor(Scalar s, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_scalar_tensor(gt_tensor *out, gt_scalar s, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
-  return impl_scalar_tensor<at::_ops::scalar_tensor>(out, s, dtype, layout, device_type, device_index, pin_memory);
-}
-
-template <class Op> static gt_error impl_rand_generator_out(const int64_t *size, int size_n, gt_generator generator, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("rand.generator_out(int[] size, *, Generator? generator, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::ints(size, size_n), gt::opt_gen(generator), gt::T(a_out));)
-  } else if constexpr (gt::matches<Op>("rand.generator_out(SymInt[] size, *, Generator? generator, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::sym_ints(size, size_n), gt::opt_gen(generator), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::rand.generator_out", "rand.generator_out(SymInt[] size, *, Generator? generator, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_rand_generator_out(const int64_t *size, int size_n, gt_generator generator, gt_tensor a_out) {
-  return impl_rand_generator_out<at::_ops::rand_generator_out>(size, size_n, generator, a_out);
-}
-
-template <class Op> static gt_error impl_randint_generator(gt_tensor *out, int64_t high, const int64_t *size, int size_n, gt_generator generator, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
-  if constexpr (gt::matches<Op>("randint.generator(int high, int[] size, *, Generator? generator, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(high, gt::ints(size, size_n), gt::opt_gen(generator), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory)));)
-  } else if constexpr (gt::matches<Op>("randint.generator(SymInt high, SymInt[] size, *, Generator? generator, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(high, gt::sym_ints(size, size_n), gt::opt_gen(generator), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory)));)
-  } else {
-    return gt::unavailable<Op>("aten::randint.generator", "randint.generator(SymInt high, SymInt[] size, *, Generator? generator, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_randint_generator(gt_tensor *out, int64_t high, const int64_t *size, int size_n, gt_generator generator, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
-  return impl_randint_generator<at::_ops::randint_generator>(out, high, size, size_n, generator, dtype, layout, device_type, device_index, pin_memory);
-}
-
-template <class Op> static gt_error impl_randint_generator_out(int64_t high, const int64_t *size, int size_n, gt_generator generator, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("randint.generator_out(int high, int[] size, *, Generator? generator, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(high, gt::ints(size, size_n), gt::opt_gen(generator), gt::T(a_out));)
-  } else if constexpr (gt::matches<Op>("randint.generator_out(SymInt high, SymInt[] size, *, Generator? generator, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(high, gt::sym_ints(size, size_n), gt::opt_gen(generator), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::randint.generator_out", "randint.generator_out(SymInt high, SymInt[] size, *, Generator? generator, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_randint_generator_out(int64_t high, const int64_t *size, int size_n, gt_generator generator, gt_tensor a_out) {
-  return impl_randint_generator_out<at::_ops::randint_generator_out>(high, size, size_n, generator, a_out);
-}
-
-template <class Op> static gt_error impl_randint_like_generator(gt_tensor *out, gt_tensor self, int64_t high, gt_generator generator, int dtype, int layout, int device_type, int device_index, int8_t pin_memory, int memory_format) {
-  if constexpr (gt::matches<Op>("randint_like.generator(Tensor self, SymInt high, *, Generator? generator, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), high, gt::opt_gen(generator), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory), gt::opt_memory_format(memory_format)));)
-  } else {
-    return gt::unavailable<Op>("aten::randint_like.generator", "randint_like.generator(Tensor self, SymInt high, *, Generator? generator, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_randint_like_generator(gt_tensor *out, gt_tensor self, int64_t high, gt_generator generator, int dtype, int layout, int device_type, int device_index, int8_t pin_memory, int memory_format) {
-  return impl_randint_like_generator<at::_ops::randint_like_generator>(out, self, high, generator, dtype, layout, device_type, device_index, pin_memory, memory_format);
-}
-
-template <class Op> static gt_error impl_randint_like_low_generator_dtype(gt_tensor *out, gt_tensor self, int64_t low, int64_t high, gt_generator generator, int dtype, int layout, int device_type, int device_index, int8_t pin_memory, int memory_format) {
-  if constexpr (gt::matches<Op>("randint_like.low_generator_dtype(Tensor self, SymInt low, SymInt high, *, Generator? generator, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), low, high, gt::opt_gen(generator), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory), gt::opt_memory_format(memory_format)));)
-  } else {
-    return gt::unavailable<Op>("aten::randint_like.low_generator_dtype", "randint_like.low_generator_dtype(Tensor self, SymInt low, SymInt high, *, Generator? generator, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_randint_like_low_generator_dtype(gt_tensor *out, gt_tensor self, int64_t low, int64_t high, gt_generator generator, int dtype, int layout, int device_type, int device_index, int8_t pin_memory, int memory_format) {
-  return impl_randint_like_low_generator_dtype<at::_ops::randint_like_low_generator_dtype>(out, self, low, high, generator, dtype, layout, device_type, device_index, pin_memory, memory_format);
-}
-
-template <class Op> static gt_error impl_randn_generator_out(const int64_t *size, int size_n, gt_generator generator, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("randn.generator_out(int[] size, *, Generator? generator, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::ints(size, size_n), gt::opt_gen(generator), gt::T(a_out));)
-  } else if constexpr (gt::matches<Op>("randn.generator_out(SymInt[] size, *, Generator? generator, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::sym_ints(size, size_n), gt::opt_gen(generator), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::randn.generator_out", "randn.generator_out(SymInt[] size, *, Generator? generator, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_randn_generator_out(const int64_t *size, int size_n, gt_generator generator, gt_tensor a_out) {
-  return impl_randn_generator_out<at::_ops::randn_generator_out>(size, size_n, generator, a_out);
-}
-
-template <class Op> static gt_error impl_randperm_generator(gt_tensor *out, int64_t n, gt_generator generator, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
-  if constexpr (gt::matches<Op>("randperm.generator(int n, *, Generator? generator, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(n, gt::opt_gen(generator), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory)));)
-  } else if constexpr (gt::matches<Op>("randperm.generator(SymInt n, *, Generator? generator, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(n, gt::opt_gen(generator), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory)));)
-  } else {
-    return gt::unavailable<Op>("aten::randperm.generator", "randperm.generator(SymInt n, *, Generator? generator, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_randperm_generator(gt_tensor *out, int64_t n, gt_generator generator, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
-  return impl_randperm_generator<at::_ops::randperm_generator>(out, n, generator, dtype, layout, device_type, device_index, pin_memory);
-}
-
-template <class Op> static gt_error impl_range(gt_tensor *out, gt_scalar start, gt_scalar end, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
-  if constexpr (gt::matches<Op>("range(Scalar start, Scalar end, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::scalar(start), gt::scalar(end), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory)));)
-  } else {
-    return gt::unavailable<Op>("aten::range", "range(Scalar start, Scalar end, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_range(gt_tensor *out, gt_scalar start, gt_scalar end, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
-  return impl_range<at::_ops::range>(out, start, end, dtype, layout, device_type, device_index, pin_memory);
-}
-
-template <class Op> static gt_error impl_reciprocal(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("reciprocal(Tensor self) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
-  } else {
-    return gt::unavailable<Op>("aten::reciprocal", "reciprocal(Tensor self) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_reciprocal(gt_tensor *out, gt_tensor self) {
-  return impl_reciprocal<at::_ops::reciprocal>(out, self);
-}
-
-template <class Op> static gt_error impl_neg_(gt_tensor self) {
-  if constexpr (gt::matches<Op>("neg_(Tensor(a!) self) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self));)
-  } else {
-    return gt::unavailable<Op>("aten::neg_", "neg_(Tensor(a!) self) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_neg_(gt_tensor self) {
-  return impl_neg_<at::_ops::neg_>(self);
-}
-
-template <class Op> static gt_error impl_negative_out(gt_tensor self, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("negative.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::negative.out", "negative.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_negative_out(gt_tensor self, gt_tensor a_out) {
-  return impl_negative_out<at::_ops::negative_out>(self, a_out);
-}
-
-template <class Op> static gt_error impl_repeat_interleave_self_int(gt_tensor *out, gt_tensor self, int64_t repeats, int64_t dim, uint8_t dim_has, int64_t output_size, uint8_t output_size_has) {
-  if constexpr (gt::matches<Op>("repeat_interleave.self_int(Tensor self, int repeats, int? dim=None, *, int? output_size=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), repeats, gt::opt_int(dim, dim_has), gt::opt_int(output_size, output_size_has)));)
-  } else if constexpr (gt::matches<Op>("repeat_interleave.self_int(Tensor self, SymInt repeats, int? dim=None, *, SymInt? output_size=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), repeats, gt::opt_int(dim, dim_has), gt::opt_sym_int(output_size, output_size_has)));)
-  } else {
-    return gt::unavailable<Op>("aten::repeat_interleave.self_int", "repeat_interleave.self_int(Tensor self, SymInt repeats, int? dim=None, *, SymInt? output_size=None) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_repeat_interleave_self_int(gt_tensor *out, gt_tensor self, int64_t repeats, int64_t dim, uint8_t dim_has, int64_t output_size, uint8_t output_size_has) {
-  return impl_repeat_interleave_self_int<at::_ops::repeat_interleave_self_int>(out, self, repeats, dim, dim_has, output_size, output_size_has);
-}
-
-template <class Op> static gt_error impl_round_(gt_tensor self) {
-  if constexpr (gt::matches<Op>("round_(Tensor(a!) self) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self));)
-  } else {
-    return gt::unavailable<Op>("aten::round_", "round_(Tensor(a!) self) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_round_(gt_tensor self) {
-  return impl_round_<at::_ops::round_>(self);
-}
-
-template <class Op> static gt_error impl_round_decimals_out(gt_tensor self, int64_t decimals, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("round.decimals_out(Tensor self, *, int decimals, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), decimals, gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::round.decimals_out", "round.decimals_out(Tensor self, *, int decimals, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_round_decimals_out(gt_tensor self, int64_t decimals, gt_tensor a_out) {
-  return impl_round_decimals_out<at::_ops::round_decimals_out>(self, decimals, a_out);
-}
-
-template <class Op> static gt_error impl_relu_(gt_tensor self) {
-  if constexpr (gt::matches<Op>("relu_(Tensor(a!) self) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self));)
-  } else {
-    return gt::unavailable<Op>("aten::relu_", "relu_(Tensor(a!) self) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_relu_(gt_tensor self) {
-  return impl_relu_<at::_ops::relu_>(self);
-}
-
-template <class Op> static gt_error impl_gelu_out(gt_tensor self, const char *approximate, int64_t approximate_n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("gelu.out(Tensor self, *, str approximate='none', Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), c10::string_view(approximate, static_cast<size_t>(approximate_n)), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::gelu.out", "gelu.out(Tensor self, *, str approximate='none', Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_gelu_out(gt_tensor self, const char *approximate, int64_t approximate_n, gt_tensor a_out) {
-  return impl_gelu_out<at::_ops::gelu_out>(self, approximate, approximate_n, a_out);
-}
-
-template <class Op> static gt_error impl_hardshrink(gt_tensor *out, gt_tensor self, gt_scalar lambd) {
-  if constexpr (gt::matches<Op>("hardshrink(Tensor self, Scalar lambd=0.5) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::scalar(lambd)));)
-  } else {
-    return gt::unavailable<Op>("aten::hardshrink", "hardshrink(Tensor self, Scalar lambd=0.5) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_hardshrink(gt_tensor *out, gt_tensor self, gt_scalar lambd) {
-  return impl_hardshrink<at::_ops::hardshrink>(out, self, lambd);
-}
-
-template <class Op> static gt_error impl_select_int(gt_tensor *out, gt_tensor self, int64_t dim, int64_t index) {
-  if constexpr (gt::matches<Op>("select.int(Tensor(a) self, int dim, int index) -> Tensor(a)")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), dim, index));)
-  } else if constexpr (gt::matches<Op>("select.int(Tensor(a) self, int dim, SymInt index) -> Tensor(a)")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), dim, index));)
-  } else {
-    return gt::unavailable<Op>("aten::select.int", "select.int(Tensor(a) self, int dim, SymInt index) -> Tensor(a)");
-  }
-}
-extern "C" gt_error gt_aten_select_int(gt_tensor *out, gt_tensor self, int64_t dim, int64_t index) {
-  return impl_select_int<at::_ops::select_int>(out, self, dim, index);
-}
-
-template <class Op> static gt_error impl_celu_(gt_tensor self, gt_scalar alpha) {
-  if constexpr (gt::matches<Op>("celu_(Tensor(a!) self, Scalar alpha=1.0) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::scalar(alpha));)
-  } else {
-    return gt::unavailable<Op>("aten::celu_", "celu_(Tensor(a!) self, Scalar alpha=1.0) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_celu_(gt_tensor self, gt_scalar alpha) {
-  return impl_celu_<at::_ops::celu_>(self, alpha);
-}
-
-template <class Op> static gt_error impl_mish(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("mish(Tensor self) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
-  } else {
-    return gt::unavailable<Op>("aten::mish", "mish(Tensor self) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_mish(gt_tensor *out, gt_tensor self) {
-  return impl_mish<at::_ops::mish>(out, self);
-}
-
-template <class Op> static gt_error impl_sigmoid_(gt_tensor self) {
-  if constexpr (gt::matches<Op>("sigmoid_(Tensor(a!) self) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self));)
-  } else {
-    return gt::unavailable<Op>("aten::sigmoid_", "sigmoid_(Tensor(a!) self) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_sigmoid_(gt_tensor self) {
-  return impl_sigmoid_<at::_ops::sigmoid_>(self);
-}
-
-template <class Op> static gt_error impl_logit_out(gt_tensor self, double eps, uint8_t eps_has, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("logit.out(Tensor self, float? eps=None, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::opt_float(eps, eps_has), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::logit.out", "logit.out(Tensor self, float? eps=None, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_logit_out(gt_tensor self, double eps, uint8_t eps_has, gt_tensor a_out) {
-  return impl_logit_out<at::_ops::logit_out>(self, eps, eps_has, a_out);
-}
-
-template <class Op> static gt_error impl_sinc(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("sinc(Tensor self) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
-  } else {
-    return gt::unavailable<Op>("aten::sinc", "sinc(Tensor self) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_sinc(gt_tensor *out, gt_tensor self) {
-  return impl_sinc<at::_ops::sinc>(out, self);
-}
-
-template <class Op> static gt_error impl_sinh_(gt_tensor self) {
-  if constexpr (gt::matches<Op>("sinh_(Tensor(a!) self) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self));)
-  } else {
-    return gt::unavailable<Op>("aten::sinh_", "sinh_(Tensor(a!) self) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_sinh_(gt_tensor self) {
-  return impl_sinh_<at::_ops::sinh_>(self);
-}
-
-template <class Op> static gt_error impl_slice_Tensor(gt_tensor *out, gt_tensor self, int64_t dim, int64_t start, uint8_t start_has, int64_t end, uint8_t end_has, int64_t step) {
-  if constexpr (gt::matches<Op>("slice.Tensor(Tensor(a) self, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1) -> Tensor(a)")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), dim, gt::opt_sym_int(start, start_has), gt::opt_sym_int(end, end_has), step));)
-  } else {
-    return gt::unavailable<Op>("aten::slice.Tensor", "slice.Tensor(Tensor(a) self, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1) -> Tensor(a)");
-  }
-}
-extern "C" gt_error gt_aten_slice_Tensor(gt_tensor *out, gt_tensor self, int64_t dim, int64_t start, uint8_t start_has, int64_t end, uint8_t end_has, int64_t step) {
-  return impl_slice_Tensor<at::_ops::slice_Tensor>(out, self, dim, start, start_has, end, end_has, step);
-}
-
-template <class Op> static gt_error impl_diagonal_scatter(gt_tensor *out, gt_tensor self, gt_tensor src, int64_t offset, int64_t dim1, int64_t dim2) {
-  if constexpr (gt::matches<Op>("diagonal_scatter(Tensor self, Tensor src, int offset=0, int dim1=0, int dim2=1) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(src), offset, dim1, dim2));)
-  } else {
-    return gt::unavailable<Op>("aten::diagonal_scatter", "diagonal_scatter(Tensor self, Tensor src, int offset=0, int dim1=0, int dim2=1) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_diagonal_scatter(gt_tensor *out, gt_tensor self, gt_tensor src, int64_t offset, int64_t dim1, int64_t dim2) {
-  return impl_diagonal_scatter<at::_ops::diagonal_scatter>(out, self, src, offset, dim1, dim2);
-}
-
-template <class Op> static gt_error impl_softmax_int_out(gt_tensor self, int64_t dim, int dtype, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("softmax.int_out(Tensor self, int dim, ScalarType? dtype=None, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), dim, gt::opt_dtype(dtype), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::softmax.int_out", "softmax.int_out(Tensor self, int dim, ScalarType? dtype=None, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_softmax_int_out(gt_tensor self, int64_t dim, int dtype, gt_tensor a_out) {
-  return impl_softmax_int_out<at::_ops::softmax_int_out>(self, dim, dtype, a_out);
-}
-
-template <class Op> static gt_error impl_unsafe_split_with_sizes(gt_tensor **out, int *out_n, gt_tensor self, const int64_t *split_sizes, int split_sizes_n, int64_t dim) {
-  if constexpr (gt::matches<Op>("unsafe_split_with_sizes(Tensor self, int[] split_sizes, int dim=0) -> Tensor[]")) {
-    GT_TRY(gt::wrap_list(Op::call(gt::T(self), gt::ints(split_sizes, split_sizes_n), dim), out, out_n);)
-  } else if constexpr (gt::matches<Op>("unsafe_split_with_sizes(Tensor self, SymInt[] split_sizes, int dim=0) -> Tensor[]")) {
-    GT_TRY(gt::wrap_list(Op::call(gt::T(self), gt::sym_ints(split_sizes, split_sizes_n), dim), out, out_n);)
-  } else {
-    return gt::unavailable<Op>("aten::unsafe_split_with_sizes", "unsafe_split_with_sizes(Tensor self, SymInt[] split_sizes, int dim=0) -> Tensor[]");
-  }
-}
-extern "C" gt_error gt_aten_unsafe_split_with_sizes(gt_tensor **out, int *out_n, gt_tensor self, const int64_t *split_sizes, int split_sizes_n, int64_t dim) {
-  return impl_unsafe_split_with_sizes<at::_ops::unsafe_split_with_sizes>(out, out_n, self, split_sizes, split_sizes_n, dim);
-}
-
-template <class Op> static gt_error impl_vsplit_int(gt_tensor **out, int *out_n, gt_tensor self, int64_t sections) {
-  if constexpr (gt::matches<Op>("vsplit.int(Tensor(a -> *) self, int sections) -> Tensor(a)[]")) {
-    GT_TRY(gt::wrap_list(Op::call(gt::T(self), sections), out, out_n);)
-  } else {
-    return gt::unavailable<Op>("aten::vsplit.int", "vsplit.int(Tensor(a -> *) self, int sections) -> Tensor(a)[]");
-  }
-}
-extern "C" gt_error gt_aten_vsplit_int(gt_tensor **out, int *out_n, gt_tensor self, int64_t sections) {
-  return impl_vsplit_int<at::_ops::vsplit_int>(out, out_n, self, sections);
-}
-
-template <class Op> static gt_error impl_squeeze(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("squeeze(Tensor(a) self) -> Tensor(a)")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
-  } else {
-    return gt::unavailable<Op>("aten::squeeze", "squeeze(Tensor(a) self) -> Tensor(a)");
-  }
-}
-extern "C" gt_error gt_aten_squeeze(gt_tensor *out, gt_tensor self) {
-  return impl_squeeze<at::_ops::squeeze>(out, self);
-}
-
-template <class Op> static gt_error impl_squeeze__dim(gt_tensor self, int64_t dim) {
-  if constexpr (gt::matches<Op>("squeeze_.dim(Tensor(a!) self, int dim) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), dim);)
-  } else {
-    return gt::unavailable<Op>("aten::squeeze_.dim", "squeeze_.dim(Tensor(a!) self, int dim) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_squeeze__dim(gt_tensor self, int64_t dim) {
-  return impl_squeeze__dim<at::_ops::squeeze__dim>(self, dim);
-}
-
-template <class Op> static gt_error impl_stack(gt_tensor *out, const gt_tensor *tensors, int tensors_n, int64_t dim) {
-  if constexpr (gt::matches<Op>("stack(Tensor[] tensors, int dim=0) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::tensor_list(tensors, tensors_n), dim));)
-  } else {
-    return gt::unavailable<Op>("aten::stack", "stack(Tensor[] tensors, int dim=0) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_stack(gt_tensor *out, const gt_tensor *tensors, int tensors_n, int64_t dim) {
-  return impl_stack<at::_ops::stack>(out, tensors, tensors_n, dim);
-}
-
-template <class Op> static gt_error impl_vstack(gt_tensor *out, const gt_tensor *tensors, int tensors_n) {
-  if constexpr (gt::matches<Op>("vstack(Tensor[] tensors) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::tensor_list(tensors, tensors_n)));)
-  } else {
-    return gt::unavailable<Op>("aten::vstack", "vstack(Tensor[] tensors) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_vstack(gt_tensor *out, const gt_tensor *tensors, int tensors_n) {
-  return impl_vstack<at::_ops::vstack>(out, tensors, tensors_n);
-}
-
-template <class Op> static gt_error impl_stft(gt_tensor *out, gt_tensor self, int64_t n_fft, int64_t hop_length, uint8_t hop_length_has, int64_t win_length, uint8_t win_length_has, gt_tensor window, uint8_t normalized, int8_t onesided, int8_t return_complex, int8_t align_to_window) {
-  if constexpr (gt::matches<Op>("stft(Tensor self, int n_fft, int? hop_length=None, int? win_length=None, Tensor? window=None, bool normalized=False, bool? onesided=None, bool? return_complex=None) -> Tensor")) {
-    if (!(align_to_window < 0)) return gt::error(GT_ERR_NOT_IMPLEMENTED, "aten::stft: argument align_to_window is not in libtorch " TORCH_VERSION);
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), n_fft, gt::opt_int(hop_length, hop_length_has), gt::opt_int(win_length, win_length_has), gt::opt_tensor(window), (normalized != 0), gt::opt_bool(onesided), gt::opt_bool(return_complex)));)
-  } else if constexpr (gt::matches<Op>("stft(Tensor self, int n_fft, int? hop_length=None, int? win_length=None, Tensor? window=None, bool normalized=False, bool? onesided=None, bool? return_complex=None, bool? align_to_window=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), n_fft, gt::opt_int(hop_length, hop_length_has), gt::opt_int(win_length, win_length_has), gt::opt_tensor(window), (normalized != 0), gt::opt_bool(onesided), gt::opt_bool(return_complex), gt::opt_bool(align_to_window)));)
-  } else {
-    return gt::unavailable<Op>("aten::stft", "stft(Tensor self, int n_fft, int? hop_length=None, int? win_length=None, Tensor? window=None, bool normalized=False, bool? onesided=None, bool? return_complex=None, bool? align_to_window=None) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_stft(gt_tensor *out, gt_tensor self, int64_t n_fft, int64_t hop_length, uint8_t hop_length_has, int64_t win_length, uint8_t win_length_has, gt_tensor window, uint8_t normalized, int8_t onesided, int8_t return_complex, int8_t align_to_window) {
-  return impl_stft<at::_ops::stft>(out, self, n_fft, hop_length, hop_length_has, win_length, win_length_has, window, normalized, onesided, return_complex, align_to_window);
-}
-
-template <class Op> static gt_error impl_sum_dim_IntList(gt_tensor *out, gt_tensor self, const int64_t *dim, int dim_n, uint8_t keepdim, int dtype) {
-  if constexpr (gt::matches<Op>("sum.dim_IntList(Tensor self, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_ints(dim, dim_n), (keepdim != 0), gt::opt_dtype(dtype)));)
-  } else {
-    return gt::unavailable<Op>("aten::sum.dim_IntList", "sum.dim_IntList(Tensor self, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_sum_dim_IntList(gt_tensor *out, gt_tensor self, const int64_t *dim, int dim_n, uint8_t keepdim, int dtype) {
-  return impl_sum_dim_IntList<at::_ops::sum_dim_IntList>(out, self, dim, dim_n, keepdim, dtype);
-}
-
-template <class Op> static gt_error impl_hash_tensor(gt_tensor *out, gt_tensor self, const int64_t *dim, int dim_n, uint8_t keepdim, int64_t mode) {
-  if constexpr (gt::matches<Op>("hash_tensor(Tensor self, int[1] dim=[], *, bool keepdim=False, int mode=0) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::ints(dim, dim_n), (keepdim != 0), mode));)
-  } else {
-    return gt::unavailable<Op>("aten::hash_tensor", "hash_tensor(Tensor self, int[1] dim=[], *, bool keepdim=False, int mode=0) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_hash_tensor(gt_tensor *out, gt_tensor self, const int64_t *dim, int dim_n, uint8_t keepdim, int64_t mode) {
-  return impl_hash_tensor<at::_ops::hash_tensor>(out, self, dim, dim_n, keepdim, mode);
-}
-
-template <class Op> static gt_error impl_sqrt_(gt_tensor self) {
-  if constexpr (gt::matches<Op>("sqrt_(Tensor(a!) self) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self));)
-  } else {
-    return gt::unavailable<Op>("aten::sqrt_", "sqrt_(Tensor(a!) self) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_sqrt_(gt_tensor self) {
-  return impl_sqrt_<at::_ops::sqrt_>(self);
-}
-
-template <class Op> static gt_error impl_square_out(gt_tensor self, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("square.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::square.out", "square.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_square_out(gt_tensor self, gt_tensor a_out) {
-  return impl_square_out<at::_ops::square_out>(self, a_out);
-}
-
-template <class Op> static gt_error impl_std_mean(gt_tensor *out, gt_tensor self, uint8_t unbiased) {
-  if constexpr (gt::matches<Op>("std_mean(Tensor self, bool unbiased=True) -> (Tensor, Tensor)")) {
-    GT_TRY(auto r = Op::call(gt::T(self), (unbiased != 0)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
-  } else {
-    return gt::unavailable<Op>("aten::std_mean", "std_mean(Tensor self, bool unbiased=True) -> (Tensor, Tensor)");
-  }
-}
-extern "C" gt_error gt_aten_std_mean(gt_tensor *out, gt_tensor self, uint8_t unbiased) {
-  return impl_std_mean<at::_ops::std_mean>(out, self, unbiased);
-}
-
-template <class Op> static gt_error impl_std_correction_out(gt_tensor self, const int64_t *dim, int dim_n, gt_scalar correction, uint8_t keepdim, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("std.correction_out(Tensor self, int[1]? dim=None, *, Scalar? correction=None, bool keepdim=False, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::opt_ints(dim, dim_n), gt::opt_scalar(correction), (keepdim != 0), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::std.correction_out", "std.correction_out(Tensor self, int[1]? dim=None, *, Scalar? correction=None, bool keepdim=False, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_std_correction_out(gt_tensor self, const int64_t *dim, int dim_n, gt_scalar correction, uint8_t keepdim, gt_tensor a_out) {
-  return impl_std_correction_out<at::_ops::std_correction_out>(self, dim, dim_n, correction, keepdim, a_out);
-}
-
-template <class Op> static gt_error impl_t(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("t(Tensor(a) self) -> Tensor(a)")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
-  } else {
-    return gt::unavailable<Op>("aten::t", "t(Tensor(a) self) -> Tensor(a)");
-  }
-}
-extern "C" gt_error gt_aten_t(gt_tensor *out, gt_tensor self) {
-  return impl_t<at::_ops::t>(out, self);
-}
-
-template <class Op> static gt_error impl_tan_out(gt_tensor self, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("tan.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::tan.out", "tan.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_tan_out(gt_tensor self, gt_tensor a_out) {
-  return impl_tan_out<at::_ops::tan_out>(self, a_out);
-}
-
-template <class Op> static gt_error impl_tensordot(gt_tensor *out, gt_tensor self, gt_tensor other, const int64_t *dims_self, int dims_self_n, const int64_t *dims_other, int dims_other_n) {
-  if constexpr (gt::matches<Op>("tensordot(Tensor self, Tensor other, int[] dims_self, int[] dims_other) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other), gt::ints(dims_self, dims_self_n), gt::ints(dims_other, dims_other_n)));)
-  } else {
-    return gt::unavailable<Op>("aten::tensordot", "tensordot(Tensor self, Tensor other, int[] dims_self, int[] dims_other) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_tensordot(gt_tensor *out, gt_tensor self, gt_tensor other, const int64_t *dims_self, int dims_self_n, const int64_t *dims_other, int dims_other_n) {
-  return impl_tensordot<at::_ops::tensordot>(out, self, other, dims_self, dims_self_n, dims_other, dims_other_n);
-}
-
-template <class Op> static gt_error impl_threshold_out(gt_tensor self, gt_scalar threshold, gt_scalar value, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("threshold.out(Tensor self, Scalar threshold, Scalar value, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::scalar(threshold), gt::scalar(value), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::threshold.out", "threshold.out(Tensor self, Scalar threshold, Scalar value, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_threshold_out(gt_tensor self, gt_scalar threshold, gt_scalar value, gt_tensor a_out) {
-  return impl_threshold_out<at::_ops::threshold_out>(self, threshold, value, a_out);
-}
-
-template <class Op> static gt_error impl_one_hot(gt_tensor *out, gt_tensor self, int64_t num_classes) {
-  if constexpr (gt::matches<Op>("one_hot(Tensor self, int num_classes=-1) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), num_classes));)
-  } else {
-    return gt::unavailable<Op>("aten::one_hot", "one_hot(Tensor self, int num_classes=-1) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_one_hot(gt_tensor *out, gt_tensor self, int64_t num_classes) {
-  return impl_one_hot<at::_ops::one_hot>(out, self, num_classes);
-}
-
-template <class Op> static gt_error impl_roll(gt_tensor *out, gt_tensor self, const int64_t *shifts, int shifts_n, const int64_t *dims, int dims_n) {
-  if constexpr (gt::matches<Op>("roll(Tensor self, int[1] shifts, int[1] dims=[]) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::ints(shifts, shifts_n), gt::ints(dims, dims_n)));)
-  } else if constexpr (gt::matches<Op>("roll(Tensor self, SymInt[1] shifts, int[1] dims=[]) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::sym_ints(shifts, shifts_n), gt::ints(dims, dims_n)));)
-  } else {
-    return gt::unavailable<Op>("aten::roll", "roll(Tensor self, SymInt[1] shifts, int[1] dims=[]) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_roll(gt_tensor *out, gt_tensor self, const int64_t *shifts, int shifts_n, const int64_t *dims, int dims_n) {
-  return impl_roll<at::_ops::roll>(out, self, shifts, shifts_n, dims, dims_n);
-}
-
-template <class Op> static gt_error impl_trapz_x(gt_tensor *out, gt_tensor y, gt_tensor x, int64_t dim) {
-  if constexpr (gt::matches<Op>("trapz.x(Tensor y, Tensor x, *, int dim=-1) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(y), gt::T(x), dim));)
-  } else {
-    return gt::unavailable<Op>("aten::trapz.x", "trapz.x(Tensor y, Tensor x, *, int dim=-1) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_trapz_x(gt_tensor *out, gt_tensor y, gt_tensor x, int64_t dim) {
-  return impl_trapz_x<at::_ops::trapz_x>(out, y, x, dim);
-}
-
-template <class Op> static gt_error impl_trunc_(gt_tensor self) {
-  if constexpr (gt::matches<Op>("trunc_(Tensor(a!) self) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self));)
-  } else {
-    return gt::unavailable<Op>("aten::trunc_", "trunc_(Tensor(a!) self) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_trunc_(gt_tensor self) {
-  return impl_trunc_<at::_ops::trunc_>(self);
-}
-
-template <class Op> static gt_error impl_fix_out(gt_tensor self, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("fix.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::fix.out", "fix.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_fix_out(gt_tensor self, gt_tensor a_out) {
-  return impl_fix_out<at::_ops::fix_out>(self, a_out);
-}
-
-template <class Op> static gt_error impl_unique_dim_consecutive(gt_tensor *out, gt_tensor self, int64_t dim, uint8_t return_inverse, uint8_t return_counts) {
-  if constexpr (gt::matches<Op>("unique_dim_consecutive(Tensor self, int dim, bool return_inverse=False, bool return_counts=False) -> (Tensor, Tensor, Tensor)")) {
-    GT_TRY(auto r = Op::call(gt::T(self), dim, (return_inverse != 0), (return_counts != 0)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r))); out[2] = gt::wrap(std::get<2>(std::move(r)));)
-  } else {
-    return gt::unavailable<Op>("aten::unique_dim_consecutive", "unique_dim_consecutive(Tensor self, int dim, bool return_inverse=False, bool return_counts=False) -> (Tensor, Tensor, Tensor)");
-  }
-}
-extern "C" gt_error gt_aten_unique_dim_consecutive(gt_tensor *out, gt_tensor self, int64_t dim, uint8_t return_inverse, uint8_t return_counts) {
-  return impl_unique_dim_consecutive<at::_ops::unique_dim_consecutive>(out, self, dim, return_inverse, return_counts);
-}
-
-template <class Op> static gt_error impl_var(gt_tensor *out, gt_tensor self, uint8_t unbiased) {
-  if constexpr (gt::matches<Op>("var(Tensor self, bool unbiased=True) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), (unbiased != 0)));)
-  } else {
-    return gt::unavailable<Op>("aten::var", "var(Tensor self, bool unbiased=True) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_var(gt_tensor *out, gt_tensor self, uint8_t unbiased) {
-  return impl_var<at::_ops::var>(out, self, unbiased);
-}
-
-template <class Op> static gt_error impl_var_correction_out(gt_tensor self, const int64_t *dim, int dim_n, gt_scalar correction, uint8_t keepdim, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("var.correction_out(Tensor self, int[1]? dim=None, *, Scalar? correction=None, bool keepdim=False, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::opt_ints(dim, dim_n), gt::opt_scalar(correction), (keepdim != 0), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::var.correction_out", "var.correction_out(Tensor self, int[1]? dim=None, *, Scalar? correction=None, bool keepdim=False, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_var_correction_out(gt_tensor self, const int64_t *dim, int dim_n, gt_scalar correction, uint8_t keepdim, gt_tensor a_out) {
-  return impl_var_correction_out<at::_ops::var_correction_out>(self, dim, dim_n, correction, keepdim, a_out);
-}
-
-template <class Op> static gt_error impl_view_as(gt_tensor *out, gt_tensor self, gt_tensor other) {
-  if constexpr (gt::matches<Op>("view_as(Tensor(a) self, Tensor other) -> Tensor(a)")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other)));)
-  } else {
-    return gt::unavailable<Op>("aten::view_as", "view_as(Tensor(a) self, Tensor other) -> Tensor(a)");
-  }
-}
-extern "C" gt_error gt_aten_view_as(gt_tensor *out, gt_tensor self, gt_tensor other) {
-  return impl_view_as<at::_ops::view_as>(out, self, other);
-}
-
-template <class Op> static gt_error impl_where_ScalarOther(gt_tensor *out, gt_tensor condition, gt_tensor self, gt_scalar other) {
-  if constexpr (gt::matches<Op>("where.ScalarOther(Tensor condition, Tensor self, Scalar other) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(condition), gt::T(self), gt::scalar(other)));)
-  } else {
-    return gt::unavailable<Op>("aten::where.ScalarOther", "where.ScalarOther(Tensor condition, Tensor self, Scalar other) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_where_ScalarOther(gt_tensor *out, gt_tensor condition, gt_tensor self, gt_scalar other) {
-  return impl_where_ScalarOther<at::_ops::where_ScalarOther>(out, condition, self, other);
-}
-
-template <class Op> static gt_error impl_zeros(gt_tensor *out, const int64_t *size, int size_n, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
-  if constexpr (gt::matches<Op>("zeros(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::sym_ints(size, size_n), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory)));)
-  } else {
-    return gt::unavailable<Op>("aten::zeros", "zeros(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_zeros(gt_tensor *out, const int64_t *size, int size_n, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
-  return impl_zeros<at::_ops::zeros>(out, size, size_n, dtype, layout, device_type, device_index, pin_memory);
-}
-
-template <class Op> static gt_error impl_binomial(gt_tensor *out, gt_tensor count, gt_tensor prob, gt_generator generator) {
-  if constexpr (gt::matches<Op>("binomial(Tensor count, Tensor prob, Generator? generator=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(count), gt::T(prob), gt::opt_gen(generator)));)
-  } else {
-    return gt::unavailable<Op>("aten::binomial", "binomial(Tensor count, Tensor prob, Generator? generator=None) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_binomial(gt_tensor *out, gt_tensor count, gt_tensor prob, gt_generator generator) {
-  return impl_binomial<at::_ops::binomial>(out, count, prob, generator);
-}
-
-template <class Op> static gt_error impl_norm_ScalarOpt_dim(gt_tensor *out, gt_tensor self, gt_scalar p, const int64_t *dim, int dim_n, uint8_t keepdim) {
-  if constexpr (gt::matches<Op>("norm.ScalarOpt_dim(Tensor self, Scalar? p, int[1] dim, bool keepdim=False) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_scalar(p), gt::ints(dim, dim_n), (keepdim != 0)));)
-  } else {
-    return gt::unavailable<Op>("aten::norm.ScalarOpt_dim", "norm.ScalarOpt_dim(Tensor self, Scalar? p, int[1] dim, bool keepdim=False) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_norm_ScalarOpt_dim(gt_tensor *out, gt_tensor self, gt_scalar p, const int64_t *dim, int dim_n, uint8_t keepdim) {
-  return impl_norm_ScalarOpt_dim<at::_ops::norm_ScalarOpt_dim>(out, self, p, dim, dim_n, keepdim);
-}
-
-template <class Op> static gt_error impl_frexp_Tensor_out(gt_tensor self, gt_tensor mantissa, gt_tensor exponent) {
-  if constexpr (gt::matches<Op>("frexp.Tensor_out(Tensor self, *, Tensor(a!) mantissa, Tensor(b!) exponent) -> (Tensor(a!) mantissa, Tensor(b!) exponent)")) {
-    GT_TRY(auto r = Op::call(gt::T(self), gt::T(mantissa), gt::T(exponent));)
-  } else {
-    return gt::unavailable<Op>("aten::frexp.Tensor_out", "frexp.Tensor_out(Tensor self, *, Tensor(a!) mantissa, Tensor(b!) exponent) -> (Tensor(a!) mantissa, Tensor(b!) exponent)");
-  }
-}
-extern "C" gt_error gt_aten_frexp_Tensor_out(gt_tensor self, gt_tensor mantissa, gt_tensor exponent) {
-  return impl_frexp_Tensor_out<at::_ops::frexp_Tensor_out>(self, mantissa, exponent);
-}
-
-template <class Op> static gt_error impl_nuclear_norm_out(gt_tensor self, uint8_t keepdim, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("nuclear_norm.out(Tensor self, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), (keepdim != 0), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::nuclear_norm.out", "nuclear_norm.out(Tensor self, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_nuclear_norm_out(gt_tensor self, uint8_t keepdim, gt_tensor a_out) {
-  return impl_nuclear_norm_out<at::_ops::nuclear_norm_out>(self, keepdim, a_out);
-}
-
-template <class Op> static gt_error impl_positive(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("positive(Tensor(a) self) -> Tensor(a)")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
-  } else {
-    return gt::unavailable<Op>("aten::positive", "positive(Tensor(a) self) -> Tensor(a)");
-  }
-}
-extern "C" gt_error gt_aten_positive(gt_tensor *out, gt_tensor self) {
-  return impl_positive<at::_ops::positive>(out, self);
-}
-
-template <class Op> static gt_error impl_sub_out(gt_tensor self, gt_tensor other, gt_scalar alpha, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("sub.out(Tensor self, Tensor other, *, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::scalar(alpha), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::sub.out", "sub.out(Tensor self, Tensor other, *, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_sub_out(gt_tensor self, gt_tensor other, gt_scalar alpha, gt_tensor a_out) {
-  return impl_sub_out<at::_ops::sub_out>(self, other, alpha, a_out);
-}
-
-template <class Op> static gt_error impl_sub__Scalar(gt_tensor self, gt_scalar other, gt_scalar alpha) {
-  if constexpr (gt::matches<Op>("sub_.Scalar(Tensor(a!) self, Scalar other, Scalar alpha=1) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::scalar(other), gt::scalar(alpha));)
-  } else {
-    return gt::unavailable<Op>("aten::sub_.Scalar", "sub_.Scalar(Tensor(a!) self, Scalar other, Scalar alpha=1) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_sub__Scalar(gt_tensor self, gt_scalar other, gt_scalar alpha) {
-  return impl_sub__Scalar<at::_ops::sub__Scalar>(self, other, alpha);
-}
-
-template <class Op> static gt_error impl_subtract_Scalar(gt_tensor *out, gt_tensor self, gt_scalar other, gt_scalar alpha) {
-  if constexpr (gt::matches<Op>("subtract.Scalar(Tensor self, Scalar other, Scalar alpha=1) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::scalar(other), gt::scalar(alpha)));)
-  } else {
-    return gt::unavailable<Op>("aten::subtract.Scalar", "subtract.Scalar(Tensor self, Scalar other, Scalar alpha=1) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_subtract_Scalar(gt_tensor *out, gt_tensor self, gt_scalar other, gt_scalar alpha) {
-  return impl_subtract_Scalar<at::_ops::subtract_Scalar>(out, self, other, alpha);
-}
-
-template <class Op> static gt_error impl_heaviside(gt_tensor *out, gt_tensor self, gt_tensor values) {
-  if constexpr (gt::matches<Op>("heaviside(Tensor self, Tensor values) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(values)));)
-  } else {
-    return gt::unavailable<Op>("aten::heaviside", "heaviside(Tensor self, Tensor values) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_heaviside(gt_tensor *out, gt_tensor self, gt_tensor values) {
-  return impl_heaviside<at::_ops::heaviside>(out, self, values);
-}
-
-template <class Op> static gt_error impl_sparse_sampled_addmm(gt_tensor *out, gt_tensor self, gt_tensor mat1, gt_tensor mat2, gt_scalar beta, gt_scalar alpha) {
-  if constexpr (gt::matches<Op>("sparse_sampled_addmm(Tensor self, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(mat1), gt::T(mat2), gt::scalar(beta), gt::scalar(alpha)));)
-  } else {
-    return gt::unavailable<Op>("aten::sparse_sampled_addmm", "sparse_sampled_addmm(Tensor self, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_sparse_sampled_addmm(gt_tensor *out, gt_tensor self, gt_tensor mat1, gt_tensor mat2, gt_scalar beta, gt_scalar alpha) {
-  return impl_sparse_sampled_addmm<at::_ops::sparse_sampled_addmm>(out, self, mat1, mat2, beta, alpha);
-}
-
-template <class Op> static gt_error impl_addmm_dtype_out(gt_tensor self, gt_tensor mat1, gt_tensor mat2, int out_dtype, gt_scalar beta, gt_scalar alpha, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("addmm.dtype_out(Tensor self, Tensor mat1, Tensor mat2, ScalarType out_dtype, *, Scalar beta=1, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(mat1), gt::T(mat2), gt::dtype(out_dtype), gt::scalar(beta), gt::scalar(alpha), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::addmm.dtype_out", "addmm.dtype_out(Tensor self, Tensor mat1, Tensor mat2, ScalarType out_dtype, *, Scalar beta=1, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_addmm_dtype_out(gt_tensor self, gt_tensor mat1, gt_tensor mat2, int out_dtype, gt_scalar beta, gt_scalar alpha, gt_tensor a_out) {
-  return impl_addmm_dtype_out<at::_ops::addmm_dtype_out>(self, mat1, mat2, out_dtype, beta, alpha, a_out);
-}
-
-template <class Op> static gt_error impl_sparse_csc_tensor_ccol_row_value_size(gt_tensor *out, gt_tensor ccol_indices, gt_tensor row_indices, gt_tensor values, const int64_t *size, int size_n, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
-  if constexpr (gt::matches<Op>("sparse_csc_tensor.ccol_row_value_size(Tensor ccol_indices, Tensor row_indices, Tensor values, int[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(ccol_indices), gt::T(row_indices), gt::T(values), gt::ints(size, size_n), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory)));)
-  } else {
-    return gt::unavailable<Op>("aten::sparse_csc_tensor.ccol_row_value_size", "sparse_csc_tensor.ccol_row_value_size(Tensor ccol_indices, Tensor row_indices, Tensor values, int[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_sparse_csc_tensor_ccol_row_value_size(gt_tensor *out, gt_tensor ccol_indices, gt_tensor row_indices, gt_tensor values, const int64_t *size, int size_n, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
-  return impl_sparse_csc_tensor_ccol_row_value_size<at::_ops::sparse_csc_tensor_ccol_row_value_size>(out, ccol_indices, row_indices, values, size, size_n, dtype, layout, device_type, device_index, pin_memory);
-}
-
-template <class Op> static gt_error impl_sparse_csr_tensor_crow_col_value(gt_tensor *out, gt_tensor crow_indices, gt_tensor col_indices, gt_tensor values, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
-  if constexpr (gt::matches<Op>("sparse_csr_tensor.crow_col_value(Tensor crow_indices, Tensor col_indices, Tensor values, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(crow_indices), gt::T(col_indices), gt::T(values), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory)));)
-  } else {
-    return gt::unavailable<Op>("aten::sparse_csr_tensor.crow_col_value", "sparse_csr_tensor.crow_col_value(Tensor crow_indices, Tensor col_indices, Tensor values, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_sparse_csr_tensor_crow_col_value(gt_tensor *out, gt_tensor crow_indices, gt_tensor col_indices, gt_tensor values, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
-  return impl_sparse_csr_tensor_crow_col_value<at::_ops::sparse_csr_tensor_crow_col_value>(out, crow_indices, col_indices, values, dtype, layout, device_type, device_index, pin_memory);
-}
-
-template <class Op> static gt_error impl_sparse_coo_tensor_size(gt_tensor *out, const int64_t *size, int size_n, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
-  if constexpr (gt::matches<Op>("sparse_coo_tensor.size(int[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::ints(size, size_n), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory)));)
-  } else {
-    return gt::unavailable<Op>("aten::sparse_coo_tensor.size", "sparse_coo_tensor.size(int[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_sparse_coo_tensor_size(gt_tensor *out, const int64_t *size, int size_n, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
-  return impl_sparse_coo_tensor_size<at::_ops::sparse_coo_tensor_size>(out, size, size_n, dtype, layout, device_type, device_index, pin_memory);
-}
-
-template <class Op> static gt_error impl_sparse_resize_and_clear_(gt_tensor self, const int64_t *size, int size_n, int64_t sparse_dim, int64_t dense_dim) {
-  if constexpr (gt::matches<Op>("sparse_resize_and_clear_(Tensor(a!) self, int[] size, int sparse_dim, int dense_dim) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::ints(size, size_n), sparse_dim, dense_dim);)
-  } else {
-    return gt::unavailable<Op>("aten::sparse_resize_and_clear_", "sparse_resize_and_clear_(Tensor(a!) self, int[] size, int sparse_dim, int dense_dim) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_sparse_resize_and_clear_(gt_tensor self, const int64_t *size, int size_n, int64_t sparse_dim, int64_t dense_dim) {
-  return impl_sparse_resize_and_clear_<at::_ops::sparse_resize_and_clear_>(self, size, size_n, sparse_dim, dense_dim);
-}
-
-template <class Op> static gt_error impl_dense_dim(int64_t *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("dense_dim(Tensor self) -> int")) {
-    GT_TRY(*out = Op::call(gt::T(self));)
-  } else {
-    return gt::unavailable<Op>("aten::dense_dim", "dense_dim(Tensor self) -> int");
-  }
-}
-extern "C" gt_error gt_aten_dense_dim(int64_t *out, gt_tensor self) {
-  return impl_dense_dim<at::_ops::dense_dim>(out, self);
-}
-
-template <class Op> static gt_error impl_values(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("values(Tensor(a) self) -> Tensor(a)")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
-  } else {
-    return gt::unavailable<Op>("aten::values", "values(Tensor(a) self) -> Tensor(a)");
-  }
-}
-extern "C" gt_error gt_aten_values(gt_tensor *out, gt_tensor self) {
-  return impl_values<at::_ops::values>(out, self);
-}
-
-template <class Op> static gt_error impl_row_indices(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("row_indices(Tensor(a) self) -> Tensor(a)")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
-  } else {
-    return gt::unavailable<Op>("aten::row_indices", "row_indices(Tensor(a) self) -> Tensor(a)");
-  }
-}
-extern "C" gt_error gt_aten_row_indices(gt_tensor *out, gt_tensor self) {
-  return impl_row_indices<at::_ops::row_indices>(out, self);
-}
-
-template <class Op> static gt_error impl_unbind_int(gt_tensor **out, int *out_n, gt_tensor self, int64_t dim) {
-  if constexpr (gt::matches<Op>("unbind.int(Tensor(a -> *) self, int dim=0) -> Tensor(a)[]")) {
-    GT_TRY(gt::wrap_list(Op::call(gt::T(self), dim), out, out_n);)
-  } else {
-    return gt::unavailable<Op>("aten::unbind.int", "unbind.int(Tensor(a -> *) self, int dim=0) -> Tensor(a)[]");
-  }
-}
-extern "C" gt_error gt_aten_unbind_int(gt_tensor **out, int *out_n, gt_tensor self, int64_t dim) {
-  return impl_unbind_int<at::_ops::unbind_int>(out, out_n, self, dim);
-}
-
-template <class Op> static gt_error impl_to_sparse_csc(gt_tensor *out, gt_tensor self, int64_t dense_dim, uint8_t dense_dim_has) {
-  if constexpr (gt::matches<Op>("to_sparse_csc(Tensor self) -> Tensor")) {
-    if (!(!dense_dim_has)) return gt::error(GT_ERR_NOT_IMPLEMENTED, "aten::to_sparse_csc: argument dense_dim is not in libtorch " TORCH_VERSION);
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
-  } else if constexpr (gt::matches<Op>("to_sparse_csc(Tensor self, int? dense_dim=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_int(dense_dim, dense_dim_has)));)
-  } else {
-    return gt::unavailable<Op>("aten::to_sparse_csc", "to_sparse_csc(Tensor self, int? dense_dim=None) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_to_sparse_csc(gt_tensor *out, gt_tensor self, int64_t dense_dim, uint8_t dense_dim_has) {
-  return impl_to_sparse_csc<at::_ops::to_sparse_csc>(out, self, dense_dim, dense_dim_has);
-}
-
-template <class Op> static gt_error impl_int_repr(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("int_repr(Tensor self) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
-  } else {
-    return gt::unavailable<Op>("aten::int_repr", "int_repr(Tensor self) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_int_repr(gt_tensor *out, gt_tensor self) {
-  return impl_int_repr<at::_ops::int_repr>(out, self);
-}
-
-template <class Op> static gt_error impl_fake_quantize_per_channel_affine(gt_tensor *out, gt_tensor self, gt_tensor scale, gt_tensor zero_point, int64_t axis, int64_t quant_min, int64_t quant_max) {
-  if constexpr (gt::matches<Op>("fake_quantize_per_channel_affine(Tensor self, Tensor scale, Tensor zero_point, int axis, int quant_min, int quant_max) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(scale), gt::T(zero_point), axis, quant_min, quant_max));)
-  } else {
-    return gt::unavailable<Op>("aten::fake_quantize_per_channel_affine", "fake_quantize_per_channel_affine(Tensor self, Tensor scale, Tensor zero_point, int axis, int quant_min, int quant_max) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_fake_quantize_per_channel_affine(gt_tensor *out, gt_tensor self, gt_tensor scale, gt_tensor zero_point, int64_t axis, int64_t quant_min, int64_t quant_max) {
-  return impl_fake_quantize_per_channel_affine<at::_ops::fake_quantize_per_channel_affine>(out, self, scale, zero_point, axis, quant_min, quant_max);
-}
-
-template <class Op> static gt_error impl_to_dtype_layout(gt_tensor *out, gt_tensor self, int dtype, int layout, int device_type, int device_index, int8_t pin_memory, uint8_t non_blocking, uint8_t copy, int memory_format) {
-  if constexpr (gt::matches<Op>("to.dtype_layout(Tensor(a) self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a)")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory), (non_blocking != 0), (copy != 0), gt::opt_memory_format(memory_format)));)
-  } else {
-    return gt::unavailable<Op>("aten::to.dtype_layout", "to.dtype_layout(Tensor(a) self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a)");
-  }
-}
-extern "C" gt_error gt_aten_to_dtype_layout(gt_tensor *out, gt_tensor self, int dtype, int layout, int device_type, int device_index, int8_t pin_memory, uint8_t non_blocking, uint8_t copy, int memory_format) {
-  return impl_to_dtype_layout<at::_ops::to_dtype_layout>(out, self, dtype, layout, device_type, device_index, pin_memory, non_blocking, copy, memory_format);
-}
-
-template <class Op> static gt_error impl_meshgrid(gt_tensor **out, int *out_n, const gt_tensor *tensors, int tensors_n) {
-  if constexpr (gt::matches<Op>("meshgrid(Tensor[] tensors) -> Tensor[]")) {
-    GT_TRY(gt::wrap_list(Op::call(gt::tensor_list(tensors, tensors_n)), out, out_n);)
-  } else {
-    return gt::unavailable<Op>("aten::meshgrid", "meshgrid(Tensor[] tensors) -> Tensor[]");
-  }
-}
-extern "C" gt_error gt_aten_meshgrid(gt_tensor **out, int *out_n, const gt_tensor *tensors, int tensors_n) {
-  return impl_meshgrid<at::_ops::meshgrid>(out, out_n, tensors, tensors_n);
-}
-
-template <class Op> static gt_error impl_item(gt_scalar *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("item(Tensor self) -> Scalar")) {
-    GT_TRY(*out = gt::from_scalar(Op::call(gt::T(self)));)
-  } else {
-    return gt::unavailable<Op>("aten::item", "item(Tensor self) -> Scalar");
-  }
-}
-extern "C" gt_error gt_aten_item(gt_scalar *out, gt_tensor self) {
-  return impl_item<at::_ops::item>(out, self);
-}
-
-template <class Op> static gt_error impl_result_type_Scalar_Scalar(int *out, gt_scalar scalar1, gt_scalar scalar2) {
-  if constexpr (gt::matches<Op>("result_type.Scalar_Scalar(Scalar scalar1, Scalar scalar2) -> ScalarType")) {
-    GT_TRY(*out = static_cast<int>(Op::call(gt::scalar(scalar1), gt::scalar(scalar2)));)
-  } else {
-    return gt::unavailable<Op>("aten::result_type.Scalar_Scalar", "result_type.Scalar_Scalar(Scalar scalar1, Scalar scalar2) -> ScalarType");
-  }
-}
-extern "C" gt_error gt_aten_result_type_Scalar_Scalar(int *out, gt_scalar scalar1, gt_scalar scalar2) {
-  return impl_result_type_Scalar_Scalar<at::_ops::result_type_Scalar_Scalar>(out, scalar1, scalar2);
-}
-
-template <class Op> static gt_error impl_lstm_data(gt_tensor *out, gt_tensor data, gt_tensor batch_sizes, const gt_tensor *hx, int hx_n, const gt_tensor *params, int params_n, uint8_t has_biases, int64_t num_layers, double dropout, uint8_t train, uint8_t bidirectional) {
-  if constexpr (gt::matches<Op>("lstm.data(Tensor data, Tensor batch_sizes, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor, Tensor)")) {
-    GT_TRY(auto r = Op::call(gt::T(data), gt::T(batch_sizes), gt::tensor_list(hx, hx_n), gt::tensor_list(params, params_n), (has_biases != 0), num_layers, dropout, (train != 0), (bidirectional != 0)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r))); out[2] = gt::wrap(std::get<2>(std::move(r)));)
-  } else {
-    return gt::unavailable<Op>("aten::lstm.data", "lstm.data(Tensor data, Tensor batch_sizes, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor, Tensor)");
-  }
-}
-extern "C" gt_error gt_aten_lstm_data(gt_tensor *out, gt_tensor data, gt_tensor batch_sizes, const gt_tensor *hx, int hx_n, const gt_tensor *params, int params_n, uint8_t has_biases, int64_t num_layers, double dropout, uint8_t train, uint8_t bidirectional) {
-  return impl_lstm_data<at::_ops::lstm_data>(out, data, batch_sizes, hx, hx_n, params, params_n, has_biases, num_layers, dropout, train, bidirectional);
-}
-
-template <class Op> static gt_error impl_rnn_tanh_data(gt_tensor *out, gt_tensor data, gt_tensor batch_sizes, gt_tensor hx, const gt_tensor *params, int params_n, uint8_t has_biases, int64_t num_layers, double dropout, uint8_t train, uint8_t bidirectional) {
-  if constexpr (gt::matches<Op>("rnn_tanh.data(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)")) {
-    GT_TRY(auto r = Op::call(gt::T(data), gt::T(batch_sizes), gt::T(hx), gt::tensor_list(params, params_n), (has_biases != 0), num_layers, dropout, (train != 0), (bidirectional != 0)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
-  } else {
-    return gt::unavailable<Op>("aten::rnn_tanh.data", "rnn_tanh.data(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)");
-  }
-}
-extern "C" gt_error gt_aten_rnn_tanh_data(gt_tensor *out, gt_tensor data, gt_tensor batch_sizes, gt_tensor hx, const gt_tensor *params, int params_n, uint8_t has_biases, int64_t num_layers, double dropout, uint8_t train, uint8_t bidirectional) {
-  return impl_rnn_tanh_data<at::_ops::rnn_tanh_data>(out, data, batch_sizes, hx, params, params_n, has_biases, num_layers, dropout, train, bidirectional);
-}
-
-template <class Op> static gt_error impl_gru_cell(gt_tensor *out, gt_tensor input, gt_tensor hx, gt_tensor w_ih, gt_tensor w_hh, gt_tensor b_ih, gt_tensor b_hh) {
-  if constexpr (gt::matches<Op>("gru_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor? b_ih=None, Tensor? b_hh=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(input), gt::T(hx), gt::T(w_ih), gt::T(w_hh), gt::opt_tensor(b_ih), gt::opt_tensor(b_hh)));)
-  } else {
-    return gt::unavailable<Op>("aten::gru_cell", "gru_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor? b_ih=None, Tensor? b_hh=None) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_gru_cell(gt_tensor *out, gt_tensor input, gt_tensor hx, gt_tensor w_ih, gt_tensor w_hh, gt_tensor b_ih, gt_tensor b_hh) {
-  return impl_gru_cell<at::_ops::gru_cell>(out, input, hx, w_ih, w_hh, b_ih, b_hh);
-}
-
-template <class Op> static gt_error impl_set__source_Tensor(gt_tensor self, gt_tensor source) {
-  if constexpr (gt::matches<Op>("set_.source_Tensor(Tensor(a!) self, Tensor source) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(source));)
-  } else {
-    return gt::unavailable<Op>("aten::set_.source_Tensor", "set_.source_Tensor(Tensor(a!) self, Tensor source) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_set__source_Tensor(gt_tensor self, gt_tensor source) {
-  return impl_set__source_Tensor<at::_ops::set__source_Tensor>(self, source);
-}
-
-template <class Op> static gt_error impl_lift_fresh_copy(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("lift_fresh_copy(Tensor self) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
-  } else {
-    return gt::unavailable<Op>("aten::lift_fresh_copy", "lift_fresh_copy(Tensor self) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_lift_fresh_copy(gt_tensor *out, gt_tensor self) {
-  return impl_lift_fresh_copy<at::_ops::lift_fresh_copy>(out, self);
-}
-
-template <class Op> static gt_error impl_masked_fill__Tensor(gt_tensor self, gt_tensor mask, gt_tensor value) {
-  if constexpr (gt::matches<Op>("masked_fill_.Tensor(Tensor(a!) self, Tensor mask, Tensor value) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(mask), gt::T(value));)
-  } else {
-    return gt::unavailable<Op>("aten::masked_fill_.Tensor", "masked_fill_.Tensor(Tensor(a!) self, Tensor mask, Tensor value) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_masked_fill__Tensor(gt_tensor self, gt_tensor mask, gt_tensor value) {
-  return impl_masked_fill__Tensor<at::_ops::masked_fill__Tensor>(self, mask, value);
-}
-
-template <class Op> static gt_error impl_view(gt_tensor *out, gt_tensor self, const int64_t *size, int size_n) {
-  if constexpr (gt::matches<Op>("view(Tensor(a) self, SymInt[] size) -> Tensor(a)")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::sym_ints(size, size_n)));)
-  } else {
-    return gt::unavailable<Op>("aten::view", "view(Tensor(a) self, SymInt[] size) -> Tensor(a)");
-  }
-}
-extern "C" gt_error gt_aten_view(gt_tensor *out, gt_tensor self, const int64_t *size, int size_n) {
-  return impl_view<at::_ops::view>(out, self, size, size_n);
-}
-
-template <class Op> static gt_error impl_index_add_out(gt_tensor self, int64_t dim, gt_tensor index, gt_tensor source, gt_scalar alpha, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("index_add.out(Tensor self, int dim, Tensor index, Tensor source, *, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), dim, gt::T(index), gt::T(source), gt::scalar(alpha), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::index_add.out", "index_add.out(Tensor self, int dim, Tensor index, Tensor source, *, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_index_add_out(gt_tensor self, int64_t dim, gt_tensor index, gt_tensor source, gt_scalar alpha, gt_tensor a_out) {
-  return impl_index_add_out<at::_ops::index_add_out>(self, dim, index, source, alpha, a_out);
-}
-
-template <class Op> static gt_error impl_index_reduce_(gt_tensor self, int64_t dim, gt_tensor index, gt_tensor source, const char *reduce, int64_t reduce_n, uint8_t include_self) {
-  if constexpr (gt::matches<Op>("index_reduce_(Tensor(a!) self, int dim, Tensor index, Tensor source, str reduce, *, bool include_self=True) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), dim, gt::T(index), gt::T(source), c10::string_view(reduce, static_cast<size_t>(reduce_n)), (include_self != 0));)
-  } else {
-    return gt::unavailable<Op>("aten::index_reduce_", "index_reduce_(Tensor(a!) self, int dim, Tensor index, Tensor source, str reduce, *, bool include_self=True) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_index_reduce_(gt_tensor self, int64_t dim, gt_tensor index, gt_tensor source, const char *reduce, int64_t reduce_n, uint8_t include_self) {
-  return impl_index_reduce_<at::_ops::index_reduce_>(self, dim, index, source, reduce, reduce_n, include_self);
-}
-
-template <class Op> static gt_error impl_index_fill__int_Tensor(gt_tensor self, int64_t dim, gt_tensor index, gt_tensor value) {
-  if constexpr (gt::matches<Op>("index_fill_.int_Tensor(Tensor(a!) self, int dim, Tensor index, Tensor value) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), dim, gt::T(index), gt::T(value));)
-  } else {
-    return gt::unavailable<Op>("aten::index_fill_.int_Tensor", "index_fill_.int_Tensor(Tensor(a!) self, int dim, Tensor index, Tensor value) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_index_fill__int_Tensor(gt_tensor self, int64_t dim, gt_tensor index, gt_tensor value) {
-  return impl_index_fill__int_Tensor<at::_ops::index_fill__int_Tensor>(self, dim, index, value);
-}
-
-template <class Op> static gt_error impl_scatter_src_out(gt_tensor self, int64_t dim, gt_tensor index, gt_tensor src, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("scatter.src_out(Tensor self, int dim, Tensor index, Tensor src, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), dim, gt::T(index), gt::T(src), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::scatter.src_out", "scatter.src_out(Tensor self, int dim, Tensor index, Tensor src, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_scatter_src_out(gt_tensor self, int64_t dim, gt_tensor index, gt_tensor src, gt_tensor a_out) {
-  return impl_scatter_src_out<at::_ops::scatter_src_out>(self, dim, index, src, a_out);
-}
-
-template <class Op> static gt_error impl_scatter_reduce(gt_tensor *out, gt_tensor self, int64_t dim, gt_tensor index, gt_tensor src, const char *reduce, int64_t reduce_n) {
-  if constexpr (gt::matches<Op>("scatter.reduce(Tensor self, int dim, Tensor index, Tensor src, *, str reduce) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), dim, gt::T(index), gt::T(src), c10::string_view(reduce, static_cast<size_t>(reduce_n))));)
-  } else {
-    return gt::unavailable<Op>("aten::scatter.reduce", "scatter.reduce(Tensor self, int dim, Tensor index, Tensor src, *, str reduce) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_scatter_reduce(gt_tensor *out, gt_tensor self, int64_t dim, gt_tensor index, gt_tensor src, const char *reduce, int64_t reduce_n) {
-  return impl_scatter_reduce<at::_ops::scatter_reduce>(out, self, dim, index, src, reduce, reduce_n);
-}
-
-template <class Op> static gt_error impl_scatter__value_reduce(gt_tensor self, int64_t dim, gt_tensor index, gt_scalar value, const char *reduce, int64_t reduce_n) {
-  if constexpr (gt::matches<Op>("scatter_.value_reduce(Tensor(a!) self, int dim, Tensor index, Scalar value, *, str reduce) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), dim, gt::T(index), gt::scalar(value), c10::string_view(reduce, static_cast<size_t>(reduce_n)));)
-  } else {
-    return gt::unavailable<Op>("aten::scatter_.value_reduce", "scatter_.value_reduce(Tensor(a!) self, int dim, Tensor index, Scalar value, *, str reduce) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_scatter__value_reduce(gt_tensor self, int64_t dim, gt_tensor index, gt_scalar value, const char *reduce, int64_t reduce_n) {
-  return impl_scatter__value_reduce<at::_ops::scatter__value_reduce>(self, dim, index, value, reduce, reduce_n);
-}
-
-template <class Op> static gt_error impl_scatter_add_out(gt_tensor self, int64_t dim, gt_tensor index, gt_tensor src, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("scatter_add.out(Tensor self, int dim, Tensor index, Tensor src, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), dim, gt::T(index), gt::T(src), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::scatter_add.out", "scatter_add.out(Tensor self, int dim, Tensor index, Tensor src, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_scatter_add_out(gt_tensor self, int64_t dim, gt_tensor index, gt_tensor src, gt_tensor a_out) {
-  return impl_scatter_add_out<at::_ops::scatter_add_out>(self, dim, index, src, a_out);
-}
-
-template <class Op> static gt_error impl_eq__Scalar(gt_tensor self, gt_scalar other) {
-  if constexpr (gt::matches<Op>("eq_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::scalar(other));)
-  } else {
-    return gt::unavailable<Op>("aten::eq_.Scalar", "eq_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_eq__Scalar(gt_tensor self, gt_scalar other) {
-  return impl_eq__Scalar<at::_ops::eq__Scalar>(self, other);
-}
-
-template <class Op> static gt_error impl_bitwise_and_Scalar(gt_tensor *out, gt_tensor self, gt_scalar other) {
-  if constexpr (gt::matches<Op>("bitwise_and.Scalar(Tensor self, Scalar other) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::scalar(other)));)
-  } else {
-    return gt::unavailable<Op>("aten::bitwise_and.Scalar", "bitwise_and.Scalar(Tensor self, Scalar other) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_bitwise_and_Scalar(gt_tensor *out, gt_tensor self, gt_scalar other) {
-  return impl_bitwise_and_Scalar<at::_ops::bitwise_and_Scalar>(out, self, other);
-}
-
-template <class Op> static gt_error impl_bitwise_and__Tensor(gt_tensor self, gt_tensor other) {
-  if constexpr (gt::matches<Op>("bitwise_and_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(other));)
-  } else {
-    return gt::unavailable<Op>("aten::bitwise_and_.Tensor", "bitwise_and_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_bitwise_and__Tensor(gt_tensor self, gt_tensor other) {
-  return impl_bitwise_and__Tensor<at::_ops::bitwise_and__Tensor>(self, other);
-}
-
-template <class Op> static gt_error impl_bitwise_or_Scalar_Tensor(gt_tensor *out, gt_scalar self, gt_tensor other) {
-  if constexpr (gt::matches<Op>("bitwise_or.Scalar_Tensor(Scalar self, Tensor other) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::scalar(self), gt::T(other)));)
-  } else {
-    return gt::unavailable<Op>("aten::bitwise_or.Scalar_Tensor", "bitwise_or.Scalar_Tensor(Scalar self, Tensor other) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_bitwise_or_Scalar_Tensor(gt_tensor *out, gt_scalar self, gt_tensor other) {
-  return impl_bitwise_or_Scalar_Tensor<at::_ops::bitwise_or_Scalar_Tensor>(out, self, other);
-}
-
-template <class Op> static gt_error impl_bitwise_xor_Tensor_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("bitwise_xor.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::bitwise_xor.Tensor_out", "bitwise_xor.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_bitwise_xor_Tensor_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
-  return impl_bitwise_xor_Tensor_out<at::_ops::bitwise_xor_Tensor_out>(self, other, a_out);
-}
-
-template <class Op> static gt_error impl_bitwise_xor_Tensor(gt_tensor *out, gt_tensor self, gt_tensor other) {
-  if constexpr (gt::matches<Op>("bitwise_xor.Tensor(Tensor self, Tensor other) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other)));)
-  } else {
-    return gt::unavailable<Op>("aten::bitwise_xor.Tensor", "bitwise_xor.Tensor(Tensor self, Tensor other) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_bitwise_xor_Tensor(gt_tensor *out, gt_tensor self, gt_tensor other) {
-  return impl_bitwise_xor_Tensor<at::_ops::bitwise_xor_Tensor>(out, self, other);
-}
-
-template <class Op> static gt_error impl_bitwise_left_shift__Tensor(gt_tensor self, gt_tensor other) {
-  if constexpr (gt::matches<Op>("bitwise_left_shift_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(other));)
-  } else {
-    return gt::unavailable<Op>("aten::bitwise_left_shift_.Tensor", "bitwise_left_shift_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_bitwise_left_shift__Tensor(gt_tensor self, gt_tensor other) {
-  return impl_bitwise_left_shift__Tensor<at::_ops::bitwise_left_shift__Tensor>(self, other);
-}
-
-template <class Op> static gt_error impl_bitwise_left_shift_Tensor_Scalar_out(gt_tensor self, gt_scalar other, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("bitwise_left_shift.Tensor_Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::scalar(other), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::bitwise_left_shift.Tensor_Scalar_out", "bitwise_left_shift.Tensor_Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_bitwise_left_shift_Tensor_Scalar_out(gt_tensor self, gt_scalar other, gt_tensor a_out) {
-  return impl_bitwise_left_shift_Tensor_Scalar_out<at::_ops::bitwise_left_shift_Tensor_Scalar_out>(self, other, a_out);
-}
-
-template <class Op> static gt_error impl_bitwise_right_shift_Tensor_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("bitwise_right_shift.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::bitwise_right_shift.Tensor_out", "bitwise_right_shift.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_bitwise_right_shift_Tensor_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
-  return impl_bitwise_right_shift_Tensor_out<at::_ops::bitwise_right_shift_Tensor_out>(self, other, a_out);
-}
-
-template <class Op> static gt_error impl_bitwise_right_shift_Scalar_Tensor(gt_tensor *out, gt_scalar self, gt_tensor other) {
-  if constexpr (gt::matches<Op>("bitwise_right_shift.Scalar_Tensor(Scalar self, Tensor other) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::scalar(self), gt::T(other)));)
-  } else {
-    return gt::unavailable<Op>("aten::bitwise_right_shift.Scalar_Tensor", "bitwise_right_shift.Scalar_Tensor(Scalar self, Tensor other) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_bitwise_right_shift_Scalar_Tensor(gt_tensor *out, gt_scalar self, gt_tensor other) {
-  return impl_bitwise_right_shift_Scalar_Tensor<at::_ops::bitwise_right_shift_Scalar_Tensor>(out, self, other);
-}
-
-template <class Op> static gt_error impl_lerp__Scalar(gt_tensor self, gt_tensor end, gt_scalar weight) {
-  if constexpr (gt::matches<Op>("lerp_.Scalar(Tensor(a!) self, Tensor end, Scalar weight) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(end), gt::scalar(weight));)
-  } else {
-    return gt::unavailable<Op>("aten::lerp_.Scalar", "lerp_.Scalar(Tensor(a!) self, Tensor end, Scalar weight) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_lerp__Scalar(gt_tensor self, gt_tensor end, gt_scalar weight) {
-  return impl_lerp__Scalar<at::_ops::lerp__Scalar>(self, end, weight);
-}
-
-template <class Op> static gt_error impl_addbmm(gt_tensor *out, gt_tensor self, gt_tensor batch1, gt_tensor batch2, gt_scalar beta, gt_scalar alpha) {
-  if constexpr (gt::matches<Op>("addbmm(Tensor self, Tensor batch1, Tensor batch2, *, Scalar beta=1, Scalar alpha=1) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(batch1), gt::T(batch2), gt::scalar(beta), gt::scalar(alpha)));)
-  } else {
-    return gt::unavailable<Op>("aten::addbmm", "addbmm(Tensor self, Tensor batch1, Tensor batch2, *, Scalar beta=1, Scalar alpha=1) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_addbmm(gt_tensor *out, gt_tensor self, gt_tensor batch1, gt_tensor batch2, gt_scalar beta, gt_scalar alpha) {
-  return impl_addbmm<at::_ops::addbmm>(out, self, batch1, batch2, beta, alpha);
-}
-
-template <class Op> static gt_error impl_uniform_(gt_tensor self, double from, double to, gt_generator generator) {
-  if constexpr (gt::matches<Op>("uniform_(Tensor(a!) self, float from=0, float to=1, *, Generator? generator=None) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), from, to, gt::opt_gen(generator));)
-  } else {
-    return gt::unavailable<Op>("aten::uniform_", "uniform_(Tensor(a!) self, float from=0, float to=1, *, Generator? generator=None) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_uniform_(gt_tensor self, double from, double to, gt_generator generator) {
-  return impl_uniform_<at::_ops::uniform_>(self, from, to, generator);
-}
-
-template <class Op> static gt_error impl_geometric_(gt_tensor self, double p, gt_generator generator) {
-  if constexpr (gt::matches<Op>("geometric_(Tensor(a!) self, float p, *, Generator? generator=None) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), p, gt::opt_gen(generator));)
-  } else {
-    return gt::unavailable<Op>("aten::geometric_", "geometric_(Tensor(a!) self, float p, *, Generator? generator=None) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_geometric_(gt_tensor self, double p, gt_generator generator) {
-  return impl_geometric_<at::_ops::geometric_>(self, p, generator);
-}
-
-template <class Op> static gt_error impl_cross(gt_tensor *out, gt_tensor self, gt_tensor other, int64_t dim, uint8_t dim_has) {
-  if constexpr (gt::matches<Op>("cross(Tensor self, Tensor other, int? dim=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other), gt::opt_int(dim, dim_has)));)
-  } else {
-    return gt::unavailable<Op>("aten::cross", "cross(Tensor self, Tensor other, int? dim=None) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_cross(gt_tensor *out, gt_tensor self, gt_tensor other, int64_t dim, uint8_t dim_has) {
-  return impl_cross<at::_ops::cross>(out, self, other, dim, dim_has);
-}
-
-template <class Op> static gt_error impl_tril(gt_tensor *out, gt_tensor self, int64_t diagonal) {
-  if constexpr (gt::matches<Op>("tril(Tensor self, int diagonal=0) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), diagonal));)
-  } else if constexpr (gt::matches<Op>("tril(Tensor self, SymInt diagonal=0) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), diagonal));)
-  } else {
-    return gt::unavailable<Op>("aten::tril", "tril(Tensor self, SymInt diagonal=0) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_tril(gt_tensor *out, gt_tensor self, int64_t diagonal) {
-  return impl_tril<at::_ops::tril>(out, self, diagonal);
-}
-
-template <class Op> static gt_error impl_ne_Scalar_out(gt_tensor self, gt_scalar other, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("ne.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::scalar(other), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::ne.Scalar_out", "ne.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_ne_Scalar_out(gt_tensor self, gt_scalar other, gt_tensor a_out) {
-  return impl_ne_Scalar_out<at::_ops::ne_Scalar_out>(self, other, a_out);
-}
-
-template <class Op> static gt_error impl_ne__Scalar(gt_tensor self, gt_scalar other) {
-  if constexpr (gt::matches<Op>("ne_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::scalar(other));)
-  } else {
-    return gt::unavailable<Op>("aten::ne_.Scalar", "ne_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_ne__Scalar(gt_tensor self, gt_scalar other) {
-  return impl_ne__Scalar<at::_ops::ne__Scalar>(self, other);
-}
-
-template <class Op> static gt_error impl_not_equal_Tensor_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("not_equal.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::not_equal.Tensor_out", "not_equal.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_not_equal_Tensor_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
-  return impl_not_equal_Tensor_out<at::_ops::not_equal_Tensor_out>(self, other, a_out);
-}
-
-template <class Op> static gt_error impl_eq_Scalar_out(gt_tensor self, gt_scalar other, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("eq.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::scalar(other), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::eq.Scalar_out", "eq.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_eq_Scalar_out(gt_tensor self, gt_scalar other, gt_tensor a_out) {
-  return impl_eq_Scalar_out<at::_ops::eq_Scalar_out>(self, other, a_out);
-}
-
-template <class Op> static gt_error impl_ge_Scalar_out(gt_tensor self, gt_scalar other, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("ge.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::scalar(other), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::ge.Scalar_out", "ge.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_ge_Scalar_out(gt_tensor self, gt_scalar other, gt_tensor a_out) {
-  return impl_ge_Scalar_out<at::_ops::ge_Scalar_out>(self, other, a_out);
-}
-
-template <class Op> static gt_error impl_ge__Scalar(gt_tensor self, gt_scalar other) {
-  if constexpr (gt::matches<Op>("ge_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::scalar(other));)
-  } else {
-    return gt::unavailable<Op>("aten::ge_.Scalar", "ge_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_ge__Scalar(gt_tensor self, gt_scalar other) {
-  return impl_ge__Scalar<at::_ops::ge__Scalar>(self, other);
-}
-
-template <class Op> static gt_error impl_greater_equal_Tensor_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("greater_equal.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::greater_equal.Tensor_out", "greater_equal.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_greater_equal_Tensor_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
-  return impl_greater_equal_Tensor_out<at::_ops::greater_equal_Tensor_out>(self, other, a_out);
-}
-
-template <class Op> static gt_error impl_le_Scalar_out(gt_tensor self, gt_scalar other, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("le.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::scalar(other), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::le.Scalar_out", "le.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_le_Scalar_out(gt_tensor self, gt_scalar other, gt_tensor a_out) {
-  return impl_le_Scalar_out<at::_ops::le_Scalar_out>(self, other, a_out);
-}
-
-template <class Op> static gt_error impl_le__Scalar(gt_tensor self, gt_scalar other) {
-  if constexpr (gt::matches<Op>("le_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::scalar(other));)
-  } else {
-    return gt::unavailable<Op>("aten::le_.Scalar", "le_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_le__Scalar(gt_tensor self, gt_scalar other) {
-  return impl_le__Scalar<at::_ops::le__Scalar>(self, other);
-}
-
-template <class Op> static gt_error impl_less_equal_Tensor_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("less_equal.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::less_equal.Tensor_out", "less_equal.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_less_equal_Tensor_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
-  return impl_less_equal_Tensor_out<at::_ops::less_equal_Tensor_out>(self, other, a_out);
-}
-
-template <class Op> static gt_error impl_gt_Scalar_out(gt_tensor self, gt_scalar other, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("gt.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::scalar(other), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::gt.Scalar_out", "gt.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_gt_Scalar_out(gt_tensor self, gt_scalar other, gt_tensor a_out) {
-  return impl_gt_Scalar_out<at::_ops::gt_Scalar_out>(self, other, a_out);
-}
-
-template <class Op> static gt_error impl_gt__Scalar(gt_tensor self, gt_scalar other) {
-  if constexpr (gt::matches<Op>("gt_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::scalar(other));)
-  } else {
-    return gt::unavailable<Op>("aten::gt_.Scalar", "gt_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_gt__Scalar(gt_tensor self, gt_scalar other) {
-  return impl_gt__Scalar<at::_ops::gt__Scalar>(self, other);
-}
-
-template <class Op> static gt_error impl_greater_Tensor_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("greater.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::greater.Tensor_out", "greater.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_greater_Tensor_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
-  return impl_greater_Tensor_out<at::_ops::greater_Tensor_out>(self, other, a_out);
-}
-
-template <class Op> static gt_error impl_lt_Scalar_out(gt_tensor self, gt_scalar other, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("lt.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::scalar(other), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::lt.Scalar_out", "lt.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_lt_Scalar_out(gt_tensor self, gt_scalar other, gt_tensor a_out) {
-  return impl_lt_Scalar_out<at::_ops::lt_Scalar_out>(self, other, a_out);
-}
-
-template <class Op> static gt_error impl_lt__Scalar(gt_tensor self, gt_scalar other) {
-  if constexpr (gt::matches<Op>("lt_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::scalar(other));)
-  } else {
-    return gt::unavailable<Op>("aten::lt_.Scalar", "lt_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_lt__Scalar(gt_tensor self, gt_scalar other) {
-  return impl_lt__Scalar<at::_ops::lt__Scalar>(self, other);
-}
-
-template <class Op> static gt_error impl_less_Tensor_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("less.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::less.Tensor_out", "less.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_less_Tensor_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
-  return impl_less_Tensor_out<at::_ops::less_Tensor_out>(self, other, a_out);
-}
-
-template <class Op> static gt_error impl_take_out(gt_tensor self, gt_tensor index, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("take.out(Tensor self, Tensor index, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(index), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::take.out", "take.out(Tensor self, Tensor index, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_take_out(gt_tensor self, gt_tensor index, gt_tensor a_out) {
-  return impl_take_out<at::_ops::take_out>(self, index, a_out);
-}
-
-template <class Op> static gt_error impl_index_select_out(gt_tensor self, int64_t dim, gt_tensor index, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("index_select.out(Tensor self, int dim, Tensor index, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), dim, gt::T(index), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::index_select.out", "index_select.out(Tensor self, int dim, Tensor index, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_index_select_out(gt_tensor self, int64_t dim, gt_tensor index, gt_tensor a_out) {
-  return impl_index_select_out<at::_ops::index_select_out>(self, dim, index, a_out);
-}
-
-template <class Op> static gt_error impl_nonzero_out(gt_tensor self, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("nonzero.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::nonzero.out", "nonzero.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_nonzero_out(gt_tensor self, gt_tensor a_out) {
-  return impl_nonzero_out<at::_ops::nonzero_out>(self, a_out);
-}
-
-template <class Op> static gt_error impl_nonzero_numpy(gt_tensor **out, int *out_n, gt_tensor self) {
-  if constexpr (gt::matches<Op>("nonzero_numpy(Tensor self) -> Tensor[]")) {
-    GT_TRY(gt::wrap_list(Op::call(gt::T(self)), out, out_n);)
-  } else {
-    return gt::unavailable<Op>("aten::nonzero_numpy", "nonzero_numpy(Tensor self) -> Tensor[]");
-  }
-}
-extern "C" gt_error gt_aten_nonzero_numpy(gt_tensor **out, int *out_n, gt_tensor self) {
-  return impl_nonzero_numpy<at::_ops::nonzero_numpy>(out, out_n, self);
-}
-
-template <class Op> static gt_error impl_addcmul_out(gt_tensor self, gt_tensor tensor1, gt_tensor tensor2, gt_scalar value, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("addcmul.out(Tensor self, Tensor tensor1, Tensor tensor2, *, Scalar value=1, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(tensor1), gt::T(tensor2), gt::scalar(value), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::addcmul.out", "addcmul.out(Tensor self, Tensor tensor1, Tensor tensor2, *, Scalar value=1, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_addcmul_out(gt_tensor self, gt_tensor tensor1, gt_tensor tensor2, gt_scalar value, gt_tensor a_out) {
-  return impl_addcmul_out<at::_ops::addcmul_out>(self, tensor1, tensor2, value, a_out);
-}
-
-template <class Op> static gt_error impl_addcdiv(gt_tensor *out, gt_tensor self, gt_tensor tensor1, gt_tensor tensor2, gt_scalar value) {
-  if constexpr (gt::matches<Op>("addcdiv(Tensor self, Tensor tensor1, Tensor tensor2, *, Scalar value=1) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(tensor1), gt::T(tensor2), gt::scalar(value)));)
-  } else {
-    return gt::unavailable<Op>("aten::addcdiv", "addcdiv(Tensor self, Tensor tensor1, Tensor tensor2, *, Scalar value=1) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_addcdiv(gt_tensor *out, gt_tensor self, gt_tensor tensor1, gt_tensor tensor2, gt_scalar value) {
-  return impl_addcdiv<at::_ops::addcdiv>(out, self, tensor1, tensor2, value);
-}
-
-template <class Op> static gt_error impl_triangular_solve(gt_tensor *out, gt_tensor self, gt_tensor A, uint8_t upper, uint8_t transpose, uint8_t unitriangular) {
-  if constexpr (gt::matches<Op>("triangular_solve(Tensor self, Tensor A, bool upper=True, bool transpose=False, bool unitriangular=False) -> (Tensor solution, Tensor cloned_coefficient)")) {
-    GT_TRY(auto r = Op::call(gt::T(self), gt::T(A), (upper != 0), (transpose != 0), (unitriangular != 0)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
-  } else {
-    return gt::unavailable<Op>("aten::triangular_solve", "triangular_solve(Tensor self, Tensor A, bool upper=True, bool transpose=False, bool unitriangular=False) -> (Tensor solution, Tensor cloned_coefficient)");
-  }
-}
-extern "C" gt_error gt_aten_triangular_solve(gt_tensor *out, gt_tensor self, gt_tensor A, uint8_t upper, uint8_t transpose, uint8_t unitriangular) {
-  return impl_triangular_solve<at::_ops::triangular_solve>(out, self, A, upper, transpose, unitriangular);
-}
-
-template <class Op> static gt_error impl_svd_U(gt_tensor self, uint8_t some, uint8_t compute_uv, gt_tensor U, gt_tensor S, gt_tensor V) {
-  if constexpr (gt::matches<Op>("svd.U(Tensor self, bool some=True, bool compute_uv=True, *, Tensor(a!) U, Tensor(b!) S, Tensor(c!) V) -> (Tensor(a!) U, Tensor(b!) S, Tensor(c!) V)")) {
-    GT_TRY(auto r = Op::call(gt::T(self), (some != 0), (compute_uv != 0), gt::T(U), gt::T(S), gt::T(V));)
-  } else {
-    return gt::unavailable<Op>("aten::svd.U", "svd.U(Tensor self, bool some=True, bool compute_uv=True, *, Tensor(a!) U, Tensor(b!) S, Tensor(c!) V) -> (Tensor(a!) U, Tensor(b!) S, Tensor(c!) V)");
-  }
-}
-extern "C" gt_error gt_aten_svd_U(gt_tensor self, uint8_t some, uint8_t compute_uv, gt_tensor U, gt_tensor S, gt_tensor V) {
-  return impl_svd_U<at::_ops::svd_U>(self, some, compute_uv, U, S, V);
-}
-
-template <class Op> static gt_error impl_swapdims(gt_tensor *out, gt_tensor self, int64_t dim0, int64_t dim1) {
-  if constexpr (gt::matches<Op>("swapdims(Tensor(a) self, int dim0, int dim1) -> Tensor(a)")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), dim0, dim1));)
-  } else {
-    return gt::unavailable<Op>("aten::swapdims", "swapdims(Tensor(a) self, int dim0, int dim1) -> Tensor(a)");
-  }
-}
-extern "C" gt_error gt_aten_swapdims(gt_tensor *out, gt_tensor self, int64_t dim0, int64_t dim1) {
-  return impl_swapdims<at::_ops::swapdims>(out, self, dim0, dim1);
-}
-
-template <class Op> static gt_error impl_cholesky_inverse(gt_tensor *out, gt_tensor self, uint8_t upper) {
-  if constexpr (gt::matches<Op>("cholesky_inverse(Tensor self, bool upper=False) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), (upper != 0)));)
-  } else {
-    return gt::unavailable<Op>("aten::cholesky_inverse", "cholesky_inverse(Tensor self, bool upper=False) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_cholesky_inverse(gt_tensor *out, gt_tensor self, uint8_t upper) {
-  return impl_cholesky_inverse<at::_ops::cholesky_inverse>(out, self, upper);
-}
-
-template <class Op> static gt_error impl_orgqr(gt_tensor *out, gt_tensor self, gt_tensor input2) {
-  if constexpr (gt::matches<Op>("orgqr(Tensor self, Tensor input2) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(input2)));)
-  } else {
-    return gt::unavailable<Op>("aten::orgqr", "orgqr(Tensor self, Tensor input2) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_orgqr(gt_tensor *out, gt_tensor self, gt_tensor input2) {
-  return impl_orgqr<at::_ops::orgqr>(out, self, input2);
-}
-
-template <class Op> static gt_error impl_lu_solve_out(gt_tensor self, gt_tensor LU_data, gt_tensor LU_pivots, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("lu_solve.out(Tensor self, Tensor LU_data, Tensor LU_pivots, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(LU_data), gt::T(LU_pivots), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::lu_solve.out", "lu_solve.out(Tensor self, Tensor LU_data, Tensor LU_pivots, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_lu_solve_out(gt_tensor self, gt_tensor LU_data, gt_tensor LU_pivots, gt_tensor a_out) {
-  return impl_lu_solve_out<at::_ops::lu_solve_out>(self, LU_data, LU_pivots, a_out);
-}
-
-template <class Op> static gt_error impl_multinomial_out(gt_tensor self, int64_t num_samples, uint8_t replacement, gt_generator generator, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("multinomial.out(Tensor self, int num_samples, bool replacement=False, *, Generator? generator=None, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), num_samples, (replacement != 0), gt::opt_gen(generator), gt::T(a_out));)
-  } else if constexpr (gt::matches<Op>("multinomial.out(Tensor self, SymInt num_samples, bool replacement=False, *, Generator? generator=None, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), num_samples, (replacement != 0), gt::opt_gen(generator), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::multinomial.out", "multinomial.out(Tensor self, SymInt num_samples, bool replacement=False, *, Generator? generator=None, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_multinomial_out(gt_tensor self, int64_t num_samples, uint8_t replacement, gt_generator generator, gt_tensor a_out) {
-  return impl_multinomial_out<at::_ops::multinomial_out>(self, num_samples, replacement, generator, a_out);
-}
-
-template <class Op> static gt_error impl_lgamma(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("lgamma(Tensor self) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
-  } else {
-    return gt::unavailable<Op>("aten::lgamma", "lgamma(Tensor self) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_lgamma(gt_tensor *out, gt_tensor self) {
-  return impl_lgamma<at::_ops::lgamma>(out, self);
-}
-
-template <class Op> static gt_error impl_polygamma(gt_tensor *out, int64_t n, gt_tensor self) {
-  if constexpr (gt::matches<Op>("polygamma(int n, Tensor self) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(n, gt::T(self)));)
-  } else {
-    return gt::unavailable<Op>("aten::polygamma", "polygamma(int n, Tensor self) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_polygamma(gt_tensor *out, int64_t n, gt_tensor self) {
-  return impl_polygamma<at::_ops::polygamma>(out, n, self);
-}
-
-template <class Op> static gt_error impl_erfinv_out(gt_tensor self, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("erfinv.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::erfinv.out", "erfinv.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_erfinv_out(gt_tensor self, gt_tensor a_out) {
-  return impl_erfinv_out<at::_ops::erfinv_out>(self, a_out);
-}
-
-template <class Op> static gt_error impl_sign(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("sign(Tensor self) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
-  } else {
-    return gt::unavailable<Op>("aten::sign", "sign(Tensor self) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_sign(gt_tensor *out, gt_tensor self) {
-  return impl_sign<at::_ops::sign>(out, self);
-}
-
-template <class Op> static gt_error impl_signbit_out(gt_tensor self, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("signbit.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::signbit.out", "signbit.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_signbit_out(gt_tensor self, gt_tensor a_out) {
-  return impl_signbit_out<at::_ops::signbit_out>(self, a_out);
-}
-
-template <class Op> static gt_error impl_atan2(gt_tensor *out, gt_tensor self, gt_tensor other) {
-  if constexpr (gt::matches<Op>("atan2(Tensor self, Tensor other) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other)));)
-  } else {
-    return gt::unavailable<Op>("aten::atan2", "atan2(Tensor self, Tensor other) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_atan2(gt_tensor *out, gt_tensor self, gt_tensor other) {
-  return impl_atan2<at::_ops::atan2>(out, self, other);
-}
-
-template <class Op> static gt_error impl_lerp_Scalar_out(gt_tensor self, gt_tensor end, gt_scalar weight, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("lerp.Scalar_out(Tensor self, Tensor end, Scalar weight, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(end), gt::scalar(weight), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::lerp.Scalar_out", "lerp.Scalar_out(Tensor self, Tensor end, Scalar weight, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_lerp_Scalar_out(gt_tensor self, gt_tensor end, gt_scalar weight, gt_tensor a_out) {
-  return impl_lerp_Scalar_out<at::_ops::lerp_Scalar_out>(self, end, weight, a_out);
-}
-
-template <class Op> static gt_error impl_histc_out(gt_tensor self, int64_t bins, gt_scalar min, gt_scalar max, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("histc.out(Tensor self, int bins=100, Scalar min=0, Scalar max=0, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), bins, gt::scalar(min), gt::scalar(max), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::histc.out", "histc.out(Tensor self, int bins=100, Scalar min=0, Scalar max=0, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_histc_out(gt_tensor self, int64_t bins, gt_scalar min, gt_scalar max, gt_tensor a_out) {
-  return impl_histc_out<at::_ops::histc_out>(self, bins, min, max, a_out);
-}
-
-template <class Op> static gt_error impl_histogram_bin_ct_out(gt_tensor self, int64_t bins, const double *range, int range_n, gt_tensor weight, uint8_t density, gt_tensor hist, gt_tensor bin_edges) {
-  if constexpr (gt::matches<Op>("histogram.bin_ct_out(Tensor self, int bins=100, *, float[]? range=None, Tensor? weight=None, bool density=False, Tensor(a!) hist, Tensor(b!) bin_edges) -> (Tensor(a!) hist, Tensor(b!) bin_edges)")) {
-    GT_TRY(auto r = Op::call(gt::T(self), bins, gt::opt_floats(range, range_n), gt::opt_tensor(weight), (density != 0), gt::T(hist), gt::T(bin_edges));)
-  } else {
-    return gt::unavailable<Op>("aten::histogram.bin_ct_out", "histogram.bin_ct_out(Tensor self, int bins=100, *, float[]? range=None, Tensor? weight=None, bool density=False, Tensor(a!) hist, Tensor(b!) bin_edges) -> (Tensor(a!) hist, Tensor(b!) bin_edges)");
-  }
-}
-extern "C" gt_error gt_aten_histogram_bin_ct_out(gt_tensor self, int64_t bins, const double *range, int range_n, gt_tensor weight, uint8_t density, gt_tensor hist, gt_tensor bin_edges) {
-  return impl_histogram_bin_ct_out<at::_ops::histogram_bin_ct_out>(self, bins, range, range_n, weight, density, hist, bin_edges);
-}
-
-template <class Op> static gt_error impl_fmod__Scalar(gt_tensor self, gt_scalar other) {
-  if constexpr (gt::matches<Op>("fmod_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::scalar(other));)
-  } else {
-    return gt::unavailable<Op>("aten::fmod_.Scalar", "fmod_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_fmod__Scalar(gt_tensor self, gt_scalar other) {
-  return impl_fmod__Scalar<at::_ops::fmod__Scalar>(self, other);
-}
-
-template <class Op> static gt_error impl_hypot_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("hypot.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::hypot.out", "hypot.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_hypot_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
-  return impl_hypot_out<at::_ops::hypot_out>(self, other, a_out);
-}
-
-template <class Op> static gt_error impl_igamma(gt_tensor *out, gt_tensor self, gt_tensor other) {
-  if constexpr (gt::matches<Op>("igamma(Tensor self, Tensor other) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other)));)
-  } else {
-    return gt::unavailable<Op>("aten::igamma", "igamma(Tensor self, Tensor other) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_igamma(gt_tensor *out, gt_tensor self, gt_tensor other) {
-  return impl_igamma<at::_ops::igamma>(out, self, other);
-}
-
-template <class Op> static gt_error impl_igammac_(gt_tensor self, gt_tensor other) {
-  if constexpr (gt::matches<Op>("igammac_(Tensor(a!) self, Tensor other) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(other));)
-  } else {
-    return gt::unavailable<Op>("aten::igammac_", "igammac_(Tensor(a!) self, Tensor other) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_igammac_(gt_tensor self, gt_tensor other) {
-  return impl_igammac_<at::_ops::igammac_>(self, other);
-}
-
-template <class Op> static gt_error impl_remainder_Scalar_out(gt_tensor self, gt_scalar other, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("remainder.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::scalar(other), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::remainder.Scalar_out", "remainder.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_remainder_Scalar_out(gt_tensor self, gt_scalar other, gt_tensor a_out) {
-  return impl_remainder_Scalar_out<at::_ops::remainder_Scalar_out>(self, other, a_out);
-}
-
-template <class Op> static gt_error impl_remainder_Tensor(gt_tensor *out, gt_tensor self, gt_tensor other) {
-  if constexpr (gt::matches<Op>("remainder.Tensor(Tensor self, Tensor other) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other)));)
-  } else {
-    return gt::unavailable<Op>("aten::remainder.Tensor", "remainder.Tensor(Tensor self, Tensor other) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_remainder_Tensor(gt_tensor *out, gt_tensor self, gt_tensor other) {
-  return impl_remainder_Tensor<at::_ops::remainder_Tensor>(out, self, other);
-}
-
-template <class Op> static gt_error impl_min_unary_out(gt_tensor self, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("min.unary_out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::min.unary_out", "min.unary_out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_min_unary_out(gt_tensor self, gt_tensor a_out) {
-  return impl_min_unary_out<at::_ops::min_unary_out>(self, a_out);
-}
-
-template <class Op> static gt_error impl_fmax(gt_tensor *out, gt_tensor self, gt_tensor other) {
-  if constexpr (gt::matches<Op>("fmax(Tensor self, Tensor other) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other)));)
-  } else {
-    return gt::unavailable<Op>("aten::fmax", "fmax(Tensor self, Tensor other) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_fmax(gt_tensor *out, gt_tensor self, gt_tensor other) {
-  return impl_fmax<at::_ops::fmax>(out, self, other);
-}
-
-template <class Op> static gt_error impl_max_other(gt_tensor *out, gt_tensor self, gt_tensor other) {
-  if constexpr (gt::matches<Op>("max.other(Tensor self, Tensor other) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other)));)
-  } else {
-    return gt::unavailable<Op>("aten::max.other", "max.other(Tensor self, Tensor other) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_max_other(gt_tensor *out, gt_tensor self, gt_tensor other) {
-  return impl_max_other<at::_ops::max_other>(out, self, other);
-}
-
-template <class Op> static gt_error impl_minimum_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("minimum.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::minimum.out", "minimum.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_minimum_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
-  return impl_minimum_out<at::_ops::minimum_out>(self, other, a_out);
-}
-
-template <class Op> static gt_error impl_quantile_out(gt_tensor self, gt_tensor q, int64_t dim, uint8_t dim_has, uint8_t keepdim, const char *interpolation, int64_t interpolation_n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("quantile.out(Tensor self, Tensor q, int? dim=None, bool keepdim=False, *, str interpolation='linear', Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(q), gt::opt_int(dim, dim_has), (keepdim != 0), c10::string_view(interpolation, static_cast<size_t>(interpolation_n)), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::quantile.out", "quantile.out(Tensor self, Tensor q, int? dim=None, bool keepdim=False, *, str interpolation='linear', Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_quantile_out(gt_tensor self, gt_tensor q, int64_t dim, uint8_t dim_has, uint8_t keepdim, const char *interpolation, int64_t interpolation_n, gt_tensor a_out) {
-  return impl_quantile_out<at::_ops::quantile_out>(self, q, dim, dim_has, keepdim, interpolation, interpolation_n, a_out);
-}
-
-template <class Op> static gt_error impl_nanquantile_out(gt_tensor self, gt_tensor q, int64_t dim, uint8_t dim_has, uint8_t keepdim, const char *interpolation, int64_t interpolation_n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("nanquantile.out(Tensor self, Tensor q, int? dim=None, bool keepdim=False, *, str interpolation='linear', Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(q), gt::opt_int(dim, dim_has), (keepdim != 0), c10::string_view(interpolation, static_cast<size_t>(interpolation_n)), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::nanquantile.out", "nanquantile.out(Tensor self, Tensor q, int? dim=None, bool keepdim=False, *, str interpolation='linear', Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_nanquantile_out(gt_tensor self, gt_tensor q, int64_t dim, uint8_t dim_has, uint8_t keepdim, const char *interpolation, int64_t interpolation_n, gt_tensor a_out) {
-  return impl_nanquantile_out<at::_ops::nanquantile_out>(self, q, dim, dim_has, keepdim, interpolation, interpolation_n, a_out);
-}
-
-template <class Op> static gt_error impl_sort_values_stable(gt_tensor self, int8_t stable, int64_t dim, uint8_t descending, gt_tensor values, gt_tensor indices) {
-  if constexpr (gt::matches<Op>("sort.values_stable(Tensor self, *, bool? stable, int dim=-1, bool descending=False, Tensor(a!) values, Tensor(b!) indices) -> (Tensor(a!) values, Tensor(b!) indices)")) {
-    GT_TRY(auto r = Op::call(gt::T(self), gt::opt_bool(stable), dim, (descending != 0), gt::T(values), gt::T(indices));)
-  } else {
-    return gt::unavailable<Op>("aten::sort.values_stable", "sort.values_stable(Tensor self, *, bool? stable, int dim=-1, bool descending=False, Tensor(a!) values, Tensor(b!) indices) -> (Tensor(a!) values, Tensor(b!) indices)");
-  }
-}
-extern "C" gt_error gt_aten_sort_values_stable(gt_tensor self, int8_t stable, int64_t dim, uint8_t descending, gt_tensor values, gt_tensor indices) {
-  return impl_sort_values_stable<at::_ops::sort_values_stable>(self, stable, dim, descending, values, indices);
-}
-
-template <class Op> static gt_error impl_msort(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("msort(Tensor self) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
-  } else {
-    return gt::unavailable<Op>("aten::msort", "msort(Tensor self) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_msort(gt_tensor *out, gt_tensor self) {
-  return impl_msort<at::_ops::msort>(out, self);
-}
-
-template <class Op> static gt_error impl_topk_values(gt_tensor self, int64_t k, int64_t dim, uint8_t largest, uint8_t sorted, gt_tensor values, gt_tensor indices) {
-  if constexpr (gt::matches<Op>("topk.values(Tensor self, int k, int dim=-1, bool largest=True, bool sorted=True, *, Tensor(a!) values, Tensor(b!) indices) -> (Tensor(a!) values, Tensor(b!) indices)")) {
-    GT_TRY(auto r = Op::call(gt::T(self), k, dim, (largest != 0), (sorted != 0), gt::T(values), gt::T(indices));)
-  } else if constexpr (gt::matches<Op>("topk.values(Tensor self, SymInt k, int dim=-1, bool largest=True, bool sorted=True, *, Tensor(a!) values, Tensor(b!) indices) -> (Tensor(a!) values, Tensor(b!) indices)")) {
-    GT_TRY(auto r = Op::call(gt::T(self), k, dim, (largest != 0), (sorted != 0), gt::T(values), gt::T(indices));)
-  } else {
-    return gt::unavailable<Op>("aten::topk.values", "topk.values(Tensor self, SymInt k, int dim=-1, bool largest=True, bool sorted=True, *, Tensor(a!) values, Tensor(b!) indices) -> (Tensor(a!) values, Tensor(b!) indices)");
-  }
-}
-extern "C" gt_error gt_aten_topk_values(gt_tensor self, int64_t k, int64_t dim, uint8_t largest, uint8_t sorted, gt_tensor values, gt_tensor indices) {
-  return impl_topk_values<at::_ops::topk_values>(self, k, dim, largest, sorted, values, indices);
-}
-
-template <class Op> static gt_error impl_any(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("any(Tensor self) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
-  } else {
-    return gt::unavailable<Op>("aten::any", "any(Tensor self) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_any(gt_tensor *out, gt_tensor self) {
-  return impl_any<at::_ops::any>(out, self);
-}
-
-template <class Op> static gt_error impl_renorm_(gt_tensor self, gt_scalar p, int64_t dim, gt_scalar maxnorm) {
-  if constexpr (gt::matches<Op>("renorm_(Tensor(a!) self, Scalar p, int dim, Scalar maxnorm) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::scalar(p), dim, gt::scalar(maxnorm));)
-  } else {
-    return gt::unavailable<Op>("aten::renorm_", "renorm_(Tensor(a!) self, Scalar p, int dim, Scalar maxnorm) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_renorm_(gt_tensor self, gt_scalar p, int64_t dim, gt_scalar maxnorm) {
-  return impl_renorm_<at::_ops::renorm_>(self, p, dim, maxnorm);
-}
-
-template <class Op> static gt_error impl_pow_Tensor_Tensor(gt_tensor *out, gt_tensor self, gt_tensor exponent) {
-  if constexpr (gt::matches<Op>("pow.Tensor_Tensor(Tensor self, Tensor exponent) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(exponent)));)
-  } else {
-    return gt::unavailable<Op>("aten::pow.Tensor_Tensor", "pow.Tensor_Tensor(Tensor self, Tensor exponent) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_pow_Tensor_Tensor(gt_tensor *out, gt_tensor self, gt_tensor exponent) {
-  return impl_pow_Tensor_Tensor<at::_ops::pow_Tensor_Tensor>(out, self, exponent);
-}
-
-template <class Op> static gt_error impl_pow_Tensor_Scalar(gt_tensor *out, gt_tensor self, gt_scalar exponent) {
-  if constexpr (gt::matches<Op>("pow.Tensor_Scalar(Tensor self, Scalar exponent) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::scalar(exponent)));)
-  } else {
-    return gt::unavailable<Op>("aten::pow.Tensor_Scalar", "pow.Tensor_Scalar(Tensor self, Scalar exponent) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_pow_Tensor_Scalar(gt_tensor *out, gt_tensor self, gt_scalar exponent) {
-  return impl_pow_Tensor_Scalar<at::_ops::pow_Tensor_Scalar>(out, self, exponent);
-}
-
-template <class Op> static gt_error impl_float_power_Tensor_Tensor(gt_tensor *out, gt_tensor self, gt_tensor exponent) {
-  if constexpr (gt::matches<Op>("float_power.Tensor_Tensor(Tensor self, Tensor exponent) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(exponent)));)
-  } else {
-    return gt::unavailable<Op>("aten::float_power.Tensor_Tensor", "float_power.Tensor_Tensor(Tensor self, Tensor exponent) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_float_power_Tensor_Tensor(gt_tensor *out, gt_tensor self, gt_tensor exponent) {
-  return impl_float_power_Tensor_Tensor<at::_ops::float_power_Tensor_Tensor>(out, self, exponent);
-}
-
-template <class Op> static gt_error impl_float_power_Tensor_Scalar(gt_tensor *out, gt_tensor self, gt_scalar exponent) {
-  if constexpr (gt::matches<Op>("float_power.Tensor_Scalar(Tensor self, Scalar exponent) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::scalar(exponent)));)
-  } else {
-    return gt::unavailable<Op>("aten::float_power.Tensor_Scalar", "float_power.Tensor_Scalar(Tensor self, Scalar exponent) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_float_power_Tensor_Scalar(gt_tensor *out, gt_tensor self, gt_scalar exponent) {
-  return impl_float_power_Tensor_Scalar<at::_ops::float_power_Tensor_Scalar>(out, self, exponent);
-}
-
-template <class Op> static gt_error impl_normal_functional(gt_tensor *out, gt_tensor self, double mean, double std, gt_generator generator) {
-  if constexpr (gt::matches<Op>("normal_functional(Tensor self, float mean=0, float std=1, *, Generator? generator=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), mean, std, gt::opt_gen(generator)));)
-  } else {
-    return gt::unavailable<Op>("aten::normal_functional", "normal_functional(Tensor self, float mean=0, float std=1, *, Generator? generator=None) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_normal_functional(gt_tensor *out, gt_tensor self, double mean, double std, gt_generator generator) {
-  return impl_normal_functional<at::_ops::normal_functional>(out, self, mean, std, generator);
-}
-
-template <class Op> static gt_error impl_normal_float_Tensor(gt_tensor *out, double mean, gt_tensor std, gt_generator generator) {
-  if constexpr (gt::matches<Op>("normal.float_Tensor(float mean, Tensor std, *, Generator? generator=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(mean, gt::T(std), gt::opt_gen(generator)));)
-  } else {
-    return gt::unavailable<Op>("aten::normal.float_Tensor", "normal.float_Tensor(float mean, Tensor std, *, Generator? generator=None) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_normal_float_Tensor(gt_tensor *out, double mean, gt_tensor std, gt_generator generator) {
-  return impl_normal_float_Tensor<at::_ops::normal_float_Tensor>(out, mean, std, generator);
-}
-
-template <class Op> static gt_error impl_normal_float_float_out(double mean, double std, const int64_t *size, int size_n, gt_generator generator, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("normal.float_float_out(float mean, float std, int[] size, *, Generator? generator=None, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(mean, std, gt::ints(size, size_n), gt::opt_gen(generator), gt::T(a_out));)
-  } else if constexpr (gt::matches<Op>("normal.float_float_out(float mean, float std, SymInt[] size, *, Generator? generator=None, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(mean, std, gt::sym_ints(size, size_n), gt::opt_gen(generator), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::normal.float_float_out", "normal.float_float_out(float mean, float std, SymInt[] size, *, Generator? generator=None, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_normal_float_float_out(double mean, double std, const int64_t *size, int size_n, gt_generator generator, gt_tensor a_out) {
-  return impl_normal_float_float_out<at::_ops::normal_float_float_out>(mean, std, size, size_n, generator, a_out);
-}
-
-template <class Op> static gt_error impl_bucketize_Scalar(gt_tensor *out, gt_scalar self, gt_tensor boundaries, uint8_t out_int32, uint8_t right) {
-  if constexpr (gt::matches<Op>("bucketize.Scalar(Scalar self, Tensor boundaries, *, bool out_int32=False, bool right=False) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::scalar(self), gt::T(boundaries), (out_int32 != 0), (right != 0)));)
-  } else {
-    return gt::unavailable<Op>("aten::bucketize.Scalar", "bucketize.Scalar(Scalar self, Tensor boundaries, *, bool out_int32=False, bool right=False) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_bucketize_Scalar(gt_tensor *out, gt_scalar self, gt_tensor boundaries, uint8_t out_int32, uint8_t right) {
-  return impl_bucketize_Scalar<at::_ops::bucketize_Scalar>(out, self, boundaries, out_int32, right);
-}
-
-template <class Op> static gt_error impl_searchsorted_Scalar_out(gt_tensor sorted_sequence, gt_scalar self, uint8_t out_int32, uint8_t right, const char *side, int64_t side_n, gt_tensor sorter, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("searchsorted.Scalar_out(Tensor sorted_sequence, Scalar self, *, bool out_int32=False, bool right=False, str? side=None, Tensor? sorter=None, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(sorted_sequence), gt::scalar(self), (out_int32 != 0), (right != 0), gt::opt_str(side, side_n), gt::opt_tensor(sorter), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::searchsorted.Scalar_out", "searchsorted.Scalar_out(Tensor sorted_sequence, Scalar self, *, bool out_int32=False, bool right=False, str? side=None, Tensor? sorter=None, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_searchsorted_Scalar_out(gt_tensor sorted_sequence, gt_scalar self, uint8_t out_int32, uint8_t right, const char *side, int64_t side_n, gt_tensor sorter, gt_tensor a_out) {
-  return impl_searchsorted_Scalar_out<at::_ops::searchsorted_Scalar_out>(sorted_sequence, self, out_int32, right, side, side_n, sorter, a_out);
-}
-
-template <class Op> static gt_error impl_multi_margin_loss_out(gt_tensor self, gt_tensor target, gt_scalar p, gt_scalar margin, gt_tensor weight, int64_t reduction, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("multi_margin_loss.out(Tensor self, Tensor target, Scalar p=1, Scalar margin=1, Tensor? weight=None, int reduction=Mean, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(target), gt::scalar(p), gt::scalar(margin), gt::opt_tensor(weight), reduction, gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::multi_margin_loss.out", "multi_margin_loss.out(Tensor self, Tensor target, Scalar p=1, Scalar margin=1, Tensor? weight=None, int reduction=Mean, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_multi_margin_loss_out(gt_tensor self, gt_tensor target, gt_scalar p, gt_scalar margin, gt_tensor weight, int64_t reduction, gt_tensor a_out) {
-  return impl_multi_margin_loss_out<at::_ops::multi_margin_loss_out>(self, target, p, margin, weight, reduction, a_out);
-}
-
-template <class Op> static gt_error impl_multilabel_margin_loss_forward_output(gt_tensor self, gt_tensor target, int64_t reduction, gt_tensor output, gt_tensor is_target) {
-  if constexpr (gt::matches<Op>("multilabel_margin_loss_forward.output(Tensor self, Tensor target, int reduction, *, Tensor(a!) output, Tensor(b!) is_target) -> (Tensor(a!), Tensor(b!))")) {
-    GT_TRY(auto r = Op::call(gt::T(self), gt::T(target), reduction, gt::T(output), gt::T(is_target));)
-  } else {
-    return gt::unavailable<Op>("aten::multilabel_margin_loss_forward.output", "multilabel_margin_loss_forward.output(Tensor self, Tensor target, int reduction, *, Tensor(a!) output, Tensor(b!) is_target) -> (Tensor(a!), Tensor(b!))");
-  }
-}
-extern "C" gt_error gt_aten_multilabel_margin_loss_forward_output(gt_tensor self, gt_tensor target, int64_t reduction, gt_tensor output, gt_tensor is_target) {
-  return impl_multilabel_margin_loss_forward_output<at::_ops::multilabel_margin_loss_forward_output>(self, target, reduction, output, is_target);
-}
-
-template <class Op> static gt_error impl_nll_loss(gt_tensor *out, gt_tensor self, gt_tensor target, gt_tensor weight, int64_t reduction, int64_t ignore_index) {
-  if constexpr (gt::matches<Op>("nll_loss(Tensor self, Tensor target, Tensor? weight=None, int reduction=Mean, int ignore_index=-100) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(target), gt::opt_tensor(weight), reduction, ignore_index));)
-  } else if constexpr (gt::matches<Op>("nll_loss(Tensor self, Tensor target, Tensor? weight=None, int reduction=Mean, SymInt ignore_index=-100) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(target), gt::opt_tensor(weight), reduction, ignore_index));)
-  } else {
-    return gt::unavailable<Op>("aten::nll_loss", "nll_loss(Tensor self, Tensor target, Tensor? weight=None, int reduction=Mean, SymInt ignore_index=-100) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_nll_loss(gt_tensor *out, gt_tensor self, gt_tensor target, gt_tensor weight, int64_t reduction, int64_t ignore_index) {
-  return impl_nll_loss<at::_ops::nll_loss>(out, self, target, weight, reduction, ignore_index);
-}
-
-template <class Op> static gt_error impl_nll_loss2d(gt_tensor *out, gt_tensor self, gt_tensor target, gt_tensor weight, int64_t reduction, int64_t ignore_index) {
-  if constexpr (gt::matches<Op>("nll_loss2d(Tensor self, Tensor target, Tensor? weight=None, int reduction=Mean, int ignore_index=-100) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(target), gt::opt_tensor(weight), reduction, ignore_index));)
-  } else if constexpr (gt::matches<Op>("nll_loss2d(Tensor self, Tensor target, Tensor? weight=None, int reduction=Mean, SymInt ignore_index=-100) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(target), gt::opt_tensor(weight), reduction, ignore_index));)
-  } else {
-    return gt::unavailable<Op>("aten::nll_loss2d", "nll_loss2d(Tensor self, Tensor target, Tensor? weight=None, int reduction=Mean, SymInt ignore_index=-100) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_nll_loss2d(gt_tensor *out, gt_tensor self, gt_tensor target, gt_tensor weight, int64_t reduction, int64_t ignore_index) {
-  return impl_nll_loss2d<at::_ops::nll_loss2d>(out, self, target, weight, reduction, ignore_index);
-}
-
-template <class Op> static gt_error impl_smooth_l1_loss(gt_tensor *out, gt_tensor self, gt_tensor target, int64_t reduction, double beta) {
-  if constexpr (gt::matches<Op>("smooth_l1_loss(Tensor self, Tensor target, int reduction=Mean, float beta=1.0) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(target), reduction, beta));)
-  } else {
-    return gt::unavailable<Op>("aten::smooth_l1_loss", "smooth_l1_loss(Tensor self, Tensor target, int reduction=Mean, float beta=1.0) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_smooth_l1_loss(gt_tensor *out, gt_tensor self, gt_tensor target, int64_t reduction, double beta) {
-  return impl_smooth_l1_loss<at::_ops::smooth_l1_loss>(out, self, target, reduction, beta);
-}
-
-template <class Op> static gt_error impl_soft_margin_loss(gt_tensor *out, gt_tensor self, gt_tensor target, int64_t reduction) {
-  if constexpr (gt::matches<Op>("soft_margin_loss(Tensor self, Tensor target, int reduction=Mean) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(target), reduction));)
-  } else {
-    return gt::unavailable<Op>("aten::soft_margin_loss", "soft_margin_loss(Tensor self, Tensor target, int reduction=Mean) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_soft_margin_loss(gt_tensor *out, gt_tensor self, gt_tensor target, int64_t reduction) {
-  return impl_soft_margin_loss<at::_ops::soft_margin_loss>(out, self, target, reduction);
-}
-
-template <class Op> static gt_error impl_glu_out(gt_tensor self, int64_t dim, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("glu.out(Tensor self, int dim=-1, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), dim, gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::glu.out", "glu.out(Tensor self, int dim=-1, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_glu_out(gt_tensor self, int64_t dim, gt_tensor a_out) {
-  return impl_glu_out<at::_ops::glu_out>(self, dim, a_out);
-}
-
-template <class Op> static gt_error impl_hardsigmoid(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("hardsigmoid(Tensor self) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
-  } else {
-    return gt::unavailable<Op>("aten::hardsigmoid", "hardsigmoid(Tensor self) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_hardsigmoid(gt_tensor *out, gt_tensor self) {
-  return impl_hardsigmoid<at::_ops::hardsigmoid>(out, self);
-}
-
-template <class Op> static gt_error impl_hardtanh_(gt_tensor self, gt_scalar min_val, gt_scalar max_val) {
-  if constexpr (gt::matches<Op>("hardtanh_(Tensor(a!) self, Scalar min_val=-1, Scalar max_val=1) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::scalar(min_val), gt::scalar(max_val));)
-  } else {
-    return gt::unavailable<Op>("aten::hardtanh_", "hardtanh_(Tensor(a!) self, Scalar min_val=-1, Scalar max_val=1) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_hardtanh_(gt_tensor self, gt_scalar min_val, gt_scalar max_val) {
-  return impl_hardtanh_<at::_ops::hardtanh_>(self, min_val, max_val);
-}
-
-template <class Op> static gt_error impl_leaky_relu_out(gt_tensor self, gt_scalar negative_slope, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("leaky_relu.out(Tensor self, Scalar negative_slope=0.01, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::scalar(negative_slope), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::leaky_relu.out", "leaky_relu.out(Tensor self, Scalar negative_slope=0.01, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_leaky_relu_out(gt_tensor self, gt_scalar negative_slope, gt_tensor a_out) {
-  return impl_leaky_relu_out<at::_ops::leaky_relu_out>(self, negative_slope, a_out);
-}
-
-template <class Op> static gt_error impl_log_sigmoid(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("log_sigmoid(Tensor self) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
-  } else {
-    return gt::unavailable<Op>("aten::log_sigmoid", "log_sigmoid(Tensor self) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_log_sigmoid(gt_tensor *out, gt_tensor self) {
-  return impl_log_sigmoid<at::_ops::log_sigmoid>(out, self);
-}
-
-template <class Op> static gt_error impl_rrelu_with_noise(gt_tensor *out, gt_tensor self, gt_tensor noise, gt_scalar lower, gt_scalar upper, uint8_t training, gt_generator generator) {
-  if constexpr (gt::matches<Op>("rrelu_with_noise(Tensor self, Tensor noise, Scalar lower=0.125, Scalar upper=0.3333333333333333, bool training=False, Generator? generator=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(noise), gt::scalar(lower), gt::scalar(upper), (training != 0), gt::opt_gen(generator)));)
-  } else if constexpr (gt::matches<Op>("rrelu_with_noise(Tensor self, Tensor(b!) noise, Scalar lower=0.125, Scalar upper=0.3333333333333333, bool training=False, Generator? generator=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(noise), gt::scalar(lower), gt::scalar(upper), (training != 0), gt::opt_gen(generator)));)
-  } else {
-    return gt::unavailable<Op>("aten::rrelu_with_noise", "rrelu_with_noise(Tensor self, Tensor(b!) noise, Scalar lower=0.125, Scalar upper=0.3333333333333333, bool training=False, Generator? generator=None) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_rrelu_with_noise(gt_tensor *out, gt_tensor self, gt_tensor noise, gt_scalar lower, gt_scalar upper, uint8_t training, gt_generator generator) {
-  return impl_rrelu_with_noise<at::_ops::rrelu_with_noise>(out, self, noise, lower, upper, training, generator);
-}
-
-template <class Op> static gt_error impl_softshrink_out(gt_tensor self, gt_scalar lambd, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("softshrink.out(Tensor self, Scalar lambd=0.5, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::scalar(lambd), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::softshrink.out", "softshrink.out(Tensor self, Scalar lambd=0.5, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_softshrink_out(gt_tensor self, gt_scalar lambd, gt_tensor a_out) {
-  return impl_softshrink_out<at::_ops::softshrink_out>(self, lambd, a_out);
-}
-
-template <class Op> static gt_error impl_adaptive_avg_pool3d_out(gt_tensor self, const int64_t *output_size, int output_size_n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("adaptive_avg_pool3d.out(Tensor self, int[3] output_size, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::ints(output_size, output_size_n), gt::T(a_out));)
-  } else if constexpr (gt::matches<Op>("adaptive_avg_pool3d.out(Tensor self, SymInt[3] output_size, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::sym_ints(output_size, output_size_n), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::adaptive_avg_pool3d.out", "adaptive_avg_pool3d.out(Tensor self, SymInt[3] output_size, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_adaptive_avg_pool3d_out(gt_tensor self, const int64_t *output_size, int output_size_n, gt_tensor a_out) {
-  return impl_adaptive_avg_pool3d_out<at::_ops::adaptive_avg_pool3d_out>(self, output_size, output_size_n, a_out);
-}
-
-template <class Op> static gt_error impl_adaptive_max_pool3d_out(gt_tensor self, const int64_t *output_size, int output_size_n, gt_tensor a_out, gt_tensor indices) {
-  if constexpr (gt::matches<Op>("adaptive_max_pool3d.out(Tensor self, int[3] output_size, *, Tensor(a!) out, Tensor(b!) indices) -> (Tensor(a!), Tensor(b!))")) {
-    GT_TRY(auto r = Op::call(gt::T(self), gt::ints(output_size, output_size_n), gt::T(a_out), gt::T(indices));)
-  } else {
-    return gt::unavailable<Op>("aten::adaptive_max_pool3d.out", "adaptive_max_pool3d.out(Tensor self, int[3] output_size, *, Tensor(a!) out, Tensor(b!) indices) -> (Tensor(a!), Tensor(b!))");
-  }
-}
-extern "C" gt_error gt_aten_adaptive_max_pool3d_out(gt_tensor self, const int64_t *output_size, int output_size_n, gt_tensor a_out, gt_tensor indices) {
-  return impl_adaptive_max_pool3d_out<at::_ops::adaptive_max_pool3d_out>(self, output_size, output_size_n, a_out, indices);
-}
-
-template <class Op> static gt_error impl_avg_pool3d_out(gt_tensor self, const int64_t *kernel_size, int kernel_size_n, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n, uint8_t ceil_mode, uint8_t count_include_pad, int64_t divisor_override, uint8_t divisor_override_has, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("avg_pool3d.out(Tensor self, int[3] kernel_size, int[3] stride=[], int[3] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::ints(kernel_size, kernel_size_n), gt::ints(stride, stride_n), gt::ints(padding, padding_n), (ceil_mode != 0), (count_include_pad != 0), gt::opt_int(divisor_override, divisor_override_has), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::avg_pool3d.out", "avg_pool3d.out(Tensor self, int[3] kernel_size, int[3] stride=[], int[3] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_avg_pool3d_out(gt_tensor self, const int64_t *kernel_size, int kernel_size_n, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n, uint8_t ceil_mode, uint8_t count_include_pad, int64_t divisor_override, uint8_t divisor_override_has, gt_tensor a_out) {
-  return impl_avg_pool3d_out<at::_ops::avg_pool3d_out>(self, kernel_size, kernel_size_n, stride, stride_n, padding, padding_n, ceil_mode, count_include_pad, divisor_override, divisor_override_has, a_out);
-}
-
-template <class Op> static gt_error impl_fractional_max_pool3d_output(gt_tensor self, const int64_t *kernel_size, int kernel_size_n, const int64_t *output_size, int output_size_n, gt_tensor random_samples, gt_tensor output, gt_tensor indices) {
-  if constexpr (gt::matches<Op>("fractional_max_pool3d.output(Tensor self, int[3] kernel_size, int[3] output_size, Tensor random_samples, *, Tensor(a!) output, Tensor(b!) indices) -> (Tensor(a!), Tensor(b!))")) {
-    GT_TRY(auto r = Op::call(gt::T(self), gt::ints(kernel_size, kernel_size_n), gt::ints(output_size, output_size_n), gt::T(random_samples), gt::T(output), gt::T(indices));)
-  } else {
-    return gt::unavailable<Op>("aten::fractional_max_pool3d.output", "fractional_max_pool3d.output(Tensor self, int[3] kernel_size, int[3] output_size, Tensor random_samples, *, Tensor(a!) output, Tensor(b!) indices) -> (Tensor(a!), Tensor(b!))");
-  }
-}
-extern "C" gt_error gt_aten_fractional_max_pool3d_output(gt_tensor self, const int64_t *kernel_size, int kernel_size_n, const int64_t *output_size, int output_size_n, gt_tensor random_samples, gt_tensor output, gt_tensor indices) {
-  return impl_fractional_max_pool3d_output<at::_ops::fractional_max_pool3d_output>(self, kernel_size, kernel_size_n, output_size, output_size_n, random_samples, output, indices);
-}
-
-template <class Op> static gt_error impl_max_pool3d_with_indices_out(gt_tensor self, const int64_t *kernel_size, int kernel_size_n, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n, const int64_t *dilation, int dilation_n, uint8_t ceil_mode, gt_tensor a_out, gt_tensor indices) {
-  if constexpr (gt::matches<Op>("max_pool3d_with_indices.out(Tensor self, int[3] kernel_size, int[3] stride=[], int[3] padding=0, int[3] dilation=1, bool ceil_mode=False, *, Tensor(a!) out, Tensor(b!) indices) -> (Tensor(a!), Tensor(b!))")) {
-    GT_TRY(auto r = Op::call(gt::T(self), gt::ints(kernel_size, kernel_size_n), gt::ints(stride, stride_n), gt::ints(padding, padding_n), gt::ints(dilation, dilation_n), (ceil_mode != 0), gt::T(a_out), gt::T(indices));)
-  } else {
-    return gt::unavailable<Op>("aten::max_pool3d_with_indices.out", "max_pool3d_with_indices.out(Tensor self, int[3] kernel_size, int[3] stride=[], int[3] padding=0, int[3] dilation=1, bool ceil_mode=False, *, Tensor(a!) out, Tensor(b!) indices) -> (Tensor(a!), Tensor(b!))");
-  }
-}
-extern "C" gt_error gt_aten_max_pool3d_with_indices_out(gt_tensor self, const int64_t *kernel_size, int kernel_size_n, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n, const int64_t *dilation, int dilation_n, uint8_t ceil_mode, gt_tensor a_out, gt_tensor indices) {
-  return impl_max_pool3d_with_indices_out<at::_ops::max_pool3d_with_indices_out>(self, kernel_size, kernel_size_n, stride, stride_n, padding, padding_n, dilation, dilation_n, ceil_mode, a_out, indices);
-}
-
-template <class Op> static gt_error impl_max_unpool3d_out(gt_tensor self, gt_tensor indices, const int64_t *output_size, int output_size_n, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("max_unpool3d.out(Tensor self, Tensor indices, int[3] output_size, int[3] stride, int[3] padding, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(indices), gt::ints(output_size, output_size_n), gt::ints(stride, stride_n), gt::ints(padding, padding_n), gt::T(a_out));)
-  } else if constexpr (gt::matches<Op>("max_unpool3d.out(Tensor self, Tensor indices, SymInt[3] output_size, int[3] stride, int[3] padding, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(indices), gt::sym_ints(output_size, output_size_n), gt::ints(stride, stride_n), gt::ints(padding, padding_n), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::max_unpool3d.out", "max_unpool3d.out(Tensor self, Tensor indices, SymInt[3] output_size, int[3] stride, int[3] padding, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_max_unpool3d_out(gt_tensor self, gt_tensor indices, const int64_t *output_size, int output_size_n, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n, gt_tensor a_out) {
-  return impl_max_unpool3d_out<at::_ops::max_unpool3d_out>(self, indices, output_size, output_size_n, stride, stride_n, padding, padding_n, a_out);
-}
-
-template <class Op> static gt_error impl_reflection_pad2d_out(gt_tensor self, const int64_t *padding, int padding_n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("reflection_pad2d.out(Tensor self, int[4] padding, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::ints(padding, padding_n), gt::T(a_out));)
-  } else if constexpr (gt::matches<Op>("reflection_pad2d.out(Tensor self, SymInt[4] padding, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::sym_ints(padding, padding_n), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::reflection_pad2d.out", "reflection_pad2d.out(Tensor self, SymInt[4] padding, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_reflection_pad2d_out(gt_tensor self, const int64_t *padding, int padding_n, gt_tensor a_out) {
-  return impl_reflection_pad2d_out<at::_ops::reflection_pad2d_out>(self, padding, padding_n, a_out);
-}
-
-template <class Op> static gt_error impl_replication_pad1d_out(gt_tensor self, const int64_t *padding, int padding_n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("replication_pad1d.out(Tensor self, int[2] padding, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::ints(padding, padding_n), gt::T(a_out));)
-  } else if constexpr (gt::matches<Op>("replication_pad1d.out(Tensor self, SymInt[2] padding, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::sym_ints(padding, padding_n), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::replication_pad1d.out", "replication_pad1d.out(Tensor self, SymInt[2] padding, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_replication_pad1d_out(gt_tensor self, const int64_t *padding, int padding_n, gt_tensor a_out) {
-  return impl_replication_pad1d_out<at::_ops::replication_pad1d_out>(self, padding, padding_n, a_out);
-}
-
-template <class Op> static gt_error impl_replication_pad3d_out(gt_tensor self, const int64_t *padding, int padding_n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("replication_pad3d.out(Tensor self, int[6] padding, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::ints(padding, padding_n), gt::T(a_out));)
-  } else if constexpr (gt::matches<Op>("replication_pad3d.out(Tensor self, SymInt[6] padding, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::sym_ints(padding, padding_n), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::replication_pad3d.out", "replication_pad3d.out(Tensor self, SymInt[6] padding, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_replication_pad3d_out(gt_tensor self, const int64_t *padding, int padding_n, gt_tensor a_out) {
-  return impl_replication_pad3d_out<at::_ops::replication_pad3d_out>(self, padding, padding_n, a_out);
-}
-
-template <class Op> static gt_error impl_upsample_bilinear2d_vec(gt_tensor *out, gt_tensor input, const int64_t *output_size, int output_size_n, uint8_t align_corners, const double *scale_factors, int scale_factors_n) {
-  if constexpr (gt::matches<Op>("upsample_bilinear2d.vec(Tensor input, SymInt[]? output_size, bool align_corners, float[]? scale_factors) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(input), gt::opt_sym_ints(output_size, output_size_n), (align_corners != 0), gt::opt_floats(scale_factors, scale_factors_n)));)
-  } else {
-    return gt::unavailable<Op>("aten::upsample_bilinear2d.vec", "upsample_bilinear2d.vec(Tensor input, SymInt[]? output_size, bool align_corners, float[]? scale_factors) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_upsample_bilinear2d_vec(gt_tensor *out, gt_tensor input, const int64_t *output_size, int output_size_n, uint8_t align_corners, const double *scale_factors, int scale_factors_n) {
-  return impl_upsample_bilinear2d_vec<at::_ops::upsample_bilinear2d_vec>(out, input, output_size, output_size_n, align_corners, scale_factors, scale_factors_n);
-}
-
-template <class Op> static gt_error impl_upsample_nearest2d_vec(gt_tensor *out, gt_tensor input, const int64_t *output_size, int output_size_n, const double *scale_factors, int scale_factors_n) {
-  if constexpr (gt::matches<Op>("upsample_nearest2d.vec(Tensor input, SymInt[]? output_size, float[]? scale_factors) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(input), gt::opt_sym_ints(output_size, output_size_n), gt::opt_floats(scale_factors, scale_factors_n)));)
-  } else {
-    return gt::unavailable<Op>("aten::upsample_nearest2d.vec", "upsample_nearest2d.vec(Tensor input, SymInt[]? output_size, float[]? scale_factors) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_upsample_nearest2d_vec(gt_tensor *out, gt_tensor input, const int64_t *output_size, int output_size_n, const double *scale_factors, int scale_factors_n) {
-  return impl_upsample_nearest2d_vec<at::_ops::upsample_nearest2d_vec>(out, input, output_size, output_size_n, scale_factors, scale_factors_n);
-}
-
-template <class Op> static gt_error impl_upsample_bilinear2d_out(gt_tensor self, const int64_t *output_size, int output_size_n, uint8_t align_corners, double scales_h, uint8_t scales_h_has, double scales_w, uint8_t scales_w_has, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("upsample_bilinear2d.out(Tensor self, SymInt[2] output_size, bool align_corners, float? scales_h=None, float? scales_w=None, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::sym_ints(output_size, output_size_n), (align_corners != 0), gt::opt_float(scales_h, scales_h_has), gt::opt_float(scales_w, scales_w_has), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::upsample_bilinear2d.out", "upsample_bilinear2d.out(Tensor self, SymInt[2] output_size, bool align_corners, float? scales_h=None, float? scales_w=None, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_upsample_bilinear2d_out(gt_tensor self, const int64_t *output_size, int output_size_n, uint8_t align_corners, double scales_h, uint8_t scales_h_has, double scales_w, uint8_t scales_w_has, gt_tensor a_out) {
-  return impl_upsample_bilinear2d_out<at::_ops::upsample_bilinear2d_out>(self, output_size, output_size_n, align_corners, scales_h, scales_h_has, scales_w, scales_w_has, a_out);
-}
-
-template <class Op> static gt_error impl_upsample_trilinear3d_out(gt_tensor self, const int64_t *output_size, int output_size_n, uint8_t align_corners, double scales_d, uint8_t scales_d_has, double scales_h, uint8_t scales_h_has, double scales_w, uint8_t scales_w_has, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("upsample_trilinear3d.out(Tensor self, SymInt[3] output_size, bool align_corners, float? scales_d=None, float? scales_h=None, float? scales_w=None, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::sym_ints(output_size, output_size_n), (align_corners != 0), gt::opt_float(scales_d, scales_d_has), gt::opt_float(scales_h, scales_h_has), gt::opt_float(scales_w, scales_w_has), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::upsample_trilinear3d.out", "upsample_trilinear3d.out(Tensor self, SymInt[3] output_size, bool align_corners, float? scales_d=None, float? scales_h=None, float? scales_w=None, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_upsample_trilinear3d_out(gt_tensor self, const int64_t *output_size, int output_size_n, uint8_t align_corners, double scales_d, uint8_t scales_d_has, double scales_h, uint8_t scales_h_has, double scales_w, uint8_t scales_w_has, gt_tensor a_out) {
-  return impl_upsample_trilinear3d_out<at::_ops::upsample_trilinear3d_out>(self, output_size, output_size_n, align_corners, scales_d, scales_d_has, scales_h, scales_h_has, scales_w, scales_w_has, a_out);
-}
-
-template <class Op> static gt_error impl_upsample_nearest2d_out(gt_tensor self, const int64_t *output_size, int output_size_n, double scales_h, uint8_t scales_h_has, double scales_w, uint8_t scales_w_has, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("upsample_nearest2d.out(Tensor self, SymInt[2] output_size, float? scales_h=None, float? scales_w=None, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::sym_ints(output_size, output_size_n), gt::opt_float(scales_h, scales_h_has), gt::opt_float(scales_w, scales_w_has), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::upsample_nearest2d.out", "upsample_nearest2d.out(Tensor self, SymInt[2] output_size, float? scales_h=None, float? scales_w=None, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_upsample_nearest2d_out(gt_tensor self, const int64_t *output_size, int output_size_n, double scales_h, uint8_t scales_h_has, double scales_w, uint8_t scales_w_has, gt_tensor a_out) {
-  return impl_upsample_nearest2d_out<at::_ops::upsample_nearest2d_out>(self, output_size, output_size_n, scales_h, scales_h_has, scales_w, scales_w_has, a_out);
-}
-
-template <class Op> static gt_error impl_slow_conv_transpose2d_out(gt_tensor self, gt_tensor weight, const int64_t *kernel_size, int kernel_size_n, gt_tensor bias, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n, const int64_t *output_padding, int output_padding_n, const int64_t *dilation, int dilation_n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("slow_conv_transpose2d.out(Tensor self, Tensor weight, int[2] kernel_size, Tensor? bias=None, int[2] stride=1, int[2] padding=0, int[2] output_padding=0, int[2] dilation=1, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(weight), gt::ints(kernel_size, kernel_size_n), gt::opt_tensor(bias), gt::ints(stride, stride_n), gt::ints(padding, padding_n), gt::ints(output_padding, output_padding_n), gt::ints(dilation, dilation_n), gt::T(a_out));)
-  } else if constexpr (gt::matches<Op>("slow_conv_transpose2d.out(Tensor self, Tensor weight, SymInt[2] kernel_size, Tensor? bias=None, SymInt[2] stride=1, SymInt[2] padding=0, SymInt[2] output_padding=0, SymInt[2] dilation=1, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(weight), gt::sym_ints(kernel_size, kernel_size_n), gt::opt_tensor(bias), gt::sym_ints(stride, stride_n), gt::sym_ints(padding, padding_n), gt::sym_ints(output_padding, output_padding_n), gt::sym_ints(dilation, dilation_n), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::slow_conv_transpose2d.out", "slow_conv_transpose2d.out(Tensor self, Tensor weight, SymInt[2] kernel_size, Tensor? bias=None, SymInt[2] stride=1, SymInt[2] padding=0, SymInt[2] output_padding=0, SymInt[2] dilation=1, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_slow_conv_transpose2d_out(gt_tensor self, gt_tensor weight, const int64_t *kernel_size, int kernel_size_n, gt_tensor bias, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n, const int64_t *output_padding, int output_padding_n, const int64_t *dilation, int dilation_n, gt_tensor a_out) {
-  return impl_slow_conv_transpose2d_out<at::_ops::slow_conv_transpose2d_out>(self, weight, kernel_size, kernel_size_n, bias, stride, stride_n, padding, padding_n, output_padding, output_padding_n, dilation, dilation_n, a_out);
-}
-
-template <class Op> static gt_error impl_thnn_conv2d_out(gt_tensor self, gt_tensor weight, const int64_t *kernel_size, int kernel_size_n, gt_tensor bias, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("thnn_conv2d.out(Tensor self, Tensor weight, int[2] kernel_size, Tensor? bias=None, int[2] stride=1, int[2] padding=0, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(weight), gt::ints(kernel_size, kernel_size_n), gt::opt_tensor(bias), gt::ints(stride, stride_n), gt::ints(padding, padding_n), gt::T(a_out));)
-  } else if constexpr (gt::matches<Op>("thnn_conv2d.out(Tensor self, Tensor weight, SymInt[2] kernel_size, Tensor? bias=None, SymInt[2] stride=1, SymInt[2] padding=0, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(weight), gt::sym_ints(kernel_size, kernel_size_n), gt::opt_tensor(bias), gt::sym_ints(stride, stride_n), gt::sym_ints(padding, padding_n), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::thnn_conv2d.out", "thnn_conv2d.out(Tensor self, Tensor weight, SymInt[2] kernel_size, Tensor? bias=None, SymInt[2] stride=1, SymInt[2] padding=0, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_thnn_conv2d_out(gt_tensor self, gt_tensor weight, const int64_t *kernel_size, int kernel_size_n, gt_tensor bias, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n, gt_tensor a_out) {
-  return impl_thnn_conv2d_out<at::_ops::thnn_conv2d_out>(self, weight, kernel_size, kernel_size_n, bias, stride, stride_n, padding, padding_n, a_out);
-}
-
-template <class Op> static gt_error impl_slow_conv3d(gt_tensor *out, gt_tensor self, gt_tensor weight, const int64_t *kernel_size, int kernel_size_n, gt_tensor bias, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n) {
-  if constexpr (gt::matches<Op>("slow_conv3d(Tensor self, Tensor weight, int[3] kernel_size, Tensor? bias=None, int[3] stride=1, int[3] padding=0) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(weight), gt::ints(kernel_size, kernel_size_n), gt::opt_tensor(bias), gt::ints(stride, stride_n), gt::ints(padding, padding_n)));)
-  } else if constexpr (gt::matches<Op>("slow_conv3d(Tensor self, Tensor weight, SymInt[3] kernel_size, Tensor? bias=None, SymInt[3] stride=1, SymInt[3] padding=0) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(weight), gt::sym_ints(kernel_size, kernel_size_n), gt::opt_tensor(bias), gt::sym_ints(stride, stride_n), gt::sym_ints(padding, padding_n)));)
-  } else {
-    return gt::unavailable<Op>("aten::slow_conv3d", "slow_conv3d(Tensor self, Tensor weight, SymInt[3] kernel_size, Tensor? bias=None, SymInt[3] stride=1, SymInt[3] padding=0) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_slow_conv3d(gt_tensor *out, gt_tensor self, gt_tensor weight, const int64_t *kernel_size, int kernel_size_n, gt_tensor bias, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n) {
-  return impl_slow_conv3d<at::_ops::slow_conv3d>(out, self, weight, kernel_size, kernel_size_n, bias, stride, stride_n, padding, padding_n);
-}
-
-template <class Op> static gt_error impl_slow_conv_dilated3d(gt_tensor *out, gt_tensor self, gt_tensor weight, const int64_t *kernel_size, int kernel_size_n, gt_tensor bias, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n, const int64_t *dilation, int dilation_n) {
-  if constexpr (gt::matches<Op>("slow_conv_dilated3d(Tensor self, Tensor weight, int[3] kernel_size, Tensor? bias=None, int[3] stride=1, int[3] padding=0, int[3] dilation=1) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(weight), gt::ints(kernel_size, kernel_size_n), gt::opt_tensor(bias), gt::ints(stride, stride_n), gt::ints(padding, padding_n), gt::ints(dilation, dilation_n)));)
-  } else if constexpr (gt::matches<Op>("slow_conv_dilated3d(Tensor self, Tensor weight, SymInt[3] kernel_size, Tensor? bias=None, SymInt[3] stride=1, SymInt[3] padding=0, SymInt[3] dilation=1) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(weight), gt::sym_ints(kernel_size, kernel_size_n), gt::opt_tensor(bias), gt::sym_ints(stride, stride_n), gt::sym_ints(padding, padding_n), gt::sym_ints(dilation, dilation_n)));)
-  } else {
-    return gt::unavailable<Op>("aten::slow_conv_dilated3d", "slow_conv_dilated3d(Tensor self, Tensor weight, SymInt[3] kernel_size, Tensor? bias=None, SymInt[3] stride=1, SymInt[3] padding=0, SymInt[3] dilation=1) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_slow_conv_dilated3d(gt_tensor *out, gt_tensor self, gt_tensor weight, const int64_t *kernel_size, int kernel_size_n, gt_tensor bias, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n, const int64_t *dilation, int dilation_n) {
-  return impl_slow_conv_dilated3d<at::_ops::slow_conv_dilated3d>(out, self, weight, kernel_size, kernel_size_n, bias, stride, stride_n, padding, padding_n, dilation, dilation_n);
-}
-
-template <class Op> static gt_error impl_column_stack_out(const gt_tensor *tensors, int tensors_n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("column_stack.out(Tensor[] tensors, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::tensor_list(tensors, tensors_n), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::column_stack.out", "column_stack.out(Tensor[] tensors, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_column_stack_out(const gt_tensor *tensors, int tensors_n, gt_tensor a_out) {
-  return impl_column_stack_out<at::_ops::column_stack_out>(tensors, tensors_n, a_out);
-}
-
-template <class Op> static gt_error impl_isinf(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("isinf(Tensor self) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
-  } else {
-    return gt::unavailable<Op>("aten::isinf", "isinf(Tensor self) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_isinf(gt_tensor *out, gt_tensor self) {
-  return impl_isinf<at::_ops::isinf>(out, self);
-}
-
-template <class Op> static gt_error impl_isneginf_out(gt_tensor self, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("isneginf.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::isneginf.out", "isneginf.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_isneginf_out(gt_tensor self, gt_tensor a_out) {
-  return impl_isneginf_out<at::_ops::isneginf_out>(self, a_out);
-}
-
-template <class Op> static gt_error impl_special_ndtri_out(gt_tensor self, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("special_ndtri.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::special_ndtri.out", "special_ndtri.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_special_ndtri_out(gt_tensor self, gt_tensor a_out) {
-  return impl_special_ndtri_out<at::_ops::special_ndtri_out>(self, a_out);
-}
-
-template <class Op> static gt_error impl_special_expm1_out(gt_tensor self, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("special_expm1.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::special_expm1.out", "special_expm1.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_special_expm1_out(gt_tensor self, gt_tensor a_out) {
-  return impl_special_expm1_out<at::_ops::special_expm1_out>(self, a_out);
-}
-
-template <class Op> static gt_error impl_special_psi_out(gt_tensor self, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("special_psi.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::special_psi.out", "special_psi.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_special_psi_out(gt_tensor self, gt_tensor a_out) {
-  return impl_special_psi_out<at::_ops::special_psi_out>(self, a_out);
-}
-
-template <class Op> static gt_error impl_special_gammaln_out(gt_tensor self, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("special_gammaln.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::special_gammaln.out", "special_gammaln.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_special_gammaln_out(gt_tensor self, gt_tensor a_out) {
-  return impl_special_gammaln_out<at::_ops::special_gammaln_out>(self, a_out);
-}
-
-template <class Op> static gt_error impl_special_erfc_out(gt_tensor self, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("special_erfc.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::special_erfc.out", "special_erfc.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_special_erfc_out(gt_tensor self, gt_tensor a_out) {
-  return impl_special_erfc_out<at::_ops::special_erfc_out>(self, a_out);
-}
-
-template <class Op> static gt_error impl_special_erfinv_out(gt_tensor self, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("special_erfinv.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::special_erfinv.out", "special_erfinv.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_special_erfinv_out(gt_tensor self, gt_tensor a_out) {
-  return impl_special_erfinv_out<at::_ops::special_erfinv_out>(self, a_out);
-}
-
-template <class Op> static gt_error impl_special_xlog1py_self_scalar(gt_tensor *out, gt_scalar self, gt_tensor other) {
-  if constexpr (gt::matches<Op>("special_xlog1py.self_scalar(Scalar self, Tensor other) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::scalar(self), gt::T(other)));)
-  } else {
-    return gt::unavailable<Op>("aten::special_xlog1py.self_scalar", "special_xlog1py.self_scalar(Scalar self, Tensor other) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_special_xlog1py_self_scalar(gt_tensor *out, gt_scalar self, gt_tensor other) {
-  return impl_special_xlog1py_self_scalar<at::_ops::special_xlog1py_self_scalar>(out, self, other);
-}
-
-template <class Op> static gt_error impl_special_xlog1py_other_scalar_out(gt_tensor self, gt_scalar other, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("special_xlog1py.other_scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::scalar(other), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::special_xlog1py.other_scalar_out", "special_xlog1py.other_scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_special_xlog1py_other_scalar_out(gt_tensor self, gt_scalar other, gt_tensor a_out) {
-  return impl_special_xlog1py_other_scalar_out<at::_ops::special_xlog1py_other_scalar_out>(self, other, a_out);
-}
-
-template <class Op> static gt_error impl_special_xlogy_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("special_xlogy.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::special_xlogy.out", "special_xlogy.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_special_xlogy_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
-  return impl_special_xlogy_out<at::_ops::special_xlogy_out>(self, other, a_out);
-}
-
-template <class Op> static gt_error impl_special_zeta_self_scalar(gt_tensor *out, gt_scalar self, gt_tensor other) {
-  if constexpr (gt::matches<Op>("special_zeta.self_scalar(Scalar self, Tensor other) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::scalar(self), gt::T(other)));)
-  } else {
-    return gt::unavailable<Op>("aten::special_zeta.self_scalar", "special_zeta.self_scalar(Scalar self, Tensor other) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_special_zeta_self_scalar(gt_tensor *out, gt_scalar self, gt_tensor other) {
-  return impl_special_zeta_self_scalar<at::_ops::special_zeta_self_scalar>(out, self, other);
-}
-
-template <class Op> static gt_error impl_special_zeta_other_scalar_out(gt_tensor self, gt_scalar other, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("special_zeta.other_scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::scalar(other), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::special_zeta.other_scalar_out", "special_zeta.other_scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_special_zeta_other_scalar_out(gt_tensor self, gt_scalar other, gt_tensor a_out) {
-  return impl_special_zeta_other_scalar_out<at::_ops::special_zeta_other_scalar_out>(self, other, a_out);
-}
-
-template <class Op> static gt_error impl_special_i0e_out(gt_tensor self, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("special_i0e.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::special_i0e.out", "special_i0e.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_special_i0e_out(gt_tensor self, gt_tensor a_out) {
-  return impl_special_i0e_out<at::_ops::special_i0e_out>(self, a_out);
-}
-
-template <class Op> static gt_error impl_special_i1e_out(gt_tensor self, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("special_i1e.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::special_i1e.out", "special_i1e.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_special_i1e_out(gt_tensor self, gt_tensor a_out) {
-  return impl_special_i1e_out<at::_ops::special_i1e_out>(self, a_out);
-}
-
-template <class Op> static gt_error impl_special_polygamma_out(int64_t n, gt_tensor self, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("special_polygamma.out(int n, Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(n, gt::T(self), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::special_polygamma.out", "special_polygamma.out(int n, Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_special_polygamma_out(int64_t n, gt_tensor self, gt_tensor a_out) {
-  return impl_special_polygamma_out<at::_ops::special_polygamma_out>(n, self, a_out);
-}
-
-template <class Op> static gt_error impl_special_expit_out(gt_tensor self, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("special_expit.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::special_expit.out", "special_expit.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_special_expit_out(gt_tensor self, gt_tensor a_out) {
-  return impl_special_expit_out<at::_ops::special_expit_out>(self, a_out);
-}
-
-template <class Op> static gt_error impl_special_round_out(gt_tensor self, int64_t decimals, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("special_round.out(Tensor self, *, int decimals=0, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), decimals, gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::special_round.out", "special_round.out(Tensor self, *, int decimals=0, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_special_round_out(gt_tensor self, int64_t decimals, gt_tensor a_out) {
-  return impl_special_round_out<at::_ops::special_round_out>(self, decimals, a_out);
-}
-
-template <class Op> static gt_error impl_special_gammainc_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("special_gammainc.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::special_gammainc.out", "special_gammainc.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_special_gammainc_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
-  return impl_special_gammainc_out<at::_ops::special_gammainc_out>(self, other, a_out);
-}
-
-template <class Op> static gt_error impl_special_multigammaln(gt_tensor *out, gt_tensor self, int64_t p) {
-  if constexpr (gt::matches<Op>("special_multigammaln(Tensor self, int p) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), p));)
-  } else {
-    return gt::unavailable<Op>("aten::special_multigammaln", "special_multigammaln(Tensor self, int p) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_special_multigammaln(gt_tensor *out, gt_tensor self, int64_t p) {
-  return impl_special_multigammaln<at::_ops::special_multigammaln>(out, self, p);
-}
-
-template <class Op> static gt_error impl_fft_fft_out(gt_tensor self, int64_t n, uint8_t n_has, int64_t dim, const char *norm, int64_t norm_n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("fft_fft.out(Tensor self, int? n=None, int dim=-1, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::opt_int(n, n_has), dim, gt::opt_str(norm, norm_n), gt::T(a_out));)
-  } else if constexpr (gt::matches<Op>("fft_fft.out(Tensor self, SymInt? n=None, int dim=-1, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::opt_sym_int(n, n_has), dim, gt::opt_str(norm, norm_n), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::fft_fft.out", "fft_fft.out(Tensor self, SymInt? n=None, int dim=-1, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_fft_fft_out(gt_tensor self, int64_t n, uint8_t n_has, int64_t dim, const char *norm, int64_t norm_n, gt_tensor a_out) {
-  return impl_fft_fft_out<at::_ops::fft_fft_out>(self, n, n_has, dim, norm, norm_n, a_out);
-}
-
-template <class Op> static gt_error impl_fft_rfft_out(gt_tensor self, int64_t n, uint8_t n_has, int64_t dim, const char *norm, int64_t norm_n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("fft_rfft.out(Tensor self, int? n=None, int dim=-1, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::opt_int(n, n_has), dim, gt::opt_str(norm, norm_n), gt::T(a_out));)
-  } else if constexpr (gt::matches<Op>("fft_rfft.out(Tensor self, SymInt? n=None, int dim=-1, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::opt_sym_int(n, n_has), dim, gt::opt_str(norm, norm_n), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::fft_rfft.out", "fft_rfft.out(Tensor self, SymInt? n=None, int dim=-1, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_fft_rfft_out(gt_tensor self, int64_t n, uint8_t n_has, int64_t dim, const char *norm, int64_t norm_n, gt_tensor a_out) {
-  return impl_fft_rfft_out<at::_ops::fft_rfft_out>(self, n, n_has, dim, norm, norm_n, a_out);
-}
-
-template <class Op> static gt_error impl_fft_hfft_out(gt_tensor self, int64_t n, uint8_t n_has, int64_t dim, const char *norm, int64_t norm_n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("fft_hfft.out(Tensor self, int? n=None, int dim=-1, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::opt_int(n, n_has), dim, gt::opt_str(norm, norm_n), gt::T(a_out));)
-  } else if constexpr (gt::matches<Op>("fft_hfft.out(Tensor self, SymInt? n=None, int dim=-1, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::opt_sym_int(n, n_has), dim, gt::opt_str(norm, norm_n), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::fft_hfft.out", "fft_hfft.out(Tensor self, SymInt? n=None, int dim=-1, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_fft_hfft_out(gt_tensor self, int64_t n, uint8_t n_has, int64_t dim, const char *norm, int64_t norm_n, gt_tensor a_out) {
-  return impl_fft_hfft_out<at::_ops::fft_hfft_out>(self, n, n_has, dim, norm, norm_n, a_out);
-}
-
-template <class Op> static gt_error impl_fft_fft2_out(gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("fft_fft2.out(Tensor self, int[1]? s=None, int[1] dim=[-2,-1], str? norm=None, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::opt_ints(s, s_n), gt::ints(dim, dim_n), gt::opt_str(norm, norm_n), gt::T(a_out));)
-  } else if constexpr (gt::matches<Op>("fft_fft2.out(Tensor self, SymInt[1]? s=None, int[1] dim=[-2,-1], str? norm=None, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::opt_sym_ints(s, s_n), gt::ints(dim, dim_n), gt::opt_str(norm, norm_n), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::fft_fft2.out", "fft_fft2.out(Tensor self, SymInt[1]? s=None, int[1] dim=[-2,-1], str? norm=None, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_fft_fft2_out(gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n, gt_tensor a_out) {
-  return impl_fft_fft2_out<at::_ops::fft_fft2_out>(self, s, s_n, dim, dim_n, norm, norm_n, a_out);
-}
-
-template <class Op> static gt_error impl_fft_rfft2_out(gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("fft_rfft2.out(Tensor self, int[1]? s=None, int[1] dim=[-2,-1], str? norm=None, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::opt_ints(s, s_n), gt::ints(dim, dim_n), gt::opt_str(norm, norm_n), gt::T(a_out));)
-  } else if constexpr (gt::matches<Op>("fft_rfft2.out(Tensor self, SymInt[1]? s=None, int[1] dim=[-2,-1], str? norm=None, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::opt_sym_ints(s, s_n), gt::ints(dim, dim_n), gt::opt_str(norm, norm_n), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::fft_rfft2.out", "fft_rfft2.out(Tensor self, SymInt[1]? s=None, int[1] dim=[-2,-1], str? norm=None, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_fft_rfft2_out(gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n, gt_tensor a_out) {
-  return impl_fft_rfft2_out<at::_ops::fft_rfft2_out>(self, s, s_n, dim, dim_n, norm, norm_n, a_out);
-}
-
-template <class Op> static gt_error impl_fft_hfft2_out(gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("fft_hfft2.out(Tensor self, int[1]? s=None, int[1] dim=[-2,-1], str? norm=None, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::opt_ints(s, s_n), gt::ints(dim, dim_n), gt::opt_str(norm, norm_n), gt::T(a_out));)
-  } else if constexpr (gt::matches<Op>("fft_hfft2.out(Tensor self, SymInt[1]? s=None, int[1] dim=[-2,-1], str? norm=None, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::opt_sym_ints(s, s_n), gt::ints(dim, dim_n), gt::opt_str(norm, norm_n), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::fft_hfft2.out", "fft_hfft2.out(Tensor self, SymInt[1]? s=None, int[1] dim=[-2,-1], str? norm=None, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_fft_hfft2_out(gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n, gt_tensor a_out) {
-  return impl_fft_hfft2_out<at::_ops::fft_hfft2_out>(self, s, s_n, dim, dim_n, norm, norm_n, a_out);
-}
-
-template <class Op> static gt_error impl_fft_fftn_out(gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("fft_fftn.out(Tensor self, int[1]? s=None, int[1]? dim=None, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::opt_ints(s, s_n), gt::opt_ints(dim, dim_n), gt::opt_str(norm, norm_n), gt::T(a_out));)
-  } else if constexpr (gt::matches<Op>("fft_fftn.out(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::opt_sym_ints(s, s_n), gt::opt_ints(dim, dim_n), gt::opt_str(norm, norm_n), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::fft_fftn.out", "fft_fftn.out(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_fft_fftn_out(gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n, gt_tensor a_out) {
-  return impl_fft_fftn_out<at::_ops::fft_fftn_out>(self, s, s_n, dim, dim_n, norm, norm_n, a_out);
-}
-
-template <class Op> static gt_error impl_fft_rfftn_out(gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("fft_rfftn.out(Tensor self, int[1]? s=None, int[1]? dim=None, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::opt_ints(s, s_n), gt::opt_ints(dim, dim_n), gt::opt_str(norm, norm_n), gt::T(a_out));)
-  } else if constexpr (gt::matches<Op>("fft_rfftn.out(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::opt_sym_ints(s, s_n), gt::opt_ints(dim, dim_n), gt::opt_str(norm, norm_n), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::fft_rfftn.out", "fft_rfftn.out(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_fft_rfftn_out(gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n, gt_tensor a_out) {
-  return impl_fft_rfftn_out<at::_ops::fft_rfftn_out>(self, s, s_n, dim, dim_n, norm, norm_n, a_out);
-}
-
-template <class Op> static gt_error impl_fft_hfftn_out(gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("fft_hfftn.out(Tensor self, int[1]? s=None, int[1]? dim=None, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::opt_ints(s, s_n), gt::opt_ints(dim, dim_n), gt::opt_str(norm, norm_n), gt::T(a_out));)
-  } else if constexpr (gt::matches<Op>("fft_hfftn.out(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::opt_sym_ints(s, s_n), gt::opt_ints(dim, dim_n), gt::opt_str(norm, norm_n), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::fft_hfftn.out", "fft_hfftn.out(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_fft_hfftn_out(gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n, gt_tensor a_out) {
-  return impl_fft_hfftn_out<at::_ops::fft_hfftn_out>(self, s, s_n, dim, dim_n, norm, norm_n, a_out);
-}
-
-template <class Op> static gt_error impl_fft_fftfreq_out(int64_t n, double d, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("fft_fftfreq.out(int n, float d=1.0, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(n, d, gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::fft_fftfreq.out", "fft_fftfreq.out(int n, float d=1.0, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_fft_fftfreq_out(int64_t n, double d, gt_tensor a_out) {
-  return impl_fft_fftfreq_out<at::_ops::fft_fftfreq_out>(n, d, a_out);
-}
-
-template <class Op> static gt_error impl_fft_ifftshift(gt_tensor *out, gt_tensor self, const int64_t *dim, int dim_n) {
-  if constexpr (gt::matches<Op>("fft_ifftshift(Tensor self, int[1]? dim=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_ints(dim, dim_n)));)
-  } else {
-    return gt::unavailable<Op>("aten::fft_ifftshift", "fft_ifftshift(Tensor self, int[1]? dim=None) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_fft_ifftshift(gt_tensor *out, gt_tensor self, const int64_t *dim, int dim_n) {
-  return impl_fft_ifftshift<at::_ops::fft_ifftshift>(out, self, dim, dim_n);
-}
-
-template <class Op> static gt_error impl_linalg_cholesky_out(gt_tensor self, uint8_t upper, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("linalg_cholesky.out(Tensor self, *, bool upper=False, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), (upper != 0), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_cholesky.out", "linalg_cholesky.out(Tensor self, *, bool upper=False, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_linalg_cholesky_out(gt_tensor self, uint8_t upper, gt_tensor a_out) {
-  return impl_linalg_cholesky_out<at::_ops::linalg_cholesky_out>(self, upper, a_out);
-}
-
-template <class Op> static gt_error impl_linalg_lu_factor_out(gt_tensor A, uint8_t pivot, gt_tensor LU, gt_tensor pivots) {
-  if constexpr (gt::matches<Op>("linalg_lu_factor.out(Tensor A, *, bool pivot=True, Tensor(a!) LU, Tensor(b!) pivots) -> (Tensor(a!) LU, Tensor(b!) pivots)")) {
-    GT_TRY(auto r = Op::call(gt::T(A), (pivot != 0), gt::T(LU), gt::T(pivots));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_lu_factor.out", "linalg_lu_factor.out(Tensor A, *, bool pivot=True, Tensor(a!) LU, Tensor(b!) pivots) -> (Tensor(a!) LU, Tensor(b!) pivots)");
-  }
-}
-extern "C" gt_error gt_aten_linalg_lu_factor_out(gt_tensor A, uint8_t pivot, gt_tensor LU, gt_tensor pivots) {
-  return impl_linalg_lu_factor_out<at::_ops::linalg_lu_factor_out>(A, pivot, LU, pivots);
-}
-
-template <class Op> static gt_error impl_linalg_lu_out(gt_tensor A, uint8_t pivot, gt_tensor P, gt_tensor L, gt_tensor U) {
-  if constexpr (gt::matches<Op>("linalg_lu.out(Tensor A, *, bool pivot=True, Tensor(a!) P, Tensor(b!) L, Tensor(c!) U) -> (Tensor(a!) P, Tensor(b!) L, Tensor(c!) U)")) {
-    GT_TRY(auto r = Op::call(gt::T(A), (pivot != 0), gt::T(P), gt::T(L), gt::T(U));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_lu.out", "linalg_lu.out(Tensor A, *, bool pivot=True, Tensor(a!) P, Tensor(b!) L, Tensor(c!) U) -> (Tensor(a!) P, Tensor(b!) L, Tensor(c!) U)");
-  }
-}
-extern "C" gt_error gt_aten_linalg_lu_out(gt_tensor A, uint8_t pivot, gt_tensor P, gt_tensor L, gt_tensor U) {
-  return impl_linalg_lu_out<at::_ops::linalg_lu_out>(A, pivot, P, L, U);
-}
-
-template <class Op> static gt_error impl_linalg_det_out(gt_tensor A, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("linalg_det.out(Tensor A, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(A), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_det.out", "linalg_det.out(Tensor A, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_linalg_det_out(gt_tensor A, gt_tensor a_out) {
-  return impl_linalg_det_out<at::_ops::linalg_det_out>(A, a_out);
-}
-
-template <class Op> static gt_error impl_linalg_ldl_factor(gt_tensor *out, gt_tensor self, uint8_t hermitian) {
-  if constexpr (gt::matches<Op>("linalg_ldl_factor(Tensor self, *, bool hermitian=False) -> (Tensor LD, Tensor pivots)")) {
-    GT_TRY(auto r = Op::call(gt::T(self), (hermitian != 0)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_ldl_factor", "linalg_ldl_factor(Tensor self, *, bool hermitian=False) -> (Tensor LD, Tensor pivots)");
-  }
-}
-extern "C" gt_error gt_aten_linalg_ldl_factor(gt_tensor *out, gt_tensor self, uint8_t hermitian) {
-  return impl_linalg_ldl_factor<at::_ops::linalg_ldl_factor>(out, self, hermitian);
-}
-
-template <class Op> static gt_error impl_linalg_lstsq(gt_tensor *out, gt_tensor self, gt_tensor b, double rcond, uint8_t rcond_has, const char *driver, int64_t driver_n) {
-  if constexpr (gt::matches<Op>("linalg_lstsq(Tensor self, Tensor b, float? rcond=None, *, str? driver=None) -> (Tensor solution, Tensor residuals, Tensor rank, Tensor singular_values)")) {
-    GT_TRY(auto r = Op::call(gt::T(self), gt::T(b), gt::opt_float(rcond, rcond_has), gt::opt_str(driver, driver_n)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r))); out[2] = gt::wrap(std::get<2>(std::move(r))); out[3] = gt::wrap(std::get<3>(std::move(r)));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_lstsq", "linalg_lstsq(Tensor self, Tensor b, float? rcond=None, *, str? driver=None) -> (Tensor solution, Tensor residuals, Tensor rank, Tensor singular_values)");
-  }
-}
-extern "C" gt_error gt_aten_linalg_lstsq(gt_tensor *out, gt_tensor self, gt_tensor b, double rcond, uint8_t rcond_has, const char *driver, int64_t driver_n) {
-  return impl_linalg_lstsq<at::_ops::linalg_lstsq>(out, self, b, rcond, rcond_has, driver, driver_n);
-}
-
-template <class Op> static gt_error impl_linalg_vecdot(gt_tensor *out, gt_tensor x, gt_tensor y, int64_t dim) {
-  if constexpr (gt::matches<Op>("linalg_vecdot(Tensor x, Tensor y, *, int dim=-1) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(x), gt::T(y), dim));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_vecdot", "linalg_vecdot(Tensor x, Tensor y, *, int dim=-1) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_linalg_vecdot(gt_tensor *out, gt_tensor x, gt_tensor y, int64_t dim) {
-  return impl_linalg_vecdot<at::_ops::linalg_vecdot>(out, x, y, dim);
-}
-
-template <class Op> static gt_error impl_linalg_slogdet(gt_tensor *out, gt_tensor A) {
-  if constexpr (gt::matches<Op>("linalg_slogdet(Tensor A) -> (Tensor sign, Tensor logabsdet)")) {
-    GT_TRY(auto r = Op::call(gt::T(A)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_slogdet", "linalg_slogdet(Tensor A) -> (Tensor sign, Tensor logabsdet)");
-  }
-}
-extern "C" gt_error gt_aten_linalg_slogdet(gt_tensor *out, gt_tensor A) {
-  return impl_linalg_slogdet<at::_ops::linalg_slogdet>(out, A);
-}
-
-template <class Op> static gt_error impl_logdet(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("logdet(Tensor self) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
-  } else {
-    return gt::unavailable<Op>("aten::logdet", "logdet(Tensor self) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_logdet(gt_tensor *out, gt_tensor self) {
-  return impl_logdet<at::_ops::logdet>(out, self);
-}
-
-template <class Op> static gt_error impl_linalg_eigvals_out(gt_tensor self, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("linalg_eigvals.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_eigvals.out", "linalg_eigvals.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_linalg_eigvals_out(gt_tensor self, gt_tensor a_out) {
-  return impl_linalg_eigvals_out<at::_ops::linalg_eigvals_out>(self, a_out);
-}
-
-template <class Op> static gt_error impl_linalg_eigvalsh_out(gt_tensor self, const char *UPLO, int64_t UPLO_n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("linalg_eigvalsh.out(Tensor self, str UPLO=\"L\", *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), c10::string_view(UPLO, static_cast<size_t>(UPLO_n)), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_eigvalsh.out", "linalg_eigvalsh.out(Tensor self, str UPLO=\"L\", *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_linalg_eigvalsh_out(gt_tensor self, const char *UPLO, int64_t UPLO_n, gt_tensor a_out) {
-  return impl_linalg_eigvalsh_out<at::_ops::linalg_eigvalsh_out>(self, UPLO, UPLO_n, a_out);
-}
-
-template <class Op> static gt_error impl_linalg_inv_ex_inverse(gt_tensor A, uint8_t check_errors, gt_tensor inverse, gt_tensor info) {
-  if constexpr (gt::matches<Op>("linalg_inv_ex.inverse(Tensor A, *, bool check_errors=False, Tensor(a!) inverse, Tensor(b!) info) -> (Tensor(a!) inverse, Tensor(b!) info)")) {
-    GT_TRY(auto r = Op::call(gt::T(A), (check_errors != 0), gt::T(inverse), gt::T(info));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_inv_ex.inverse", "linalg_inv_ex.inverse(Tensor A, *, bool check_errors=False, Tensor(a!) inverse, Tensor(b!) info) -> (Tensor(a!) inverse, Tensor(b!) info)");
-  }
-}
-extern "C" gt_error gt_aten_linalg_inv_ex_inverse(gt_tensor A, uint8_t check_errors, gt_tensor inverse, gt_tensor info) {
-  return impl_linalg_inv_ex_inverse<at::_ops::linalg_inv_ex_inverse>(A, check_errors, inverse, info);
-}
-
-template <class Op> static gt_error impl_inverse_out(gt_tensor self, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("inverse.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::inverse.out", "inverse.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_inverse_out(gt_tensor self, gt_tensor a_out) {
-  return impl_inverse_out<at::_ops::inverse_out>(self, a_out);
-}
-
-template <class Op> static gt_error impl_outer_out(gt_tensor self, gt_tensor vec2, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("outer.out(Tensor self, Tensor vec2, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::T(vec2), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::outer.out", "outer.out(Tensor self, Tensor vec2, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_outer_out(gt_tensor self, gt_tensor vec2, gt_tensor a_out) {
-  return impl_outer_out<at::_ops::outer_out>(self, vec2, a_out);
-}
-
-template <class Op> static gt_error impl_linalg_norm_ord_str(gt_tensor *out, gt_tensor self, const char *ord, int64_t ord_n, const int64_t *dim, int dim_n, uint8_t keepdim, int dtype) {
-  if constexpr (gt::matches<Op>("linalg_norm.ord_str(Tensor self, str ord, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), c10::string_view(ord, static_cast<size_t>(ord_n)), gt::opt_ints(dim, dim_n), (keepdim != 0), gt::opt_dtype(dtype)));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_norm.ord_str", "linalg_norm.ord_str(Tensor self, str ord, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_linalg_norm_ord_str(gt_tensor *out, gt_tensor self, const char *ord, int64_t ord_n, const int64_t *dim, int dim_n, uint8_t keepdim, int dtype) {
-  return impl_linalg_norm_ord_str<at::_ops::linalg_norm_ord_str>(out, self, ord, ord_n, dim, dim_n, keepdim, dtype);
-}
-
-template <class Op> static gt_error impl_linalg_vector_norm_out(gt_tensor self, gt_scalar ord, const int64_t *dim, int dim_n, uint8_t keepdim, int dtype, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("linalg_vector_norm.out(Tensor self, Scalar ord=2, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::scalar(ord), gt::opt_ints(dim, dim_n), (keepdim != 0), gt::opt_dtype(dtype), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_vector_norm.out", "linalg_vector_norm.out(Tensor self, Scalar ord=2, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_linalg_vector_norm_out(gt_tensor self, gt_scalar ord, const int64_t *dim, int dim_n, uint8_t keepdim, int dtype, gt_tensor a_out) {
-  return impl_linalg_vector_norm_out<at::_ops::linalg_vector_norm_out>(self, ord, dim, dim_n, keepdim, dtype, a_out);
-}
-
-template <class Op> static gt_error impl_linalg_matrix_norm_str_ord(gt_tensor *out, gt_tensor self, const char *ord, int64_t ord_n, const int64_t *dim, int dim_n, uint8_t keepdim, int dtype) {
-  if constexpr (gt::matches<Op>("linalg_matrix_norm.str_ord(Tensor self, str ord='fro', int[] dim=[-2,-1], bool keepdim=False, *, ScalarType? dtype=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), c10::string_view(ord, static_cast<size_t>(ord_n)), gt::ints(dim, dim_n), (keepdim != 0), gt::opt_dtype(dtype)));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_matrix_norm.str_ord", "linalg_matrix_norm.str_ord(Tensor self, str ord='fro', int[] dim=[-2,-1], bool keepdim=False, *, ScalarType? dtype=None) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_linalg_matrix_norm_str_ord(gt_tensor *out, gt_tensor self, const char *ord, int64_t ord_n, const int64_t *dim, int dim_n, uint8_t keepdim, int dtype) {
-  return impl_linalg_matrix_norm_str_ord<at::_ops::linalg_matrix_norm_str_ord>(out, self, ord, ord_n, dim, dim_n, keepdim, dtype);
-}
-
-template <class Op> static gt_error impl_linalg_svdvals(gt_tensor *out, gt_tensor A, const char *driver, int64_t driver_n) {
-  if constexpr (gt::matches<Op>("linalg_svdvals(Tensor A, *, str? driver=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(A), gt::opt_str(driver, driver_n)));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_svdvals", "linalg_svdvals(Tensor A, *, str? driver=None) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_linalg_svdvals(gt_tensor *out, gt_tensor A, const char *driver, int64_t driver_n) {
-  return impl_linalg_svdvals<at::_ops::linalg_svdvals>(out, A, driver, driver_n);
-}
-
-template <class Op> static gt_error impl_linalg_cond_p_str(gt_tensor *out, gt_tensor self, const char *p, int64_t p_n) {
-  if constexpr (gt::matches<Op>("linalg_cond.p_str(Tensor self, str p) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), c10::string_view(p, static_cast<size_t>(p_n))));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_cond.p_str", "linalg_cond.p_str(Tensor self, str p) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_linalg_cond_p_str(gt_tensor *out, gt_tensor self, const char *p, int64_t p_n) {
-  return impl_linalg_cond_p_str<at::_ops::linalg_cond_p_str>(out, self, p, p_n);
-}
-
-template <class Op> static gt_error impl_linalg_pinv_atol_rtol_float(gt_tensor *out, gt_tensor self, double atol, uint8_t atol_has, double rtol, uint8_t rtol_has, uint8_t hermitian) {
-  if constexpr (gt::matches<Op>("linalg_pinv.atol_rtol_float(Tensor self, *, float? atol=None, float? rtol=None, bool hermitian=False) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_float(atol, atol_has), gt::opt_float(rtol, rtol_has), (hermitian != 0)));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_pinv.atol_rtol_float", "linalg_pinv.atol_rtol_float(Tensor self, *, float? atol=None, float? rtol=None, bool hermitian=False) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_linalg_pinv_atol_rtol_float(gt_tensor *out, gt_tensor self, double atol, uint8_t atol_has, double rtol, uint8_t rtol_has, uint8_t hermitian) {
-  return impl_linalg_pinv_atol_rtol_float<at::_ops::linalg_pinv_atol_rtol_float>(out, self, atol, atol_has, rtol, rtol_has, hermitian);
-}
-
-template <class Op> static gt_error impl_linalg_pinv_out(gt_tensor self, double rcond, uint8_t hermitian, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("linalg_pinv.out(Tensor self, float rcond, bool hermitian=False, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), rcond, (hermitian != 0), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_pinv.out", "linalg_pinv.out(Tensor self, float rcond, bool hermitian=False, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_linalg_pinv_out(gt_tensor self, double rcond, uint8_t hermitian, gt_tensor a_out) {
-  return impl_linalg_pinv_out<at::_ops::linalg_pinv_out>(self, rcond, hermitian, a_out);
-}
-
-template <class Op> static gt_error impl_linalg_solve(gt_tensor *out, gt_tensor A, gt_tensor B, uint8_t left) {
-  if constexpr (gt::matches<Op>("linalg_solve(Tensor A, Tensor B, *, bool left=True) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(A), gt::T(B), (left != 0)));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_solve", "linalg_solve(Tensor A, Tensor B, *, bool left=True) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_linalg_solve(gt_tensor *out, gt_tensor A, gt_tensor B, uint8_t left) {
-  return impl_linalg_solve<at::_ops::linalg_solve>(out, A, B, left);
-}
-
-template <class Op> static gt_error impl_linalg_tensorsolve(gt_tensor *out, gt_tensor self, gt_tensor other, const int64_t *dims, int dims_n) {
-  if constexpr (gt::matches<Op>("linalg_tensorsolve(Tensor self, Tensor other, int[]? dims=None) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other), gt::opt_ints(dims, dims_n)));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_tensorsolve", "linalg_tensorsolve(Tensor self, Tensor other, int[]? dims=None) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_linalg_tensorsolve(gt_tensor *out, gt_tensor self, gt_tensor other, const int64_t *dims, int dims_n) {
-  return impl_linalg_tensorsolve<at::_ops::linalg_tensorsolve>(out, self, other, dims, dims_n);
-}
-
-template <class Op> static gt_error impl_linalg_polar(gt_tensor *out, gt_tensor A) {
-  if constexpr (gt::matches<Op>("linalg_polar(Tensor A) -> (Tensor U, Tensor H)")) {
-    GT_TRY(auto r = Op::call(gt::T(A)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_polar", "linalg_polar(Tensor A) -> (Tensor U, Tensor H)");
-  }
-}
-extern "C" gt_error gt_aten_linalg_polar(gt_tensor *out, gt_tensor A) {
-  return impl_linalg_polar<at::_ops::linalg_polar>(out, A);
-}
-
-template <class Op> static gt_error impl_linalg_matrix_rank_atol_rtol_tensor(gt_tensor *out, gt_tensor input, gt_tensor atol, gt_tensor rtol, uint8_t hermitian) {
-  if constexpr (gt::matches<Op>("linalg_matrix_rank.atol_rtol_tensor(Tensor input, *, Tensor? atol=None, Tensor? rtol=None, bool hermitian=False) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(input), gt::opt_tensor(atol), gt::opt_tensor(rtol), (hermitian != 0)));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_matrix_rank.atol_rtol_tensor", "linalg_matrix_rank.atol_rtol_tensor(Tensor input, *, Tensor? atol=None, Tensor? rtol=None, bool hermitian=False) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_linalg_matrix_rank_atol_rtol_tensor(gt_tensor *out, gt_tensor input, gt_tensor atol, gt_tensor rtol, uint8_t hermitian) {
-  return impl_linalg_matrix_rank_atol_rtol_tensor<at::_ops::linalg_matrix_rank_atol_rtol_tensor>(out, input, atol, rtol, hermitian);
-}
-
-template <class Op> static gt_error impl_linalg_matrix_rank(gt_tensor *out, gt_tensor self, double tol, uint8_t hermitian) {
-  if constexpr (gt::matches<Op>("linalg_matrix_rank(Tensor self, float tol, bool hermitian=False) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), tol, (hermitian != 0)));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_matrix_rank", "linalg_matrix_rank(Tensor self, float tol, bool hermitian=False) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_linalg_matrix_rank(gt_tensor *out, gt_tensor self, double tol, uint8_t hermitian) {
-  return impl_linalg_matrix_rank<at::_ops::linalg_matrix_rank>(out, self, tol, hermitian);
-}
-
-template <class Op> static gt_error impl_linalg_multi_dot(gt_tensor *out, const gt_tensor *tensors, int tensors_n) {
-  if constexpr (gt::matches<Op>("linalg_multi_dot(Tensor[] tensors) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::tensor_list(tensors, tensors_n)));)
-  } else {
-    return gt::unavailable<Op>("aten::linalg_multi_dot", "linalg_multi_dot(Tensor[] tensors) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_linalg_multi_dot(gt_tensor *out, const gt_tensor *tensors, int tensors_n) {
-  return impl_linalg_multi_dot<at::_ops::linalg_multi_dot>(out, tensors, tensors_n);
-}
-
-template <class Op> static gt_error impl_pad_sequence(gt_tensor *out, const gt_tensor *sequences, int sequences_n, uint8_t batch_first, double padding_value, const char *padding_side, int64_t padding_side_n) {
-  if constexpr (gt::matches<Op>("pad_sequence(Tensor[] sequences, bool batch_first=False, float padding_value=0.0) -> Tensor")) {
-    if (!(c10::string_view(padding_side, static_cast<size_t>(padding_side_n)) == "right")) return gt::error(GT_ERR_NOT_IMPLEMENTED, "aten::pad_sequence: argument padding_side is not in libtorch " TORCH_VERSION);
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::tensor_list(sequences, sequences_n), (batch_first != 0), padding_value));)
-  } else if constexpr (gt::matches<Op>("pad_sequence(Tensor[] sequences, bool batch_first=False, float padding_value=0.0, str padding_side=\"right\") -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::tensor_list(sequences, sequences_n), (batch_first != 0), padding_value, c10::string_view(padding_side, static_cast<size_t>(padding_side_n))));)
-  } else {
-    return gt::unavailable<Op>("aten::pad_sequence", "pad_sequence(Tensor[] sequences, bool batch_first=False, float padding_value=0.0, str padding_side=\"right\") -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_pad_sequence(gt_tensor *out, const gt_tensor *sequences, int sequences_n, uint8_t batch_first, double padding_value, const char *padding_side, int64_t padding_side_n) {
-  return impl_pad_sequence<at::_ops::pad_sequence>(out, sequences, sequences_n, batch_first, padding_value, padding_side, padding_side_n);
-}
-
-template <class Op> static gt_error impl_view_as_complex_copy(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("view_as_complex_copy(Tensor self) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
-  } else {
-    return gt::unavailable<Op>("aten::view_as_complex_copy", "view_as_complex_copy(Tensor self) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_view_as_complex_copy(gt_tensor *out, gt_tensor self) {
-  return impl_view_as_complex_copy<at::_ops::view_as_complex_copy>(out, self);
-}
-
-template <class Op> static gt_error impl_permute_copy(gt_tensor *out, gt_tensor self, const int64_t *dims, int dims_n) {
-  if constexpr (gt::matches<Op>("permute_copy(Tensor self, int[] dims) -> Tensor")) {
+template <class Op> static gt_error impl_permute(gt_tensor *out, gt_tensor self, const int64_t *dims, int dims_n) {
+  if constexpr (gt::matches<Op>("permute(Tensor(a) self, int[] dims) -> Tensor(a)")) {
     GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::ints(dims, dims_n)));)
   } else {
-    return gt::unavailable<Op>("aten::permute_copy", "permute_copy(Tensor self, int[] dims) -> Tensor");
+    return gt::unavailable<Op>("aten::permute", "permute(Tensor(a) self, int[] dims) -> Tensor(a)");
   }
 }
-extern "C" gt_error gt_aten_permute_copy(gt_tensor *out, gt_tensor self, const int64_t *dims, int dims_n) {
-  return impl_permute_copy<at::_ops::permute_copy>(out, self, dims, dims_n);
+extern "C" gt_error gt_aten_permute(gt_tensor *out, gt_tensor self, const int64_t *dims, int dims_n) {
+  return impl_permute<at::_ops::permute>(out, self, dims, dims_n);
 }
 
-template <class Op> static gt_error impl_split_copy_Tensor(gt_tensor **out, int *out_n, gt_tensor self, int64_t split_size, int64_t dim) {
-  if constexpr (gt::matches<Op>("split_copy.Tensor(Tensor self, int split_size, int dim=0) -> Tensor[]")) {
+template <class Op> static gt_error impl_moveaxis_int(gt_tensor *out, gt_tensor self, int64_t source, int64_t destination) {
+  if constexpr (gt::matches<Op>("moveaxis.int(Tensor(a) self, int source, int destination) -> Tensor(a)")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), source, destination));)
+  } else {
+    return gt::unavailable<Op>("aten::moveaxis.int", "moveaxis.int(Tensor(a) self, int source, int destination) -> Tensor(a)");
+  }
+}
+extern "C" gt_error gt_aten_moveaxis_int(gt_tensor *out, gt_tensor self, int64_t source, int64_t destination) {
+  return impl_moveaxis_int<at::_ops::moveaxis_int>(out, self, source, destination);
+}
+
+template <class Op> static gt_error impl_mH(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("mH(Tensor(a) self) -> Tensor(a)")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+  } else {
+    return gt::unavailable<Op>("aten::mH", "mH(Tensor(a) self) -> Tensor(a)");
+  }
+}
+extern "C" gt_error gt_aten_mH(gt_tensor *out, gt_tensor self) {
+  return impl_mH<at::_ops::mH>(out, self);
+}
+
+template <class Op> static gt_error impl_channel_shuffle(gt_tensor *out, gt_tensor self, int64_t groups) {
+  if constexpr (gt::matches<Op>("channel_shuffle(Tensor self, int groups) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), groups));)
+  } else if constexpr (gt::matches<Op>("channel_shuffle(Tensor self, SymInt groups) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), groups));)
+  } else {
+    return gt::unavailable<Op>("aten::channel_shuffle", "channel_shuffle(Tensor self, SymInt groups) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_channel_shuffle(gt_tensor *out, gt_tensor self, int64_t groups) {
+  return impl_channel_shuffle<at::_ops::channel_shuffle>(out, self, groups);
+}
+
+template <class Op> static gt_error impl_poisson_nll_loss(gt_tensor *out, gt_tensor input, gt_tensor target, uint8_t log_input, uint8_t full, double eps, int64_t reduction) {
+  if constexpr (gt::matches<Op>("poisson_nll_loss(Tensor input, Tensor target, bool log_input, bool full, float eps, int reduction) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(input), gt::T(target), (log_input != 0), (full != 0), eps, reduction));)
+  } else {
+    return gt::unavailable<Op>("aten::poisson_nll_loss", "poisson_nll_loss(Tensor input, Tensor target, bool log_input, bool full, float eps, int reduction) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_poisson_nll_loss(gt_tensor *out, gt_tensor input, gt_tensor target, uint8_t log_input, uint8_t full, double eps, int64_t reduction) {
+  return impl_poisson_nll_loss<at::_ops::poisson_nll_loss>(out, input, target, log_input, full, eps, reduction);
+}
+
+template <class Op> static gt_error impl_deg2rad(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("deg2rad(Tensor self) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+  } else {
+    return gt::unavailable<Op>("aten::deg2rad", "deg2rad(Tensor self) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_deg2rad(gt_tensor *out, gt_tensor self) {
+  return impl_deg2rad<at::_ops::deg2rad>(out, self);
+}
+
+template <class Op> static gt_error impl_rand(gt_tensor *out, const int64_t *size, int size_n, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
+  if constexpr (gt::matches<Op>("rand(int[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::ints(size, size_n), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory)));)
+  } else if constexpr (gt::matches<Op>("rand(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::sym_ints(size, size_n), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory)));)
+  } else {
+    return gt::unavailable<Op>("aten::rand", "rand(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_rand(gt_tensor *out, const int64_t *size, int size_n, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
+  return impl_rand<at::_ops::rand>(out, size, size_n, dtype, layout, device_type, device_index, pin_memory);
+}
+
+template <class Op> static gt_error impl_rand_like(gt_tensor *out, gt_tensor self, int dtype, int layout, int device_type, int device_index, int8_t pin_memory, int memory_format) {
+  if constexpr (gt::matches<Op>("rand_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory), gt::opt_memory_format(memory_format)));)
+  } else {
+    return gt::unavailable<Op>("aten::rand_like", "rand_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_rand_like(gt_tensor *out, gt_tensor self, int dtype, int layout, int device_type, int device_index, int8_t pin_memory, int memory_format) {
+  return impl_rand_like<at::_ops::rand_like>(out, self, dtype, layout, device_type, device_index, pin_memory, memory_format);
+}
+
+template <class Op> static gt_error impl_randint_low(gt_tensor *out, int64_t low, int64_t high, const int64_t *size, int size_n, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
+  if constexpr (gt::matches<Op>("randint.low(int low, int high, int[] size, *, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(low, high, gt::ints(size, size_n), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory)));)
+  } else if constexpr (gt::matches<Op>("randint.low(SymInt low, SymInt high, SymInt[] size, *, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(low, high, gt::sym_ints(size, size_n), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory)));)
+  } else {
+    return gt::unavailable<Op>("aten::randint.low", "randint.low(SymInt low, SymInt high, SymInt[] size, *, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_randint_low(gt_tensor *out, int64_t low, int64_t high, const int64_t *size, int size_n, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
+  return impl_randint_low<at::_ops::randint_low>(out, low, high, size, size_n, dtype, layout, device_type, device_index, pin_memory);
+}
+
+template <class Op> static gt_error impl_randint_low_out(int64_t low, int64_t high, const int64_t *size, int size_n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("randint.low_out(int low, int high, int[] size, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(low, high, gt::ints(size, size_n), gt::T(a_out));)
+  } else if constexpr (gt::matches<Op>("randint.low_out(SymInt low, SymInt high, SymInt[] size, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(low, high, gt::sym_ints(size, size_n), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::randint.low_out", "randint.low_out(SymInt low, SymInt high, SymInt[] size, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_randint_low_out(int64_t low, int64_t high, const int64_t *size, int size_n, gt_tensor a_out) {
+  return impl_randint_low_out<at::_ops::randint_low_out>(low, high, size, size_n, a_out);
+}
+
+template <class Op> static gt_error impl_randint_like_Tensor(gt_tensor *out, gt_tensor self, gt_tensor high, int dtype, int layout, int device_type, int device_index, int8_t pin_memory, int memory_format) {
+  if constexpr (gt::matches<Op>("randint_like.Tensor(Tensor self, Tensor high, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(high), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory), gt::opt_memory_format(memory_format)));)
+  } else {
+    return gt::unavailable<Op>("aten::randint_like.Tensor", "randint_like.Tensor(Tensor self, Tensor high, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_randint_like_Tensor(gt_tensor *out, gt_tensor self, gt_tensor high, int dtype, int layout, int device_type, int device_index, int8_t pin_memory, int memory_format) {
+  return impl_randint_like_Tensor<at::_ops::randint_like_Tensor>(out, self, high, dtype, layout, device_type, device_index, pin_memory, memory_format);
+}
+
+template <class Op> static gt_error impl_randn(gt_tensor *out, const int64_t *size, int size_n, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
+  if constexpr (gt::matches<Op>("randn(int[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::ints(size, size_n), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory)));)
+  } else if constexpr (gt::matches<Op>("randn(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::sym_ints(size, size_n), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory)));)
+  } else {
+    return gt::unavailable<Op>("aten::randn", "randn(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_randn(gt_tensor *out, const int64_t *size, int size_n, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
+  return impl_randn<at::_ops::randn>(out, size, size_n, dtype, layout, device_type, device_index, pin_memory);
+}
+
+template <class Op> static gt_error impl_randn_like(gt_tensor *out, gt_tensor self, int dtype, int layout, int device_type, int device_index, int8_t pin_memory, int memory_format) {
+  if constexpr (gt::matches<Op>("randn_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory), gt::opt_memory_format(memory_format)));)
+  } else {
+    return gt::unavailable<Op>("aten::randn_like", "randn_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_randn_like(gt_tensor *out, gt_tensor self, int dtype, int layout, int device_type, int device_index, int8_t pin_memory, int memory_format) {
+  return impl_randn_like<at::_ops::randn_like>(out, self, dtype, layout, device_type, device_index, pin_memory, memory_format);
+}
+
+template <class Op> static gt_error impl_randperm_out(int64_t n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("randperm.out(int n, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(n, gt::T(a_out));)
+  } else if constexpr (gt::matches<Op>("randperm.out(SymInt n, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(n, gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::randperm.out", "randperm.out(SymInt n, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_randperm_out(int64_t n, gt_tensor a_out) {
+  return impl_randperm_out<at::_ops::randperm_out>(n, a_out);
+}
+
+template <class Op> static gt_error impl_range_out_(gt_scalar start, gt_scalar end, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("range.out_(Scalar start, Scalar end, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::scalar(start), gt::scalar(end), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::range.out_", "range.out_(Scalar start, Scalar end, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_range_out_(gt_scalar start, gt_scalar end, gt_tensor a_out) {
+  return impl_range_out_<at::_ops::range_out_>(start, end, a_out);
+}
+
+template <class Op> static gt_error impl_reciprocal_(gt_tensor self) {
+  if constexpr (gt::matches<Op>("reciprocal_(Tensor(a!) self) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self));)
+  } else {
+    return gt::unavailable<Op>("aten::reciprocal_", "reciprocal_(Tensor(a!) self) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_reciprocal_(gt_tensor self) {
+  return impl_reciprocal_<at::_ops::reciprocal_>(self);
+}
+
+template <class Op> static gt_error impl_neg_out(gt_tensor self, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("neg.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::neg.out", "neg.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_neg_out(gt_tensor self, gt_tensor a_out) {
+  return impl_neg_out<at::_ops::neg_out>(self, a_out);
+}
+
+template <class Op> static gt_error impl_repeat(gt_tensor *out, gt_tensor self, const int64_t *repeats, int repeats_n) {
+  if constexpr (gt::matches<Op>("repeat(Tensor self, SymInt[] repeats) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::sym_ints(repeats, repeats_n)));)
+  } else {
+    return gt::unavailable<Op>("aten::repeat", "repeat(Tensor self, SymInt[] repeats) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_repeat(gt_tensor *out, gt_tensor self, const int64_t *repeats, int repeats_n) {
+  return impl_repeat<at::_ops::repeat>(out, self, repeats, repeats_n);
+}
+
+template <class Op> static gt_error impl_reshape(gt_tensor *out, gt_tensor self, const int64_t *shape, int shape_n) {
+  if constexpr (gt::matches<Op>("reshape(Tensor(a) self, SymInt[] shape) -> Tensor(a)")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::sym_ints(shape, shape_n)));)
+  } else {
+    return gt::unavailable<Op>("aten::reshape", "reshape(Tensor(a) self, SymInt[] shape) -> Tensor(a)");
+  }
+}
+extern "C" gt_error gt_aten_reshape(gt_tensor *out, gt_tensor self, const int64_t *shape, int shape_n) {
+  return impl_reshape<at::_ops::reshape>(out, self, shape, shape_n);
+}
+
+template <class Op> static gt_error impl_round_out(gt_tensor self, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("round.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::round.out", "round.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_round_out(gt_tensor self, gt_tensor a_out) {
+  return impl_round_out<at::_ops::round_out>(self, a_out);
+}
+
+template <class Op> static gt_error impl_rrelu(gt_tensor *out, gt_tensor self, gt_scalar lower, gt_scalar upper, uint8_t training, gt_generator generator) {
+  if constexpr (gt::matches<Op>("rrelu(Tensor self, Scalar lower=0.125, Scalar upper=0.3333333333333333, bool training=False, Generator? generator=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::scalar(lower), gt::scalar(upper), (training != 0), gt::opt_gen(generator)));)
+  } else {
+    return gt::unavailable<Op>("aten::rrelu", "rrelu(Tensor self, Scalar lower=0.125, Scalar upper=0.3333333333333333, bool training=False, Generator? generator=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_rrelu(gt_tensor *out, gt_tensor self, gt_scalar lower, gt_scalar upper, uint8_t training, gt_generator generator) {
+  return impl_rrelu<at::_ops::rrelu>(out, self, lower, upper, training, generator);
+}
+
+template <class Op> static gt_error impl_relu6(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("relu6(Tensor self) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+  } else {
+    return gt::unavailable<Op>("aten::relu6", "relu6(Tensor self) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_relu6(gt_tensor *out, gt_tensor self) {
+  return impl_relu6<at::_ops::relu6>(out, self);
+}
+
+template <class Op> static gt_error impl_gelu_(gt_tensor self, const char *approximate, int64_t approximate_n) {
+  if constexpr (gt::matches<Op>("gelu_(Tensor(a!) self, *, str approximate='none') -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), c10::string_view(approximate, static_cast<size_t>(approximate_n)));)
+  } else {
+    return gt::unavailable<Op>("aten::gelu_", "gelu_(Tensor(a!) self, *, str approximate='none') -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_gelu_(gt_tensor self, const char *approximate, int64_t approximate_n) {
+  return impl_gelu_<at::_ops::gelu_>(self, approximate, approximate_n);
+}
+
+template <class Op> static gt_error impl_rsqrt(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("rsqrt(Tensor self) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+  } else {
+    return gt::unavailable<Op>("aten::rsqrt", "rsqrt(Tensor self) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_rsqrt(gt_tensor *out, gt_tensor self) {
+  return impl_rsqrt<at::_ops::rsqrt>(out, self);
+}
+
+template <class Op> static gt_error impl_selu(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("selu(Tensor self) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+  } else {
+    return gt::unavailable<Op>("aten::selu", "selu(Tensor self) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_selu(gt_tensor *out, gt_tensor self) {
+  return impl_selu<at::_ops::selu>(out, self);
+}
+
+template <class Op> static gt_error impl_silu(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("silu(Tensor self) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+  } else {
+    return gt::unavailable<Op>("aten::silu", "silu(Tensor self) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_silu(gt_tensor *out, gt_tensor self) {
+  return impl_silu<at::_ops::silu>(out, self);
+}
+
+template <class Op> static gt_error impl_mish_(gt_tensor self) {
+  if constexpr (gt::matches<Op>("mish_(Tensor(a!) self) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self));)
+  } else {
+    return gt::unavailable<Op>("aten::mish_", "mish_(Tensor(a!) self) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_mish_(gt_tensor self) {
+  return impl_mish_<at::_ops::mish_>(self);
+}
+
+template <class Op> static gt_error impl_sigmoid_out(gt_tensor self, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("sigmoid.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::sigmoid.out", "sigmoid.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_sigmoid_out(gt_tensor self, gt_tensor a_out) {
+  return impl_sigmoid_out<at::_ops::sigmoid_out>(self, a_out);
+}
+
+template <class Op> static gt_error impl_sin(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("sin(Tensor self) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+  } else {
+    return gt::unavailable<Op>("aten::sin", "sin(Tensor self) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_sin(gt_tensor *out, gt_tensor self) {
+  return impl_sin<at::_ops::sin>(out, self);
+}
+
+template <class Op> static gt_error impl_sinc_(gt_tensor self) {
+  if constexpr (gt::matches<Op>("sinc_(Tensor(a!) self) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self));)
+  } else {
+    return gt::unavailable<Op>("aten::sinc_", "sinc_(Tensor(a!) self) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_sinc_(gt_tensor self) {
+  return impl_sinc_<at::_ops::sinc_>(self);
+}
+
+template <class Op> static gt_error impl_sinh_out(gt_tensor self, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("sinh.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::sinh.out", "sinh.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_sinh_out(gt_tensor self, gt_tensor a_out) {
+  return impl_sinh_out<at::_ops::sinh_out>(self, a_out);
+}
+
+template <class Op> static gt_error impl_slice_inverse(gt_tensor *out, gt_tensor self, gt_tensor src, int64_t dim, int64_t start, uint8_t start_has, int64_t end, uint8_t end_has, int64_t step) {
+  if constexpr (gt::matches<Op>("slice_inverse(Tensor(a) self, Tensor src, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1) -> Tensor(a)")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(src), dim, gt::opt_sym_int(start, start_has), gt::opt_sym_int(end, end_has), step));)
+  } else {
+    return gt::unavailable<Op>("aten::slice_inverse", "slice_inverse(Tensor(a) self, Tensor src, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1) -> Tensor(a)");
+  }
+}
+extern "C" gt_error gt_aten_slice_inverse(gt_tensor *out, gt_tensor self, gt_tensor src, int64_t dim, int64_t start, uint8_t start_has, int64_t end, uint8_t end_has, int64_t step) {
+  return impl_slice_inverse<at::_ops::slice_inverse>(out, self, src, dim, start, start_has, end, end_has, step);
+}
+
+template <class Op> static gt_error impl_as_strided_scatter(gt_tensor *out, gt_tensor self, gt_tensor src, const int64_t *size, int size_n, const int64_t *stride, int stride_n, int64_t storage_offset, uint8_t storage_offset_has) {
+  if constexpr (gt::matches<Op>("as_strided_scatter(Tensor self, Tensor src, SymInt[] size, SymInt[] stride, SymInt? storage_offset=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(src), gt::sym_ints(size, size_n), gt::sym_ints(stride, stride_n), gt::opt_sym_int(storage_offset, storage_offset_has)));)
+  } else {
+    return gt::unavailable<Op>("aten::as_strided_scatter", "as_strided_scatter(Tensor self, Tensor src, SymInt[] size, SymInt[] stride, SymInt? storage_offset=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_as_strided_scatter(gt_tensor *out, gt_tensor self, gt_tensor src, const int64_t *size, int size_n, const int64_t *stride, int stride_n, int64_t storage_offset, uint8_t storage_offset_has) {
+  return impl_as_strided_scatter<at::_ops::as_strided_scatter>(out, self, src, size, size_n, stride, stride_n, storage_offset, storage_offset_has);
+}
+
+template <class Op> static gt_error impl_unsafe_split_Tensor(gt_tensor **out, int *out_n, gt_tensor self, int64_t split_size, int64_t dim) {
+  if constexpr (gt::matches<Op>("unsafe_split.Tensor(Tensor self, int split_size, int dim=0) -> Tensor[]")) {
     GT_TRY(gt::wrap_list(Op::call(gt::T(self), split_size, dim), out, out_n);)
-  } else if constexpr (gt::matches<Op>("split_copy.Tensor(Tensor self, SymInt split_size, int dim=0) -> Tensor[]")) {
+  } else if constexpr (gt::matches<Op>("unsafe_split.Tensor(Tensor self, SymInt split_size, int dim=0) -> Tensor[]")) {
     GT_TRY(gt::wrap_list(Op::call(gt::T(self), split_size, dim), out, out_n);)
   } else {
-    return gt::unavailable<Op>("aten::split_copy.Tensor", "split_copy.Tensor(Tensor self, SymInt split_size, int dim=0) -> Tensor[]");
+    return gt::unavailable<Op>("aten::unsafe_split.Tensor", "unsafe_split.Tensor(Tensor self, SymInt split_size, int dim=0) -> Tensor[]");
   }
 }
-extern "C" gt_error gt_aten_split_copy_Tensor(gt_tensor **out, int *out_n, gt_tensor self, int64_t split_size, int64_t dim) {
-  return impl_split_copy_Tensor<at::_ops::split_copy_Tensor>(out, out_n, self, split_size, dim);
+extern "C" gt_error gt_aten_unsafe_split_Tensor(gt_tensor **out, int *out_n, gt_tensor self, int64_t split_size, int64_t dim) {
+  return impl_unsafe_split_Tensor<at::_ops::unsafe_split_Tensor>(out, out_n, self, split_size, dim);
 }
 
-template <class Op> static gt_error impl_squeeze_copy_dims(gt_tensor *out, gt_tensor self, const int64_t *dim, int dim_n) {
-  if constexpr (gt::matches<Op>("squeeze_copy.dims(Tensor self, int[] dim) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::ints(dim, dim_n)));)
+template <class Op> static gt_error impl_split_with_sizes(gt_tensor **out, int *out_n, gt_tensor self, const int64_t *split_sizes, int split_sizes_n, int64_t dim) {
+  if constexpr (gt::matches<Op>("split_with_sizes(Tensor(a -> *) self, int[] split_sizes, int dim=0) -> Tensor(a)[]")) {
+    GT_TRY(gt::wrap_list(Op::call(gt::T(self), gt::ints(split_sizes, split_sizes_n), dim), out, out_n);)
+  } else if constexpr (gt::matches<Op>("split_with_sizes(Tensor(a -> *) self, SymInt[] split_sizes, int dim=0) -> Tensor(a)[]")) {
+    GT_TRY(gt::wrap_list(Op::call(gt::T(self), gt::sym_ints(split_sizes, split_sizes_n), dim), out, out_n);)
   } else {
-    return gt::unavailable<Op>("aten::squeeze_copy.dims", "squeeze_copy.dims(Tensor self, int[] dim) -> Tensor");
+    return gt::unavailable<Op>("aten::split_with_sizes", "split_with_sizes(Tensor(a -> *) self, SymInt[] split_sizes, int dim=0) -> Tensor(a)[]");
   }
 }
-extern "C" gt_error gt_aten_squeeze_copy_dims(gt_tensor *out, gt_tensor self, const int64_t *dim, int dim_n) {
-  return impl_squeeze_copy_dims<at::_ops::squeeze_copy_dims>(out, self, dim, dim_n);
+extern "C" gt_error gt_aten_split_with_sizes(gt_tensor **out, int *out_n, gt_tensor self, const int64_t *split_sizes, int split_sizes_n, int64_t dim) {
+  return impl_split_with_sizes<at::_ops::split_with_sizes>(out, out_n, self, split_sizes, split_sizes_n, dim);
 }
 
-template <class Op> static gt_error impl_indices_copy(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("indices_copy(Tensor self) -> Tensor")) {
+template <class Op> static gt_error impl_vsplit_array(gt_tensor **out, int *out_n, gt_tensor self, const int64_t *indices, int indices_n) {
+  if constexpr (gt::matches<Op>("vsplit.array(Tensor(a -> *) self, int[] indices) -> Tensor(a)[]")) {
+    GT_TRY(gt::wrap_list(Op::call(gt::T(self), gt::ints(indices, indices_n)), out, out_n);)
+  } else {
+    return gt::unavailable<Op>("aten::vsplit.array", "vsplit.array(Tensor(a -> *) self, int[] indices) -> Tensor(a)[]");
+  }
+}
+extern "C" gt_error gt_aten_vsplit_array(gt_tensor **out, int *out_n, gt_tensor self, const int64_t *indices, int indices_n) {
+  return impl_vsplit_array<at::_ops::vsplit_array>(out, out_n, self, indices, indices_n);
+}
+
+template <class Op> static gt_error impl_squeeze_dim(gt_tensor *out, gt_tensor self, int64_t dim) {
+  if constexpr (gt::matches<Op>("squeeze.dim(Tensor(a) self, int dim) -> Tensor(a)")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), dim));)
+  } else {
+    return gt::unavailable<Op>("aten::squeeze.dim", "squeeze.dim(Tensor(a) self, int dim) -> Tensor(a)");
+  }
+}
+extern "C" gt_error gt_aten_squeeze_dim(gt_tensor *out, gt_tensor self, int64_t dim) {
+  return impl_squeeze_dim<at::_ops::squeeze_dim>(out, self, dim);
+}
+
+template <class Op> static gt_error impl_squeeze__dims(gt_tensor self, const int64_t *dim, int dim_n) {
+  if constexpr (gt::matches<Op>("squeeze_.dims(Tensor(a!) self, int[] dim) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::ints(dim, dim_n));)
+  } else {
+    return gt::unavailable<Op>("aten::squeeze_.dims", "squeeze_.dims(Tensor(a!) self, int[] dim) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_squeeze__dims(gt_tensor self, const int64_t *dim, int dim_n) {
+  return impl_squeeze__dims<at::_ops::squeeze__dims>(self, dim, dim_n);
+}
+
+template <class Op> static gt_error impl_stack_out(const gt_tensor *tensors, int tensors_n, int64_t dim, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("stack.out(Tensor[] tensors, int dim=0, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::tensor_list(tensors, tensors_n), dim, gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::stack.out", "stack.out(Tensor[] tensors, int dim=0, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_stack_out(const gt_tensor *tensors, int tensors_n, int64_t dim, gt_tensor a_out) {
+  return impl_stack_out<at::_ops::stack_out>(tensors, tensors_n, dim, a_out);
+}
+
+template <class Op> static gt_error impl_vstack_out(const gt_tensor *tensors, int tensors_n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("vstack.out(Tensor[] tensors, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::tensor_list(tensors, tensors_n), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::vstack.out", "vstack.out(Tensor[] tensors, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_vstack_out(const gt_tensor *tensors, int tensors_n, gt_tensor a_out) {
+  return impl_vstack_out<at::_ops::vstack_out>(tensors, tensors_n, a_out);
+}
+
+template <class Op> static gt_error impl_stft_center(gt_tensor *out, gt_tensor self, int64_t n_fft, int64_t hop_length, uint8_t hop_length_has, int64_t win_length, uint8_t win_length_has, gt_tensor window, uint8_t center, const char *pad_mode, int64_t pad_mode_n, uint8_t normalized, int8_t onesided, int8_t return_complex, int8_t align_to_window) {
+  if constexpr (gt::matches<Op>("stft.center(Tensor self, int n_fft, int? hop_length=None, int? win_length=None, Tensor? window=None, bool center=True, str pad_mode=\"reflect\", bool normalized=False, bool? onesided=None, bool? return_complex=None) -> Tensor")) {
+    if (!(align_to_window < 0)) return gt::error(GT_ERR_NOT_IMPLEMENTED, "aten::stft.center: argument align_to_window is not in libtorch " TORCH_VERSION);
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), n_fft, gt::opt_int(hop_length, hop_length_has), gt::opt_int(win_length, win_length_has), gt::opt_tensor(window), (center != 0), c10::string_view(pad_mode, static_cast<size_t>(pad_mode_n)), (normalized != 0), gt::opt_bool(onesided), gt::opt_bool(return_complex)));)
+  } else if constexpr (gt::matches<Op>("stft.center(Tensor self, int n_fft, int? hop_length=None, int? win_length=None, Tensor? window=None, bool center=True, str pad_mode=\"reflect\", bool normalized=False, bool? onesided=None, bool? return_complex=None, bool? align_to_window=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), n_fft, gt::opt_int(hop_length, hop_length_has), gt::opt_int(win_length, win_length_has), gt::opt_tensor(window), (center != 0), c10::string_view(pad_mode, static_cast<size_t>(pad_mode_n)), (normalized != 0), gt::opt_bool(onesided), gt::opt_bool(return_complex), gt::opt_bool(align_to_window)));)
+  } else {
+    return gt::unavailable<Op>("aten::stft.center", "stft.center(Tensor self, int n_fft, int? hop_length=None, int? win_length=None, Tensor? window=None, bool center=True, str pad_mode=\"reflect\", bool normalized=False, bool? onesided=None, bool? return_complex=None, bool? align_to_window=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_stft_center(gt_tensor *out, gt_tensor self, int64_t n_fft, int64_t hop_length, uint8_t hop_length_has, int64_t win_length, uint8_t win_length_has, gt_tensor window, uint8_t center, const char *pad_mode, int64_t pad_mode_n, uint8_t normalized, int8_t onesided, int8_t return_complex, int8_t align_to_window) {
+  return impl_stft_center<at::_ops::stft_center>(out, self, n_fft, hop_length, hop_length_has, win_length, win_length_has, window, center, pad_mode, pad_mode_n, normalized, onesided, return_complex, align_to_window);
+}
+
+template <class Op> static gt_error impl_sum_IntList_out(gt_tensor self, const int64_t *dim, int dim_n, uint8_t keepdim, int dtype, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("sum.IntList_out(Tensor self, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::opt_ints(dim, dim_n), (keepdim != 0), gt::opt_dtype(dtype), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::sum.IntList_out", "sum.IntList_out(Tensor self, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_sum_IntList_out(gt_tensor self, const int64_t *dim, int dim_n, uint8_t keepdim, int dtype, gt_tensor a_out) {
+  return impl_sum_IntList_out<at::_ops::sum_IntList_out>(self, dim, dim_n, keepdim, dtype, a_out);
+}
+
+template <class Op> static gt_error impl_hash_tensor_out(gt_tensor self, const int64_t *dim, int dim_n, uint8_t keepdim, int64_t mode, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("hash_tensor.out(Tensor self, int[1] dim=[], *, bool keepdim=False, int mode=0, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::ints(dim, dim_n), (keepdim != 0), mode, gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::hash_tensor.out", "hash_tensor.out(Tensor self, int[1] dim=[], *, bool keepdim=False, int mode=0, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_hash_tensor_out(gt_tensor self, const int64_t *dim, int dim_n, uint8_t keepdim, int64_t mode, gt_tensor a_out) {
+  return impl_hash_tensor_out<at::_ops::hash_tensor_out>(self, dim, dim_n, keepdim, mode, a_out);
+}
+
+template <class Op> static gt_error impl_sqrt_out(gt_tensor self, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("sqrt.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::sqrt.out", "sqrt.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_sqrt_out(gt_tensor self, gt_tensor a_out) {
+  return impl_sqrt_out<at::_ops::sqrt_out>(self, a_out);
+}
+
+template <class Op> static gt_error impl_std(gt_tensor *out, gt_tensor self, uint8_t unbiased) {
+  if constexpr (gt::matches<Op>("std(Tensor self, bool unbiased=True) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), (unbiased != 0)));)
+  } else {
+    return gt::unavailable<Op>("aten::std", "std(Tensor self, bool unbiased=True) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_std(gt_tensor *out, gt_tensor self, uint8_t unbiased) {
+  return impl_std<at::_ops::std>(out, self, unbiased);
+}
+
+template <class Op> static gt_error impl_std_mean_dim(gt_tensor *out, gt_tensor self, const int64_t *dim, int dim_n, uint8_t unbiased, uint8_t keepdim) {
+  if constexpr (gt::matches<Op>("std_mean.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False) -> (Tensor, Tensor)")) {
+    GT_TRY(auto r = Op::call(gt::T(self), gt::opt_ints(dim, dim_n), (unbiased != 0), (keepdim != 0)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
+  } else {
+    return gt::unavailable<Op>("aten::std_mean.dim", "std_mean.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False) -> (Tensor, Tensor)");
+  }
+}
+extern "C" gt_error gt_aten_std_mean_dim(gt_tensor *out, gt_tensor self, const int64_t *dim, int dim_n, uint8_t unbiased, uint8_t keepdim) {
+  return impl_std_mean_dim<at::_ops::std_mean_dim>(out, self, dim, dim_n, unbiased, keepdim);
+}
+
+template <class Op> static gt_error impl_prod(gt_tensor *out, gt_tensor self, int dtype) {
+  if constexpr (gt::matches<Op>("prod(Tensor self, *, ScalarType? dtype=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_dtype(dtype)));)
+  } else {
+    return gt::unavailable<Op>("aten::prod", "prod(Tensor self, *, ScalarType? dtype=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_prod(gt_tensor *out, gt_tensor self, int dtype) {
+  return impl_prod<at::_ops::prod>(out, self, dtype);
+}
+
+template <class Op> static gt_error impl_t_(gt_tensor self) {
+  if constexpr (gt::matches<Op>("t_(Tensor(a!) self) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self));)
+  } else {
+    return gt::unavailable<Op>("aten::t_", "t_(Tensor(a!) self) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_t_(gt_tensor self) {
+  return impl_t_<at::_ops::t_>(self);
+}
+
+template <class Op> static gt_error impl_tanh(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("tanh(Tensor self) -> Tensor")) {
     GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
   } else {
-    return gt::unavailable<Op>("aten::indices_copy", "indices_copy(Tensor self) -> Tensor");
+    return gt::unavailable<Op>("aten::tanh", "tanh(Tensor self) -> Tensor");
   }
 }
-extern "C" gt_error gt_aten_indices_copy(gt_tensor *out, gt_tensor self) {
-  return impl_indices_copy<at::_ops::indices_copy>(out, self);
+extern "C" gt_error gt_aten_tanh(gt_tensor *out, gt_tensor self) {
+  return impl_tanh<at::_ops::tanh>(out, self);
 }
 
-template <class Op> static gt_error impl_ccol_indices_copy(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("ccol_indices_copy(Tensor self) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+template <class Op> static gt_error impl_tensordot_out(gt_tensor self, gt_tensor other, const int64_t *dims_self, int dims_self_n, const int64_t *dims_other, int dims_other_n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("tensordot.out(Tensor self, Tensor other, int[] dims_self, int[] dims_other, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::ints(dims_self, dims_self_n), gt::ints(dims_other, dims_other_n), gt::T(a_out));)
   } else {
-    return gt::unavailable<Op>("aten::ccol_indices_copy", "ccol_indices_copy(Tensor self) -> Tensor");
+    return gt::unavailable<Op>("aten::tensordot.out", "tensordot.out(Tensor self, Tensor other, int[] dims_self, int[] dims_other, *, Tensor(a!) out) -> Tensor(a!)");
   }
 }
-extern "C" gt_error gt_aten_ccol_indices_copy(gt_tensor *out, gt_tensor self) {
-  return impl_ccol_indices_copy<at::_ops::ccol_indices_copy>(out, self);
+extern "C" gt_error gt_aten_tensordot_out(gt_tensor self, gt_tensor other, const int64_t *dims_self, int dims_self_n, const int64_t *dims_other, int dims_other_n, gt_tensor a_out) {
+  return impl_tensordot_out<at::_ops::tensordot_out>(self, other, dims_self, dims_self_n, dims_other, dims_other_n, a_out);
 }
 
-template <class Op> static gt_error impl_split_copy_Tensor_out(gt_tensor self, int64_t split_size, int64_t dim, const gt_tensor *a_out, int a_out_n) {
-  if constexpr (gt::matches<Op>("split_copy.Tensor_out(Tensor self, int split_size, int dim=0, *, Tensor(a!)[] out) -> ()")) {
-    GT_TRY(Op::call(gt::T(self), split_size, dim, gt::tensor_list(a_out, a_out_n));)
-  } else if constexpr (gt::matches<Op>("split_copy.Tensor_out(Tensor self, SymInt split_size, int dim=0, *, Tensor(a!)[] out) -> ()")) {
-    GT_TRY(Op::call(gt::T(self), split_size, dim, gt::tensor_list(a_out, a_out_n));)
+template <class Op> static gt_error impl_tile(gt_tensor *out, gt_tensor self, const int64_t *dims, int dims_n) {
+  if constexpr (gt::matches<Op>("tile(Tensor self, int[] dims) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::ints(dims, dims_n)));)
+  } else if constexpr (gt::matches<Op>("tile(Tensor self, SymInt[] dims) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::sym_ints(dims, dims_n)));)
   } else {
-    return gt::unavailable<Op>("aten::split_copy.Tensor_out", "split_copy.Tensor_out(Tensor self, SymInt split_size, int dim=0, *, Tensor(a!)[] out) -> ()");
+    return gt::unavailable<Op>("aten::tile", "tile(Tensor self, SymInt[] dims) -> Tensor");
   }
 }
-extern "C" gt_error gt_aten_split_copy_Tensor_out(gt_tensor self, int64_t split_size, int64_t dim, const gt_tensor *a_out, int a_out_n) {
-  return impl_split_copy_Tensor_out<at::_ops::split_copy_Tensor_out>(self, split_size, dim, a_out, a_out_n);
+extern "C" gt_error gt_aten_tile(gt_tensor *out, gt_tensor self, const int64_t *dims, int dims_n) {
+  return impl_tile<at::_ops::tile>(out, self, dims, dims_n);
 }
 
-template <class Op> static gt_error impl_unfold_copy(gt_tensor *out, gt_tensor self, int64_t dimension, int64_t size, int64_t step) {
-  if constexpr (gt::matches<Op>("unfold_copy(Tensor self, int dimension, int size, int step) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), dimension, size, step));)
+template <class Op> static gt_error impl_flip(gt_tensor *out, gt_tensor self, const int64_t *dims, int dims_n) {
+  if constexpr (gt::matches<Op>("flip(Tensor self, int[] dims) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::ints(dims, dims_n)));)
   } else {
-    return gt::unavailable<Op>("aten::unfold_copy", "unfold_copy(Tensor self, int dimension, int size, int step) -> Tensor");
+    return gt::unavailable<Op>("aten::flip", "flip(Tensor self, int[] dims) -> Tensor");
   }
 }
-extern "C" gt_error gt_aten_unfold_copy(gt_tensor *out, gt_tensor self, int64_t dimension, int64_t size, int64_t step) {
-  return impl_unfold_copy<at::_ops::unfold_copy>(out, self, dimension, size, step);
+extern "C" gt_error gt_aten_flip(gt_tensor *out, gt_tensor self, const int64_t *dims, int dims_n) {
+  return impl_flip<at::_ops::flip>(out, self, dims, dims_n);
 }
 
-template <class Op> static gt_error impl_special_airy_ai(gt_tensor *out, gt_tensor x) {
-  if constexpr (gt::matches<Op>("special_airy_ai(Tensor x) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(x)));)
+template <class Op> static gt_error impl_rot90(gt_tensor *out, gt_tensor self, int64_t k, const int64_t *dims, int dims_n) {
+  if constexpr (gt::matches<Op>("rot90(Tensor self, int k=1, int[] dims=[0,1]) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), k, gt::ints(dims, dims_n)));)
   } else {
-    return gt::unavailable<Op>("aten::special_airy_ai", "special_airy_ai(Tensor x) -> Tensor");
+    return gt::unavailable<Op>("aten::rot90", "rot90(Tensor self, int k=1, int[] dims=[0,1]) -> Tensor");
   }
 }
-extern "C" gt_error gt_aten_special_airy_ai(gt_tensor *out, gt_tensor x) {
-  return impl_special_airy_ai<at::_ops::special_airy_ai>(out, x);
+extern "C" gt_error gt_aten_rot90(gt_tensor *out, gt_tensor self, int64_t k, const int64_t *dims, int dims_n) {
+  return impl_rot90<at::_ops::rot90>(out, self, k, dims, dims_n);
 }
 
-template <class Op> static gt_error impl_special_bessel_j1(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("special_bessel_j1(Tensor self) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+template <class Op> static gt_error impl_trapz_dx(gt_tensor *out, gt_tensor y, double dx, int64_t dim) {
+  if constexpr (gt::matches<Op>("trapz.dx(Tensor y, *, float dx=1, int dim=-1) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(y), dx, dim));)
   } else {
-    return gt::unavailable<Op>("aten::special_bessel_j1", "special_bessel_j1(Tensor self) -> Tensor");
+    return gt::unavailable<Op>("aten::trapz.dx", "trapz.dx(Tensor y, *, float dx=1, int dim=-1) -> Tensor");
   }
 }
-extern "C" gt_error gt_aten_special_bessel_j1(gt_tensor *out, gt_tensor self) {
-  return impl_special_bessel_j1<at::_ops::special_bessel_j1>(out, self);
+extern "C" gt_error gt_aten_trapz_dx(gt_tensor *out, gt_tensor y, double dx, int64_t dim) {
+  return impl_trapz_dx<at::_ops::trapz_dx>(out, y, dx, dim);
 }
 
-template <class Op> static gt_error impl_special_bessel_y1(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("special_bessel_y1(Tensor self) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+template <class Op> static gt_error impl_trunc_out(gt_tensor self, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("trunc.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
   } else {
-    return gt::unavailable<Op>("aten::special_bessel_y1", "special_bessel_y1(Tensor self) -> Tensor");
+    return gt::unavailable<Op>("aten::trunc.out", "trunc.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
   }
 }
-extern "C" gt_error gt_aten_special_bessel_y1(gt_tensor *out, gt_tensor self) {
-  return impl_special_bessel_y1<at::_ops::special_bessel_y1>(out, self);
+extern "C" gt_error gt_aten_trunc_out(gt_tensor self, gt_tensor a_out) {
+  return impl_trunc_out<at::_ops::trunc_out>(self, a_out);
 }
 
-template <class Op> static gt_error impl_special_chebyshev_polynomial_t_n_scalar(gt_tensor *out, gt_tensor x, gt_scalar n) {
-  if constexpr (gt::matches<Op>("special_chebyshev_polynomial_t.n_scalar(Tensor x, Scalar n) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(x), gt::scalar(n)));)
-  } else {
-    return gt::unavailable<Op>("aten::special_chebyshev_polynomial_t.n_scalar", "special_chebyshev_polynomial_t.n_scalar(Tensor x, Scalar n) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_special_chebyshev_polynomial_t_n_scalar(gt_tensor *out, gt_tensor x, gt_scalar n) {
-  return impl_special_chebyshev_polynomial_t_n_scalar<at::_ops::special_chebyshev_polynomial_t_n_scalar>(out, x, n);
-}
-
-template <class Op> static gt_error impl_special_chebyshev_polynomial_u(gt_tensor *out, gt_tensor x, gt_tensor n) {
-  if constexpr (gt::matches<Op>("special_chebyshev_polynomial_u(Tensor x, Tensor n) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(x), gt::T(n)));)
-  } else {
-    return gt::unavailable<Op>("aten::special_chebyshev_polynomial_u", "special_chebyshev_polynomial_u(Tensor x, Tensor n) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_special_chebyshev_polynomial_u(gt_tensor *out, gt_tensor x, gt_tensor n) {
-  return impl_special_chebyshev_polynomial_u<at::_ops::special_chebyshev_polynomial_u>(out, x, n);
-}
-
-template <class Op> static gt_error impl_special_chebyshev_polynomial_u_x_scalar_out(gt_scalar x, gt_tensor n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("special_chebyshev_polynomial_u.x_scalar_out(Scalar x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::scalar(x), gt::T(n), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::special_chebyshev_polynomial_u.x_scalar_out", "special_chebyshev_polynomial_u.x_scalar_out(Scalar x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_special_chebyshev_polynomial_u_x_scalar_out(gt_scalar x, gt_tensor n, gt_tensor a_out) {
-  return impl_special_chebyshev_polynomial_u_x_scalar_out<at::_ops::special_chebyshev_polynomial_u_x_scalar_out>(x, n, a_out);
-}
-
-template <class Op> static gt_error impl_special_chebyshev_polynomial_v_n_scalar(gt_tensor *out, gt_tensor x, gt_scalar n) {
-  if constexpr (gt::matches<Op>("special_chebyshev_polynomial_v.n_scalar(Tensor x, Scalar n) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(x), gt::scalar(n)));)
-  } else {
-    return gt::unavailable<Op>("aten::special_chebyshev_polynomial_v.n_scalar", "special_chebyshev_polynomial_v.n_scalar(Tensor x, Scalar n) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_special_chebyshev_polynomial_v_n_scalar(gt_tensor *out, gt_tensor x, gt_scalar n) {
-  return impl_special_chebyshev_polynomial_v_n_scalar<at::_ops::special_chebyshev_polynomial_v_n_scalar>(out, x, n);
-}
-
-template <class Op> static gt_error impl_special_chebyshev_polynomial_w(gt_tensor *out, gt_tensor x, gt_tensor n) {
-  if constexpr (gt::matches<Op>("special_chebyshev_polynomial_w(Tensor x, Tensor n) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(x), gt::T(n)));)
-  } else {
-    return gt::unavailable<Op>("aten::special_chebyshev_polynomial_w", "special_chebyshev_polynomial_w(Tensor x, Tensor n) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_special_chebyshev_polynomial_w(gt_tensor *out, gt_tensor x, gt_tensor n) {
-  return impl_special_chebyshev_polynomial_w<at::_ops::special_chebyshev_polynomial_w>(out, x, n);
-}
-
-template <class Op> static gt_error impl_special_chebyshev_polynomial_w_x_scalar_out(gt_scalar x, gt_tensor n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("special_chebyshev_polynomial_w.x_scalar_out(Scalar x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::scalar(x), gt::T(n), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::special_chebyshev_polynomial_w.x_scalar_out", "special_chebyshev_polynomial_w.x_scalar_out(Scalar x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_special_chebyshev_polynomial_w_x_scalar_out(gt_scalar x, gt_tensor n, gt_tensor a_out) {
-  return impl_special_chebyshev_polynomial_w_x_scalar_out<at::_ops::special_chebyshev_polynomial_w_x_scalar_out>(x, n, a_out);
-}
-
-template <class Op> static gt_error impl_special_hermite_polynomial_h_n_scalar(gt_tensor *out, gt_tensor x, gt_scalar n) {
-  if constexpr (gt::matches<Op>("special_hermite_polynomial_h.n_scalar(Tensor x, Scalar n) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(x), gt::scalar(n)));)
-  } else {
-    return gt::unavailable<Op>("aten::special_hermite_polynomial_h.n_scalar", "special_hermite_polynomial_h.n_scalar(Tensor x, Scalar n) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_special_hermite_polynomial_h_n_scalar(gt_tensor *out, gt_tensor x, gt_scalar n) {
-  return impl_special_hermite_polynomial_h_n_scalar<at::_ops::special_hermite_polynomial_h_n_scalar>(out, x, n);
-}
-
-template <class Op> static gt_error impl_special_hermite_polynomial_he(gt_tensor *out, gt_tensor x, gt_tensor n) {
-  if constexpr (gt::matches<Op>("special_hermite_polynomial_he(Tensor x, Tensor n) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(x), gt::T(n)));)
-  } else {
-    return gt::unavailable<Op>("aten::special_hermite_polynomial_he", "special_hermite_polynomial_he(Tensor x, Tensor n) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_special_hermite_polynomial_he(gt_tensor *out, gt_tensor x, gt_tensor n) {
-  return impl_special_hermite_polynomial_he<at::_ops::special_hermite_polynomial_he>(out, x, n);
-}
-
-template <class Op> static gt_error impl_special_hermite_polynomial_he_x_scalar_out(gt_scalar x, gt_tensor n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("special_hermite_polynomial_he.x_scalar_out(Scalar x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::scalar(x), gt::T(n), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::special_hermite_polynomial_he.x_scalar_out", "special_hermite_polynomial_he.x_scalar_out(Scalar x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_special_hermite_polynomial_he_x_scalar_out(gt_scalar x, gt_tensor n, gt_tensor a_out) {
-  return impl_special_hermite_polynomial_he_x_scalar_out<at::_ops::special_hermite_polynomial_he_x_scalar_out>(x, n, a_out);
-}
-
-template <class Op> static gt_error impl_special_laguerre_polynomial_l_n_scalar(gt_tensor *out, gt_tensor x, gt_scalar n) {
-  if constexpr (gt::matches<Op>("special_laguerre_polynomial_l.n_scalar(Tensor x, Scalar n) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(x), gt::scalar(n)));)
-  } else {
-    return gt::unavailable<Op>("aten::special_laguerre_polynomial_l.n_scalar", "special_laguerre_polynomial_l.n_scalar(Tensor x, Scalar n) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_special_laguerre_polynomial_l_n_scalar(gt_tensor *out, gt_tensor x, gt_scalar n) {
-  return impl_special_laguerre_polynomial_l_n_scalar<at::_ops::special_laguerre_polynomial_l_n_scalar>(out, x, n);
-}
-
-template <class Op> static gt_error impl_special_legendre_polynomial_p(gt_tensor *out, gt_tensor x, gt_tensor n) {
-  if constexpr (gt::matches<Op>("special_legendre_polynomial_p(Tensor x, Tensor n) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(x), gt::T(n)));)
-  } else {
-    return gt::unavailable<Op>("aten::special_legendre_polynomial_p", "special_legendre_polynomial_p(Tensor x, Tensor n) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_special_legendre_polynomial_p(gt_tensor *out, gt_tensor x, gt_tensor n) {
-  return impl_special_legendre_polynomial_p<at::_ops::special_legendre_polynomial_p>(out, x, n);
-}
-
-template <class Op> static gt_error impl_special_legendre_polynomial_p_x_scalar_out(gt_scalar x, gt_tensor n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("special_legendre_polynomial_p.x_scalar_out(Scalar x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::scalar(x), gt::T(n), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::special_legendre_polynomial_p.x_scalar_out", "special_legendre_polynomial_p.x_scalar_out(Scalar x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_special_legendre_polynomial_p_x_scalar_out(gt_scalar x, gt_tensor n, gt_tensor a_out) {
-  return impl_special_legendre_polynomial_p_x_scalar_out<at::_ops::special_legendre_polynomial_p_x_scalar_out>(x, n, a_out);
-}
-
-template <class Op> static gt_error impl_special_modified_bessel_i1(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("special_modified_bessel_i1(Tensor self) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
-  } else {
-    return gt::unavailable<Op>("aten::special_modified_bessel_i1", "special_modified_bessel_i1(Tensor self) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_special_modified_bessel_i1(gt_tensor *out, gt_tensor self) {
-  return impl_special_modified_bessel_i1<at::_ops::special_modified_bessel_i1>(out, self);
-}
-
-template <class Op> static gt_error impl_special_modified_bessel_k1(gt_tensor *out, gt_tensor self) {
-  if constexpr (gt::matches<Op>("special_modified_bessel_k1(Tensor self) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
-  } else {
-    return gt::unavailable<Op>("aten::special_modified_bessel_k1", "special_modified_bessel_k1(Tensor self) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_special_modified_bessel_k1(gt_tensor *out, gt_tensor self) {
-  return impl_special_modified_bessel_k1<at::_ops::special_modified_bessel_k1>(out, self);
-}
-
-template <class Op> static gt_error impl_special_scaled_modified_bessel_k1(gt_tensor *out, gt_tensor x) {
-  if constexpr (gt::matches<Op>("special_scaled_modified_bessel_k1(Tensor x) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(x)));)
-  } else {
-    return gt::unavailable<Op>("aten::special_scaled_modified_bessel_k1", "special_scaled_modified_bessel_k1(Tensor x) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_special_scaled_modified_bessel_k1(gt_tensor *out, gt_tensor x) {
-  return impl_special_scaled_modified_bessel_k1<at::_ops::special_scaled_modified_bessel_k1>(out, x);
-}
-
-template <class Op> static gt_error impl_special_shifted_chebyshev_polynomial_t_n_scalar(gt_tensor *out, gt_tensor x, gt_scalar n) {
-  if constexpr (gt::matches<Op>("special_shifted_chebyshev_polynomial_t.n_scalar(Tensor x, Scalar n) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(x), gt::scalar(n)));)
-  } else {
-    return gt::unavailable<Op>("aten::special_shifted_chebyshev_polynomial_t.n_scalar", "special_shifted_chebyshev_polynomial_t.n_scalar(Tensor x, Scalar n) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_special_shifted_chebyshev_polynomial_t_n_scalar(gt_tensor *out, gt_tensor x, gt_scalar n) {
-  return impl_special_shifted_chebyshev_polynomial_t_n_scalar<at::_ops::special_shifted_chebyshev_polynomial_t_n_scalar>(out, x, n);
-}
-
-template <class Op> static gt_error impl_special_shifted_chebyshev_polynomial_u(gt_tensor *out, gt_tensor x, gt_tensor n) {
-  if constexpr (gt::matches<Op>("special_shifted_chebyshev_polynomial_u(Tensor x, Tensor n) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(x), gt::T(n)));)
-  } else {
-    return gt::unavailable<Op>("aten::special_shifted_chebyshev_polynomial_u", "special_shifted_chebyshev_polynomial_u(Tensor x, Tensor n) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_special_shifted_chebyshev_polynomial_u(gt_tensor *out, gt_tensor x, gt_tensor n) {
-  return impl_special_shifted_chebyshev_polynomial_u<at::_ops::special_shifted_chebyshev_polynomial_u>(out, x, n);
-}
-
-template <class Op> static gt_error impl_special_shifted_chebyshev_polynomial_u_x_scalar_out(gt_scalar x, gt_tensor n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("special_shifted_chebyshev_polynomial_u.x_scalar_out(Scalar x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::scalar(x), gt::T(n), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::special_shifted_chebyshev_polynomial_u.x_scalar_out", "special_shifted_chebyshev_polynomial_u.x_scalar_out(Scalar x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_special_shifted_chebyshev_polynomial_u_x_scalar_out(gt_scalar x, gt_tensor n, gt_tensor a_out) {
-  return impl_special_shifted_chebyshev_polynomial_u_x_scalar_out<at::_ops::special_shifted_chebyshev_polynomial_u_x_scalar_out>(x, n, a_out);
-}
-
-template <class Op> static gt_error impl_special_shifted_chebyshev_polynomial_v_n_scalar(gt_tensor *out, gt_tensor x, gt_scalar n) {
-  if constexpr (gt::matches<Op>("special_shifted_chebyshev_polynomial_v.n_scalar(Tensor x, Scalar n) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(x), gt::scalar(n)));)
-  } else {
-    return gt::unavailable<Op>("aten::special_shifted_chebyshev_polynomial_v.n_scalar", "special_shifted_chebyshev_polynomial_v.n_scalar(Tensor x, Scalar n) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_special_shifted_chebyshev_polynomial_v_n_scalar(gt_tensor *out, gt_tensor x, gt_scalar n) {
-  return impl_special_shifted_chebyshev_polynomial_v_n_scalar<at::_ops::special_shifted_chebyshev_polynomial_v_n_scalar>(out, x, n);
-}
-
-template <class Op> static gt_error impl_special_shifted_chebyshev_polynomial_w(gt_tensor *out, gt_tensor x, gt_tensor n) {
-  if constexpr (gt::matches<Op>("special_shifted_chebyshev_polynomial_w(Tensor x, Tensor n) -> Tensor")) {
-    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(x), gt::T(n)));)
-  } else {
-    return gt::unavailable<Op>("aten::special_shifted_chebyshev_polynomial_w", "special_shifted_chebyshev_polynomial_w(Tensor x, Tensor n) -> Tensor");
-  }
-}
-extern "C" gt_error gt_aten_special_shifted_chebyshev_polynomial_w(gt_tensor *out, gt_tensor x, gt_tensor n) {
-  return impl_special_shifted_chebyshev_polynomial_w<at::_ops::special_shifted_chebyshev_polynomial_w>(out, x, n);
-}
-
-template <class Op> static gt_error impl_special_shifted_chebyshev_polynomial_w_x_scalar_out(gt_scalar x, gt_tensor n, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("special_shifted_chebyshev_polynomial_w.x_scalar_out(Scalar x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::scalar(x), gt::T(n), gt::T(a_out));)
-  } else {
-    return gt::unavailable<Op>("aten::special_shifted_chebyshev_polynomial_w.x_scalar_out", "special_shifted_chebyshev_polynomial_w.x_scalar_out(Scalar x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)");
-  }
-}
-extern "C" gt_error gt_aten_special_shifted_chebyshev_polynomial_w_x_scalar_out(gt_scalar x, gt_tensor n, gt_tensor a_out) {
-  return impl_special_shifted_chebyshev_polynomial_w_x_scalar_out<at::_ops::special_shifted_chebyshev_polynomial_w_x_scalar_out>(x, n, a_out);
-}
-
-template <class Op> static gt_error impl_align_as(gt_tensor *out, gt_tensor self, gt_tensor other) {
-  if constexpr (gt::matches<Op>("align_as(Tensor self, Tensor other) -> Tensor")) {
+template <class Op> static gt_error impl_type_as(gt_tensor *out, gt_tensor self, gt_tensor other) {
+  if constexpr (gt::matches<Op>("type_as(Tensor self, Tensor other) -> Tensor")) {
     GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other)));)
   } else {
-    return gt::unavailable<Op>("aten::align_as", "align_as(Tensor self, Tensor other) -> Tensor");
+    return gt::unavailable<Op>("aten::type_as", "type_as(Tensor self, Tensor other) -> Tensor");
   }
 }
-extern "C" gt_error gt_aten_align_as(gt_tensor *out, gt_tensor self, gt_tensor other) {
-  return impl_align_as<at::_ops::align_as>(out, self, other);
+extern "C" gt_error gt_aten_type_as(gt_tensor *out, gt_tensor self, gt_tensor other) {
+  return impl_type_as<at::_ops::type_as>(out, self, other);
 }
 
-template <class Op> static gt_error impl_qr_Q(gt_tensor self, uint8_t some, gt_tensor Q, gt_tensor R) {
-  if constexpr (gt::matches<Op>("qr.Q(Tensor self, bool some=True, *, Tensor(a!) Q, Tensor(b!) R) -> (Tensor(a!) Q, Tensor(b!) R)")) {
-    GT_TRY(auto r = Op::call(gt::T(self), (some != 0), gt::T(Q), gt::T(R));)
+template <class Op> static gt_error impl_unsqueeze(gt_tensor *out, gt_tensor self, int64_t dim) {
+  if constexpr (gt::matches<Op>("unsqueeze(Tensor(a) self, int dim) -> Tensor(a)")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), dim));)
   } else {
-    return gt::unavailable<Op>("aten::qr.Q", "qr.Q(Tensor self, bool some=True, *, Tensor(a!) Q, Tensor(b!) R) -> (Tensor(a!) Q, Tensor(b!) R)");
+    return gt::unavailable<Op>("aten::unsqueeze", "unsqueeze(Tensor(a) self, int dim) -> Tensor(a)");
   }
 }
-extern "C" gt_error gt_aten_qr_Q(gt_tensor self, uint8_t some, gt_tensor Q, gt_tensor R) {
-  return impl_qr_Q<at::_ops::qr_Q>(self, some, Q, R);
+extern "C" gt_error gt_aten_unsqueeze(gt_tensor *out, gt_tensor self, int64_t dim) {
+  return impl_unsqueeze<at::_ops::unsqueeze>(out, self, dim);
 }
 
-template <class Op> static gt_error impl_symeig(gt_tensor *out, gt_tensor self, uint8_t eigenvectors, uint8_t upper) {
-  if constexpr (gt::matches<Op>("symeig(Tensor self, bool eigenvectors=False, bool upper=True) -> (Tensor eigenvalues, Tensor eigenvectors)")) {
-    GT_TRY(auto r = Op::call(gt::T(self), (eigenvectors != 0), (upper != 0)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
+template <class Op> static gt_error impl_var_dim(gt_tensor *out, gt_tensor self, const int64_t *dim, int dim_n, uint8_t unbiased, uint8_t keepdim) {
+  if constexpr (gt::matches<Op>("var.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_ints(dim, dim_n), (unbiased != 0), (keepdim != 0)));)
   } else {
-    return gt::unavailable<Op>("aten::symeig", "symeig(Tensor self, bool eigenvectors=False, bool upper=True) -> (Tensor eigenvalues, Tensor eigenvectors)");
+    return gt::unavailable<Op>("aten::var.dim", "var.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False) -> Tensor");
   }
 }
-extern "C" gt_error gt_aten_symeig(gt_tensor *out, gt_tensor self, uint8_t eigenvectors, uint8_t upper) {
-  return impl_symeig<at::_ops::symeig>(out, self, eigenvectors, upper);
+extern "C" gt_error gt_aten_var_dim(gt_tensor *out, gt_tensor self, const int64_t *dim, int dim_n, uint8_t unbiased, uint8_t keepdim) {
+  return impl_var_dim<at::_ops::var_dim>(out, self, dim, dim_n, unbiased, keepdim);
 }
 
-template <class Op> static gt_error impl_diagonal_copy_out(gt_tensor self, int64_t offset, int64_t dim1, int64_t dim2, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("diagonal_copy.out(Tensor self, int offset=0, int dim1=0, int dim2=1, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), offset, dim1, dim2, gt::T(a_out));)
+template <class Op> static gt_error impl_var_mean(gt_tensor *out, gt_tensor self, uint8_t unbiased) {
+  if constexpr (gt::matches<Op>("var_mean(Tensor self, bool unbiased=True) -> (Tensor, Tensor)")) {
+    GT_TRY(auto r = Op::call(gt::T(self), (unbiased != 0)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
   } else {
-    return gt::unavailable<Op>("aten::diagonal_copy.out", "diagonal_copy.out(Tensor self, int offset=0, int dim1=0, int dim2=1, *, Tensor(a!) out) -> Tensor(a!)");
+    return gt::unavailable<Op>("aten::var_mean", "var_mean(Tensor self, bool unbiased=True) -> (Tensor, Tensor)");
   }
 }
-extern "C" gt_error gt_aten_diagonal_copy_out(gt_tensor self, int64_t offset, int64_t dim1, int64_t dim2, gt_tensor a_out) {
-  return impl_diagonal_copy_out<at::_ops::diagonal_copy_out>(self, offset, dim1, dim2, a_out);
+extern "C" gt_error gt_aten_var_mean(gt_tensor *out, gt_tensor self, uint8_t unbiased) {
+  return impl_var_mean<at::_ops::var_mean>(out, self, unbiased);
 }
 
-template <class Op> static gt_error impl_detach_copy_out(gt_tensor self, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("detach_copy.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
+template <class Op> static gt_error impl_where_self(gt_tensor *out, gt_tensor condition, gt_tensor self, gt_tensor other) {
+  if constexpr (gt::matches<Op>("where.self(Tensor condition, Tensor self, Tensor other) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(condition), gt::T(self), gt::T(other)));)
+  } else {
+    return gt::unavailable<Op>("aten::where.self", "where.self(Tensor condition, Tensor self, Tensor other) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_where_self(gt_tensor *out, gt_tensor condition, gt_tensor self, gt_tensor other) {
+  return impl_where_self<at::_ops::where_self>(out, condition, self, other);
+}
+
+template <class Op> static gt_error impl_where_Scalar(gt_tensor *out, gt_tensor condition, gt_scalar self, gt_scalar other) {
+  if constexpr (gt::matches<Op>("where.Scalar(Tensor condition, Scalar self, Scalar other) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(condition), gt::scalar(self), gt::scalar(other)));)
+  } else {
+    return gt::unavailable<Op>("aten::where.Scalar", "where.Scalar(Tensor condition, Scalar self, Scalar other) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_where_Scalar(gt_tensor *out, gt_tensor condition, gt_scalar self, gt_scalar other) {
+  return impl_where_Scalar<at::_ops::where_Scalar>(out, condition, self, other);
+}
+
+template <class Op> static gt_error impl_zeros_out(const int64_t *size, int size_n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("zeros.out(SymInt[] size, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::sym_ints(size, size_n), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::zeros.out", "zeros.out(SymInt[] size, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_zeros_out(const int64_t *size, int size_n, gt_tensor a_out) {
+  return impl_zeros_out<at::_ops::zeros_out>(size, size_n, a_out);
+}
+
+template <class Op> static gt_error impl_norm_ScalarOpt_dtype(gt_tensor *out, gt_tensor self, gt_scalar p, int dtype) {
+  if constexpr (gt::matches<Op>("norm.ScalarOpt_dtype(Tensor self, Scalar? p, *, ScalarType dtype) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_scalar(p), gt::dtype(dtype)));)
+  } else {
+    return gt::unavailable<Op>("aten::norm.ScalarOpt_dtype", "norm.ScalarOpt_dtype(Tensor self, Scalar? p, *, ScalarType dtype) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_norm_ScalarOpt_dtype(gt_tensor *out, gt_tensor self, gt_scalar p, int dtype) {
+  return impl_norm_ScalarOpt_dtype<at::_ops::norm_ScalarOpt_dtype>(out, self, p, dtype);
+}
+
+template <class Op> static gt_error impl_norm_dtype_out(gt_tensor self, gt_scalar p, const int64_t *dim, int dim_n, uint8_t keepdim, int dtype, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("norm.dtype_out(Tensor self, Scalar? p, int[1] dim, bool keepdim, *, ScalarType dtype, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::opt_scalar(p), gt::ints(dim, dim_n), (keepdim != 0), gt::dtype(dtype), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::norm.dtype_out", "norm.dtype_out(Tensor self, Scalar? p, int[1] dim, bool keepdim, *, ScalarType dtype, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_norm_dtype_out(gt_tensor self, gt_scalar p, const int64_t *dim, int dim_n, uint8_t keepdim, int dtype, gt_tensor a_out) {
+  return impl_norm_dtype_out<at::_ops::norm_dtype_out>(self, p, dim, dim_n, keepdim, dtype, a_out);
+}
+
+template <class Op> static gt_error impl_frobenius_norm_dim(gt_tensor *out, gt_tensor self, const int64_t *dim, int dim_n, uint8_t keepdim) {
+  if constexpr (gt::matches<Op>("frobenius_norm.dim(Tensor self, int[1] dim, bool keepdim=False) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::ints(dim, dim_n), (keepdim != 0)));)
+  } else {
+    return gt::unavailable<Op>("aten::frobenius_norm.dim", "frobenius_norm.dim(Tensor self, int[1] dim, bool keepdim=False) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_frobenius_norm_dim(gt_tensor *out, gt_tensor self, const int64_t *dim, int dim_n, uint8_t keepdim) {
+  return impl_frobenius_norm_dim<at::_ops::frobenius_norm_dim>(out, self, dim, dim_n, keepdim);
+}
+
+template <class Op> static gt_error impl_nuclear_norm_dim(gt_tensor *out, gt_tensor self, const int64_t *dim, int dim_n, uint8_t keepdim) {
+  if constexpr (gt::matches<Op>("nuclear_norm.dim(Tensor self, int[2] dim, bool keepdim=False) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::ints(dim, dim_n), (keepdim != 0)));)
+  } else {
+    return gt::unavailable<Op>("aten::nuclear_norm.dim", "nuclear_norm.dim(Tensor self, int[2] dim, bool keepdim=False) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_nuclear_norm_dim(gt_tensor *out, gt_tensor self, const int64_t *dim, int dim_n, uint8_t keepdim) {
+  return impl_nuclear_norm_dim<at::_ops::nuclear_norm_dim>(out, self, dim, dim_n, keepdim);
+}
+
+template <class Op> static gt_error impl_resize_as_(gt_tensor self, gt_tensor the_template, int memory_format) {
+  if constexpr (gt::matches<Op>("resize_as_(Tensor(a!) self, Tensor the_template, *, MemoryFormat? memory_format=None) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(the_template), gt::opt_memory_format(memory_format));)
+  } else {
+    return gt::unavailable<Op>("aten::resize_as_", "resize_as_(Tensor(a!) self, Tensor the_template, *, MemoryFormat? memory_format=None) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_resize_as_(gt_tensor self, gt_tensor the_template, int memory_format) {
+  return impl_resize_as_<at::_ops::resize_as_>(self, the_template, memory_format);
+}
+
+template <class Op> static gt_error impl_sub_Tensor(gt_tensor *out, gt_tensor self, gt_tensor other, gt_scalar alpha) {
+  if constexpr (gt::matches<Op>("sub.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other), gt::scalar(alpha)));)
+  } else {
+    return gt::unavailable<Op>("aten::sub.Tensor", "sub.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_sub_Tensor(gt_tensor *out, gt_tensor self, gt_tensor other, gt_scalar alpha) {
+  return impl_sub_Tensor<at::_ops::sub_Tensor>(out, self, other, alpha);
+}
+
+template <class Op> static gt_error impl_subtract_out(gt_tensor self, gt_tensor other, gt_scalar alpha, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("subtract.out(Tensor self, Tensor other, *, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::scalar(alpha), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::subtract.out", "subtract.out(Tensor self, Tensor other, *, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_subtract_out(gt_tensor self, gt_tensor other, gt_scalar alpha, gt_tensor a_out) {
+  return impl_subtract_out<at::_ops::subtract_out>(self, other, alpha, a_out);
+}
+
+template <class Op> static gt_error impl_subtract__Scalar(gt_tensor self, gt_scalar other, gt_scalar alpha) {
+  if constexpr (gt::matches<Op>("subtract_.Scalar(Tensor(a!) self, Scalar other, Scalar alpha=1) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::scalar(other), gt::scalar(alpha));)
+  } else {
+    return gt::unavailable<Op>("aten::subtract_.Scalar", "subtract_.Scalar(Tensor(a!) self, Scalar other, Scalar alpha=1) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_subtract__Scalar(gt_tensor self, gt_scalar other, gt_scalar alpha) {
+  return impl_subtract__Scalar<at::_ops::subtract__Scalar>(self, other, alpha);
+}
+
+template <class Op> static gt_error impl_heaviside_(gt_tensor self, gt_tensor values) {
+  if constexpr (gt::matches<Op>("heaviside_(Tensor(a!) self, Tensor values) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(values));)
+  } else {
+    return gt::unavailable<Op>("aten::heaviside_", "heaviside_(Tensor(a!) self, Tensor values) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_heaviside_(gt_tensor self, gt_tensor values) {
+  return impl_heaviside_<at::_ops::heaviside_>(self, values);
+}
+
+template <class Op> static gt_error impl_addmm_out(gt_tensor self, gt_tensor mat1, gt_tensor mat2, gt_scalar beta, gt_scalar alpha, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("addmm.out(Tensor self, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(mat1), gt::T(mat2), gt::scalar(beta), gt::scalar(alpha), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::addmm.out", "addmm.out(Tensor self, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_addmm_out(gt_tensor self, gt_tensor mat1, gt_tensor mat2, gt_scalar beta, gt_scalar alpha, gt_tensor a_out) {
+  return impl_addmm_out<at::_ops::addmm_out>(self, mat1, mat2, beta, alpha, a_out);
+}
+
+template <class Op> static gt_error impl_addmm_(gt_tensor self, gt_tensor mat1, gt_tensor mat2, gt_scalar beta, gt_scalar alpha) {
+  if constexpr (gt::matches<Op>("addmm_(Tensor(a!) self, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(mat1), gt::T(mat2), gt::scalar(beta), gt::scalar(alpha));)
+  } else {
+    return gt::unavailable<Op>("aten::addmm_", "addmm_(Tensor(a!) self, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_addmm_(gt_tensor self, gt_tensor mat1, gt_tensor mat2, gt_scalar beta, gt_scalar alpha) {
+  return impl_addmm_<at::_ops::addmm_>(self, mat1, mat2, beta, alpha);
+}
+
+template <class Op> static gt_error impl_sparse_bsr_tensor_crow_col_value_size(gt_tensor *out, gt_tensor crow_indices, gt_tensor col_indices, gt_tensor values, const int64_t *size, int size_n, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
+  if constexpr (gt::matches<Op>("sparse_bsr_tensor.crow_col_value_size(Tensor crow_indices, Tensor col_indices, Tensor values, int[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(crow_indices), gt::T(col_indices), gt::T(values), gt::ints(size, size_n), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory)));)
+  } else {
+    return gt::unavailable<Op>("aten::sparse_bsr_tensor.crow_col_value_size", "sparse_bsr_tensor.crow_col_value_size(Tensor crow_indices, Tensor col_indices, Tensor values, int[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_sparse_bsr_tensor_crow_col_value_size(gt_tensor *out, gt_tensor crow_indices, gt_tensor col_indices, gt_tensor values, const int64_t *size, int size_n, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
+  return impl_sparse_bsr_tensor_crow_col_value_size<at::_ops::sparse_bsr_tensor_crow_col_value_size>(out, crow_indices, col_indices, values, size, size_n, dtype, layout, device_type, device_index, pin_memory);
+}
+
+template <class Op> static gt_error impl_sparse_csc_tensor_ccol_row_value(gt_tensor *out, gt_tensor ccol_indices, gt_tensor row_indices, gt_tensor values, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
+  if constexpr (gt::matches<Op>("sparse_csc_tensor.ccol_row_value(Tensor ccol_indices, Tensor row_indices, Tensor values, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(ccol_indices), gt::T(row_indices), gt::T(values), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory)));)
+  } else {
+    return gt::unavailable<Op>("aten::sparse_csc_tensor.ccol_row_value", "sparse_csc_tensor.ccol_row_value(Tensor ccol_indices, Tensor row_indices, Tensor values, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_sparse_csc_tensor_ccol_row_value(gt_tensor *out, gt_tensor ccol_indices, gt_tensor row_indices, gt_tensor values, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
+  return impl_sparse_csc_tensor_ccol_row_value<at::_ops::sparse_csc_tensor_ccol_row_value>(out, ccol_indices, row_indices, values, dtype, layout, device_type, device_index, pin_memory);
+}
+
+template <class Op> static gt_error impl_sparse_coo_tensor_indices(gt_tensor *out, gt_tensor indices, gt_tensor values, int dtype, int layout, int device_type, int device_index, int8_t pin_memory, int8_t is_coalesced) {
+  if constexpr (gt::matches<Op>("sparse_coo_tensor.indices(Tensor indices, Tensor values, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor")) {
+    if (!(is_coalesced < 0)) return gt::error(GT_ERR_NOT_IMPLEMENTED, "aten::sparse_coo_tensor.indices: argument is_coalesced is not in libtorch " TORCH_VERSION);
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(indices), gt::T(values), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory)));)
+  } else if constexpr (gt::matches<Op>("sparse_coo_tensor.indices(Tensor indices, Tensor values, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, bool? is_coalesced=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(indices), gt::T(values), gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory), gt::opt_bool(is_coalesced)));)
+  } else {
+    return gt::unavailable<Op>("aten::sparse_coo_tensor.indices", "sparse_coo_tensor.indices(Tensor indices, Tensor values, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, bool? is_coalesced=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_sparse_coo_tensor_indices(gt_tensor *out, gt_tensor indices, gt_tensor values, int dtype, int layout, int device_type, int device_index, int8_t pin_memory, int8_t is_coalesced) {
+  return impl_sparse_coo_tensor_indices<at::_ops::sparse_coo_tensor_indices>(out, indices, values, dtype, layout, device_type, device_index, pin_memory, is_coalesced);
+}
+
+template <class Op> static gt_error impl_sparse_mask(gt_tensor *out, gt_tensor self, gt_tensor mask) {
+  if constexpr (gt::matches<Op>("sparse_mask(Tensor self, Tensor mask) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(mask)));)
+  } else {
+    return gt::unavailable<Op>("aten::sparse_mask", "sparse_mask(Tensor self, Tensor mask) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_sparse_mask(gt_tensor *out, gt_tensor self, gt_tensor mask) {
+  return impl_sparse_mask<at::_ops::sparse_mask>(out, self, mask);
+}
+
+template <class Op> static gt_error impl_coalesce(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("coalesce(Tensor(a) self) -> Tensor(a)")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+  } else {
+    return gt::unavailable<Op>("aten::coalesce", "coalesce(Tensor(a) self) -> Tensor(a)");
+  }
+}
+extern "C" gt_error gt_aten_coalesce(gt_tensor *out, gt_tensor self) {
+  return impl_coalesce<at::_ops::coalesce>(out, self);
+}
+
+template <class Op> static gt_error impl_crow_indices(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("crow_indices(Tensor(a) self) -> Tensor(a)")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+  } else {
+    return gt::unavailable<Op>("aten::crow_indices", "crow_indices(Tensor(a) self) -> Tensor(a)");
+  }
+}
+extern "C" gt_error gt_aten_crow_indices(gt_tensor *out, gt_tensor self) {
+  return impl_crow_indices<at::_ops::crow_indices>(out, self);
+}
+
+template <class Op> static gt_error impl_hspmm_out(gt_tensor mat1, gt_tensor mat2, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("hspmm.out(Tensor mat1, Tensor mat2, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(mat1), gt::T(mat2), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::hspmm.out", "hspmm.out(Tensor mat1, Tensor mat2, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_hspmm_out(gt_tensor mat1, gt_tensor mat2, gt_tensor a_out) {
+  return impl_hspmm_out<at::_ops::hspmm_out>(mat1, mat2, a_out);
+}
+
+template <class Op> static gt_error impl_to_sparse_sparse_dim(gt_tensor *out, gt_tensor self, int64_t sparse_dim) {
+  if constexpr (gt::matches<Op>("to_sparse.sparse_dim(Tensor self, int sparse_dim) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), sparse_dim));)
+  } else {
+    return gt::unavailable<Op>("aten::to_sparse.sparse_dim", "to_sparse.sparse_dim(Tensor self, int sparse_dim) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_to_sparse_sparse_dim(gt_tensor *out, gt_tensor self, int64_t sparse_dim) {
+  return impl_to_sparse_sparse_dim<at::_ops::to_sparse_sparse_dim>(out, self, sparse_dim);
+}
+
+template <class Op> static gt_error impl_to_sparse_bsr(gt_tensor *out, gt_tensor self, const int64_t *blocksize, int blocksize_n, int64_t dense_dim, uint8_t dense_dim_has) {
+  if constexpr (gt::matches<Op>("to_sparse_bsr(Tensor self, int[2] blocksize) -> Tensor")) {
+    if (!(!dense_dim_has)) return gt::error(GT_ERR_NOT_IMPLEMENTED, "aten::to_sparse_bsr: argument dense_dim is not in libtorch " TORCH_VERSION);
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::ints(blocksize, blocksize_n)));)
+  } else if constexpr (gt::matches<Op>("to_sparse_bsr(Tensor self, int[2] blocksize, int? dense_dim=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::ints(blocksize, blocksize_n), gt::opt_int(dense_dim, dense_dim_has)));)
+  } else {
+    return gt::unavailable<Op>("aten::to_sparse_bsr", "to_sparse_bsr(Tensor self, int[2] blocksize, int? dense_dim=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_to_sparse_bsr(gt_tensor *out, gt_tensor self, const int64_t *blocksize, int blocksize_n, int64_t dense_dim, uint8_t dense_dim_has) {
+  return impl_to_sparse_bsr<at::_ops::to_sparse_bsr>(out, self, blocksize, blocksize_n, dense_dim, dense_dim_has);
+}
+
+template <class Op> static gt_error impl_fake_quantize_per_tensor_affine(gt_tensor *out, gt_tensor self, double scale, int64_t zero_point, int64_t quant_min, int64_t quant_max) {
+  if constexpr (gt::matches<Op>("fake_quantize_per_tensor_affine(Tensor self, float scale, int zero_point, int quant_min, int quant_max) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), scale, zero_point, quant_min, quant_max));)
+  } else {
+    return gt::unavailable<Op>("aten::fake_quantize_per_tensor_affine", "fake_quantize_per_tensor_affine(Tensor self, float scale, int zero_point, int quant_min, int quant_max) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_fake_quantize_per_tensor_affine(gt_tensor *out, gt_tensor self, double scale, int64_t zero_point, int64_t quant_min, int64_t quant_max) {
+  return impl_fake_quantize_per_tensor_affine<at::_ops::fake_quantize_per_tensor_affine>(out, self, scale, zero_point, quant_min, quant_max);
+}
+
+template <class Op> static gt_error impl_fake_quantize_per_channel_affine_cachemask(gt_tensor *out, gt_tensor self, gt_tensor scale, gt_tensor zero_point, int64_t axis, int64_t quant_min, int64_t quant_max) {
+  if constexpr (gt::matches<Op>("fake_quantize_per_channel_affine_cachemask(Tensor self, Tensor scale, Tensor zero_point, int axis, int quant_min, int quant_max) -> (Tensor output, Tensor mask)")) {
+    GT_TRY(auto r = Op::call(gt::T(self), gt::T(scale), gt::T(zero_point), axis, quant_min, quant_max); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
+  } else {
+    return gt::unavailable<Op>("aten::fake_quantize_per_channel_affine_cachemask", "fake_quantize_per_channel_affine_cachemask(Tensor self, Tensor scale, Tensor zero_point, int axis, int quant_min, int quant_max) -> (Tensor output, Tensor mask)");
+  }
+}
+extern "C" gt_error gt_aten_fake_quantize_per_channel_affine_cachemask(gt_tensor *out, gt_tensor self, gt_tensor scale, gt_tensor zero_point, int64_t axis, int64_t quant_min, int64_t quant_max) {
+  return impl_fake_quantize_per_channel_affine_cachemask<at::_ops::fake_quantize_per_channel_affine_cachemask>(out, self, scale, zero_point, axis, quant_min, quant_max);
+}
+
+template <class Op> static gt_error impl_to_device(gt_tensor *out, gt_tensor self, int device_type, int device_index, int dtype, uint8_t non_blocking, uint8_t copy, int memory_format) {
+  if constexpr (gt::matches<Op>("to.device(Tensor(a) self, Device device, ScalarType dtype, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a)")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::device(device_type, device_index), gt::dtype(dtype), (non_blocking != 0), (copy != 0), gt::opt_memory_format(memory_format)));)
+  } else {
+    return gt::unavailable<Op>("aten::to.device", "to.device(Tensor(a) self, Device device, ScalarType dtype, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a)");
+  }
+}
+extern "C" gt_error gt_aten_to_device(gt_tensor *out, gt_tensor self, int device_type, int device_index, int dtype, uint8_t non_blocking, uint8_t copy, int memory_format) {
+  return impl_to_device<at::_ops::to_device>(out, self, device_type, device_index, dtype, non_blocking, copy, memory_format);
+}
+
+template <class Op> static gt_error impl_meshgrid_indexing(gt_tensor **out, int *out_n, const gt_tensor *tensors, int tensors_n, const char *indexing, int64_t indexing_n) {
+  if constexpr (gt::matches<Op>("meshgrid.indexing(Tensor[] tensors, *, str indexing) -> Tensor[]")) {
+    GT_TRY(gt::wrap_list(Op::call(gt::tensor_list(tensors, tensors_n), c10::string_view(indexing, static_cast<size_t>(indexing_n))), out, out_n);)
+  } else {
+    return gt::unavailable<Op>("aten::meshgrid.indexing", "meshgrid.indexing(Tensor[] tensors, *, str indexing) -> Tensor[]");
+  }
+}
+extern "C" gt_error gt_aten_meshgrid_indexing(gt_tensor **out, int *out_n, const gt_tensor *tensors, int tensors_n, const char *indexing, int64_t indexing_n) {
+  return impl_meshgrid_indexing<at::_ops::meshgrid_indexing>(out, out_n, tensors, tensors_n, indexing, indexing_n);
+}
+
+template <class Op> static gt_error impl_result_type_Tensor(int *out, gt_tensor tensor, gt_tensor other) {
+  if constexpr (gt::matches<Op>("result_type.Tensor(Tensor tensor, Tensor other) -> ScalarType")) {
+    GT_TRY(*out = static_cast<int>(Op::call(gt::T(tensor), gt::T(other)));)
+  } else {
+    return gt::unavailable<Op>("aten::result_type.Tensor", "result_type.Tensor(Tensor tensor, Tensor other) -> ScalarType");
+  }
+}
+extern "C" gt_error gt_aten_result_type_Tensor(int *out, gt_tensor tensor, gt_tensor other) {
+  return impl_result_type_Tensor<at::_ops::result_type_Tensor>(out, tensor, other);
+}
+
+template <class Op> static gt_error impl_can_cast(uint8_t *out, int from_, int to) {
+  if constexpr (gt::matches<Op>("can_cast(ScalarType from, ScalarType to) -> bool")) {
+    GT_TRY(*out = Op::call(gt::dtype(from_), gt::dtype(to)) ? 1 : 0;)
+  } else if constexpr (gt::matches<Op>("can_cast(ScalarType from_, ScalarType to) -> bool")) {
+    GT_TRY(*out = Op::call(gt::dtype(from_), gt::dtype(to)) ? 1 : 0;)
+  } else {
+    return gt::unavailable<Op>("aten::can_cast", "can_cast(ScalarType from_, ScalarType to) -> bool");
+  }
+}
+extern "C" gt_error gt_aten_can_cast(uint8_t *out, int from_, int to) {
+  return impl_can_cast<at::_ops::can_cast>(out, from_, to);
+}
+
+template <class Op> static gt_error impl_gru_input(gt_tensor *out, gt_tensor input, gt_tensor hx, const gt_tensor *params, int params_n, uint8_t has_biases, int64_t num_layers, double dropout, uint8_t train, uint8_t bidirectional, uint8_t batch_first) {
+  if constexpr (gt::matches<Op>("gru.input(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)")) {
+    GT_TRY(auto r = Op::call(gt::T(input), gt::T(hx), gt::tensor_list(params, params_n), (has_biases != 0), num_layers, dropout, (train != 0), (bidirectional != 0), (batch_first != 0)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
+  } else {
+    return gt::unavailable<Op>("aten::gru.input", "gru.input(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)");
+  }
+}
+extern "C" gt_error gt_aten_gru_input(gt_tensor *out, gt_tensor input, gt_tensor hx, const gt_tensor *params, int params_n, uint8_t has_biases, int64_t num_layers, double dropout, uint8_t train, uint8_t bidirectional, uint8_t batch_first) {
+  return impl_gru_input<at::_ops::gru_input>(out, input, hx, params, params_n, has_biases, num_layers, dropout, train, bidirectional, batch_first);
+}
+
+template <class Op> static gt_error impl_rnn_relu_input(gt_tensor *out, gt_tensor input, gt_tensor hx, const gt_tensor *params, int params_n, uint8_t has_biases, int64_t num_layers, double dropout, uint8_t train, uint8_t bidirectional, uint8_t batch_first) {
+  if constexpr (gt::matches<Op>("rnn_relu.input(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)")) {
+    GT_TRY(auto r = Op::call(gt::T(input), gt::T(hx), gt::tensor_list(params, params_n), (has_biases != 0), num_layers, dropout, (train != 0), (bidirectional != 0), (batch_first != 0)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
+  } else {
+    return gt::unavailable<Op>("aten::rnn_relu.input", "rnn_relu.input(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)");
+  }
+}
+extern "C" gt_error gt_aten_rnn_relu_input(gt_tensor *out, gt_tensor input, gt_tensor hx, const gt_tensor *params, int params_n, uint8_t has_biases, int64_t num_layers, double dropout, uint8_t train, uint8_t bidirectional, uint8_t batch_first) {
+  return impl_rnn_relu_input<at::_ops::rnn_relu_input>(out, input, hx, params, params_n, has_biases, num_layers, dropout, train, bidirectional, batch_first);
+}
+
+template <class Op> static gt_error impl_rnn_tanh_cell(gt_tensor *out, gt_tensor input, gt_tensor hx, gt_tensor w_ih, gt_tensor w_hh, gt_tensor b_ih, gt_tensor b_hh) {
+  if constexpr (gt::matches<Op>("rnn_tanh_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor? b_ih=None, Tensor? b_hh=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(input), gt::T(hx), gt::T(w_ih), gt::T(w_hh), gt::opt_tensor(b_ih), gt::opt_tensor(b_hh)));)
+  } else {
+    return gt::unavailable<Op>("aten::rnn_tanh_cell", "rnn_tanh_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor? b_ih=None, Tensor? b_hh=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_rnn_tanh_cell(gt_tensor *out, gt_tensor input, gt_tensor hx, gt_tensor w_ih, gt_tensor w_hh, gt_tensor b_ih, gt_tensor b_hh) {
+  return impl_rnn_tanh_cell<at::_ops::rnn_tanh_cell>(out, input, hx, w_ih, w_hh, b_ih, b_hh);
+}
+
+template <class Op> static gt_error impl_set_(gt_tensor self) {
+  if constexpr (gt::matches<Op>("set_(Tensor(a!) self) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self));)
+  } else {
+    return gt::unavailable<Op>("aten::set_", "set_(Tensor(a!) self) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_set_(gt_tensor self) {
+  return impl_set_<at::_ops::set_>(self);
+}
+
+template <class Op> static gt_error impl_is_set_to(uint8_t *out, gt_tensor self, gt_tensor tensor) {
+  if constexpr (gt::matches<Op>("is_set_to(Tensor self, Tensor tensor) -> bool")) {
+    GT_TRY(*out = Op::call(gt::T(self), gt::T(tensor)) ? 1 : 0;)
+  } else {
+    return gt::unavailable<Op>("aten::is_set_to", "is_set_to(Tensor self, Tensor tensor) -> bool");
+  }
+}
+extern "C" gt_error gt_aten_is_set_to(uint8_t *out, gt_tensor self, gt_tensor tensor) {
+  return impl_is_set_to<at::_ops::is_set_to>(out, self, tensor);
+}
+
+template <class Op> static gt_error impl_masked_fill_Tensor(gt_tensor *out, gt_tensor self, gt_tensor mask, gt_tensor value) {
+  if constexpr (gt::matches<Op>("masked_fill.Tensor(Tensor self, Tensor mask, Tensor value) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(mask), gt::T(value)));)
+  } else {
+    return gt::unavailable<Op>("aten::masked_fill.Tensor", "masked_fill.Tensor(Tensor self, Tensor mask, Tensor value) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_masked_fill_Tensor(gt_tensor *out, gt_tensor self, gt_tensor mask, gt_tensor value) {
+  return impl_masked_fill_Tensor<at::_ops::masked_fill_Tensor>(out, self, mask, value);
+}
+
+template <class Op> static gt_error impl_view_dtype(gt_tensor *out, gt_tensor self, int dtype) {
+  if constexpr (gt::matches<Op>("view.dtype(Tensor(a) self, ScalarType dtype) -> Tensor(a)")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::dtype(dtype)));)
+  } else {
+    return gt::unavailable<Op>("aten::view.dtype", "view.dtype(Tensor(a) self, ScalarType dtype) -> Tensor(a)");
+  }
+}
+extern "C" gt_error gt_aten_view_dtype(gt_tensor *out, gt_tensor self, int dtype) {
+  return impl_view_dtype<at::_ops::view_dtype>(out, self, dtype);
+}
+
+template <class Op> static gt_error impl_index_add_(gt_tensor self, int64_t dim, gt_tensor index, gt_tensor source, gt_scalar alpha) {
+  if constexpr (gt::matches<Op>("index_add_(Tensor(a!) self, int dim, Tensor index, Tensor source, *, Scalar alpha=1) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), dim, gt::T(index), gt::T(source), gt::scalar(alpha));)
+  } else {
+    return gt::unavailable<Op>("aten::index_add_", "index_add_(Tensor(a!) self, int dim, Tensor index, Tensor source, *, Scalar alpha=1) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_index_add_(gt_tensor self, int64_t dim, gt_tensor index, gt_tensor source, gt_scalar alpha) {
+  return impl_index_add_<at::_ops::index_add_>(self, dim, index, source, alpha);
+}
+
+template <class Op> static gt_error impl_index_reduce(gt_tensor *out, gt_tensor self, int64_t dim, gt_tensor index, gt_tensor source, const char *reduce, int64_t reduce_n, uint8_t include_self) {
+  if constexpr (gt::matches<Op>("index_reduce(Tensor self, int dim, Tensor index, Tensor source, str reduce, *, bool include_self=True) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), dim, gt::T(index), gt::T(source), c10::string_view(reduce, static_cast<size_t>(reduce_n)), (include_self != 0)));)
+  } else {
+    return gt::unavailable<Op>("aten::index_reduce", "index_reduce(Tensor self, int dim, Tensor index, Tensor source, str reduce, *, bool include_self=True) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_index_reduce(gt_tensor *out, gt_tensor self, int64_t dim, gt_tensor index, gt_tensor source, const char *reduce, int64_t reduce_n, uint8_t include_self) {
+  return impl_index_reduce<at::_ops::index_reduce>(out, self, dim, index, source, reduce, reduce_n, include_self);
+}
+
+template <class Op> static gt_error impl_index_fill_int_Tensor(gt_tensor *out, gt_tensor self, int64_t dim, gt_tensor index, gt_tensor value) {
+  if constexpr (gt::matches<Op>("index_fill.int_Tensor(Tensor self, int dim, Tensor index, Tensor value) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), dim, gt::T(index), gt::T(value)));)
+  } else {
+    return gt::unavailable<Op>("aten::index_fill.int_Tensor", "index_fill.int_Tensor(Tensor self, int dim, Tensor index, Tensor value) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_index_fill_int_Tensor(gt_tensor *out, gt_tensor self, int64_t dim, gt_tensor index, gt_tensor value) {
+  return impl_index_fill_int_Tensor<at::_ops::index_fill_int_Tensor>(out, self, dim, index, value);
+}
+
+template <class Op> static gt_error impl_scatter_value(gt_tensor *out, gt_tensor self, int64_t dim, gt_tensor index, gt_scalar value) {
+  if constexpr (gt::matches<Op>("scatter.value(Tensor self, int dim, Tensor index, Scalar value) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), dim, gt::T(index), gt::scalar(value)));)
+  } else {
+    return gt::unavailable<Op>("aten::scatter.value", "scatter.value(Tensor self, int dim, Tensor index, Scalar value) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_scatter_value(gt_tensor *out, gt_tensor self, int64_t dim, gt_tensor index, gt_scalar value) {
+  return impl_scatter_value<at::_ops::scatter_value>(out, self, dim, index, value);
+}
+
+template <class Op> static gt_error impl_scatter__reduce(gt_tensor self, int64_t dim, gt_tensor index, gt_tensor src, const char *reduce, int64_t reduce_n) {
+  if constexpr (gt::matches<Op>("scatter_.reduce(Tensor(a!) self, int dim, Tensor index, Tensor src, *, str reduce) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), dim, gt::T(index), gt::T(src), c10::string_view(reduce, static_cast<size_t>(reduce_n)));)
+  } else {
+    return gt::unavailable<Op>("aten::scatter_.reduce", "scatter_.reduce(Tensor(a!) self, int dim, Tensor index, Tensor src, *, str reduce) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_scatter__reduce(gt_tensor self, int64_t dim, gt_tensor index, gt_tensor src, const char *reduce, int64_t reduce_n) {
+  return impl_scatter__reduce<at::_ops::scatter__reduce>(self, dim, index, src, reduce, reduce_n);
+}
+
+template <class Op> static gt_error impl_scatter_value_reduce_out(gt_tensor self, int64_t dim, gt_tensor index, gt_scalar value, const char *reduce, int64_t reduce_n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("scatter.value_reduce_out(Tensor self, int dim, Tensor index, Scalar value, *, str reduce, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), dim, gt::T(index), gt::scalar(value), c10::string_view(reduce, static_cast<size_t>(reduce_n)), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::scatter.value_reduce_out", "scatter.value_reduce_out(Tensor self, int dim, Tensor index, Scalar value, *, str reduce, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_scatter_value_reduce_out(gt_tensor self, int64_t dim, gt_tensor index, gt_scalar value, const char *reduce, int64_t reduce_n, gt_tensor a_out) {
+  return impl_scatter_value_reduce_out<at::_ops::scatter_value_reduce_out>(self, dim, index, value, reduce, reduce_n, a_out);
+}
+
+template <class Op> static gt_error impl_scatter_reduce_two(gt_tensor *out, gt_tensor self, int64_t dim, gt_tensor index, gt_tensor src, const char *reduce, int64_t reduce_n, uint8_t include_self) {
+  if constexpr (gt::matches<Op>("scatter_reduce.two(Tensor self, int dim, Tensor index, Tensor src, str reduce, *, bool include_self=True) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), dim, gt::T(index), gt::T(src), c10::string_view(reduce, static_cast<size_t>(reduce_n)), (include_self != 0)));)
+  } else {
+    return gt::unavailable<Op>("aten::scatter_reduce.two", "scatter_reduce.two(Tensor self, int dim, Tensor index, Tensor src, str reduce, *, bool include_self=True) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_scatter_reduce_two(gt_tensor *out, gt_tensor self, int64_t dim, gt_tensor index, gt_tensor src, const char *reduce, int64_t reduce_n, uint8_t include_self) {
+  return impl_scatter_reduce_two<at::_ops::scatter_reduce_two>(out, self, dim, index, src, reduce, reduce_n, include_self);
+}
+
+template <class Op> static gt_error impl_eq__Tensor(gt_tensor self, gt_tensor other) {
+  if constexpr (gt::matches<Op>("eq_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(other));)
+  } else {
+    return gt::unavailable<Op>("aten::eq_.Tensor", "eq_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_eq__Tensor(gt_tensor self, gt_tensor other) {
+  return impl_eq__Tensor<at::_ops::eq__Tensor>(self, other);
+}
+
+template <class Op> static gt_error impl_bitwise_and_Scalar_Tensor(gt_tensor *out, gt_scalar self, gt_tensor other) {
+  if constexpr (gt::matches<Op>("bitwise_and.Scalar_Tensor(Scalar self, Tensor other) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::scalar(self), gt::T(other)));)
+  } else {
+    return gt::unavailable<Op>("aten::bitwise_and.Scalar_Tensor", "bitwise_and.Scalar_Tensor(Scalar self, Tensor other) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_bitwise_and_Scalar_Tensor(gt_tensor *out, gt_scalar self, gt_tensor other) {
+  return impl_bitwise_and_Scalar_Tensor<at::_ops::bitwise_and_Scalar_Tensor>(out, self, other);
+}
+
+template <class Op> static gt_error impl_bitwise_or_Tensor_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("bitwise_or.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::bitwise_or.Tensor_out", "bitwise_or.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_bitwise_or_Tensor_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
+  return impl_bitwise_or_Tensor_out<at::_ops::bitwise_or_Tensor_out>(self, other, a_out);
+}
+
+template <class Op> static gt_error impl_bitwise_or_Tensor(gt_tensor *out, gt_tensor self, gt_tensor other) {
+  if constexpr (gt::matches<Op>("bitwise_or.Tensor(Tensor self, Tensor other) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other)));)
+  } else {
+    return gt::unavailable<Op>("aten::bitwise_or.Tensor", "bitwise_or.Tensor(Tensor self, Tensor other) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_bitwise_or_Tensor(gt_tensor *out, gt_tensor self, gt_tensor other) {
+  return impl_bitwise_or_Tensor<at::_ops::bitwise_or_Tensor>(out, self, other);
+}
+
+template <class Op> static gt_error impl_bitwise_xor_Scalar_out(gt_tensor self, gt_scalar other, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("bitwise_xor.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::scalar(other), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::bitwise_xor.Scalar_out", "bitwise_xor.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_bitwise_xor_Scalar_out(gt_tensor self, gt_scalar other, gt_tensor a_out) {
+  return impl_bitwise_xor_Scalar_out<at::_ops::bitwise_xor_Scalar_out>(self, other, a_out);
+}
+
+template <class Op> static gt_error impl_bitwise_xor__Scalar(gt_tensor self, gt_scalar other) {
+  if constexpr (gt::matches<Op>("bitwise_xor_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::scalar(other));)
+  } else {
+    return gt::unavailable<Op>("aten::bitwise_xor_.Scalar", "bitwise_xor_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_bitwise_xor__Scalar(gt_tensor self, gt_scalar other) {
+  return impl_bitwise_xor__Scalar<at::_ops::bitwise_xor__Scalar>(self, other);
+}
+
+template <class Op> static gt_error impl_bitwise_left_shift_Tensor_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("bitwise_left_shift.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::bitwise_left_shift.Tensor_out", "bitwise_left_shift.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_bitwise_left_shift_Tensor_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
+  return impl_bitwise_left_shift_Tensor_out<at::_ops::bitwise_left_shift_Tensor_out>(self, other, a_out);
+}
+
+template <class Op> static gt_error impl_bitwise_left_shift_Scalar_Tensor(gt_tensor *out, gt_scalar self, gt_tensor other) {
+  if constexpr (gt::matches<Op>("bitwise_left_shift.Scalar_Tensor(Scalar self, Tensor other) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::scalar(self), gt::T(other)));)
+  } else {
+    return gt::unavailable<Op>("aten::bitwise_left_shift.Scalar_Tensor", "bitwise_left_shift.Scalar_Tensor(Scalar self, Tensor other) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_bitwise_left_shift_Scalar_Tensor(gt_tensor *out, gt_scalar self, gt_tensor other) {
+  return impl_bitwise_left_shift_Scalar_Tensor<at::_ops::bitwise_left_shift_Scalar_Tensor>(out, self, other);
+}
+
+template <class Op> static gt_error impl_bitwise_right_shift_Tensor_Scalar(gt_tensor *out, gt_tensor self, gt_scalar other) {
+  if constexpr (gt::matches<Op>("bitwise_right_shift.Tensor_Scalar(Tensor self, Scalar other) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::scalar(other)));)
+  } else {
+    return gt::unavailable<Op>("aten::bitwise_right_shift.Tensor_Scalar", "bitwise_right_shift.Tensor_Scalar(Tensor self, Scalar other) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_bitwise_right_shift_Tensor_Scalar(gt_tensor *out, gt_tensor self, gt_scalar other) {
+  return impl_bitwise_right_shift_Tensor_Scalar<at::_ops::bitwise_right_shift_Tensor_Scalar>(out, self, other);
+}
+
+template <class Op> static gt_error impl_tril_(gt_tensor self, int64_t diagonal) {
+  if constexpr (gt::matches<Op>("tril_(Tensor(a!) self, int diagonal=0) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), diagonal);)
+  } else if constexpr (gt::matches<Op>("tril_(Tensor(a!) self, SymInt diagonal=0) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), diagonal);)
+  } else {
+    return gt::unavailable<Op>("aten::tril_", "tril_(Tensor(a!) self, SymInt diagonal=0) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_tril_(gt_tensor self, int64_t diagonal) {
+  return impl_tril_<at::_ops::tril_>(self, diagonal);
+}
+
+template <class Op> static gt_error impl_lerp__Tensor(gt_tensor self, gt_tensor end, gt_tensor weight) {
+  if constexpr (gt::matches<Op>("lerp_.Tensor(Tensor(a!) self, Tensor end, Tensor weight) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(end), gt::T(weight));)
+  } else {
+    return gt::unavailable<Op>("aten::lerp_.Tensor", "lerp_.Tensor(Tensor(a!) self, Tensor end, Tensor weight) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_lerp__Tensor(gt_tensor self, gt_tensor end, gt_tensor weight) {
+  return impl_lerp__Tensor<at::_ops::lerp__Tensor>(self, end, weight);
+}
+
+template <class Op> static gt_error impl_random__from(gt_tensor self, int64_t from, int64_t to, uint8_t to_has, gt_generator generator) {
+  if constexpr (gt::matches<Op>("random_.from(Tensor(a!) self, int from, int? to, *, Generator? generator=None) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), from, gt::opt_int(to, to_has), gt::opt_gen(generator));)
+  } else {
+    return gt::unavailable<Op>("aten::random_.from", "random_.from(Tensor(a!) self, int from, int? to, *, Generator? generator=None) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_random__from(gt_tensor self, int64_t from, int64_t to, uint8_t to_has, gt_generator generator) {
+  return impl_random__from<at::_ops::random__from>(self, from, to, to_has, generator);
+}
+
+template <class Op> static gt_error impl_cauchy_(gt_tensor self, double median, double sigma, gt_generator generator) {
+  if constexpr (gt::matches<Op>("cauchy_(Tensor(a!) self, float median=0, float sigma=1, *, Generator? generator=None) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), median, sigma, gt::opt_gen(generator));)
+  } else {
+    return gt::unavailable<Op>("aten::cauchy_", "cauchy_(Tensor(a!) self, float median=0, float sigma=1, *, Generator? generator=None) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_cauchy_(gt_tensor self, double median, double sigma, gt_generator generator) {
+  return impl_cauchy_<at::_ops::cauchy_>(self, median, sigma, generator);
+}
+
+template <class Op> static gt_error impl_diag_out(gt_tensor self, int64_t diagonal, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("diag.out(Tensor self, int diagonal=0, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), diagonal, gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::diag.out", "diag.out(Tensor self, int diagonal=0, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_diag_out(gt_tensor self, int64_t diagonal, gt_tensor a_out) {
+  return impl_diag_out<at::_ops::diag_out>(self, diagonal, a_out);
+}
+
+template <class Op> static gt_error impl_triu_out(gt_tensor self, int64_t diagonal, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("triu.out(Tensor self, int diagonal=0, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), diagonal, gt::T(a_out));)
+  } else if constexpr (gt::matches<Op>("triu.out(Tensor self, SymInt diagonal=0, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), diagonal, gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::triu.out", "triu.out(Tensor self, SymInt diagonal=0, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_triu_out(gt_tensor self, int64_t diagonal, gt_tensor a_out) {
+  return impl_triu_out<at::_ops::triu_out>(self, diagonal, a_out);
+}
+
+template <class Op> static gt_error impl_tril_indices(gt_tensor *out, int64_t row, int64_t col, int64_t offset, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
+  if constexpr (gt::matches<Op>("tril_indices(int row, int col, int offset=0, *, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(row, col, offset, gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory)));)
+  } else {
+    return gt::unavailable<Op>("aten::tril_indices", "tril_indices(int row, int col, int offset=0, *, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_tril_indices(gt_tensor *out, int64_t row, int64_t col, int64_t offset, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
+  return impl_tril_indices<at::_ops::tril_indices>(out, row, col, offset, dtype, layout, device_type, device_index, pin_memory);
+}
+
+template <class Op> static gt_error impl_ne_Scalar(gt_tensor *out, gt_tensor self, gt_scalar other) {
+  if constexpr (gt::matches<Op>("ne.Scalar(Tensor self, Scalar other) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::scalar(other)));)
+  } else {
+    return gt::unavailable<Op>("aten::ne.Scalar", "ne.Scalar(Tensor self, Scalar other) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_ne_Scalar(gt_tensor *out, gt_tensor self, gt_scalar other) {
+  return impl_ne_Scalar<at::_ops::ne_Scalar>(out, self, other);
+}
+
+template <class Op> static gt_error impl_ne__Tensor(gt_tensor self, gt_tensor other) {
+  if constexpr (gt::matches<Op>("ne_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(other));)
+  } else {
+    return gt::unavailable<Op>("aten::ne_.Tensor", "ne_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_ne__Tensor(gt_tensor self, gt_tensor other) {
+  return impl_ne__Tensor<at::_ops::ne__Tensor>(self, other);
+}
+
+template <class Op> static gt_error impl_not_equal_Tensor(gt_tensor *out, gt_tensor self, gt_tensor other) {
+  if constexpr (gt::matches<Op>("not_equal.Tensor(Tensor self, Tensor other) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other)));)
+  } else {
+    return gt::unavailable<Op>("aten::not_equal.Tensor", "not_equal.Tensor(Tensor self, Tensor other) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_not_equal_Tensor(gt_tensor *out, gt_tensor self, gt_tensor other) {
+  return impl_not_equal_Tensor<at::_ops::not_equal_Tensor>(out, self, other);
+}
+
+template <class Op> static gt_error impl_eq_Scalar(gt_tensor *out, gt_tensor self, gt_scalar other) {
+  if constexpr (gt::matches<Op>("eq.Scalar(Tensor self, Scalar other) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::scalar(other)));)
+  } else {
+    return gt::unavailable<Op>("aten::eq.Scalar", "eq.Scalar(Tensor self, Scalar other) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_eq_Scalar(gt_tensor *out, gt_tensor self, gt_scalar other) {
+  return impl_eq_Scalar<at::_ops::eq_Scalar>(out, self, other);
+}
+
+template <class Op> static gt_error impl_ge_Scalar(gt_tensor *out, gt_tensor self, gt_scalar other) {
+  if constexpr (gt::matches<Op>("ge.Scalar(Tensor self, Scalar other) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::scalar(other)));)
+  } else {
+    return gt::unavailable<Op>("aten::ge.Scalar", "ge.Scalar(Tensor self, Scalar other) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_ge_Scalar(gt_tensor *out, gt_tensor self, gt_scalar other) {
+  return impl_ge_Scalar<at::_ops::ge_Scalar>(out, self, other);
+}
+
+template <class Op> static gt_error impl_ge__Tensor(gt_tensor self, gt_tensor other) {
+  if constexpr (gt::matches<Op>("ge_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(other));)
+  } else {
+    return gt::unavailable<Op>("aten::ge_.Tensor", "ge_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_ge__Tensor(gt_tensor self, gt_tensor other) {
+  return impl_ge__Tensor<at::_ops::ge__Tensor>(self, other);
+}
+
+template <class Op> static gt_error impl_greater_equal_Tensor(gt_tensor *out, gt_tensor self, gt_tensor other) {
+  if constexpr (gt::matches<Op>("greater_equal.Tensor(Tensor self, Tensor other) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other)));)
+  } else {
+    return gt::unavailable<Op>("aten::greater_equal.Tensor", "greater_equal.Tensor(Tensor self, Tensor other) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_greater_equal_Tensor(gt_tensor *out, gt_tensor self, gt_tensor other) {
+  return impl_greater_equal_Tensor<at::_ops::greater_equal_Tensor>(out, self, other);
+}
+
+template <class Op> static gt_error impl_le_Scalar(gt_tensor *out, gt_tensor self, gt_scalar other) {
+  if constexpr (gt::matches<Op>("le.Scalar(Tensor self, Scalar other) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::scalar(other)));)
+  } else {
+    return gt::unavailable<Op>("aten::le.Scalar", "le.Scalar(Tensor self, Scalar other) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_le_Scalar(gt_tensor *out, gt_tensor self, gt_scalar other) {
+  return impl_le_Scalar<at::_ops::le_Scalar>(out, self, other);
+}
+
+template <class Op> static gt_error impl_le__Tensor(gt_tensor self, gt_tensor other) {
+  if constexpr (gt::matches<Op>("le_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(other));)
+  } else {
+    return gt::unavailable<Op>("aten::le_.Tensor", "le_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_le__Tensor(gt_tensor self, gt_tensor other) {
+  return impl_le__Tensor<at::_ops::le__Tensor>(self, other);
+}
+
+template <class Op> static gt_error impl_less_equal_Tensor(gt_tensor *out, gt_tensor self, gt_tensor other) {
+  if constexpr (gt::matches<Op>("less_equal.Tensor(Tensor self, Tensor other) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other)));)
+  } else {
+    return gt::unavailable<Op>("aten::less_equal.Tensor", "less_equal.Tensor(Tensor self, Tensor other) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_less_equal_Tensor(gt_tensor *out, gt_tensor self, gt_tensor other) {
+  return impl_less_equal_Tensor<at::_ops::less_equal_Tensor>(out, self, other);
+}
+
+template <class Op> static gt_error impl_gt_Scalar(gt_tensor *out, gt_tensor self, gt_scalar other) {
+  if constexpr (gt::matches<Op>("gt.Scalar(Tensor self, Scalar other) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::scalar(other)));)
+  } else {
+    return gt::unavailable<Op>("aten::gt.Scalar", "gt.Scalar(Tensor self, Scalar other) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_gt_Scalar(gt_tensor *out, gt_tensor self, gt_scalar other) {
+  return impl_gt_Scalar<at::_ops::gt_Scalar>(out, self, other);
+}
+
+template <class Op> static gt_error impl_gt__Tensor(gt_tensor self, gt_tensor other) {
+  if constexpr (gt::matches<Op>("gt_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(other));)
+  } else {
+    return gt::unavailable<Op>("aten::gt_.Tensor", "gt_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_gt__Tensor(gt_tensor self, gt_tensor other) {
+  return impl_gt__Tensor<at::_ops::gt__Tensor>(self, other);
+}
+
+template <class Op> static gt_error impl_greater_Tensor(gt_tensor *out, gt_tensor self, gt_tensor other) {
+  if constexpr (gt::matches<Op>("greater.Tensor(Tensor self, Tensor other) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other)));)
+  } else {
+    return gt::unavailable<Op>("aten::greater.Tensor", "greater.Tensor(Tensor self, Tensor other) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_greater_Tensor(gt_tensor *out, gt_tensor self, gt_tensor other) {
+  return impl_greater_Tensor<at::_ops::greater_Tensor>(out, self, other);
+}
+
+template <class Op> static gt_error impl_lt_Scalar(gt_tensor *out, gt_tensor self, gt_scalar other) {
+  if constexpr (gt::matches<Op>("lt.Scalar(Tensor self, Scalar other) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::scalar(other)));)
+  } else {
+    return gt::unavailable<Op>("aten::lt.Scalar", "lt.Scalar(Tensor self, Scalar other) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_lt_Scalar(gt_tensor *out, gt_tensor self, gt_scalar other) {
+  return impl_lt_Scalar<at::_ops::lt_Scalar>(out, self, other);
+}
+
+template <class Op> static gt_error impl_lt__Tensor(gt_tensor self, gt_tensor other) {
+  if constexpr (gt::matches<Op>("lt_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(other));)
+  } else {
+    return gt::unavailable<Op>("aten::lt_.Tensor", "lt_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_lt__Tensor(gt_tensor self, gt_tensor other) {
+  return impl_lt__Tensor<at::_ops::lt__Tensor>(self, other);
+}
+
+template <class Op> static gt_error impl_less_Tensor(gt_tensor *out, gt_tensor self, gt_tensor other) {
+  if constexpr (gt::matches<Op>("less.Tensor(Tensor self, Tensor other) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other)));)
+  } else {
+    return gt::unavailable<Op>("aten::less.Tensor", "less.Tensor(Tensor self, Tensor other) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_less_Tensor(gt_tensor *out, gt_tensor self, gt_tensor other) {
+  return impl_less_Tensor<at::_ops::less_Tensor>(out, self, other);
+}
+
+template <class Op> static gt_error impl_take(gt_tensor *out, gt_tensor self, gt_tensor index) {
+  if constexpr (gt::matches<Op>("take(Tensor self, Tensor index) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(index)));)
+  } else {
+    return gt::unavailable<Op>("aten::take", "take(Tensor self, Tensor index) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_take(gt_tensor *out, gt_tensor self, gt_tensor index) {
+  return impl_take<at::_ops::take>(out, self, index);
+}
+
+template <class Op> static gt_error impl_index_select(gt_tensor *out, gt_tensor self, int64_t dim, gt_tensor index) {
+  if constexpr (gt::matches<Op>("index_select(Tensor self, int dim, Tensor index) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), dim, gt::T(index)));)
+  } else {
+    return gt::unavailable<Op>("aten::index_select", "index_select(Tensor self, int dim, Tensor index) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_index_select(gt_tensor *out, gt_tensor self, int64_t dim, gt_tensor index) {
+  return impl_index_select<at::_ops::index_select>(out, self, dim, index);
+}
+
+template <class Op> static gt_error impl_nonzero(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("nonzero(Tensor self) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+  } else {
+    return gt::unavailable<Op>("aten::nonzero", "nonzero(Tensor self) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_nonzero(gt_tensor *out, gt_tensor self) {
+  return impl_nonzero<at::_ops::nonzero>(out, self);
+}
+
+template <class Op> static gt_error impl_argwhere(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("argwhere(Tensor self) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+  } else {
+    return gt::unavailable<Op>("aten::argwhere", "argwhere(Tensor self) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_argwhere(gt_tensor *out, gt_tensor self) {
+  return impl_argwhere<at::_ops::argwhere>(out, self);
+}
+
+template <class Op> static gt_error impl_addcmul(gt_tensor *out, gt_tensor self, gt_tensor tensor1, gt_tensor tensor2, gt_scalar value) {
+  if constexpr (gt::matches<Op>("addcmul(Tensor self, Tensor tensor1, Tensor tensor2, *, Scalar value=1) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(tensor1), gt::T(tensor2), gt::scalar(value)));)
+  } else {
+    return gt::unavailable<Op>("aten::addcmul", "addcmul(Tensor self, Tensor tensor1, Tensor tensor2, *, Scalar value=1) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_addcmul(gt_tensor *out, gt_tensor self, gt_tensor tensor1, gt_tensor tensor2, gt_scalar value) {
+  return impl_addcmul<at::_ops::addcmul>(out, self, tensor1, tensor2, value);
+}
+
+template <class Op> static gt_error impl_addcdiv_(gt_tensor self, gt_tensor tensor1, gt_tensor tensor2, gt_scalar value) {
+  if constexpr (gt::matches<Op>("addcdiv_(Tensor(a!) self, Tensor tensor1, Tensor tensor2, *, Scalar value=1) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(tensor1), gt::T(tensor2), gt::scalar(value));)
+  } else {
+    return gt::unavailable<Op>("aten::addcdiv_", "addcdiv_(Tensor(a!) self, Tensor tensor1, Tensor tensor2, *, Scalar value=1) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_addcdiv_(gt_tensor self, gt_tensor tensor1, gt_tensor tensor2, gt_scalar value) {
+  return impl_addcdiv_<at::_ops::addcdiv_>(self, tensor1, tensor2, value);
+}
+
+template <class Op> static gt_error impl_linalg_solve_triangular_out(gt_tensor self, gt_tensor B, uint8_t upper, uint8_t left, uint8_t unitriangular, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("linalg_solve_triangular.out(Tensor self, Tensor B, *, bool upper, bool left=True, bool unitriangular=False, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(B), (upper != 0), (left != 0), (unitriangular != 0), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_solve_triangular.out", "linalg_solve_triangular.out(Tensor self, Tensor B, *, bool upper, bool left=True, bool unitriangular=False, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_linalg_solve_triangular_out(gt_tensor self, gt_tensor B, uint8_t upper, uint8_t left, uint8_t unitriangular, gt_tensor a_out) {
+  return impl_linalg_solve_triangular_out<at::_ops::linalg_solve_triangular_out>(self, B, upper, left, unitriangular, a_out);
+}
+
+template <class Op> static gt_error impl_svd(gt_tensor *out, gt_tensor self, uint8_t some, uint8_t compute_uv) {
+  if constexpr (gt::matches<Op>("svd(Tensor self, bool some=True, bool compute_uv=True) -> (Tensor U, Tensor S, Tensor V)")) {
+    GT_TRY(auto r = Op::call(gt::T(self), (some != 0), (compute_uv != 0)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r))); out[2] = gt::wrap(std::get<2>(std::move(r)));)
+  } else {
+    return gt::unavailable<Op>("aten::svd", "svd(Tensor self, bool some=True, bool compute_uv=True) -> (Tensor U, Tensor S, Tensor V)");
+  }
+}
+extern "C" gt_error gt_aten_svd(gt_tensor *out, gt_tensor self, uint8_t some, uint8_t compute_uv) {
+  return impl_svd<at::_ops::svd>(out, self, some, compute_uv);
+}
+
+template <class Op> static gt_error impl_swapdims_(gt_tensor self, int64_t dim0, int64_t dim1) {
+  if constexpr (gt::matches<Op>("swapdims_(Tensor(a!) self, int dim0, int dim1) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), dim0, dim1);)
+  } else {
+    return gt::unavailable<Op>("aten::swapdims_", "swapdims_(Tensor(a!) self, int dim0, int dim1) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_swapdims_(gt_tensor self, int64_t dim0, int64_t dim1) {
+  return impl_swapdims_<at::_ops::swapdims_>(self, dim0, dim1);
+}
+
+template <class Op> static gt_error impl_cholesky_inverse_out(gt_tensor self, uint8_t upper, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("cholesky_inverse.out(Tensor self, bool upper=False, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), (upper != 0), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::cholesky_inverse.out", "cholesky_inverse.out(Tensor self, bool upper=False, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_cholesky_inverse_out(gt_tensor self, uint8_t upper, gt_tensor a_out) {
+  return impl_cholesky_inverse_out<at::_ops::cholesky_inverse_out>(self, upper, a_out);
+}
+
+template <class Op> static gt_error impl_orgqr_out(gt_tensor self, gt_tensor input2, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("orgqr.out(Tensor self, Tensor input2, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(input2), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::orgqr.out", "orgqr.out(Tensor self, Tensor input2, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_orgqr_out(gt_tensor self, gt_tensor input2, gt_tensor a_out) {
+  return impl_orgqr_out<at::_ops::orgqr_out>(self, input2, a_out);
+}
+
+template <class Op> static gt_error impl_lu_solve(gt_tensor *out, gt_tensor self, gt_tensor LU_data, gt_tensor LU_pivots) {
+  if constexpr (gt::matches<Op>("lu_solve(Tensor self, Tensor LU_data, Tensor LU_pivots) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(LU_data), gt::T(LU_pivots)));)
+  } else {
+    return gt::unavailable<Op>("aten::lu_solve", "lu_solve(Tensor self, Tensor LU_data, Tensor LU_pivots) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_lu_solve(gt_tensor *out, gt_tensor self, gt_tensor LU_data, gt_tensor LU_pivots) {
+  return impl_lu_solve<at::_ops::lu_solve>(out, self, LU_data, LU_pivots);
+}
+
+template <class Op> static gt_error impl_multinomial(gt_tensor *out, gt_tensor self, int64_t num_samples, uint8_t replacement, gt_generator generator) {
+  if constexpr (gt::matches<Op>("multinomial(Tensor self, int num_samples, bool replacement=False, *, Generator? generator=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), num_samples, (replacement != 0), gt::opt_gen(generator)));)
+  } else if constexpr (gt::matches<Op>("multinomial(Tensor self, SymInt num_samples, bool replacement=False, *, Generator? generator=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), num_samples, (replacement != 0), gt::opt_gen(generator)));)
+  } else {
+    return gt::unavailable<Op>("aten::multinomial", "multinomial(Tensor self, SymInt num_samples, bool replacement=False, *, Generator? generator=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_multinomial(gt_tensor *out, gt_tensor self, int64_t num_samples, uint8_t replacement, gt_generator generator) {
+  return impl_multinomial<at::_ops::multinomial>(out, self, num_samples, replacement, generator);
+}
+
+template <class Op> static gt_error impl_digamma_out(gt_tensor self, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("digamma.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
     GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
   } else {
-    return gt::unavailable<Op>("aten::detach_copy.out", "detach_copy.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
+    return gt::unavailable<Op>("aten::digamma.out", "digamma.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
   }
 }
-extern "C" gt_error gt_aten_detach_copy_out(gt_tensor self, gt_tensor a_out) {
-  return impl_detach_copy_out<at::_ops::detach_copy_out>(self, a_out);
+extern "C" gt_error gt_aten_digamma_out(gt_tensor self, gt_tensor a_out) {
+  return impl_digamma_out<at::_ops::digamma_out>(self, a_out);
 }
 
-template <class Op> static gt_error impl_t_copy_out(gt_tensor self, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("t_copy.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
+template <class Op> static gt_error impl_polygamma_(gt_tensor self, int64_t n) {
+  if constexpr (gt::matches<Op>("polygamma_(Tensor(a!) self, int n) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), n);)
+  } else {
+    return gt::unavailable<Op>("aten::polygamma_", "polygamma_(Tensor(a!) self, int n) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_polygamma_(gt_tensor self, int64_t n) {
+  return impl_polygamma_<at::_ops::polygamma_>(self, n);
+}
+
+template <class Op> static gt_error impl_i0(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("i0(Tensor self) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+  } else {
+    return gt::unavailable<Op>("aten::i0", "i0(Tensor self) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_i0(gt_tensor *out, gt_tensor self) {
+  return impl_i0<at::_ops::i0>(out, self);
+}
+
+template <class Op> static gt_error impl_sign_(gt_tensor self) {
+  if constexpr (gt::matches<Op>("sign_(Tensor(a!) self) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self));)
+  } else {
+    return gt::unavailable<Op>("aten::sign_", "sign_(Tensor(a!) self) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_sign_(gt_tensor self) {
+  return impl_sign_<at::_ops::sign_>(self);
+}
+
+template <class Op> static gt_error impl_dist(gt_tensor *out, gt_tensor self, gt_tensor other, gt_scalar p) {
+  if constexpr (gt::matches<Op>("dist(Tensor self, Tensor other, Scalar p=2) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other), gt::scalar(p)));)
+  } else {
+    return gt::unavailable<Op>("aten::dist", "dist(Tensor self, Tensor other, Scalar p=2) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_dist(gt_tensor *out, gt_tensor self, gt_tensor other, gt_scalar p) {
+  return impl_dist<at::_ops::dist>(out, self, other, p);
+}
+
+template <class Op> static gt_error impl_arctan2(gt_tensor *out, gt_tensor self, gt_tensor other) {
+  if constexpr (gt::matches<Op>("arctan2(Tensor self, Tensor other) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other)));)
+  } else {
+    return gt::unavailable<Op>("aten::arctan2", "arctan2(Tensor self, Tensor other) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_arctan2(gt_tensor *out, gt_tensor self, gt_tensor other) {
+  return impl_arctan2<at::_ops::arctan2>(out, self, other);
+}
+
+template <class Op> static gt_error impl_lerp_Tensor_out(gt_tensor self, gt_tensor end, gt_tensor weight, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("lerp.Tensor_out(Tensor self, Tensor end, Tensor weight, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(end), gt::T(weight), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::lerp.Tensor_out", "lerp.Tensor_out(Tensor self, Tensor end, Tensor weight, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_lerp_Tensor_out(gt_tensor self, gt_tensor end, gt_tensor weight, gt_tensor a_out) {
+  return impl_lerp_Tensor_out<at::_ops::lerp_Tensor_out>(self, end, weight, a_out);
+}
+
+template <class Op> static gt_error impl_histc(gt_tensor *out, gt_tensor self, int64_t bins, gt_scalar min, gt_scalar max) {
+  if constexpr (gt::matches<Op>("histc(Tensor self, int bins=100, Scalar min=0, Scalar max=0) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), bins, gt::scalar(min), gt::scalar(max)));)
+  } else {
+    return gt::unavailable<Op>("aten::histc", "histc(Tensor self, int bins=100, Scalar min=0, Scalar max=0) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_histc(gt_tensor *out, gt_tensor self, int64_t bins, gt_scalar min, gt_scalar max) {
+  return impl_histc<at::_ops::histc>(out, self, bins, min, max);
+}
+
+template <class Op> static gt_error impl_histogram_bin_ct(gt_tensor *out, gt_tensor self, int64_t bins, const double *range, int range_n, gt_tensor weight, uint8_t density) {
+  if constexpr (gt::matches<Op>("histogram.bin_ct(Tensor self, int bins=100, *, float[]? range=None, Tensor? weight=None, bool density=False) -> (Tensor hist, Tensor bin_edges)")) {
+    GT_TRY(auto r = Op::call(gt::T(self), bins, gt::opt_floats(range, range_n), gt::opt_tensor(weight), (density != 0)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
+  } else {
+    return gt::unavailable<Op>("aten::histogram.bin_ct", "histogram.bin_ct(Tensor self, int bins=100, *, float[]? range=None, Tensor? weight=None, bool density=False) -> (Tensor hist, Tensor bin_edges)");
+  }
+}
+extern "C" gt_error gt_aten_histogram_bin_ct(gt_tensor *out, gt_tensor self, int64_t bins, const double *range, int range_n, gt_tensor weight, uint8_t density) {
+  return impl_histogram_bin_ct<at::_ops::histogram_bin_ct>(out, self, bins, range, range_n, weight, density);
+}
+
+template <class Op> static gt_error impl_fmod_Tensor_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("fmod.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::fmod.Tensor_out", "fmod.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_fmod_Tensor_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
+  return impl_fmod_Tensor_out<at::_ops::fmod_Tensor_out>(self, other, a_out);
+}
+
+template <class Op> static gt_error impl_hypot(gt_tensor *out, gt_tensor self, gt_tensor other) {
+  if constexpr (gt::matches<Op>("hypot(Tensor self, Tensor other) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other)));)
+  } else {
+    return gt::unavailable<Op>("aten::hypot", "hypot(Tensor self, Tensor other) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_hypot(gt_tensor *out, gt_tensor self, gt_tensor other) {
+  return impl_hypot<at::_ops::hypot>(out, self, other);
+}
+
+template <class Op> static gt_error impl_igamma_(gt_tensor self, gt_tensor other) {
+  if constexpr (gt::matches<Op>("igamma_(Tensor(a!) self, Tensor other) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(other));)
+  } else {
+    return gt::unavailable<Op>("aten::igamma_", "igamma_(Tensor(a!) self, Tensor other) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_igamma_(gt_tensor self, gt_tensor other) {
+  return impl_igamma_<at::_ops::igamma_>(self, other);
+}
+
+template <class Op> static gt_error impl_nextafter_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("nextafter.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::nextafter.out", "nextafter.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_nextafter_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
+  return impl_nextafter_out<at::_ops::nextafter_out>(self, other, a_out);
+}
+
+template <class Op> static gt_error impl_remainder_Scalar(gt_tensor *out, gt_tensor self, gt_scalar other) {
+  if constexpr (gt::matches<Op>("remainder.Scalar(Tensor self, Scalar other) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::scalar(other)));)
+  } else {
+    return gt::unavailable<Op>("aten::remainder.Scalar", "remainder.Scalar(Tensor self, Scalar other) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_remainder_Scalar(gt_tensor *out, gt_tensor self, gt_scalar other) {
+  return impl_remainder_Scalar<at::_ops::remainder_Scalar>(out, self, other);
+}
+
+template <class Op> static gt_error impl_remainder__Tensor(gt_tensor self, gt_tensor other) {
+  if constexpr (gt::matches<Op>("remainder_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(other));)
+  } else {
+    return gt::unavailable<Op>("aten::remainder_.Tensor", "remainder_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_remainder__Tensor(gt_tensor self, gt_tensor other) {
+  return impl_remainder__Tensor<at::_ops::remainder__Tensor>(self, other);
+}
+
+template <class Op> static gt_error impl_fmin(gt_tensor *out, gt_tensor self, gt_tensor other) {
+  if constexpr (gt::matches<Op>("fmin(Tensor self, Tensor other) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other)));)
+  } else {
+    return gt::unavailable<Op>("aten::fmin", "fmin(Tensor self, Tensor other) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_fmin(gt_tensor *out, gt_tensor self, gt_tensor other) {
+  return impl_fmin<at::_ops::fmin>(out, self, other);
+}
+
+template <class Op> static gt_error impl_fmax_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("fmax.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::fmax.out", "fmax.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_fmax_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
+  return impl_fmax_out<at::_ops::fmax_out>(self, other, a_out);
+}
+
+template <class Op> static gt_error impl_max_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("max.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::max.out", "max.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_max_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
+  return impl_max_out<at::_ops::max_out>(self, other, a_out);
+}
+
+template <class Op> static gt_error impl_min_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("min.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::min.out", "min.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_min_out(gt_tensor self, gt_tensor other, gt_tensor a_out) {
+  return impl_min_out<at::_ops::min_out>(self, other, a_out);
+}
+
+template <class Op> static gt_error impl_quantile_scalar(gt_tensor *out, gt_tensor self, double q, int64_t dim, uint8_t dim_has, uint8_t keepdim, const char *interpolation, int64_t interpolation_n) {
+  if constexpr (gt::matches<Op>("quantile.scalar(Tensor self, float q, int? dim=None, bool keepdim=False, *, str interpolation='linear') -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), q, gt::opt_int(dim, dim_has), (keepdim != 0), c10::string_view(interpolation, static_cast<size_t>(interpolation_n))));)
+  } else {
+    return gt::unavailable<Op>("aten::quantile.scalar", "quantile.scalar(Tensor self, float q, int? dim=None, bool keepdim=False, *, str interpolation='linear') -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_quantile_scalar(gt_tensor *out, gt_tensor self, double q, int64_t dim, uint8_t dim_has, uint8_t keepdim, const char *interpolation, int64_t interpolation_n) {
+  return impl_quantile_scalar<at::_ops::quantile_scalar>(out, self, q, dim, dim_has, keepdim, interpolation, interpolation_n);
+}
+
+template <class Op> static gt_error impl_nanquantile_scalar(gt_tensor *out, gt_tensor self, double q, int64_t dim, uint8_t dim_has, uint8_t keepdim, const char *interpolation, int64_t interpolation_n) {
+  if constexpr (gt::matches<Op>("nanquantile.scalar(Tensor self, float q, int? dim=None, bool keepdim=False, *, str interpolation='linear') -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), q, gt::opt_int(dim, dim_has), (keepdim != 0), c10::string_view(interpolation, static_cast<size_t>(interpolation_n))));)
+  } else {
+    return gt::unavailable<Op>("aten::nanquantile.scalar", "nanquantile.scalar(Tensor self, float q, int? dim=None, bool keepdim=False, *, str interpolation='linear') -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_nanquantile_scalar(gt_tensor *out, gt_tensor self, double q, int64_t dim, uint8_t dim_has, uint8_t keepdim, const char *interpolation, int64_t interpolation_n) {
+  return impl_nanquantile_scalar<at::_ops::nanquantile_scalar>(out, self, q, dim, dim_has, keepdim, interpolation, interpolation_n);
+}
+
+template <class Op> static gt_error impl_sort(gt_tensor *out, gt_tensor self, int64_t dim, uint8_t descending) {
+  if constexpr (gt::matches<Op>("sort(Tensor self, int dim=-1, bool descending=False) -> (Tensor values, Tensor indices)")) {
+    GT_TRY(auto r = Op::call(gt::T(self), dim, (descending != 0)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
+  } else {
+    return gt::unavailable<Op>("aten::sort", "sort(Tensor self, int dim=-1, bool descending=False) -> (Tensor values, Tensor indices)");
+  }
+}
+extern "C" gt_error gt_aten_sort(gt_tensor *out, gt_tensor self, int64_t dim, uint8_t descending) {
+  return impl_sort<at::_ops::sort>(out, self, dim, descending);
+}
+
+template <class Op> static gt_error impl_argsort(gt_tensor *out, gt_tensor self, int64_t dim, uint8_t descending) {
+  if constexpr (gt::matches<Op>("argsort(Tensor self, int dim=-1, bool descending=False) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), dim, (descending != 0)));)
+  } else {
+    return gt::unavailable<Op>("aten::argsort", "argsort(Tensor self, int dim=-1, bool descending=False) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_argsort(gt_tensor *out, gt_tensor self, int64_t dim, uint8_t descending) {
+  return impl_argsort<at::_ops::argsort>(out, self, dim, descending);
+}
+
+template <class Op> static gt_error impl_topk(gt_tensor *out, gt_tensor self, int64_t k, int64_t dim, uint8_t largest, uint8_t sorted) {
+  if constexpr (gt::matches<Op>("topk(Tensor self, int k, int dim=-1, bool largest=True, bool sorted=True) -> (Tensor values, Tensor indices)")) {
+    GT_TRY(auto r = Op::call(gt::T(self), k, dim, (largest != 0), (sorted != 0)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
+  } else if constexpr (gt::matches<Op>("topk(Tensor self, SymInt k, int dim=-1, bool largest=True, bool sorted=True) -> (Tensor values, Tensor indices)")) {
+    GT_TRY(auto r = Op::call(gt::T(self), k, dim, (largest != 0), (sorted != 0)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
+  } else {
+    return gt::unavailable<Op>("aten::topk", "topk(Tensor self, SymInt k, int dim=-1, bool largest=True, bool sorted=True) -> (Tensor values, Tensor indices)");
+  }
+}
+extern "C" gt_error gt_aten_topk(gt_tensor *out, gt_tensor self, int64_t k, int64_t dim, uint8_t largest, uint8_t sorted) {
+  return impl_topk<at::_ops::topk>(out, self, k, dim, largest, sorted);
+}
+
+template <class Op> static gt_error impl_any_all_out(gt_tensor self, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("any.all_out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
     GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
   } else {
-    return gt::unavailable<Op>("aten::t_copy.out", "t_copy.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
+    return gt::unavailable<Op>("aten::any.all_out", "any.all_out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
   }
 }
-extern "C" gt_error gt_aten_t_copy_out(gt_tensor self, gt_tensor a_out) {
-  return impl_t_copy_out<at::_ops::t_copy_out>(self, a_out);
+extern "C" gt_error gt_aten_any_all_out(gt_tensor self, gt_tensor a_out) {
+  return impl_any_all_out<at::_ops::any_all_out>(self, a_out);
 }
 
-template <class Op> static gt_error impl_values_copy_out(gt_tensor self, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("values_copy.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
+template <class Op> static gt_error impl_unfold(gt_tensor *out, gt_tensor self, int64_t dimension, int64_t size, int64_t step) {
+  if constexpr (gt::matches<Op>("unfold(Tensor(a) self, int dimension, int size, int step) -> Tensor(a)")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), dimension, size, step));)
+  } else {
+    return gt::unavailable<Op>("aten::unfold", "unfold(Tensor(a) self, int dimension, int size, int step) -> Tensor(a)");
+  }
+}
+extern "C" gt_error gt_aten_unfold(gt_tensor *out, gt_tensor self, int64_t dimension, int64_t size, int64_t step) {
+  return impl_unfold<at::_ops::unfold>(out, self, dimension, size, step);
+}
+
+template <class Op> static gt_error impl_pow_Scalar_out(gt_scalar self, gt_tensor exponent, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("pow.Scalar_out(Scalar self, Tensor exponent, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::scalar(self), gt::T(exponent), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::pow.Scalar_out", "pow.Scalar_out(Scalar self, Tensor exponent, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_pow_Scalar_out(gt_scalar self, gt_tensor exponent, gt_tensor a_out) {
+  return impl_pow_Scalar_out<at::_ops::pow_Scalar_out>(self, exponent, a_out);
+}
+
+template <class Op> static gt_error impl_pow__Scalar(gt_tensor self, gt_scalar exponent) {
+  if constexpr (gt::matches<Op>("pow_.Scalar(Tensor(a!) self, Scalar exponent) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::scalar(exponent));)
+  } else {
+    return gt::unavailable<Op>("aten::pow_.Scalar", "pow_.Scalar(Tensor(a!) self, Scalar exponent) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_pow__Scalar(gt_tensor self, gt_scalar exponent) {
+  return impl_pow__Scalar<at::_ops::pow__Scalar>(self, exponent);
+}
+
+template <class Op> static gt_error impl_float_power_Scalar_out(gt_scalar self, gt_tensor exponent, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("float_power.Scalar_out(Scalar self, Tensor exponent, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::scalar(self), gt::T(exponent), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::float_power.Scalar_out", "float_power.Scalar_out(Scalar self, Tensor exponent, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_float_power_Scalar_out(gt_scalar self, gt_tensor exponent, gt_tensor a_out) {
+  return impl_float_power_Scalar_out<at::_ops::float_power_Scalar_out>(self, exponent, a_out);
+}
+
+template <class Op> static gt_error impl_float_power__Scalar(gt_tensor self, gt_scalar exponent) {
+  if constexpr (gt::matches<Op>("float_power_.Scalar(Tensor(a!) self, Scalar exponent) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::scalar(exponent));)
+  } else {
+    return gt::unavailable<Op>("aten::float_power_.Scalar", "float_power_.Scalar(Tensor(a!) self, Scalar exponent) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_float_power__Scalar(gt_tensor self, gt_scalar exponent) {
+  return impl_float_power__Scalar<at::_ops::float_power__Scalar>(self, exponent);
+}
+
+template <class Op> static gt_error impl_normal_Tensor_float_out(gt_tensor mean, double std, gt_generator generator, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("normal.Tensor_float_out(Tensor mean, float std=1, *, Generator? generator=None, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(mean), std, gt::opt_gen(generator), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::normal.Tensor_float_out", "normal.Tensor_float_out(Tensor mean, float std=1, *, Generator? generator=None, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_normal_Tensor_float_out(gt_tensor mean, double std, gt_generator generator, gt_tensor a_out) {
+  return impl_normal_Tensor_float_out<at::_ops::normal_Tensor_float_out>(mean, std, generator, a_out);
+}
+
+template <class Op> static gt_error impl_normal_Tensor_Tensor_out(gt_tensor mean, gt_tensor std, gt_generator generator, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("normal.Tensor_Tensor_out(Tensor mean, Tensor std, *, Generator? generator=None, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(mean), gt::T(std), gt::opt_gen(generator), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::normal.Tensor_Tensor_out", "normal.Tensor_Tensor_out(Tensor mean, Tensor std, *, Generator? generator=None, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_normal_Tensor_Tensor_out(gt_tensor mean, gt_tensor std, gt_generator generator, gt_tensor a_out) {
+  return impl_normal_Tensor_Tensor_out<at::_ops::normal_Tensor_Tensor_out>(mean, std, generator, a_out);
+}
+
+template <class Op> static gt_error impl_alias(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("alias(Tensor(a) self) -> Tensor(a)")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+  } else {
+    return gt::unavailable<Op>("aten::alias", "alias(Tensor(a) self) -> Tensor(a)");
+  }
+}
+extern "C" gt_error gt_aten_alias(gt_tensor *out, gt_tensor self) {
+  return impl_alias<at::_ops::alias>(out, self);
+}
+
+template <class Op> static gt_error impl_searchsorted_Tensor(gt_tensor *out, gt_tensor sorted_sequence, gt_tensor self, uint8_t out_int32, uint8_t right, const char *side, int64_t side_n, gt_tensor sorter) {
+  if constexpr (gt::matches<Op>("searchsorted.Tensor(Tensor sorted_sequence, Tensor self, *, bool out_int32=False, bool right=False, str? side=None, Tensor? sorter=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(sorted_sequence), gt::T(self), (out_int32 != 0), (right != 0), gt::opt_str(side, side_n), gt::opt_tensor(sorter)));)
+  } else {
+    return gt::unavailable<Op>("aten::searchsorted.Tensor", "searchsorted.Tensor(Tensor sorted_sequence, Tensor self, *, bool out_int32=False, bool right=False, str? side=None, Tensor? sorter=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_searchsorted_Tensor(gt_tensor *out, gt_tensor sorted_sequence, gt_tensor self, uint8_t out_int32, uint8_t right, const char *side, int64_t side_n, gt_tensor sorter) {
+  return impl_searchsorted_Tensor<at::_ops::searchsorted_Tensor>(out, sorted_sequence, self, out_int32, right, side, side_n, sorter);
+}
+
+template <class Op> static gt_error impl_mse_loss_out(gt_tensor self, gt_tensor target, int64_t reduction, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("mse_loss.out(Tensor self, Tensor target, int reduction=Mean, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(target), reduction, gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::mse_loss.out", "mse_loss.out(Tensor self, Tensor target, int reduction=Mean, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_mse_loss_out(gt_tensor self, gt_tensor target, int64_t reduction, gt_tensor a_out) {
+  return impl_mse_loss_out<at::_ops::mse_loss_out>(self, target, reduction, a_out);
+}
+
+template <class Op> static gt_error impl_multi_margin_loss(gt_tensor *out, gt_tensor self, gt_tensor target, gt_scalar p, gt_scalar margin, gt_tensor weight, int64_t reduction) {
+  if constexpr (gt::matches<Op>("multi_margin_loss(Tensor self, Tensor target, Scalar p=1, Scalar margin=1, Tensor? weight=None, int reduction=Mean) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(target), gt::scalar(p), gt::scalar(margin), gt::opt_tensor(weight), reduction));)
+  } else {
+    return gt::unavailable<Op>("aten::multi_margin_loss", "multi_margin_loss(Tensor self, Tensor target, Scalar p=1, Scalar margin=1, Tensor? weight=None, int reduction=Mean) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_multi_margin_loss(gt_tensor *out, gt_tensor self, gt_tensor target, gt_scalar p, gt_scalar margin, gt_tensor weight, int64_t reduction) {
+  return impl_multi_margin_loss<at::_ops::multi_margin_loss>(out, self, target, p, margin, weight, reduction);
+}
+
+template <class Op> static gt_error impl_multilabel_margin_loss_forward(gt_tensor *out, gt_tensor self, gt_tensor target, int64_t reduction) {
+  if constexpr (gt::matches<Op>("multilabel_margin_loss_forward(Tensor self, Tensor target, int reduction) -> (Tensor output, Tensor is_target)")) {
+    GT_TRY(auto r = Op::call(gt::T(self), gt::T(target), reduction); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
+  } else {
+    return gt::unavailable<Op>("aten::multilabel_margin_loss_forward", "multilabel_margin_loss_forward(Tensor self, Tensor target, int reduction) -> (Tensor output, Tensor is_target)");
+  }
+}
+extern "C" gt_error gt_aten_multilabel_margin_loss_forward(gt_tensor *out, gt_tensor self, gt_tensor target, int64_t reduction) {
+  return impl_multilabel_margin_loss_forward<at::_ops::multilabel_margin_loss_forward>(out, self, target, reduction);
+}
+
+template <class Op> static gt_error impl_nll_loss_forward_output(gt_tensor self, gt_tensor target, gt_tensor weight, int64_t reduction, int64_t ignore_index, gt_tensor output, gt_tensor total_weight) {
+  if constexpr (gt::matches<Op>("nll_loss_forward.output(Tensor self, Tensor target, Tensor? weight, int reduction, int ignore_index, *, Tensor(a!) output, Tensor(b!) total_weight) -> (Tensor(a!), Tensor(b!))")) {
+    GT_TRY(auto r = Op::call(gt::T(self), gt::T(target), gt::opt_tensor(weight), reduction, ignore_index, gt::T(output), gt::T(total_weight));)
+  } else if constexpr (gt::matches<Op>("nll_loss_forward.output(Tensor self, Tensor target, Tensor? weight, int reduction, SymInt ignore_index, *, Tensor(a!) output, Tensor(b!) total_weight) -> (Tensor(a!), Tensor(b!))")) {
+    GT_TRY(auto r = Op::call(gt::T(self), gt::T(target), gt::opt_tensor(weight), reduction, ignore_index, gt::T(output), gt::T(total_weight));)
+  } else {
+    return gt::unavailable<Op>("aten::nll_loss_forward.output", "nll_loss_forward.output(Tensor self, Tensor target, Tensor? weight, int reduction, SymInt ignore_index, *, Tensor(a!) output, Tensor(b!) total_weight) -> (Tensor(a!), Tensor(b!))");
+  }
+}
+extern "C" gt_error gt_aten_nll_loss_forward_output(gt_tensor self, gt_tensor target, gt_tensor weight, int64_t reduction, int64_t ignore_index, gt_tensor output, gt_tensor total_weight) {
+  return impl_nll_loss_forward_output<at::_ops::nll_loss_forward_output>(self, target, weight, reduction, ignore_index, output, total_weight);
+}
+
+template <class Op> static gt_error impl_nll_loss2d_forward_output(gt_tensor self, gt_tensor target, gt_tensor weight, int64_t reduction, int64_t ignore_index, gt_tensor output, gt_tensor total_weight) {
+  if constexpr (gt::matches<Op>("nll_loss2d_forward.output(Tensor self, Tensor target, Tensor? weight, int reduction, int ignore_index, *, Tensor(a!) output, Tensor(b!) total_weight) -> (Tensor(a!), Tensor(b!))")) {
+    GT_TRY(auto r = Op::call(gt::T(self), gt::T(target), gt::opt_tensor(weight), reduction, ignore_index, gt::T(output), gt::T(total_weight));)
+  } else if constexpr (gt::matches<Op>("nll_loss2d_forward.output(Tensor self, Tensor target, Tensor? weight, int reduction, SymInt ignore_index, *, Tensor(a!) output, Tensor(b!) total_weight) -> (Tensor(a!), Tensor(b!))")) {
+    GT_TRY(auto r = Op::call(gt::T(self), gt::T(target), gt::opt_tensor(weight), reduction, ignore_index, gt::T(output), gt::T(total_weight));)
+  } else {
+    return gt::unavailable<Op>("aten::nll_loss2d_forward.output", "nll_loss2d_forward.output(Tensor self, Tensor target, Tensor? weight, int reduction, SymInt ignore_index, *, Tensor(a!) output, Tensor(b!) total_weight) -> (Tensor(a!), Tensor(b!))");
+  }
+}
+extern "C" gt_error gt_aten_nll_loss2d_forward_output(gt_tensor self, gt_tensor target, gt_tensor weight, int64_t reduction, int64_t ignore_index, gt_tensor output, gt_tensor total_weight) {
+  return impl_nll_loss2d_forward_output<at::_ops::nll_loss2d_forward_output>(self, target, weight, reduction, ignore_index, output, total_weight);
+}
+
+template <class Op> static gt_error impl_huber_loss_out(gt_tensor self, gt_tensor target, int64_t reduction, double delta, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("huber_loss.out(Tensor self, Tensor target, int reduction=Mean, float delta=1.0, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(target), reduction, delta, gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::huber_loss.out", "huber_loss.out(Tensor self, Tensor target, int reduction=Mean, float delta=1.0, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_huber_loss_out(gt_tensor self, gt_tensor target, int64_t reduction, double delta, gt_tensor a_out) {
+  return impl_huber_loss_out<at::_ops::huber_loss_out>(self, target, reduction, delta, a_out);
+}
+
+template <class Op> static gt_error impl_elu_out(gt_tensor self, gt_scalar alpha, gt_scalar scale, gt_scalar input_scale, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("elu.out(Tensor self, Scalar alpha=1, Scalar scale=1, Scalar input_scale=1, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::scalar(alpha), gt::scalar(scale), gt::scalar(input_scale), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::elu.out", "elu.out(Tensor self, Scalar alpha=1, Scalar scale=1, Scalar input_scale=1, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_elu_out(gt_tensor self, gt_scalar alpha, gt_scalar scale, gt_scalar input_scale, gt_tensor a_out) {
+  return impl_elu_out<at::_ops::elu_out>(self, alpha, scale, input_scale, a_out);
+}
+
+template <class Op> static gt_error impl_glu(gt_tensor *out, gt_tensor self, int64_t dim) {
+  if constexpr (gt::matches<Op>("glu(Tensor self, int dim=-1) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), dim));)
+  } else {
+    return gt::unavailable<Op>("aten::glu", "glu(Tensor self, int dim=-1) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_glu(gt_tensor *out, gt_tensor self, int64_t dim) {
+  return impl_glu<at::_ops::glu>(out, self, dim);
+}
+
+template <class Op> static gt_error impl_hardsigmoid_(gt_tensor self) {
+  if constexpr (gt::matches<Op>("hardsigmoid_(Tensor(a!) self) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self));)
+  } else {
+    return gt::unavailable<Op>("aten::hardsigmoid_", "hardsigmoid_(Tensor(a!) self) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_hardsigmoid_(gt_tensor self) {
+  return impl_hardsigmoid_<at::_ops::hardsigmoid_>(self);
+}
+
+template <class Op> static gt_error impl_hardswish_out(gt_tensor self, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("hardswish.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
     GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
   } else {
-    return gt::unavailable<Op>("aten::values_copy.out", "values_copy.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
+    return gt::unavailable<Op>("aten::hardswish.out", "hardswish.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
   }
 }
-extern "C" gt_error gt_aten_values_copy_out(gt_tensor self, gt_tensor a_out) {
-  return impl_values_copy_out<at::_ops::values_copy_out>(self, a_out);
+extern "C" gt_error gt_aten_hardswish_out(gt_tensor self, gt_tensor a_out) {
+  return impl_hardswish_out<at::_ops::hardswish_out>(self, a_out);
 }
 
-template <class Op> static gt_error impl_view_copy_dtype_out(gt_tensor self, int dtype, gt_tensor a_out) {
-  if constexpr (gt::matches<Op>("view_copy.dtype_out(Tensor self, ScalarType dtype, *, Tensor(a!) out) -> Tensor(a!)")) {
-    GT_TRY(Op::call(gt::T(self), gt::dtype(dtype), gt::T(a_out));)
+template <class Op> static gt_error impl_leaky_relu(gt_tensor *out, gt_tensor self, gt_scalar negative_slope) {
+  if constexpr (gt::matches<Op>("leaky_relu(Tensor self, Scalar negative_slope=0.01) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::scalar(negative_slope)));)
   } else {
-    return gt::unavailable<Op>("aten::view_copy.dtype_out", "view_copy.dtype_out(Tensor self, ScalarType dtype, *, Tensor(a!) out) -> Tensor(a!)");
+    return gt::unavailable<Op>("aten::leaky_relu", "leaky_relu(Tensor self, Scalar negative_slope=0.01) -> Tensor");
   }
 }
-extern "C" gt_error gt_aten_view_copy_dtype_out(gt_tensor self, int dtype, gt_tensor a_out) {
-  return impl_view_copy_dtype_out<at::_ops::view_copy_dtype_out>(self, dtype, a_out);
+extern "C" gt_error gt_aten_leaky_relu(gt_tensor *out, gt_tensor self, gt_scalar negative_slope) {
+  return impl_leaky_relu<at::_ops::leaky_relu>(out, self, negative_slope);
+}
+
+template <class Op> static gt_error impl_log_sigmoid_forward_output(gt_tensor self, gt_tensor output, gt_tensor buffer) {
+  if constexpr (gt::matches<Op>("log_sigmoid_forward.output(Tensor self, *, Tensor(a!) output, Tensor(b!) buffer) -> (Tensor(a!), Tensor(b!))")) {
+    GT_TRY(auto r = Op::call(gt::T(self), gt::T(output), gt::T(buffer));)
+  } else {
+    return gt::unavailable<Op>("aten::log_sigmoid_forward.output", "log_sigmoid_forward.output(Tensor self, *, Tensor(a!) output, Tensor(b!) buffer) -> (Tensor(a!), Tensor(b!))");
+  }
+}
+extern "C" gt_error gt_aten_log_sigmoid_forward_output(gt_tensor self, gt_tensor output, gt_tensor buffer) {
+  return impl_log_sigmoid_forward_output<at::_ops::log_sigmoid_forward_output>(self, output, buffer);
+}
+
+template <class Op> static gt_error impl_rrelu_with_noise_(gt_tensor self, gt_tensor noise, gt_scalar lower, gt_scalar upper, uint8_t training, gt_generator generator) {
+  if constexpr (gt::matches<Op>("rrelu_with_noise_(Tensor(a!) self, Tensor noise, Scalar lower=0.125, Scalar upper=0.3333333333333333, bool training=False, Generator? generator=None) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(noise), gt::scalar(lower), gt::scalar(upper), (training != 0), gt::opt_gen(generator));)
+  } else if constexpr (gt::matches<Op>("rrelu_with_noise_(Tensor(a!) self, Tensor(b!) noise, Scalar lower=0.125, Scalar upper=0.3333333333333333, bool training=False, Generator? generator=None) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(noise), gt::scalar(lower), gt::scalar(upper), (training != 0), gt::opt_gen(generator));)
+  } else {
+    return gt::unavailable<Op>("aten::rrelu_with_noise_", "rrelu_with_noise_(Tensor(a!) self, Tensor(b!) noise, Scalar lower=0.125, Scalar upper=0.3333333333333333, bool training=False, Generator? generator=None) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_rrelu_with_noise_(gt_tensor self, gt_tensor noise, gt_scalar lower, gt_scalar upper, uint8_t training, gt_generator generator) {
+  return impl_rrelu_with_noise_<at::_ops::rrelu_with_noise_>(self, noise, lower, upper, training, generator);
+}
+
+template <class Op> static gt_error impl_softshrink(gt_tensor *out, gt_tensor self, gt_scalar lambd) {
+  if constexpr (gt::matches<Op>("softshrink(Tensor self, Scalar lambd=0.5) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::scalar(lambd)));)
+  } else {
+    return gt::unavailable<Op>("aten::softshrink", "softshrink(Tensor self, Scalar lambd=0.5) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_softshrink(gt_tensor *out, gt_tensor self, gt_scalar lambd) {
+  return impl_softshrink<at::_ops::softshrink>(out, self, lambd);
+}
+
+template <class Op> static gt_error impl_adaptive_avg_pool3d(gt_tensor *out, gt_tensor self, const int64_t *output_size, int output_size_n) {
+  if constexpr (gt::matches<Op>("adaptive_avg_pool3d(Tensor self, int[3] output_size) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::ints(output_size, output_size_n)));)
+  } else if constexpr (gt::matches<Op>("adaptive_avg_pool3d(Tensor self, SymInt[3] output_size) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::sym_ints(output_size, output_size_n)));)
+  } else {
+    return gt::unavailable<Op>("aten::adaptive_avg_pool3d", "adaptive_avg_pool3d(Tensor self, SymInt[3] output_size) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_adaptive_avg_pool3d(gt_tensor *out, gt_tensor self, const int64_t *output_size, int output_size_n) {
+  return impl_adaptive_avg_pool3d<at::_ops::adaptive_avg_pool3d>(out, self, output_size, output_size_n);
+}
+
+template <class Op> static gt_error impl_adaptive_max_pool3d(gt_tensor *out, gt_tensor self, const int64_t *output_size, int output_size_n) {
+  if constexpr (gt::matches<Op>("adaptive_max_pool3d(Tensor self, int[3] output_size) -> (Tensor, Tensor)")) {
+    GT_TRY(auto r = Op::call(gt::T(self), gt::ints(output_size, output_size_n)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
+  } else {
+    return gt::unavailable<Op>("aten::adaptive_max_pool3d", "adaptive_max_pool3d(Tensor self, int[3] output_size) -> (Tensor, Tensor)");
+  }
+}
+extern "C" gt_error gt_aten_adaptive_max_pool3d(gt_tensor *out, gt_tensor self, const int64_t *output_size, int output_size_n) {
+  return impl_adaptive_max_pool3d<at::_ops::adaptive_max_pool3d>(out, self, output_size, output_size_n);
+}
+
+template <class Op> static gt_error impl_avg_pool3d(gt_tensor *out, gt_tensor self, const int64_t *kernel_size, int kernel_size_n, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n, uint8_t ceil_mode, uint8_t count_include_pad, int64_t divisor_override, uint8_t divisor_override_has) {
+  if constexpr (gt::matches<Op>("avg_pool3d(Tensor self, int[3] kernel_size, int[3] stride=[], int[3] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::ints(kernel_size, kernel_size_n), gt::ints(stride, stride_n), gt::ints(padding, padding_n), (ceil_mode != 0), (count_include_pad != 0), gt::opt_int(divisor_override, divisor_override_has)));)
+  } else {
+    return gt::unavailable<Op>("aten::avg_pool3d", "avg_pool3d(Tensor self, int[3] kernel_size, int[3] stride=[], int[3] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_avg_pool3d(gt_tensor *out, gt_tensor self, const int64_t *kernel_size, int kernel_size_n, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n, uint8_t ceil_mode, uint8_t count_include_pad, int64_t divisor_override, uint8_t divisor_override_has) {
+  return impl_avg_pool3d<at::_ops::avg_pool3d>(out, self, kernel_size, kernel_size_n, stride, stride_n, padding, padding_n, ceil_mode, count_include_pad, divisor_override, divisor_override_has);
+}
+
+template <class Op> static gt_error impl_fractional_max_pool3d(gt_tensor *out, gt_tensor self, const int64_t *kernel_size, int kernel_size_n, const int64_t *output_size, int output_size_n, gt_tensor random_samples) {
+  if constexpr (gt::matches<Op>("fractional_max_pool3d(Tensor self, int[3] kernel_size, int[3] output_size, Tensor random_samples) -> (Tensor, Tensor)")) {
+    GT_TRY(auto r = Op::call(gt::T(self), gt::ints(kernel_size, kernel_size_n), gt::ints(output_size, output_size_n), gt::T(random_samples)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
+  } else {
+    return gt::unavailable<Op>("aten::fractional_max_pool3d", "fractional_max_pool3d(Tensor self, int[3] kernel_size, int[3] output_size, Tensor random_samples) -> (Tensor, Tensor)");
+  }
+}
+extern "C" gt_error gt_aten_fractional_max_pool3d(gt_tensor *out, gt_tensor self, const int64_t *kernel_size, int kernel_size_n, const int64_t *output_size, int output_size_n, gt_tensor random_samples) {
+  return impl_fractional_max_pool3d<at::_ops::fractional_max_pool3d>(out, self, kernel_size, kernel_size_n, output_size, output_size_n, random_samples);
+}
+
+template <class Op> static gt_error impl_max_pool3d_with_indices(gt_tensor *out, gt_tensor self, const int64_t *kernel_size, int kernel_size_n, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n, const int64_t *dilation, int dilation_n, uint8_t ceil_mode) {
+  if constexpr (gt::matches<Op>("max_pool3d_with_indices(Tensor self, int[3] kernel_size, int[3] stride=[], int[3] padding=0, int[3] dilation=1, bool ceil_mode=False) -> (Tensor, Tensor)")) {
+    GT_TRY(auto r = Op::call(gt::T(self), gt::ints(kernel_size, kernel_size_n), gt::ints(stride, stride_n), gt::ints(padding, padding_n), gt::ints(dilation, dilation_n), (ceil_mode != 0)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
+  } else {
+    return gt::unavailable<Op>("aten::max_pool3d_with_indices", "max_pool3d_with_indices(Tensor self, int[3] kernel_size, int[3] stride=[], int[3] padding=0, int[3] dilation=1, bool ceil_mode=False) -> (Tensor, Tensor)");
+  }
+}
+extern "C" gt_error gt_aten_max_pool3d_with_indices(gt_tensor *out, gt_tensor self, const int64_t *kernel_size, int kernel_size_n, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n, const int64_t *dilation, int dilation_n, uint8_t ceil_mode) {
+  return impl_max_pool3d_with_indices<at::_ops::max_pool3d_with_indices>(out, self, kernel_size, kernel_size_n, stride, stride_n, padding, padding_n, dilation, dilation_n, ceil_mode);
+}
+
+template <class Op> static gt_error impl_max_unpool3d(gt_tensor *out, gt_tensor self, gt_tensor indices, const int64_t *output_size, int output_size_n, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n) {
+  if constexpr (gt::matches<Op>("max_unpool3d(Tensor self, Tensor indices, int[3] output_size, int[3] stride, int[3] padding) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(indices), gt::ints(output_size, output_size_n), gt::ints(stride, stride_n), gt::ints(padding, padding_n)));)
+  } else if constexpr (gt::matches<Op>("max_unpool3d(Tensor self, Tensor indices, SymInt[3] output_size, int[3] stride, int[3] padding) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(indices), gt::sym_ints(output_size, output_size_n), gt::ints(stride, stride_n), gt::ints(padding, padding_n)));)
+  } else {
+    return gt::unavailable<Op>("aten::max_unpool3d", "max_unpool3d(Tensor self, Tensor indices, SymInt[3] output_size, int[3] stride, int[3] padding) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_max_unpool3d(gt_tensor *out, gt_tensor self, gt_tensor indices, const int64_t *output_size, int output_size_n, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n) {
+  return impl_max_unpool3d<at::_ops::max_unpool3d>(out, self, indices, output_size, output_size_n, stride, stride_n, padding, padding_n);
+}
+
+template <class Op> static gt_error impl_reflection_pad2d(gt_tensor *out, gt_tensor self, const int64_t *padding, int padding_n) {
+  if constexpr (gt::matches<Op>("reflection_pad2d(Tensor self, int[4] padding) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::ints(padding, padding_n)));)
+  } else if constexpr (gt::matches<Op>("reflection_pad2d(Tensor self, SymInt[4] padding) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::sym_ints(padding, padding_n)));)
+  } else {
+    return gt::unavailable<Op>("aten::reflection_pad2d", "reflection_pad2d(Tensor self, SymInt[4] padding) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_reflection_pad2d(gt_tensor *out, gt_tensor self, const int64_t *padding, int padding_n) {
+  return impl_reflection_pad2d<at::_ops::reflection_pad2d>(out, self, padding, padding_n);
+}
+
+template <class Op> static gt_error impl_replication_pad1d(gt_tensor *out, gt_tensor self, const int64_t *padding, int padding_n) {
+  if constexpr (gt::matches<Op>("replication_pad1d(Tensor self, int[2] padding) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::ints(padding, padding_n)));)
+  } else if constexpr (gt::matches<Op>("replication_pad1d(Tensor self, SymInt[2] padding) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::sym_ints(padding, padding_n)));)
+  } else {
+    return gt::unavailable<Op>("aten::replication_pad1d", "replication_pad1d(Tensor self, SymInt[2] padding) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_replication_pad1d(gt_tensor *out, gt_tensor self, const int64_t *padding, int padding_n) {
+  return impl_replication_pad1d<at::_ops::replication_pad1d>(out, self, padding, padding_n);
+}
+
+template <class Op> static gt_error impl_replication_pad3d(gt_tensor *out, gt_tensor self, const int64_t *padding, int padding_n) {
+  if constexpr (gt::matches<Op>("replication_pad3d(Tensor self, int[6] padding) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::ints(padding, padding_n)));)
+  } else if constexpr (gt::matches<Op>("replication_pad3d(Tensor self, SymInt[6] padding) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::sym_ints(padding, padding_n)));)
+  } else {
+    return gt::unavailable<Op>("aten::replication_pad3d", "replication_pad3d(Tensor self, SymInt[6] padding) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_replication_pad3d(gt_tensor *out, gt_tensor self, const int64_t *padding, int padding_n) {
+  return impl_replication_pad3d<at::_ops::replication_pad3d>(out, self, padding, padding_n);
+}
+
+template <class Op> static gt_error impl_upsample_trilinear3d_vec(gt_tensor *out, gt_tensor input, const int64_t *output_size, int output_size_n, uint8_t align_corners, const double *scale_factors, int scale_factors_n) {
+  if constexpr (gt::matches<Op>("upsample_trilinear3d.vec(Tensor input, SymInt[]? output_size, bool align_corners, float[]? scale_factors) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(input), gt::opt_sym_ints(output_size, output_size_n), (align_corners != 0), gt::opt_floats(scale_factors, scale_factors_n)));)
+  } else {
+    return gt::unavailable<Op>("aten::upsample_trilinear3d.vec", "upsample_trilinear3d.vec(Tensor input, SymInt[]? output_size, bool align_corners, float[]? scale_factors) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_upsample_trilinear3d_vec(gt_tensor *out, gt_tensor input, const int64_t *output_size, int output_size_n, uint8_t align_corners, const double *scale_factors, int scale_factors_n) {
+  return impl_upsample_trilinear3d_vec<at::_ops::upsample_trilinear3d_vec>(out, input, output_size, output_size_n, align_corners, scale_factors, scale_factors_n);
+}
+
+template <class Op> static gt_error impl_upsample_nearest3d_vec(gt_tensor *out, gt_tensor input, const int64_t *output_size, int output_size_n, const double *scale_factors, int scale_factors_n) {
+  if constexpr (gt::matches<Op>("upsample_nearest3d.vec(Tensor input, SymInt[]? output_size, float[]? scale_factors) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(input), gt::opt_sym_ints(output_size, output_size_n), gt::opt_floats(scale_factors, scale_factors_n)));)
+  } else {
+    return gt::unavailable<Op>("aten::upsample_nearest3d.vec", "upsample_nearest3d.vec(Tensor input, SymInt[]? output_size, float[]? scale_factors) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_upsample_nearest3d_vec(gt_tensor *out, gt_tensor input, const int64_t *output_size, int output_size_n, const double *scale_factors, int scale_factors_n) {
+  return impl_upsample_nearest3d_vec<at::_ops::upsample_nearest3d_vec>(out, input, output_size, output_size_n, scale_factors, scale_factors_n);
+}
+
+template <class Op> static gt_error impl_upsample_bilinear2d(gt_tensor *out, gt_tensor self, const int64_t *output_size, int output_size_n, uint8_t align_corners, double scales_h, uint8_t scales_h_has, double scales_w, uint8_t scales_w_has) {
+  if constexpr (gt::matches<Op>("upsample_bilinear2d(Tensor self, SymInt[2] output_size, bool align_corners, float? scales_h=None, float? scales_w=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::sym_ints(output_size, output_size_n), (align_corners != 0), gt::opt_float(scales_h, scales_h_has), gt::opt_float(scales_w, scales_w_has)));)
+  } else {
+    return gt::unavailable<Op>("aten::upsample_bilinear2d", "upsample_bilinear2d(Tensor self, SymInt[2] output_size, bool align_corners, float? scales_h=None, float? scales_w=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_upsample_bilinear2d(gt_tensor *out, gt_tensor self, const int64_t *output_size, int output_size_n, uint8_t align_corners, double scales_h, uint8_t scales_h_has, double scales_w, uint8_t scales_w_has) {
+  return impl_upsample_bilinear2d<at::_ops::upsample_bilinear2d>(out, self, output_size, output_size_n, align_corners, scales_h, scales_h_has, scales_w, scales_w_has);
+}
+
+template <class Op> static gt_error impl_upsample_trilinear3d(gt_tensor *out, gt_tensor self, const int64_t *output_size, int output_size_n, uint8_t align_corners, double scales_d, uint8_t scales_d_has, double scales_h, uint8_t scales_h_has, double scales_w, uint8_t scales_w_has) {
+  if constexpr (gt::matches<Op>("upsample_trilinear3d(Tensor self, SymInt[3] output_size, bool align_corners, float? scales_d=None, float? scales_h=None, float? scales_w=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::sym_ints(output_size, output_size_n), (align_corners != 0), gt::opt_float(scales_d, scales_d_has), gt::opt_float(scales_h, scales_h_has), gt::opt_float(scales_w, scales_w_has)));)
+  } else {
+    return gt::unavailable<Op>("aten::upsample_trilinear3d", "upsample_trilinear3d(Tensor self, SymInt[3] output_size, bool align_corners, float? scales_d=None, float? scales_h=None, float? scales_w=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_upsample_trilinear3d(gt_tensor *out, gt_tensor self, const int64_t *output_size, int output_size_n, uint8_t align_corners, double scales_d, uint8_t scales_d_has, double scales_h, uint8_t scales_h_has, double scales_w, uint8_t scales_w_has) {
+  return impl_upsample_trilinear3d<at::_ops::upsample_trilinear3d>(out, self, output_size, output_size_n, align_corners, scales_d, scales_d_has, scales_h, scales_h_has, scales_w, scales_w_has);
+}
+
+template <class Op> static gt_error impl_upsample_nearest2d(gt_tensor *out, gt_tensor self, const int64_t *output_size, int output_size_n, double scales_h, uint8_t scales_h_has, double scales_w, uint8_t scales_w_has) {
+  if constexpr (gt::matches<Op>("upsample_nearest2d(Tensor self, SymInt[2] output_size, float? scales_h=None, float? scales_w=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::sym_ints(output_size, output_size_n), gt::opt_float(scales_h, scales_h_has), gt::opt_float(scales_w, scales_w_has)));)
+  } else {
+    return gt::unavailable<Op>("aten::upsample_nearest2d", "upsample_nearest2d(Tensor self, SymInt[2] output_size, float? scales_h=None, float? scales_w=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_upsample_nearest2d(gt_tensor *out, gt_tensor self, const int64_t *output_size, int output_size_n, double scales_h, uint8_t scales_h_has, double scales_w, uint8_t scales_w_has) {
+  return impl_upsample_nearest2d<at::_ops::upsample_nearest2d>(out, self, output_size, output_size_n, scales_h, scales_h_has, scales_w, scales_w_has);
+}
+
+template <class Op> static gt_error impl_slow_conv_transpose2d(gt_tensor *out, gt_tensor self, gt_tensor weight, const int64_t *kernel_size, int kernel_size_n, gt_tensor bias, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n, const int64_t *output_padding, int output_padding_n, const int64_t *dilation, int dilation_n) {
+  if constexpr (gt::matches<Op>("slow_conv_transpose2d(Tensor self, Tensor weight, int[2] kernel_size, Tensor? bias=None, int[2] stride=1, int[2] padding=0, int[2] output_padding=0, int[2] dilation=1) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(weight), gt::ints(kernel_size, kernel_size_n), gt::opt_tensor(bias), gt::ints(stride, stride_n), gt::ints(padding, padding_n), gt::ints(output_padding, output_padding_n), gt::ints(dilation, dilation_n)));)
+  } else if constexpr (gt::matches<Op>("slow_conv_transpose2d(Tensor self, Tensor weight, SymInt[2] kernel_size, Tensor? bias=None, SymInt[2] stride=1, SymInt[2] padding=0, SymInt[2] output_padding=0, SymInt[2] dilation=1) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(weight), gt::sym_ints(kernel_size, kernel_size_n), gt::opt_tensor(bias), gt::sym_ints(stride, stride_n), gt::sym_ints(padding, padding_n), gt::sym_ints(output_padding, output_padding_n), gt::sym_ints(dilation, dilation_n)));)
+  } else {
+    return gt::unavailable<Op>("aten::slow_conv_transpose2d", "slow_conv_transpose2d(Tensor self, Tensor weight, SymInt[2] kernel_size, Tensor? bias=None, SymInt[2] stride=1, SymInt[2] padding=0, SymInt[2] output_padding=0, SymInt[2] dilation=1) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_slow_conv_transpose2d(gt_tensor *out, gt_tensor self, gt_tensor weight, const int64_t *kernel_size, int kernel_size_n, gt_tensor bias, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n, const int64_t *output_padding, int output_padding_n, const int64_t *dilation, int dilation_n) {
+  return impl_slow_conv_transpose2d<at::_ops::slow_conv_transpose2d>(out, self, weight, kernel_size, kernel_size_n, bias, stride, stride_n, padding, padding_n, output_padding, output_padding_n, dilation, dilation_n);
+}
+
+template <class Op> static gt_error impl_thnn_conv2d(gt_tensor *out, gt_tensor self, gt_tensor weight, const int64_t *kernel_size, int kernel_size_n, gt_tensor bias, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n) {
+  if constexpr (gt::matches<Op>("thnn_conv2d(Tensor self, Tensor weight, int[2] kernel_size, Tensor? bias=None, int[2] stride=1, int[2] padding=0) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(weight), gt::ints(kernel_size, kernel_size_n), gt::opt_tensor(bias), gt::ints(stride, stride_n), gt::ints(padding, padding_n)));)
+  } else if constexpr (gt::matches<Op>("thnn_conv2d(Tensor self, Tensor weight, SymInt[2] kernel_size, Tensor? bias=None, SymInt[2] stride=1, SymInt[2] padding=0) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(weight), gt::sym_ints(kernel_size, kernel_size_n), gt::opt_tensor(bias), gt::sym_ints(stride, stride_n), gt::sym_ints(padding, padding_n)));)
+  } else {
+    return gt::unavailable<Op>("aten::thnn_conv2d", "thnn_conv2d(Tensor self, Tensor weight, SymInt[2] kernel_size, Tensor? bias=None, SymInt[2] stride=1, SymInt[2] padding=0) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_thnn_conv2d(gt_tensor *out, gt_tensor self, gt_tensor weight, const int64_t *kernel_size, int kernel_size_n, gt_tensor bias, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n) {
+  return impl_thnn_conv2d<at::_ops::thnn_conv2d>(out, self, weight, kernel_size, kernel_size_n, bias, stride, stride_n, padding, padding_n);
+}
+
+template <class Op> static gt_error impl_slow_conv3d_forward_output(gt_tensor self, gt_tensor weight, const int64_t *kernel_size, int kernel_size_n, gt_tensor bias, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n, gt_tensor output) {
+  if constexpr (gt::matches<Op>("slow_conv3d_forward.output(Tensor self, Tensor weight, int[3] kernel_size, Tensor? bias, int[3] stride, int[3] padding, *, Tensor(a!) output) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(weight), gt::ints(kernel_size, kernel_size_n), gt::opt_tensor(bias), gt::ints(stride, stride_n), gt::ints(padding, padding_n), gt::T(output));)
+  } else if constexpr (gt::matches<Op>("slow_conv3d_forward.output(Tensor self, Tensor weight, SymInt[3] kernel_size, Tensor? bias, SymInt[3] stride, SymInt[3] padding, *, Tensor(a!) output) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(weight), gt::sym_ints(kernel_size, kernel_size_n), gt::opt_tensor(bias), gt::sym_ints(stride, stride_n), gt::sym_ints(padding, padding_n), gt::T(output));)
+  } else {
+    return gt::unavailable<Op>("aten::slow_conv3d_forward.output", "slow_conv3d_forward.output(Tensor self, Tensor weight, SymInt[3] kernel_size, Tensor? bias, SymInt[3] stride, SymInt[3] padding, *, Tensor(a!) output) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_slow_conv3d_forward_output(gt_tensor self, gt_tensor weight, const int64_t *kernel_size, int kernel_size_n, gt_tensor bias, const int64_t *stride, int stride_n, const int64_t *padding, int padding_n, gt_tensor output) {
+  return impl_slow_conv3d_forward_output<at::_ops::slow_conv3d_forward_output>(self, weight, kernel_size, kernel_size_n, bias, stride, stride_n, padding, padding_n, output);
+}
+
+template <class Op> static gt_error impl_col2im_out(gt_tensor self, const int64_t *output_size, int output_size_n, const int64_t *kernel_size, int kernel_size_n, const int64_t *dilation, int dilation_n, const int64_t *padding, int padding_n, const int64_t *stride, int stride_n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("col2im.out(Tensor self, SymInt[2] output_size, int[2] kernel_size, int[2] dilation, int[2] padding, int[2] stride, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::sym_ints(output_size, output_size_n), gt::ints(kernel_size, kernel_size_n), gt::ints(dilation, dilation_n), gt::ints(padding, padding_n), gt::ints(stride, stride_n), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::col2im.out", "col2im.out(Tensor self, SymInt[2] output_size, int[2] kernel_size, int[2] dilation, int[2] padding, int[2] stride, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_col2im_out(gt_tensor self, const int64_t *output_size, int output_size_n, const int64_t *kernel_size, int kernel_size_n, const int64_t *dilation, int dilation_n, const int64_t *padding, int padding_n, const int64_t *stride, int stride_n, gt_tensor a_out) {
+  return impl_col2im_out<at::_ops::col2im_out>(self, output_size, output_size_n, kernel_size, kernel_size_n, dilation, dilation_n, padding, padding_n, stride, stride_n, a_out);
+}
+
+template <class Op> static gt_error impl_im2col_out(gt_tensor self, const int64_t *kernel_size, int kernel_size_n, const int64_t *dilation, int dilation_n, const int64_t *padding, int padding_n, const int64_t *stride, int stride_n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("im2col.out(Tensor self, int[2] kernel_size, int[2] dilation, int[2] padding, int[2] stride, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::ints(kernel_size, kernel_size_n), gt::ints(dilation, dilation_n), gt::ints(padding, padding_n), gt::ints(stride, stride_n), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::im2col.out", "im2col.out(Tensor self, int[2] kernel_size, int[2] dilation, int[2] padding, int[2] stride, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_im2col_out(gt_tensor self, const int64_t *kernel_size, int kernel_size_n, const int64_t *dilation, int dilation_n, const int64_t *padding, int padding_n, const int64_t *stride, int stride_n, gt_tensor a_out) {
+  return impl_im2col_out<at::_ops::im2col_out>(self, kernel_size, kernel_size_n, dilation, dilation_n, padding, padding_n, stride, stride_n, a_out);
+}
+
+template <class Op> static gt_error impl_isposinf(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("isposinf(Tensor self) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+  } else {
+    return gt::unavailable<Op>("aten::isposinf", "isposinf(Tensor self) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_isposinf(gt_tensor *out, gt_tensor self) {
+  return impl_isposinf<at::_ops::isposinf>(out, self);
+}
+
+template <class Op> static gt_error impl_special_entr(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("special_entr(Tensor self) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+  } else {
+    return gt::unavailable<Op>("aten::special_entr", "special_entr(Tensor self) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_special_entr(gt_tensor *out, gt_tensor self) {
+  return impl_special_entr<at::_ops::special_entr>(out, self);
+}
+
+template <class Op> static gt_error impl_special_log_ndtr(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("special_log_ndtr(Tensor self) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+  } else {
+    return gt::unavailable<Op>("aten::special_log_ndtr", "special_log_ndtr(Tensor self) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_special_log_ndtr(gt_tensor *out, gt_tensor self) {
+  return impl_special_log_ndtr<at::_ops::special_log_ndtr>(out, self);
+}
+
+template <class Op> static gt_error impl_special_exp2(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("special_exp2(Tensor self) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+  } else {
+    return gt::unavailable<Op>("aten::special_exp2", "special_exp2(Tensor self) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_special_exp2(gt_tensor *out, gt_tensor self) {
+  return impl_special_exp2<at::_ops::special_exp2>(out, self);
+}
+
+template <class Op> static gt_error impl_special_digamma(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("special_digamma(Tensor self) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+  } else {
+    return gt::unavailable<Op>("aten::special_digamma", "special_digamma(Tensor self) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_special_digamma(gt_tensor *out, gt_tensor self) {
+  return impl_special_digamma<at::_ops::special_digamma>(out, self);
+}
+
+template <class Op> static gt_error impl_special_erf(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("special_erf(Tensor self) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+  } else {
+    return gt::unavailable<Op>("aten::special_erf", "special_erf(Tensor self) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_special_erf(gt_tensor *out, gt_tensor self) {
+  return impl_special_erf<at::_ops::special_erf>(out, self);
+}
+
+template <class Op> static gt_error impl_special_erfcx(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("special_erfcx(Tensor self) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+  } else {
+    return gt::unavailable<Op>("aten::special_erfcx", "special_erfcx(Tensor self) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_special_erfcx(gt_tensor *out, gt_tensor self) {
+  return impl_special_erfcx<at::_ops::special_erfcx>(out, self);
+}
+
+template <class Op> static gt_error impl_special_ndtr(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("special_ndtr(Tensor self) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+  } else {
+    return gt::unavailable<Op>("aten::special_ndtr", "special_ndtr(Tensor self) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_special_ndtr(gt_tensor *out, gt_tensor self) {
+  return impl_special_ndtr<at::_ops::special_ndtr>(out, self);
+}
+
+template <class Op> static gt_error impl_special_xlog1py_other_scalar(gt_tensor *out, gt_tensor self, gt_scalar other) {
+  if constexpr (gt::matches<Op>("special_xlog1py.other_scalar(Tensor self, Scalar other) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::scalar(other)));)
+  } else {
+    return gt::unavailable<Op>("aten::special_xlog1py.other_scalar", "special_xlog1py.other_scalar(Tensor self, Scalar other) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_special_xlog1py_other_scalar(gt_tensor *out, gt_tensor self, gt_scalar other) {
+  return impl_special_xlog1py_other_scalar<at::_ops::special_xlog1py_other_scalar>(out, self, other);
+}
+
+template <class Op> static gt_error impl_special_xlogy(gt_tensor *out, gt_tensor self, gt_tensor other) {
+  if constexpr (gt::matches<Op>("special_xlogy(Tensor self, Tensor other) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other)));)
+  } else {
+    return gt::unavailable<Op>("aten::special_xlogy", "special_xlogy(Tensor self, Tensor other) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_special_xlogy(gt_tensor *out, gt_tensor self, gt_tensor other) {
+  return impl_special_xlogy<at::_ops::special_xlogy>(out, self, other);
+}
+
+template <class Op> static gt_error impl_special_xlogy_self_scalar_out(gt_scalar self, gt_tensor other, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("special_xlogy.self_scalar_out(Scalar self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::scalar(self), gt::T(other), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::special_xlogy.self_scalar_out", "special_xlogy.self_scalar_out(Scalar self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_special_xlogy_self_scalar_out(gt_scalar self, gt_tensor other, gt_tensor a_out) {
+  return impl_special_xlogy_self_scalar_out<at::_ops::special_xlogy_self_scalar_out>(self, other, a_out);
+}
+
+template <class Op> static gt_error impl_special_zeta_other_scalar(gt_tensor *out, gt_tensor self, gt_scalar other) {
+  if constexpr (gt::matches<Op>("special_zeta.other_scalar(Tensor self, Scalar other) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::scalar(other)));)
+  } else {
+    return gt::unavailable<Op>("aten::special_zeta.other_scalar", "special_zeta.other_scalar(Tensor self, Scalar other) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_special_zeta_other_scalar(gt_tensor *out, gt_tensor self, gt_scalar other) {
+  return impl_special_zeta_other_scalar<at::_ops::special_zeta_other_scalar>(out, self, other);
+}
+
+template <class Op> static gt_error impl_special_i0(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("special_i0(Tensor self) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+  } else {
+    return gt::unavailable<Op>("aten::special_i0", "special_i0(Tensor self) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_special_i0(gt_tensor *out, gt_tensor self) {
+  return impl_special_i0<at::_ops::special_i0>(out, self);
+}
+
+template <class Op> static gt_error impl_special_i1(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("special_i1(Tensor self) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+  } else {
+    return gt::unavailable<Op>("aten::special_i1", "special_i1(Tensor self) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_special_i1(gt_tensor *out, gt_tensor self) {
+  return impl_special_i1<at::_ops::special_i1>(out, self);
+}
+
+template <class Op> static gt_error impl_special_logit(gt_tensor *out, gt_tensor self, double eps, uint8_t eps_has) {
+  if constexpr (gt::matches<Op>("special_logit(Tensor self, float? eps=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_float(eps, eps_has)));)
+  } else {
+    return gt::unavailable<Op>("aten::special_logit", "special_logit(Tensor self, float? eps=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_special_logit(gt_tensor *out, gt_tensor self, double eps, uint8_t eps_has) {
+  return impl_special_logit<at::_ops::special_logit>(out, self, eps, eps_has);
+}
+
+template <class Op> static gt_error impl_special_logsumexp(gt_tensor *out, gt_tensor self, const int64_t *dim, int dim_n, uint8_t keepdim) {
+  if constexpr (gt::matches<Op>("special_logsumexp(Tensor self, int[1] dim, bool keepdim=False) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::ints(dim, dim_n), (keepdim != 0)));)
+  } else {
+    return gt::unavailable<Op>("aten::special_logsumexp", "special_logsumexp(Tensor self, int[1] dim, bool keepdim=False) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_special_logsumexp(gt_tensor *out, gt_tensor self, const int64_t *dim, int dim_n, uint8_t keepdim) {
+  return impl_special_logsumexp<at::_ops::special_logsumexp>(out, self, dim, dim_n, keepdim);
+}
+
+template <class Op> static gt_error impl_special_sinc(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("special_sinc(Tensor self) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+  } else {
+    return gt::unavailable<Op>("aten::special_sinc", "special_sinc(Tensor self) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_special_sinc(gt_tensor *out, gt_tensor self) {
+  return impl_special_sinc<at::_ops::special_sinc>(out, self);
+}
+
+template <class Op> static gt_error impl_special_log1p(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("special_log1p(Tensor self) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+  } else {
+    return gt::unavailable<Op>("aten::special_log1p", "special_log1p(Tensor self) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_special_log1p(gt_tensor *out, gt_tensor self) {
+  return impl_special_log1p<at::_ops::special_log1p>(out, self);
+}
+
+template <class Op> static gt_error impl_special_gammainc(gt_tensor *out, gt_tensor self, gt_tensor other) {
+  if constexpr (gt::matches<Op>("special_gammainc(Tensor self, Tensor other) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other)));)
+  } else {
+    return gt::unavailable<Op>("aten::special_gammainc", "special_gammainc(Tensor self, Tensor other) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_special_gammainc(gt_tensor *out, gt_tensor self, gt_tensor other) {
+  return impl_special_gammainc<at::_ops::special_gammainc>(out, self, other);
+}
+
+template <class Op> static gt_error impl_special_multigammaln_out(gt_tensor self, int64_t p, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("special_multigammaln.out(Tensor self, int p, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), p, gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::special_multigammaln.out", "special_multigammaln.out(Tensor self, int p, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_special_multigammaln_out(gt_tensor self, int64_t p, gt_tensor a_out) {
+  return impl_special_multigammaln_out<at::_ops::special_multigammaln_out>(self, p, a_out);
+}
+
+template <class Op> static gt_error impl_fft_ifft(gt_tensor *out, gt_tensor self, int64_t n, uint8_t n_has, int64_t dim, const char *norm, int64_t norm_n) {
+  if constexpr (gt::matches<Op>("fft_ifft(Tensor self, int? n=None, int dim=-1, str? norm=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_int(n, n_has), dim, gt::opt_str(norm, norm_n)));)
+  } else if constexpr (gt::matches<Op>("fft_ifft(Tensor self, SymInt? n=None, int dim=-1, str? norm=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_sym_int(n, n_has), dim, gt::opt_str(norm, norm_n)));)
+  } else {
+    return gt::unavailable<Op>("aten::fft_ifft", "fft_ifft(Tensor self, SymInt? n=None, int dim=-1, str? norm=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_fft_ifft(gt_tensor *out, gt_tensor self, int64_t n, uint8_t n_has, int64_t dim, const char *norm, int64_t norm_n) {
+  return impl_fft_ifft<at::_ops::fft_ifft>(out, self, n, n_has, dim, norm, norm_n);
+}
+
+template <class Op> static gt_error impl_fft_irfft(gt_tensor *out, gt_tensor self, int64_t n, uint8_t n_has, int64_t dim, const char *norm, int64_t norm_n) {
+  if constexpr (gt::matches<Op>("fft_irfft(Tensor self, int? n=None, int dim=-1, str? norm=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_int(n, n_has), dim, gt::opt_str(norm, norm_n)));)
+  } else if constexpr (gt::matches<Op>("fft_irfft(Tensor self, SymInt? n=None, int dim=-1, str? norm=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_sym_int(n, n_has), dim, gt::opt_str(norm, norm_n)));)
+  } else {
+    return gt::unavailable<Op>("aten::fft_irfft", "fft_irfft(Tensor self, SymInt? n=None, int dim=-1, str? norm=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_fft_irfft(gt_tensor *out, gt_tensor self, int64_t n, uint8_t n_has, int64_t dim, const char *norm, int64_t norm_n) {
+  return impl_fft_irfft<at::_ops::fft_irfft>(out, self, n, n_has, dim, norm, norm_n);
+}
+
+template <class Op> static gt_error impl_fft_ihfft(gt_tensor *out, gt_tensor self, int64_t n, uint8_t n_has, int64_t dim, const char *norm, int64_t norm_n) {
+  if constexpr (gt::matches<Op>("fft_ihfft(Tensor self, int? n=None, int dim=-1, str? norm=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_int(n, n_has), dim, gt::opt_str(norm, norm_n)));)
+  } else if constexpr (gt::matches<Op>("fft_ihfft(Tensor self, SymInt? n=None, int dim=-1, str? norm=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_sym_int(n, n_has), dim, gt::opt_str(norm, norm_n)));)
+  } else {
+    return gt::unavailable<Op>("aten::fft_ihfft", "fft_ihfft(Tensor self, SymInt? n=None, int dim=-1, str? norm=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_fft_ihfft(gt_tensor *out, gt_tensor self, int64_t n, uint8_t n_has, int64_t dim, const char *norm, int64_t norm_n) {
+  return impl_fft_ihfft<at::_ops::fft_ihfft>(out, self, n, n_has, dim, norm, norm_n);
+}
+
+template <class Op> static gt_error impl_fft_ifft2(gt_tensor *out, gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n) {
+  if constexpr (gt::matches<Op>("fft_ifft2(Tensor self, int[1]? s=None, int[1] dim=[-2,-1], str? norm=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_ints(s, s_n), gt::ints(dim, dim_n), gt::opt_str(norm, norm_n)));)
+  } else if constexpr (gt::matches<Op>("fft_ifft2(Tensor self, SymInt[1]? s=None, int[1] dim=[-2,-1], str? norm=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_sym_ints(s, s_n), gt::ints(dim, dim_n), gt::opt_str(norm, norm_n)));)
+  } else {
+    return gt::unavailable<Op>("aten::fft_ifft2", "fft_ifft2(Tensor self, SymInt[1]? s=None, int[1] dim=[-2,-1], str? norm=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_fft_ifft2(gt_tensor *out, gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n) {
+  return impl_fft_ifft2<at::_ops::fft_ifft2>(out, self, s, s_n, dim, dim_n, norm, norm_n);
+}
+
+template <class Op> static gt_error impl_fft_irfft2(gt_tensor *out, gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n) {
+  if constexpr (gt::matches<Op>("fft_irfft2(Tensor self, int[1]? s=None, int[1] dim=[-2,-1], str? norm=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_ints(s, s_n), gt::ints(dim, dim_n), gt::opt_str(norm, norm_n)));)
+  } else if constexpr (gt::matches<Op>("fft_irfft2(Tensor self, SymInt[1]? s=None, int[1] dim=[-2,-1], str? norm=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_sym_ints(s, s_n), gt::ints(dim, dim_n), gt::opt_str(norm, norm_n)));)
+  } else {
+    return gt::unavailable<Op>("aten::fft_irfft2", "fft_irfft2(Tensor self, SymInt[1]? s=None, int[1] dim=[-2,-1], str? norm=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_fft_irfft2(gt_tensor *out, gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n) {
+  return impl_fft_irfft2<at::_ops::fft_irfft2>(out, self, s, s_n, dim, dim_n, norm, norm_n);
+}
+
+template <class Op> static gt_error impl_fft_ihfft2(gt_tensor *out, gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n) {
+  if constexpr (gt::matches<Op>("fft_ihfft2(Tensor self, int[1]? s=None, int[1] dim=[-2,-1], str? norm=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_ints(s, s_n), gt::ints(dim, dim_n), gt::opt_str(norm, norm_n)));)
+  } else if constexpr (gt::matches<Op>("fft_ihfft2(Tensor self, SymInt[1]? s=None, int[1] dim=[-2,-1], str? norm=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_sym_ints(s, s_n), gt::ints(dim, dim_n), gt::opt_str(norm, norm_n)));)
+  } else {
+    return gt::unavailable<Op>("aten::fft_ihfft2", "fft_ihfft2(Tensor self, SymInt[1]? s=None, int[1] dim=[-2,-1], str? norm=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_fft_ihfft2(gt_tensor *out, gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n) {
+  return impl_fft_ihfft2<at::_ops::fft_ihfft2>(out, self, s, s_n, dim, dim_n, norm, norm_n);
+}
+
+template <class Op> static gt_error impl_fft_ifftn(gt_tensor *out, gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n) {
+  if constexpr (gt::matches<Op>("fft_ifftn(Tensor self, int[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_ints(s, s_n), gt::opt_ints(dim, dim_n), gt::opt_str(norm, norm_n)));)
+  } else if constexpr (gt::matches<Op>("fft_ifftn(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_sym_ints(s, s_n), gt::opt_ints(dim, dim_n), gt::opt_str(norm, norm_n)));)
+  } else {
+    return gt::unavailable<Op>("aten::fft_ifftn", "fft_ifftn(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_fft_ifftn(gt_tensor *out, gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n) {
+  return impl_fft_ifftn<at::_ops::fft_ifftn>(out, self, s, s_n, dim, dim_n, norm, norm_n);
+}
+
+template <class Op> static gt_error impl_fft_irfftn(gt_tensor *out, gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n) {
+  if constexpr (gt::matches<Op>("fft_irfftn(Tensor self, int[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_ints(s, s_n), gt::opt_ints(dim, dim_n), gt::opt_str(norm, norm_n)));)
+  } else if constexpr (gt::matches<Op>("fft_irfftn(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_sym_ints(s, s_n), gt::opt_ints(dim, dim_n), gt::opt_str(norm, norm_n)));)
+  } else {
+    return gt::unavailable<Op>("aten::fft_irfftn", "fft_irfftn(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_fft_irfftn(gt_tensor *out, gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n) {
+  return impl_fft_irfftn<at::_ops::fft_irfftn>(out, self, s, s_n, dim, dim_n, norm, norm_n);
+}
+
+template <class Op> static gt_error impl_fft_ihfftn(gt_tensor *out, gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n) {
+  if constexpr (gt::matches<Op>("fft_ihfftn(Tensor self, int[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_ints(s, s_n), gt::opt_ints(dim, dim_n), gt::opt_str(norm, norm_n)));)
+  } else if constexpr (gt::matches<Op>("fft_ihfftn(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::opt_sym_ints(s, s_n), gt::opt_ints(dim, dim_n), gt::opt_str(norm, norm_n)));)
+  } else {
+    return gt::unavailable<Op>("aten::fft_ihfftn", "fft_ihfftn(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_fft_ihfftn(gt_tensor *out, gt_tensor self, const int64_t *s, int s_n, const int64_t *dim, int dim_n, const char *norm, int64_t norm_n) {
+  return impl_fft_ihfftn<at::_ops::fft_ihfftn>(out, self, s, s_n, dim, dim_n, norm, norm_n);
+}
+
+template <class Op> static gt_error impl_fft_rfftfreq(gt_tensor *out, int64_t n, double d, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
+  if constexpr (gt::matches<Op>("fft_rfftfreq(int n, float d=1.0, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(n, d, gt::opt_dtype(dtype), gt::opt_layout(layout), gt::opt_device(device_type, device_index), gt::opt_bool(pin_memory)));)
+  } else {
+    return gt::unavailable<Op>("aten::fft_rfftfreq", "fft_rfftfreq(int n, float d=1.0, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_fft_rfftfreq(gt_tensor *out, int64_t n, double d, int dtype, int layout, int device_type, int device_index, int8_t pin_memory) {
+  return impl_fft_rfftfreq<at::_ops::fft_rfftfreq>(out, n, d, dtype, layout, device_type, device_index, pin_memory);
+}
+
+template <class Op> static gt_error impl_linalg_cholesky_ex(gt_tensor *out, gt_tensor self, uint8_t upper, uint8_t check_errors) {
+  if constexpr (gt::matches<Op>("linalg_cholesky_ex(Tensor self, *, bool upper=False, bool check_errors=False) -> (Tensor L, Tensor info)")) {
+    GT_TRY(auto r = Op::call(gt::T(self), (upper != 0), (check_errors != 0)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_cholesky_ex", "linalg_cholesky_ex(Tensor self, *, bool upper=False, bool check_errors=False) -> (Tensor L, Tensor info)");
+  }
+}
+extern "C" gt_error gt_aten_linalg_cholesky_ex(gt_tensor *out, gt_tensor self, uint8_t upper, uint8_t check_errors) {
+  return impl_linalg_cholesky_ex<at::_ops::linalg_cholesky_ex>(out, self, upper, check_errors);
+}
+
+template <class Op> static gt_error impl_linalg_cross(gt_tensor *out, gt_tensor self, gt_tensor other, int64_t dim) {
+  if constexpr (gt::matches<Op>("linalg_cross(Tensor self, Tensor other, *, int dim=-1) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other), dim));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_cross", "linalg_cross(Tensor self, Tensor other, *, int dim=-1) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_linalg_cross(gt_tensor *out, gt_tensor self, gt_tensor other, int64_t dim) {
+  return impl_linalg_cross<at::_ops::linalg_cross>(out, self, other, dim);
+}
+
+template <class Op> static gt_error impl_linalg_lu_factor_ex(gt_tensor *out, gt_tensor A, uint8_t pivot, uint8_t check_errors) {
+  if constexpr (gt::matches<Op>("linalg_lu_factor_ex(Tensor A, *, bool pivot=True, bool check_errors=False) -> (Tensor LU, Tensor pivots, Tensor info)")) {
+    GT_TRY(auto r = Op::call(gt::T(A), (pivot != 0), (check_errors != 0)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r))); out[2] = gt::wrap(std::get<2>(std::move(r)));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_lu_factor_ex", "linalg_lu_factor_ex(Tensor A, *, bool pivot=True, bool check_errors=False) -> (Tensor LU, Tensor pivots, Tensor info)");
+  }
+}
+extern "C" gt_error gt_aten_linalg_lu_factor_ex(gt_tensor *out, gt_tensor A, uint8_t pivot, uint8_t check_errors) {
+  return impl_linalg_lu_factor_ex<at::_ops::linalg_lu_factor_ex>(out, A, pivot, check_errors);
+}
+
+template <class Op> static gt_error impl_linalg_lu_solve(gt_tensor *out, gt_tensor LU, gt_tensor pivots, gt_tensor B, uint8_t left, uint8_t adjoint) {
+  if constexpr (gt::matches<Op>("linalg_lu_solve(Tensor LU, Tensor pivots, Tensor B, *, bool left=True, bool adjoint=False) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(LU), gt::T(pivots), gt::T(B), (left != 0), (adjoint != 0)));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_lu_solve", "linalg_lu_solve(Tensor LU, Tensor pivots, Tensor B, *, bool left=True, bool adjoint=False) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_linalg_lu_solve(gt_tensor *out, gt_tensor LU, gt_tensor pivots, gt_tensor B, uint8_t left, uint8_t adjoint) {
+  return impl_linalg_lu_solve<at::_ops::linalg_lu_solve>(out, LU, pivots, B, left, adjoint);
+}
+
+template <class Op> static gt_error impl_det(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("det(Tensor self) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+  } else {
+    return gt::unavailable<Op>("aten::det", "det(Tensor self) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_det(gt_tensor *out, gt_tensor self) {
+  return impl_det<at::_ops::det>(out, self);
+}
+
+template <class Op> static gt_error impl_linalg_ldl_factor_out(gt_tensor self, uint8_t hermitian, gt_tensor LD, gt_tensor pivots) {
+  if constexpr (gt::matches<Op>("linalg_ldl_factor.out(Tensor self, *, bool hermitian=False, Tensor(a!) LD, Tensor(b!) pivots) -> (Tensor(a!) LD, Tensor(b!) pivots)")) {
+    GT_TRY(auto r = Op::call(gt::T(self), (hermitian != 0), gt::T(LD), gt::T(pivots));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_ldl_factor.out", "linalg_ldl_factor.out(Tensor self, *, bool hermitian=False, Tensor(a!) LD, Tensor(b!) pivots) -> (Tensor(a!) LD, Tensor(b!) pivots)");
+  }
+}
+extern "C" gt_error gt_aten_linalg_ldl_factor_out(gt_tensor self, uint8_t hermitian, gt_tensor LD, gt_tensor pivots) {
+  return impl_linalg_ldl_factor_out<at::_ops::linalg_ldl_factor_out>(self, hermitian, LD, pivots);
+}
+
+template <class Op> static gt_error impl_linalg_lstsq_out(gt_tensor self, gt_tensor b, double rcond, uint8_t rcond_has, const char *driver, int64_t driver_n, gt_tensor solution, gt_tensor residuals, gt_tensor rank, gt_tensor singular_values) {
+  if constexpr (gt::matches<Op>("linalg_lstsq.out(Tensor self, Tensor b, float? rcond=None, *, str? driver=None, Tensor(a!) solution, Tensor(b!) residuals, Tensor(c!) rank, Tensor(d!) singular_values) -> (Tensor(a!) solution, Tensor(b!) residuals, Tensor(c!) rank, Tensor(d!) singular_values)")) {
+    GT_TRY(auto r = Op::call(gt::T(self), gt::T(b), gt::opt_float(rcond, rcond_has), gt::opt_str(driver, driver_n), gt::T(solution), gt::T(residuals), gt::T(rank), gt::T(singular_values));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_lstsq.out", "linalg_lstsq.out(Tensor self, Tensor b, float? rcond=None, *, str? driver=None, Tensor(a!) solution, Tensor(b!) residuals, Tensor(c!) rank, Tensor(d!) singular_values) -> (Tensor(a!) solution, Tensor(b!) residuals, Tensor(c!) rank, Tensor(d!) singular_values)");
+  }
+}
+extern "C" gt_error gt_aten_linalg_lstsq_out(gt_tensor self, gt_tensor b, double rcond, uint8_t rcond_has, const char *driver, int64_t driver_n, gt_tensor solution, gt_tensor residuals, gt_tensor rank, gt_tensor singular_values) {
+  return impl_linalg_lstsq_out<at::_ops::linalg_lstsq_out>(self, b, rcond, rcond_has, driver, driver_n, solution, residuals, rank, singular_values);
+}
+
+template <class Op> static gt_error impl_linalg_vecdot_out(gt_tensor x, gt_tensor y, int64_t dim, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("linalg_vecdot.out(Tensor x, Tensor y, *, int dim=-1, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(x), gt::T(y), dim, gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_vecdot.out", "linalg_vecdot.out(Tensor x, Tensor y, *, int dim=-1, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_linalg_vecdot_out(gt_tensor x, gt_tensor y, int64_t dim, gt_tensor a_out) {
+  return impl_linalg_vecdot_out<at::_ops::linalg_vecdot_out>(x, y, dim, a_out);
+}
+
+template <class Op> static gt_error impl_linalg_slogdet_out(gt_tensor A, gt_tensor sign, gt_tensor logabsdet) {
+  if constexpr (gt::matches<Op>("linalg_slogdet.out(Tensor A, *, Tensor(a!) sign, Tensor(b!) logabsdet) -> (Tensor(a!) sign, Tensor(b!) logabsdet)")) {
+    GT_TRY(auto r = Op::call(gt::T(A), gt::T(sign), gt::T(logabsdet));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_slogdet.out", "linalg_slogdet.out(Tensor A, *, Tensor(a!) sign, Tensor(b!) logabsdet) -> (Tensor(a!) sign, Tensor(b!) logabsdet)");
+  }
+}
+extern "C" gt_error gt_aten_linalg_slogdet_out(gt_tensor A, gt_tensor sign, gt_tensor logabsdet) {
+  return impl_linalg_slogdet_out<at::_ops::linalg_slogdet_out>(A, sign, logabsdet);
+}
+
+template <class Op> static gt_error impl_linalg_eig(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("linalg_eig(Tensor self) -> (Tensor eigenvalues, Tensor eigenvectors)")) {
+    GT_TRY(auto r = Op::call(gt::T(self)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_eig", "linalg_eig(Tensor self) -> (Tensor eigenvalues, Tensor eigenvectors)");
+  }
+}
+extern "C" gt_error gt_aten_linalg_eig(gt_tensor *out, gt_tensor self) {
+  return impl_linalg_eig<at::_ops::linalg_eig>(out, self);
+}
+
+template <class Op> static gt_error impl_linalg_eigh(gt_tensor *out, gt_tensor self, const char *UPLO, int64_t UPLO_n) {
+  if constexpr (gt::matches<Op>("linalg_eigh(Tensor self, str UPLO=\"L\") -> (Tensor eigenvalues, Tensor eigenvectors)")) {
+    GT_TRY(auto r = Op::call(gt::T(self), c10::string_view(UPLO, static_cast<size_t>(UPLO_n))); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_eigh", "linalg_eigh(Tensor self, str UPLO=\"L\") -> (Tensor eigenvalues, Tensor eigenvectors)");
+  }
+}
+extern "C" gt_error gt_aten_linalg_eigh(gt_tensor *out, gt_tensor self, const char *UPLO, int64_t UPLO_n) {
+  return impl_linalg_eigh<at::_ops::linalg_eigh>(out, self, UPLO, UPLO_n);
+}
+
+template <class Op> static gt_error impl_linalg_householder_product(gt_tensor *out, gt_tensor input, gt_tensor tau) {
+  if constexpr (gt::matches<Op>("linalg_householder_product(Tensor input, Tensor tau) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(input), gt::T(tau)));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_householder_product", "linalg_householder_product(Tensor input, Tensor tau) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_linalg_householder_product(gt_tensor *out, gt_tensor input, gt_tensor tau) {
+  return impl_linalg_householder_product<at::_ops::linalg_householder_product>(out, input, tau);
+}
+
+template <class Op> static gt_error impl_linalg_inv(gt_tensor *out, gt_tensor A) {
+  if constexpr (gt::matches<Op>("linalg_inv(Tensor A) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(A)));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_inv", "linalg_inv(Tensor A) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_linalg_inv(gt_tensor *out, gt_tensor A) {
+  return impl_linalg_inv<at::_ops::linalg_inv>(out, A);
+}
+
+template <class Op> static gt_error impl_inner(gt_tensor *out, gt_tensor self, gt_tensor other) {
+  if constexpr (gt::matches<Op>("inner(Tensor self, Tensor other) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(other)));)
+  } else {
+    return gt::unavailable<Op>("aten::inner", "inner(Tensor self, Tensor other) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_inner(gt_tensor *out, gt_tensor self, gt_tensor other) {
+  return impl_inner<at::_ops::inner>(out, self, other);
+}
+
+template <class Op> static gt_error impl_ger(gt_tensor *out, gt_tensor self, gt_tensor vec2) {
+  if constexpr (gt::matches<Op>("ger(Tensor self, Tensor vec2) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::T(vec2)));)
+  } else {
+    return gt::unavailable<Op>("aten::ger", "ger(Tensor self, Tensor vec2) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_ger(gt_tensor *out, gt_tensor self, gt_tensor vec2) {
+  return impl_ger<at::_ops::ger>(out, self, vec2);
+}
+
+template <class Op> static gt_error impl_linalg_norm_out(gt_tensor self, gt_scalar ord, const int64_t *dim, int dim_n, uint8_t keepdim, int dtype, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("linalg_norm.out(Tensor self, Scalar? ord=None, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::opt_scalar(ord), gt::opt_ints(dim, dim_n), (keepdim != 0), gt::opt_dtype(dtype), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_norm.out", "linalg_norm.out(Tensor self, Scalar? ord=None, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_linalg_norm_out(gt_tensor self, gt_scalar ord, const int64_t *dim, int dim_n, uint8_t keepdim, int dtype, gt_tensor a_out) {
+  return impl_linalg_norm_out<at::_ops::linalg_norm_out>(self, ord, dim, dim_n, keepdim, dtype, a_out);
+}
+
+template <class Op> static gt_error impl_linalg__powsum(gt_tensor *out, gt_tensor self, gt_scalar ord, const int64_t *dim, int dim_n, uint8_t keepdim, int dtype) {
+  if constexpr (gt::matches<Op>("linalg__powsum(Tensor self, Scalar ord=2, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::scalar(ord), gt::opt_ints(dim, dim_n), (keepdim != 0), gt::opt_dtype(dtype)));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg__powsum", "linalg__powsum(Tensor self, Scalar ord=2, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_linalg__powsum(gt_tensor *out, gt_tensor self, gt_scalar ord, const int64_t *dim, int dim_n, uint8_t keepdim, int dtype) {
+  return impl_linalg__powsum<at::_ops::linalg__powsum>(out, self, ord, dim, dim_n, keepdim, dtype);
+}
+
+template <class Op> static gt_error impl_linalg_matrix_norm_str_ord_out(gt_tensor self, const char *ord, int64_t ord_n, const int64_t *dim, int dim_n, uint8_t keepdim, int dtype, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("linalg_matrix_norm.str_ord_out(Tensor self, str ord='fro', int[] dim=[-2,-1], bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), c10::string_view(ord, static_cast<size_t>(ord_n)), gt::ints(dim, dim_n), (keepdim != 0), gt::opt_dtype(dtype), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_matrix_norm.str_ord_out", "linalg_matrix_norm.str_ord_out(Tensor self, str ord='fro', int[] dim=[-2,-1], bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_linalg_matrix_norm_str_ord_out(gt_tensor self, const char *ord, int64_t ord_n, const int64_t *dim, int dim_n, uint8_t keepdim, int dtype, gt_tensor a_out) {
+  return impl_linalg_matrix_norm_str_ord_out<at::_ops::linalg_matrix_norm_str_ord_out>(self, ord, ord_n, dim, dim_n, keepdim, dtype, a_out);
+}
+
+template <class Op> static gt_error impl_linalg_svdvals_out(gt_tensor A, const char *driver, int64_t driver_n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("linalg_svdvals.out(Tensor A, *, str? driver=None, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(A), gt::opt_str(driver, driver_n), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_svdvals.out", "linalg_svdvals.out(Tensor A, *, str? driver=None, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_linalg_svdvals_out(gt_tensor A, const char *driver, int64_t driver_n, gt_tensor a_out) {
+  return impl_linalg_svdvals_out<at::_ops::linalg_svdvals_out>(A, driver, driver_n, a_out);
+}
+
+template <class Op> static gt_error impl_linalg_cond_p_str_out(gt_tensor self, const char *p, int64_t p_n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("linalg_cond.p_str_out(Tensor self, str p, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), c10::string_view(p, static_cast<size_t>(p_n)), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_cond.p_str_out", "linalg_cond.p_str_out(Tensor self, str p, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_linalg_cond_p_str_out(gt_tensor self, const char *p, int64_t p_n, gt_tensor a_out) {
+  return impl_linalg_cond_p_str_out<at::_ops::linalg_cond_p_str_out>(self, p, p_n, a_out);
+}
+
+template <class Op> static gt_error impl_linalg_pinv_atol_rtol_float_out(gt_tensor self, double atol, uint8_t atol_has, double rtol, uint8_t rtol_has, uint8_t hermitian, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("linalg_pinv.atol_rtol_float_out(Tensor self, *, float? atol=None, float? rtol=None, bool hermitian=False, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::opt_float(atol, atol_has), gt::opt_float(rtol, rtol_has), (hermitian != 0), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_pinv.atol_rtol_float_out", "linalg_pinv.atol_rtol_float_out(Tensor self, *, float? atol=None, float? rtol=None, bool hermitian=False, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_linalg_pinv_atol_rtol_float_out(gt_tensor self, double atol, uint8_t atol_has, double rtol, uint8_t rtol_has, uint8_t hermitian, gt_tensor a_out) {
+  return impl_linalg_pinv_atol_rtol_float_out<at::_ops::linalg_pinv_atol_rtol_float_out>(self, atol, atol_has, rtol, rtol_has, hermitian, a_out);
+}
+
+template <class Op> static gt_error impl_linalg_pinv_out_rcond_tensor(gt_tensor self, gt_tensor rcond, uint8_t hermitian, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("linalg_pinv.out_rcond_tensor(Tensor self, Tensor rcond, bool hermitian=False, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(rcond), (hermitian != 0), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_pinv.out_rcond_tensor", "linalg_pinv.out_rcond_tensor(Tensor self, Tensor rcond, bool hermitian=False, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_linalg_pinv_out_rcond_tensor(gt_tensor self, gt_tensor rcond, uint8_t hermitian, gt_tensor a_out) {
+  return impl_linalg_pinv_out_rcond_tensor<at::_ops::linalg_pinv_out_rcond_tensor>(self, rcond, hermitian, a_out);
+}
+
+template <class Op> static gt_error impl_linalg_solve_out(gt_tensor A, gt_tensor B, uint8_t left, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("linalg_solve.out(Tensor A, Tensor B, *, bool left=True, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(A), gt::T(B), (left != 0), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_solve.out", "linalg_solve.out(Tensor A, Tensor B, *, bool left=True, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_linalg_solve_out(gt_tensor A, gt_tensor B, uint8_t left, gt_tensor a_out) {
+  return impl_linalg_solve_out<at::_ops::linalg_solve_out>(A, B, left, a_out);
+}
+
+template <class Op> static gt_error impl_linalg_tensorsolve_out(gt_tensor self, gt_tensor other, const int64_t *dims, int dims_n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("linalg_tensorsolve.out(Tensor self, Tensor other, int[]? dims=None, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(other), gt::opt_ints(dims, dims_n), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_tensorsolve.out", "linalg_tensorsolve.out(Tensor self, Tensor other, int[]? dims=None, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_linalg_tensorsolve_out(gt_tensor self, gt_tensor other, const int64_t *dims, int dims_n, gt_tensor a_out) {
+  return impl_linalg_tensorsolve_out<at::_ops::linalg_tensorsolve_out>(self, other, dims, dims_n, a_out);
+}
+
+template <class Op> static gt_error impl_linalg_polar_out(gt_tensor A, gt_tensor U, gt_tensor H) {
+  if constexpr (gt::matches<Op>("linalg_polar.out(Tensor A, *, Tensor(a!) U, Tensor(b!) H) -> (Tensor(a!) U, Tensor(b!) H)")) {
+    GT_TRY(auto r = Op::call(gt::T(A), gt::T(U), gt::T(H));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_polar.out", "linalg_polar.out(Tensor A, *, Tensor(a!) U, Tensor(b!) H) -> (Tensor(a!) U, Tensor(b!) H)");
+  }
+}
+extern "C" gt_error gt_aten_linalg_polar_out(gt_tensor A, gt_tensor U, gt_tensor H) {
+  return impl_linalg_polar_out<at::_ops::linalg_polar_out>(A, U, H);
+}
+
+template <class Op> static gt_error impl_linalg_matrix_rank_atol_rtol_tensor_out(gt_tensor input, gt_tensor atol, gt_tensor rtol, uint8_t hermitian, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("linalg_matrix_rank.atol_rtol_tensor_out(Tensor input, *, Tensor? atol=None, Tensor? rtol=None, bool hermitian=False, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(input), gt::opt_tensor(atol), gt::opt_tensor(rtol), (hermitian != 0), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_matrix_rank.atol_rtol_tensor_out", "linalg_matrix_rank.atol_rtol_tensor_out(Tensor input, *, Tensor? atol=None, Tensor? rtol=None, bool hermitian=False, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_linalg_matrix_rank_atol_rtol_tensor_out(gt_tensor input, gt_tensor atol, gt_tensor rtol, uint8_t hermitian, gt_tensor a_out) {
+  return impl_linalg_matrix_rank_atol_rtol_tensor_out<at::_ops::linalg_matrix_rank_atol_rtol_tensor_out>(input, atol, rtol, hermitian, a_out);
+}
+
+template <class Op> static gt_error impl_linalg_matrix_rank_out(gt_tensor self, double tol, uint8_t hermitian, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("linalg_matrix_rank.out(Tensor self, float tol, bool hermitian=False, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), tol, (hermitian != 0), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_matrix_rank.out", "linalg_matrix_rank.out(Tensor self, float tol, bool hermitian=False, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_linalg_matrix_rank_out(gt_tensor self, double tol, uint8_t hermitian, gt_tensor a_out) {
+  return impl_linalg_matrix_rank_out<at::_ops::linalg_matrix_rank_out>(self, tol, hermitian, a_out);
+}
+
+template <class Op> static gt_error impl_linalg_multi_dot_out(const gt_tensor *tensors, int tensors_n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("linalg_multi_dot.out(Tensor[] tensors, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::tensor_list(tensors, tensors_n), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::linalg_multi_dot.out", "linalg_multi_dot.out(Tensor[] tensors, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_linalg_multi_dot_out(const gt_tensor *tensors, int tensors_n, gt_tensor a_out) {
+  return impl_linalg_multi_dot_out<at::_ops::linalg_multi_dot_out>(tensors, tensors_n, a_out);
+}
+
+template <class Op> static gt_error impl_flatten_dense_tensors(gt_tensor *out, const gt_tensor *tensors, int tensors_n) {
+  if constexpr (gt::matches<Op>("flatten_dense_tensors(Tensor[] tensors) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::tensor_list(tensors, tensors_n)));)
+  } else {
+    return gt::unavailable<Op>("aten::flatten_dense_tensors", "flatten_dense_tensors(Tensor[] tensors) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_flatten_dense_tensors(gt_tensor *out, const gt_tensor *tensors, int tensors_n) {
+  return impl_flatten_dense_tensors<at::_ops::flatten_dense_tensors>(out, tensors, tensors_n);
+}
+
+template <class Op> static gt_error impl_as_strided_copy(gt_tensor *out, gt_tensor self, const int64_t *size, int size_n, const int64_t *stride, int stride_n, int64_t storage_offset, uint8_t storage_offset_has) {
+  if constexpr (gt::matches<Op>("as_strided_copy(Tensor self, SymInt[] size, SymInt[] stride, SymInt? storage_offset=None) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), gt::sym_ints(size, size_n), gt::sym_ints(stride, stride_n), gt::opt_sym_int(storage_offset, storage_offset_has)));)
+  } else {
+    return gt::unavailable<Op>("aten::as_strided_copy", "as_strided_copy(Tensor self, SymInt[] size, SymInt[] stride, SymInt? storage_offset=None) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_as_strided_copy(gt_tensor *out, gt_tensor self, const int64_t *size, int size_n, const int64_t *stride, int stride_n, int64_t storage_offset, uint8_t storage_offset_has) {
+  return impl_as_strided_copy<at::_ops::as_strided_copy>(out, self, size, size_n, stride, stride_n, storage_offset, storage_offset_has);
+}
+
+template <class Op> static gt_error impl_select_copy_int(gt_tensor *out, gt_tensor self, int64_t dim, int64_t index) {
+  if constexpr (gt::matches<Op>("select_copy.int(Tensor self, int dim, int index) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), dim, index));)
+  } else if constexpr (gt::matches<Op>("select_copy.int(Tensor self, int dim, SymInt index) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self), dim, index));)
+  } else {
+    return gt::unavailable<Op>("aten::select_copy.int", "select_copy.int(Tensor self, int dim, SymInt index) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_select_copy_int(gt_tensor *out, gt_tensor self, int64_t dim, int64_t index) {
+  return impl_select_copy_int<at::_ops::select_copy_int>(out, self, dim, index);
+}
+
+template <class Op> static gt_error impl_split_with_sizes_copy(gt_tensor **out, int *out_n, gt_tensor self, const int64_t *split_sizes, int split_sizes_n, int64_t dim) {
+  if constexpr (gt::matches<Op>("split_with_sizes_copy(Tensor self, int[] split_sizes, int dim=0) -> Tensor[]")) {
+    GT_TRY(gt::wrap_list(Op::call(gt::T(self), gt::ints(split_sizes, split_sizes_n), dim), out, out_n);)
+  } else if constexpr (gt::matches<Op>("split_with_sizes_copy(Tensor self, SymInt[] split_sizes, int dim=0) -> Tensor[]")) {
+    GT_TRY(gt::wrap_list(Op::call(gt::T(self), gt::sym_ints(split_sizes, split_sizes_n), dim), out, out_n);)
+  } else {
+    return gt::unavailable<Op>("aten::split_with_sizes_copy", "split_with_sizes_copy(Tensor self, SymInt[] split_sizes, int dim=0) -> Tensor[]");
+  }
+}
+extern "C" gt_error gt_aten_split_with_sizes_copy(gt_tensor **out, int *out_n, gt_tensor self, const int64_t *split_sizes, int split_sizes_n, int64_t dim) {
+  return impl_split_with_sizes_copy<at::_ops::split_with_sizes_copy>(out, out_n, self, split_sizes, split_sizes_n, dim);
+}
+
+template <class Op> static gt_error impl_t_copy(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("t_copy(Tensor self) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+  } else {
+    return gt::unavailable<Op>("aten::t_copy", "t_copy(Tensor self) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_t_copy(gt_tensor *out, gt_tensor self) {
+  return impl_t_copy<at::_ops::t_copy>(out, self);
+}
+
+template <class Op> static gt_error impl_values_copy(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("values_copy(Tensor self) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+  } else {
+    return gt::unavailable<Op>("aten::values_copy", "values_copy(Tensor self) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_values_copy(gt_tensor *out, gt_tensor self) {
+  return impl_values_copy<at::_ops::values_copy>(out, self);
+}
+
+template <class Op> static gt_error impl_row_indices_copy(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("row_indices_copy(Tensor self) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+  } else {
+    return gt::unavailable<Op>("aten::row_indices_copy", "row_indices_copy(Tensor self) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_row_indices_copy(gt_tensor *out, gt_tensor self) {
+  return impl_row_indices_copy<at::_ops::row_indices_copy>(out, self);
+}
+
+template <class Op> static gt_error impl_split_with_sizes_copy_out(gt_tensor self, const int64_t *split_sizes, int split_sizes_n, int64_t dim, const gt_tensor *a_out, int a_out_n) {
+  if constexpr (gt::matches<Op>("split_with_sizes_copy.out(Tensor self, int[] split_sizes, int dim=0, *, Tensor(a!)[] out) -> ()")) {
+    GT_TRY(Op::call(gt::T(self), gt::ints(split_sizes, split_sizes_n), dim, gt::tensor_list(a_out, a_out_n));)
+  } else if constexpr (gt::matches<Op>("split_with_sizes_copy.out(Tensor self, SymInt[] split_sizes, int dim=0, *, Tensor(a!)[] out) -> ()")) {
+    GT_TRY(Op::call(gt::T(self), gt::sym_ints(split_sizes, split_sizes_n), dim, gt::tensor_list(a_out, a_out_n));)
+  } else {
+    return gt::unavailable<Op>("aten::split_with_sizes_copy.out", "split_with_sizes_copy.out(Tensor self, SymInt[] split_sizes, int dim=0, *, Tensor(a!)[] out) -> ()");
+  }
+}
+extern "C" gt_error gt_aten_split_with_sizes_copy_out(gt_tensor self, const int64_t *split_sizes, int split_sizes_n, int64_t dim, const gt_tensor *a_out, int a_out_n) {
+  return impl_split_with_sizes_copy_out<at::_ops::split_with_sizes_copy_out>(self, split_sizes, split_sizes_n, dim, a_out, a_out_n);
+}
+
+template <class Op> static gt_error impl_alias_copy(gt_tensor *out, gt_tensor self) {
+  if constexpr (gt::matches<Op>("alias_copy(Tensor self) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::T(self)));)
+  } else {
+    return gt::unavailable<Op>("aten::alias_copy", "alias_copy(Tensor self) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_alias_copy(gt_tensor *out, gt_tensor self) {
+  return impl_alias_copy<at::_ops::alias_copy>(out, self);
+}
+
+template <class Op> static gt_error impl_special_airy_ai_out(gt_tensor x, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("special_airy_ai.out(Tensor x, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(x), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::special_airy_ai.out", "special_airy_ai.out(Tensor x, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_special_airy_ai_out(gt_tensor x, gt_tensor a_out) {
+  return impl_special_airy_ai_out<at::_ops::special_airy_ai_out>(x, a_out);
+}
+
+template <class Op> static gt_error impl_special_bessel_j1_out(gt_tensor self, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("special_bessel_j1.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::special_bessel_j1.out", "special_bessel_j1.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_special_bessel_j1_out(gt_tensor self, gt_tensor a_out) {
+  return impl_special_bessel_j1_out<at::_ops::special_bessel_j1_out>(self, a_out);
+}
+
+template <class Op> static gt_error impl_special_bessel_y1_out(gt_tensor self, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("special_bessel_y1.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::special_bessel_y1.out", "special_bessel_y1.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_special_bessel_y1_out(gt_tensor self, gt_tensor a_out) {
+  return impl_special_bessel_y1_out<at::_ops::special_bessel_y1_out>(self, a_out);
+}
+
+template <class Op> static gt_error impl_special_chebyshev_polynomial_t_out(gt_tensor x, gt_tensor n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("special_chebyshev_polynomial_t.out(Tensor x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(x), gt::T(n), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::special_chebyshev_polynomial_t.out", "special_chebyshev_polynomial_t.out(Tensor x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_special_chebyshev_polynomial_t_out(gt_tensor x, gt_tensor n, gt_tensor a_out) {
+  return impl_special_chebyshev_polynomial_t_out<at::_ops::special_chebyshev_polynomial_t_out>(x, n, a_out);
+}
+
+template <class Op> static gt_error impl_special_chebyshev_polynomial_u_x_scalar(gt_tensor *out, gt_scalar x, gt_tensor n) {
+  if constexpr (gt::matches<Op>("special_chebyshev_polynomial_u.x_scalar(Scalar x, Tensor n) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::scalar(x), gt::T(n)));)
+  } else {
+    return gt::unavailable<Op>("aten::special_chebyshev_polynomial_u.x_scalar", "special_chebyshev_polynomial_u.x_scalar(Scalar x, Tensor n) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_special_chebyshev_polynomial_u_x_scalar(gt_tensor *out, gt_scalar x, gt_tensor n) {
+  return impl_special_chebyshev_polynomial_u_x_scalar<at::_ops::special_chebyshev_polynomial_u_x_scalar>(out, x, n);
+}
+
+template <class Op> static gt_error impl_special_chebyshev_polynomial_u_n_scalar_out(gt_tensor x, gt_scalar n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("special_chebyshev_polynomial_u.n_scalar_out(Tensor x, Scalar n, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(x), gt::scalar(n), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::special_chebyshev_polynomial_u.n_scalar_out", "special_chebyshev_polynomial_u.n_scalar_out(Tensor x, Scalar n, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_special_chebyshev_polynomial_u_n_scalar_out(gt_tensor x, gt_scalar n, gt_tensor a_out) {
+  return impl_special_chebyshev_polynomial_u_n_scalar_out<at::_ops::special_chebyshev_polynomial_u_n_scalar_out>(x, n, a_out);
+}
+
+template <class Op> static gt_error impl_special_chebyshev_polynomial_v_out(gt_tensor x, gt_tensor n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("special_chebyshev_polynomial_v.out(Tensor x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(x), gt::T(n), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::special_chebyshev_polynomial_v.out", "special_chebyshev_polynomial_v.out(Tensor x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_special_chebyshev_polynomial_v_out(gt_tensor x, gt_tensor n, gt_tensor a_out) {
+  return impl_special_chebyshev_polynomial_v_out<at::_ops::special_chebyshev_polynomial_v_out>(x, n, a_out);
+}
+
+template <class Op> static gt_error impl_special_chebyshev_polynomial_w_x_scalar(gt_tensor *out, gt_scalar x, gt_tensor n) {
+  if constexpr (gt::matches<Op>("special_chebyshev_polynomial_w.x_scalar(Scalar x, Tensor n) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::scalar(x), gt::T(n)));)
+  } else {
+    return gt::unavailable<Op>("aten::special_chebyshev_polynomial_w.x_scalar", "special_chebyshev_polynomial_w.x_scalar(Scalar x, Tensor n) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_special_chebyshev_polynomial_w_x_scalar(gt_tensor *out, gt_scalar x, gt_tensor n) {
+  return impl_special_chebyshev_polynomial_w_x_scalar<at::_ops::special_chebyshev_polynomial_w_x_scalar>(out, x, n);
+}
+
+template <class Op> static gt_error impl_special_chebyshev_polynomial_w_n_scalar_out(gt_tensor x, gt_scalar n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("special_chebyshev_polynomial_w.n_scalar_out(Tensor x, Scalar n, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(x), gt::scalar(n), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::special_chebyshev_polynomial_w.n_scalar_out", "special_chebyshev_polynomial_w.n_scalar_out(Tensor x, Scalar n, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_special_chebyshev_polynomial_w_n_scalar_out(gt_tensor x, gt_scalar n, gt_tensor a_out) {
+  return impl_special_chebyshev_polynomial_w_n_scalar_out<at::_ops::special_chebyshev_polynomial_w_n_scalar_out>(x, n, a_out);
+}
+
+template <class Op> static gt_error impl_special_hermite_polynomial_h_out(gt_tensor x, gt_tensor n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("special_hermite_polynomial_h.out(Tensor x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(x), gt::T(n), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::special_hermite_polynomial_h.out", "special_hermite_polynomial_h.out(Tensor x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_special_hermite_polynomial_h_out(gt_tensor x, gt_tensor n, gt_tensor a_out) {
+  return impl_special_hermite_polynomial_h_out<at::_ops::special_hermite_polynomial_h_out>(x, n, a_out);
+}
+
+template <class Op> static gt_error impl_special_hermite_polynomial_he_x_scalar(gt_tensor *out, gt_scalar x, gt_tensor n) {
+  if constexpr (gt::matches<Op>("special_hermite_polynomial_he.x_scalar(Scalar x, Tensor n) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::scalar(x), gt::T(n)));)
+  } else {
+    return gt::unavailable<Op>("aten::special_hermite_polynomial_he.x_scalar", "special_hermite_polynomial_he.x_scalar(Scalar x, Tensor n) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_special_hermite_polynomial_he_x_scalar(gt_tensor *out, gt_scalar x, gt_tensor n) {
+  return impl_special_hermite_polynomial_he_x_scalar<at::_ops::special_hermite_polynomial_he_x_scalar>(out, x, n);
+}
+
+template <class Op> static gt_error impl_special_hermite_polynomial_he_n_scalar_out(gt_tensor x, gt_scalar n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("special_hermite_polynomial_he.n_scalar_out(Tensor x, Scalar n, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(x), gt::scalar(n), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::special_hermite_polynomial_he.n_scalar_out", "special_hermite_polynomial_he.n_scalar_out(Tensor x, Scalar n, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_special_hermite_polynomial_he_n_scalar_out(gt_tensor x, gt_scalar n, gt_tensor a_out) {
+  return impl_special_hermite_polynomial_he_n_scalar_out<at::_ops::special_hermite_polynomial_he_n_scalar_out>(x, n, a_out);
+}
+
+template <class Op> static gt_error impl_special_laguerre_polynomial_l_out(gt_tensor x, gt_tensor n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("special_laguerre_polynomial_l.out(Tensor x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(x), gt::T(n), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::special_laguerre_polynomial_l.out", "special_laguerre_polynomial_l.out(Tensor x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_special_laguerre_polynomial_l_out(gt_tensor x, gt_tensor n, gt_tensor a_out) {
+  return impl_special_laguerre_polynomial_l_out<at::_ops::special_laguerre_polynomial_l_out>(x, n, a_out);
+}
+
+template <class Op> static gt_error impl_special_legendre_polynomial_p_x_scalar(gt_tensor *out, gt_scalar x, gt_tensor n) {
+  if constexpr (gt::matches<Op>("special_legendre_polynomial_p.x_scalar(Scalar x, Tensor n) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::scalar(x), gt::T(n)));)
+  } else {
+    return gt::unavailable<Op>("aten::special_legendre_polynomial_p.x_scalar", "special_legendre_polynomial_p.x_scalar(Scalar x, Tensor n) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_special_legendre_polynomial_p_x_scalar(gt_tensor *out, gt_scalar x, gt_tensor n) {
+  return impl_special_legendre_polynomial_p_x_scalar<at::_ops::special_legendre_polynomial_p_x_scalar>(out, x, n);
+}
+
+template <class Op> static gt_error impl_special_legendre_polynomial_p_n_scalar_out(gt_tensor x, gt_scalar n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("special_legendre_polynomial_p.n_scalar_out(Tensor x, Scalar n, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(x), gt::scalar(n), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::special_legendre_polynomial_p.n_scalar_out", "special_legendre_polynomial_p.n_scalar_out(Tensor x, Scalar n, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_special_legendre_polynomial_p_n_scalar_out(gt_tensor x, gt_scalar n, gt_tensor a_out) {
+  return impl_special_legendre_polynomial_p_n_scalar_out<at::_ops::special_legendre_polynomial_p_n_scalar_out>(x, n, a_out);
+}
+
+template <class Op> static gt_error impl_special_modified_bessel_i1_out(gt_tensor self, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("special_modified_bessel_i1.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::special_modified_bessel_i1.out", "special_modified_bessel_i1.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_special_modified_bessel_i1_out(gt_tensor self, gt_tensor a_out) {
+  return impl_special_modified_bessel_i1_out<at::_ops::special_modified_bessel_i1_out>(self, a_out);
+}
+
+template <class Op> static gt_error impl_special_modified_bessel_k1_out(gt_tensor self, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("special_modified_bessel_k1.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::special_modified_bessel_k1.out", "special_modified_bessel_k1.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_special_modified_bessel_k1_out(gt_tensor self, gt_tensor a_out) {
+  return impl_special_modified_bessel_k1_out<at::_ops::special_modified_bessel_k1_out>(self, a_out);
+}
+
+template <class Op> static gt_error impl_special_scaled_modified_bessel_k1_out(gt_tensor x, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("special_scaled_modified_bessel_k1.out(Tensor x, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(x), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::special_scaled_modified_bessel_k1.out", "special_scaled_modified_bessel_k1.out(Tensor x, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_special_scaled_modified_bessel_k1_out(gt_tensor x, gt_tensor a_out) {
+  return impl_special_scaled_modified_bessel_k1_out<at::_ops::special_scaled_modified_bessel_k1_out>(x, a_out);
+}
+
+template <class Op> static gt_error impl_special_shifted_chebyshev_polynomial_t_out(gt_tensor x, gt_tensor n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("special_shifted_chebyshev_polynomial_t.out(Tensor x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(x), gt::T(n), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::special_shifted_chebyshev_polynomial_t.out", "special_shifted_chebyshev_polynomial_t.out(Tensor x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_special_shifted_chebyshev_polynomial_t_out(gt_tensor x, gt_tensor n, gt_tensor a_out) {
+  return impl_special_shifted_chebyshev_polynomial_t_out<at::_ops::special_shifted_chebyshev_polynomial_t_out>(x, n, a_out);
+}
+
+template <class Op> static gt_error impl_special_shifted_chebyshev_polynomial_u_x_scalar(gt_tensor *out, gt_scalar x, gt_tensor n) {
+  if constexpr (gt::matches<Op>("special_shifted_chebyshev_polynomial_u.x_scalar(Scalar x, Tensor n) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::scalar(x), gt::T(n)));)
+  } else {
+    return gt::unavailable<Op>("aten::special_shifted_chebyshev_polynomial_u.x_scalar", "special_shifted_chebyshev_polynomial_u.x_scalar(Scalar x, Tensor n) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_special_shifted_chebyshev_polynomial_u_x_scalar(gt_tensor *out, gt_scalar x, gt_tensor n) {
+  return impl_special_shifted_chebyshev_polynomial_u_x_scalar<at::_ops::special_shifted_chebyshev_polynomial_u_x_scalar>(out, x, n);
+}
+
+template <class Op> static gt_error impl_special_shifted_chebyshev_polynomial_u_n_scalar_out(gt_tensor x, gt_scalar n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("special_shifted_chebyshev_polynomial_u.n_scalar_out(Tensor x, Scalar n, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(x), gt::scalar(n), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::special_shifted_chebyshev_polynomial_u.n_scalar_out", "special_shifted_chebyshev_polynomial_u.n_scalar_out(Tensor x, Scalar n, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_special_shifted_chebyshev_polynomial_u_n_scalar_out(gt_tensor x, gt_scalar n, gt_tensor a_out) {
+  return impl_special_shifted_chebyshev_polynomial_u_n_scalar_out<at::_ops::special_shifted_chebyshev_polynomial_u_n_scalar_out>(x, n, a_out);
+}
+
+template <class Op> static gt_error impl_special_shifted_chebyshev_polynomial_v_out(gt_tensor x, gt_tensor n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("special_shifted_chebyshev_polynomial_v.out(Tensor x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(x), gt::T(n), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::special_shifted_chebyshev_polynomial_v.out", "special_shifted_chebyshev_polynomial_v.out(Tensor x, Tensor n, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_special_shifted_chebyshev_polynomial_v_out(gt_tensor x, gt_tensor n, gt_tensor a_out) {
+  return impl_special_shifted_chebyshev_polynomial_v_out<at::_ops::special_shifted_chebyshev_polynomial_v_out>(x, n, a_out);
+}
+
+template <class Op> static gt_error impl_special_shifted_chebyshev_polynomial_w_x_scalar(gt_tensor *out, gt_scalar x, gt_tensor n) {
+  if constexpr (gt::matches<Op>("special_shifted_chebyshev_polynomial_w.x_scalar(Scalar x, Tensor n) -> Tensor")) {
+    GT_TRY(out[0] = gt::wrap(Op::call(gt::scalar(x), gt::T(n)));)
+  } else {
+    return gt::unavailable<Op>("aten::special_shifted_chebyshev_polynomial_w.x_scalar", "special_shifted_chebyshev_polynomial_w.x_scalar(Scalar x, Tensor n) -> Tensor");
+  }
+}
+extern "C" gt_error gt_aten_special_shifted_chebyshev_polynomial_w_x_scalar(gt_tensor *out, gt_scalar x, gt_tensor n) {
+  return impl_special_shifted_chebyshev_polynomial_w_x_scalar<at::_ops::special_shifted_chebyshev_polynomial_w_x_scalar>(out, x, n);
+}
+
+template <class Op> static gt_error impl_special_shifted_chebyshev_polynomial_w_n_scalar_out(gt_tensor x, gt_scalar n, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("special_shifted_chebyshev_polynomial_w.n_scalar_out(Tensor x, Scalar n, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(x), gt::scalar(n), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::special_shifted_chebyshev_polynomial_w.n_scalar_out", "special_shifted_chebyshev_polynomial_w.n_scalar_out(Tensor x, Scalar n, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_special_shifted_chebyshev_polynomial_w_n_scalar_out(gt_tensor x, gt_scalar n, gt_tensor a_out) {
+  return impl_special_shifted_chebyshev_polynomial_w_n_scalar_out<at::_ops::special_shifted_chebyshev_polynomial_w_n_scalar_out>(x, n, a_out);
+}
+
+template <class Op> static gt_error impl_align_tensors(gt_tensor **out, int *out_n, const gt_tensor *tensors, int tensors_n) {
+  if constexpr (gt::matches<Op>("align_tensors(Tensor[] tensors) -> Tensor[]")) {
+    GT_TRY(gt::wrap_list(Op::call(gt::tensor_list(tensors, tensors_n)), out, out_n);)
+  } else {
+    return gt::unavailable<Op>("aten::align_tensors", "align_tensors(Tensor[] tensors) -> Tensor[]");
+  }
+}
+extern "C" gt_error gt_aten_align_tensors(gt_tensor **out, int *out_n, const gt_tensor *tensors, int tensors_n) {
+  return impl_align_tensors<at::_ops::align_tensors>(out, out_n, tensors, tensors_n);
+}
+
+template <class Op> static gt_error impl_qr(gt_tensor *out, gt_tensor self, uint8_t some) {
+  if constexpr (gt::matches<Op>("qr(Tensor self, bool some=True) -> (Tensor Q, Tensor R)")) {
+    GT_TRY(auto r = Op::call(gt::T(self), (some != 0)); out[0] = gt::wrap(std::get<0>(std::move(r))); out[1] = gt::wrap(std::get<1>(std::move(r)));)
+  } else {
+    return gt::unavailable<Op>("aten::qr", "qr(Tensor self, bool some=True) -> (Tensor Q, Tensor R)");
+  }
+}
+extern "C" gt_error gt_aten_qr(gt_tensor *out, gt_tensor self, uint8_t some) {
+  return impl_qr<at::_ops::qr>(out, self, some);
+}
+
+template <class Op> static gt_error impl_view_as_real_copy_out(gt_tensor self, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("view_as_real_copy.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::view_as_real_copy.out", "view_as_real_copy.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_view_as_real_copy_out(gt_tensor self, gt_tensor a_out) {
+  return impl_view_as_real_copy_out<at::_ops::view_as_real_copy_out>(self, a_out);
+}
+
+template <class Op> static gt_error impl_expand_copy_out(gt_tensor self, const int64_t *size, int size_n, uint8_t implicit, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("expand_copy.out(Tensor self, SymInt[] size, *, bool implicit=False, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::sym_ints(size, size_n), (implicit != 0), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::expand_copy.out", "expand_copy.out(Tensor self, SymInt[] size, *, bool implicit=False, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_expand_copy_out(gt_tensor self, const int64_t *size, int size_n, uint8_t implicit, gt_tensor a_out) {
+  return impl_expand_copy_out<at::_ops::expand_copy_out>(self, size, size_n, implicit, a_out);
+}
+
+template <class Op> static gt_error impl_slice_copy_Tensor_out(gt_tensor self, int64_t dim, int64_t start, uint8_t start_has, int64_t end, uint8_t end_has, int64_t step, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("slice_copy.Tensor_out(Tensor self, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), dim, gt::opt_sym_int(start, start_has), gt::opt_sym_int(end, end_has), step, gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::slice_copy.Tensor_out", "slice_copy.Tensor_out(Tensor self, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_slice_copy_Tensor_out(gt_tensor self, int64_t dim, int64_t start, uint8_t start_has, int64_t end, uint8_t end_has, int64_t step, gt_tensor a_out) {
+  return impl_slice_copy_Tensor_out<at::_ops::slice_copy_Tensor_out>(self, dim, start, start_has, end, end_has, step, a_out);
+}
+
+template <class Op> static gt_error impl_transpose_copy_int_out(gt_tensor self, int64_t dim0, int64_t dim1, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("transpose_copy.int_out(Tensor self, int dim0, int dim1, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), dim0, dim1, gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::transpose_copy.int_out", "transpose_copy.int_out(Tensor self, int dim0, int dim1, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_transpose_copy_int_out(gt_tensor self, int64_t dim0, int64_t dim1, gt_tensor a_out) {
+  return impl_transpose_copy_int_out<at::_ops::transpose_copy_int_out>(self, dim0, dim1, a_out);
+}
+
+template <class Op> static gt_error impl_crow_indices_copy_out(gt_tensor self, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("crow_indices_copy.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::crow_indices_copy.out", "crow_indices_copy.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_crow_indices_copy_out(gt_tensor self, gt_tensor a_out) {
+  return impl_crow_indices_copy_out<at::_ops::crow_indices_copy_out>(self, a_out);
+}
+
+template <class Op> static gt_error impl_unfold_copy_out(gt_tensor self, int64_t dimension, int64_t size, int64_t step, gt_tensor a_out) {
+  if constexpr (gt::matches<Op>("unfold_copy.out(Tensor self, int dimension, int size, int step, *, Tensor(a!) out) -> Tensor(a!)")) {
+    GT_TRY(Op::call(gt::T(self), dimension, size, step, gt::T(a_out));)
+  } else {
+    return gt::unavailable<Op>("aten::unfold_copy.out", "unfold_copy.out(Tensor self, int dimension, int size, int step, *, Tensor(a!) out) -> Tensor(a!)");
+  }
+}
+extern "C" gt_error gt_aten_unfold_copy_out(gt_tensor self, int64_t dimension, int64_t size, int64_t step, gt_tensor a_out) {
+  return impl_unfold_copy_out<at::_ops::unfold_copy_out>(self, dimension, size, step, a_out);
 }
 

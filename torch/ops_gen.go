@@ -12220,17 +12220,6 @@ func BatchNormUpdateStats(input *Tensor, runningMean *Tensor, runningVar *Tensor
 	return newTensor(hs[0]), newTensor(hs[1])
 }
 
-// IsVulkanAvailable is torch.is_vulkan_available (aten::is_vulkan_available).
-//
-//	is_vulkan_available() -> bool
-func IsVulkanAvailable() bool {
-	var v uint8
-	if e := capi.Aten_is_vulkan_available(&v); e != nil {
-		panic(opError("IsVulkanAvailable", e))
-	}
-	return v != 0
-}
-
 // OnesOut is torch.ones with out= (aten::ones.out).
 //
 //	ones.out(SymInt[] size, *, Tensor(a!) out) -> Tensor(a!)

@@ -482,7 +482,6 @@ var parityRows = []parityRow{
 		return []any{r0, r1}
 	}},
 	{"aten::batch_norm_update_stats", "torch.ops.aten.batch_norm_update_stats.default(a, None, None, 0.5)", func(s *paritySample) any { r0, r1 := BatchNormUpdateStats(s.a, nil, nil, 0.5); return []any{r0, r1} }},
-	{"aten::is_vulkan_available", "torch.ops.aten.is_vulkan_available.default()", func(s *paritySample) any { return IsVulkanAvailable() }},
 	{"aten::ones.out", "torch.ops.aten.ones.out([2, 8], out=torch.empty(0))", func(s *paritySample) any { return OnesOut(s.out(), []int64{2, 8}) }},
 	{"aten::pairwise_distance", "torch.ops.aten.pairwise_distance.default(a, b)", func(s *paritySample) any { return PairwiseDistance(s.a, s.b) }},
 	{"aten::cdist", "torch.ops.aten.cdist.default(a, b)", func(s *paritySample) any { return Cdist(s.a, s.b) }},

@@ -48,6 +48,12 @@ func exclusion(o *op) string {
 		// they skip the public op's checks (native_batch_norm without running
 		// stats in eval mode dereferences null in libtorch 1.13)
 		return "kernel behind a public op (native_*)"
+	case n == "is_vulkan_available":
+		// Asks the Vulkan backend, which starts the Vulkan runtime: Debian's
+		// libtorch 2.6 (built with Vulkan) segfaults in it when called from a
+		// Go process (Python in the same chroot answers True); a backend
+		// binding, as vulkan_* below.
+		return "backend internal (starts the Vulkan runtime)"
 	}
 	for _, p := range []string{"cudnn_", "miopen_", "mkldnn_", "fbgemm_", "quantized_", "q_", "quantize_", "dequantize", "vulkan_", "xpu_", "mps_", "sym_"} {
 		if strings.HasPrefix(n, p) {

@@ -1371,8 +1371,6 @@ package capi
 #cgo nocallback gt_aten_is_same_size
 #cgo noescape gt_aten_is_set_to
 #cgo nocallback gt_aten_is_set_to
-#cgo noescape gt_aten_is_vulkan_available
-#cgo nocallback gt_aten_is_vulkan_available
 #cgo noescape gt_aten_isclose
 #cgo nocallback gt_aten_isclose
 #cgo noescape gt_aten_isfinite
@@ -3568,7 +3566,7 @@ func optStrLen(n int, has bool) C.int64_t {
 }
 
 // OpsHash identifies the generated operator ABI; LibraryOpsHash must be the same.
-const OpsHash = "6ea95b64a4a3e977"
+const OpsHash = "b30a1891dc2dd9af"
 
 // LibraryOpsHash is the OpsHash the loaded libcgotorch.so was built with.
 func LibraryOpsHash() string { return C.GoString(C.gt_aten_ops_hash()) }
@@ -7600,14 +7598,6 @@ func Aten_batch_norm_gather_stats_with_counts(out *Tensor, input Tensor, mean Te
 // Aten_batch_norm_update_stats calls gt_aten_batch_norm_update_stats: aten::batch_norm_update_stats
 func Aten_batch_norm_update_stats(out *Tensor, input Tensor, runningMean Tensor, runningVar Tensor, momentum float64) error {
 	if e := C.gt_aten_batch_norm_update_stats((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), C.gt_tensor(runningMean), C.gt_tensor(runningVar), C.double(momentum)); e != nil {
-		return newError(e)
-	}
-	return nil
-}
-
-// Aten_is_vulkan_available calls gt_aten_is_vulkan_available: aten::is_vulkan_available
-func Aten_is_vulkan_available(out *uint8) error {
-	if e := C.gt_aten_is_vulkan_available((*C.uint8_t)(unsafe.Pointer(out))); e != nil {
 		return newError(e)
 	}
 	return nil
