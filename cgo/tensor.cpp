@@ -20,10 +20,12 @@ using gt::wrap;
 //
 // Wraps libtorch's default CPU allocator and keeps [allocated, peak] bytes in
 // two atomics that Go reads directly. Each block has a 64-byte header (the
-// data keeps the inner allocator's 64-byte alignment) that points at a small
-// record of the inner DataPtr and its size, so frees subtract exactly. The
-// DataPtr's context is its data pointer, as Allocator::raw_allocate asserts
-// (oneDNN kernels such as gelu allocate that way), and raw_deleter frees it.
+// data keeps the inner allocator's 64-byte alignment) that holds the record
+// of the inner DataPtr and its size, so frees subtract exactly; the record
+// lives in the block itself, so a storage costs one allocation, as with
+// libtorch's own allocator. The DataPtr's context is its data pointer, as
+// Allocator::raw_allocate asserts (oneDNN kernels such as gelu allocate that
+// way), and raw_deleter frees it.
 namespace {
 
 std::atomic<int64_t> g_counters[2];  // allocated, peak
@@ -35,11 +37,16 @@ struct CountedCtx {
   int64_t n;
 };
 
+static_assert(sizeof(CountedCtx) <= kHeader && alignof(CountedCtx) <= kHeader, "the record fits the header");
+
 void counted_delete(void *data) {
   if (data == nullptr) return;
-  auto *ctx = *reinterpret_cast<CountedCtx **>(static_cast<char *>(data) - kHeader);
+  auto *ctx = reinterpret_cast<CountedCtx *>(static_cast<char *>(data) - kHeader);
   g_counters[0].fetch_sub(ctx->n, std::memory_order_relaxed);
-  delete ctx;  // frees the inner allocation through its own deleter
+  // The record is inside the block that its DataPtr owns: move the DataPtr
+  // out, end the record, and let the DataPtr free the block on return.
+  c10::DataPtr inner = std::move(ctx->inner);
+  ctx->~CountedCtx();
 }
 
 void bump(int64_t n) {
@@ -77,8 +84,7 @@ struct CountingAllocator final : public c10::Allocator {
     char *base = static_cast<char *>(inner.get());
     void *data = base + kHeader;
     c10::Device dev = inner.device();
-    auto *ctx = new CountedCtx{std::move(inner), static_cast<int64_t>(n)};
-    *reinterpret_cast<CountedCtx **>(base) = ctx;
+    new (base) CountedCtx{std::move(inner), static_cast<int64_t>(n)};
     bump(static_cast<int64_t>(n));
     return c10::DataPtr(data, data, &counted_delete, dev);
   }
