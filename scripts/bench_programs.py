@@ -225,6 +225,7 @@ def main():
                         "--data", a.data, "--what", "epoch", "--threads", str(t), "--batch-size", str(b)]
                     j = last_json(run_measured(cmd, t)["out"])
                     table[b, t, side] = j["train_seconds"]
+                    samples = j["samples"]
                 say(f"scaling, batch {b}, {t} thread(s): Go {table[b, t, 'go']:.2f}s, Python {table[b, t, 'python']:.2f}s")
         md["scaling"] = [
             "### Scaling: the MLP's training epoch by batch size and threads (1 run each)",
@@ -234,7 +235,7 @@ def main():
         ]
         for b in sizes:
             c = [table[b, t, s] for t in (1, 2) for s in ("go", "python")]
-            md["scaling"].append(f"| {b} | {-(-60000 // b)} | {c[0]:.2f} | {c[1]:.2f} | {c[0] / c[1]:.2f} | {c[2]:.2f} | {c[3]:.2f} | {c[2] / c[3]:.2f} |")
+            md["scaling"].append(f"| {b} | {-(-samples // b)} | {c[0]:.2f} | {c[1]:.2f} | {c[0] / c[1]:.2f} | {c[2]:.2f} | {c[3]:.2f} | {c[2] / c[3]:.2f} |")
         md["scaling"].append("")
 
     for name, lines in md.items():
