@@ -49,9 +49,12 @@ def libraries(python):
     return (v[0], v[1:]) if v else ("?", [])
 
 
-def header(command, load_before, load_after, python):
+def header(doc, command, load_before, load_after, python):
     commit = out(["git", "rev-parse", "--short=10", "HEAD"]) or "?"
-    dirty = " with uncommitted changes" if out(["git", "status", "--porcelain", "--untracked-files=no"]) else ""
+    # Changes to the document itself (the sections written before this one)
+    # are not changes to what was measured.
+    changed = out(["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":!" + os.path.abspath(doc)])
+    dirty = " with uncommitted changes" if changed else ""
     torch_version, blas = libraries(python)
     pyver = out([python, "-c", "import platform; print(platform.python_version())"])
     load = f"; load average {load_before} before, {load_after} after" if load_before else ""
@@ -78,7 +81,7 @@ def main():
     if not m:
         sys.exit(f"perfdoc.py: {a.doc} has no section {a.section!r} (the lines {begin!r} ... {end!r})")
     body = open(a.markdown).read().strip()
-    block = f"{begin}\n{header(a.command, a.load_before, a.load_after, a.python)}\n{body}\n{end}"
+    block = f"{begin}\n{header(a.doc, a.command, a.load_before, a.load_after, a.python)}\n{body}\n{end}"
     with open(a.doc, "w") as f:
         f.write(doc[:m.start()] + block + doc[m.end():])
     print(f"perfdoc.py: wrote section {a.section!r} of {a.doc}", file=sys.stderr)
