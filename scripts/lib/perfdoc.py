@@ -53,7 +53,8 @@ def header(doc, command, load_before, load_after, python):
     commit = out(["git", "rev-parse", "--short=10", "HEAD"]) or "?"
     # Changes to the document itself (the sections written before this one)
     # are not changes to what was measured.
-    changed = out(["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":!" + os.path.abspath(doc)])
+    spec = [".", ":!" + rel] if not (rel := os.path.relpath(os.path.abspath(doc), ROOT)).startswith("..") else ["."]
+    changed = out(["git", "status", "--porcelain", "--untracked-files=no", "--", *spec])
     dirty = " with uncommitted changes" if changed else ""
     torch_version, blas = libraries(python)
     pyver = out([python, "-c", "import platform; print(platform.python_version())"])
