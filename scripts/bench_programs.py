@@ -40,6 +40,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -51,25 +52,21 @@ def say(*a):
 
 def run_measured(cmd, threads, cwd=ROOT, timeout=1800):
     """Runs cmd; returns its wall seconds, its own peak RSS in bytes (from
-    os.wait4 on it) and its output."""
+    os.wait4 on it) and its output. A run past timeout is killed."""
     env = dict(os.environ, OMP_NUM_THREADS=str(threads))
     with tempfile.TemporaryFile("w+") as log:
         t = time.perf_counter()
         p = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
-        deadline = t + timeout
-        while True:
-            pid, status, ru = os.wait4(p.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() > deadline:
-                p.kill()
-                os.wait4(p.pid, 0)
-                raise SystemExit(f"bench_programs.py: {' '.join(cmd)} took over {timeout}s")
-            time.sleep(0.01)
+        killer = threading.Timer(timeout, p.kill)
+        killer.start()
+        _, status, ru = os.wait4(p.pid, 0)
         wall = time.perf_counter() - t
+        killer.cancel()
         p.returncode = os.waitstatus_to_exitcode(status)
         log.seek(0)
         out = log.read()
+    if wall >= timeout:
+        raise SystemExit(f"bench_programs.py: {' '.join(cmd)} took over {timeout}s")
     if p.returncode != 0:
         raise SystemExit(f"bench_programs.py: {' '.join(cmd)} exited {p.returncode}:\n{out[-3000:]}")
     return {"wall": wall, "rss": ru.ru_maxrss * 1024, "out": out}
@@ -123,26 +120,29 @@ def main():
             p.error(f"unknown section {s!r}: cold, cnn or scaling")
     py = sys.executable
 
-    tmp = tempfile.mkdtemp()
+    tmp = tempfile.TemporaryDirectory()
     say("building the Go programs...")
     bins = {}
     for name, pkg in (("benchmnist", "./internal/cmd/benchmnist"), ("mnist", "./cmd/mnist"),
                       ("mnist-cnn", "./cmd/mnist-cnn"), ("cifar10", "./cmd/cifar10")):
-        bins[name] = os.path.join(tmp, name)
+        bins[name] = os.path.join(tmp.name, name)
         subprocess.run(["go", "build", "-o", bins[name], pkg], cwd=ROOT, check=True)
 
     md = {}
     T = a.threads
+
+    def mlp(side, *args):
+        """The MLP's epoch (--what epoch) in Go or Python, with args."""
+        return ([bins["benchmnist"]] if side == "go" else [py, "scripts/pytorch_mnist.py"]) + [
+            "--data", a.data, "--what", "epoch", *args]
 
     if "cold" in sections:
         rows = {"go": [], "python": []}
         mnist_prog = []
         for r in range(1, a.runs + 1):
             for side in ("go", "python"):
-                base = ([bins["benchmnist"]] if side == "go" else [py, "scripts/pytorch_mnist.py"]) + [
-                    "--data", a.data, "--what", "epoch", "--threads", str(T), "--seed", str(r)]
-                one = run_measured(base + ["--epochs", "1"], T)
-                three = run_measured(base + ["--epochs", "3"], T)
+                one = run_measured(mlp(side, "--threads", str(T), "--seed", str(r), "--epochs", "1"), T)
+                three = run_measured(mlp(side, "--threads", str(T), "--seed", str(r), "--epochs", "3"), T)
                 j1, j3 = last_json(one["out"]), last_json(three["out"])
                 e = j3["train_seconds_each"]
                 f = j3["minor_faults_each"]
@@ -221,9 +221,7 @@ def main():
         for b in sizes:
             for t in (1, 2):
                 for side in ("go", "python"):
-                    cmd = ([bins["benchmnist"]] if side == "go" else [py, "scripts/pytorch_mnist.py"]) + [
-                        "--data", a.data, "--what", "epoch", "--threads", str(t), "--batch-size", str(b)]
-                    j = last_json(run_measured(cmd, t)["out"])
+                    j = last_json(run_measured(mlp(side, "--threads", str(t), "--batch-size", str(b)), t)["out"])
                     table[b, t, side] = j["train_seconds"]
                     samples = j["samples"]
                 say(f"scaling, batch {b}, {t} thread(s): Go {table[b, t, 'go']:.2f}s, Python {table[b, t, 'python']:.2f}s")

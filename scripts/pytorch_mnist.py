@@ -44,6 +44,12 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "ref
 from tutorial import MNISTModel  # noqa: E402
 
 
+def report(out):
+    """Prints out as JSON, with the process's peak resident set."""
+    out["max_rss_bytes"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(json.dumps(out))
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--data", default="./data")
@@ -111,8 +117,7 @@ def main():
             step()
         sync()
         out["step_seconds"] = (time.perf_counter() - t) / a.steps
-        out["max_rss_bytes"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-        print(json.dumps(out))
+        report(out)
         return
 
     train = datasets.MNIST(root=a.data, train=True, download=False, transform=transform)
@@ -125,8 +130,7 @@ def main():
             n += images.shape[0]
         out["loader_seconds"] = time.perf_counter() - t
         out["samples"] = n
-        out["max_rss_bytes"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-        print(json.dumps(out))
+        report(out)
         return
 
     test = datasets.MNIST(root=a.data, train=False, download=False, transform=transform)
@@ -159,9 +163,8 @@ def main():
     t2 = time.perf_counter()
     out.update(train_seconds=train_each[0], train_seconds_each=train_each, minor_faults_each=faults, samples=len(train),
                test_seconds=t2 - t1, epoch_seconds=train_each[0] + t2 - t1,
-               accuracy=correct / len(test), final_loss=loss.item(),
-               max_rss_bytes=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
-    print(json.dumps(out))
+               accuracy=correct / len(test), final_loss=loss.item())
+    report(out)
 
 
 if __name__ == "__main__":

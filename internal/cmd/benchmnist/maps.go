@@ -10,25 +10,20 @@ import (
 	"syscall"
 )
 
+// rusage is getrusage(RUSAGE_SELF), zero where it fails.
+func rusage() syscall.Rusage {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return ru
+}
+
 // maxRSS is the process's peak resident set in bytes (getrusage's
 // ru_maxrss, KiB on Linux), as Python's resource.getrusage reports it.
-func maxRSS() int64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return ru.Maxrss * 1024
-}
+func maxRSS() int64 { return rusage().Maxrss * 1024 }
 
 // minorFaults is the process's count of minor page faults so far: pages
 // the kernel had to map (and zero) on first touch.
-func minorFaults() int64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return ru.Minflt
-}
+func minorFaults() int64 { return rusage().Minflt }
 
 // libraries are the shared objects a comparison must hold equal on both
 // sides: the BLAS that libtorch's matmuls run on (Debian's libtorch takes
