@@ -15,7 +15,8 @@
 #   (1 and 2 each with num_workers 0, 1 and 2, and each side's best taken);
 #   3. one training step on a fixed batch (Go, Python, C++);
 #   4. the per-call cost of `a + b` on 1-element tensors (Go, Python, C++),
-#      with one intra-op thread as scripts/bench_overhead.sh.
+#      with one intra-op thread, the three sides in interleaved rounds
+#      (scripts/bench_percall.py, as scripts/bench_overhead.sh).
 #
 # Those are the section "mlp"; scripts/bench_programs.py times whole
 # programs as processes in the sections "cold" (the MLP's 1-epoch process and
@@ -59,6 +60,8 @@
 # stretches mostly the Python runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib/bench.sh
+source scripts/lib/bench.sh
 
 given="$*"
 sections=mlp,cold,cnn,scaling
@@ -88,7 +91,8 @@ for s in ${sections//,/ }; do
 	[[ $s =~ ^(mlp|cold|cnn|scaling)$ ]] || { echo "bench_vs_pytorch.sh: --sections: unknown section '$s' (mlp, cold, cnn, scaling)" >&2; exit 2; }
 done
 has() { [[ ,$sections, == *,$1,* ]]; }
-programs=$(tr , '\n' <<<"$sections" | grep -v '^mlp$' | paste -sd, -)
+# (grep finds nothing when mlp is the only section: not an error.)
+programs=$(tr , '\n' <<<"$sections" | { grep -v '^mlp$' || true; } | paste -sd, -)
 if [[ $device == cuda && -n $programs ]]; then
 	echo "bench_vs_pytorch.sh: --device cuda times the section mlp only (--sections mlp)" >&2
 	exit 2
@@ -145,29 +149,9 @@ if [[ $device == cuda ]] && ! "$tmp/benchmnist" --what step --device cuda --step
 	exit 1
 fi
 
-# The C++ baselines are compiled against the libtorch of $py's torch, as
-# scripts/bench_overhead.sh does: on Debian that is the system libtorch the
-# Go side links; with a pip torch it is the one the shim was built against.
-read -r torch_version abi < <("$py" -c 'import torch; print(torch.__version__, int(torch._C._GLIBCXX_USE_CXX11_ABI))')
-inc=$("$py" -c 'import torch.utils.cpp_extension as c; print(" ".join("-I" + p for p in c.include_paths()))')
-libdir=$("$py" -c 'import torch.utils.cpp_extension as c; print(c.library_paths()[0])')
-cache=${XDG_CACHE_HOME:-$HOME/.cache}/gotorch/bench
-mkdir -p "$cache"
-build_cpp() { # name source libs...
-	local name=$1 src=$2
-	shift 2
-	local key
-	key=$({ cat "$src"; echo "$torch_version $abi $inc $libdir $*"; g++ --version | head -1; } | sha256sum | cut -c1-16)
-	local bin=$cache/$name-$key
-	if [[ ! -x $bin ]]; then
-		say "compiling $src (once; about a minute)..."
-		# shellcheck disable=SC2086
-		g++ -O2 -std=c++17 -w -D_GLIBCXX_USE_CXX11_ABI="$abi" $inc "$src" -o "$bin.tmp" \
-			-L"$libdir" -Wl,-rpath,"$libdir" "$@"
-		mv "$bin.tmp" "$bin"
-	fi
-	echo "$bin"
-}
+# The C++ baselines are compiled against the libtorch of $py's torch
+# (scripts/lib/bench.sh: cpp_setup, build_cpp).
+cpp_setup "$py"
 if [[ $device == cpu ]]; then
 	cpp_overhead=$(build_cpp overhead scripts/bench_overhead.cpp -ltorch_cpu -lc10)
 	cpp_step=$(build_cpp train_step scripts/bench_train_step.cpp -ltorch -ltorch_cpu -lc10)
@@ -293,28 +277,12 @@ for r in $(seq 1 "$runs"); do
 	record go step "$r" "$("$tmp/benchmnist" --what step --threads "$threads" --steps "$steps" --repeats 3 | last_json)"
 done
 
-# ---- 4. per-call overhead, one intra-op thread as bench_overhead.sh ----
-calls=${CALLS:-1000000}
-cat >"$tmp/overhead.py" <<'PY'
-import json, sys, time
-import torch
-torch.set_num_threads(1)
-n = int(sys.argv[1])
-a, b = torch.ones(1), torch.ones(1)
-for _ in range(10000):
-    a + b
-t = time.perf_counter()
-for _ in range(n):
-    a + b
-print(json.dumps({"call_ns": (time.perf_counter() - t) / n * 1e9}))
-PY
-[[ $device == cuda ]] && runs_overhead=0 || runs_overhead=$runs
-for r in $(seq 1 "$runs_overhead"); do
-	say "per-call a + b, run $r/$runs ($calls calls)"
-	record cpp overhead "$r" "{\"call_ns\": $("$cpp_overhead" "$calls"), \"threads\": 1}"
-	record python overhead "$r" "$(pyrun "$tmp/overhead.py" "$calls" | last_json)"
-	record go overhead "$r" "$("$tmp/benchmnist" --what overhead --threads 1 --calls "$calls" | last_json)"
-done
+# ---- 4. per-call overhead: scripts/bench_percall.py, the three sides in interleaved rounds ----
+if [[ $device == cpu ]]; then
+	say "per-call a + b: scripts/bench_percall.py (interleaved rounds, one CPU)"
+	"$py" scripts/bench_percall.py --cpp "$cpp_overhead" --go "$tmp/benchmnist" --python "$py" --json "$tmp/percall.json" >&2
+	record all percall 1 "$(cat "$tmp/percall.json")"
+fi
 
 # ---- report ----
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -361,7 +329,7 @@ if failed:
 
 print("\nevery run:")
 for what, key, unit, scale in (("loader", "loader_seconds", "s", 1), ("epoch", "epoch_seconds", "s", 1),
-                               ("step", "step_seconds", "ms", 1e3), ("overhead", "call_ns", "ns", 1)):
+                               ("step", "step_seconds", "ms", 1e3)):
     for side in ("go", "python", "cpp"):
         rs = [r for r in rows if r["side"] == side and r["what"] == what]
         if not rs:
@@ -373,8 +341,6 @@ for what, key, unit, scale in (("loader", "loader_seconds", "s", 1), ("epoch", "
                 return f"w{r['num_workers']}:{r[key]:.3g}"
             if what == "epoch":
                 return f"w{r['num_workers']}:{r[key]:.3g} ({100 * r['accuracy']:.2f}%)"
-            if what == "overhead" and side == "go":
-                return f"{r['call_ns_free']:.0f}/{r['call_ns_gc']:.0f}gc"
             return f"{r[key] * scale:.3g}"
         print(f"  {what:8s} {side:6s} [{unit}]: " + "  ".join(fmt(r) for r in rs))
 if cuda:
@@ -393,9 +359,7 @@ ep_g, ep_p = ge[gebest], pe[pebest]
 acc_g = med(vals("go", "epoch", "accuracy", num_workers=gebest))
 acc_p = med(vals("python", "epoch", "accuracy", num_workers=pebest))
 st_g, st_p, st_c = (med(vals(s, "step", "step_seconds")) * 1e3 for s in ("go", "python", "cpp"))
-ov_g, ov_gc = med(vals("go", "overhead", "call_ns_free")), med(vals("go", "overhead", "call_ns_gc"))
-ov_p, ov_c = med(vals("python", "overhead", "call_ns")), med(vals("cpp", "overhead", "call_ns"))
-bind_g, bind_gc, bind_p = ov_g - ov_c, ov_gc - ov_c, ov_p - ov_c
+pc = next((r for r in rows if r["what"] == "percall"), None)
 
 def yes(ok):
     return "**yes**" if ok else "no"
@@ -426,7 +390,7 @@ else:
         f"| 1. epoch + test, s (accuracy; best num_workers) | {ep_g:.2f} ({100 * acc_g:.2f}%; {gebest}) | {ep_p:.2f} ({100 * acc_p:.2f}%; {pebest}) | | Go/Python {ep_g / ep_p:.2f} | ≤ 0.35, accuracy ±0.5 | {yes(ep_g / ep_p <= 0.35 and abs(acc_g - acc_p) <= 0.005)} |",
         f"| 2. loader pass, s (best num_workers) | {gw[gbest]:.3f} ({gbest}) | {pw[pbest]:.2f} ({pbest}) | | Python/Go {pw[pbest] / gw[gbest]:.0f}x | ≥ 20x | {yes(pw[pbest] / gw[gbest] >= 20)} |",
         f"| 3. training step, ms | {st_g:.3f} | {st_p:.3f} | {st_c:.3f} | Go/C++ {st_g / st_c:.2f}, Go/Python {st_g / st_p:.2f} | Go/C++ ≤ 1.1 | {yes(st_g / st_c <= 1.1)} |",
-        f"| 4. a + b per call, ns (Go: Free / GC) | {ov_g:.0f} / {ov_gc:.0f} | {ov_p:.0f} | {ov_c:.0f} | binding cost Go {bind_g:.0f} / {bind_gc:.0f}, Python {bind_p:.0f}: {bind_g / bind_p:.2f} / {bind_gc / bind_p:.2f} | ≤ 0.3 | {yes(bind_g / bind_p <= 0.3)} |",
+        f"| 4. a + b per call, ns (Go: Free / GC; {pc['rounds']} interleaved rounds) | {pc['go_free_ns']:.0f} / {pc['go_gc_ns']:.0f} | {pc['python_ns']:.0f} | {pc['cpp_ns']:.0f} | binding cost (− C++, paired by round) Go {pc['go_free_cost_ns']:.0f} / {pc['go_gc_cost_ns']:.0f}, Python {pc['python_cost_ns']:.0f}: {pc['ratio_free']:.2f} / {pc['ratio_gc']:.2f} | ≤ 0.3 | {yes(pc['ratio_free'] <= 0.3)} |",
     ]
 head = (f"{runs} runs each, medians; {threads} intra-op threads for 1-3 on every side; num_workers 0, 1, 2 "
         f"tried for the loader (Go {', '.join(f'{w}: {gw[w]:.3f}' for w in gw)} s; Python {', '.join(f'{w}: {pw[w]:.2f}' for w in pw)} s) "

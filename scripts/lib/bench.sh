@@ -1,6 +1,7 @@
 # shellcheck shell=bash
-# Helpers shared by the side-by-side memory benchmarks (bench_load.sh,
-# bench_memory.sh); source it after `set -euo pipefail`.
+# Helpers shared by the side-by-side benchmarks (bench_load.sh,
+# bench_memory.sh, bench_overhead.sh, bench_vs_pytorch.sh); source it after
+# `set -euo pipefail`.
 
 # need_python_torch NAME: PY is set to the reference Python, which must have torch.
 need_python_torch() {
@@ -14,3 +15,34 @@ peak() { /usr/bin/time -v "$@" 2>&1 >/dev/null | sed -n 's/.*Maximum resident se
 
 # median N...: the median of the numbers given.
 median() { printf '%s\n' "$@" | sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+
+# cpp_setup PY: the compiler flags of PY's torch (its headers, its libtorch
+# and its C++ ABI), for build_cpp. On Debian that is the system libtorch the
+# Go side links; with a pip torch, the one the shim was built against.
+cpp_setup() {
+	local py=$1
+	read -r CPP_TORCH CPP_ABI < <("$py" -c 'import torch; print(torch.__version__, int(torch._C._GLIBCXX_USE_CXX11_ABI))')
+	CPP_INC=$("$py" -c 'import torch.utils.cpp_extension as c; print(" ".join("-I" + p for p in c.include_paths()))')
+	CPP_LIBDIR=$("$py" -c 'import torch.utils.cpp_extension as c; print(c.library_paths()[0])')
+	CPP_CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/gotorch/bench
+	mkdir -p "$CPP_CACHE"
+}
+
+# build_cpp NAME SOURCE LIBS...: compiles a C++ baseline against cpp_setup's
+# libtorch once, keeps it in CPP_CACHE keyed by source, libtorch and
+# compiler, and prints the binary's path.
+build_cpp() {
+	local name=$1 src=$2
+	shift 2
+	local key
+	key=$({ cat "$src"; echo "$CPP_TORCH $CPP_ABI $CPP_INC $CPP_LIBDIR $*"; g++ --version | head -1; } | sha256sum | cut -c1-16)
+	local bin=$CPP_CACHE/$name-$key
+	if [[ ! -x $bin ]]; then
+		echo "compiling $src (once; about a minute)..." >&2
+		# shellcheck disable=SC2086
+		g++ -O2 -std=c++17 -w -D_GLIBCXX_USE_CXX11_ABI="$CPP_ABI" $CPP_INC "$src" -o "$bin.tmp" \
+			-L"$CPP_LIBDIR" -Wl,-rpath,"$CPP_LIBDIR" "$@"
+		mv "$bin.tmp" "$bin"
+	fi
+	echo "$bin"
+}

@@ -8,6 +8,7 @@
 //	benchmnist --what loader   # one pass over the training loader (ToTensor+Normalize, batch 64, shuffle)
 //	benchmnist --what step     # one training step on a fixed random batch, as scripts/bench_train_step.py
 //	benchmnist --what overhead # per-call cost of a + b on 1-element tensors, as scripts/bench_overhead.cpp
+//	benchmnist --what overhead --serve  # answer scripts/bench_percall.py's rounds: "free N" or "gc N" per line
 //
 // With --device cuda (a libcgotorch.so built against a CUDA libtorch, see
 // docs/gpu.md) the model goes to the GPU with nn.To before the optimizer is
@@ -28,6 +29,7 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -53,7 +55,7 @@ func main() {
 	// One OS thread for all the work, as Python's interpreter thread and the
 	// cmd/ programs' training loop (see the torch package doc, Threads).
 	runtime.LockOSThread()
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
 type config struct {
@@ -68,6 +70,7 @@ type config struct {
 	batchSize  int
 	epochs     int
 	device     torch.Device
+	serve      bool
 }
 
 // usageError marks errors that exit with status 2.
@@ -89,6 +92,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.IntVar(&c.calls, "calls", 1000000, "calls per timed run (--what overhead)")
 	fs.IntVar(&c.batchSize, "batch-size", 64, "training batch size (--what epoch and loader)")
 	fs.IntVar(&c.epochs, "epochs", 1, "epochs to train (--what epoch), each timed, then the test set once")
+	fs.BoolVar(&c.serve, "serve", false, "with --what overhead: read lines \"free N\" or \"gc N\" from stdin and answer each with the nanoseconds per call of N calls (scripts/bench_percall.py)")
 	device := fs.String("device", "cpu", "where the model and batches live: cpu or cuda (cuda:N), as pytorch_mnist.py --device")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: benchmnist [flags]\n\nTimes the tutorial's MNIST work as scripts/pytorch_mnist.py does; prints JSON.\n\n")
@@ -114,19 +118,28 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	case c.steps < 1 || c.repeats < 1 || c.calls < 1 || c.batchSize < 1 || c.epochs < 1:
 		return nil, usageError{fmt.Errorf("--steps, --repeats, --calls, --batch-size and --epochs must be at least 1, got %d, %d, %d, %d, %d",
 			c.steps, c.repeats, c.calls, c.batchSize, c.epochs)}
+	case c.serve && c.what != "overhead":
+		return nil, usageError{fmt.Errorf("--serve is for --what overhead, got --what %s", c.what)}
 	case c.device.IsCUDA() && c.what == "overhead":
 		return nil, usageError{errors.New("--what overhead measures the CPU binding cost; it takes no --device cuda")}
 	}
 	return c, nil
 }
 
-func run(args []string, stdout, stderr io.Writer) int {
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	c, err := parseFlags(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
 	var out map[string]any
-	if err == nil {
+	switch {
+	case err == nil && c.serve:
+		torch.SetNumThreads(c.threads)
+		err = serveOverhead(stdin, stdout)
+		if err == nil {
+			return 0
+		}
+	case err == nil:
 		out, err = measure(c)
 	}
 	var ue usageError
@@ -360,21 +373,52 @@ func timeStep(c *config, out map[string]any) error {
 // C++'s destructor and CPython's reference count do) and once leaving the
 // results to the garbage collector.
 func timeOverhead(c *config, out map[string]any) {
-	a := torch.Ones([]int64{1})
-	b := torch.Ones([]int64{1})
-	for range 10000 {
-		a.Add(b).Free()
+	a, b := overheadOperands()
+	out["call_ns_free"] = timeCalls(a, b, c.calls, true)
+	out["call_ns_gc"] = timeCalls(a, b, c.calls, false)
+}
+
+// serveOverhead answers scripts/bench_percall.py, which interleaves short
+// rounds of the C++, Python and Go loops so that all three see the same
+// moments of the machine: each line "free N" or "gc N" is answered with the
+// nanoseconds per call of N calls of timeOverhead's loop, until EOF.
+func serveOverhead(in io.Reader, out io.Writer) error {
+	a, b := overheadOperands()
+	sc := bufio.NewScanner(in)
+	for sc.Scan() {
+		var mode string
+		var n int
+		if _, err := fmt.Sscanf(sc.Text(), "%s %d", &mode, &n); err != nil || n < 1 || (mode != "free" && mode != "gc") {
+			return usageError{fmt.Errorf("--serve: want a line \"free N\" or \"gc N\" with N >= 1, got %q", sc.Text())}
+		}
+		if _, err := fmt.Fprintf(out, "%.1f\n", timeCalls(a, b, n, mode == "free")); err != nil {
+			return err
+		}
 	}
+	return sc.Err()
+}
+
+// overheadOperands makes the two 1-element tensors and warms the loop up.
+func overheadOperands() (a, b *torch.Tensor) {
+	a, b = torch.Ones([]int64{1}), torch.Ones([]int64{1})
+	timeCalls(a, b, 10000, true)
+	return a, b
+}
+
+// timeCalls times n calls of c := a + b, each result freed or left to the
+// collector, and returns the nanoseconds per call.
+func timeCalls(a, b *torch.Tensor, n int, free bool) float64 {
 	start := time.Now()
-	for range c.calls {
-		a.Add(b).Free()
+	if free {
+		for range n {
+			a.Add(b).Free()
+		}
+	} else {
+		for range n {
+			_ = a.Add(b)
+		}
 	}
-	out["call_ns_free"] = float64(time.Since(start).Nanoseconds()) / float64(c.calls)
-	start = time.Now()
-	for range c.calls {
-		_ = a.Add(b)
-	}
-	out["call_ns_gc"] = float64(time.Since(start).Nanoseconds()) / float64(c.calls)
+	return float64(time.Since(start).Nanoseconds()) / float64(n)
 }
 
 func median(xs []float64) float64 {

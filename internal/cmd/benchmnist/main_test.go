@@ -8,6 +8,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -20,7 +22,7 @@ import (
 func runBench(t *testing.T, args ...string) (code int, out map[string]any, stderr string) {
 	t.Helper()
 	var so, se bytes.Buffer
-	code = run(args, &so, &se)
+	code = run(args, strings.NewReader(""), &so, &se)
 	if code == 0 && so.Len() > 0 {
 		require.NoError(t, json.Unmarshal(so.Bytes(), &out), "stdout: %s", so.String())
 	}
@@ -38,6 +40,7 @@ func TestBadFlagsExit2(t *testing.T) {
 		{"--device", "tpu"},
 		{"--device", "cuda:x"},
 		{"--what", "overhead", "--device", "cuda"},
+		{"--what", "step", "--serve"},
 		{"extra"},
 	} {
 		code, _, stderr := runBench(t, args...)
@@ -47,6 +50,28 @@ func TestBadFlagsExit2(t *testing.T) {
 	code, _, stderr := runBench(t, "--help")
 	assert.Equal(t, 0, code)
 	assert.Contains(t, stderr, "--what")
+}
+
+// --serve answers each round of scripts/bench_percall.py with one figure,
+// and a line it cannot read is a usage error naming the line.
+func TestServeOverhead(t *testing.T) {
+	var so, se bytes.Buffer
+	code := run([]string{"--what", "overhead", "--serve"}, strings.NewReader("free 1000\ngc 1000\nfree 10\n"), &so, &se)
+	require.Equal(t, 0, code, se.String())
+	lines := strings.Fields(so.String())
+	require.Len(t, lines, 3, so.String())
+	for _, l := range lines {
+		ns, err := strconv.ParseFloat(l, 64)
+		require.NoError(t, err)
+		assert.Greater(t, ns, 10.0, "a call of a + b takes more than 10 ns")
+	}
+
+	so.Reset()
+	se.Reset()
+	code = run([]string{"--what", "overhead", "--serve"}, strings.NewReader("free 10\nfast 3\n"), &so, &se)
+	assert.Equal(t, 2, code)
+	assert.Len(t, strings.Fields(so.String()), 1, "the round before the bad line is answered")
+	assert.Contains(t, se.String(), `"fast 3"`)
 }
 
 func TestMissingDataExit1(t *testing.T) {
