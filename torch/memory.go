@@ -47,17 +47,43 @@ func ResetPeakMemoryStats(device Device) {
 // changing) and returns MemoryAllocated(device): Python's gc.collect()
 // before torch.cuda.memory_allocated(), for readings that should count only
 // live tensors (CPython's reference counting has already freed the dropped
-// ones). It takes a few milliseconds.
+// ones). It takes a few milliseconds. It also sets the device's reclaim
+// target from what is live now, so that a phase of small tensors after one
+// of large ones does not wait for the large phase's target.
 func Collect(device Device) int64 {
 	prev := int64(-1)
 	for {
 		reclaim()
 		cur := MemoryAllocated(device)
 		if cur == prev {
+			if p := pressureOf(device); p != nil {
+				p.retarget()
+			}
 			return cur
 		}
 		prev = cur
 	}
+}
+
+// pressureOf is the pressure that watches device, nil for a CUDA device of
+// a build without CUDA or one no tensor has used yet.
+func pressureOf(device Device) *pressure {
+	if !device.IsCUDA() {
+		return cpuPressure
+	}
+	return cudaPressureAt(device.Index)
+}
+
+// cudaPressureAt is CUDA device i's pressure, nil where there is none.
+func cudaPressureAt(i int) *pressure {
+	if !cudaBuild {
+		return nil
+	}
+	cudaPressureOnce.Do(makeCUDAPressure)
+	if i >= 0 && i < len(cudaPressure) {
+		return cudaPressure[i]
+	}
+	return nil
 }
 
 // MemoryStats returns the CUDA caching allocator's statistics for a device
@@ -141,9 +167,8 @@ func notePressure(t *Tensor) {
 	if typ != int(DeviceCUDA) {
 		return
 	}
-	cudaPressureOnce.Do(makeCUDAPressure)
-	if int(idx) < len(cudaPressure) {
-		cudaPressure[idx].note()
+	if p := cudaPressureAt(int(idx)); p != nil {
+		p.note()
 	}
 }
 
@@ -158,6 +183,11 @@ func (p *pressure) note() {
 	}
 	reclaim()
 	p.reclaims.Add(1)
+	p.retarget()
+}
+
+// retarget sets the next reclaim at 1.5x what is live now, or minGCTarget.
+func (p *pressure) retarget() {
 	live := p.live()
 	p.target.Store(max(minGCTarget, live+live/2))
 }
