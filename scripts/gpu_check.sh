@@ -12,8 +12,8 @@
 #      GPU, comparing memory_allocated, max_memory_allocated and memory_reserved after
 #      each stage to the byte (scripts/gpu_memory.py); and cmd/mnist --device cuda for 3
 #      epochs, whose test accuracy must reach 97%;
-#   3. then the rest of every package's tests (-test.skip CUDA), cmd/memtable and
-#      cmd/gpustat;
+#   3. then the rest of every package's tests (-test.skip CUDA), --jobs binaries at a
+#      time (the slowest first), cmd/memtable and cmd/gpustat;
 #   4. all within a time budget (--budget, default 480 s): a step that would start after
 #      it is NOT RUN, one that runs past it is stopped and FAILs;
 #   5. writes a log per step, the whole log and a summary table (summary.txt) into one
@@ -50,6 +50,8 @@ Options:
   --prefix DIR     where to install libcgotorch.so (default: /usr/local as root, else
                    ~/.local; with --cpu-dry-run: DIR/prefix); binaries are pointed at
                    it with LD_LIBRARY_PATH, and ldd checks that they load it
+  --jobs N         test binaries run at once in step 3 (default: the cores, at most 8),
+                   each with OMP_NUM_THREADS = cores / N when N > 1
   --run REGEX      passed to every test binary as -test.run
   --packages REGEX only the test binaries whose name matches (torch, torch_nn, ...)
   --cpu-dry-run    no GPU needed: CPU shim, CPU devices, CUDA comparisons SKIP
@@ -75,7 +77,7 @@ die() {
 }
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
-PREPARE_DIR='' BUNDLE='' LOG='' PREFIX='' DRY=0 RUN_RE='' PKG_RE='' OUT_DIR='' BUDGET=480
+PREPARE_DIR='' BUNDLE='' LOG='' PREFIX='' DRY=0 RUN_RE='' PKG_RE='' OUT_DIR='' BUDGET=480 JOBS=''
 while (($#)); do
 	case $1 in
 	--prepare) (($# > 1)) || die "--prepare needs a folder" "scripts/gpu_check.sh --prepare /tmp/gpubundle"
@@ -96,6 +98,8 @@ while (($#)); do
 	--run=*) RUN_RE=${1#*=} ;;
 	--packages) (($# > 1)) || die "--packages needs a regular expression"; PKG_RE=$2; shift ;;
 	--packages=*) PKG_RE=${1#*=} ;;
+	--jobs) (($# > 1)) || die "--jobs needs a number"; JOBS=$2; shift ;;
+	--jobs=*) JOBS=${1#*=} ;;
 	--cpu-dry-run) DRY=1 ;;
 	-h | --help) usage; exit 0 ;;
 	*) usage >&2; die "unknown argument: $1" "see scripts/gpu_check.sh --help" ;;
@@ -103,6 +107,9 @@ while (($#)); do
 	shift
 done
 [[ $BUDGET =~ ^[0-9]+$ && $BUDGET -gt 0 ]] || die "--budget wants a positive number of seconds, got '$BUDGET'"
+CORES=$(nproc 2>/dev/null || echo 1)
+[[ -n $JOBS ]] || JOBS=$((CORES < 8 ? CORES : 8))
+[[ $JOBS =~ ^[0-9]+$ && $JOBS -gt 0 ]] || die "--jobs wants a positive number, got '$JOBS'"
 # The largest bundle the device tool carries is 64 MiB; leave room for the rest.
 MAX_ARCHIVE_BYTES=$((60 * 1024 * 1024))
 
@@ -721,23 +728,68 @@ fi
 
 # --- the rest of the suite ---------------------------------------------------------------
 
+# The binaries run JOBS at a time, the slowest first (as measured on a 2-core dry run:
+# cmd/mnist-cnn ~110 s, torch/nn ~100 s, torch ~75 s), each into its own log; their
+# output and results are then reported in the usual order. With more than one job, each
+# binary gets an equal share of the cores for libtorch's threads.
+REST_NAMES=() REST_RELS=()
 while IFS=$'\t' read -r name rel broken; do
 	step="tests: ${rel} (-test.skip CUDA)"
 	if [[ -n $broken ]]; then
 		STEP_NAMES+=("$step") STEP_STATUS+=(FAIL) STEP_SECS+=(0) STEP_NOTES+=("go test -c failed on the prepare machine")
 		printf '\n>>> %s: FAIL (go test -c failed on the prepare machine)\n' "$step"
-		continue
-	fi
-	if ((!READY)); then
+	elif ((!READY)); then
 		not_run "$step" "needs the shim and the binaries"
-		continue
+	else
+		REST_NAMES+=("$name") REST_RELS+=("$rel")
 	fi
-	over_budget "$step" && continue
-	begin "$step"
-	run_tests "$name" "$rel" "" -test.skip CUDA
-	rc=$?
-	if ((rc == 0)); then end PASS "$COUNTS"; else end FAIL "exit $rc: $COUNTS"; fi
 done < <(test_binaries)
+
+# rest_order: the indexes of REST_NAMES, the known slow binaries first.
+rest_order() {
+	local slow i
+	for slow in cmd_mnist-cnn torch_nn torch models torch_data vision_datasets; do
+		for i in "${!REST_NAMES[@]}"; do [[ ${REST_NAMES[i]} == "$slow" ]] && echo "$i"; done
+	done
+	for i in "${!REST_NAMES[@]}"; do
+		[[ " cmd_mnist-cnn torch_nn torch models torch_data vision_datasets " == *" ${REST_NAMES[i]} "* ]] || echo "$i"
+	done
+}
+if ((${#REST_NAMES[@]})); then
+	threads=$((JOBS > 1 ? (CORES / JOBS > 0 ? CORES / JOBS : 1) : 0))
+	printf '\n=== the rest of the suite: %d test binaries, %d at a time%s\n' "${#REST_NAMES[@]}" "$JOBS" \
+		"$( ((threads)) && echo ", OMP_NUM_THREADS=$threads each")"
+	pids=()
+	for i in $(rest_order); do
+		while :; do # wait for a free slot
+			running=0
+			for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && running=$((running + 1)); done
+			((running < JOBS)) && break
+			sleep 1
+		done
+		(($(left) > 5)) || break
+		(
+			((threads)) && export OMP_NUM_THREADS=$threads
+			s=$SECONDS
+			run_tests "${REST_NAMES[i]}" "${REST_RELS[i]}" "" -test.skip CUDA >"$OUT/rest-$i.txt" 2>&1
+			printf '%s %s\n%s\n' "$?" $((SECONDS - s)) "$COUNTS" >"$OUT/rest-$i.rc"
+		) &
+		pids+=($!)
+	done
+	for pid in "${pids[@]}"; do wait "$pid"; done
+	for i in "${!REST_NAMES[@]}"; do
+		step="tests: ${REST_RELS[i]} (-test.skip CUDA)"
+		if [[ ! -e $OUT/rest-$i.rc ]]; then
+			not_run "$step" "the ${BUDGET}s time budget is spent"
+			continue
+		fi
+		{ read -r rc secs; read -r counts; } <"$OUT/rest-$i.rc"
+		begin "$step"
+		cat "$OUT/rest-$i.txt"
+		if ((rc == 0)); then end PASS "$counts"; else end FAIL "exit $rc: $counts"; fi
+		STEP_SECS[-1]=$secs # its own time, not the report's
+	done
+fi
 
 for spec in "memtable|memtable --device $DEVICE|--device $DEVICE" "gpustat|gpustat (NVML)|"; do
 	IFS='|' read -r name step args <<<"$spec"
