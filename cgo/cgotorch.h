@@ -27,9 +27,17 @@ extern "C" {
 
 /* Bump on any change to this header, with capi.ABIVersion (torch/internal/capi/capi.go);
  * the Go side refuses a library that differs. */
-#define CGOTORCH_ABI_VERSION 11
+#define CGOTORCH_ABI_VERSION 12
 
+/* A tensor handle. A C or C++ caller sees a pointer to an opaque struct;
+ * package capi defines GT_TENSOR_AS_UINTPTR and sees the same word as an
+ * integer, so that cgo does not check every handle (and every array of them)
+ * as a possible Go pointer on each call. Both spellings have one ABI. */
+#ifdef GT_TENSOR_AS_UINTPTR
+typedef uintptr_t gt_tensor;
+#else
 typedef struct gt_tensor_s *gt_tensor;
+#endif
 /* A random number generator (at::Generator, a reference to one shared state). */
 typedef struct gt_generator_s *gt_generator;
 /* A TorchScript module (torch::jit::Module, a reference to one shared object). */
@@ -112,6 +120,24 @@ void gt_generator_device(gt_generator g, int *type, int *index);
 
 /* ---- lifetime and metadata (these cannot fail on a valid handle) ---- */
 void gt_free(gt_tensor t);
+
+/* Frees without a call: the queue that gt_free_queue returns (one per
+ * process) takes handles to release, and every function here that can
+ * allocate (each one that returns a gt_error) first releases what it holds,
+ * so a tensor put there is freed before the next operation starts, on
+ * whatever thread makes it; gt_free_queued releases them at once. To put a
+ * handle there: take an index with an atomic fetch-and-add of 1 on tail,
+ * then atomically exchange slots[index % GT_FREE_QUEUE_SLOTS] with the
+ * handle; a non-zero handle the exchange returns (the ring went round before
+ * it was emptied) is the caller's to gt_free. head is the library's. */
+#define GT_FREE_QUEUE_SLOTS 256
+typedef struct {
+  uint64_t tail;
+  uint64_t head;
+  gt_tensor slots[GT_FREE_QUEUE_SLOTS];
+} gt_free_queue_t;
+gt_free_queue_t *gt_free_queue(void);
+void gt_free_queued(void);
 int gt_dim(gt_tensor t);
 /* Writes up to cap sizes into out; returns dim. */
 int gt_sizes(gt_tensor t, int64_t *out, int cap);

@@ -20,9 +20,11 @@
 
 #include "cgotorch.h"
 
-struct gt_tensor_s {
-  at::Tensor t;
-};
+// A gt_tensor is the c10::TensorImpl* of one strong reference: at::Tensor's
+// one member, an intrusive_ptr. wrap moves a Tensor's reference into a
+// handle, T borrows a handle in place as the Tensor it is (no count changes),
+// release drops the reference (gt_free). struct gt_tensor_s is never defined.
+static_assert(sizeof(at::Tensor) == sizeof(gt_tensor), "at::Tensor is one TensorImpl pointer");
 
 struct gt_generator_s {
   at::Generator g;
@@ -30,8 +32,23 @@ struct gt_generator_s {
 
 namespace gt {
 
-inline gt_tensor wrap(at::Tensor t) { return new gt_tensor_s{std::move(t)}; }
-inline at::Tensor &T(gt_tensor h) { return h->t; }
+// The queue of gt_free_queue (tensor.cpp) and its emptying: release_queued
+// is the fast check every GT_TRY makes before its body (two loads when the
+// queue is empty), release_queued_slow frees what it finds.
+extern gt_free_queue_t free_queue;
+void release_queued_slow() noexcept;
+inline void release_queued() noexcept {
+  if (__atomic_load_n(&free_queue.tail, __ATOMIC_ACQUIRE) != __atomic_load_n(&free_queue.head, __ATOMIC_RELAXED)) {
+    release_queued_slow();
+  }
+}
+
+inline gt_tensor wrap(at::Tensor t) { return reinterpret_cast<gt_tensor>(t.unsafeReleaseTensorImpl()); }
+inline at::Tensor &T(gt_tensor &h) { return *reinterpret_cast<at::Tensor *>(&h); }
+inline const at::Tensor &T(const gt_tensor &h) { return *reinterpret_cast<const at::Tensor *>(&h); }
+inline void release(gt_tensor h) noexcept {
+  c10::intrusive_ptr<c10::TensorImpl, c10::UndefinedTensorImpl>::reclaim(reinterpret_cast<c10::TensorImpl *>(h));
+}
 
 inline char *dup(const std::string &s) {
   char *p = static_cast<char *>(std::malloc(s.size() + 1));
@@ -135,9 +152,12 @@ inline at::TensorOptions opts(int dtype_, int dev_type, int dev_index) {
 
 // GT_TRY wraps a body so that every C++ exception becomes the returned
 // gt_error (gt::caught: the kind from the c10 class, the message without the
-// C++ backtrace that libtorch appends).
+// C++ backtrace that libtorch appends). It first frees the handles queued by
+// gt_free_queue's callers, so that a tensor freed that way is gone before the
+// next operation allocates.
 #define GT_TRY(...)          \
   try {                      \
+    gt::release_queued();    \
     __VA_ARGS__;             \
     return nullptr;          \
   } catch (...) {            \

@@ -185,7 +185,7 @@ struct Writer {
   ~Writer() {
     if (released) return;
     for (auto &n : nodes) {
-      if (n.kind == GT_IV_TENSOR) delete n.t;
+      if (n.kind == GT_IV_TENSOR) gt::release(n.t);
     }
   }
 

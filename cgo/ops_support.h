@@ -76,7 +76,7 @@ gt_error unavailable(const char *op, const char *want) {
 
 inline c10::optional<at::Tensor> opt_tensor(gt_tensor h) {
   if (h == nullptr) return c10::nullopt;
-  return h->t;
+  return T(h);
 }
 
 inline std::vector<at::Tensor> tensor_list(const gt_tensor *p, int n) {
@@ -84,7 +84,7 @@ inline std::vector<at::Tensor> tensor_list(const gt_tensor *p, int n) {
   v.reserve(static_cast<size_t>(n));
   for (int i = 0; i < n; i++) {
     TORCH_CHECK_VALUE(p[i] != nullptr, "tensor list: element ", i, " is None");
-    v.push_back(p[i]->t);
+    v.push_back(T(p[i]));
   }
   return v;
 }
@@ -93,7 +93,7 @@ inline c10::List<c10::optional<at::Tensor>> opt_tensor_list(const gt_tensor *p, 
   c10::List<c10::optional<at::Tensor>> l;
   l.reserve(static_cast<size_t>(n));
   for (int i = 0; i < n; i++) {
-    l.push_back(p[i] ? c10::optional<at::Tensor>(p[i]->t) : c10::nullopt);
+    l.push_back(p[i] ? c10::optional<at::Tensor>(T(p[i])) : c10::nullopt);
   }
   return l;
 }

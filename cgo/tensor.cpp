@@ -95,6 +95,37 @@ std::once_flag g_init_once;
 
 }  // namespace
 
+// ---- the free queue (cgotorch.h's gt_free_queue) ----
+
+gt_free_queue_t gt::free_queue;
+
+namespace {
+// One thread empties the queue at a time; the others go on (a handle is
+// freed by whoever exchanges it out of its slot, exactly once either way).
+std::atomic<bool> releasing{false};
+
+void release_slots(uint64_t from, uint64_t to) noexcept {
+  for (uint64_t i = from; i < to; i++) {
+    gt_tensor h = __atomic_exchange_n(&gt::free_queue.slots[i % GT_FREE_QUEUE_SLOTS], nullptr, __ATOMIC_ACQ_REL);
+    if (h != nullptr) gt::release(h);
+  }
+}
+}  // namespace
+
+// release_queued_slow frees the slots from head to tail. A caller that took
+// an index but had not yet stored its handle leaves it in its slot, to be
+// freed when the ring comes round to it, by gt_free_queued, or by the caller
+// that next takes that slot.
+void gt::release_queued_slow() noexcept {
+  if (releasing.exchange(true, std::memory_order_acquire)) return;
+  uint64_t tail = __atomic_load_n(&free_queue.tail, __ATOMIC_ACQUIRE);
+  uint64_t head = __atomic_load_n(&free_queue.head, __ATOMIC_RELAXED);
+  if (tail - head > GT_FREE_QUEUE_SLOTS) head = tail - GT_FREE_QUEUE_SLOTS;
+  release_slots(head, tail);
+  __atomic_store_n(&free_queue.head, tail, __ATOMIC_RELEASE);
+  releasing.store(false, std::memory_order_release);
+}
+
 extern "C" {
 
 int gt_abi_version(void) { return CGOTORCH_ABI_VERSION; }
@@ -138,7 +169,18 @@ gt_error gt_manual_seed(uint64_t seed) {
 
 // ---- lifetime and metadata ----
 
-void gt_free(gt_tensor t) { delete t; }
+void gt_free(gt_tensor t) {
+  if (t != nullptr) gt::release(t);
+}
+
+gt_free_queue_t *gt_free_queue(void) { return &gt::free_queue; }
+
+void gt_free_queued(void) {
+  uint64_t tail = __atomic_load_n(&gt::free_queue.tail, __ATOMIC_ACQUIRE);
+  release_slots(0, GT_FREE_QUEUE_SLOTS);
+  // head only says where the next emptying starts: any value is safe.
+  __atomic_store_n(&gt::free_queue.head, tail, __ATOMIC_RELEASE);
+}
 int gt_dim(gt_tensor t) { return static_cast<int>(T(t).dim()); }
 int gt_sizes(gt_tensor t, int64_t *out, int cap) {
   auto s = T(t).sizes();

@@ -36,7 +36,7 @@ func (t *Tensor) SetRequiresGrad(b bool) *Tensor {
 // Backward computes the gradients of a scalar t with respect to the leaves
 // that require them: Tensor.backward().
 func (t *Tensor) Backward() {
-	check("Backward", capi.Backward(t.acquire(), nil, false))
+	check("Backward", capi.Backward(t.acquire(), 0, false))
 	t.release()
 }
 
@@ -56,7 +56,7 @@ func (t *Tensor) Grad() *Tensor {
 	h, err := capi.Grad(t.acquire())
 	t.release()
 	check("Grad", err)
-	if h == nil {
+	if h == 0 {
 		return nil
 	}
 	return newTensor(h)

@@ -111,7 +111,7 @@ func sweep() int {
 	es := registry.entries
 	n, freed := 0, 0
 	for _, e := range es {
-		if e.h == nil {
+		if e.h == 0 {
 			continue // freed by Free
 		}
 		t := e.t.Value()
@@ -145,6 +145,7 @@ func flushRecent() {
 // reclaim frees every tensor dropped without Free, now: the ring is
 // emptied, a collection finds what is unreachable, and the sweep frees it.
 func reclaim() {
+	capi.FreeQueued()
 	flushRecent()
 	runtime.GC()
 	sweep()
@@ -170,7 +171,7 @@ func (t *Tensor) release() { t.word.Add(-useUnit) }
 // optAcquire is acquire for an optional tensor: nil passes as None.
 func optAcquire(t *Tensor) capi.Tensor {
 	if t == nil {
-		return nil
+		return 0
 	}
 	return t.acquire()
 }
@@ -209,10 +210,17 @@ func releaseAll(ts []*Tensor) {
 	}
 }
 
-// Free releases the tensor's native memory now (PyTorch's `del t`, when no
+// Free releases the tensor's native memory (PyTorch's `del t`, when no
 // other reference holds the storage). It is idempotent; using the tensor
 // afterwards panics, and so does freeing a tensor that another goroutine is
 // using at that moment.
+//
+// The release itself happens in libtorch at the start of the next operation
+// (on any goroutine), or when memory is read (MemoryAllocated, MemoryStats,
+// Collect) or collected: Free hands the handle over through a queue in C
+// memory instead of making a cgo call of its own, which halves the calls of
+// a loop like `a.Add(b).Free()`. No operation, and so no allocation, can
+// start before the memory is back.
 func (t *Tensor) Free() {
 	if t == nil {
 		return
@@ -229,7 +237,7 @@ func (t *Tensor) Free() {
 		if s == stateNew {
 			// Not registered; a concurrent register sees stateFreed.
 			if t.word.CompareAndSwap(v, stateFreed) {
-				capi.Free(t.h)
+				capi.QueueFree(t.h)
 				return
 			}
 			continue
@@ -237,11 +245,11 @@ func (t *Tensor) Free() {
 		registry.mu.Lock()
 		ok := t.word.CompareAndSwap(v, stateFreed)
 		if ok {
-			registry.entries[t.slot].h = nil
+			registry.entries[t.slot].h = 0
 		}
 		registry.mu.Unlock()
 		if ok {
-			capi.Free(t.h)
+			capi.QueueFree(t.h)
 			return
 		}
 	}
@@ -256,7 +264,8 @@ func FreeAll(ts ...*Tensor) {
 }
 
 // gcTick's finalizer runs once per garbage collection (it re-arms itself
-// with a new, unreachable gcTick): it sweeps the registry, freeing what that
+// with a new, unreachable gcTick): it frees what Free queued (for a program
+// that makes no more operations), sweeps the registry, freeing what that
 // collection found dropped, and empties the ring for the next one, so that
 // dropped tensors are released even when no memory pressure asks for it.
 // The pointer field keeps it out of the tiny allocator, whose objects may be
@@ -265,6 +274,7 @@ type gcTick struct{ _ *byte }
 
 func armGCTick() {
 	runtime.SetFinalizer(&gcTick{}, func(*gcTick) {
+		capi.FreeQueued()
 		sweep()
 		flushRecent()
 		armGCTick()

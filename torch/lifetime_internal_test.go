@@ -3,6 +3,7 @@ package torch
 import (
 	"fmt"
 	"runtime"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -77,5 +78,31 @@ func TestDefaultThreads(t *testing.T) {
 	} {
 		t.Setenv("OMP_NUM_THREADS", tt.env)
 		assert.Equal(t, tt.want, defaultThreads(), "OMP_NUM_THREADS=%q", tt.env)
+	}
+}
+
+// Free queues the handle (capi.QueueFree) instead of calling into libtorch:
+// the memory is back before the next operation starts, as the allocator's
+// own counter shows without the drain that MemoryAllocated does; and Frees
+// that go round the queue's ring with no operation between them (FreeAll of
+// more tensors than it has slots) are each released once, none lost.
+func TestFreeQueuedReleasedByNextOp(t *testing.T) {
+	const size = 1 << 20
+	base := Collect(CPU)
+	x := Zeros([]int64{size / 4})
+	assert.Equal(t, base+size, atomic.LoadInt64(&counters[0]))
+	x.Free()
+	y := Ones([]int64{1}) // the next operation: frees x before it allocates
+	assert.Equal(t, base+4, atomic.LoadInt64(&counters[0]), "x released by the next call, y's 4 bytes counted")
+	y.Free()
+	assert.Equal(t, base, MemoryAllocated(CPU))
+
+	for _, n := range []int{10, 256, 257, 1000} {
+		ts := make([]*Tensor, n)
+		for i := range ts {
+			ts[i] = Full([]int64{256}, Int(int64(i)))
+		}
+		FreeAll(ts...)
+		assert.Equal(t, base, MemoryAllocated(CPU), "%d tensors freed in a row", n)
 	}
 }

@@ -16,6 +16,7 @@ var counters *[2]int64
 // CPU from gotorch's counting allocator (which PyTorch lacks). CPU storages
 // created before the package initialised are not counted.
 func MemoryAllocated(device Device) int64 {
+	capi.FreeQueued() // what Free handed over is not counted
 	if device.IsCUDA() {
 		// allocated_bytes.all.current, read without building the stats map.
 		return capi.CUDAAllocated(device.Index)
@@ -90,6 +91,7 @@ func cudaPressureAt(i int) *pressure {
 // with PyTorch's key names ("allocated_bytes.all.current", ...):
 // torch.cuda.memory_stats. It returns an error where CUDA is not available.
 func MemoryStats(device int) (map[string]int64, error) {
+	capi.FreeQueued()
 	m, err := capi.CUDAMemoryStats(device)
 	return m, errorOf("MemoryStats", err)
 }

@@ -34,6 +34,7 @@ import (
 // outlives a call call Persist on what they make. A tensor used after its
 // scope closed panics, as after Free.
 type Scope struct {
+	id     uint64 // what a Tensor's scope field holds: 0 is none
 	gid    int64
 	outer  *Scope
 	ts     []*Tensor
@@ -41,14 +42,15 @@ type Scope struct {
 }
 
 var scopes struct {
-	active atomic.Int64 // scopes open, on all goroutines
-	inner  sync.Map     // goroutine id → its innermost open *Scope
+	active atomic.Int64  // scopes open, on all goroutines
+	ids    atomic.Uint64 // the last Scope.id given
+	inner  sync.Map      // goroutine id → its innermost open *Scope
 }
 
 // NewScope opens a scope on the calling goroutine; Close it (defer
 // s.Close()) on the same goroutine. WithScope and Scoped do both.
 func NewScope() *Scope {
-	s := &Scope{gid: goid.Get()}
+	s := &Scope{id: scopes.ids.Add(1), gid: goid.Get()}
 	if o, ok := scopes.inner.Load(s.gid); ok {
 		s.outer = o.(*Scope)
 	}
@@ -84,9 +86,17 @@ func Scoped[T any](fn func(s *Scope) T) T {
 func addToScope(t *Tensor) {
 	if v, ok := scopes.inner.Load(goid.Get()); ok {
 		s := v.(*Scope)
-		t.scope = s
+		t.scope = s.id
 		s.ts = append(s.ts, t)
 	}
+}
+
+// idOf is the Scope.id of s, 0 for none.
+func idOf(s *Scope) uint64 {
+	if s == nil {
+		return 0
+	}
+	return s.id
 }
 
 func (s *Scope) checkOwner(op string) {
@@ -116,8 +126,8 @@ func (s *Scope) Close() {
 	ts := s.ts
 	s.ts = nil
 	for _, t := range ts {
-		if t.scope == s {
-			t.scope = nil
+		if t.scope == s.id {
+			t.scope = 0
 			t.Free()
 		}
 	}
@@ -129,10 +139,10 @@ func (s *Scope) Close() {
 func (s *Scope) Keep(ts ...*Tensor) {
 	s.checkOwner("Scope.Keep")
 	for _, t := range ts {
-		if t == nil || t.scope != s {
+		if t == nil || t.scope != s.id {
 			continue
 		}
-		t.scope = s.outer
+		t.scope = idOf(s.outer)
 		if s.outer != nil {
 			s.outer.ts = append(s.outer.ts, t)
 		}
@@ -148,10 +158,10 @@ func (s *Scope) Include(ts ...*Tensor) {
 		panic(&Error{Op: "Scope.Include", Msg: "the scope is closed"})
 	}
 	for _, t := range ts {
-		if t == nil || t.scope == s {
+		if t == nil || t.scope == s.id {
 			continue
 		}
-		t.scope = s
+		t.scope = s.id
 		s.ts = append(s.ts, t)
 	}
 }
@@ -162,7 +172,7 @@ func (s *Scope) Include(ts ...*Tensor) {
 func Persist(ts ...*Tensor) {
 	for _, t := range ts {
 		if t != nil {
-			t.scope = nil
+			t.scope = 0
 		}
 	}
 }

@@ -15,11 +15,14 @@ import (
 // from many goroutines at once; as in PyTorch, in-place changes need the
 // caller's own synchronisation. Freeing a tensor while another goroutine is
 // using it panics.
+//
+// A Tensor has no pointer fields (the handle is an integer, the scope an id),
+// so the collector allocates it without a pointer bitmap and never scans it.
 type Tensor struct {
 	h     capi.Tensor  // set once, before the Tensor is shared
 	word  atomic.Int64 // lifetime state and uses in flight (lifetime.go)
 	slot  int          // index in the registry once registered, under registry.mu
-	scope *Scope       // the Scope that will free it, if any (scope.go)
+	scope uint64       // the Scope.id of the Scope that will free it, 0 if none (scope.go)
 }
 
 // newTensor takes ownership of a handle from the C ABI.

@@ -77,16 +77,15 @@ func emitCapi(bs []*binding, ver string) string {
 	w.WriteString("// LibraryOpsHash is the OpsHash the loaded libcgotorch.so was built with.\nfunc LibraryOpsHash() string { return C.GoString(C.gt_aten_ops_hash()) }\n\n")
 	for _, b := range bs {
 		var ps, cs []string
-		// New tensors come back through a local array on the stack, copied
-		// to out after the call: cgo's pointer check of an argument that
-		// points into the Go heap (out is usually a field of a new *Tensor)
-		// walks the whole object, ~100 ns a call; of &o[0] it looks at o.
+		// New tensors come back through out directly (usually a field of
+		// a new *Tensor): a handle is an integer to cgo (GT_TENSOR_AS_UINTPTR),
+		// so a pointer to handles is not checked. (While handles were C
+		// pointers, cgo's check of a pointer into the Go heap walked the
+		// whole object, ~100 ns a call.)
 		pre, post := "", ""
-		if n := b.newTensors(); n > 0 {
+		if b.newTensors() > 0 {
 			ps = append(ps, "out *Tensor")
-			cs = append(cs, "&o[0]")
-			pre = fmt.Sprintf("\tvar o [%d]C.gt_tensor\n", n)
-			post = fmt.Sprintf("\t*(*[%d]Tensor)(unsafe.Pointer(out)) = *(*[%d]Tensor)(unsafe.Pointer(&o))\n", n, n)
+			cs = append(cs, "(*C.gt_tensor)(unsafe.Pointer(out))")
 		}
 		for _, r := range b.RetKinds {
 			if r == rTensors {

@@ -13,7 +13,7 @@ package capi
 
 /*
 #cgo pkg-config: cgotorch
-#cgo CFLAGS: -I${SRCDIR}/../../../cgo
+#cgo CFLAGS: -I${SRCDIR}/../../../cgo -DGT_TENSOR_AS_UINTPTR
 // No gt_ function keeps a Go pointer or calls back into Go: telling cgo so
 // lets out-parameters live on the stack and makes each call cheaper.
 #cgo noescape gt_abi_version
@@ -62,6 +62,10 @@ package capi
 #cgo nocallback gt_empty
 #cgo noescape gt_free
 #cgo nocallback gt_free
+#cgo noescape gt_free_queue
+#cgo nocallback gt_free_queue
+#cgo noescape gt_free_queued
+#cgo nocallback gt_free_queued
 #cgo noescape gt_from_data
 #cgo nocallback gt_from_data
 #cgo noescape gt_generator_default
@@ -203,11 +207,16 @@ static size_t gt_scalar_layout(int i) {
 */
 import "C"
 
-import "unsafe"
+import (
+	"sync/atomic"
+	"unsafe"
+)
 
 // Tensor is an opaque handle to a libtorch tensor (gt_tensor), owned by the
-// caller until Free.
-type Tensor unsafe.Pointer
+// caller until Free; 0 is no tensor (None). It is an integer, not a pointer
+// (cgotorch.h's GT_TENSOR_AS_UINTPTR): the address of C memory, which cgo
+// need not check on each call and the collector need not scan.
+type Tensor uintptr
 
 // Generator is a gt_generator handle.
 type Generator unsafe.Pointer
@@ -217,7 +226,7 @@ type Generator unsafe.Pointer
 // header, which lives outside the package, and would reuse a build made
 // against an older one. LibraryABIVersion is the loaded library's; the
 // set-up checks the library against the header.
-const ABIVersion = 11
+const ABIVersion = 12
 
 // Error kinds, the gt_error kinds of cgotorch.h.
 const (
@@ -479,6 +488,24 @@ func ManualSeed(seed uint64) (err error) {
 
 // Free calls gt_free.
 func Free(t Tensor) { C.gt_free(C.gt_tensor(t)) }
+
+// freeQueue is the library's queue of handles to free (gt_free_queue).
+var freeQueue = C.gt_free_queue()
+
+// QueueFree hands t to the library to free before its next operation starts
+// (cgotorch.h's protocol for gt_free_queue): a free without a cgo call. In the
+// rare case of a full ring it frees the handle the slot held, with a call.
+func QueueFree(t Tensor) {
+	q := freeQueue
+	i := atomic.AddUint64((*uint64)(unsafe.Pointer(&q.tail)), 1) - 1
+	slot := (*uintptr)(unsafe.Pointer(&q.slots[i%C.GT_FREE_QUEUE_SLOTS]))
+	if old := atomic.SwapUintptr(slot, uintptr(t)); old != 0 {
+		C.gt_free(C.gt_tensor(old))
+	}
+}
+
+// FreeQueued calls gt_free_queued: what QueueFree queued is freed now.
+func FreeQueued() { C.gt_free_queued() }
 
 // Dim calls gt_dim.
 func Dim(t Tensor) int { return int(C.gt_dim(C.gt_tensor(t))) }

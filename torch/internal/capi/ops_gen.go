@@ -3573,11 +3573,9 @@ func LibraryOpsHash() string { return C.GoString(C.gt_aten_ops_hash()) }
 
 // Aten_dropout calls gt_aten_dropout: aten::dropout
 func Aten_dropout(out *Tensor, input Tensor, p float64, train bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_dropout(&o[0], C.gt_tensor(input), C.double(p), cu8(train)); e != nil {
+	if e := C.gt_aten_dropout((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), C.double(p), cu8(train)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -3591,11 +3589,9 @@ func Aten_dropout_(self Tensor, p float64, train bool) error {
 
 // Aten_feature_dropout calls gt_aten_feature_dropout: aten::feature_dropout
 func Aten_feature_dropout(out *Tensor, input Tensor, p float64, train bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_feature_dropout(&o[0], C.gt_tensor(input), C.double(p), cu8(train)); e != nil {
+	if e := C.gt_aten_feature_dropout((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), C.double(p), cu8(train)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -3609,11 +3605,9 @@ func Aten_feature_dropout_(self Tensor, p float64, train bool) error {
 
 // Aten_alpha_dropout calls gt_aten_alpha_dropout: aten::alpha_dropout
 func Aten_alpha_dropout(out *Tensor, input Tensor, p float64, train bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_alpha_dropout(&o[0], C.gt_tensor(input), C.double(p), cu8(train)); e != nil {
+	if e := C.gt_aten_alpha_dropout((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), C.double(p), cu8(train)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -3627,11 +3621,9 @@ func Aten_alpha_dropout_(self Tensor, p float64, train bool) error {
 
 // Aten_feature_alpha_dropout calls gt_aten_feature_alpha_dropout: aten::feature_alpha_dropout
 func Aten_feature_alpha_dropout(out *Tensor, input Tensor, p float64, train bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_feature_alpha_dropout(&o[0], C.gt_tensor(input), C.double(p), cu8(train)); e != nil {
+	if e := C.gt_aten_feature_alpha_dropout((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), C.double(p), cu8(train)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -3645,11 +3637,9 @@ func Aten_feature_alpha_dropout_(self Tensor, p float64, train bool) error {
 
 // Aten_abs calls gt_aten_abs: aten::abs
 func Aten_abs(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_abs(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_abs((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -3671,11 +3661,9 @@ func Aten_abs_out(self Tensor, out Tensor) error {
 
 // Aten_absolute calls gt_aten_absolute: aten::absolute
 func Aten_absolute(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_absolute(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_absolute((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -3697,11 +3685,9 @@ func Aten_absolute_out(self Tensor, out Tensor) error {
 
 // Aten_angle calls gt_aten_angle: aten::angle
 func Aten_angle(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_angle(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_angle((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -3715,31 +3701,25 @@ func Aten_angle_out(self Tensor, out Tensor) error {
 
 // Aten_view_as_real calls gt_aten_view_as_real: aten::view_as_real
 func Aten_view_as_real(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_view_as_real(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_view_as_real((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_view_as_complex calls gt_aten_view_as_complex: aten::view_as_complex
 func Aten_view_as_complex(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_view_as_complex(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_view_as_complex((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_sgn calls gt_aten_sgn: aten::sgn
 func Aten_sgn(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_sgn(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_sgn((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -3761,41 +3741,33 @@ func Aten_sgn_out(self Tensor, out Tensor) error {
 
 // Aten_chalf calls gt_aten_chalf: aten::chalf
 func Aten_chalf(out *Tensor, self Tensor, memoryFormat int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_chalf(&o[0], C.gt_tensor(self), C.int(memoryFormat)); e != nil {
+	if e := C.gt_aten_chalf((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int(memoryFormat)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_real calls gt_aten_real: aten::real
 func Aten_real(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_real(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_real((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_imag calls gt_aten_imag: aten::imag
 func Aten_imag(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_imag(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_imag((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_conj_physical calls gt_aten_conj_physical: aten::conj_physical
 func Aten_conj_physical(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_conj_physical(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_conj_physical((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -3817,31 +3789,25 @@ func Aten_conj_physical_(self Tensor) error {
 
 // Aten_resolve_conj calls gt_aten_resolve_conj: aten::resolve_conj
 func Aten_resolve_conj(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_resolve_conj(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_resolve_conj((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_resolve_neg calls gt_aten_resolve_neg: aten::resolve_neg
 func Aten_resolve_neg(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_resolve_neg(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_resolve_neg((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_acos calls gt_aten_acos: aten::acos
 func Aten_acos(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_acos(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_acos((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -3863,11 +3829,9 @@ func Aten_acos_out(self Tensor, out Tensor) error {
 
 // Aten_arccos calls gt_aten_arccos: aten::arccos
 func Aten_arccos(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_arccos(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_arccos((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -3889,41 +3853,33 @@ func Aten_arccos_out(self Tensor, out Tensor) error {
 
 // Aten_avg_pool1d calls gt_aten_avg_pool1d: aten::avg_pool1d
 func Aten_avg_pool1d(out *Tensor, self Tensor, kernelSize []int64, stride []int64, padding []int64, ceilMode bool, countIncludePad bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_avg_pool1d(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(kernelSize))), C.int(len(kernelSize)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), cu8(ceilMode), cu8(countIncludePad)); e != nil {
+	if e := C.gt_aten_avg_pool1d((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(kernelSize))), C.int(len(kernelSize)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), cu8(ceilMode), cu8(countIncludePad)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_adaptive_avg_pool1d calls gt_aten_adaptive_avg_pool1d: aten::adaptive_avg_pool1d
 func Aten_adaptive_avg_pool1d(out *Tensor, self Tensor, outputSize []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_adaptive_avg_pool1d(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), C.int(len(outputSize))); e != nil {
+	if e := C.gt_aten_adaptive_avg_pool1d((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), C.int(len(outputSize))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_adaptive_max_pool1d calls gt_aten_adaptive_max_pool1d: aten::adaptive_max_pool1d
 func Aten_adaptive_max_pool1d(out *Tensor, self Tensor, outputSize []int64) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_adaptive_max_pool1d(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), C.int(len(outputSize))); e != nil {
+	if e := C.gt_aten_adaptive_max_pool1d((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), C.int(len(outputSize))); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_add_Tensor calls gt_aten_add_Tensor: aten::add.Tensor
 func Aten_add_Tensor(out *Tensor, self Tensor, other Tensor, alpha Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_add_Tensor(&o[0], C.gt_tensor(self), C.gt_tensor(other), *(*C.gt_scalar)(unsafe.Pointer(&alpha))); e != nil {
+	if e := C.gt_aten_add_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other), *(*C.gt_scalar)(unsafe.Pointer(&alpha))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -3945,11 +3901,9 @@ func Aten_add_out(self Tensor, other Tensor, alpha Scalar, out Tensor) error {
 
 // Aten_add_Scalar calls gt_aten_add_Scalar: aten::add.Scalar
 func Aten_add_Scalar(out *Tensor, self Tensor, other Scalar, alpha Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_add_Scalar(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other)), *(*C.gt_scalar)(unsafe.Pointer(&alpha))); e != nil {
+	if e := C.gt_aten_add_Scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other)), *(*C.gt_scalar)(unsafe.Pointer(&alpha))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -3963,11 +3917,9 @@ func Aten_add__Scalar(self Tensor, other Scalar, alpha Scalar) error {
 
 // Aten_addmv calls gt_aten_addmv: aten::addmv
 func Aten_addmv(out *Tensor, self Tensor, mat Tensor, vec Tensor, beta Scalar, alpha Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_addmv(&o[0], C.gt_tensor(self), C.gt_tensor(mat), C.gt_tensor(vec), *(*C.gt_scalar)(unsafe.Pointer(&beta)), *(*C.gt_scalar)(unsafe.Pointer(&alpha))); e != nil {
+	if e := C.gt_aten_addmv((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(mat), C.gt_tensor(vec), *(*C.gt_scalar)(unsafe.Pointer(&beta)), *(*C.gt_scalar)(unsafe.Pointer(&alpha))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -3989,11 +3941,9 @@ func Aten_addmv_out(self Tensor, mat Tensor, vec Tensor, beta Scalar, alpha Scal
 
 // Aten_addr calls gt_aten_addr: aten::addr
 func Aten_addr(out *Tensor, self Tensor, vec1 Tensor, vec2 Tensor, beta Scalar, alpha Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_addr(&o[0], C.gt_tensor(self), C.gt_tensor(vec1), C.gt_tensor(vec2), *(*C.gt_scalar)(unsafe.Pointer(&beta)), *(*C.gt_scalar)(unsafe.Pointer(&alpha))); e != nil {
+	if e := C.gt_aten_addr((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(vec1), C.gt_tensor(vec2), *(*C.gt_scalar)(unsafe.Pointer(&beta)), *(*C.gt_scalar)(unsafe.Pointer(&alpha))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -4015,31 +3965,25 @@ func Aten_addr_out(self Tensor, vec1 Tensor, vec2 Tensor, beta Scalar, alpha Sca
 
 // Aten_affine_grid_generator calls gt_aten_affine_grid_generator: aten::affine_grid_generator
 func Aten_affine_grid_generator(out *Tensor, theta Tensor, size []int64, alignCorners bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_affine_grid_generator(&o[0], C.gt_tensor(theta), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), cu8(alignCorners)); e != nil {
+	if e := C.gt_aten_affine_grid_generator((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(theta), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), cu8(alignCorners)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_all_dim calls gt_aten_all_dim: aten::all.dim
 func Aten_all_dim(out *Tensor, self Tensor, dim int64, keepdim bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_all_dim(&o[0], C.gt_tensor(self), C.int64_t(dim), cu8(keepdim)); e != nil {
+	if e := C.gt_aten_all_dim((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim), cu8(keepdim)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_all_dims calls gt_aten_all_dims: aten::all.dims
 func Aten_all_dims(out *Tensor, self Tensor, dim []int64, keepdim bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_all_dims(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), cu8(keepdim)); e != nil {
+	if e := C.gt_aten_all_dims((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), cu8(keepdim)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -4069,21 +4013,17 @@ func Aten_allclose(out *uint8, self Tensor, other Tensor, rtol float64, atol flo
 
 // Aten_any_dim calls gt_aten_any_dim: aten::any.dim
 func Aten_any_dim(out *Tensor, self Tensor, dim int64, keepdim bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_any_dim(&o[0], C.gt_tensor(self), C.int64_t(dim), cu8(keepdim)); e != nil {
+	if e := C.gt_aten_any_dim((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim), cu8(keepdim)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_any_dims calls gt_aten_any_dims: aten::any.dims
 func Aten_any_dims(out *Tensor, self Tensor, dim []int64, keepdim bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_any_dims(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), cu8(keepdim)); e != nil {
+	if e := C.gt_aten_any_dims((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), cu8(keepdim)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -4105,31 +4045,25 @@ func Aten_any_dims_out(self Tensor, dim []int64, keepdim bool, out Tensor) error
 
 // Aten_arange calls gt_aten_arange: aten::arange
 func Aten_arange(out *Tensor, end Scalar, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_arange(&o[0], *(*C.gt_scalar)(unsafe.Pointer(&end)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_arange((*C.gt_tensor)(unsafe.Pointer(out)), *(*C.gt_scalar)(unsafe.Pointer(&end)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_arange_start calls gt_aten_arange_start: aten::arange.start
 func Aten_arange_start(out *Tensor, start Scalar, end Scalar, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_arange_start(&o[0], *(*C.gt_scalar)(unsafe.Pointer(&start)), *(*C.gt_scalar)(unsafe.Pointer(&end)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_arange_start((*C.gt_tensor)(unsafe.Pointer(out)), *(*C.gt_scalar)(unsafe.Pointer(&start)), *(*C.gt_scalar)(unsafe.Pointer(&end)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_arange_start_step calls gt_aten_arange_start_step: aten::arange.start_step
 func Aten_arange_start_step(out *Tensor, start Scalar, end Scalar, step Scalar, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_arange_start_step(&o[0], *(*C.gt_scalar)(unsafe.Pointer(&start)), *(*C.gt_scalar)(unsafe.Pointer(&end)), *(*C.gt_scalar)(unsafe.Pointer(&step)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_arange_start_step((*C.gt_tensor)(unsafe.Pointer(out)), *(*C.gt_scalar)(unsafe.Pointer(&start)), *(*C.gt_scalar)(unsafe.Pointer(&end)), *(*C.gt_scalar)(unsafe.Pointer(&step)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -4151,11 +4085,9 @@ func Aten_arange_start_out(start Scalar, end Scalar, step Scalar, out Tensor) er
 
 // Aten_argmax calls gt_aten_argmax: aten::argmax
 func Aten_argmax(out *Tensor, self Tensor, dim int64, dimHas bool, keepdim bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_argmax(&o[0], C.gt_tensor(self), C.int64_t(dim), cu8(dimHas), cu8(keepdim)); e != nil {
+	if e := C.gt_aten_argmax((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim), cu8(dimHas), cu8(keepdim)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -4169,11 +4101,9 @@ func Aten_argmax_out(self Tensor, dim int64, dimHas bool, keepdim bool, out Tens
 
 // Aten_argmin calls gt_aten_argmin: aten::argmin
 func Aten_argmin(out *Tensor, self Tensor, dim int64, dimHas bool, keepdim bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_argmin(&o[0], C.gt_tensor(self), C.int64_t(dim), cu8(dimHas), cu8(keepdim)); e != nil {
+	if e := C.gt_aten_argmin((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim), cu8(dimHas), cu8(keepdim)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -4187,11 +4117,9 @@ func Aten_argmin_out(self Tensor, dim int64, dimHas bool, keepdim bool, out Tens
 
 // Aten_acosh calls gt_aten_acosh: aten::acosh
 func Aten_acosh(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_acosh(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_acosh((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -4213,11 +4141,9 @@ func Aten_acosh_out(self Tensor, out Tensor) error {
 
 // Aten_arccosh calls gt_aten_arccosh: aten::arccosh
 func Aten_arccosh(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_arccosh(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_arccosh((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -4239,11 +4165,9 @@ func Aten_arccosh_out(self Tensor, out Tensor) error {
 
 // Aten_asinh calls gt_aten_asinh: aten::asinh
 func Aten_asinh(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_asinh(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_asinh((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -4265,11 +4189,9 @@ func Aten_asinh_out(self Tensor, out Tensor) error {
 
 // Aten_arcsinh calls gt_aten_arcsinh: aten::arcsinh
 func Aten_arcsinh(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_arcsinh(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_arcsinh((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -4291,11 +4213,9 @@ func Aten_arcsinh_out(self Tensor, out Tensor) error {
 
 // Aten_atanh calls gt_aten_atanh: aten::atanh
 func Aten_atanh(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_atanh(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_atanh((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -4317,11 +4237,9 @@ func Aten_atanh_out(self Tensor, out Tensor) error {
 
 // Aten_arctanh calls gt_aten_arctanh: aten::arctanh
 func Aten_arctanh(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_arctanh(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_arctanh((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -4343,11 +4261,9 @@ func Aten_arctanh_out(self Tensor, out Tensor) error {
 
 // Aten_as_strided calls gt_aten_as_strided: aten::as_strided
 func Aten_as_strided(out *Tensor, self Tensor, size []int64, stride []int64, storageOffset int64, storageOffsetHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_as_strided(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), C.int64_t(storageOffset), cu8(storageOffsetHas)); e != nil {
+	if e := C.gt_aten_as_strided((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), C.int64_t(storageOffset), cu8(storageOffsetHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -4361,11 +4277,9 @@ func Aten_as_strided_(self Tensor, size []int64, stride []int64, storageOffset i
 
 // Aten_asin calls gt_aten_asin: aten::asin
 func Aten_asin(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_asin(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_asin((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -4387,11 +4301,9 @@ func Aten_asin_out(self Tensor, out Tensor) error {
 
 // Aten_arcsin calls gt_aten_arcsin: aten::arcsin
 func Aten_arcsin(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_arcsin(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_arcsin((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -4413,11 +4325,9 @@ func Aten_arcsin_out(self Tensor, out Tensor) error {
 
 // Aten_atan calls gt_aten_atan: aten::atan
 func Aten_atan(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_atan(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_atan((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -4439,11 +4349,9 @@ func Aten_atan_out(self Tensor, out Tensor) error {
 
 // Aten_arctan calls gt_aten_arctan: aten::arctan
 func Aten_arctan(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_arctan(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_arctan((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -4465,11 +4373,9 @@ func Aten_arctan_out(self Tensor, out Tensor) error {
 
 // Aten_atleast_1d calls gt_aten_atleast_1d: aten::atleast_1d
 func Aten_atleast_1d(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_atleast_1d(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_atleast_1d((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -4483,11 +4389,9 @@ func Aten_atleast_1d_Sequence(out **Tensor, outN *int32, tensors []Tensor) error
 
 // Aten_atleast_2d calls gt_aten_atleast_2d: aten::atleast_2d
 func Aten_atleast_2d(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_atleast_2d(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_atleast_2d((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -4501,11 +4405,9 @@ func Aten_atleast_2d_Sequence(out **Tensor, outN *int32, tensors []Tensor) error
 
 // Aten_atleast_3d calls gt_aten_atleast_3d: aten::atleast_3d
 func Aten_atleast_3d(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_atleast_3d(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_atleast_3d((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -4519,11 +4421,9 @@ func Aten_atleast_3d_Sequence(out **Tensor, outN *int32, tensors []Tensor) error
 
 // Aten_baddbmm calls gt_aten_baddbmm: aten::baddbmm
 func Aten_baddbmm(out *Tensor, self Tensor, batch1 Tensor, batch2 Tensor, beta Scalar, alpha Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_baddbmm(&o[0], C.gt_tensor(self), C.gt_tensor(batch1), C.gt_tensor(batch2), *(*C.gt_scalar)(unsafe.Pointer(&beta)), *(*C.gt_scalar)(unsafe.Pointer(&alpha))); e != nil {
+	if e := C.gt_aten_baddbmm((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(batch1), C.gt_tensor(batch2), *(*C.gt_scalar)(unsafe.Pointer(&beta)), *(*C.gt_scalar)(unsafe.Pointer(&alpha))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -4545,11 +4445,9 @@ func Aten_baddbmm_out(self Tensor, batch1 Tensor, batch2 Tensor, beta Scalar, al
 
 // Aten_baddbmm_dtype calls gt_aten_baddbmm_dtype: aten::baddbmm.dtype
 func Aten_baddbmm_dtype(out *Tensor, self Tensor, batch1 Tensor, batch2 Tensor, outDtype int32, beta Scalar, alpha Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_baddbmm_dtype(&o[0], C.gt_tensor(self), C.gt_tensor(batch1), C.gt_tensor(batch2), C.int(outDtype), *(*C.gt_scalar)(unsafe.Pointer(&beta)), *(*C.gt_scalar)(unsafe.Pointer(&alpha))); e != nil {
+	if e := C.gt_aten_baddbmm_dtype((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(batch1), C.gt_tensor(batch2), C.int(outDtype), *(*C.gt_scalar)(unsafe.Pointer(&beta)), *(*C.gt_scalar)(unsafe.Pointer(&alpha))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -4563,41 +4461,33 @@ func Aten_baddbmm_dtype_out(self Tensor, batch1 Tensor, batch2 Tensor, outDtype 
 
 // Aten_bartlett_window calls gt_aten_bartlett_window: aten::bartlett_window
 func Aten_bartlett_window(out *Tensor, windowLength int64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_bartlett_window(&o[0], C.int64_t(windowLength), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_bartlett_window((*C.gt_tensor)(unsafe.Pointer(out)), C.int64_t(windowLength), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_bartlett_window_periodic calls gt_aten_bartlett_window_periodic: aten::bartlett_window.periodic
 func Aten_bartlett_window_periodic(out *Tensor, windowLength int64, periodic bool, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_bartlett_window_periodic(&o[0], C.int64_t(windowLength), cu8(periodic), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_bartlett_window_periodic((*C.gt_tensor)(unsafe.Pointer(out)), C.int64_t(windowLength), cu8(periodic), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_batch_norm calls gt_aten_batch_norm: aten::batch_norm
 func Aten_batch_norm(out *Tensor, input Tensor, weight Tensor, bias Tensor, runningMean Tensor, runningVar Tensor, training bool, momentum float64, eps float64, cudnnEnabled bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_batch_norm(&o[0], C.gt_tensor(input), C.gt_tensor(weight), C.gt_tensor(bias), C.gt_tensor(runningMean), C.gt_tensor(runningVar), cu8(training), C.double(momentum), C.double(eps), cu8(cudnnEnabled)); e != nil {
+	if e := C.gt_aten_batch_norm((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), C.gt_tensor(weight), C.gt_tensor(bias), C.gt_tensor(runningMean), C.gt_tensor(runningVar), cu8(training), C.double(momentum), C.double(eps), cu8(cudnnEnabled)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_bernoulli calls gt_aten_bernoulli: aten::bernoulli
 func Aten_bernoulli(out *Tensor, self Tensor, generator Generator) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_bernoulli(&o[0], C.gt_tensor(self), C.gt_generator(generator)); e != nil {
+	if e := C.gt_aten_bernoulli((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_generator(generator)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -4627,31 +4517,25 @@ func Aten_bernoulli__float(self Tensor, p float64, generator Generator) error {
 
 // Aten_bernoulli_p calls gt_aten_bernoulli_p: aten::bernoulli.p
 func Aten_bernoulli_p(out *Tensor, self Tensor, p float64, generator Generator) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_bernoulli_p(&o[0], C.gt_tensor(self), C.double(p), C.gt_generator(generator)); e != nil {
+	if e := C.gt_aten_bernoulli_p((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.double(p), C.gt_generator(generator)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_bilinear calls gt_aten_bilinear: aten::bilinear
 func Aten_bilinear(out *Tensor, input1 Tensor, input2 Tensor, weight Tensor, bias Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_bilinear(&o[0], C.gt_tensor(input1), C.gt_tensor(input2), C.gt_tensor(weight), C.gt_tensor(bias)); e != nil {
+	if e := C.gt_aten_bilinear((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input1), C.gt_tensor(input2), C.gt_tensor(weight), C.gt_tensor(bias)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_binary_cross_entropy calls gt_aten_binary_cross_entropy: aten::binary_cross_entropy
 func Aten_binary_cross_entropy(out *Tensor, self Tensor, target Tensor, weight Tensor, reduction int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_binary_cross_entropy(&o[0], C.gt_tensor(self), C.gt_tensor(target), C.gt_tensor(weight), C.int64_t(reduction)); e != nil {
+	if e := C.gt_aten_binary_cross_entropy((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(target), C.gt_tensor(weight), C.int64_t(reduction)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -4665,31 +4549,25 @@ func Aten_binary_cross_entropy_out(self Tensor, target Tensor, weight Tensor, re
 
 // Aten_binary_cross_entropy_with_logits calls gt_aten_binary_cross_entropy_with_logits: aten::binary_cross_entropy_with_logits
 func Aten_binary_cross_entropy_with_logits(out *Tensor, self Tensor, target Tensor, weight Tensor, posWeight Tensor, reduction int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_binary_cross_entropy_with_logits(&o[0], C.gt_tensor(self), C.gt_tensor(target), C.gt_tensor(weight), C.gt_tensor(posWeight), C.int64_t(reduction)); e != nil {
+	if e := C.gt_aten_binary_cross_entropy_with_logits((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(target), C.gt_tensor(weight), C.gt_tensor(posWeight), C.int64_t(reduction)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_bincount calls gt_aten_bincount: aten::bincount
 func Aten_bincount(out *Tensor, self Tensor, weights Tensor, minlength int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_bincount(&o[0], C.gt_tensor(self), C.gt_tensor(weights), C.int64_t(minlength)); e != nil {
+	if e := C.gt_aten_bincount((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(weights), C.int64_t(minlength)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_bitwise_not calls gt_aten_bitwise_not: aten::bitwise_not
 func Aten_bitwise_not(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_bitwise_not(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_bitwise_not((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -4719,11 +4597,9 @@ func Aten_copysign_out(self Tensor, other Tensor, out Tensor) error {
 
 // Aten_copysign_Tensor calls gt_aten_copysign_Tensor: aten::copysign.Tensor
 func Aten_copysign_Tensor(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_copysign_Tensor(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_copysign_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -4737,11 +4613,9 @@ func Aten_copysign__Tensor(self Tensor, other Tensor) error {
 
 // Aten_copysign_Scalar calls gt_aten_copysign_Scalar: aten::copysign.Scalar
 func Aten_copysign_Scalar(out *Tensor, self Tensor, other Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_copysign_Scalar(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
+	if e := C.gt_aten_copysign_Scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -4763,11 +4637,9 @@ func Aten_copysign_Scalar_out(self Tensor, other Scalar, out Tensor) error {
 
 // Aten_logical_not calls gt_aten_logical_not: aten::logical_not
 func Aten_logical_not(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_logical_not(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_logical_not((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -4789,11 +4661,9 @@ func Aten_logical_not_out(self Tensor, out Tensor) error {
 
 // Aten_logical_xor calls gt_aten_logical_xor: aten::logical_xor
 func Aten_logical_xor(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_logical_xor(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_logical_xor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -4815,11 +4685,9 @@ func Aten_logical_xor_out(self Tensor, other Tensor, out Tensor) error {
 
 // Aten_logical_and calls gt_aten_logical_and: aten::logical_and
 func Aten_logical_and(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_logical_and(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_logical_and((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -4841,11 +4709,9 @@ func Aten_logical_and_out(self Tensor, other Tensor, out Tensor) error {
 
 // Aten_logical_or calls gt_aten_logical_or: aten::logical_or
 func Aten_logical_or(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_logical_or(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_logical_or((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -4867,31 +4733,25 @@ func Aten_logical_or_out(self Tensor, other Tensor, out Tensor) error {
 
 // Aten_blackman_window calls gt_aten_blackman_window: aten::blackman_window
 func Aten_blackman_window(out *Tensor, windowLength int64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_blackman_window(&o[0], C.int64_t(windowLength), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_blackman_window((*C.gt_tensor)(unsafe.Pointer(out)), C.int64_t(windowLength), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_blackman_window_periodic calls gt_aten_blackman_window_periodic: aten::blackman_window.periodic
 func Aten_blackman_window_periodic(out *Tensor, windowLength int64, periodic bool, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_blackman_window_periodic(&o[0], C.int64_t(windowLength), cu8(periodic), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_blackman_window_periodic((*C.gt_tensor)(unsafe.Pointer(out)), C.int64_t(windowLength), cu8(periodic), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_bmm calls gt_aten_bmm: aten::bmm
 func Aten_bmm(out *Tensor, self Tensor, mat2 Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_bmm(&o[0], C.gt_tensor(self), C.gt_tensor(mat2)); e != nil {
+	if e := C.gt_aten_bmm((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(mat2)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -4905,11 +4765,9 @@ func Aten_bmm_out(self Tensor, mat2 Tensor, out Tensor) error {
 
 // Aten_bmm_dtype calls gt_aten_bmm_dtype: aten::bmm.dtype
 func Aten_bmm_dtype(out *Tensor, self Tensor, mat2 Tensor, outDtype int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_bmm_dtype(&o[0], C.gt_tensor(self), C.gt_tensor(mat2), C.int(outDtype)); e != nil {
+	if e := C.gt_aten_bmm_dtype((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(mat2), C.int(outDtype)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -4931,21 +4789,17 @@ func Aten_broadcast_tensors(out **Tensor, outN *int32, tensors []Tensor) error {
 
 // Aten_broadcast_to calls gt_aten_broadcast_to: aten::broadcast_to
 func Aten_broadcast_to(out *Tensor, self Tensor, size []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_broadcast_to(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size))); e != nil {
+	if e := C.gt_aten_broadcast_to((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_cat calls gt_aten_cat: aten::cat
 func Aten_cat(out *Tensor, tensors []Tensor, dim int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_cat(&o[0], (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(tensors))), C.int(len(tensors)), C.int64_t(dim)); e != nil {
+	if e := C.gt_aten_cat((*C.gt_tensor)(unsafe.Pointer(out)), (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(tensors))), C.int(len(tensors)), C.int64_t(dim)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -4959,11 +4813,9 @@ func Aten_cat_out(tensors []Tensor, dim int64, out Tensor) error {
 
 // Aten_concat calls gt_aten_concat: aten::concat
 func Aten_concat(out *Tensor, tensors []Tensor, dim int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_concat(&o[0], (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(tensors))), C.int(len(tensors)), C.int64_t(dim)); e != nil {
+	if e := C.gt_aten_concat((*C.gt_tensor)(unsafe.Pointer(out)), (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(tensors))), C.int(len(tensors)), C.int64_t(dim)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -4977,11 +4829,9 @@ func Aten_concat_out(tensors []Tensor, dim int64, out Tensor) error {
 
 // Aten_concatenate calls gt_aten_concatenate: aten::concatenate
 func Aten_concatenate(out *Tensor, tensors []Tensor, dim int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_concatenate(&o[0], (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(tensors))), C.int(len(tensors)), C.int64_t(dim)); e != nil {
+	if e := C.gt_aten_concatenate((*C.gt_tensor)(unsafe.Pointer(out)), (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(tensors))), C.int(len(tensors)), C.int64_t(dim)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -4995,21 +4845,17 @@ func Aten_concatenate_out(tensors []Tensor, dim int64, out Tensor) error {
 
 // Aten_block_diag calls gt_aten_block_diag: aten::block_diag
 func Aten_block_diag(out *Tensor, tensors []Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_block_diag(&o[0], (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(tensors))), C.int(len(tensors))); e != nil {
+	if e := C.gt_aten_block_diag((*C.gt_tensor)(unsafe.Pointer(out)), (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(tensors))), C.int(len(tensors))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_ceil calls gt_aten_ceil: aten::ceil
 func Aten_ceil(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_ceil(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_ceil((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -5031,11 +4877,9 @@ func Aten_ceil_out(self Tensor, out Tensor) error {
 
 // Aten_chain_matmul calls gt_aten_chain_matmul: aten::chain_matmul
 func Aten_chain_matmul(out *Tensor, matrices []Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_chain_matmul(&o[0], (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(matrices))), C.int(len(matrices))); e != nil {
+	if e := C.gt_aten_chain_matmul((*C.gt_tensor)(unsafe.Pointer(out)), (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(matrices))), C.int(len(matrices))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -5089,21 +4933,17 @@ func Aten_tensor_split_tensor_indices_or_sections(out **Tensor, outN *int32, sel
 
 // Aten_clamp calls gt_aten_clamp: aten::clamp
 func Aten_clamp(out *Tensor, self Tensor, min Scalar, max Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_clamp(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&min)), *(*C.gt_scalar)(unsafe.Pointer(&max))); e != nil {
+	if e := C.gt_aten_clamp((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&min)), *(*C.gt_scalar)(unsafe.Pointer(&max))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_clamp_Tensor calls gt_aten_clamp_Tensor: aten::clamp.Tensor
 func Aten_clamp_Tensor(out *Tensor, self Tensor, min Tensor, max Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_clamp_Tensor(&o[0], C.gt_tensor(self), C.gt_tensor(min), C.gt_tensor(max)); e != nil {
+	if e := C.gt_aten_clamp_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(min), C.gt_tensor(max)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -5141,21 +4981,17 @@ func Aten_clamp_Tensor_out(self Tensor, min Tensor, max Tensor, out Tensor) erro
 
 // Aten_clamp_max calls gt_aten_clamp_max: aten::clamp_max
 func Aten_clamp_max(out *Tensor, self Tensor, max Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_clamp_max(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&max))); e != nil {
+	if e := C.gt_aten_clamp_max((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&max))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_clamp_max_Tensor calls gt_aten_clamp_max_Tensor: aten::clamp_max.Tensor
 func Aten_clamp_max_Tensor(out *Tensor, self Tensor, max Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_clamp_max_Tensor(&o[0], C.gt_tensor(self), C.gt_tensor(max)); e != nil {
+	if e := C.gt_aten_clamp_max_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(max)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -5193,21 +5029,17 @@ func Aten_clamp_max_Tensor_out(self Tensor, max Tensor, out Tensor) error {
 
 // Aten_clamp_min calls gt_aten_clamp_min: aten::clamp_min
 func Aten_clamp_min(out *Tensor, self Tensor, min Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_clamp_min(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&min))); e != nil {
+	if e := C.gt_aten_clamp_min((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&min))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_clamp_min_Tensor calls gt_aten_clamp_min_Tensor: aten::clamp_min.Tensor
 func Aten_clamp_min_Tensor(out *Tensor, self Tensor, min Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_clamp_min_Tensor(&o[0], C.gt_tensor(self), C.gt_tensor(min)); e != nil {
+	if e := C.gt_aten_clamp_min_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(min)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -5245,21 +5077,17 @@ func Aten_clamp_min_Tensor_out(self Tensor, min Tensor, out Tensor) error {
 
 // Aten_clip calls gt_aten_clip: aten::clip
 func Aten_clip(out *Tensor, self Tensor, min Scalar, max Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_clip(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&min)), *(*C.gt_scalar)(unsafe.Pointer(&max))); e != nil {
+	if e := C.gt_aten_clip((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&min)), *(*C.gt_scalar)(unsafe.Pointer(&max))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_clip_Tensor calls gt_aten_clip_Tensor: aten::clip.Tensor
 func Aten_clip_Tensor(out *Tensor, self Tensor, min Tensor, max Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_clip_Tensor(&o[0], C.gt_tensor(self), C.gt_tensor(min), C.gt_tensor(max)); e != nil {
+	if e := C.gt_aten_clip_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(min), C.gt_tensor(max)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -5297,11 +5125,9 @@ func Aten_clip_Tensor_out(self Tensor, min Tensor, max Tensor, out Tensor) error
 
 // Aten_complex calls gt_aten_complex: aten::complex
 func Aten_complex(out *Tensor, real Tensor, imag Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_complex(&o[0], C.gt_tensor(real), C.gt_tensor(imag)); e != nil {
+	if e := C.gt_aten_complex((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(real), C.gt_tensor(imag)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -5315,11 +5141,9 @@ func Aten_complex_out(real Tensor, imag Tensor, out Tensor) error {
 
 // Aten_polar calls gt_aten_polar: aten::polar
 func Aten_polar(out *Tensor, abs Tensor, angle Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_polar(&o[0], C.gt_tensor(abs), C.gt_tensor(angle)); e != nil {
+	if e := C.gt_aten_polar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(abs), C.gt_tensor(angle)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -5333,141 +5157,113 @@ func Aten_polar_out(abs Tensor, angle Tensor, out Tensor) error {
 
 // Aten_constant_pad_nd calls gt_aten_constant_pad_nd: aten::constant_pad_nd
 func Aten_constant_pad_nd(out *Tensor, self Tensor, pad []int64, value Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_constant_pad_nd(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(pad))), C.int(len(pad)), *(*C.gt_scalar)(unsafe.Pointer(&value))); e != nil {
+	if e := C.gt_aten_constant_pad_nd((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(pad))), C.int(len(pad)), *(*C.gt_scalar)(unsafe.Pointer(&value))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_convolution calls gt_aten_convolution: aten::convolution
 func Aten_convolution(out *Tensor, input Tensor, weight Tensor, bias Tensor, stride []int64, padding []int64, dilation []int64, transposed bool, outputPadding []int64, groups int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_convolution(&o[0], C.gt_tensor(input), C.gt_tensor(weight), C.gt_tensor(bias), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation)), cu8(transposed), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputPadding))), C.int(len(outputPadding)), C.int64_t(groups)); e != nil {
+	if e := C.gt_aten_convolution((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), C.gt_tensor(weight), C.gt_tensor(bias), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation)), cu8(transposed), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputPadding))), C.int(len(outputPadding)), C.int64_t(groups)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_convolution_overrideable calls gt_aten_convolution_overrideable: aten::convolution_overrideable
 func Aten_convolution_overrideable(out *Tensor, input Tensor, weight Tensor, bias Tensor, stride []int64, padding []int64, dilation []int64, transposed bool, outputPadding []int64, groups int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_convolution_overrideable(&o[0], C.gt_tensor(input), C.gt_tensor(weight), C.gt_tensor(bias), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation)), cu8(transposed), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputPadding))), C.int(len(outputPadding)), C.int64_t(groups)); e != nil {
+	if e := C.gt_aten_convolution_overrideable((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), C.gt_tensor(weight), C.gt_tensor(bias), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation)), cu8(transposed), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputPadding))), C.int(len(outputPadding)), C.int64_t(groups)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_conv1d calls gt_aten_conv1d: aten::conv1d
 func Aten_conv1d(out *Tensor, input Tensor, weight Tensor, bias Tensor, stride []int64, padding []int64, dilation []int64, groups int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_conv1d(&o[0], C.gt_tensor(input), C.gt_tensor(weight), C.gt_tensor(bias), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation)), C.int64_t(groups)); e != nil {
+	if e := C.gt_aten_conv1d((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), C.gt_tensor(weight), C.gt_tensor(bias), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation)), C.int64_t(groups)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_conv2d calls gt_aten_conv2d: aten::conv2d
 func Aten_conv2d(out *Tensor, input Tensor, weight Tensor, bias Tensor, stride []int64, padding []int64, dilation []int64, groups int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_conv2d(&o[0], C.gt_tensor(input), C.gt_tensor(weight), C.gt_tensor(bias), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation)), C.int64_t(groups)); e != nil {
+	if e := C.gt_aten_conv2d((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), C.gt_tensor(weight), C.gt_tensor(bias), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation)), C.int64_t(groups)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_conv3d calls gt_aten_conv3d: aten::conv3d
 func Aten_conv3d(out *Tensor, input Tensor, weight Tensor, bias Tensor, stride []int64, padding []int64, dilation []int64, groups int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_conv3d(&o[0], C.gt_tensor(input), C.gt_tensor(weight), C.gt_tensor(bias), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation)), C.int64_t(groups)); e != nil {
+	if e := C.gt_aten_conv3d((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), C.gt_tensor(weight), C.gt_tensor(bias), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation)), C.int64_t(groups)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_conv1d_padding calls gt_aten_conv1d_padding: aten::conv1d.padding
 func Aten_conv1d_padding(out *Tensor, input Tensor, weight Tensor, bias Tensor, stride []int64, padding string, dilation []int64, groups int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_conv1d_padding(&o[0], C.gt_tensor(input), C.gt_tensor(weight), C.gt_tensor(bias), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.char)(unsafe.Pointer(unsafe.StringData(padding))), C.int64_t(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation)), C.int64_t(groups)); e != nil {
+	if e := C.gt_aten_conv1d_padding((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), C.gt_tensor(weight), C.gt_tensor(bias), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.char)(unsafe.Pointer(unsafe.StringData(padding))), C.int64_t(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation)), C.int64_t(groups)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_conv2d_padding calls gt_aten_conv2d_padding: aten::conv2d.padding
 func Aten_conv2d_padding(out *Tensor, input Tensor, weight Tensor, bias Tensor, stride []int64, padding string, dilation []int64, groups int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_conv2d_padding(&o[0], C.gt_tensor(input), C.gt_tensor(weight), C.gt_tensor(bias), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.char)(unsafe.Pointer(unsafe.StringData(padding))), C.int64_t(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation)), C.int64_t(groups)); e != nil {
+	if e := C.gt_aten_conv2d_padding((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), C.gt_tensor(weight), C.gt_tensor(bias), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.char)(unsafe.Pointer(unsafe.StringData(padding))), C.int64_t(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation)), C.int64_t(groups)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_conv3d_padding calls gt_aten_conv3d_padding: aten::conv3d.padding
 func Aten_conv3d_padding(out *Tensor, input Tensor, weight Tensor, bias Tensor, stride []int64, padding string, dilation []int64, groups int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_conv3d_padding(&o[0], C.gt_tensor(input), C.gt_tensor(weight), C.gt_tensor(bias), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.char)(unsafe.Pointer(unsafe.StringData(padding))), C.int64_t(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation)), C.int64_t(groups)); e != nil {
+	if e := C.gt_aten_conv3d_padding((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), C.gt_tensor(weight), C.gt_tensor(bias), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.char)(unsafe.Pointer(unsafe.StringData(padding))), C.int64_t(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation)), C.int64_t(groups)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_conv_tbc calls gt_aten_conv_tbc: aten::conv_tbc
 func Aten_conv_tbc(out *Tensor, self Tensor, weight Tensor, bias Tensor, pad int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_conv_tbc(&o[0], C.gt_tensor(self), C.gt_tensor(weight), C.gt_tensor(bias), C.int64_t(pad)); e != nil {
+	if e := C.gt_aten_conv_tbc((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(weight), C.gt_tensor(bias), C.int64_t(pad)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_conv_transpose1d calls gt_aten_conv_transpose1d: aten::conv_transpose1d
 func Aten_conv_transpose1d(out *Tensor, input Tensor, weight Tensor, bias Tensor, stride []int64, padding []int64, outputPadding []int64, groups int64, dilation []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_conv_transpose1d(&o[0], C.gt_tensor(input), C.gt_tensor(weight), C.gt_tensor(bias), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputPadding))), C.int(len(outputPadding)), C.int64_t(groups), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation))); e != nil {
+	if e := C.gt_aten_conv_transpose1d((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), C.gt_tensor(weight), C.gt_tensor(bias), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputPadding))), C.int(len(outputPadding)), C.int64_t(groups), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_conv_transpose2d_input calls gt_aten_conv_transpose2d_input: aten::conv_transpose2d.input
 func Aten_conv_transpose2d_input(out *Tensor, input Tensor, weight Tensor, bias Tensor, stride []int64, padding []int64, outputPadding []int64, groups int64, dilation []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_conv_transpose2d_input(&o[0], C.gt_tensor(input), C.gt_tensor(weight), C.gt_tensor(bias), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputPadding))), C.int(len(outputPadding)), C.int64_t(groups), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation))); e != nil {
+	if e := C.gt_aten_conv_transpose2d_input((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), C.gt_tensor(weight), C.gt_tensor(bias), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputPadding))), C.int(len(outputPadding)), C.int64_t(groups), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_conv_transpose3d_input calls gt_aten_conv_transpose3d_input: aten::conv_transpose3d.input
 func Aten_conv_transpose3d_input(out *Tensor, input Tensor, weight Tensor, bias Tensor, stride []int64, padding []int64, outputPadding []int64, groups int64, dilation []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_conv_transpose3d_input(&o[0], C.gt_tensor(input), C.gt_tensor(weight), C.gt_tensor(bias), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputPadding))), C.int(len(outputPadding)), C.int64_t(groups), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation))); e != nil {
+	if e := C.gt_aten_conv_transpose3d_input((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), C.gt_tensor(weight), C.gt_tensor(bias), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputPadding))), C.int(len(outputPadding)), C.int64_t(groups), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_copy calls gt_aten_copy: aten::copy
 func Aten_copy(out *Tensor, self Tensor, src Tensor, nonBlocking bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_copy(&o[0], C.gt_tensor(self), C.gt_tensor(src), cu8(nonBlocking)); e != nil {
+	if e := C.gt_aten_copy((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(src), cu8(nonBlocking)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -5481,11 +5277,9 @@ func Aten_copy_(self Tensor, src Tensor, nonBlocking bool) error {
 
 // Aten_cos calls gt_aten_cos: aten::cos
 func Aten_cos(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_cos(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_cos((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -5507,11 +5301,9 @@ func Aten_cos_out(self Tensor, out Tensor) error {
 
 // Aten_cosh calls gt_aten_cosh: aten::cosh
 func Aten_cosh(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_cosh(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_cosh((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -5533,61 +5325,49 @@ func Aten_cosh_out(self Tensor, out Tensor) error {
 
 // Aten_cosine_embedding_loss calls gt_aten_cosine_embedding_loss: aten::cosine_embedding_loss
 func Aten_cosine_embedding_loss(out *Tensor, input1 Tensor, input2 Tensor, target Tensor, margin float64, reduction int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_cosine_embedding_loss(&o[0], C.gt_tensor(input1), C.gt_tensor(input2), C.gt_tensor(target), C.double(margin), C.int64_t(reduction)); e != nil {
+	if e := C.gt_aten_cosine_embedding_loss((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input1), C.gt_tensor(input2), C.gt_tensor(target), C.double(margin), C.int64_t(reduction)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_count_nonzero_dim_IntList calls gt_aten_count_nonzero_dim_IntList: aten::count_nonzero.dim_IntList
 func Aten_count_nonzero_dim_IntList(out *Tensor, self Tensor, dim []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_count_nonzero_dim_IntList(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), C.int(len(dim))); e != nil {
+	if e := C.gt_aten_count_nonzero_dim_IntList((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), C.int(len(dim))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_count_nonzero calls gt_aten_count_nonzero: aten::count_nonzero
 func Aten_count_nonzero(out *Tensor, self Tensor, dim int64, dimHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_count_nonzero(&o[0], C.gt_tensor(self), C.int64_t(dim), cu8(dimHas)); e != nil {
+	if e := C.gt_aten_count_nonzero((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim), cu8(dimHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_cov calls gt_aten_cov: aten::cov
 func Aten_cov(out *Tensor, self Tensor, correction int64, fweights Tensor, aweights Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_cov(&o[0], C.gt_tensor(self), C.int64_t(correction), C.gt_tensor(fweights), C.gt_tensor(aweights)); e != nil {
+	if e := C.gt_aten_cov((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(correction), C.gt_tensor(fweights), C.gt_tensor(aweights)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_corrcoef calls gt_aten_corrcoef: aten::corrcoef
 func Aten_corrcoef(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_corrcoef(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_corrcoef((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_cummax calls gt_aten_cummax: aten::cummax
 func Aten_cummax(out *Tensor, self Tensor, dim int64) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_cummax(&o[0], C.gt_tensor(self), C.int64_t(dim)); e != nil {
+	if e := C.gt_aten_cummax((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -5601,11 +5381,9 @@ func Aten_cummax_out(self Tensor, dim int64, values Tensor, indices Tensor) erro
 
 // Aten_cummin calls gt_aten_cummin: aten::cummin
 func Aten_cummin(out *Tensor, self Tensor, dim int64) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_cummin(&o[0], C.gt_tensor(self), C.int64_t(dim)); e != nil {
+	if e := C.gt_aten_cummin((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -5619,11 +5397,9 @@ func Aten_cummin_out(self Tensor, dim int64, values Tensor, indices Tensor) erro
 
 // Aten_cumprod calls gt_aten_cumprod: aten::cumprod
 func Aten_cumprod(out *Tensor, self Tensor, dim int64, dtype int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_cumprod(&o[0], C.gt_tensor(self), C.int64_t(dim), C.int(dtype)); e != nil {
+	if e := C.gt_aten_cumprod((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim), C.int(dtype)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -5645,11 +5421,9 @@ func Aten_cumprod_out(self Tensor, dim int64, dtype int32, out Tensor) error {
 
 // Aten_cumsum calls gt_aten_cumsum: aten::cumsum
 func Aten_cumsum(out *Tensor, self Tensor, dim int64, dtype int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_cumsum(&o[0], C.gt_tensor(self), C.int64_t(dim), C.int(dtype)); e != nil {
+	if e := C.gt_aten_cumsum((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim), C.int(dtype)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -5671,81 +5445,65 @@ func Aten_cumsum_out(self Tensor, dim int64, dtype int32, out Tensor) error {
 
 // Aten_cumulative_trapezoid_x calls gt_aten_cumulative_trapezoid_x: aten::cumulative_trapezoid.x
 func Aten_cumulative_trapezoid_x(out *Tensor, y Tensor, x Tensor, dim int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_cumulative_trapezoid_x(&o[0], C.gt_tensor(y), C.gt_tensor(x), C.int64_t(dim)); e != nil {
+	if e := C.gt_aten_cumulative_trapezoid_x((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(y), C.gt_tensor(x), C.int64_t(dim)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_cumulative_trapezoid_dx calls gt_aten_cumulative_trapezoid_dx: aten::cumulative_trapezoid.dx
 func Aten_cumulative_trapezoid_dx(out *Tensor, y Tensor, dx Scalar, dim int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_cumulative_trapezoid_dx(&o[0], C.gt_tensor(y), *(*C.gt_scalar)(unsafe.Pointer(&dx)), C.int64_t(dim)); e != nil {
+	if e := C.gt_aten_cumulative_trapezoid_dx((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(y), *(*C.gt_scalar)(unsafe.Pointer(&dx)), C.int64_t(dim)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_ctc_loss_IntList calls gt_aten_ctc_loss_IntList: aten::ctc_loss.IntList
 func Aten_ctc_loss_IntList(out *Tensor, logProbs Tensor, targets Tensor, inputLengths []int64, targetLengths []int64, blank int64, reduction int64, zeroInfinity bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_ctc_loss_IntList(&o[0], C.gt_tensor(logProbs), C.gt_tensor(targets), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(inputLengths))), C.int(len(inputLengths)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(targetLengths))), C.int(len(targetLengths)), C.int64_t(blank), C.int64_t(reduction), cu8(zeroInfinity)); e != nil {
+	if e := C.gt_aten_ctc_loss_IntList((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(logProbs), C.gt_tensor(targets), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(inputLengths))), C.int(len(inputLengths)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(targetLengths))), C.int(len(targetLengths)), C.int64_t(blank), C.int64_t(reduction), cu8(zeroInfinity)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_ctc_loss_Tensor calls gt_aten_ctc_loss_Tensor: aten::ctc_loss.Tensor
 func Aten_ctc_loss_Tensor(out *Tensor, logProbs Tensor, targets Tensor, inputLengths Tensor, targetLengths Tensor, blank int64, reduction int64, zeroInfinity bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_ctc_loss_Tensor(&o[0], C.gt_tensor(logProbs), C.gt_tensor(targets), C.gt_tensor(inputLengths), C.gt_tensor(targetLengths), C.int64_t(blank), C.int64_t(reduction), cu8(zeroInfinity)); e != nil {
+	if e := C.gt_aten_ctc_loss_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(logProbs), C.gt_tensor(targets), C.gt_tensor(inputLengths), C.gt_tensor(targetLengths), C.int64_t(blank), C.int64_t(reduction), cu8(zeroInfinity)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_diag_embed calls gt_aten_diag_embed: aten::diag_embed
 func Aten_diag_embed(out *Tensor, self Tensor, offset int64, dim1 int64, dim2 int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_diag_embed(&o[0], C.gt_tensor(self), C.int64_t(offset), C.int64_t(dim1), C.int64_t(dim2)); e != nil {
+	if e := C.gt_aten_diag_embed((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(offset), C.int64_t(dim1), C.int64_t(dim2)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_diagflat calls gt_aten_diagflat: aten::diagflat
 func Aten_diagflat(out *Tensor, self Tensor, offset int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_diagflat(&o[0], C.gt_tensor(self), C.int64_t(offset)); e != nil {
+	if e := C.gt_aten_diagflat((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(offset)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_diagonal calls gt_aten_diagonal: aten::diagonal
 func Aten_diagonal(out *Tensor, self Tensor, offset int64, dim1 int64, dim2 int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_diagonal(&o[0], C.gt_tensor(self), C.int64_t(offset), C.int64_t(dim1), C.int64_t(dim2)); e != nil {
+	if e := C.gt_aten_diagonal((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(offset), C.int64_t(dim1), C.int64_t(dim2)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_linalg_diagonal calls gt_aten_linalg_diagonal: aten::linalg_diagonal
 func Aten_linalg_diagonal(out *Tensor, a Tensor, offset int64, dim1 int64, dim2 int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_linalg_diagonal(&o[0], C.gt_tensor(a), C.int64_t(offset), C.int64_t(dim1), C.int64_t(dim2)); e != nil {
+	if e := C.gt_aten_linalg_diagonal((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(a), C.int64_t(offset), C.int64_t(dim1), C.int64_t(dim2)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -5759,11 +5517,9 @@ func Aten_fill_diagonal_(self Tensor, fillValue Scalar, wrap bool) error {
 
 // Aten_diff calls gt_aten_diff: aten::diff
 func Aten_diff(out *Tensor, self Tensor, n_ int64, dim int64, prepend Tensor, append Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_diff(&o[0], C.gt_tensor(self), C.int64_t(n_), C.int64_t(dim), C.gt_tensor(prepend), C.gt_tensor(append)); e != nil {
+	if e := C.gt_aten_diff((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(n_), C.int64_t(dim), C.gt_tensor(prepend), C.gt_tensor(append)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -5817,11 +5573,9 @@ func Aten_gradient_tensorarray(out **Tensor, outN *int32, self Tensor, spacing [
 
 // Aten_div_Tensor calls gt_aten_div_Tensor: aten::div.Tensor
 func Aten_div_Tensor(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_div_Tensor(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_div_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -5843,11 +5597,9 @@ func Aten_div_out(self Tensor, other Tensor, out Tensor) error {
 
 // Aten_div_Tensor_mode calls gt_aten_div_Tensor_mode: aten::div.Tensor_mode
 func Aten_div_Tensor_mode(out *Tensor, self Tensor, other Tensor, roundingMode string, roundingModeHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_div_Tensor_mode(&o[0], C.gt_tensor(self), C.gt_tensor(other), (*C.char)(unsafe.Pointer(unsafe.StringData(roundingMode))), optStrLen(len(roundingMode), roundingModeHas)); e != nil {
+	if e := C.gt_aten_div_Tensor_mode((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other), (*C.char)(unsafe.Pointer(unsafe.StringData(roundingMode))), optStrLen(len(roundingMode), roundingModeHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -5869,11 +5621,9 @@ func Aten_div_out_mode(self Tensor, other Tensor, roundingMode string, roundingM
 
 // Aten_div_Scalar calls gt_aten_div_Scalar: aten::div.Scalar
 func Aten_div_Scalar(out *Tensor, self Tensor, other Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_div_Scalar(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
+	if e := C.gt_aten_div_Scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -5887,11 +5637,9 @@ func Aten_div__Scalar(self Tensor, other Scalar) error {
 
 // Aten_div_Scalar_mode calls gt_aten_div_Scalar_mode: aten::div.Scalar_mode
 func Aten_div_Scalar_mode(out *Tensor, self Tensor, other Scalar, roundingMode string, roundingModeHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_div_Scalar_mode(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other)), (*C.char)(unsafe.Pointer(unsafe.StringData(roundingMode))), optStrLen(len(roundingMode), roundingModeHas)); e != nil {
+	if e := C.gt_aten_div_Scalar_mode((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other)), (*C.char)(unsafe.Pointer(unsafe.StringData(roundingMode))), optStrLen(len(roundingMode), roundingModeHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -5905,11 +5653,9 @@ func Aten_div__Scalar_mode(self Tensor, other Scalar, roundingMode string, round
 
 // Aten_divide_Tensor calls gt_aten_divide_Tensor: aten::divide.Tensor
 func Aten_divide_Tensor(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_divide_Tensor(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_divide_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -5931,11 +5677,9 @@ func Aten_divide_out(self Tensor, other Tensor, out Tensor) error {
 
 // Aten_divide_Scalar calls gt_aten_divide_Scalar: aten::divide.Scalar
 func Aten_divide_Scalar(out *Tensor, self Tensor, other Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_divide_Scalar(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
+	if e := C.gt_aten_divide_Scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -5949,11 +5693,9 @@ func Aten_divide__Scalar(self Tensor, other Scalar) error {
 
 // Aten_divide_Tensor_mode calls gt_aten_divide_Tensor_mode: aten::divide.Tensor_mode
 func Aten_divide_Tensor_mode(out *Tensor, self Tensor, other Tensor, roundingMode string, roundingModeHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_divide_Tensor_mode(&o[0], C.gt_tensor(self), C.gt_tensor(other), (*C.char)(unsafe.Pointer(unsafe.StringData(roundingMode))), optStrLen(len(roundingMode), roundingModeHas)); e != nil {
+	if e := C.gt_aten_divide_Tensor_mode((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other), (*C.char)(unsafe.Pointer(unsafe.StringData(roundingMode))), optStrLen(len(roundingMode), roundingModeHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -5975,11 +5717,9 @@ func Aten_divide_out_mode(self Tensor, other Tensor, roundingMode string, roundi
 
 // Aten_divide_Scalar_mode calls gt_aten_divide_Scalar_mode: aten::divide.Scalar_mode
 func Aten_divide_Scalar_mode(out *Tensor, self Tensor, other Scalar, roundingMode string, roundingModeHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_divide_Scalar_mode(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other)), (*C.char)(unsafe.Pointer(unsafe.StringData(roundingMode))), optStrLen(len(roundingMode), roundingModeHas)); e != nil {
+	if e := C.gt_aten_divide_Scalar_mode((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other)), (*C.char)(unsafe.Pointer(unsafe.StringData(roundingMode))), optStrLen(len(roundingMode), roundingModeHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -5993,11 +5733,9 @@ func Aten_divide__Scalar_mode(self Tensor, other Scalar, roundingMode string, ro
 
 // Aten_true_divide_Tensor calls gt_aten_true_divide_Tensor: aten::true_divide.Tensor
 func Aten_true_divide_Tensor(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_true_divide_Tensor(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_true_divide_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -6019,11 +5757,9 @@ func Aten_true_divide_out(self Tensor, other Tensor, out Tensor) error {
 
 // Aten_true_divide_Scalar calls gt_aten_true_divide_Scalar: aten::true_divide.Scalar
 func Aten_true_divide_Scalar(out *Tensor, self Tensor, other Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_true_divide_Scalar(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
+	if e := C.gt_aten_true_divide_Scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -6037,11 +5773,9 @@ func Aten_true_divide__Scalar(self Tensor, other Scalar) error {
 
 // Aten_dot calls gt_aten_dot: aten::dot
 func Aten_dot(out *Tensor, self Tensor, tensor Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_dot(&o[0], C.gt_tensor(self), C.gt_tensor(tensor)); e != nil {
+	if e := C.gt_aten_dot((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(tensor)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -6055,11 +5789,9 @@ func Aten_dot_out(self Tensor, tensor Tensor, out Tensor) error {
 
 // Aten_vdot calls gt_aten_vdot: aten::vdot
 func Aten_vdot(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_vdot(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_vdot((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -6073,21 +5805,17 @@ func Aten_vdot_out(self Tensor, other Tensor, out Tensor) error {
 
 // Aten_einsum calls gt_aten_einsum: aten::einsum
 func Aten_einsum(out *Tensor, equation string, tensors []Tensor, path []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_einsum(&o[0], (*C.char)(unsafe.Pointer(unsafe.StringData(equation))), C.int64_t(len(equation)), (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(tensors))), C.int(len(tensors)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(path))), optLen(len(path), path == nil)); e != nil {
+	if e := C.gt_aten_einsum((*C.gt_tensor)(unsafe.Pointer(out)), (*C.char)(unsafe.Pointer(unsafe.StringData(equation))), C.int64_t(len(equation)), (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(tensors))), C.int(len(tensors)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(path))), optLen(len(path), path == nil)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_embedding calls gt_aten_embedding: aten::embedding
 func Aten_embedding(out *Tensor, weight Tensor, indices Tensor, paddingIdx int64, scaleGradByFreq bool, sparse bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_embedding(&o[0], C.gt_tensor(weight), C.gt_tensor(indices), C.int64_t(paddingIdx), cu8(scaleGradByFreq), cu8(sparse)); e != nil {
+	if e := C.gt_aten_embedding((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(weight), C.gt_tensor(indices), C.int64_t(paddingIdx), cu8(scaleGradByFreq), cu8(sparse)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -6101,11 +5829,9 @@ func Aten_embedding_renorm_(self Tensor, indices Tensor, maxNorm float64, normTy
 
 // Aten_row_stack calls gt_aten_row_stack: aten::row_stack
 func Aten_row_stack(out *Tensor, tensors []Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_row_stack(&o[0], (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(tensors))), C.int(len(tensors))); e != nil {
+	if e := C.gt_aten_row_stack((*C.gt_tensor)(unsafe.Pointer(out)), (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(tensors))), C.int(len(tensors))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -6119,91 +5845,73 @@ func Aten_row_stack_out(tensors []Tensor, out Tensor) error {
 
 // Aten_embedding_bag calls gt_aten_embedding_bag: aten::embedding_bag
 func Aten_embedding_bag(out *Tensor, weight Tensor, indices Tensor, offsets Tensor, scaleGradByFreq bool, mode int64, sparse bool, perSampleWeights Tensor, includeLastOffset bool) error {
-	var o [4]C.gt_tensor
-	if e := C.gt_aten_embedding_bag(&o[0], C.gt_tensor(weight), C.gt_tensor(indices), C.gt_tensor(offsets), cu8(scaleGradByFreq), C.int64_t(mode), cu8(sparse), C.gt_tensor(perSampleWeights), cu8(includeLastOffset)); e != nil {
+	if e := C.gt_aten_embedding_bag((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(weight), C.gt_tensor(indices), C.gt_tensor(offsets), cu8(scaleGradByFreq), C.int64_t(mode), cu8(sparse), C.gt_tensor(perSampleWeights), cu8(includeLastOffset)); e != nil {
 		return newError(e)
 	}
-	*(*[4]Tensor)(unsafe.Pointer(out)) = *(*[4]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_embedding_bag_padding_idx calls gt_aten_embedding_bag_padding_idx: aten::embedding_bag.padding_idx
 func Aten_embedding_bag_padding_idx(out *Tensor, weight Tensor, indices Tensor, offsets Tensor, scaleGradByFreq bool, mode int64, sparse bool, perSampleWeights Tensor, includeLastOffset bool, paddingIdx int64, paddingIdxHas bool) error {
-	var o [4]C.gt_tensor
-	if e := C.gt_aten_embedding_bag_padding_idx(&o[0], C.gt_tensor(weight), C.gt_tensor(indices), C.gt_tensor(offsets), cu8(scaleGradByFreq), C.int64_t(mode), cu8(sparse), C.gt_tensor(perSampleWeights), cu8(includeLastOffset), C.int64_t(paddingIdx), cu8(paddingIdxHas)); e != nil {
+	if e := C.gt_aten_embedding_bag_padding_idx((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(weight), C.gt_tensor(indices), C.gt_tensor(offsets), cu8(scaleGradByFreq), C.int64_t(mode), cu8(sparse), C.gt_tensor(perSampleWeights), cu8(includeLastOffset), C.int64_t(paddingIdx), cu8(paddingIdxHas)); e != nil {
 		return newError(e)
 	}
-	*(*[4]Tensor)(unsafe.Pointer(out)) = *(*[4]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_empty_memory_format calls gt_aten_empty_memory_format: aten::empty.memory_format
 func Aten_empty_memory_format(out *Tensor, size []int64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8, memoryFormat int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_empty_memory_format(&o[0], (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory), C.int(memoryFormat)); e != nil {
+	if e := C.gt_aten_empty_memory_format((*C.gt_tensor)(unsafe.Pointer(out)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory), C.int(memoryFormat)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_empty_permuted calls gt_aten_empty_permuted: aten::empty_permuted
 func Aten_empty_permuted(out *Tensor, size []int64, physicalLayout []int64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_empty_permuted(&o[0], (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(physicalLayout))), C.int(len(physicalLayout)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_empty_permuted((*C.gt_tensor)(unsafe.Pointer(out)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(physicalLayout))), C.int(len(physicalLayout)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_new_empty calls gt_aten_new_empty: aten::new_empty
 func Aten_new_empty(out *Tensor, self Tensor, size []int64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_new_empty(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_new_empty((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_new_empty_strided calls gt_aten_new_empty_strided: aten::new_empty_strided
 func Aten_new_empty_strided(out *Tensor, self Tensor, size []int64, stride []int64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_new_empty_strided(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_new_empty_strided((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_new_full calls gt_aten_new_full: aten::new_full
 func Aten_new_full(out *Tensor, self Tensor, size []int64, fillValue Scalar, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_new_full(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), *(*C.gt_scalar)(unsafe.Pointer(&fillValue)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_new_full((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), *(*C.gt_scalar)(unsafe.Pointer(&fillValue)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_new_zeros calls gt_aten_new_zeros: aten::new_zeros
 func Aten_new_zeros(out *Tensor, self Tensor, size []int64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_new_zeros(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_new_zeros((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_new_ones calls gt_aten_new_ones: aten::new_ones
 func Aten_new_ones(out *Tensor, self Tensor, size []int64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_new_ones(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_new_ones((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -6217,11 +5925,9 @@ func Aten_resize_(self Tensor, size []int64, memoryFormat int32) error {
 
 // Aten_empty_quantized calls gt_aten_empty_quantized: aten::empty_quantized
 func Aten_empty_quantized(out *Tensor, size []int64, qtensor Tensor, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8, memoryFormat int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_empty_quantized(&o[0], (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.gt_tensor(qtensor), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory), C.int(memoryFormat)); e != nil {
+	if e := C.gt_aten_empty_quantized((*C.gt_tensor)(unsafe.Pointer(out)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.gt_tensor(qtensor), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory), C.int(memoryFormat)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -6235,31 +5941,25 @@ func Aten_empty_out(size []int64, memoryFormat int32, out Tensor) error {
 
 // Aten_empty_like calls gt_aten_empty_like: aten::empty_like
 func Aten_empty_like(out *Tensor, self Tensor, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8, memoryFormat int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_empty_like(&o[0], C.gt_tensor(self), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory), C.int(memoryFormat)); e != nil {
+	if e := C.gt_aten_empty_like((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory), C.int(memoryFormat)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_empty_strided calls gt_aten_empty_strided: aten::empty_strided
 func Aten_empty_strided(out *Tensor, size []int64, stride []int64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_empty_strided(&o[0], (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_empty_strided((*C.gt_tensor)(unsafe.Pointer(out)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_erf calls gt_aten_erf: aten::erf
 func Aten_erf(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_erf(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_erf((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -6281,11 +5981,9 @@ func Aten_erf_out(self Tensor, out Tensor) error {
 
 // Aten_erfc calls gt_aten_erfc: aten::erfc
 func Aten_erfc(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_erfc(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_erfc((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -6307,11 +6005,9 @@ func Aten_erfc_out(self Tensor, out Tensor) error {
 
 // Aten_exp calls gt_aten_exp: aten::exp
 func Aten_exp(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_exp(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_exp((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -6333,11 +6029,9 @@ func Aten_exp_out(self Tensor, out Tensor) error {
 
 // Aten_exp2 calls gt_aten_exp2: aten::exp2
 func Aten_exp2(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_exp2(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_exp2((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -6359,11 +6053,9 @@ func Aten_exp2_out(self Tensor, out Tensor) error {
 
 // Aten_expm1 calls gt_aten_expm1: aten::expm1
 func Aten_expm1(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_expm1(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_expm1((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -6385,41 +6077,33 @@ func Aten_expm1_out(self Tensor, out Tensor) error {
 
 // Aten_expand calls gt_aten_expand: aten::expand
 func Aten_expand(out *Tensor, self Tensor, size []int64, implicit bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_expand(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), cu8(implicit)); e != nil {
+	if e := C.gt_aten_expand((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), cu8(implicit)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_expand_as calls gt_aten_expand_as: aten::expand_as
 func Aten_expand_as(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_expand_as(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_expand_as((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_eye calls gt_aten_eye: aten::eye
 func Aten_eye(out *Tensor, n_ int64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_eye(&o[0], C.int64_t(n_), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_eye((*C.gt_tensor)(unsafe.Pointer(out)), C.int64_t(n_), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_eye_m calls gt_aten_eye_m: aten::eye.m
 func Aten_eye_m(out *Tensor, n_ int64, m int64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_eye_m(&o[0], C.int64_t(n_), C.int64_t(m), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_eye_m((*C.gt_tensor)(unsafe.Pointer(out)), C.int64_t(n_), C.int64_t(m), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -6441,41 +6125,33 @@ func Aten_eye_m_out(n_ int64, m int64, out Tensor) error {
 
 // Aten_flatten_using_ints calls gt_aten_flatten_using_ints: aten::flatten.using_ints
 func Aten_flatten_using_ints(out *Tensor, self Tensor, startDim int64, endDim int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_flatten_using_ints(&o[0], C.gt_tensor(self), C.int64_t(startDim), C.int64_t(endDim)); e != nil {
+	if e := C.gt_aten_flatten_using_ints((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(startDim), C.int64_t(endDim)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_unflatten_int calls gt_aten_unflatten_int: aten::unflatten.int
 func Aten_unflatten_int(out *Tensor, self Tensor, dim int64, sizes []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_unflatten_int(&o[0], C.gt_tensor(self), C.int64_t(dim), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(sizes))), C.int(len(sizes))); e != nil {
+	if e := C.gt_aten_unflatten_int((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(sizes))), C.int(len(sizes))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_fill_Scalar calls gt_aten_fill_Scalar: aten::fill.Scalar
 func Aten_fill_Scalar(out *Tensor, self Tensor, value Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_fill_Scalar(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&value))); e != nil {
+	if e := C.gt_aten_fill_Scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&value))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_fill_Tensor calls gt_aten_fill_Tensor: aten::fill.Tensor
 func Aten_fill_Tensor(out *Tensor, self Tensor, value Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_fill_Tensor(&o[0], C.gt_tensor(self), C.gt_tensor(value)); e != nil {
+	if e := C.gt_aten_fill_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(value)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -6497,11 +6173,9 @@ func Aten_fill__Tensor(self Tensor, value Tensor) error {
 
 // Aten_floor calls gt_aten_floor: aten::floor
 func Aten_floor(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_floor(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_floor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -6523,11 +6197,9 @@ func Aten_floor_out(self Tensor, out Tensor) error {
 
 // Aten_floor_divide calls gt_aten_floor_divide: aten::floor_divide
 func Aten_floor_divide(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_floor_divide(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_floor_divide((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -6549,11 +6221,9 @@ func Aten_floor_divide_out(self Tensor, other Tensor, out Tensor) error {
 
 // Aten_floor_divide_Scalar calls gt_aten_floor_divide_Scalar: aten::floor_divide.Scalar
 func Aten_floor_divide_Scalar(out *Tensor, self Tensor, other Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_floor_divide_Scalar(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
+	if e := C.gt_aten_floor_divide_Scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -6567,11 +6237,9 @@ func Aten_floor_divide__Scalar(self Tensor, other Scalar) error {
 
 // Aten_frac calls gt_aten_frac: aten::frac
 func Aten_frac(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_frac(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_frac((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -6593,11 +6261,9 @@ func Aten_frac_out(self Tensor, out Tensor) error {
 
 // Aten_full calls gt_aten_full: aten::full
 func Aten_full(out *Tensor, size []int64, fillValue Scalar, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_full(&o[0], (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), *(*C.gt_scalar)(unsafe.Pointer(&fillValue)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_full((*C.gt_tensor)(unsafe.Pointer(out)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), *(*C.gt_scalar)(unsafe.Pointer(&fillValue)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -6611,21 +6277,17 @@ func Aten_full_out(size []int64, fillValue Scalar, out Tensor) error {
 
 // Aten_full_like calls gt_aten_full_like: aten::full_like
 func Aten_full_like(out *Tensor, self Tensor, fillValue Scalar, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8, memoryFormat int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_full_like(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&fillValue)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory), C.int(memoryFormat)); e != nil {
+	if e := C.gt_aten_full_like((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&fillValue)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory), C.int(memoryFormat)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_from_file calls gt_aten_from_file: aten::from_file
 func Aten_from_file(out *Tensor, filename string, shared int8, size int64, sizeHas bool, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_from_file(&o[0], (*C.char)(unsafe.Pointer(unsafe.StringData(filename))), C.int64_t(len(filename)), C.int8_t(shared), C.int64_t(size), cu8(sizeHas), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_from_file((*C.gt_tensor)(unsafe.Pointer(out)), (*C.char)(unsafe.Pointer(unsafe.StringData(filename))), C.int64_t(len(filename)), C.int8_t(shared), C.int64_t(size), cu8(sizeHas), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -6639,11 +6301,9 @@ func Aten_gcd_out(self Tensor, other Tensor, out Tensor) error {
 
 // Aten_gcd calls gt_aten_gcd: aten::gcd
 func Aten_gcd(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_gcd(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_gcd((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -6665,11 +6325,9 @@ func Aten_lcm_out(self Tensor, other Tensor, out Tensor) error {
 
 // Aten_lcm calls gt_aten_lcm: aten::lcm
 func Aten_lcm(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_lcm(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_lcm((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -6683,151 +6341,121 @@ func Aten_lcm_(self Tensor, other Tensor) error {
 
 // Aten_grid_sampler calls gt_aten_grid_sampler: aten::grid_sampler
 func Aten_grid_sampler(out *Tensor, input Tensor, grid Tensor, interpolationMode int64, paddingMode int64, alignCorners bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_grid_sampler(&o[0], C.gt_tensor(input), C.gt_tensor(grid), C.int64_t(interpolationMode), C.int64_t(paddingMode), cu8(alignCorners)); e != nil {
+	if e := C.gt_aten_grid_sampler((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), C.gt_tensor(grid), C.int64_t(interpolationMode), C.int64_t(paddingMode), cu8(alignCorners)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_grid_sampler_2d calls gt_aten_grid_sampler_2d: aten::grid_sampler_2d
 func Aten_grid_sampler_2d(out *Tensor, input Tensor, grid Tensor, interpolationMode int64, paddingMode int64, alignCorners bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_grid_sampler_2d(&o[0], C.gt_tensor(input), C.gt_tensor(grid), C.int64_t(interpolationMode), C.int64_t(paddingMode), cu8(alignCorners)); e != nil {
+	if e := C.gt_aten_grid_sampler_2d((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), C.gt_tensor(grid), C.int64_t(interpolationMode), C.int64_t(paddingMode), cu8(alignCorners)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_grid_sampler_3d calls gt_aten_grid_sampler_3d: aten::grid_sampler_3d
 func Aten_grid_sampler_3d(out *Tensor, input Tensor, grid Tensor, interpolationMode int64, paddingMode int64, alignCorners bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_grid_sampler_3d(&o[0], C.gt_tensor(input), C.gt_tensor(grid), C.int64_t(interpolationMode), C.int64_t(paddingMode), cu8(alignCorners)); e != nil {
+	if e := C.gt_aten_grid_sampler_3d((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), C.gt_tensor(grid), C.int64_t(interpolationMode), C.int64_t(paddingMode), cu8(alignCorners)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_hann_window calls gt_aten_hann_window: aten::hann_window
 func Aten_hann_window(out *Tensor, windowLength int64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_hann_window(&o[0], C.int64_t(windowLength), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_hann_window((*C.gt_tensor)(unsafe.Pointer(out)), C.int64_t(windowLength), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_hann_window_periodic calls gt_aten_hann_window_periodic: aten::hann_window.periodic
 func Aten_hann_window_periodic(out *Tensor, windowLength int64, periodic bool, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_hann_window_periodic(&o[0], C.int64_t(windowLength), cu8(periodic), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_hann_window_periodic((*C.gt_tensor)(unsafe.Pointer(out)), C.int64_t(windowLength), cu8(periodic), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_hamming_window calls gt_aten_hamming_window: aten::hamming_window
 func Aten_hamming_window(out *Tensor, windowLength int64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_hamming_window(&o[0], C.int64_t(windowLength), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_hamming_window((*C.gt_tensor)(unsafe.Pointer(out)), C.int64_t(windowLength), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_hamming_window_periodic calls gt_aten_hamming_window_periodic: aten::hamming_window.periodic
 func Aten_hamming_window_periodic(out *Tensor, windowLength int64, periodic bool, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_hamming_window_periodic(&o[0], C.int64_t(windowLength), cu8(periodic), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_hamming_window_periodic((*C.gt_tensor)(unsafe.Pointer(out)), C.int64_t(windowLength), cu8(periodic), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_hamming_window_periodic_alpha calls gt_aten_hamming_window_periodic_alpha: aten::hamming_window.periodic_alpha
 func Aten_hamming_window_periodic_alpha(out *Tensor, windowLength int64, periodic bool, alpha float64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_hamming_window_periodic_alpha(&o[0], C.int64_t(windowLength), cu8(periodic), C.double(alpha), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_hamming_window_periodic_alpha((*C.gt_tensor)(unsafe.Pointer(out)), C.int64_t(windowLength), cu8(periodic), C.double(alpha), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_hamming_window_periodic_alpha_beta calls gt_aten_hamming_window_periodic_alpha_beta: aten::hamming_window.periodic_alpha_beta
 func Aten_hamming_window_periodic_alpha_beta(out *Tensor, windowLength int64, periodic bool, alpha float64, beta float64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_hamming_window_periodic_alpha_beta(&o[0], C.int64_t(windowLength), cu8(periodic), C.double(alpha), C.double(beta), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_hamming_window_periodic_alpha_beta((*C.gt_tensor)(unsafe.Pointer(out)), C.int64_t(windowLength), cu8(periodic), C.double(alpha), C.double(beta), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_kaiser_window calls gt_aten_kaiser_window: aten::kaiser_window
 func Aten_kaiser_window(out *Tensor, windowLength int64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_kaiser_window(&o[0], C.int64_t(windowLength), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_kaiser_window((*C.gt_tensor)(unsafe.Pointer(out)), C.int64_t(windowLength), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_kaiser_window_periodic calls gt_aten_kaiser_window_periodic: aten::kaiser_window.periodic
 func Aten_kaiser_window_periodic(out *Tensor, windowLength int64, periodic bool, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_kaiser_window_periodic(&o[0], C.int64_t(windowLength), cu8(periodic), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_kaiser_window_periodic((*C.gt_tensor)(unsafe.Pointer(out)), C.int64_t(windowLength), cu8(periodic), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_kaiser_window_beta calls gt_aten_kaiser_window_beta: aten::kaiser_window.beta
 func Aten_kaiser_window_beta(out *Tensor, windowLength int64, periodic bool, beta float64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_kaiser_window_beta(&o[0], C.int64_t(windowLength), cu8(periodic), C.double(beta), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_kaiser_window_beta((*C.gt_tensor)(unsafe.Pointer(out)), C.int64_t(windowLength), cu8(periodic), C.double(beta), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_hinge_embedding_loss calls gt_aten_hinge_embedding_loss: aten::hinge_embedding_loss
 func Aten_hinge_embedding_loss(out *Tensor, self Tensor, target Tensor, margin float64, reduction int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_hinge_embedding_loss(&o[0], C.gt_tensor(self), C.gt_tensor(target), C.double(margin), C.int64_t(reduction)); e != nil {
+	if e := C.gt_aten_hinge_embedding_loss((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(target), C.double(margin), C.int64_t(reduction)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_group_norm calls gt_aten_group_norm: aten::group_norm
 func Aten_group_norm(out *Tensor, input Tensor, numGroups int64, weight Tensor, bias Tensor, eps float64, cudnnEnabled bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_group_norm(&o[0], C.gt_tensor(input), C.int64_t(numGroups), C.gt_tensor(weight), C.gt_tensor(bias), C.double(eps), cu8(cudnnEnabled)); e != nil {
+	if e := C.gt_aten_group_norm((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), C.int64_t(numGroups), C.gt_tensor(weight), C.gt_tensor(bias), C.double(eps), cu8(cudnnEnabled)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_index_Tensor calls gt_aten_index_Tensor: aten::index.Tensor
 func Aten_index_Tensor(out *Tensor, self Tensor, indices []Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_index_Tensor(&o[0], C.gt_tensor(self), (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(indices))), C.int(len(indices))); e != nil {
+	if e := C.gt_aten_index_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(indices))), C.int(len(indices))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -6857,11 +6485,9 @@ func Aten_index_copy_(self Tensor, dim int64, index Tensor, source Tensor) error
 
 // Aten_index_copy calls gt_aten_index_copy: aten::index_copy
 func Aten_index_copy(out *Tensor, self Tensor, dim int64, index Tensor, source Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_index_copy(&o[0], C.gt_tensor(self), C.int64_t(dim), C.gt_tensor(index), C.gt_tensor(source)); e != nil {
+	if e := C.gt_aten_index_copy((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim), C.gt_tensor(index), C.gt_tensor(source)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -6875,31 +6501,25 @@ func Aten_index_put_(self Tensor, indices []Tensor, values Tensor, accumulate bo
 
 // Aten_index_put calls gt_aten_index_put: aten::index_put
 func Aten_index_put(out *Tensor, self Tensor, indices []Tensor, values Tensor, accumulate bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_index_put(&o[0], C.gt_tensor(self), (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(indices))), C.int(len(indices)), C.gt_tensor(values), cu8(accumulate)); e != nil {
+	if e := C.gt_aten_index_put((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(indices))), C.int(len(indices)), C.gt_tensor(values), cu8(accumulate)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_instance_norm calls gt_aten_instance_norm: aten::instance_norm
 func Aten_instance_norm(out *Tensor, input Tensor, weight Tensor, bias Tensor, runningMean Tensor, runningVar Tensor, useInputStats bool, momentum float64, eps float64, cudnnEnabled bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_instance_norm(&o[0], C.gt_tensor(input), C.gt_tensor(weight), C.gt_tensor(bias), C.gt_tensor(runningMean), C.gt_tensor(runningVar), cu8(useInputStats), C.double(momentum), C.double(eps), cu8(cudnnEnabled)); e != nil {
+	if e := C.gt_aten_instance_norm((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), C.gt_tensor(weight), C.gt_tensor(bias), C.gt_tensor(runningMean), C.gt_tensor(runningVar), cu8(useInputStats), C.double(momentum), C.double(eps), cu8(cudnnEnabled)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_isclose calls gt_aten_isclose: aten::isclose
 func Aten_isclose(out *Tensor, self Tensor, other Tensor, rtol float64, atol float64, equalNan bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_isclose(&o[0], C.gt_tensor(self), C.gt_tensor(other), C.double(rtol), C.double(atol), cu8(equalNan)); e != nil {
+	if e := C.gt_aten_isclose((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other), C.double(rtol), C.double(atol), cu8(equalNan)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -6913,11 +6533,9 @@ func Aten_isin_Tensor_Tensor_out(elements Tensor, testElements Tensor, assumeUni
 
 // Aten_isin_Tensor_Tensor calls gt_aten_isin_Tensor_Tensor: aten::isin.Tensor_Tensor
 func Aten_isin_Tensor_Tensor(out *Tensor, elements Tensor, testElements Tensor, assumeUnique bool, invert bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_isin_Tensor_Tensor(&o[0], C.gt_tensor(elements), C.gt_tensor(testElements), cu8(assumeUnique), cu8(invert)); e != nil {
+	if e := C.gt_aten_isin_Tensor_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(elements), C.gt_tensor(testElements), cu8(assumeUnique), cu8(invert)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -6931,11 +6549,9 @@ func Aten_isin_Tensor_Scalar_out(elements Tensor, testElement Scalar, assumeUniq
 
 // Aten_isin_Tensor_Scalar calls gt_aten_isin_Tensor_Scalar: aten::isin.Tensor_Scalar
 func Aten_isin_Tensor_Scalar(out *Tensor, elements Tensor, testElement Scalar, assumeUnique bool, invert bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_isin_Tensor_Scalar(&o[0], C.gt_tensor(elements), *(*C.gt_scalar)(unsafe.Pointer(&testElement)), cu8(assumeUnique), cu8(invert)); e != nil {
+	if e := C.gt_aten_isin_Tensor_Scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(elements), *(*C.gt_scalar)(unsafe.Pointer(&testElement)), cu8(assumeUnique), cu8(invert)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -6949,21 +6565,17 @@ func Aten_isin_Scalar_Tensor_out(element Scalar, testElements Tensor, assumeUniq
 
 // Aten_isin_Scalar_Tensor calls gt_aten_isin_Scalar_Tensor: aten::isin.Scalar_Tensor
 func Aten_isin_Scalar_Tensor(out *Tensor, element Scalar, testElements Tensor, assumeUnique bool, invert bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_isin_Scalar_Tensor(&o[0], *(*C.gt_scalar)(unsafe.Pointer(&element)), C.gt_tensor(testElements), cu8(assumeUnique), cu8(invert)); e != nil {
+	if e := C.gt_aten_isin_Scalar_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), *(*C.gt_scalar)(unsafe.Pointer(&element)), C.gt_tensor(testElements), cu8(assumeUnique), cu8(invert)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_isnan calls gt_aten_isnan: aten::isnan
 func Aten_isnan(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_isnan(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_isnan((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -6977,11 +6589,9 @@ func Aten_is_distributed(out *uint8, self Tensor) error {
 
 // Aten_isreal calls gt_aten_isreal: aten::isreal
 func Aten_isreal(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_isreal(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_isreal((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -7003,21 +6613,17 @@ func Aten_is_same_size(out *uint8, self Tensor, other Tensor) error {
 
 // Aten_kl_div calls gt_aten_kl_div: aten::kl_div
 func Aten_kl_div(out *Tensor, self Tensor, target Tensor, reduction int64, logTarget bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_kl_div(&o[0], C.gt_tensor(self), C.gt_tensor(target), C.int64_t(reduction), cu8(logTarget)); e != nil {
+	if e := C.gt_aten_kl_div((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(target), C.int64_t(reduction), cu8(logTarget)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_kron calls gt_aten_kron: aten::kron
 func Aten_kron(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_kron(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_kron((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -7031,11 +6637,9 @@ func Aten_kron_out(self Tensor, other Tensor, out Tensor) error {
 
 // Aten_kthvalue calls gt_aten_kthvalue: aten::kthvalue
 func Aten_kthvalue(out *Tensor, self Tensor, k int64, dim int64, keepdim bool) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_kthvalue(&o[0], C.gt_tensor(self), C.int64_t(k), C.int64_t(dim), cu8(keepdim)); e != nil {
+	if e := C.gt_aten_kthvalue((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(k), C.int64_t(dim), cu8(keepdim)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -7049,31 +6653,25 @@ func Aten_kthvalue_values(self Tensor, k int64, dim int64, keepdim bool, values 
 
 // Aten_layer_norm calls gt_aten_layer_norm: aten::layer_norm
 func Aten_layer_norm(out *Tensor, input Tensor, normalizedShape []int64, weight Tensor, bias Tensor, eps float64, cudnnEnable bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_layer_norm(&o[0], C.gt_tensor(input), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(normalizedShape))), C.int(len(normalizedShape)), C.gt_tensor(weight), C.gt_tensor(bias), C.double(eps), cu8(cudnnEnable)); e != nil {
+	if e := C.gt_aten_layer_norm((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(normalizedShape))), C.int(len(normalizedShape)), C.gt_tensor(weight), C.gt_tensor(bias), C.double(eps), cu8(cudnnEnable)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_rms_norm calls gt_aten_rms_norm: aten::rms_norm
 func Aten_rms_norm(out *Tensor, input Tensor, normalizedShape []int64, weight Tensor, eps float64, epsHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_rms_norm(&o[0], C.gt_tensor(input), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(normalizedShape))), C.int(len(normalizedShape)), C.gt_tensor(weight), C.double(eps), cu8(epsHas)); e != nil {
+	if e := C.gt_aten_rms_norm((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(normalizedShape))), C.int(len(normalizedShape)), C.gt_tensor(weight), C.double(eps), cu8(epsHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_nan_to_num calls gt_aten_nan_to_num: aten::nan_to_num
 func Aten_nan_to_num(out *Tensor, self Tensor, nan float64, nanHas bool, posinf float64, posinfHas bool, neginf float64, neginfHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_nan_to_num(&o[0], C.gt_tensor(self), C.double(nan), cu8(nanHas), C.double(posinf), cu8(posinfHas), C.double(neginf), cu8(neginfHas)); e != nil {
+	if e := C.gt_aten_nan_to_num((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.double(nan), cu8(nanHas), C.double(posinf), cu8(posinfHas), C.double(neginf), cu8(neginfHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -7095,11 +6693,9 @@ func Aten_nan_to_num_out(self Tensor, nan float64, nanHas bool, posinf float64, 
 
 // Aten_linear calls gt_aten_linear: aten::linear
 func Aten_linear(out *Tensor, input Tensor, weight Tensor, bias Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_linear(&o[0], C.gt_tensor(input), C.gt_tensor(weight), C.gt_tensor(bias)); e != nil {
+	if e := C.gt_aten_linear((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), C.gt_tensor(weight), C.gt_tensor(bias)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -7113,11 +6709,9 @@ func Aten_linear_out(input Tensor, weight Tensor, bias Tensor, out Tensor) error
 
 // Aten_ldexp_Tensor calls gt_aten_ldexp_Tensor: aten::ldexp.Tensor
 func Aten_ldexp_Tensor(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_ldexp_Tensor(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_ldexp_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -7139,41 +6733,33 @@ func Aten_ldexp_out(self Tensor, other Tensor, out Tensor) error {
 
 // Aten_linspace calls gt_aten_linspace: aten::linspace
 func Aten_linspace(out *Tensor, start Scalar, end Scalar, steps int64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_linspace(&o[0], *(*C.gt_scalar)(unsafe.Pointer(&start)), *(*C.gt_scalar)(unsafe.Pointer(&end)), C.int64_t(steps), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_linspace((*C.gt_tensor)(unsafe.Pointer(out)), *(*C.gt_scalar)(unsafe.Pointer(&start)), *(*C.gt_scalar)(unsafe.Pointer(&end)), C.int64_t(steps), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_linspace_Tensor_Tensor calls gt_aten_linspace_Tensor_Tensor: aten::linspace.Tensor_Tensor
 func Aten_linspace_Tensor_Tensor(out *Tensor, start Tensor, end Tensor, steps int64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_linspace_Tensor_Tensor(&o[0], C.gt_tensor(start), C.gt_tensor(end), C.int64_t(steps), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_linspace_Tensor_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(start), C.gt_tensor(end), C.int64_t(steps), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_linspace_Tensor_Scalar calls gt_aten_linspace_Tensor_Scalar: aten::linspace.Tensor_Scalar
 func Aten_linspace_Tensor_Scalar(out *Tensor, start Tensor, end Scalar, steps int64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_linspace_Tensor_Scalar(&o[0], C.gt_tensor(start), *(*C.gt_scalar)(unsafe.Pointer(&end)), C.int64_t(steps), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_linspace_Tensor_Scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(start), *(*C.gt_scalar)(unsafe.Pointer(&end)), C.int64_t(steps), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_linspace_Scalar_Tensor calls gt_aten_linspace_Scalar_Tensor: aten::linspace.Scalar_Tensor
 func Aten_linspace_Scalar_Tensor(out *Tensor, start Scalar, end Tensor, steps int64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_linspace_Scalar_Tensor(&o[0], *(*C.gt_scalar)(unsafe.Pointer(&start)), C.gt_tensor(end), C.int64_t(steps), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_linspace_Scalar_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), *(*C.gt_scalar)(unsafe.Pointer(&start)), C.gt_tensor(end), C.int64_t(steps), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -7211,11 +6797,9 @@ func Aten_linspace_Scalar_Tensor_out(start Scalar, end Tensor, steps int64, out 
 
 // Aten_log calls gt_aten_log: aten::log
 func Aten_log(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_log(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_log((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -7237,11 +6821,9 @@ func Aten_log_out(self Tensor, out Tensor) error {
 
 // Aten_log10 calls gt_aten_log10: aten::log10
 func Aten_log10(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_log10(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_log10((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -7263,11 +6845,9 @@ func Aten_log10_out(self Tensor, out Tensor) error {
 
 // Aten_log1p calls gt_aten_log1p: aten::log1p
 func Aten_log1p(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_log1p(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_log1p((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -7289,11 +6869,9 @@ func Aten_log1p_out(self Tensor, out Tensor) error {
 
 // Aten_log2 calls gt_aten_log2: aten::log2
 func Aten_log2(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_log2(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_log2((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -7323,11 +6901,9 @@ func Aten_logaddexp_out(self Tensor, other Tensor, out Tensor) error {
 
 // Aten_logaddexp calls gt_aten_logaddexp: aten::logaddexp
 func Aten_logaddexp(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_logaddexp(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_logaddexp((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -7341,41 +6917,33 @@ func Aten_logaddexp2_out(self Tensor, other Tensor, out Tensor) error {
 
 // Aten_logaddexp2 calls gt_aten_logaddexp2: aten::logaddexp2
 func Aten_logaddexp2(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_logaddexp2(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_logaddexp2((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_xlogy_Tensor calls gt_aten_xlogy_Tensor: aten::xlogy.Tensor
 func Aten_xlogy_Tensor(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_xlogy_Tensor(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_xlogy_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_xlogy_Scalar_Self calls gt_aten_xlogy_Scalar_Self: aten::xlogy.Scalar_Self
 func Aten_xlogy_Scalar_Self(out *Tensor, self Scalar, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_xlogy_Scalar_Self(&o[0], *(*C.gt_scalar)(unsafe.Pointer(&self)), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_xlogy_Scalar_Self((*C.gt_tensor)(unsafe.Pointer(out)), *(*C.gt_scalar)(unsafe.Pointer(&self)), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_xlogy_Scalar_Other calls gt_aten_xlogy_Scalar_Other: aten::xlogy.Scalar_Other
 func Aten_xlogy_Scalar_Other(out *Tensor, self Tensor, other Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_xlogy_Scalar_Other(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
+	if e := C.gt_aten_xlogy_Scalar_Other((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -7421,41 +6989,33 @@ func Aten_xlogy_OutScalar_Other(self Tensor, other Scalar, out Tensor) error {
 
 // Aten_logspace calls gt_aten_logspace: aten::logspace
 func Aten_logspace(out *Tensor, start Scalar, end Scalar, steps int64, base float64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_logspace(&o[0], *(*C.gt_scalar)(unsafe.Pointer(&start)), *(*C.gt_scalar)(unsafe.Pointer(&end)), C.int64_t(steps), C.double(base), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_logspace((*C.gt_tensor)(unsafe.Pointer(out)), *(*C.gt_scalar)(unsafe.Pointer(&start)), *(*C.gt_scalar)(unsafe.Pointer(&end)), C.int64_t(steps), C.double(base), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_logspace_Tensor_Tensor calls gt_aten_logspace_Tensor_Tensor: aten::logspace.Tensor_Tensor
 func Aten_logspace_Tensor_Tensor(out *Tensor, start Tensor, end Tensor, steps int64, base float64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_logspace_Tensor_Tensor(&o[0], C.gt_tensor(start), C.gt_tensor(end), C.int64_t(steps), C.double(base), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_logspace_Tensor_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(start), C.gt_tensor(end), C.int64_t(steps), C.double(base), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_logspace_Tensor_Scalar calls gt_aten_logspace_Tensor_Scalar: aten::logspace.Tensor_Scalar
 func Aten_logspace_Tensor_Scalar(out *Tensor, start Tensor, end Scalar, steps int64, base float64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_logspace_Tensor_Scalar(&o[0], C.gt_tensor(start), *(*C.gt_scalar)(unsafe.Pointer(&end)), C.int64_t(steps), C.double(base), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_logspace_Tensor_Scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(start), *(*C.gt_scalar)(unsafe.Pointer(&end)), C.int64_t(steps), C.double(base), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_logspace_Scalar_Tensor calls gt_aten_logspace_Scalar_Tensor: aten::logspace.Scalar_Tensor
 func Aten_logspace_Scalar_Tensor(out *Tensor, start Scalar, end Tensor, steps int64, base float64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_logspace_Scalar_Tensor(&o[0], *(*C.gt_scalar)(unsafe.Pointer(&start)), C.gt_tensor(end), C.int64_t(steps), C.double(base), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_logspace_Scalar_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), *(*C.gt_scalar)(unsafe.Pointer(&start)), C.gt_tensor(end), C.int64_t(steps), C.double(base), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -7493,11 +7053,9 @@ func Aten_logspace_Scalar_Tensor_out(start Scalar, end Tensor, steps int64, base
 
 // Aten_log_softmax_int calls gt_aten_log_softmax_int: aten::log_softmax.int
 func Aten_log_softmax_int(out *Tensor, self Tensor, dim int64, dtype int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_log_softmax_int(&o[0], C.gt_tensor(self), C.int64_t(dim), C.int(dtype)); e != nil {
+	if e := C.gt_aten_log_softmax_int((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim), C.int(dtype)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -7511,11 +7069,9 @@ func Aten_log_softmax_int_out(self Tensor, dim int64, dtype int32, out Tensor) e
 
 // Aten_logcumsumexp calls gt_aten_logcumsumexp: aten::logcumsumexp
 func Aten_logcumsumexp(out *Tensor, self Tensor, dim int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_logcumsumexp(&o[0], C.gt_tensor(self), C.int64_t(dim)); e != nil {
+	if e := C.gt_aten_logcumsumexp((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -7529,11 +7085,9 @@ func Aten_logcumsumexp_out(self Tensor, dim int64, out Tensor) error {
 
 // Aten_logsumexp calls gt_aten_logsumexp: aten::logsumexp
 func Aten_logsumexp(out *Tensor, self Tensor, dim []int64, keepdim bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_logsumexp(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), C.int(len(dim)), cu8(keepdim)); e != nil {
+	if e := C.gt_aten_logsumexp((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), C.int(len(dim)), cu8(keepdim)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -7547,21 +7101,17 @@ func Aten_logsumexp_out(self Tensor, dim []int64, keepdim bool, out Tensor) erro
 
 // Aten_margin_ranking_loss calls gt_aten_margin_ranking_loss: aten::margin_ranking_loss
 func Aten_margin_ranking_loss(out *Tensor, input1 Tensor, input2 Tensor, target Tensor, margin float64, reduction int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_margin_ranking_loss(&o[0], C.gt_tensor(input1), C.gt_tensor(input2), C.gt_tensor(target), C.double(margin), C.int64_t(reduction)); e != nil {
+	if e := C.gt_aten_margin_ranking_loss((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input1), C.gt_tensor(input2), C.gt_tensor(target), C.double(margin), C.int64_t(reduction)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_matmul calls gt_aten_matmul: aten::matmul
 func Aten_matmul(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_matmul(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_matmul((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -7575,11 +7125,9 @@ func Aten_matmul_out(self Tensor, other Tensor, out Tensor) error {
 
 // Aten_matrix_power calls gt_aten_matrix_power: aten::matrix_power
 func Aten_matrix_power(out *Tensor, self Tensor, n_ int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_matrix_power(&o[0], C.gt_tensor(self), C.int64_t(n_)); e != nil {
+	if e := C.gt_aten_matrix_power((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(n_)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -7593,21 +7141,17 @@ func Aten_matrix_power_out(self Tensor, n_ int64, out Tensor) error {
 
 // Aten_matrix_exp calls gt_aten_matrix_exp: aten::matrix_exp
 func Aten_matrix_exp(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_matrix_exp(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_matrix_exp((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_aminmax calls gt_aten_aminmax: aten::aminmax
 func Aten_aminmax(out *Tensor, self Tensor, dim int64, dimHas bool, keepdim bool) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_aminmax(&o[0], C.gt_tensor(self), C.int64_t(dim), cu8(dimHas), cu8(keepdim)); e != nil {
+	if e := C.gt_aten_aminmax((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim), cu8(dimHas), cu8(keepdim)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -7621,11 +7165,9 @@ func Aten_aminmax_out(self Tensor, dim int64, dimHas bool, keepdim bool, min Ten
 
 // Aten_max_dim calls gt_aten_max_dim: aten::max.dim
 func Aten_max_dim(out *Tensor, self Tensor, dim int64, keepdim bool) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_max_dim(&o[0], C.gt_tensor(self), C.int64_t(dim), cu8(keepdim)); e != nil {
+	if e := C.gt_aten_max_dim((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim), cu8(keepdim)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -7639,11 +7181,9 @@ func Aten_max_dim_max(self Tensor, dim int64, keepdim bool, max Tensor, maxValue
 
 // Aten_amax calls gt_aten_amax: aten::amax
 func Aten_amax(out *Tensor, self Tensor, dim []int64, keepdim bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_amax(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), C.int(len(dim)), cu8(keepdim)); e != nil {
+	if e := C.gt_aten_amax((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), C.int(len(dim)), cu8(keepdim)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -7657,51 +7197,41 @@ func Aten_amax_out(self Tensor, dim []int64, keepdim bool, out Tensor) error {
 
 // Aten_max_pool1d_with_indices calls gt_aten_max_pool1d_with_indices: aten::max_pool1d_with_indices
 func Aten_max_pool1d_with_indices(out *Tensor, self Tensor, kernelSize []int64, stride []int64, padding []int64, dilation []int64, ceilMode bool) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_max_pool1d_with_indices(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(kernelSize))), C.int(len(kernelSize)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation)), cu8(ceilMode)); e != nil {
+	if e := C.gt_aten_max_pool1d_with_indices((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(kernelSize))), C.int(len(kernelSize)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation)), cu8(ceilMode)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_max_pool1d calls gt_aten_max_pool1d: aten::max_pool1d
 func Aten_max_pool1d(out *Tensor, self Tensor, kernelSize []int64, stride []int64, padding []int64, dilation []int64, ceilMode bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_max_pool1d(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(kernelSize))), C.int(len(kernelSize)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation)), cu8(ceilMode)); e != nil {
+	if e := C.gt_aten_max_pool1d((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(kernelSize))), C.int(len(kernelSize)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation)), cu8(ceilMode)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_max_pool2d calls gt_aten_max_pool2d: aten::max_pool2d
 func Aten_max_pool2d(out *Tensor, self Tensor, kernelSize []int64, stride []int64, padding []int64, dilation []int64, ceilMode bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_max_pool2d(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(kernelSize))), C.int(len(kernelSize)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation)), cu8(ceilMode)); e != nil {
+	if e := C.gt_aten_max_pool2d((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(kernelSize))), C.int(len(kernelSize)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation)), cu8(ceilMode)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_max_pool3d calls gt_aten_max_pool3d: aten::max_pool3d
 func Aten_max_pool3d(out *Tensor, self Tensor, kernelSize []int64, stride []int64, padding []int64, dilation []int64, ceilMode bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_max_pool3d(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(kernelSize))), C.int(len(kernelSize)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation)), cu8(ceilMode)); e != nil {
+	if e := C.gt_aten_max_pool3d((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(kernelSize))), C.int(len(kernelSize)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation)), cu8(ceilMode)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_mean calls gt_aten_mean: aten::mean
 func Aten_mean(out *Tensor, self Tensor, dtype int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_mean(&o[0], C.gt_tensor(self), C.int(dtype)); e != nil {
+	if e := C.gt_aten_mean((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int(dtype)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -7715,11 +7245,9 @@ func Aten_mean_dtype_out(self Tensor, dtype int32, out Tensor) error {
 
 // Aten_mean_dim calls gt_aten_mean_dim: aten::mean.dim
 func Aten_mean_dim(out *Tensor, self Tensor, dim []int64, keepdim bool, dtype int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_mean_dim(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), cu8(keepdim), C.int(dtype)); e != nil {
+	if e := C.gt_aten_mean_dim((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), cu8(keepdim), C.int(dtype)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -7733,11 +7261,9 @@ func Aten_mean_out(self Tensor, dim []int64, keepdim bool, dtype int32, out Tens
 
 // Aten_nanmean calls gt_aten_nanmean: aten::nanmean
 func Aten_nanmean(out *Tensor, self Tensor, dim []int64, keepdim bool, dtype int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_nanmean(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), cu8(keepdim), C.int(dtype)); e != nil {
+	if e := C.gt_aten_nanmean((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), cu8(keepdim), C.int(dtype)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -7751,21 +7277,17 @@ func Aten_nanmean_out(self Tensor, dim []int64, keepdim bool, dtype int32, out T
 
 // Aten_median calls gt_aten_median: aten::median
 func Aten_median(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_median(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_median((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_median_dim calls gt_aten_median_dim: aten::median.dim
 func Aten_median_dim(out *Tensor, self Tensor, dim int64, keepdim bool) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_median_dim(&o[0], C.gt_tensor(self), C.int64_t(dim), cu8(keepdim)); e != nil {
+	if e := C.gt_aten_median_dim((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim), cu8(keepdim)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -7779,21 +7301,17 @@ func Aten_median_dim_values(self Tensor, dim int64, keepdim bool, values Tensor,
 
 // Aten_nanmedian calls gt_aten_nanmedian: aten::nanmedian
 func Aten_nanmedian(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_nanmedian(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_nanmedian((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_nanmedian_dim calls gt_aten_nanmedian_dim: aten::nanmedian.dim
 func Aten_nanmedian_dim(out *Tensor, self Tensor, dim int64, keepdim bool) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_nanmedian_dim(&o[0], C.gt_tensor(self), C.int64_t(dim), cu8(keepdim)); e != nil {
+	if e := C.gt_aten_nanmedian_dim((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim), cu8(keepdim)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -7807,11 +7325,9 @@ func Aten_nanmedian_dim_values(self Tensor, dim int64, keepdim bool, values Tens
 
 // Aten_min_dim calls gt_aten_min_dim: aten::min.dim
 func Aten_min_dim(out *Tensor, self Tensor, dim int64, keepdim bool) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_min_dim(&o[0], C.gt_tensor(self), C.int64_t(dim), cu8(keepdim)); e != nil {
+	if e := C.gt_aten_min_dim((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim), cu8(keepdim)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -7825,11 +7341,9 @@ func Aten_min_dim_min(self Tensor, dim int64, keepdim bool, min Tensor, minIndic
 
 // Aten_amin calls gt_aten_amin: aten::amin
 func Aten_amin(out *Tensor, self Tensor, dim []int64, keepdim bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_amin(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), C.int(len(dim)), cu8(keepdim)); e != nil {
+	if e := C.gt_aten_amin((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), C.int(len(dim)), cu8(keepdim)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -7843,11 +7357,9 @@ func Aten_amin_out(self Tensor, dim []int64, keepdim bool, out Tensor) error {
 
 // Aten_mm calls gt_aten_mm: aten::mm
 func Aten_mm(out *Tensor, self Tensor, mat2 Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_mm(&o[0], C.gt_tensor(self), C.gt_tensor(mat2)); e != nil {
+	if e := C.gt_aten_mm((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(mat2)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -7861,11 +7373,9 @@ func Aten_mm_out(self Tensor, mat2 Tensor, out Tensor) error {
 
 // Aten_mm_dtype calls gt_aten_mm_dtype: aten::mm.dtype
 func Aten_mm_dtype(out *Tensor, self Tensor, mat2 Tensor, outDtype int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_mm_dtype(&o[0], C.gt_tensor(self), C.gt_tensor(mat2), C.int(outDtype)); e != nil {
+	if e := C.gt_aten_mm_dtype((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(mat2), C.int(outDtype)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -7879,11 +7389,9 @@ func Aten_mm_dtype_out(self Tensor, mat2 Tensor, outDtype int32, out Tensor) err
 
 // Aten_mode calls gt_aten_mode: aten::mode
 func Aten_mode(out *Tensor, self Tensor, dim int64, keepdim bool) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_mode(&o[0], C.gt_tensor(self), C.int64_t(dim), cu8(keepdim)); e != nil {
+	if e := C.gt_aten_mode((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim), cu8(keepdim)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -7897,11 +7405,9 @@ func Aten_mode_values(self Tensor, dim int64, keepdim bool, values Tensor, indic
 
 // Aten_mul_Tensor calls gt_aten_mul_Tensor: aten::mul.Tensor
 func Aten_mul_Tensor(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_mul_Tensor(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_mul_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -7923,11 +7429,9 @@ func Aten_mul_out(self Tensor, other Tensor, out Tensor) error {
 
 // Aten_mul_Scalar calls gt_aten_mul_Scalar: aten::mul.Scalar
 func Aten_mul_Scalar(out *Tensor, self Tensor, other Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_mul_Scalar(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
+	if e := C.gt_aten_mul_Scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -7941,11 +7445,9 @@ func Aten_mul__Scalar(self Tensor, other Scalar) error {
 
 // Aten_multiply_Tensor calls gt_aten_multiply_Tensor: aten::multiply.Tensor
 func Aten_multiply_Tensor(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_multiply_Tensor(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_multiply_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -7967,11 +7469,9 @@ func Aten_multiply_out(self Tensor, other Tensor, out Tensor) error {
 
 // Aten_multiply_Scalar calls gt_aten_multiply_Scalar: aten::multiply.Scalar
 func Aten_multiply_Scalar(out *Tensor, self Tensor, other Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_multiply_Scalar(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
+	if e := C.gt_aten_multiply_Scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -7985,11 +7485,9 @@ func Aten_multiply__Scalar(self Tensor, other Scalar) error {
 
 // Aten_mv calls gt_aten_mv: aten::mv
 func Aten_mv(out *Tensor, self Tensor, vec Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_mv(&o[0], C.gt_tensor(self), C.gt_tensor(vec)); e != nil {
+	if e := C.gt_aten_mv((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(vec)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -8011,11 +7509,9 @@ func Aten_mvlgamma_out(self Tensor, p int64, out Tensor) error {
 
 // Aten_mvlgamma calls gt_aten_mvlgamma: aten::mvlgamma
 func Aten_mvlgamma(out *Tensor, self Tensor, p int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_mvlgamma(&o[0], C.gt_tensor(self), C.int64_t(p)); e != nil {
+	if e := C.gt_aten_mvlgamma((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(p)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -8029,11 +7525,9 @@ func Aten_mvlgamma_(self Tensor, p int64) error {
 
 // Aten_narrow_copy calls gt_aten_narrow_copy: aten::narrow_copy
 func Aten_narrow_copy(out *Tensor, self Tensor, dim int64, start int64, length int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_narrow_copy(&o[0], C.gt_tensor(self), C.int64_t(dim), C.int64_t(start), C.int64_t(length)); e != nil {
+	if e := C.gt_aten_narrow_copy((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim), C.int64_t(start), C.int64_t(length)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -8047,41 +7541,33 @@ func Aten_narrow_copy_out(self Tensor, dim int64, start int64, length int64, out
 
 // Aten_narrow calls gt_aten_narrow: aten::narrow
 func Aten_narrow(out *Tensor, self Tensor, dim int64, start int64, length int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_narrow(&o[0], C.gt_tensor(self), C.int64_t(dim), C.int64_t(start), C.int64_t(length)); e != nil {
+	if e := C.gt_aten_narrow((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim), C.int64_t(start), C.int64_t(length)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_narrow_Tensor calls gt_aten_narrow_Tensor: aten::narrow.Tensor
 func Aten_narrow_Tensor(out *Tensor, self Tensor, dim int64, start Tensor, length int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_narrow_Tensor(&o[0], C.gt_tensor(self), C.int64_t(dim), C.gt_tensor(start), C.int64_t(length)); e != nil {
+	if e := C.gt_aten_narrow_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim), C.gt_tensor(start), C.int64_t(length)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_batch_norm_stats calls gt_aten_batch_norm_stats: aten::batch_norm_stats
 func Aten_batch_norm_stats(out *Tensor, input Tensor, eps float64) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_batch_norm_stats(&o[0], C.gt_tensor(input), C.double(eps)); e != nil {
+	if e := C.gt_aten_batch_norm_stats((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), C.double(eps)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_batch_norm_elemt calls gt_aten_batch_norm_elemt: aten::batch_norm_elemt
 func Aten_batch_norm_elemt(out *Tensor, input Tensor, weight Tensor, bias Tensor, mean Tensor, invstd Tensor, eps float64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_batch_norm_elemt(&o[0], C.gt_tensor(input), C.gt_tensor(weight), C.gt_tensor(bias), C.gt_tensor(mean), C.gt_tensor(invstd), C.double(eps)); e != nil {
+	if e := C.gt_aten_batch_norm_elemt((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), C.gt_tensor(weight), C.gt_tensor(bias), C.gt_tensor(mean), C.gt_tensor(invstd), C.double(eps)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -8095,41 +7581,33 @@ func Aten_batch_norm_elemt_out(input Tensor, weight Tensor, bias Tensor, mean Te
 
 // Aten_batch_norm_gather_stats calls gt_aten_batch_norm_gather_stats: aten::batch_norm_gather_stats
 func Aten_batch_norm_gather_stats(out *Tensor, input Tensor, mean Tensor, invstd Tensor, runningMean Tensor, runningVar Tensor, momentum float64, eps float64, count int64) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_batch_norm_gather_stats(&o[0], C.gt_tensor(input), C.gt_tensor(mean), C.gt_tensor(invstd), C.gt_tensor(runningMean), C.gt_tensor(runningVar), C.double(momentum), C.double(eps), C.int64_t(count)); e != nil {
+	if e := C.gt_aten_batch_norm_gather_stats((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), C.gt_tensor(mean), C.gt_tensor(invstd), C.gt_tensor(runningMean), C.gt_tensor(runningVar), C.double(momentum), C.double(eps), C.int64_t(count)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_batch_norm_gather_stats_with_counts calls gt_aten_batch_norm_gather_stats_with_counts: aten::batch_norm_gather_stats_with_counts
 func Aten_batch_norm_gather_stats_with_counts(out *Tensor, input Tensor, mean Tensor, invstd Tensor, runningMean Tensor, runningVar Tensor, momentum float64, eps float64, counts Tensor) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_batch_norm_gather_stats_with_counts(&o[0], C.gt_tensor(input), C.gt_tensor(mean), C.gt_tensor(invstd), C.gt_tensor(runningMean), C.gt_tensor(runningVar), C.double(momentum), C.double(eps), C.gt_tensor(counts)); e != nil {
+	if e := C.gt_aten_batch_norm_gather_stats_with_counts((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), C.gt_tensor(mean), C.gt_tensor(invstd), C.gt_tensor(runningMean), C.gt_tensor(runningVar), C.double(momentum), C.double(eps), C.gt_tensor(counts)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_batch_norm_update_stats calls gt_aten_batch_norm_update_stats: aten::batch_norm_update_stats
 func Aten_batch_norm_update_stats(out *Tensor, input Tensor, runningMean Tensor, runningVar Tensor, momentum float64) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_batch_norm_update_stats(&o[0], C.gt_tensor(input), C.gt_tensor(runningMean), C.gt_tensor(runningVar), C.double(momentum)); e != nil {
+	if e := C.gt_aten_batch_norm_update_stats((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), C.gt_tensor(runningMean), C.gt_tensor(runningVar), C.double(momentum)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_ones calls gt_aten_ones: aten::ones
 func Aten_ones(out *Tensor, size []int64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_ones(&o[0], (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_ones((*C.gt_tensor)(unsafe.Pointer(out)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -8143,181 +7621,145 @@ func Aten_ones_out(size []int64, out Tensor) error {
 
 // Aten_ones_like calls gt_aten_ones_like: aten::ones_like
 func Aten_ones_like(out *Tensor, self Tensor, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8, memoryFormat int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_ones_like(&o[0], C.gt_tensor(self), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory), C.int(memoryFormat)); e != nil {
+	if e := C.gt_aten_ones_like((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory), C.int(memoryFormat)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_pairwise_distance calls gt_aten_pairwise_distance: aten::pairwise_distance
 func Aten_pairwise_distance(out *Tensor, x1 Tensor, x2 Tensor, p float64, eps float64, keepdim bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_pairwise_distance(&o[0], C.gt_tensor(x1), C.gt_tensor(x2), C.double(p), C.double(eps), cu8(keepdim)); e != nil {
+	if e := C.gt_aten_pairwise_distance((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(x1), C.gt_tensor(x2), C.double(p), C.double(eps), cu8(keepdim)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_cdist calls gt_aten_cdist: aten::cdist
 func Aten_cdist(out *Tensor, x1 Tensor, x2 Tensor, p float64, computeMode int64, computeModeHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_cdist(&o[0], C.gt_tensor(x1), C.gt_tensor(x2), C.double(p), C.int64_t(computeMode), cu8(computeModeHas)); e != nil {
+	if e := C.gt_aten_cdist((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(x1), C.gt_tensor(x2), C.double(p), C.int64_t(computeMode), cu8(computeModeHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_pdist calls gt_aten_pdist: aten::pdist
 func Aten_pdist(out *Tensor, self Tensor, p float64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_pdist(&o[0], C.gt_tensor(self), C.double(p)); e != nil {
+	if e := C.gt_aten_pdist((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.double(p)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_cosine_similarity calls gt_aten_cosine_similarity: aten::cosine_similarity
 func Aten_cosine_similarity(out *Tensor, x1 Tensor, x2 Tensor, dim int64, eps float64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_cosine_similarity(&o[0], C.gt_tensor(x1), C.gt_tensor(x2), C.int64_t(dim), C.double(eps)); e != nil {
+	if e := C.gt_aten_cosine_similarity((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(x1), C.gt_tensor(x2), C.int64_t(dim), C.double(eps)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_permute calls gt_aten_permute: aten::permute
 func Aten_permute(out *Tensor, self Tensor, dims []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_permute(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dims))), C.int(len(dims))); e != nil {
+	if e := C.gt_aten_permute((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dims))), C.int(len(dims))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_movedim_intlist calls gt_aten_movedim_intlist: aten::movedim.intlist
 func Aten_movedim_intlist(out *Tensor, self Tensor, source []int64, destination []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_movedim_intlist(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(source))), C.int(len(source)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(destination))), C.int(len(destination))); e != nil {
+	if e := C.gt_aten_movedim_intlist((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(source))), C.int(len(source)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(destination))), C.int(len(destination))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_movedim_int calls gt_aten_movedim_int: aten::movedim.int
 func Aten_movedim_int(out *Tensor, self Tensor, source int64, destination int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_movedim_int(&o[0], C.gt_tensor(self), C.int64_t(source), C.int64_t(destination)); e != nil {
+	if e := C.gt_aten_movedim_int((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(source), C.int64_t(destination)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_moveaxis_intlist calls gt_aten_moveaxis_intlist: aten::moveaxis.intlist
 func Aten_moveaxis_intlist(out *Tensor, self Tensor, source []int64, destination []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_moveaxis_intlist(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(source))), C.int(len(source)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(destination))), C.int(len(destination))); e != nil {
+	if e := C.gt_aten_moveaxis_intlist((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(source))), C.int(len(source)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(destination))), C.int(len(destination))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_moveaxis_int calls gt_aten_moveaxis_int: aten::moveaxis.int
 func Aten_moveaxis_int(out *Tensor, self Tensor, source int64, destination int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_moveaxis_int(&o[0], C.gt_tensor(self), C.int64_t(source), C.int64_t(destination)); e != nil {
+	if e := C.gt_aten_moveaxis_int((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(source), C.int64_t(destination)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_numpy_T calls gt_aten_numpy_T: aten::numpy_T
 func Aten_numpy_T(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_numpy_T(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_numpy_T((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_matrix_H calls gt_aten_matrix_H: aten::matrix_H
 func Aten_matrix_H(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_matrix_H(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_matrix_H((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_mT calls gt_aten_mT: aten::mT
 func Aten_mT(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_mT(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_mT((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_mH calls gt_aten_mH: aten::mH
 func Aten_mH(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_mH(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_mH((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_adjoint calls gt_aten_adjoint: aten::adjoint
 func Aten_adjoint(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_adjoint(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_adjoint((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_pixel_shuffle calls gt_aten_pixel_shuffle: aten::pixel_shuffle
 func Aten_pixel_shuffle(out *Tensor, self Tensor, upscaleFactor int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_pixel_shuffle(&o[0], C.gt_tensor(self), C.int64_t(upscaleFactor)); e != nil {
+	if e := C.gt_aten_pixel_shuffle((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(upscaleFactor)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_pixel_unshuffle calls gt_aten_pixel_unshuffle: aten::pixel_unshuffle
 func Aten_pixel_unshuffle(out *Tensor, self Tensor, downscaleFactor int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_pixel_unshuffle(&o[0], C.gt_tensor(self), C.int64_t(downscaleFactor)); e != nil {
+	if e := C.gt_aten_pixel_unshuffle((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(downscaleFactor)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_channel_shuffle calls gt_aten_channel_shuffle: aten::channel_shuffle
 func Aten_channel_shuffle(out *Tensor, self Tensor, groups int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_channel_shuffle(&o[0], C.gt_tensor(self), C.int64_t(groups)); e != nil {
+	if e := C.gt_aten_channel_shuffle((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(groups)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -8331,41 +7773,33 @@ func Aten_is_pinned(out *uint8, self Tensor, deviceType, deviceIndex int32) erro
 
 // Aten_pin_memory calls gt_aten_pin_memory: aten::pin_memory
 func Aten_pin_memory(out *Tensor, self Tensor, deviceType, deviceIndex int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_pin_memory(&o[0], C.gt_tensor(self), C.int(deviceType), C.int(deviceIndex)); e != nil {
+	if e := C.gt_aten_pin_memory((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int(deviceType), C.int(deviceIndex)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_pinverse calls gt_aten_pinverse: aten::pinverse
 func Aten_pinverse(out *Tensor, self Tensor, rcond float64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_pinverse(&o[0], C.gt_tensor(self), C.double(rcond)); e != nil {
+	if e := C.gt_aten_pinverse((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.double(rcond)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_poisson_nll_loss calls gt_aten_poisson_nll_loss: aten::poisson_nll_loss
 func Aten_poisson_nll_loss(out *Tensor, input Tensor, target Tensor, logInput bool, full bool, eps float64, reduction int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_poisson_nll_loss(&o[0], C.gt_tensor(input), C.gt_tensor(target), cu8(logInput), cu8(full), C.double(eps), C.int64_t(reduction)); e != nil {
+	if e := C.gt_aten_poisson_nll_loss((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), C.gt_tensor(target), cu8(logInput), cu8(full), C.double(eps), C.int64_t(reduction)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_rad2deg calls gt_aten_rad2deg: aten::rad2deg
 func Aten_rad2deg(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_rad2deg(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_rad2deg((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -8387,11 +7821,9 @@ func Aten_rad2deg_out(self Tensor, out Tensor) error {
 
 // Aten_deg2rad calls gt_aten_deg2rad: aten::deg2rad
 func Aten_deg2rad(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_deg2rad(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_deg2rad((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -8413,31 +7845,25 @@ func Aten_deg2rad_out(self Tensor, out Tensor) error {
 
 // Aten_scalar_tensor calls gt_aten_scalar_tensor: aten::scalar_tensor
 func Aten_scalar_tensor(out *Tensor, s Scalar, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_scalar_tensor(&o[0], *(*C.gt_scalar)(unsafe.Pointer(&s)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_scalar_tensor((*C.gt_tensor)(unsafe.Pointer(out)), *(*C.gt_scalar)(unsafe.Pointer(&s)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_rand calls gt_aten_rand: aten::rand
 func Aten_rand(out *Tensor, size []int64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_rand(&o[0], (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_rand((*C.gt_tensor)(unsafe.Pointer(out)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_rand_generator calls gt_aten_rand_generator: aten::rand.generator
 func Aten_rand_generator(out *Tensor, size []int64, generator Generator, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_rand_generator(&o[0], (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.gt_generator(generator), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_rand_generator((*C.gt_tensor)(unsafe.Pointer(out)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.gt_generator(generator), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -8459,61 +7885,49 @@ func Aten_rand_generator_out(size []int64, generator Generator, out Tensor) erro
 
 // Aten_rand_like calls gt_aten_rand_like: aten::rand_like
 func Aten_rand_like(out *Tensor, self Tensor, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8, memoryFormat int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_rand_like(&o[0], C.gt_tensor(self), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory), C.int(memoryFormat)); e != nil {
+	if e := C.gt_aten_rand_like((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory), C.int(memoryFormat)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_rand_like_generator calls gt_aten_rand_like_generator: aten::rand_like.generator
 func Aten_rand_like_generator(out *Tensor, self Tensor, generator Generator, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8, memoryFormat int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_rand_like_generator(&o[0], C.gt_tensor(self), C.gt_generator(generator), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory), C.int(memoryFormat)); e != nil {
+	if e := C.gt_aten_rand_like_generator((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_generator(generator), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory), C.int(memoryFormat)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_randint calls gt_aten_randint: aten::randint
 func Aten_randint(out *Tensor, high int64, size []int64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_randint(&o[0], C.int64_t(high), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_randint((*C.gt_tensor)(unsafe.Pointer(out)), C.int64_t(high), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_randint_generator calls gt_aten_randint_generator: aten::randint.generator
 func Aten_randint_generator(out *Tensor, high int64, size []int64, generator Generator, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_randint_generator(&o[0], C.int64_t(high), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.gt_generator(generator), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_randint_generator((*C.gt_tensor)(unsafe.Pointer(out)), C.int64_t(high), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.gt_generator(generator), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_randint_low calls gt_aten_randint_low: aten::randint.low
 func Aten_randint_low(out *Tensor, low int64, high int64, size []int64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_randint_low(&o[0], C.int64_t(low), C.int64_t(high), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_randint_low((*C.gt_tensor)(unsafe.Pointer(out)), C.int64_t(low), C.int64_t(high), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_randint_low_generator calls gt_aten_randint_low_generator: aten::randint.low_generator
 func Aten_randint_low_generator(out *Tensor, low int64, high int64, size []int64, generator Generator, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_randint_low_generator(&o[0], C.int64_t(low), C.int64_t(high), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.gt_generator(generator), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_randint_low_generator((*C.gt_tensor)(unsafe.Pointer(out)), C.int64_t(low), C.int64_t(high), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.gt_generator(generator), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -8551,81 +7965,65 @@ func Aten_randint_low_generator_out(low int64, high int64, size []int64, generat
 
 // Aten_randint_like calls gt_aten_randint_like: aten::randint_like
 func Aten_randint_like(out *Tensor, self Tensor, high int64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8, memoryFormat int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_randint_like(&o[0], C.gt_tensor(self), C.int64_t(high), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory), C.int(memoryFormat)); e != nil {
+	if e := C.gt_aten_randint_like((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(high), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory), C.int(memoryFormat)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_randint_like_generator calls gt_aten_randint_like_generator: aten::randint_like.generator
 func Aten_randint_like_generator(out *Tensor, self Tensor, high int64, generator Generator, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8, memoryFormat int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_randint_like_generator(&o[0], C.gt_tensor(self), C.int64_t(high), C.gt_generator(generator), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory), C.int(memoryFormat)); e != nil {
+	if e := C.gt_aten_randint_like_generator((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(high), C.gt_generator(generator), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory), C.int(memoryFormat)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_randint_like_Tensor calls gt_aten_randint_like_Tensor: aten::randint_like.Tensor
 func Aten_randint_like_Tensor(out *Tensor, self Tensor, high Tensor, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8, memoryFormat int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_randint_like_Tensor(&o[0], C.gt_tensor(self), C.gt_tensor(high), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory), C.int(memoryFormat)); e != nil {
+	if e := C.gt_aten_randint_like_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(high), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory), C.int(memoryFormat)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_randint_like_Tensor_generator calls gt_aten_randint_like_Tensor_generator: aten::randint_like.Tensor_generator
 func Aten_randint_like_Tensor_generator(out *Tensor, self Tensor, high Tensor, generator Generator, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8, memoryFormat int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_randint_like_Tensor_generator(&o[0], C.gt_tensor(self), C.gt_tensor(high), C.gt_generator(generator), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory), C.int(memoryFormat)); e != nil {
+	if e := C.gt_aten_randint_like_Tensor_generator((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(high), C.gt_generator(generator), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory), C.int(memoryFormat)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_randint_like_low_dtype calls gt_aten_randint_like_low_dtype: aten::randint_like.low_dtype
 func Aten_randint_like_low_dtype(out *Tensor, self Tensor, low int64, high int64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8, memoryFormat int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_randint_like_low_dtype(&o[0], C.gt_tensor(self), C.int64_t(low), C.int64_t(high), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory), C.int(memoryFormat)); e != nil {
+	if e := C.gt_aten_randint_like_low_dtype((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(low), C.int64_t(high), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory), C.int(memoryFormat)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_randint_like_low_generator_dtype calls gt_aten_randint_like_low_generator_dtype: aten::randint_like.low_generator_dtype
 func Aten_randint_like_low_generator_dtype(out *Tensor, self Tensor, low int64, high int64, generator Generator, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8, memoryFormat int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_randint_like_low_generator_dtype(&o[0], C.gt_tensor(self), C.int64_t(low), C.int64_t(high), C.gt_generator(generator), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory), C.int(memoryFormat)); e != nil {
+	if e := C.gt_aten_randint_like_low_generator_dtype((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(low), C.int64_t(high), C.gt_generator(generator), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory), C.int(memoryFormat)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_randn calls gt_aten_randn: aten::randn
 func Aten_randn(out *Tensor, size []int64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_randn(&o[0], (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_randn((*C.gt_tensor)(unsafe.Pointer(out)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_randn_generator calls gt_aten_randn_generator: aten::randn.generator
 func Aten_randn_generator(out *Tensor, size []int64, generator Generator, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_randn_generator(&o[0], (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.gt_generator(generator), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_randn_generator((*C.gt_tensor)(unsafe.Pointer(out)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.gt_generator(generator), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -8647,41 +8045,33 @@ func Aten_randn_generator_out(size []int64, generator Generator, out Tensor) err
 
 // Aten_randn_like calls gt_aten_randn_like: aten::randn_like
 func Aten_randn_like(out *Tensor, self Tensor, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8, memoryFormat int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_randn_like(&o[0], C.gt_tensor(self), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory), C.int(memoryFormat)); e != nil {
+	if e := C.gt_aten_randn_like((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory), C.int(memoryFormat)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_randn_like_generator calls gt_aten_randn_like_generator: aten::randn_like.generator
 func Aten_randn_like_generator(out *Tensor, self Tensor, generator Generator, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8, memoryFormat int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_randn_like_generator(&o[0], C.gt_tensor(self), C.gt_generator(generator), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory), C.int(memoryFormat)); e != nil {
+	if e := C.gt_aten_randn_like_generator((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_generator(generator), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory), C.int(memoryFormat)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_randperm calls gt_aten_randperm: aten::randperm
 func Aten_randperm(out *Tensor, n_ int64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_randperm(&o[0], C.int64_t(n_), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_randperm((*C.gt_tensor)(unsafe.Pointer(out)), C.int64_t(n_), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_randperm_generator calls gt_aten_randperm_generator: aten::randperm.generator
 func Aten_randperm_generator(out *Tensor, n_ int64, generator Generator, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_randperm_generator(&o[0], C.int64_t(n_), C.gt_generator(generator), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_randperm_generator((*C.gt_tensor)(unsafe.Pointer(out)), C.int64_t(n_), C.gt_generator(generator), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -8703,21 +8093,17 @@ func Aten_randperm_generator_out(n_ int64, generator Generator, out Tensor) erro
 
 // Aten_range_step calls gt_aten_range_step: aten::range.step
 func Aten_range_step(out *Tensor, start Scalar, end Scalar, step Scalar, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_range_step(&o[0], *(*C.gt_scalar)(unsafe.Pointer(&start)), *(*C.gt_scalar)(unsafe.Pointer(&end)), *(*C.gt_scalar)(unsafe.Pointer(&step)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_range_step((*C.gt_tensor)(unsafe.Pointer(out)), *(*C.gt_scalar)(unsafe.Pointer(&start)), *(*C.gt_scalar)(unsafe.Pointer(&end)), *(*C.gt_scalar)(unsafe.Pointer(&step)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_range calls gt_aten_range: aten::range
 func Aten_range(out *Tensor, start Scalar, end Scalar, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_range(&o[0], *(*C.gt_scalar)(unsafe.Pointer(&start)), *(*C.gt_scalar)(unsafe.Pointer(&end)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_range((*C.gt_tensor)(unsafe.Pointer(out)), *(*C.gt_scalar)(unsafe.Pointer(&start)), *(*C.gt_scalar)(unsafe.Pointer(&end)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -8739,21 +8125,17 @@ func Aten_range_out(start Scalar, end Scalar, step Scalar, out Tensor) error {
 
 // Aten_ravel calls gt_aten_ravel: aten::ravel
 func Aten_ravel(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_ravel(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_ravel((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_reciprocal calls gt_aten_reciprocal: aten::reciprocal
 func Aten_reciprocal(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_reciprocal(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_reciprocal((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -8775,11 +8157,9 @@ func Aten_reciprocal_out(self Tensor, out Tensor) error {
 
 // Aten_neg calls gt_aten_neg: aten::neg
 func Aten_neg(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_neg(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_neg((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -8801,11 +8181,9 @@ func Aten_neg_out(self Tensor, out Tensor) error {
 
 // Aten_negative calls gt_aten_negative: aten::negative
 func Aten_negative(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_negative(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_negative((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -8827,71 +8205,57 @@ func Aten_negative_out(self Tensor, out Tensor) error {
 
 // Aten_repeat calls gt_aten_repeat: aten::repeat
 func Aten_repeat(out *Tensor, self Tensor, repeats []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_repeat(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(repeats))), C.int(len(repeats))); e != nil {
+	if e := C.gt_aten_repeat((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(repeats))), C.int(len(repeats))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_repeat_interleave_Tensor calls gt_aten_repeat_interleave_Tensor: aten::repeat_interleave.Tensor
 func Aten_repeat_interleave_Tensor(out *Tensor, repeats Tensor, outputSize int64, outputSizeHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_repeat_interleave_Tensor(&o[0], C.gt_tensor(repeats), C.int64_t(outputSize), cu8(outputSizeHas)); e != nil {
+	if e := C.gt_aten_repeat_interleave_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(repeats), C.int64_t(outputSize), cu8(outputSizeHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_repeat_interleave_self_Tensor calls gt_aten_repeat_interleave_self_Tensor: aten::repeat_interleave.self_Tensor
 func Aten_repeat_interleave_self_Tensor(out *Tensor, self Tensor, repeats Tensor, dim int64, dimHas bool, outputSize int64, outputSizeHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_repeat_interleave_self_Tensor(&o[0], C.gt_tensor(self), C.gt_tensor(repeats), C.int64_t(dim), cu8(dimHas), C.int64_t(outputSize), cu8(outputSizeHas)); e != nil {
+	if e := C.gt_aten_repeat_interleave_self_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(repeats), C.int64_t(dim), cu8(dimHas), C.int64_t(outputSize), cu8(outputSizeHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_repeat_interleave_self_int calls gt_aten_repeat_interleave_self_int: aten::repeat_interleave.self_int
 func Aten_repeat_interleave_self_int(out *Tensor, self Tensor, repeats int64, dim int64, dimHas bool, outputSize int64, outputSizeHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_repeat_interleave_self_int(&o[0], C.gt_tensor(self), C.int64_t(repeats), C.int64_t(dim), cu8(dimHas), C.int64_t(outputSize), cu8(outputSizeHas)); e != nil {
+	if e := C.gt_aten_repeat_interleave_self_int((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(repeats), C.int64_t(dim), cu8(dimHas), C.int64_t(outputSize), cu8(outputSizeHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_reshape calls gt_aten_reshape: aten::reshape
 func Aten_reshape(out *Tensor, self Tensor, shape []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_reshape(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(shape))), C.int(len(shape))); e != nil {
+	if e := C.gt_aten_reshape((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(shape))), C.int(len(shape))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_reshape_as calls gt_aten_reshape_as: aten::reshape_as
 func Aten_reshape_as(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_reshape_as(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_reshape_as((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_round calls gt_aten_round: aten::round
 func Aten_round(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_round(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_round((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -8913,11 +8277,9 @@ func Aten_round_out(self Tensor, out Tensor) error {
 
 // Aten_round_decimals calls gt_aten_round_decimals: aten::round.decimals
 func Aten_round_decimals(out *Tensor, self Tensor, decimals int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_round_decimals(&o[0], C.gt_tensor(self), C.int64_t(decimals)); e != nil {
+	if e := C.gt_aten_round_decimals((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(decimals)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -8939,11 +8301,9 @@ func Aten_round_decimals_out(self Tensor, decimals int64, out Tensor) error {
 
 // Aten_rrelu calls gt_aten_rrelu: aten::rrelu
 func Aten_rrelu(out *Tensor, self Tensor, lower Scalar, upper Scalar, training bool, generator Generator) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_rrelu(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&lower)), *(*C.gt_scalar)(unsafe.Pointer(&upper)), cu8(training), C.gt_generator(generator)); e != nil {
+	if e := C.gt_aten_rrelu((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&lower)), *(*C.gt_scalar)(unsafe.Pointer(&upper)), cu8(training), C.gt_generator(generator)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -8957,11 +8317,9 @@ func Aten_rrelu_(self Tensor, lower Scalar, upper Scalar, training bool, generat
 
 // Aten_relu calls gt_aten_relu: aten::relu
 func Aten_relu(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_relu(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_relu((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -8975,11 +8333,9 @@ func Aten_relu_(self Tensor) error {
 
 // Aten_relu6 calls gt_aten_relu6: aten::relu6
 func Aten_relu6(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_relu6(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_relu6((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -8993,11 +8349,9 @@ func Aten_relu6_(self Tensor) error {
 
 // Aten_prelu calls gt_aten_prelu: aten::prelu
 func Aten_prelu(out *Tensor, self Tensor, weight Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_prelu(&o[0], C.gt_tensor(self), C.gt_tensor(weight)); e != nil {
+	if e := C.gt_aten_prelu((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(weight)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -9019,11 +8373,9 @@ func Aten_gelu_(self Tensor, approximate string) error {
 
 // Aten_gelu calls gt_aten_gelu: aten::gelu
 func Aten_gelu(out *Tensor, self Tensor, approximate string) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_gelu(&o[0], C.gt_tensor(self), (*C.char)(unsafe.Pointer(unsafe.StringData(approximate))), C.int64_t(len(approximate))); e != nil {
+	if e := C.gt_aten_gelu((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.char)(unsafe.Pointer(unsafe.StringData(approximate))), C.int64_t(len(approximate))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -9037,21 +8389,17 @@ func Aten_hardshrink_out(self Tensor, lambd Scalar, out Tensor) error {
 
 // Aten_hardshrink calls gt_aten_hardshrink: aten::hardshrink
 func Aten_hardshrink(out *Tensor, self Tensor, lambd Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_hardshrink(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&lambd))); e != nil {
+	if e := C.gt_aten_hardshrink((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&lambd))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_rsqrt calls gt_aten_rsqrt: aten::rsqrt
 func Aten_rsqrt(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_rsqrt(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_rsqrt((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -9073,21 +8421,17 @@ func Aten_rsqrt_out(self Tensor, out Tensor) error {
 
 // Aten_select_int calls gt_aten_select_int: aten::select.int
 func Aten_select_int(out *Tensor, self Tensor, dim int64, index int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_select_int(&o[0], C.gt_tensor(self), C.int64_t(dim), C.int64_t(index)); e != nil {
+	if e := C.gt_aten_select_int((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim), C.int64_t(index)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_selu calls gt_aten_selu: aten::selu
 func Aten_selu(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_selu(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_selu((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -9101,11 +8445,9 @@ func Aten_selu_(self Tensor) error {
 
 // Aten_celu calls gt_aten_celu: aten::celu
 func Aten_celu(out *Tensor, self Tensor, alpha Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_celu(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&alpha))); e != nil {
+	if e := C.gt_aten_celu((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&alpha))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -9119,11 +8461,9 @@ func Aten_celu_(self Tensor, alpha Scalar) error {
 
 // Aten_silu calls gt_aten_silu: aten::silu
 func Aten_silu(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_silu(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_silu((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -9145,11 +8485,9 @@ func Aten_silu_out(self Tensor, out Tensor) error {
 
 // Aten_mish calls gt_aten_mish: aten::mish
 func Aten_mish(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_mish(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_mish((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -9171,11 +8509,9 @@ func Aten_mish_out(self Tensor, out Tensor) error {
 
 // Aten_sigmoid calls gt_aten_sigmoid: aten::sigmoid
 func Aten_sigmoid(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_sigmoid(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_sigmoid((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -9197,11 +8533,9 @@ func Aten_sigmoid_out(self Tensor, out Tensor) error {
 
 // Aten_logit calls gt_aten_logit: aten::logit
 func Aten_logit(out *Tensor, self Tensor, eps float64, epsHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_logit(&o[0], C.gt_tensor(self), C.double(eps), cu8(epsHas)); e != nil {
+	if e := C.gt_aten_logit((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.double(eps), cu8(epsHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -9223,11 +8557,9 @@ func Aten_logit_out(self Tensor, eps float64, epsHas bool, out Tensor) error {
 
 // Aten_sin calls gt_aten_sin: aten::sin
 func Aten_sin(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_sin(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_sin((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -9249,11 +8581,9 @@ func Aten_sin_out(self Tensor, out Tensor) error {
 
 // Aten_sinc calls gt_aten_sinc: aten::sinc
 func Aten_sinc(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_sinc(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_sinc((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -9275,11 +8605,9 @@ func Aten_sinc_out(self Tensor, out Tensor) error {
 
 // Aten_sinh calls gt_aten_sinh: aten::sinh
 func Aten_sinh(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_sinh(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_sinh((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -9301,11 +8629,9 @@ func Aten_sinh_out(self Tensor, out Tensor) error {
 
 // Aten_detach calls gt_aten_detach: aten::detach
 func Aten_detach(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_detach(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_detach((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -9319,81 +8645,65 @@ func Aten_detach_(self Tensor) error {
 
 // Aten_slice_Tensor calls gt_aten_slice_Tensor: aten::slice.Tensor
 func Aten_slice_Tensor(out *Tensor, self Tensor, dim int64, start int64, startHas bool, end int64, endHas bool, step int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_slice_Tensor(&o[0], C.gt_tensor(self), C.int64_t(dim), C.int64_t(start), cu8(startHas), C.int64_t(end), cu8(endHas), C.int64_t(step)); e != nil {
+	if e := C.gt_aten_slice_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim), C.int64_t(start), cu8(startHas), C.int64_t(end), cu8(endHas), C.int64_t(step)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_slice_inverse calls gt_aten_slice_inverse: aten::slice_inverse
 func Aten_slice_inverse(out *Tensor, self Tensor, src Tensor, dim int64, start int64, startHas bool, end int64, endHas bool, step int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_slice_inverse(&o[0], C.gt_tensor(self), C.gt_tensor(src), C.int64_t(dim), C.int64_t(start), cu8(startHas), C.int64_t(end), cu8(endHas), C.int64_t(step)); e != nil {
+	if e := C.gt_aten_slice_inverse((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(src), C.int64_t(dim), C.int64_t(start), cu8(startHas), C.int64_t(end), cu8(endHas), C.int64_t(step)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_slice_scatter calls gt_aten_slice_scatter: aten::slice_scatter
 func Aten_slice_scatter(out *Tensor, self Tensor, src Tensor, dim int64, start int64, startHas bool, end int64, endHas bool, step int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_slice_scatter(&o[0], C.gt_tensor(self), C.gt_tensor(src), C.int64_t(dim), C.int64_t(start), cu8(startHas), C.int64_t(end), cu8(endHas), C.int64_t(step)); e != nil {
+	if e := C.gt_aten_slice_scatter((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(src), C.int64_t(dim), C.int64_t(start), cu8(startHas), C.int64_t(end), cu8(endHas), C.int64_t(step)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_select_scatter calls gt_aten_select_scatter: aten::select_scatter
 func Aten_select_scatter(out *Tensor, self Tensor, src Tensor, dim int64, index int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_select_scatter(&o[0], C.gt_tensor(self), C.gt_tensor(src), C.int64_t(dim), C.int64_t(index)); e != nil {
+	if e := C.gt_aten_select_scatter((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(src), C.int64_t(dim), C.int64_t(index)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_diagonal_scatter calls gt_aten_diagonal_scatter: aten::diagonal_scatter
 func Aten_diagonal_scatter(out *Tensor, self Tensor, src Tensor, offset int64, dim1 int64, dim2 int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_diagonal_scatter(&o[0], C.gt_tensor(self), C.gt_tensor(src), C.int64_t(offset), C.int64_t(dim1), C.int64_t(dim2)); e != nil {
+	if e := C.gt_aten_diagonal_scatter((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(src), C.int64_t(offset), C.int64_t(dim1), C.int64_t(dim2)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_as_strided_scatter calls gt_aten_as_strided_scatter: aten::as_strided_scatter
 func Aten_as_strided_scatter(out *Tensor, self Tensor, src Tensor, size []int64, stride []int64, storageOffset int64, storageOffsetHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_as_strided_scatter(&o[0], C.gt_tensor(self), C.gt_tensor(src), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), C.int64_t(storageOffset), cu8(storageOffsetHas)); e != nil {
+	if e := C.gt_aten_as_strided_scatter((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(src), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), C.int64_t(storageOffset), cu8(storageOffsetHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_smm calls gt_aten_smm: aten::smm
 func Aten_smm(out *Tensor, self Tensor, mat2 Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_smm(&o[0], C.gt_tensor(self), C.gt_tensor(mat2)); e != nil {
+	if e := C.gt_aten_smm((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(mat2)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_softmax_int calls gt_aten_softmax_int: aten::softmax.int
 func Aten_softmax_int(out *Tensor, self Tensor, dim int64, dtype int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_softmax_int(&o[0], C.gt_tensor(self), C.int64_t(dim), C.int(dtype)); e != nil {
+	if e := C.gt_aten_softmax_int((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim), C.int(dtype)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -9495,31 +8805,25 @@ func Aten_dsplit_array(out **Tensor, outN *int32, self Tensor, indices []int64) 
 
 // Aten_squeeze calls gt_aten_squeeze: aten::squeeze
 func Aten_squeeze(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_squeeze(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_squeeze((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_squeeze_dim calls gt_aten_squeeze_dim: aten::squeeze.dim
 func Aten_squeeze_dim(out *Tensor, self Tensor, dim int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_squeeze_dim(&o[0], C.gt_tensor(self), C.int64_t(dim)); e != nil {
+	if e := C.gt_aten_squeeze_dim((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_squeeze_dims calls gt_aten_squeeze_dims: aten::squeeze.dims
 func Aten_squeeze_dims(out *Tensor, self Tensor, dim []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_squeeze_dims(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), C.int(len(dim))); e != nil {
+	if e := C.gt_aten_squeeze_dims((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), C.int(len(dim))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -9549,11 +8853,9 @@ func Aten_squeeze__dims(self Tensor, dim []int64) error {
 
 // Aten_sspaddmm calls gt_aten_sspaddmm: aten::sspaddmm
 func Aten_sspaddmm(out *Tensor, self Tensor, mat1 Tensor, mat2 Tensor, beta Scalar, alpha Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_sspaddmm(&o[0], C.gt_tensor(self), C.gt_tensor(mat1), C.gt_tensor(mat2), *(*C.gt_scalar)(unsafe.Pointer(&beta)), *(*C.gt_scalar)(unsafe.Pointer(&alpha))); e != nil {
+	if e := C.gt_aten_sspaddmm((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(mat1), C.gt_tensor(mat2), *(*C.gt_scalar)(unsafe.Pointer(&beta)), *(*C.gt_scalar)(unsafe.Pointer(&alpha))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -9567,11 +8869,9 @@ func Aten_sspaddmm_out(self Tensor, mat1 Tensor, mat2 Tensor, beta Scalar, alpha
 
 // Aten_stack calls gt_aten_stack: aten::stack
 func Aten_stack(out *Tensor, tensors []Tensor, dim int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_stack(&o[0], (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(tensors))), C.int(len(tensors)), C.int64_t(dim)); e != nil {
+	if e := C.gt_aten_stack((*C.gt_tensor)(unsafe.Pointer(out)), (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(tensors))), C.int(len(tensors)), C.int64_t(dim)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -9585,11 +8885,9 @@ func Aten_stack_out(tensors []Tensor, dim int64, out Tensor) error {
 
 // Aten_hstack calls gt_aten_hstack: aten::hstack
 func Aten_hstack(out *Tensor, tensors []Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_hstack(&o[0], (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(tensors))), C.int(len(tensors))); e != nil {
+	if e := C.gt_aten_hstack((*C.gt_tensor)(unsafe.Pointer(out)), (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(tensors))), C.int(len(tensors))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -9603,11 +8901,9 @@ func Aten_hstack_out(tensors []Tensor, out Tensor) error {
 
 // Aten_vstack calls gt_aten_vstack: aten::vstack
 func Aten_vstack(out *Tensor, tensors []Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_vstack(&o[0], (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(tensors))), C.int(len(tensors))); e != nil {
+	if e := C.gt_aten_vstack((*C.gt_tensor)(unsafe.Pointer(out)), (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(tensors))), C.int(len(tensors))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -9621,11 +8917,9 @@ func Aten_vstack_out(tensors []Tensor, out Tensor) error {
 
 // Aten_dstack calls gt_aten_dstack: aten::dstack
 func Aten_dstack(out *Tensor, tensors []Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_dstack(&o[0], (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(tensors))), C.int(len(tensors))); e != nil {
+	if e := C.gt_aten_dstack((*C.gt_tensor)(unsafe.Pointer(out)), (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(tensors))), C.int(len(tensors))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -9639,51 +8933,41 @@ func Aten_dstack_out(tensors []Tensor, out Tensor) error {
 
 // Aten_stft calls gt_aten_stft: aten::stft
 func Aten_stft(out *Tensor, self Tensor, nFft int64, hopLength int64, hopLengthHas bool, winLength int64, winLengthHas bool, window Tensor, normalized bool, onesided int8, returnComplex int8, alignToWindow int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_stft(&o[0], C.gt_tensor(self), C.int64_t(nFft), C.int64_t(hopLength), cu8(hopLengthHas), C.int64_t(winLength), cu8(winLengthHas), C.gt_tensor(window), cu8(normalized), C.int8_t(onesided), C.int8_t(returnComplex), C.int8_t(alignToWindow)); e != nil {
+	if e := C.gt_aten_stft((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(nFft), C.int64_t(hopLength), cu8(hopLengthHas), C.int64_t(winLength), cu8(winLengthHas), C.gt_tensor(window), cu8(normalized), C.int8_t(onesided), C.int8_t(returnComplex), C.int8_t(alignToWindow)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_stft_center calls gt_aten_stft_center: aten::stft.center
 func Aten_stft_center(out *Tensor, self Tensor, nFft int64, hopLength int64, hopLengthHas bool, winLength int64, winLengthHas bool, window Tensor, center bool, padMode string, normalized bool, onesided int8, returnComplex int8, alignToWindow int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_stft_center(&o[0], C.gt_tensor(self), C.int64_t(nFft), C.int64_t(hopLength), cu8(hopLengthHas), C.int64_t(winLength), cu8(winLengthHas), C.gt_tensor(window), cu8(center), (*C.char)(unsafe.Pointer(unsafe.StringData(padMode))), C.int64_t(len(padMode)), cu8(normalized), C.int8_t(onesided), C.int8_t(returnComplex), C.int8_t(alignToWindow)); e != nil {
+	if e := C.gt_aten_stft_center((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(nFft), C.int64_t(hopLength), cu8(hopLengthHas), C.int64_t(winLength), cu8(winLengthHas), C.gt_tensor(window), cu8(center), (*C.char)(unsafe.Pointer(unsafe.StringData(padMode))), C.int64_t(len(padMode)), cu8(normalized), C.int8_t(onesided), C.int8_t(returnComplex), C.int8_t(alignToWindow)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_istft calls gt_aten_istft: aten::istft
 func Aten_istft(out *Tensor, self Tensor, nFft int64, hopLength int64, hopLengthHas bool, winLength int64, winLengthHas bool, window Tensor, center bool, normalized bool, onesided int8, length int64, lengthHas bool, returnComplex bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_istft(&o[0], C.gt_tensor(self), C.int64_t(nFft), C.int64_t(hopLength), cu8(hopLengthHas), C.int64_t(winLength), cu8(winLengthHas), C.gt_tensor(window), cu8(center), cu8(normalized), C.int8_t(onesided), C.int64_t(length), cu8(lengthHas), cu8(returnComplex)); e != nil {
+	if e := C.gt_aten_istft((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(nFft), C.int64_t(hopLength), cu8(hopLengthHas), C.int64_t(winLength), cu8(winLengthHas), C.gt_tensor(window), cu8(center), cu8(normalized), C.int8_t(onesided), C.int64_t(length), cu8(lengthHas), cu8(returnComplex)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_sum calls gt_aten_sum: aten::sum
 func Aten_sum(out *Tensor, self Tensor, dtype int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_sum(&o[0], C.gt_tensor(self), C.int(dtype)); e != nil {
+	if e := C.gt_aten_sum((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int(dtype)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_sum_dim_IntList calls gt_aten_sum_dim_IntList: aten::sum.dim_IntList
 func Aten_sum_dim_IntList(out *Tensor, self Tensor, dim []int64, keepdim bool, dtype int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_sum_dim_IntList(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), cu8(keepdim), C.int(dtype)); e != nil {
+	if e := C.gt_aten_sum_dim_IntList((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), cu8(keepdim), C.int(dtype)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -9697,11 +8981,9 @@ func Aten_sum_IntList_out(self Tensor, dim []int64, keepdim bool, dtype int32, o
 
 // Aten_nansum calls gt_aten_nansum: aten::nansum
 func Aten_nansum(out *Tensor, self Tensor, dim []int64, keepdim bool, dtype int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_nansum(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), cu8(keepdim), C.int(dtype)); e != nil {
+	if e := C.gt_aten_nansum((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), cu8(keepdim), C.int(dtype)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -9715,11 +8997,9 @@ func Aten_nansum_out(self Tensor, dim []int64, keepdim bool, dtype int32, out Te
 
 // Aten_hash_tensor calls gt_aten_hash_tensor: aten::hash_tensor
 func Aten_hash_tensor(out *Tensor, self Tensor, dim []int64, keepdim bool, mode int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_hash_tensor(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), C.int(len(dim)), cu8(keepdim), C.int64_t(mode)); e != nil {
+	if e := C.gt_aten_hash_tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), C.int(len(dim)), cu8(keepdim), C.int64_t(mode)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -9733,21 +9013,17 @@ func Aten_hash_tensor_out(self Tensor, dim []int64, keepdim bool, mode int64, ou
 
 // Aten_sum_to_size calls gt_aten_sum_to_size: aten::sum_to_size
 func Aten_sum_to_size(out *Tensor, self Tensor, size []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_sum_to_size(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size))); e != nil {
+	if e := C.gt_aten_sum_to_size((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_sqrt calls gt_aten_sqrt: aten::sqrt
 func Aten_sqrt(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_sqrt(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_sqrt((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -9769,11 +9045,9 @@ func Aten_sqrt_out(self Tensor, out Tensor) error {
 
 // Aten_square calls gt_aten_square: aten::square
 func Aten_square(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_square(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_square((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -9795,61 +9069,49 @@ func Aten_square_out(self Tensor, out Tensor) error {
 
 // Aten_std calls gt_aten_std: aten::std
 func Aten_std(out *Tensor, self Tensor, unbiased bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_std(&o[0], C.gt_tensor(self), cu8(unbiased)); e != nil {
+	if e := C.gt_aten_std((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), cu8(unbiased)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_std_dim calls gt_aten_std_dim: aten::std.dim
 func Aten_std_dim(out *Tensor, self Tensor, dim []int64, unbiased bool, keepdim bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_std_dim(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), cu8(unbiased), cu8(keepdim)); e != nil {
+	if e := C.gt_aten_std_dim((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), cu8(unbiased), cu8(keepdim)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_std_correction calls gt_aten_std_correction: aten::std.correction
 func Aten_std_correction(out *Tensor, self Tensor, dim []int64, correction Scalar, keepdim bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_std_correction(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), *(*C.gt_scalar)(unsafe.Pointer(&correction)), cu8(keepdim)); e != nil {
+	if e := C.gt_aten_std_correction((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), *(*C.gt_scalar)(unsafe.Pointer(&correction)), cu8(keepdim)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_std_mean calls gt_aten_std_mean: aten::std_mean
 func Aten_std_mean(out *Tensor, self Tensor, unbiased bool) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_std_mean(&o[0], C.gt_tensor(self), cu8(unbiased)); e != nil {
+	if e := C.gt_aten_std_mean((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), cu8(unbiased)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_std_mean_dim calls gt_aten_std_mean_dim: aten::std_mean.dim
 func Aten_std_mean_dim(out *Tensor, self Tensor, dim []int64, unbiased bool, keepdim bool) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_std_mean_dim(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), cu8(unbiased), cu8(keepdim)); e != nil {
+	if e := C.gt_aten_std_mean_dim((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), cu8(unbiased), cu8(keepdim)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_std_mean_correction calls gt_aten_std_mean_correction: aten::std_mean.correction
 func Aten_std_mean_correction(out *Tensor, self Tensor, dim []int64, correction Scalar, keepdim bool) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_std_mean_correction(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), *(*C.gt_scalar)(unsafe.Pointer(&correction)), cu8(keepdim)); e != nil {
+	if e := C.gt_aten_std_mean_correction((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), *(*C.gt_scalar)(unsafe.Pointer(&correction)), cu8(keepdim)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -9871,21 +9133,17 @@ func Aten_std_correction_out(self Tensor, dim []int64, correction Scalar, keepdi
 
 // Aten_prod calls gt_aten_prod: aten::prod
 func Aten_prod(out *Tensor, self Tensor, dtype int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_prod(&o[0], C.gt_tensor(self), C.int(dtype)); e != nil {
+	if e := C.gt_aten_prod((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int(dtype)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_prod_dim_int calls gt_aten_prod_dim_int: aten::prod.dim_int
 func Aten_prod_dim_int(out *Tensor, self Tensor, dim int64, keepdim bool, dtype int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_prod_dim_int(&o[0], C.gt_tensor(self), C.int64_t(dim), cu8(keepdim), C.int(dtype)); e != nil {
+	if e := C.gt_aten_prod_dim_int((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim), cu8(keepdim), C.int(dtype)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -9899,11 +9157,9 @@ func Aten_prod_int_out(self Tensor, dim int64, keepdim bool, dtype int32, out Te
 
 // Aten_t calls gt_aten_t: aten::t
 func Aten_t(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_t(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_t((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -9917,11 +9173,9 @@ func Aten_t_(self Tensor) error {
 
 // Aten_tan calls gt_aten_tan: aten::tan
 func Aten_tan(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_tan(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_tan((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -9943,11 +9197,9 @@ func Aten_tan_out(self Tensor, out Tensor) error {
 
 // Aten_tanh calls gt_aten_tanh: aten::tanh
 func Aten_tanh(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_tanh(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_tanh((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -9969,11 +9221,9 @@ func Aten_tanh_out(self Tensor, out Tensor) error {
 
 // Aten_tensordot calls gt_aten_tensordot: aten::tensordot
 func Aten_tensordot(out *Tensor, self Tensor, other Tensor, dimsSelf []int64, dimsOther []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_tensordot(&o[0], C.gt_tensor(self), C.gt_tensor(other), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dimsSelf))), C.int(len(dimsSelf)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dimsOther))), C.int(len(dimsOther))); e != nil {
+	if e := C.gt_aten_tensordot((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dimsSelf))), C.int(len(dimsSelf)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dimsOther))), C.int(len(dimsOther))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -9987,11 +9237,9 @@ func Aten_tensordot_out(self Tensor, other Tensor, dimsSelf []int64, dimsOther [
 
 // Aten_threshold calls gt_aten_threshold: aten::threshold
 func Aten_threshold(out *Tensor, self Tensor, threshold Scalar, value Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_threshold(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&threshold)), *(*C.gt_scalar)(unsafe.Pointer(&value))); e != nil {
+	if e := C.gt_aten_threshold((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&threshold)), *(*C.gt_scalar)(unsafe.Pointer(&value))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -10013,21 +9261,17 @@ func Aten_threshold_out(self Tensor, threshold Scalar, value Scalar, out Tensor)
 
 // Aten_tile calls gt_aten_tile: aten::tile
 func Aten_tile(out *Tensor, self Tensor, dims []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_tile(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dims))), C.int(len(dims))); e != nil {
+	if e := C.gt_aten_tile((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dims))), C.int(len(dims))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_transpose_int calls gt_aten_transpose_int: aten::transpose.int
 func Aten_transpose_int(out *Tensor, self Tensor, dim0 int64, dim1 int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_transpose_int(&o[0], C.gt_tensor(self), C.int64_t(dim0), C.int64_t(dim1)); e != nil {
+	if e := C.gt_aten_transpose_int((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim0), C.int64_t(dim1)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -10041,121 +9285,97 @@ func Aten_transpose_(self Tensor, dim0 int64, dim1 int64) error {
 
 // Aten_one_hot calls gt_aten_one_hot: aten::one_hot
 func Aten_one_hot(out *Tensor, self Tensor, numClasses int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_one_hot(&o[0], C.gt_tensor(self), C.int64_t(numClasses)); e != nil {
+	if e := C.gt_aten_one_hot((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(numClasses)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_flip calls gt_aten_flip: aten::flip
 func Aten_flip(out *Tensor, self Tensor, dims []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_flip(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dims))), C.int(len(dims))); e != nil {
+	if e := C.gt_aten_flip((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dims))), C.int(len(dims))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_fliplr calls gt_aten_fliplr: aten::fliplr
 func Aten_fliplr(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_fliplr(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_fliplr((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_flipud calls gt_aten_flipud: aten::flipud
 func Aten_flipud(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_flipud(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_flipud((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_roll calls gt_aten_roll: aten::roll
 func Aten_roll(out *Tensor, self Tensor, shifts []int64, dims []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_roll(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(shifts))), C.int(len(shifts)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dims))), C.int(len(dims))); e != nil {
+	if e := C.gt_aten_roll((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(shifts))), C.int(len(shifts)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dims))), C.int(len(dims))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_rot90 calls gt_aten_rot90: aten::rot90
 func Aten_rot90(out *Tensor, self Tensor, k int64, dims []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_rot90(&o[0], C.gt_tensor(self), C.int64_t(k), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dims))), C.int(len(dims))); e != nil {
+	if e := C.gt_aten_rot90((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(k), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dims))), C.int(len(dims))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_trapezoid_x calls gt_aten_trapezoid_x: aten::trapezoid.x
 func Aten_trapezoid_x(out *Tensor, y Tensor, x Tensor, dim int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_trapezoid_x(&o[0], C.gt_tensor(y), C.gt_tensor(x), C.int64_t(dim)); e != nil {
+	if e := C.gt_aten_trapezoid_x((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(y), C.gt_tensor(x), C.int64_t(dim)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_trapezoid_dx calls gt_aten_trapezoid_dx: aten::trapezoid.dx
 func Aten_trapezoid_dx(out *Tensor, y Tensor, dx Scalar, dim int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_trapezoid_dx(&o[0], C.gt_tensor(y), *(*C.gt_scalar)(unsafe.Pointer(&dx)), C.int64_t(dim)); e != nil {
+	if e := C.gt_aten_trapezoid_dx((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(y), *(*C.gt_scalar)(unsafe.Pointer(&dx)), C.int64_t(dim)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_trapz_x calls gt_aten_trapz_x: aten::trapz.x
 func Aten_trapz_x(out *Tensor, y Tensor, x Tensor, dim int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_trapz_x(&o[0], C.gt_tensor(y), C.gt_tensor(x), C.int64_t(dim)); e != nil {
+	if e := C.gt_aten_trapz_x((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(y), C.gt_tensor(x), C.int64_t(dim)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_trapz_dx calls gt_aten_trapz_dx: aten::trapz.dx
 func Aten_trapz_dx(out *Tensor, y Tensor, dx float64, dim int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_trapz_dx(&o[0], C.gt_tensor(y), C.double(dx), C.int64_t(dim)); e != nil {
+	if e := C.gt_aten_trapz_dx((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(y), C.double(dx), C.int64_t(dim)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_triplet_margin_loss calls gt_aten_triplet_margin_loss: aten::triplet_margin_loss
 func Aten_triplet_margin_loss(out *Tensor, anchor Tensor, positive Tensor, negative Tensor, margin float64, p float64, eps float64, swap bool, reduction int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_triplet_margin_loss(&o[0], C.gt_tensor(anchor), C.gt_tensor(positive), C.gt_tensor(negative), C.double(margin), C.double(p), C.double(eps), cu8(swap), C.int64_t(reduction)); e != nil {
+	if e := C.gt_aten_triplet_margin_loss((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(anchor), C.gt_tensor(positive), C.gt_tensor(negative), C.double(margin), C.double(p), C.double(eps), cu8(swap), C.int64_t(reduction)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_trunc calls gt_aten_trunc: aten::trunc
 func Aten_trunc(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_trunc(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_trunc((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -10177,11 +9397,9 @@ func Aten_trunc_out(self Tensor, out Tensor) error {
 
 // Aten_fix calls gt_aten_fix: aten::fix
 func Aten_fix(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_fix(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_fix((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -10203,51 +9421,41 @@ func Aten_fix_out(self Tensor, out Tensor) error {
 
 // Aten_type_as calls gt_aten_type_as: aten::type_as
 func Aten_type_as(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_type_as(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_type_as((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_unique_dim calls gt_aten_unique_dim: aten::unique_dim
 func Aten_unique_dim(out *Tensor, self Tensor, dim int64, sorted bool, returnInverse bool, returnCounts bool) error {
-	var o [3]C.gt_tensor
-	if e := C.gt_aten_unique_dim(&o[0], C.gt_tensor(self), C.int64_t(dim), cu8(sorted), cu8(returnInverse), cu8(returnCounts)); e != nil {
+	if e := C.gt_aten_unique_dim((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim), cu8(sorted), cu8(returnInverse), cu8(returnCounts)); e != nil {
 		return newError(e)
 	}
-	*(*[3]Tensor)(unsafe.Pointer(out)) = *(*[3]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_unique_consecutive calls gt_aten_unique_consecutive: aten::unique_consecutive
 func Aten_unique_consecutive(out *Tensor, self Tensor, returnInverse bool, returnCounts bool, dim int64, dimHas bool) error {
-	var o [3]C.gt_tensor
-	if e := C.gt_aten_unique_consecutive(&o[0], C.gt_tensor(self), cu8(returnInverse), cu8(returnCounts), C.int64_t(dim), cu8(dimHas)); e != nil {
+	if e := C.gt_aten_unique_consecutive((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), cu8(returnInverse), cu8(returnCounts), C.int64_t(dim), cu8(dimHas)); e != nil {
 		return newError(e)
 	}
-	*(*[3]Tensor)(unsafe.Pointer(out)) = *(*[3]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_unique_dim_consecutive calls gt_aten_unique_dim_consecutive: aten::unique_dim_consecutive
 func Aten_unique_dim_consecutive(out *Tensor, self Tensor, dim int64, returnInverse bool, returnCounts bool) error {
-	var o [3]C.gt_tensor
-	if e := C.gt_aten_unique_dim_consecutive(&o[0], C.gt_tensor(self), C.int64_t(dim), cu8(returnInverse), cu8(returnCounts)); e != nil {
+	if e := C.gt_aten_unique_dim_consecutive((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim), cu8(returnInverse), cu8(returnCounts)); e != nil {
 		return newError(e)
 	}
-	*(*[3]Tensor)(unsafe.Pointer(out)) = *(*[3]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_unsqueeze calls gt_aten_unsqueeze: aten::unsqueeze
 func Aten_unsqueeze(out *Tensor, self Tensor, dim int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_unsqueeze(&o[0], C.gt_tensor(self), C.int64_t(dim)); e != nil {
+	if e := C.gt_aten_unsqueeze((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -10261,41 +9469,33 @@ func Aten_unsqueeze_(self Tensor, dim int64) error {
 
 // Aten_vander calls gt_aten_vander: aten::vander
 func Aten_vander(out *Tensor, x Tensor, n_ int64, n_Has bool, increasing bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_vander(&o[0], C.gt_tensor(x), C.int64_t(n_), cu8(n_Has), cu8(increasing)); e != nil {
+	if e := C.gt_aten_vander((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(x), C.int64_t(n_), cu8(n_Has), cu8(increasing)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_var calls gt_aten_var: aten::var
 func Aten_var(out *Tensor, self Tensor, unbiased bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_var(&o[0], C.gt_tensor(self), cu8(unbiased)); e != nil {
+	if e := C.gt_aten_var((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), cu8(unbiased)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_var_dim calls gt_aten_var_dim: aten::var.dim
 func Aten_var_dim(out *Tensor, self Tensor, dim []int64, unbiased bool, keepdim bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_var_dim(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), cu8(unbiased), cu8(keepdim)); e != nil {
+	if e := C.gt_aten_var_dim((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), cu8(unbiased), cu8(keepdim)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_var_correction calls gt_aten_var_correction: aten::var.correction
 func Aten_var_correction(out *Tensor, self Tensor, dim []int64, correction Scalar, keepdim bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_var_correction(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), *(*C.gt_scalar)(unsafe.Pointer(&correction)), cu8(keepdim)); e != nil {
+	if e := C.gt_aten_var_correction((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), *(*C.gt_scalar)(unsafe.Pointer(&correction)), cu8(keepdim)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -10317,51 +9517,41 @@ func Aten_var_correction_out(self Tensor, dim []int64, correction Scalar, keepdi
 
 // Aten_var_mean calls gt_aten_var_mean: aten::var_mean
 func Aten_var_mean(out *Tensor, self Tensor, unbiased bool) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_var_mean(&o[0], C.gt_tensor(self), cu8(unbiased)); e != nil {
+	if e := C.gt_aten_var_mean((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), cu8(unbiased)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_var_mean_dim calls gt_aten_var_mean_dim: aten::var_mean.dim
 func Aten_var_mean_dim(out *Tensor, self Tensor, dim []int64, unbiased bool, keepdim bool) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_var_mean_dim(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), cu8(unbiased), cu8(keepdim)); e != nil {
+	if e := C.gt_aten_var_mean_dim((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), cu8(unbiased), cu8(keepdim)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_var_mean_correction calls gt_aten_var_mean_correction: aten::var_mean.correction
 func Aten_var_mean_correction(out *Tensor, self Tensor, dim []int64, correction Scalar, keepdim bool) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_var_mean_correction(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), *(*C.gt_scalar)(unsafe.Pointer(&correction)), cu8(keepdim)); e != nil {
+	if e := C.gt_aten_var_mean_correction((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), *(*C.gt_scalar)(unsafe.Pointer(&correction)), cu8(keepdim)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_view_as calls gt_aten_view_as: aten::view_as
 func Aten_view_as(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_view_as(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_view_as((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_where_self calls gt_aten_where_self: aten::where.self
 func Aten_where_self(out *Tensor, condition Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_where_self(&o[0], C.gt_tensor(condition), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_where_self((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(condition), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -10375,31 +9565,25 @@ func Aten_where_self_out(condition Tensor, self Tensor, other Tensor, out Tensor
 
 // Aten_where_ScalarSelf calls gt_aten_where_ScalarSelf: aten::where.ScalarSelf
 func Aten_where_ScalarSelf(out *Tensor, condition Tensor, self Scalar, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_where_ScalarSelf(&o[0], C.gt_tensor(condition), *(*C.gt_scalar)(unsafe.Pointer(&self)), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_where_ScalarSelf((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(condition), *(*C.gt_scalar)(unsafe.Pointer(&self)), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_where_ScalarOther calls gt_aten_where_ScalarOther: aten::where.ScalarOther
 func Aten_where_ScalarOther(out *Tensor, condition Tensor, self Tensor, other Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_where_ScalarOther(&o[0], C.gt_tensor(condition), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
+	if e := C.gt_aten_where_ScalarOther((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(condition), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_where_Scalar calls gt_aten_where_Scalar: aten::where.Scalar
 func Aten_where_Scalar(out *Tensor, condition Tensor, self Scalar, other Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_where_Scalar(&o[0], C.gt_tensor(condition), *(*C.gt_scalar)(unsafe.Pointer(&self)), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
+	if e := C.gt_aten_where_Scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(condition), *(*C.gt_scalar)(unsafe.Pointer(&self)), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -10413,21 +9597,17 @@ func Aten_where(out **Tensor, outN *int32, condition Tensor) error {
 
 // Aten_norm_except_dim calls gt_aten_norm_except_dim: aten::norm_except_dim
 func Aten_norm_except_dim(out *Tensor, v Tensor, pow int64, dim int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_norm_except_dim(&o[0], C.gt_tensor(v), C.int64_t(pow), C.int64_t(dim)); e != nil {
+	if e := C.gt_aten_norm_except_dim((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(v), C.int64_t(pow), C.int64_t(dim)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_zeros calls gt_aten_zeros: aten::zeros
 func Aten_zeros(out *Tensor, size []int64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_zeros(&o[0], (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_zeros((*C.gt_tensor)(unsafe.Pointer(out)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -10441,71 +9621,57 @@ func Aten_zeros_out(size []int64, out Tensor) error {
 
 // Aten_zeros_like calls gt_aten_zeros_like: aten::zeros_like
 func Aten_zeros_like(out *Tensor, self Tensor, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8, memoryFormat int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_zeros_like(&o[0], C.gt_tensor(self), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory), C.int(memoryFormat)); e != nil {
+	if e := C.gt_aten_zeros_like((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory), C.int(memoryFormat)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_poisson calls gt_aten_poisson: aten::poisson
 func Aten_poisson(out *Tensor, self Tensor, generator Generator) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_poisson(&o[0], C.gt_tensor(self), C.gt_generator(generator)); e != nil {
+	if e := C.gt_aten_poisson((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_generator(generator)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_binomial calls gt_aten_binomial: aten::binomial
 func Aten_binomial(out *Tensor, count Tensor, prob Tensor, generator Generator) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_binomial(&o[0], C.gt_tensor(count), C.gt_tensor(prob), C.gt_generator(generator)); e != nil {
+	if e := C.gt_aten_binomial((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(count), C.gt_tensor(prob), C.gt_generator(generator)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_norm_ScalarOpt_dtype calls gt_aten_norm_ScalarOpt_dtype: aten::norm.ScalarOpt_dtype
 func Aten_norm_ScalarOpt_dtype(out *Tensor, self Tensor, p Scalar, dtype int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_norm_ScalarOpt_dtype(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&p)), C.int(dtype)); e != nil {
+	if e := C.gt_aten_norm_ScalarOpt_dtype((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&p)), C.int(dtype)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_norm_Scalar calls gt_aten_norm_Scalar: aten::norm.Scalar
 func Aten_norm_Scalar(out *Tensor, self Tensor, p Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_norm_Scalar(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&p))); e != nil {
+	if e := C.gt_aten_norm_Scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&p))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_norm_ScalarOpt_dim_dtype calls gt_aten_norm_ScalarOpt_dim_dtype: aten::norm.ScalarOpt_dim_dtype
 func Aten_norm_ScalarOpt_dim_dtype(out *Tensor, self Tensor, p Scalar, dim []int64, keepdim bool, dtype int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_norm_ScalarOpt_dim_dtype(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&p)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), C.int(len(dim)), cu8(keepdim), C.int(dtype)); e != nil {
+	if e := C.gt_aten_norm_ScalarOpt_dim_dtype((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&p)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), C.int(len(dim)), cu8(keepdim), C.int(dtype)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_norm_ScalarOpt_dim calls gt_aten_norm_ScalarOpt_dim: aten::norm.ScalarOpt_dim
 func Aten_norm_ScalarOpt_dim(out *Tensor, self Tensor, p Scalar, dim []int64, keepdim bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_norm_ScalarOpt_dim(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&p)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), C.int(len(dim)), cu8(keepdim)); e != nil {
+	if e := C.gt_aten_norm_ScalarOpt_dim((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&p)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), C.int(len(dim)), cu8(keepdim)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -10527,11 +9693,9 @@ func Aten_norm_out(self Tensor, p Scalar, dim []int64, keepdim bool, out Tensor)
 
 // Aten_frexp_Tensor calls gt_aten_frexp_Tensor: aten::frexp.Tensor
 func Aten_frexp_Tensor(out *Tensor, self Tensor) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_frexp_Tensor(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_frexp_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -10545,11 +9709,9 @@ func Aten_frexp_Tensor_out(self Tensor, mantissa Tensor, exponent Tensor) error 
 
 // Aten_frobenius_norm_dim calls gt_aten_frobenius_norm_dim: aten::frobenius_norm.dim
 func Aten_frobenius_norm_dim(out *Tensor, self Tensor, dim []int64, keepdim bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_frobenius_norm_dim(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), C.int(len(dim)), cu8(keepdim)); e != nil {
+	if e := C.gt_aten_frobenius_norm_dim((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), C.int(len(dim)), cu8(keepdim)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -10563,11 +9725,9 @@ func Aten_frobenius_norm_out(self Tensor, dim []int64, keepdim bool, out Tensor)
 
 // Aten_nuclear_norm calls gt_aten_nuclear_norm: aten::nuclear_norm
 func Aten_nuclear_norm(out *Tensor, self Tensor, keepdim bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_nuclear_norm(&o[0], C.gt_tensor(self), cu8(keepdim)); e != nil {
+	if e := C.gt_aten_nuclear_norm((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), cu8(keepdim)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -10581,11 +9741,9 @@ func Aten_nuclear_norm_out(self Tensor, keepdim bool, out Tensor) error {
 
 // Aten_nuclear_norm_dim calls gt_aten_nuclear_norm_dim: aten::nuclear_norm.dim
 func Aten_nuclear_norm_dim(out *Tensor, self Tensor, dim []int64, keepdim bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_nuclear_norm_dim(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), C.int(len(dim)), cu8(keepdim)); e != nil {
+	if e := C.gt_aten_nuclear_norm_dim((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), C.int(len(dim)), cu8(keepdim)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -10599,21 +9757,17 @@ func Aten_nuclear_norm_dim_out(self Tensor, dim []int64, keepdim bool, out Tenso
 
 // Aten_clone calls gt_aten_clone: aten::clone
 func Aten_clone(out *Tensor, self Tensor, memoryFormat int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_clone(&o[0], C.gt_tensor(self), C.int(memoryFormat)); e != nil {
+	if e := C.gt_aten_clone((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int(memoryFormat)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_positive calls gt_aten_positive: aten::positive
 func Aten_positive(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_positive(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_positive((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -10651,11 +9805,9 @@ func Aten_sub_out(self Tensor, other Tensor, alpha Scalar, out Tensor) error {
 
 // Aten_sub_Tensor calls gt_aten_sub_Tensor: aten::sub.Tensor
 func Aten_sub_Tensor(out *Tensor, self Tensor, other Tensor, alpha Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_sub_Tensor(&o[0], C.gt_tensor(self), C.gt_tensor(other), *(*C.gt_scalar)(unsafe.Pointer(&alpha))); e != nil {
+	if e := C.gt_aten_sub_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other), *(*C.gt_scalar)(unsafe.Pointer(&alpha))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -10669,11 +9821,9 @@ func Aten_sub__Tensor(self Tensor, other Tensor, alpha Scalar) error {
 
 // Aten_sub_Scalar calls gt_aten_sub_Scalar: aten::sub.Scalar
 func Aten_sub_Scalar(out *Tensor, self Tensor, other Scalar, alpha Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_sub_Scalar(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other)), *(*C.gt_scalar)(unsafe.Pointer(&alpha))); e != nil {
+	if e := C.gt_aten_sub_Scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other)), *(*C.gt_scalar)(unsafe.Pointer(&alpha))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -10695,11 +9845,9 @@ func Aten_subtract_out(self Tensor, other Tensor, alpha Scalar, out Tensor) erro
 
 // Aten_subtract_Tensor calls gt_aten_subtract_Tensor: aten::subtract.Tensor
 func Aten_subtract_Tensor(out *Tensor, self Tensor, other Tensor, alpha Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_subtract_Tensor(&o[0], C.gt_tensor(self), C.gt_tensor(other), *(*C.gt_scalar)(unsafe.Pointer(&alpha))); e != nil {
+	if e := C.gt_aten_subtract_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other), *(*C.gt_scalar)(unsafe.Pointer(&alpha))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -10713,11 +9861,9 @@ func Aten_subtract__Tensor(self Tensor, other Tensor, alpha Scalar) error {
 
 // Aten_subtract_Scalar calls gt_aten_subtract_Scalar: aten::subtract.Scalar
 func Aten_subtract_Scalar(out *Tensor, self Tensor, other Scalar, alpha Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_subtract_Scalar(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other)), *(*C.gt_scalar)(unsafe.Pointer(&alpha))); e != nil {
+	if e := C.gt_aten_subtract_Scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other)), *(*C.gt_scalar)(unsafe.Pointer(&alpha))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -10731,11 +9877,9 @@ func Aten_subtract__Scalar(self Tensor, other Scalar, alpha Scalar) error {
 
 // Aten_rsub_Tensor calls gt_aten_rsub_Tensor: aten::rsub.Tensor
 func Aten_rsub_Tensor(out *Tensor, self Tensor, other Tensor, alpha Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_rsub_Tensor(&o[0], C.gt_tensor(self), C.gt_tensor(other), *(*C.gt_scalar)(unsafe.Pointer(&alpha))); e != nil {
+	if e := C.gt_aten_rsub_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other), *(*C.gt_scalar)(unsafe.Pointer(&alpha))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -10749,11 +9893,9 @@ func Aten_heaviside_out(self Tensor, values Tensor, out Tensor) error {
 
 // Aten_heaviside calls gt_aten_heaviside: aten::heaviside
 func Aten_heaviside(out *Tensor, self Tensor, values Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_heaviside(&o[0], C.gt_tensor(self), C.gt_tensor(values)); e != nil {
+	if e := C.gt_aten_heaviside((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(values)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -10767,11 +9909,9 @@ func Aten_heaviside_(self Tensor, values Tensor) error {
 
 // Aten_rsub_Scalar calls gt_aten_rsub_Scalar: aten::rsub.Scalar
 func Aten_rsub_Scalar(out *Tensor, self Tensor, other Scalar, alpha Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_rsub_Scalar(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other)), *(*C.gt_scalar)(unsafe.Pointer(&alpha))); e != nil {
+	if e := C.gt_aten_rsub_Scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other)), *(*C.gt_scalar)(unsafe.Pointer(&alpha))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -10785,11 +9925,9 @@ func Aten_sparse_sampled_addmm_out(self Tensor, mat1 Tensor, mat2 Tensor, beta S
 
 // Aten_sparse_sampled_addmm calls gt_aten_sparse_sampled_addmm: aten::sparse_sampled_addmm
 func Aten_sparse_sampled_addmm(out *Tensor, self Tensor, mat1 Tensor, mat2 Tensor, beta Scalar, alpha Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_sparse_sampled_addmm(&o[0], C.gt_tensor(self), C.gt_tensor(mat1), C.gt_tensor(mat2), *(*C.gt_scalar)(unsafe.Pointer(&beta)), *(*C.gt_scalar)(unsafe.Pointer(&alpha))); e != nil {
+	if e := C.gt_aten_sparse_sampled_addmm((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(mat1), C.gt_tensor(mat2), *(*C.gt_scalar)(unsafe.Pointer(&beta)), *(*C.gt_scalar)(unsafe.Pointer(&alpha))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -10803,21 +9941,17 @@ func Aten_addmm_out(self Tensor, mat1 Tensor, mat2 Tensor, beta Scalar, alpha Sc
 
 // Aten_addmm calls gt_aten_addmm: aten::addmm
 func Aten_addmm(out *Tensor, self Tensor, mat1 Tensor, mat2 Tensor, beta Scalar, alpha Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_addmm(&o[0], C.gt_tensor(self), C.gt_tensor(mat1), C.gt_tensor(mat2), *(*C.gt_scalar)(unsafe.Pointer(&beta)), *(*C.gt_scalar)(unsafe.Pointer(&alpha))); e != nil {
+	if e := C.gt_aten_addmm((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(mat1), C.gt_tensor(mat2), *(*C.gt_scalar)(unsafe.Pointer(&beta)), *(*C.gt_scalar)(unsafe.Pointer(&alpha))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_addmm_dtype calls gt_aten_addmm_dtype: aten::addmm.dtype
 func Aten_addmm_dtype(out *Tensor, self Tensor, mat1 Tensor, mat2 Tensor, outDtype int32, beta Scalar, alpha Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_addmm_dtype(&o[0], C.gt_tensor(self), C.gt_tensor(mat1), C.gt_tensor(mat2), C.int(outDtype), *(*C.gt_scalar)(unsafe.Pointer(&beta)), *(*C.gt_scalar)(unsafe.Pointer(&alpha))); e != nil {
+	if e := C.gt_aten_addmm_dtype((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(mat1), C.gt_tensor(mat2), C.int(outDtype), *(*C.gt_scalar)(unsafe.Pointer(&beta)), *(*C.gt_scalar)(unsafe.Pointer(&alpha))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -10839,131 +9973,105 @@ func Aten_addmm_(self Tensor, mat1 Tensor, mat2 Tensor, beta Scalar, alpha Scala
 
 // Aten_sparse_compressed_tensor_comp_plain_value_size calls gt_aten_sparse_compressed_tensor_comp_plain_value_size: aten::sparse_compressed_tensor.comp_plain_value_size
 func Aten_sparse_compressed_tensor_comp_plain_value_size(out *Tensor, compressedIndices Tensor, plainIndices Tensor, values Tensor, size []int64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_sparse_compressed_tensor_comp_plain_value_size(&o[0], C.gt_tensor(compressedIndices), C.gt_tensor(plainIndices), C.gt_tensor(values), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_sparse_compressed_tensor_comp_plain_value_size((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(compressedIndices), C.gt_tensor(plainIndices), C.gt_tensor(values), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_sparse_csr_tensor_crow_col_value_size calls gt_aten_sparse_csr_tensor_crow_col_value_size: aten::sparse_csr_tensor.crow_col_value_size
 func Aten_sparse_csr_tensor_crow_col_value_size(out *Tensor, crowIndices Tensor, colIndices Tensor, values Tensor, size []int64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_sparse_csr_tensor_crow_col_value_size(&o[0], C.gt_tensor(crowIndices), C.gt_tensor(colIndices), C.gt_tensor(values), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_sparse_csr_tensor_crow_col_value_size((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(crowIndices), C.gt_tensor(colIndices), C.gt_tensor(values), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_sparse_csc_tensor_ccol_row_value_size calls gt_aten_sparse_csc_tensor_ccol_row_value_size: aten::sparse_csc_tensor.ccol_row_value_size
 func Aten_sparse_csc_tensor_ccol_row_value_size(out *Tensor, ccolIndices Tensor, rowIndices Tensor, values Tensor, size []int64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_sparse_csc_tensor_ccol_row_value_size(&o[0], C.gt_tensor(ccolIndices), C.gt_tensor(rowIndices), C.gt_tensor(values), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_sparse_csc_tensor_ccol_row_value_size((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(ccolIndices), C.gt_tensor(rowIndices), C.gt_tensor(values), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_sparse_bsr_tensor_crow_col_value_size calls gt_aten_sparse_bsr_tensor_crow_col_value_size: aten::sparse_bsr_tensor.crow_col_value_size
 func Aten_sparse_bsr_tensor_crow_col_value_size(out *Tensor, crowIndices Tensor, colIndices Tensor, values Tensor, size []int64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_sparse_bsr_tensor_crow_col_value_size(&o[0], C.gt_tensor(crowIndices), C.gt_tensor(colIndices), C.gt_tensor(values), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_sparse_bsr_tensor_crow_col_value_size((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(crowIndices), C.gt_tensor(colIndices), C.gt_tensor(values), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_sparse_bsc_tensor_ccol_row_value_size calls gt_aten_sparse_bsc_tensor_ccol_row_value_size: aten::sparse_bsc_tensor.ccol_row_value_size
 func Aten_sparse_bsc_tensor_ccol_row_value_size(out *Tensor, ccolIndices Tensor, rowIndices Tensor, values Tensor, size []int64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_sparse_bsc_tensor_ccol_row_value_size(&o[0], C.gt_tensor(ccolIndices), C.gt_tensor(rowIndices), C.gt_tensor(values), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_sparse_bsc_tensor_ccol_row_value_size((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(ccolIndices), C.gt_tensor(rowIndices), C.gt_tensor(values), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_sparse_compressed_tensor_comp_plain_value calls gt_aten_sparse_compressed_tensor_comp_plain_value: aten::sparse_compressed_tensor.comp_plain_value
 func Aten_sparse_compressed_tensor_comp_plain_value(out *Tensor, compressedIndices Tensor, plainIndices Tensor, values Tensor, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_sparse_compressed_tensor_comp_plain_value(&o[0], C.gt_tensor(compressedIndices), C.gt_tensor(plainIndices), C.gt_tensor(values), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_sparse_compressed_tensor_comp_plain_value((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(compressedIndices), C.gt_tensor(plainIndices), C.gt_tensor(values), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_sparse_csr_tensor_crow_col_value calls gt_aten_sparse_csr_tensor_crow_col_value: aten::sparse_csr_tensor.crow_col_value
 func Aten_sparse_csr_tensor_crow_col_value(out *Tensor, crowIndices Tensor, colIndices Tensor, values Tensor, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_sparse_csr_tensor_crow_col_value(&o[0], C.gt_tensor(crowIndices), C.gt_tensor(colIndices), C.gt_tensor(values), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_sparse_csr_tensor_crow_col_value((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(crowIndices), C.gt_tensor(colIndices), C.gt_tensor(values), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_sparse_csc_tensor_ccol_row_value calls gt_aten_sparse_csc_tensor_ccol_row_value: aten::sparse_csc_tensor.ccol_row_value
 func Aten_sparse_csc_tensor_ccol_row_value(out *Tensor, ccolIndices Tensor, rowIndices Tensor, values Tensor, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_sparse_csc_tensor_ccol_row_value(&o[0], C.gt_tensor(ccolIndices), C.gt_tensor(rowIndices), C.gt_tensor(values), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_sparse_csc_tensor_ccol_row_value((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(ccolIndices), C.gt_tensor(rowIndices), C.gt_tensor(values), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_sparse_bsr_tensor_crow_col_value calls gt_aten_sparse_bsr_tensor_crow_col_value: aten::sparse_bsr_tensor.crow_col_value
 func Aten_sparse_bsr_tensor_crow_col_value(out *Tensor, crowIndices Tensor, colIndices Tensor, values Tensor, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_sparse_bsr_tensor_crow_col_value(&o[0], C.gt_tensor(crowIndices), C.gt_tensor(colIndices), C.gt_tensor(values), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_sparse_bsr_tensor_crow_col_value((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(crowIndices), C.gt_tensor(colIndices), C.gt_tensor(values), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_sparse_bsc_tensor_ccol_row_value calls gt_aten_sparse_bsc_tensor_ccol_row_value: aten::sparse_bsc_tensor.ccol_row_value
 func Aten_sparse_bsc_tensor_ccol_row_value(out *Tensor, ccolIndices Tensor, rowIndices Tensor, values Tensor, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_sparse_bsc_tensor_ccol_row_value(&o[0], C.gt_tensor(ccolIndices), C.gt_tensor(rowIndices), C.gt_tensor(values), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_sparse_bsc_tensor_ccol_row_value((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(ccolIndices), C.gt_tensor(rowIndices), C.gt_tensor(values), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_sparse_coo_tensor_size calls gt_aten_sparse_coo_tensor_size: aten::sparse_coo_tensor.size
 func Aten_sparse_coo_tensor_size(out *Tensor, size []int64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_sparse_coo_tensor_size(&o[0], (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_sparse_coo_tensor_size((*C.gt_tensor)(unsafe.Pointer(out)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_sparse_coo_tensor_indices calls gt_aten_sparse_coo_tensor_indices: aten::sparse_coo_tensor.indices
 func Aten_sparse_coo_tensor_indices(out *Tensor, indices Tensor, values Tensor, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8, isCoalesced int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_sparse_coo_tensor_indices(&o[0], C.gt_tensor(indices), C.gt_tensor(values), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory), C.int8_t(isCoalesced)); e != nil {
+	if e := C.gt_aten_sparse_coo_tensor_indices((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(indices), C.gt_tensor(values), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory), C.int8_t(isCoalesced)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_sparse_coo_tensor_indices_size calls gt_aten_sparse_coo_tensor_indices_size: aten::sparse_coo_tensor.indices_size
 func Aten_sparse_coo_tensor_indices_size(out *Tensor, indices Tensor, values Tensor, size []int64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8, isCoalesced int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_sparse_coo_tensor_indices_size(&o[0], C.gt_tensor(indices), C.gt_tensor(values), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory), C.int8_t(isCoalesced)); e != nil {
+	if e := C.gt_aten_sparse_coo_tensor_indices_size((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(indices), C.gt_tensor(values), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory), C.int8_t(isCoalesced)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -10985,21 +10093,17 @@ func Aten_sparse_resize_and_clear_(self Tensor, size []int64, sparseDim int64, d
 
 // Aten_sparse_mask calls gt_aten_sparse_mask: aten::sparse_mask
 func Aten_sparse_mask(out *Tensor, self Tensor, mask Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_sparse_mask(&o[0], C.gt_tensor(self), C.gt_tensor(mask)); e != nil {
+	if e := C.gt_aten_sparse_mask((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(mask)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_to_dense calls gt_aten_to_dense: aten::to_dense
 func Aten_to_dense(out *Tensor, self Tensor, dtype int32, maskedGrad int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_to_dense(&o[0], C.gt_tensor(self), C.int(dtype), C.int8_t(maskedGrad)); e != nil {
+	if e := C.gt_aten_to_dense((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int(dtype), C.int8_t(maskedGrad)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -11021,11 +10125,9 @@ func Aten_dense_dim(out *int64, self Tensor) error {
 
 // Aten_coalesce calls gt_aten_coalesce: aten::coalesce
 func Aten_coalesce(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_coalesce(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_coalesce((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -11039,61 +10141,49 @@ func Aten_is_coalesced(out *uint8, self Tensor) error {
 
 // Aten_indices calls gt_aten_indices: aten::indices
 func Aten_indices(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_indices(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_indices((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_values calls gt_aten_values: aten::values
 func Aten_values(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_values(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_values((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_crow_indices calls gt_aten_crow_indices: aten::crow_indices
 func Aten_crow_indices(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_crow_indices(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_crow_indices((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_col_indices calls gt_aten_col_indices: aten::col_indices
 func Aten_col_indices(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_col_indices(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_col_indices((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_ccol_indices calls gt_aten_ccol_indices: aten::ccol_indices
 func Aten_ccol_indices(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_ccol_indices(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_ccol_indices((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_row_indices calls gt_aten_row_indices: aten::row_indices
 func Aten_row_indices(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_row_indices(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_row_indices((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -11107,11 +10197,9 @@ func Aten_hspmm_out(mat1 Tensor, mat2 Tensor, out Tensor) error {
 
 // Aten_hspmm calls gt_aten_hspmm: aten::hspmm
 func Aten_hspmm(out *Tensor, mat1 Tensor, mat2 Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_hspmm(&o[0], C.gt_tensor(mat1), C.gt_tensor(mat2)); e != nil {
+	if e := C.gt_aten_hspmm((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(mat1), C.gt_tensor(mat2)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -11133,191 +10221,153 @@ func Aten_unbind_int(out **Tensor, outN *int32, self Tensor, dim int64) error {
 
 // Aten_to_sparse_sparse_dim calls gt_aten_to_sparse_sparse_dim: aten::to_sparse.sparse_dim
 func Aten_to_sparse_sparse_dim(out *Tensor, self Tensor, sparseDim int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_to_sparse_sparse_dim(&o[0], C.gt_tensor(self), C.int64_t(sparseDim)); e != nil {
+	if e := C.gt_aten_to_sparse_sparse_dim((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(sparseDim)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_to_sparse calls gt_aten_to_sparse: aten::to_sparse
 func Aten_to_sparse(out *Tensor, self Tensor, layout int32, blocksize []int64, denseDim int64, denseDimHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_to_sparse(&o[0], C.gt_tensor(self), C.int(layout), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(blocksize))), optLen(len(blocksize), blocksize == nil), C.int64_t(denseDim), cu8(denseDimHas)); e != nil {
+	if e := C.gt_aten_to_sparse((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int(layout), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(blocksize))), optLen(len(blocksize), blocksize == nil), C.int64_t(denseDim), cu8(denseDimHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_to_sparse_csr calls gt_aten_to_sparse_csr: aten::to_sparse_csr
 func Aten_to_sparse_csr(out *Tensor, self Tensor, denseDim int64, denseDimHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_to_sparse_csr(&o[0], C.gt_tensor(self), C.int64_t(denseDim), cu8(denseDimHas)); e != nil {
+	if e := C.gt_aten_to_sparse_csr((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(denseDim), cu8(denseDimHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_to_sparse_csc calls gt_aten_to_sparse_csc: aten::to_sparse_csc
 func Aten_to_sparse_csc(out *Tensor, self Tensor, denseDim int64, denseDimHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_to_sparse_csc(&o[0], C.gt_tensor(self), C.int64_t(denseDim), cu8(denseDimHas)); e != nil {
+	if e := C.gt_aten_to_sparse_csc((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(denseDim), cu8(denseDimHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_to_sparse_bsr calls gt_aten_to_sparse_bsr: aten::to_sparse_bsr
 func Aten_to_sparse_bsr(out *Tensor, self Tensor, blocksize []int64, denseDim int64, denseDimHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_to_sparse_bsr(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(blocksize))), C.int(len(blocksize)), C.int64_t(denseDim), cu8(denseDimHas)); e != nil {
+	if e := C.gt_aten_to_sparse_bsr((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(blocksize))), C.int(len(blocksize)), C.int64_t(denseDim), cu8(denseDimHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_to_sparse_bsc calls gt_aten_to_sparse_bsc: aten::to_sparse_bsc
 func Aten_to_sparse_bsc(out *Tensor, self Tensor, blocksize []int64, denseDim int64, denseDimHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_to_sparse_bsc(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(blocksize))), C.int(len(blocksize)), C.int64_t(denseDim), cu8(denseDimHas)); e != nil {
+	if e := C.gt_aten_to_sparse_bsc((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(blocksize))), C.int(len(blocksize)), C.int64_t(denseDim), cu8(denseDimHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_to_mkldnn calls gt_aten_to_mkldnn: aten::to_mkldnn
 func Aten_to_mkldnn(out *Tensor, self Tensor, dtype int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_to_mkldnn(&o[0], C.gt_tensor(self), C.int(dtype)); e != nil {
+	if e := C.gt_aten_to_mkldnn((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int(dtype)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_int_repr calls gt_aten_int_repr: aten::int_repr
 func Aten_int_repr(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_int_repr(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_int_repr((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_fake_quantize_per_tensor_affine calls gt_aten_fake_quantize_per_tensor_affine: aten::fake_quantize_per_tensor_affine
 func Aten_fake_quantize_per_tensor_affine(out *Tensor, self Tensor, scale float64, zeroPoint int64, quantMin int64, quantMax int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_fake_quantize_per_tensor_affine(&o[0], C.gt_tensor(self), C.double(scale), C.int64_t(zeroPoint), C.int64_t(quantMin), C.int64_t(quantMax)); e != nil {
+	if e := C.gt_aten_fake_quantize_per_tensor_affine((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.double(scale), C.int64_t(zeroPoint), C.int64_t(quantMin), C.int64_t(quantMax)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_fake_quantize_per_tensor_affine_tensor_qparams calls gt_aten_fake_quantize_per_tensor_affine_tensor_qparams: aten::fake_quantize_per_tensor_affine.tensor_qparams
 func Aten_fake_quantize_per_tensor_affine_tensor_qparams(out *Tensor, self Tensor, scale Tensor, zeroPoint Tensor, quantMin int64, quantMax int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_fake_quantize_per_tensor_affine_tensor_qparams(&o[0], C.gt_tensor(self), C.gt_tensor(scale), C.gt_tensor(zeroPoint), C.int64_t(quantMin), C.int64_t(quantMax)); e != nil {
+	if e := C.gt_aten_fake_quantize_per_tensor_affine_tensor_qparams((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(scale), C.gt_tensor(zeroPoint), C.int64_t(quantMin), C.int64_t(quantMax)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_fake_quantize_per_tensor_affine_cachemask calls gt_aten_fake_quantize_per_tensor_affine_cachemask: aten::fake_quantize_per_tensor_affine_cachemask
 func Aten_fake_quantize_per_tensor_affine_cachemask(out *Tensor, self Tensor, scale float64, zeroPoint int64, quantMin int64, quantMax int64) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_fake_quantize_per_tensor_affine_cachemask(&o[0], C.gt_tensor(self), C.double(scale), C.int64_t(zeroPoint), C.int64_t(quantMin), C.int64_t(quantMax)); e != nil {
+	if e := C.gt_aten_fake_quantize_per_tensor_affine_cachemask((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.double(scale), C.int64_t(zeroPoint), C.int64_t(quantMin), C.int64_t(quantMax)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_fake_quantize_per_channel_affine calls gt_aten_fake_quantize_per_channel_affine: aten::fake_quantize_per_channel_affine
 func Aten_fake_quantize_per_channel_affine(out *Tensor, self Tensor, scale Tensor, zeroPoint Tensor, axis int64, quantMin int64, quantMax int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_fake_quantize_per_channel_affine(&o[0], C.gt_tensor(self), C.gt_tensor(scale), C.gt_tensor(zeroPoint), C.int64_t(axis), C.int64_t(quantMin), C.int64_t(quantMax)); e != nil {
+	if e := C.gt_aten_fake_quantize_per_channel_affine((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(scale), C.gt_tensor(zeroPoint), C.int64_t(axis), C.int64_t(quantMin), C.int64_t(quantMax)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_fake_quantize_per_channel_affine_cachemask calls gt_aten_fake_quantize_per_channel_affine_cachemask: aten::fake_quantize_per_channel_affine_cachemask
 func Aten_fake_quantize_per_channel_affine_cachemask(out *Tensor, self Tensor, scale Tensor, zeroPoint Tensor, axis int64, quantMin int64, quantMax int64) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_fake_quantize_per_channel_affine_cachemask(&o[0], C.gt_tensor(self), C.gt_tensor(scale), C.gt_tensor(zeroPoint), C.int64_t(axis), C.int64_t(quantMin), C.int64_t(quantMax)); e != nil {
+	if e := C.gt_aten_fake_quantize_per_channel_affine_cachemask((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(scale), C.gt_tensor(zeroPoint), C.int64_t(axis), C.int64_t(quantMin), C.int64_t(quantMax)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_fused_moving_avg_obs_fake_quant calls gt_aten_fused_moving_avg_obs_fake_quant: aten::fused_moving_avg_obs_fake_quant
 func Aten_fused_moving_avg_obs_fake_quant(out *Tensor, self Tensor, observerOn Tensor, fakeQuantOn Tensor, runningMin Tensor, runningMax Tensor, scale Tensor, zeroPoint Tensor, averagingConst float64, quantMin int64, quantMax int64, chAxis int64, perRowFakeQuant bool, symmetricQuant bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_fused_moving_avg_obs_fake_quant(&o[0], C.gt_tensor(self), C.gt_tensor(observerOn), C.gt_tensor(fakeQuantOn), C.gt_tensor(runningMin), C.gt_tensor(runningMax), C.gt_tensor(scale), C.gt_tensor(zeroPoint), C.double(averagingConst), C.int64_t(quantMin), C.int64_t(quantMax), C.int64_t(chAxis), cu8(perRowFakeQuant), cu8(symmetricQuant)); e != nil {
+	if e := C.gt_aten_fused_moving_avg_obs_fake_quant((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(observerOn), C.gt_tensor(fakeQuantOn), C.gt_tensor(runningMin), C.gt_tensor(runningMax), C.gt_tensor(scale), C.gt_tensor(zeroPoint), C.double(averagingConst), C.int64_t(quantMin), C.int64_t(quantMax), C.int64_t(chAxis), cu8(perRowFakeQuant), cu8(symmetricQuant)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_choose_qparams_optimized calls gt_aten_choose_qparams_optimized: aten::choose_qparams_optimized
 func Aten_choose_qparams_optimized(out *Tensor, input Tensor, numel int64, nBins int64, ratio float64, bitWidth int64) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_choose_qparams_optimized(&o[0], C.gt_tensor(input), C.int64_t(numel), C.int64_t(nBins), C.double(ratio), C.int64_t(bitWidth)); e != nil {
+	if e := C.gt_aten_choose_qparams_optimized((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), C.int64_t(numel), C.int64_t(nBins), C.double(ratio), C.int64_t(bitWidth)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_to_dtype_layout calls gt_aten_to_dtype_layout: aten::to.dtype_layout
 func Aten_to_dtype_layout(out *Tensor, self Tensor, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8, nonBlocking bool, copy bool, memoryFormat int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_to_dtype_layout(&o[0], C.gt_tensor(self), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory), cu8(nonBlocking), cu8(copy), C.int(memoryFormat)); e != nil {
+	if e := C.gt_aten_to_dtype_layout((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory), cu8(nonBlocking), cu8(copy), C.int(memoryFormat)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_to_device calls gt_aten_to_device: aten::to.device
 func Aten_to_device(out *Tensor, self Tensor, deviceType, deviceIndex int32, dtype int32, nonBlocking bool, copy bool, memoryFormat int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_to_device(&o[0], C.gt_tensor(self), C.int(deviceType), C.int(deviceIndex), C.int(dtype), cu8(nonBlocking), cu8(copy), C.int(memoryFormat)); e != nil {
+	if e := C.gt_aten_to_device((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int(deviceType), C.int(deviceIndex), C.int(dtype), cu8(nonBlocking), cu8(copy), C.int(memoryFormat)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_to_dtype calls gt_aten_to_dtype: aten::to.dtype
 func Aten_to_dtype(out *Tensor, self Tensor, dtype int32, nonBlocking bool, copy bool, memoryFormat int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_to_dtype(&o[0], C.gt_tensor(self), C.int(dtype), cu8(nonBlocking), cu8(copy), C.int(memoryFormat)); e != nil {
+	if e := C.gt_aten_to_dtype((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int(dtype), cu8(nonBlocking), cu8(copy), C.int(memoryFormat)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_to_other calls gt_aten_to_other: aten::to.other
 func Aten_to_other(out *Tensor, self Tensor, other Tensor, nonBlocking bool, copy bool, memoryFormat int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_to_other(&o[0], C.gt_tensor(self), C.gt_tensor(other), cu8(nonBlocking), cu8(copy), C.int(memoryFormat)); e != nil {
+	if e := C.gt_aten_to_other((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other), cu8(nonBlocking), cu8(copy), C.int(memoryFormat)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -11339,21 +10389,17 @@ func Aten_meshgrid_indexing(out **Tensor, outN *int32, tensors []Tensor, indexin
 
 // Aten_cartesian_prod calls gt_aten_cartesian_prod: aten::cartesian_prod
 func Aten_cartesian_prod(out *Tensor, tensors []Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_cartesian_prod(&o[0], (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(tensors))), C.int(len(tensors))); e != nil {
+	if e := C.gt_aten_cartesian_prod((*C.gt_tensor)(unsafe.Pointer(out)), (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(tensors))), C.int(len(tensors))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_combinations calls gt_aten_combinations: aten::combinations
 func Aten_combinations(out *Tensor, self Tensor, r_ int64, withReplacement bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_combinations(&o[0], C.gt_tensor(self), C.int64_t(r_), cu8(withReplacement)); e != nil {
+	if e := C.gt_aten_combinations((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(r_), cu8(withReplacement)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -11415,121 +10461,97 @@ func Aten_promote_types(out *int32, type1 int32, type2 int32) error {
 
 // Aten_lstm_input calls gt_aten_lstm_input: aten::lstm.input
 func Aten_lstm_input(out *Tensor, input Tensor, hx []Tensor, params []Tensor, hasBiases bool, numLayers int64, dropout float64, train bool, bidirectional bool, batchFirst bool) error {
-	var o [3]C.gt_tensor
-	if e := C.gt_aten_lstm_input(&o[0], C.gt_tensor(input), (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(hx))), C.int(len(hx)), (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(params))), C.int(len(params)), cu8(hasBiases), C.int64_t(numLayers), C.double(dropout), cu8(train), cu8(bidirectional), cu8(batchFirst)); e != nil {
+	if e := C.gt_aten_lstm_input((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(hx))), C.int(len(hx)), (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(params))), C.int(len(params)), cu8(hasBiases), C.int64_t(numLayers), C.double(dropout), cu8(train), cu8(bidirectional), cu8(batchFirst)); e != nil {
 		return newError(e)
 	}
-	*(*[3]Tensor)(unsafe.Pointer(out)) = *(*[3]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_lstm_data calls gt_aten_lstm_data: aten::lstm.data
 func Aten_lstm_data(out *Tensor, data Tensor, batchSizes Tensor, hx []Tensor, params []Tensor, hasBiases bool, numLayers int64, dropout float64, train bool, bidirectional bool) error {
-	var o [3]C.gt_tensor
-	if e := C.gt_aten_lstm_data(&o[0], C.gt_tensor(data), C.gt_tensor(batchSizes), (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(hx))), C.int(len(hx)), (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(params))), C.int(len(params)), cu8(hasBiases), C.int64_t(numLayers), C.double(dropout), cu8(train), cu8(bidirectional)); e != nil {
+	if e := C.gt_aten_lstm_data((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(data), C.gt_tensor(batchSizes), (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(hx))), C.int(len(hx)), (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(params))), C.int(len(params)), cu8(hasBiases), C.int64_t(numLayers), C.double(dropout), cu8(train), cu8(bidirectional)); e != nil {
 		return newError(e)
 	}
-	*(*[3]Tensor)(unsafe.Pointer(out)) = *(*[3]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_gru_input calls gt_aten_gru_input: aten::gru.input
 func Aten_gru_input(out *Tensor, input Tensor, hx Tensor, params []Tensor, hasBiases bool, numLayers int64, dropout float64, train bool, bidirectional bool, batchFirst bool) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_gru_input(&o[0], C.gt_tensor(input), C.gt_tensor(hx), (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(params))), C.int(len(params)), cu8(hasBiases), C.int64_t(numLayers), C.double(dropout), cu8(train), cu8(bidirectional), cu8(batchFirst)); e != nil {
+	if e := C.gt_aten_gru_input((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), C.gt_tensor(hx), (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(params))), C.int(len(params)), cu8(hasBiases), C.int64_t(numLayers), C.double(dropout), cu8(train), cu8(bidirectional), cu8(batchFirst)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_gru_data calls gt_aten_gru_data: aten::gru.data
 func Aten_gru_data(out *Tensor, data Tensor, batchSizes Tensor, hx Tensor, params []Tensor, hasBiases bool, numLayers int64, dropout float64, train bool, bidirectional bool) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_gru_data(&o[0], C.gt_tensor(data), C.gt_tensor(batchSizes), C.gt_tensor(hx), (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(params))), C.int(len(params)), cu8(hasBiases), C.int64_t(numLayers), C.double(dropout), cu8(train), cu8(bidirectional)); e != nil {
+	if e := C.gt_aten_gru_data((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(data), C.gt_tensor(batchSizes), C.gt_tensor(hx), (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(params))), C.int(len(params)), cu8(hasBiases), C.int64_t(numLayers), C.double(dropout), cu8(train), cu8(bidirectional)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_rnn_tanh_input calls gt_aten_rnn_tanh_input: aten::rnn_tanh.input
 func Aten_rnn_tanh_input(out *Tensor, input Tensor, hx Tensor, params []Tensor, hasBiases bool, numLayers int64, dropout float64, train bool, bidirectional bool, batchFirst bool) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_rnn_tanh_input(&o[0], C.gt_tensor(input), C.gt_tensor(hx), (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(params))), C.int(len(params)), cu8(hasBiases), C.int64_t(numLayers), C.double(dropout), cu8(train), cu8(bidirectional), cu8(batchFirst)); e != nil {
+	if e := C.gt_aten_rnn_tanh_input((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), C.gt_tensor(hx), (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(params))), C.int(len(params)), cu8(hasBiases), C.int64_t(numLayers), C.double(dropout), cu8(train), cu8(bidirectional), cu8(batchFirst)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_rnn_tanh_data calls gt_aten_rnn_tanh_data: aten::rnn_tanh.data
 func Aten_rnn_tanh_data(out *Tensor, data Tensor, batchSizes Tensor, hx Tensor, params []Tensor, hasBiases bool, numLayers int64, dropout float64, train bool, bidirectional bool) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_rnn_tanh_data(&o[0], C.gt_tensor(data), C.gt_tensor(batchSizes), C.gt_tensor(hx), (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(params))), C.int(len(params)), cu8(hasBiases), C.int64_t(numLayers), C.double(dropout), cu8(train), cu8(bidirectional)); e != nil {
+	if e := C.gt_aten_rnn_tanh_data((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(data), C.gt_tensor(batchSizes), C.gt_tensor(hx), (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(params))), C.int(len(params)), cu8(hasBiases), C.int64_t(numLayers), C.double(dropout), cu8(train), cu8(bidirectional)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_rnn_relu_input calls gt_aten_rnn_relu_input: aten::rnn_relu.input
 func Aten_rnn_relu_input(out *Tensor, input Tensor, hx Tensor, params []Tensor, hasBiases bool, numLayers int64, dropout float64, train bool, bidirectional bool, batchFirst bool) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_rnn_relu_input(&o[0], C.gt_tensor(input), C.gt_tensor(hx), (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(params))), C.int(len(params)), cu8(hasBiases), C.int64_t(numLayers), C.double(dropout), cu8(train), cu8(bidirectional), cu8(batchFirst)); e != nil {
+	if e := C.gt_aten_rnn_relu_input((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), C.gt_tensor(hx), (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(params))), C.int(len(params)), cu8(hasBiases), C.int64_t(numLayers), C.double(dropout), cu8(train), cu8(bidirectional), cu8(batchFirst)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_rnn_relu_data calls gt_aten_rnn_relu_data: aten::rnn_relu.data
 func Aten_rnn_relu_data(out *Tensor, data Tensor, batchSizes Tensor, hx Tensor, params []Tensor, hasBiases bool, numLayers int64, dropout float64, train bool, bidirectional bool) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_rnn_relu_data(&o[0], C.gt_tensor(data), C.gt_tensor(batchSizes), C.gt_tensor(hx), (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(params))), C.int(len(params)), cu8(hasBiases), C.int64_t(numLayers), C.double(dropout), cu8(train), cu8(bidirectional)); e != nil {
+	if e := C.gt_aten_rnn_relu_data((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(data), C.gt_tensor(batchSizes), C.gt_tensor(hx), (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(params))), C.int(len(params)), cu8(hasBiases), C.int64_t(numLayers), C.double(dropout), cu8(train), cu8(bidirectional)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_lstm_cell calls gt_aten_lstm_cell: aten::lstm_cell
 func Aten_lstm_cell(out *Tensor, input Tensor, hx []Tensor, wIh Tensor, wHh Tensor, bIh Tensor, bHh Tensor) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_lstm_cell(&o[0], C.gt_tensor(input), (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(hx))), C.int(len(hx)), C.gt_tensor(wIh), C.gt_tensor(wHh), C.gt_tensor(bIh), C.gt_tensor(bHh)); e != nil {
+	if e := C.gt_aten_lstm_cell((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(hx))), C.int(len(hx)), C.gt_tensor(wIh), C.gt_tensor(wHh), C.gt_tensor(bIh), C.gt_tensor(bHh)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_gru_cell calls gt_aten_gru_cell: aten::gru_cell
 func Aten_gru_cell(out *Tensor, input Tensor, hx Tensor, wIh Tensor, wHh Tensor, bIh Tensor, bHh Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_gru_cell(&o[0], C.gt_tensor(input), C.gt_tensor(hx), C.gt_tensor(wIh), C.gt_tensor(wHh), C.gt_tensor(bIh), C.gt_tensor(bHh)); e != nil {
+	if e := C.gt_aten_gru_cell((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), C.gt_tensor(hx), C.gt_tensor(wIh), C.gt_tensor(wHh), C.gt_tensor(bIh), C.gt_tensor(bHh)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_rnn_tanh_cell calls gt_aten_rnn_tanh_cell: aten::rnn_tanh_cell
 func Aten_rnn_tanh_cell(out *Tensor, input Tensor, hx Tensor, wIh Tensor, wHh Tensor, bIh Tensor, bHh Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_rnn_tanh_cell(&o[0], C.gt_tensor(input), C.gt_tensor(hx), C.gt_tensor(wIh), C.gt_tensor(wHh), C.gt_tensor(bIh), C.gt_tensor(bHh)); e != nil {
+	if e := C.gt_aten_rnn_tanh_cell((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), C.gt_tensor(hx), C.gt_tensor(wIh), C.gt_tensor(wHh), C.gt_tensor(bIh), C.gt_tensor(bHh)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_rnn_relu_cell calls gt_aten_rnn_relu_cell: aten::rnn_relu_cell
 func Aten_rnn_relu_cell(out *Tensor, input Tensor, hx Tensor, wIh Tensor, wHh Tensor, bIh Tensor, bHh Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_rnn_relu_cell(&o[0], C.gt_tensor(input), C.gt_tensor(hx), C.gt_tensor(wIh), C.gt_tensor(wHh), C.gt_tensor(bIh), C.gt_tensor(bHh)); e != nil {
+	if e := C.gt_aten_rnn_relu_cell((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), C.gt_tensor(hx), C.gt_tensor(wIh), C.gt_tensor(wHh), C.gt_tensor(bIh), C.gt_tensor(bHh)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -11559,31 +10581,25 @@ func Aten_set_(self Tensor) error {
 
 // Aten_lift calls gt_aten_lift: aten::lift
 func Aten_lift(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_lift(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_lift((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_lift_fresh calls gt_aten_lift_fresh: aten::lift_fresh
 func Aten_lift_fresh(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_lift_fresh(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_lift_fresh((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_lift_fresh_copy calls gt_aten_lift_fresh_copy: aten::lift_fresh_copy
 func Aten_lift_fresh_copy(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_lift_fresh_copy(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_lift_fresh_copy((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -11605,11 +10621,9 @@ func Aten_masked_fill__Scalar(self Tensor, mask Tensor, value Scalar) error {
 
 // Aten_masked_fill_Scalar calls gt_aten_masked_fill_Scalar: aten::masked_fill.Scalar
 func Aten_masked_fill_Scalar(out *Tensor, self Tensor, mask Tensor, value Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_masked_fill_Scalar(&o[0], C.gt_tensor(self), C.gt_tensor(mask), *(*C.gt_scalar)(unsafe.Pointer(&value))); e != nil {
+	if e := C.gt_aten_masked_fill_Scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(mask), *(*C.gt_scalar)(unsafe.Pointer(&value))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -11623,11 +10637,9 @@ func Aten_masked_fill__Tensor(self Tensor, mask Tensor, value Tensor) error {
 
 // Aten_masked_fill_Tensor calls gt_aten_masked_fill_Tensor: aten::masked_fill.Tensor
 func Aten_masked_fill_Tensor(out *Tensor, self Tensor, mask Tensor, value Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_masked_fill_Tensor(&o[0], C.gt_tensor(self), C.gt_tensor(mask), C.gt_tensor(value)); e != nil {
+	if e := C.gt_aten_masked_fill_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(mask), C.gt_tensor(value)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -11641,31 +10653,25 @@ func Aten_masked_scatter_(self Tensor, mask Tensor, source Tensor) error {
 
 // Aten_masked_scatter calls gt_aten_masked_scatter: aten::masked_scatter
 func Aten_masked_scatter(out *Tensor, self Tensor, mask Tensor, source Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_masked_scatter(&o[0], C.gt_tensor(self), C.gt_tensor(mask), C.gt_tensor(source)); e != nil {
+	if e := C.gt_aten_masked_scatter((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(mask), C.gt_tensor(source)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_view calls gt_aten_view: aten::view
 func Aten_view(out *Tensor, self Tensor, size []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_view(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size))); e != nil {
+	if e := C.gt_aten_view((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_view_dtype calls gt_aten_view_dtype: aten::view.dtype
 func Aten_view_dtype(out *Tensor, self Tensor, dtype int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_view_dtype(&o[0], C.gt_tensor(self), C.int(dtype)); e != nil {
+	if e := C.gt_aten_view_dtype((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int(dtype)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -11679,11 +10685,9 @@ func Aten_put_(self Tensor, index Tensor, source Tensor, accumulate bool) error 
 
 // Aten_put calls gt_aten_put: aten::put
 func Aten_put(out *Tensor, self Tensor, index Tensor, source Tensor, accumulate bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_put(&o[0], C.gt_tensor(self), C.gt_tensor(index), C.gt_tensor(source), cu8(accumulate)); e != nil {
+	if e := C.gt_aten_put((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(index), C.gt_tensor(source), cu8(accumulate)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -11705,11 +10709,9 @@ func Aten_index_add_(self Tensor, dim int64, index Tensor, source Tensor, alpha 
 
 // Aten_index_add calls gt_aten_index_add: aten::index_add
 func Aten_index_add(out *Tensor, self Tensor, dim int64, index Tensor, source Tensor, alpha Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_index_add(&o[0], C.gt_tensor(self), C.int64_t(dim), C.gt_tensor(index), C.gt_tensor(source), *(*C.gt_scalar)(unsafe.Pointer(&alpha))); e != nil {
+	if e := C.gt_aten_index_add((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim), C.gt_tensor(index), C.gt_tensor(source), *(*C.gt_scalar)(unsafe.Pointer(&alpha))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -11731,11 +10733,9 @@ func Aten_index_reduce_(self Tensor, dim int64, index Tensor, source Tensor, red
 
 // Aten_index_reduce calls gt_aten_index_reduce: aten::index_reduce
 func Aten_index_reduce(out *Tensor, self Tensor, dim int64, index Tensor, source Tensor, reduce string, includeSelf bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_index_reduce(&o[0], C.gt_tensor(self), C.int64_t(dim), C.gt_tensor(index), C.gt_tensor(source), (*C.char)(unsafe.Pointer(unsafe.StringData(reduce))), C.int64_t(len(reduce)), cu8(includeSelf)); e != nil {
+	if e := C.gt_aten_index_reduce((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim), C.gt_tensor(index), C.gt_tensor(source), (*C.char)(unsafe.Pointer(unsafe.StringData(reduce))), C.int64_t(len(reduce)), cu8(includeSelf)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -11749,11 +10749,9 @@ func Aten_index_fill__int_Scalar(self Tensor, dim int64, index Tensor, value Sca
 
 // Aten_index_fill_int_Scalar calls gt_aten_index_fill_int_Scalar: aten::index_fill.int_Scalar
 func Aten_index_fill_int_Scalar(out *Tensor, self Tensor, dim int64, index Tensor, value Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_index_fill_int_Scalar(&o[0], C.gt_tensor(self), C.int64_t(dim), C.gt_tensor(index), *(*C.gt_scalar)(unsafe.Pointer(&value))); e != nil {
+	if e := C.gt_aten_index_fill_int_Scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim), C.gt_tensor(index), *(*C.gt_scalar)(unsafe.Pointer(&value))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -11767,21 +10765,17 @@ func Aten_index_fill__int_Tensor(self Tensor, dim int64, index Tensor, value Ten
 
 // Aten_index_fill_int_Tensor calls gt_aten_index_fill_int_Tensor: aten::index_fill.int_Tensor
 func Aten_index_fill_int_Tensor(out *Tensor, self Tensor, dim int64, index Tensor, value Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_index_fill_int_Tensor(&o[0], C.gt_tensor(self), C.int64_t(dim), C.gt_tensor(index), C.gt_tensor(value)); e != nil {
+	if e := C.gt_aten_index_fill_int_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim), C.gt_tensor(index), C.gt_tensor(value)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_scatter_src calls gt_aten_scatter_src: aten::scatter.src
 func Aten_scatter_src(out *Tensor, self Tensor, dim int64, index Tensor, src Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_scatter_src(&o[0], C.gt_tensor(self), C.int64_t(dim), C.gt_tensor(index), C.gt_tensor(src)); e != nil {
+	if e := C.gt_aten_scatter_src((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim), C.gt_tensor(index), C.gt_tensor(src)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -11803,11 +10797,9 @@ func Aten_scatter_src_out(self Tensor, dim int64, index Tensor, src Tensor, out 
 
 // Aten_scatter_value calls gt_aten_scatter_value: aten::scatter.value
 func Aten_scatter_value(out *Tensor, self Tensor, dim int64, index Tensor, value Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_scatter_value(&o[0], C.gt_tensor(self), C.int64_t(dim), C.gt_tensor(index), *(*C.gt_scalar)(unsafe.Pointer(&value))); e != nil {
+	if e := C.gt_aten_scatter_value((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim), C.gt_tensor(index), *(*C.gt_scalar)(unsafe.Pointer(&value))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -11829,11 +10821,9 @@ func Aten_scatter_value_out(self Tensor, dim int64, index Tensor, value Scalar, 
 
 // Aten_scatter_reduce calls gt_aten_scatter_reduce: aten::scatter.reduce
 func Aten_scatter_reduce(out *Tensor, self Tensor, dim int64, index Tensor, src Tensor, reduce string) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_scatter_reduce(&o[0], C.gt_tensor(self), C.int64_t(dim), C.gt_tensor(index), C.gt_tensor(src), (*C.char)(unsafe.Pointer(unsafe.StringData(reduce))), C.int64_t(len(reduce))); e != nil {
+	if e := C.gt_aten_scatter_reduce((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim), C.gt_tensor(index), C.gt_tensor(src), (*C.char)(unsafe.Pointer(unsafe.StringData(reduce))), C.int64_t(len(reduce))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -11855,11 +10845,9 @@ func Aten_scatter_reduce_out(self Tensor, dim int64, index Tensor, src Tensor, r
 
 // Aten_scatter_value_reduce calls gt_aten_scatter_value_reduce: aten::scatter.value_reduce
 func Aten_scatter_value_reduce(out *Tensor, self Tensor, dim int64, index Tensor, value Scalar, reduce string) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_scatter_value_reduce(&o[0], C.gt_tensor(self), C.int64_t(dim), C.gt_tensor(index), *(*C.gt_scalar)(unsafe.Pointer(&value)), (*C.char)(unsafe.Pointer(unsafe.StringData(reduce))), C.int64_t(len(reduce))); e != nil {
+	if e := C.gt_aten_scatter_value_reduce((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim), C.gt_tensor(index), *(*C.gt_scalar)(unsafe.Pointer(&value)), (*C.char)(unsafe.Pointer(unsafe.StringData(reduce))), C.int64_t(len(reduce))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -11881,11 +10869,9 @@ func Aten_scatter_value_reduce_out(self Tensor, dim int64, index Tensor, value S
 
 // Aten_scatter_add calls gt_aten_scatter_add: aten::scatter_add
 func Aten_scatter_add(out *Tensor, self Tensor, dim int64, index Tensor, src Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_scatter_add(&o[0], C.gt_tensor(self), C.int64_t(dim), C.gt_tensor(index), C.gt_tensor(src)); e != nil {
+	if e := C.gt_aten_scatter_add((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim), C.gt_tensor(index), C.gt_tensor(src)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -11907,11 +10893,9 @@ func Aten_scatter_add_out(self Tensor, dim int64, index Tensor, src Tensor, out 
 
 // Aten_scatter_reduce_two calls gt_aten_scatter_reduce_two: aten::scatter_reduce.two
 func Aten_scatter_reduce_two(out *Tensor, self Tensor, dim int64, index Tensor, src Tensor, reduce string, includeSelf bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_scatter_reduce_two(&o[0], C.gt_tensor(self), C.int64_t(dim), C.gt_tensor(index), C.gt_tensor(src), (*C.char)(unsafe.Pointer(unsafe.StringData(reduce))), C.int64_t(len(reduce)), cu8(includeSelf)); e != nil {
+	if e := C.gt_aten_scatter_reduce_two((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim), C.gt_tensor(index), C.gt_tensor(src), (*C.char)(unsafe.Pointer(unsafe.StringData(reduce))), C.int64_t(len(reduce)), cu8(includeSelf)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -11965,31 +10949,25 @@ func Aten_bitwise_and_Scalar_out(self Tensor, other Scalar, out Tensor) error {
 
 // Aten_bitwise_and_Scalar calls gt_aten_bitwise_and_Scalar: aten::bitwise_and.Scalar
 func Aten_bitwise_and_Scalar(out *Tensor, self Tensor, other Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_bitwise_and_Scalar(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
+	if e := C.gt_aten_bitwise_and_Scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_bitwise_and_Scalar_Tensor calls gt_aten_bitwise_and_Scalar_Tensor: aten::bitwise_and.Scalar_Tensor
 func Aten_bitwise_and_Scalar_Tensor(out *Tensor, self Scalar, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_bitwise_and_Scalar_Tensor(&o[0], *(*C.gt_scalar)(unsafe.Pointer(&self)), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_bitwise_and_Scalar_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), *(*C.gt_scalar)(unsafe.Pointer(&self)), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_bitwise_and_Tensor calls gt_aten_bitwise_and_Tensor: aten::bitwise_and.Tensor
 func Aten_bitwise_and_Tensor(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_bitwise_and_Tensor(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_bitwise_and_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -12027,31 +11005,25 @@ func Aten_bitwise_or_Scalar_out(self Tensor, other Scalar, out Tensor) error {
 
 // Aten_bitwise_or_Scalar calls gt_aten_bitwise_or_Scalar: aten::bitwise_or.Scalar
 func Aten_bitwise_or_Scalar(out *Tensor, self Tensor, other Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_bitwise_or_Scalar(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
+	if e := C.gt_aten_bitwise_or_Scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_bitwise_or_Scalar_Tensor calls gt_aten_bitwise_or_Scalar_Tensor: aten::bitwise_or.Scalar_Tensor
 func Aten_bitwise_or_Scalar_Tensor(out *Tensor, self Scalar, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_bitwise_or_Scalar_Tensor(&o[0], *(*C.gt_scalar)(unsafe.Pointer(&self)), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_bitwise_or_Scalar_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), *(*C.gt_scalar)(unsafe.Pointer(&self)), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_bitwise_or_Tensor calls gt_aten_bitwise_or_Tensor: aten::bitwise_or.Tensor
 func Aten_bitwise_or_Tensor(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_bitwise_or_Tensor(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_bitwise_or_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -12089,31 +11061,25 @@ func Aten_bitwise_xor_Scalar_out(self Tensor, other Scalar, out Tensor) error {
 
 // Aten_bitwise_xor_Scalar calls gt_aten_bitwise_xor_Scalar: aten::bitwise_xor.Scalar
 func Aten_bitwise_xor_Scalar(out *Tensor, self Tensor, other Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_bitwise_xor_Scalar(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
+	if e := C.gt_aten_bitwise_xor_Scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_bitwise_xor_Scalar_Tensor calls gt_aten_bitwise_xor_Scalar_Tensor: aten::bitwise_xor.Scalar_Tensor
 func Aten_bitwise_xor_Scalar_Tensor(out *Tensor, self Scalar, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_bitwise_xor_Scalar_Tensor(&o[0], *(*C.gt_scalar)(unsafe.Pointer(&self)), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_bitwise_xor_Scalar_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), *(*C.gt_scalar)(unsafe.Pointer(&self)), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_bitwise_xor_Tensor calls gt_aten_bitwise_xor_Tensor: aten::bitwise_xor.Tensor
 func Aten_bitwise_xor_Tensor(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_bitwise_xor_Tensor(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_bitwise_xor_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -12135,11 +11101,9 @@ func Aten_bitwise_xor__Tensor(self Tensor, other Tensor) error {
 
 // Aten_bitwise_left_shift_Tensor calls gt_aten_bitwise_left_shift_Tensor: aten::bitwise_left_shift.Tensor
 func Aten_bitwise_left_shift_Tensor(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_bitwise_left_shift_Tensor(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_bitwise_left_shift_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -12161,11 +11125,9 @@ func Aten_bitwise_left_shift_Tensor_out(self Tensor, other Tensor, out Tensor) e
 
 // Aten_bitwise_left_shift_Tensor_Scalar calls gt_aten_bitwise_left_shift_Tensor_Scalar: aten::bitwise_left_shift.Tensor_Scalar
 func Aten_bitwise_left_shift_Tensor_Scalar(out *Tensor, self Tensor, other Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_bitwise_left_shift_Tensor_Scalar(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
+	if e := C.gt_aten_bitwise_left_shift_Tensor_Scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -12187,21 +11149,17 @@ func Aten_bitwise_left_shift_Tensor_Scalar_out(self Tensor, other Scalar, out Te
 
 // Aten_bitwise_left_shift_Scalar_Tensor calls gt_aten_bitwise_left_shift_Scalar_Tensor: aten::bitwise_left_shift.Scalar_Tensor
 func Aten_bitwise_left_shift_Scalar_Tensor(out *Tensor, self Scalar, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_bitwise_left_shift_Scalar_Tensor(&o[0], *(*C.gt_scalar)(unsafe.Pointer(&self)), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_bitwise_left_shift_Scalar_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), *(*C.gt_scalar)(unsafe.Pointer(&self)), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_bitwise_right_shift_Tensor calls gt_aten_bitwise_right_shift_Tensor: aten::bitwise_right_shift.Tensor
 func Aten_bitwise_right_shift_Tensor(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_bitwise_right_shift_Tensor(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_bitwise_right_shift_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -12223,11 +11181,9 @@ func Aten_bitwise_right_shift_Tensor_out(self Tensor, other Tensor, out Tensor) 
 
 // Aten_bitwise_right_shift_Tensor_Scalar calls gt_aten_bitwise_right_shift_Tensor_Scalar: aten::bitwise_right_shift.Tensor_Scalar
 func Aten_bitwise_right_shift_Tensor_Scalar(out *Tensor, self Tensor, other Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_bitwise_right_shift_Tensor_Scalar(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
+	if e := C.gt_aten_bitwise_right_shift_Tensor_Scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -12249,11 +11205,9 @@ func Aten_bitwise_right_shift_Tensor_Scalar_out(self Tensor, other Scalar, out T
 
 // Aten_bitwise_right_shift_Scalar_Tensor calls gt_aten_bitwise_right_shift_Scalar_Tensor: aten::bitwise_right_shift.Scalar_Tensor
 func Aten_bitwise_right_shift_Scalar_Tensor(out *Tensor, self Scalar, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_bitwise_right_shift_Scalar_Tensor(&o[0], *(*C.gt_scalar)(unsafe.Pointer(&self)), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_bitwise_right_shift_Scalar_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), *(*C.gt_scalar)(unsafe.Pointer(&self)), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -12315,11 +11269,9 @@ func Aten_addbmm_out(self Tensor, batch1 Tensor, batch2 Tensor, beta Scalar, alp
 
 // Aten_addbmm calls gt_aten_addbmm: aten::addbmm
 func Aten_addbmm(out *Tensor, self Tensor, batch1 Tensor, batch2 Tensor, beta Scalar, alpha Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_addbmm(&o[0], C.gt_tensor(self), C.gt_tensor(batch1), C.gt_tensor(batch2), *(*C.gt_scalar)(unsafe.Pointer(&beta)), *(*C.gt_scalar)(unsafe.Pointer(&alpha))); e != nil {
+	if e := C.gt_aten_addbmm((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(batch1), C.gt_tensor(batch2), *(*C.gt_scalar)(unsafe.Pointer(&beta)), *(*C.gt_scalar)(unsafe.Pointer(&alpha))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -12397,11 +11349,9 @@ func Aten_diag_out(self Tensor, diagonal int64, out Tensor) error {
 
 // Aten_diag calls gt_aten_diag: aten::diag
 func Aten_diag(out *Tensor, self Tensor, diagonal int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_diag(&o[0], C.gt_tensor(self), C.int64_t(diagonal)); e != nil {
+	if e := C.gt_aten_diag((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(diagonal)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -12415,11 +11365,9 @@ func Aten_cross_out(self Tensor, other Tensor, dim int64, dimHas bool, out Tenso
 
 // Aten_cross calls gt_aten_cross: aten::cross
 func Aten_cross(out *Tensor, self Tensor, other Tensor, dim int64, dimHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_cross(&o[0], C.gt_tensor(self), C.gt_tensor(other), C.int64_t(dim), cu8(dimHas)); e != nil {
+	if e := C.gt_aten_cross((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other), C.int64_t(dim), cu8(dimHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -12433,11 +11381,9 @@ func Aten_triu_out(self Tensor, diagonal int64, out Tensor) error {
 
 // Aten_triu calls gt_aten_triu: aten::triu
 func Aten_triu(out *Tensor, self Tensor, diagonal int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_triu(&o[0], C.gt_tensor(self), C.int64_t(diagonal)); e != nil {
+	if e := C.gt_aten_triu((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(diagonal)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -12451,41 +11397,33 @@ func Aten_tril_out(self Tensor, diagonal int64, out Tensor) error {
 
 // Aten_tril calls gt_aten_tril: aten::tril
 func Aten_tril(out *Tensor, self Tensor, diagonal int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_tril(&o[0], C.gt_tensor(self), C.int64_t(diagonal)); e != nil {
+	if e := C.gt_aten_tril((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(diagonal)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_tril_indices calls gt_aten_tril_indices: aten::tril_indices
 func Aten_tril_indices(out *Tensor, row int64, col int64, offset int64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_tril_indices(&o[0], C.int64_t(row), C.int64_t(col), C.int64_t(offset), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_tril_indices((*C.gt_tensor)(unsafe.Pointer(out)), C.int64_t(row), C.int64_t(col), C.int64_t(offset), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_triu_indices calls gt_aten_triu_indices: aten::triu_indices
 func Aten_triu_indices(out *Tensor, row int64, col int64, offset int64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_triu_indices(&o[0], C.int64_t(row), C.int64_t(col), C.int64_t(offset), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_triu_indices((*C.gt_tensor)(unsafe.Pointer(out)), C.int64_t(row), C.int64_t(col), C.int64_t(offset), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_trace calls gt_aten_trace: aten::trace
 func Aten_trace(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_trace(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_trace((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -12499,11 +11437,9 @@ func Aten_ne_Scalar_out(self Tensor, other Scalar, out Tensor) error {
 
 // Aten_ne_Scalar calls gt_aten_ne_Scalar: aten::ne.Scalar
 func Aten_ne_Scalar(out *Tensor, self Tensor, other Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_ne_Scalar(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
+	if e := C.gt_aten_ne_Scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -12517,11 +11453,9 @@ func Aten_ne_Tensor_out(self Tensor, other Tensor, out Tensor) error {
 
 // Aten_ne_Tensor calls gt_aten_ne_Tensor: aten::ne.Tensor
 func Aten_ne_Tensor(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_ne_Tensor(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_ne_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -12551,11 +11485,9 @@ func Aten_not_equal_Scalar_out(self Tensor, other Scalar, out Tensor) error {
 
 // Aten_not_equal_Scalar calls gt_aten_not_equal_Scalar: aten::not_equal.Scalar
 func Aten_not_equal_Scalar(out *Tensor, self Tensor, other Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_not_equal_Scalar(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
+	if e := C.gt_aten_not_equal_Scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -12569,11 +11501,9 @@ func Aten_not_equal_Tensor_out(self Tensor, other Tensor, out Tensor) error {
 
 // Aten_not_equal_Tensor calls gt_aten_not_equal_Tensor: aten::not_equal.Tensor
 func Aten_not_equal_Tensor(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_not_equal_Tensor(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_not_equal_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -12603,11 +11533,9 @@ func Aten_eq_Scalar_out(self Tensor, other Scalar, out Tensor) error {
 
 // Aten_eq_Scalar calls gt_aten_eq_Scalar: aten::eq.Scalar
 func Aten_eq_Scalar(out *Tensor, self Tensor, other Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_eq_Scalar(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
+	if e := C.gt_aten_eq_Scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -12621,11 +11549,9 @@ func Aten_eq_Tensor_out(self Tensor, other Tensor, out Tensor) error {
 
 // Aten_eq_Tensor calls gt_aten_eq_Tensor: aten::eq.Tensor
 func Aten_eq_Tensor(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_eq_Tensor(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_eq_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -12639,11 +11565,9 @@ func Aten_ge_Scalar_out(self Tensor, other Scalar, out Tensor) error {
 
 // Aten_ge_Scalar calls gt_aten_ge_Scalar: aten::ge.Scalar
 func Aten_ge_Scalar(out *Tensor, self Tensor, other Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_ge_Scalar(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
+	if e := C.gt_aten_ge_Scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -12657,11 +11581,9 @@ func Aten_ge_Tensor_out(self Tensor, other Tensor, out Tensor) error {
 
 // Aten_ge_Tensor calls gt_aten_ge_Tensor: aten::ge.Tensor
 func Aten_ge_Tensor(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_ge_Tensor(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_ge_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -12691,11 +11613,9 @@ func Aten_greater_equal_Scalar_out(self Tensor, other Scalar, out Tensor) error 
 
 // Aten_greater_equal_Scalar calls gt_aten_greater_equal_Scalar: aten::greater_equal.Scalar
 func Aten_greater_equal_Scalar(out *Tensor, self Tensor, other Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_greater_equal_Scalar(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
+	if e := C.gt_aten_greater_equal_Scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -12709,11 +11629,9 @@ func Aten_greater_equal_Tensor_out(self Tensor, other Tensor, out Tensor) error 
 
 // Aten_greater_equal_Tensor calls gt_aten_greater_equal_Tensor: aten::greater_equal.Tensor
 func Aten_greater_equal_Tensor(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_greater_equal_Tensor(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_greater_equal_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -12743,11 +11661,9 @@ func Aten_le_Scalar_out(self Tensor, other Scalar, out Tensor) error {
 
 // Aten_le_Scalar calls gt_aten_le_Scalar: aten::le.Scalar
 func Aten_le_Scalar(out *Tensor, self Tensor, other Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_le_Scalar(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
+	if e := C.gt_aten_le_Scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -12761,11 +11677,9 @@ func Aten_le_Tensor_out(self Tensor, other Tensor, out Tensor) error {
 
 // Aten_le_Tensor calls gt_aten_le_Tensor: aten::le.Tensor
 func Aten_le_Tensor(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_le_Tensor(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_le_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -12795,11 +11709,9 @@ func Aten_less_equal_Scalar_out(self Tensor, other Scalar, out Tensor) error {
 
 // Aten_less_equal_Scalar calls gt_aten_less_equal_Scalar: aten::less_equal.Scalar
 func Aten_less_equal_Scalar(out *Tensor, self Tensor, other Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_less_equal_Scalar(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
+	if e := C.gt_aten_less_equal_Scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -12813,11 +11725,9 @@ func Aten_less_equal_Tensor_out(self Tensor, other Tensor, out Tensor) error {
 
 // Aten_less_equal_Tensor calls gt_aten_less_equal_Tensor: aten::less_equal.Tensor
 func Aten_less_equal_Tensor(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_less_equal_Tensor(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_less_equal_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -12847,11 +11757,9 @@ func Aten_gt_Scalar_out(self Tensor, other Scalar, out Tensor) error {
 
 // Aten_gt_Scalar calls gt_aten_gt_Scalar: aten::gt.Scalar
 func Aten_gt_Scalar(out *Tensor, self Tensor, other Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_gt_Scalar(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
+	if e := C.gt_aten_gt_Scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -12865,11 +11773,9 @@ func Aten_gt_Tensor_out(self Tensor, other Tensor, out Tensor) error {
 
 // Aten_gt_Tensor calls gt_aten_gt_Tensor: aten::gt.Tensor
 func Aten_gt_Tensor(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_gt_Tensor(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_gt_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -12899,11 +11805,9 @@ func Aten_greater_Scalar_out(self Tensor, other Scalar, out Tensor) error {
 
 // Aten_greater_Scalar calls gt_aten_greater_Scalar: aten::greater.Scalar
 func Aten_greater_Scalar(out *Tensor, self Tensor, other Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_greater_Scalar(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
+	if e := C.gt_aten_greater_Scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -12917,11 +11821,9 @@ func Aten_greater_Tensor_out(self Tensor, other Tensor, out Tensor) error {
 
 // Aten_greater_Tensor calls gt_aten_greater_Tensor: aten::greater.Tensor
 func Aten_greater_Tensor(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_greater_Tensor(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_greater_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -12951,11 +11853,9 @@ func Aten_lt_Scalar_out(self Tensor, other Scalar, out Tensor) error {
 
 // Aten_lt_Scalar calls gt_aten_lt_Scalar: aten::lt.Scalar
 func Aten_lt_Scalar(out *Tensor, self Tensor, other Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_lt_Scalar(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
+	if e := C.gt_aten_lt_Scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -12969,11 +11869,9 @@ func Aten_lt_Tensor_out(self Tensor, other Tensor, out Tensor) error {
 
 // Aten_lt_Tensor calls gt_aten_lt_Tensor: aten::lt.Tensor
 func Aten_lt_Tensor(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_lt_Tensor(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_lt_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -13003,11 +11901,9 @@ func Aten_less_Scalar_out(self Tensor, other Scalar, out Tensor) error {
 
 // Aten_less_Scalar calls gt_aten_less_Scalar: aten::less.Scalar
 func Aten_less_Scalar(out *Tensor, self Tensor, other Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_less_Scalar(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
+	if e := C.gt_aten_less_Scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -13021,11 +11917,9 @@ func Aten_less_Tensor_out(self Tensor, other Tensor, out Tensor) error {
 
 // Aten_less_Tensor calls gt_aten_less_Tensor: aten::less.Tensor
 func Aten_less_Tensor(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_less_Tensor(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_less_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -13055,11 +11949,9 @@ func Aten_take_out(self Tensor, index Tensor, out Tensor) error {
 
 // Aten_take calls gt_aten_take: aten::take
 func Aten_take(out *Tensor, self Tensor, index Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_take(&o[0], C.gt_tensor(self), C.gt_tensor(index)); e != nil {
+	if e := C.gt_aten_take((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(index)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -13073,11 +11965,9 @@ func Aten_take_along_dim_out(self Tensor, indices Tensor, dim int64, dimHas bool
 
 // Aten_take_along_dim calls gt_aten_take_along_dim: aten::take_along_dim
 func Aten_take_along_dim(out *Tensor, self Tensor, indices Tensor, dim int64, dimHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_take_along_dim(&o[0], C.gt_tensor(self), C.gt_tensor(indices), C.int64_t(dim), cu8(dimHas)); e != nil {
+	if e := C.gt_aten_take_along_dim((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(indices), C.int64_t(dim), cu8(dimHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -13091,11 +11981,9 @@ func Aten_index_select_out(self Tensor, dim int64, index Tensor, out Tensor) err
 
 // Aten_index_select calls gt_aten_index_select: aten::index_select
 func Aten_index_select(out *Tensor, self Tensor, dim int64, index Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_index_select(&o[0], C.gt_tensor(self), C.int64_t(dim), C.gt_tensor(index)); e != nil {
+	if e := C.gt_aten_index_select((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim), C.gt_tensor(index)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -13109,11 +11997,9 @@ func Aten_masked_select_out(self Tensor, mask Tensor, out Tensor) error {
 
 // Aten_masked_select calls gt_aten_masked_select: aten::masked_select
 func Aten_masked_select(out *Tensor, self Tensor, mask Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_masked_select(&o[0], C.gt_tensor(self), C.gt_tensor(mask)); e != nil {
+	if e := C.gt_aten_masked_select((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(mask)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -13127,11 +12013,9 @@ func Aten_nonzero_out(self Tensor, out Tensor) error {
 
 // Aten_nonzero calls gt_aten_nonzero: aten::nonzero
 func Aten_nonzero(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_nonzero(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_nonzero((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -13145,11 +12029,9 @@ func Aten_nonzero_static_out(self Tensor, size int64, fillValue int64, out Tenso
 
 // Aten_nonzero_static calls gt_aten_nonzero_static: aten::nonzero_static
 func Aten_nonzero_static(out *Tensor, self Tensor, size int64, fillValue int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_nonzero_static(&o[0], C.gt_tensor(self), C.int64_t(size), C.int64_t(fillValue)); e != nil {
+	if e := C.gt_aten_nonzero_static((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(size), C.int64_t(fillValue)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -13163,11 +12045,9 @@ func Aten_nonzero_numpy(out **Tensor, outN *int32, self Tensor) error {
 
 // Aten_argwhere calls gt_aten_argwhere: aten::argwhere
 func Aten_argwhere(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_argwhere(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_argwhere((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -13181,11 +12061,9 @@ func Aten_gather_out(self Tensor, dim int64, index Tensor, sparseGrad bool, out 
 
 // Aten_gather calls gt_aten_gather: aten::gather
 func Aten_gather(out *Tensor, self Tensor, dim int64, index Tensor, sparseGrad bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_gather(&o[0], C.gt_tensor(self), C.int64_t(dim), C.gt_tensor(index), cu8(sparseGrad)); e != nil {
+	if e := C.gt_aten_gather((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim), C.gt_tensor(index), cu8(sparseGrad)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -13199,11 +12077,9 @@ func Aten_addcmul_out(self Tensor, tensor1 Tensor, tensor2 Tensor, value Scalar,
 
 // Aten_addcmul calls gt_aten_addcmul: aten::addcmul
 func Aten_addcmul(out *Tensor, self Tensor, tensor1 Tensor, tensor2 Tensor, value Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_addcmul(&o[0], C.gt_tensor(self), C.gt_tensor(tensor1), C.gt_tensor(tensor2), *(*C.gt_scalar)(unsafe.Pointer(&value))); e != nil {
+	if e := C.gt_aten_addcmul((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(tensor1), C.gt_tensor(tensor2), *(*C.gt_scalar)(unsafe.Pointer(&value))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -13225,11 +12101,9 @@ func Aten_addcdiv_out(self Tensor, tensor1 Tensor, tensor2 Tensor, value Scalar,
 
 // Aten_addcdiv calls gt_aten_addcdiv: aten::addcdiv
 func Aten_addcdiv(out *Tensor, self Tensor, tensor1 Tensor, tensor2 Tensor, value Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_addcdiv(&o[0], C.gt_tensor(self), C.gt_tensor(tensor1), C.gt_tensor(tensor2), *(*C.gt_scalar)(unsafe.Pointer(&value))); e != nil {
+	if e := C.gt_aten_addcdiv((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(tensor1), C.gt_tensor(tensor2), *(*C.gt_scalar)(unsafe.Pointer(&value))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -13243,11 +12117,9 @@ func Aten_addcdiv_(self Tensor, tensor1 Tensor, tensor2 Tensor, value Scalar) er
 
 // Aten_cross_entropy_loss calls gt_aten_cross_entropy_loss: aten::cross_entropy_loss
 func Aten_cross_entropy_loss(out *Tensor, self Tensor, target Tensor, weight Tensor, reduction int64, ignoreIndex int64, labelSmoothing float64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_cross_entropy_loss(&o[0], C.gt_tensor(self), C.gt_tensor(target), C.gt_tensor(weight), C.int64_t(reduction), C.int64_t(ignoreIndex), C.double(labelSmoothing)); e != nil {
+	if e := C.gt_aten_cross_entropy_loss((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(target), C.gt_tensor(weight), C.int64_t(reduction), C.int64_t(ignoreIndex), C.double(labelSmoothing)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -13261,11 +12133,9 @@ func Aten_triangular_solve_X(self Tensor, a Tensor, upper bool, transpose bool, 
 
 // Aten_triangular_solve calls gt_aten_triangular_solve: aten::triangular_solve
 func Aten_triangular_solve(out *Tensor, self Tensor, a Tensor, upper bool, transpose bool, unitriangular bool) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_triangular_solve(&o[0], C.gt_tensor(self), C.gt_tensor(a), cu8(upper), cu8(transpose), cu8(unitriangular)); e != nil {
+	if e := C.gt_aten_triangular_solve((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(a), cu8(upper), cu8(transpose), cu8(unitriangular)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -13279,21 +12149,17 @@ func Aten_linalg_solve_triangular_out(self Tensor, b Tensor, upper bool, left bo
 
 // Aten_linalg_solve_triangular calls gt_aten_linalg_solve_triangular: aten::linalg_solve_triangular
 func Aten_linalg_solve_triangular(out *Tensor, self Tensor, b Tensor, upper bool, left bool, unitriangular bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_linalg_solve_triangular(&o[0], C.gt_tensor(self), C.gt_tensor(b), cu8(upper), cu8(left), cu8(unitriangular)); e != nil {
+	if e := C.gt_aten_linalg_solve_triangular((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(b), cu8(upper), cu8(left), cu8(unitriangular)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_linalg_vander calls gt_aten_linalg_vander: aten::linalg_vander
 func Aten_linalg_vander(out *Tensor, x Tensor, n_ int64, n_Has bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_linalg_vander(&o[0], C.gt_tensor(x), C.int64_t(n_), cu8(n_Has)); e != nil {
+	if e := C.gt_aten_linalg_vander((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(x), C.int64_t(n_), cu8(n_Has)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -13307,21 +12173,17 @@ func Aten_svd_U(self Tensor, some bool, computeUv bool, u Tensor, s Tensor, v Te
 
 // Aten_svd calls gt_aten_svd: aten::svd
 func Aten_svd(out *Tensor, self Tensor, some bool, computeUv bool) error {
-	var o [3]C.gt_tensor
-	if e := C.gt_aten_svd(&o[0], C.gt_tensor(self), cu8(some), cu8(computeUv)); e != nil {
+	if e := C.gt_aten_svd((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), cu8(some), cu8(computeUv)); e != nil {
 		return newError(e)
 	}
-	*(*[3]Tensor)(unsafe.Pointer(out)) = *(*[3]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_swapaxes calls gt_aten_swapaxes: aten::swapaxes
 func Aten_swapaxes(out *Tensor, self Tensor, axis0 int64, axis1 int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_swapaxes(&o[0], C.gt_tensor(self), C.int64_t(axis0), C.int64_t(axis1)); e != nil {
+	if e := C.gt_aten_swapaxes((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(axis0), C.int64_t(axis1)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -13335,11 +12197,9 @@ func Aten_swapaxes_(self Tensor, axis0 int64, axis1 int64) error {
 
 // Aten_swapdims calls gt_aten_swapdims: aten::swapdims
 func Aten_swapdims(out *Tensor, self Tensor, dim0 int64, dim1 int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_swapdims(&o[0], C.gt_tensor(self), C.int64_t(dim0), C.int64_t(dim1)); e != nil {
+	if e := C.gt_aten_swapdims((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim0), C.int64_t(dim1)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -13361,21 +12221,17 @@ func Aten_cholesky_solve_out(self Tensor, input2 Tensor, upper bool, out Tensor)
 
 // Aten_cholesky_solve calls gt_aten_cholesky_solve: aten::cholesky_solve
 func Aten_cholesky_solve(out *Tensor, self Tensor, input2 Tensor, upper bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_cholesky_solve(&o[0], C.gt_tensor(self), C.gt_tensor(input2), cu8(upper)); e != nil {
+	if e := C.gt_aten_cholesky_solve((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(input2), cu8(upper)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_cholesky_inverse calls gt_aten_cholesky_inverse: aten::cholesky_inverse
 func Aten_cholesky_inverse(out *Tensor, self Tensor, upper bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_cholesky_inverse(&o[0], C.gt_tensor(self), cu8(upper)); e != nil {
+	if e := C.gt_aten_cholesky_inverse((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), cu8(upper)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -13397,21 +12253,17 @@ func Aten_geqrf_a(self Tensor, a Tensor, tau Tensor) error {
 
 // Aten_geqrf calls gt_aten_geqrf: aten::geqrf
 func Aten_geqrf(out *Tensor, self Tensor) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_geqrf(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_geqrf((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_orgqr calls gt_aten_orgqr: aten::orgqr
 func Aten_orgqr(out *Tensor, self Tensor, input2 Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_orgqr(&o[0], C.gt_tensor(self), C.gt_tensor(input2)); e != nil {
+	if e := C.gt_aten_orgqr((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(input2)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -13433,11 +12285,9 @@ func Aten_ormqr_out(self Tensor, input2 Tensor, input3 Tensor, left bool, transp
 
 // Aten_ormqr calls gt_aten_ormqr: aten::ormqr
 func Aten_ormqr(out *Tensor, self Tensor, input2 Tensor, input3 Tensor, left bool, transpose bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_ormqr(&o[0], C.gt_tensor(self), C.gt_tensor(input2), C.gt_tensor(input3), cu8(left), cu8(transpose)); e != nil {
+	if e := C.gt_aten_ormqr((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(input2), C.gt_tensor(input3), cu8(left), cu8(transpose)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -13451,21 +12301,17 @@ func Aten_lu_solve_out(self Tensor, lUData Tensor, lUPivots Tensor, out Tensor) 
 
 // Aten_lu_solve calls gt_aten_lu_solve: aten::lu_solve
 func Aten_lu_solve(out *Tensor, self Tensor, lUData Tensor, lUPivots Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_lu_solve(&o[0], C.gt_tensor(self), C.gt_tensor(lUData), C.gt_tensor(lUPivots)); e != nil {
+	if e := C.gt_aten_lu_solve((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(lUData), C.gt_tensor(lUPivots)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_lu_unpack calls gt_aten_lu_unpack: aten::lu_unpack
 func Aten_lu_unpack(out *Tensor, lUData Tensor, lUPivots Tensor, unpackData bool, unpackPivots bool) error {
-	var o [3]C.gt_tensor
-	if e := C.gt_aten_lu_unpack(&o[0], C.gt_tensor(lUData), C.gt_tensor(lUPivots), cu8(unpackData), cu8(unpackPivots)); e != nil {
+	if e := C.gt_aten_lu_unpack((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(lUData), C.gt_tensor(lUPivots), cu8(unpackData), cu8(unpackPivots)); e != nil {
 		return newError(e)
 	}
-	*(*[3]Tensor)(unsafe.Pointer(out)) = *(*[3]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -13487,11 +12333,9 @@ func Aten_multinomial_out(self Tensor, numSamples int64, replacement bool, gener
 
 // Aten_multinomial calls gt_aten_multinomial: aten::multinomial
 func Aten_multinomial(out *Tensor, self Tensor, numSamples int64, replacement bool, generator Generator) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_multinomial(&o[0], C.gt_tensor(self), C.int64_t(numSamples), cu8(replacement), C.gt_generator(generator)); e != nil {
+	if e := C.gt_aten_multinomial((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(numSamples), cu8(replacement), C.gt_generator(generator)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -13513,11 +12357,9 @@ func Aten_lgamma_(self Tensor) error {
 
 // Aten_lgamma calls gt_aten_lgamma: aten::lgamma
 func Aten_lgamma(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_lgamma(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_lgamma((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -13531,11 +12373,9 @@ func Aten_digamma_out(self Tensor, out Tensor) error {
 
 // Aten_digamma calls gt_aten_digamma: aten::digamma
 func Aten_digamma(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_digamma(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_digamma((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -13549,11 +12389,9 @@ func Aten_polygamma_out(n_ int64, self Tensor, out Tensor) error {
 
 // Aten_polygamma calls gt_aten_polygamma: aten::polygamma
 func Aten_polygamma(out *Tensor, n_ int64, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_polygamma(&o[0], C.int64_t(n_), C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_polygamma((*C.gt_tensor)(unsafe.Pointer(out)), C.int64_t(n_), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -13567,11 +12405,9 @@ func Aten_polygamma_(self Tensor, n_ int64) error {
 
 // Aten_erfinv calls gt_aten_erfinv: aten::erfinv
 func Aten_erfinv(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_erfinv(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_erfinv((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -13593,11 +12429,9 @@ func Aten_erfinv_out(self Tensor, out Tensor) error {
 
 // Aten_i0 calls gt_aten_i0: aten::i0
 func Aten_i0(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_i0(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_i0((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -13619,11 +12453,9 @@ func Aten_i0_out(self Tensor, out Tensor) error {
 
 // Aten_sign calls gt_aten_sign: aten::sign
 func Aten_sign(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_sign(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_sign((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -13645,11 +12477,9 @@ func Aten_sign_out(self Tensor, out Tensor) error {
 
 // Aten_signbit calls gt_aten_signbit: aten::signbit
 func Aten_signbit(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_signbit(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_signbit((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -13663,11 +12493,9 @@ func Aten_signbit_out(self Tensor, out Tensor) error {
 
 // Aten_dist calls gt_aten_dist: aten::dist
 func Aten_dist(out *Tensor, self Tensor, other Tensor, p Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_dist(&o[0], C.gt_tensor(self), C.gt_tensor(other), *(*C.gt_scalar)(unsafe.Pointer(&p))); e != nil {
+	if e := C.gt_aten_dist((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other), *(*C.gt_scalar)(unsafe.Pointer(&p))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -13689,21 +12517,17 @@ func Aten_atan2_(self Tensor, other Tensor) error {
 
 // Aten_atan2 calls gt_aten_atan2: aten::atan2
 func Aten_atan2(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_atan2(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_atan2((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_arctan2 calls gt_aten_arctan2: aten::arctan2
 func Aten_arctan2(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_arctan2(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_arctan2((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -13741,21 +12565,17 @@ func Aten_lerp_Tensor_out(self Tensor, end Tensor, weight Tensor, out Tensor) er
 
 // Aten_lerp_Scalar calls gt_aten_lerp_Scalar: aten::lerp.Scalar
 func Aten_lerp_Scalar(out *Tensor, self Tensor, end Tensor, weight Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_lerp_Scalar(&o[0], C.gt_tensor(self), C.gt_tensor(end), *(*C.gt_scalar)(unsafe.Pointer(&weight))); e != nil {
+	if e := C.gt_aten_lerp_Scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(end), *(*C.gt_scalar)(unsafe.Pointer(&weight))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_lerp_Tensor calls gt_aten_lerp_Tensor: aten::lerp.Tensor
 func Aten_lerp_Tensor(out *Tensor, self Tensor, end Tensor, weight Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_lerp_Tensor(&o[0], C.gt_tensor(self), C.gt_tensor(end), C.gt_tensor(weight)); e != nil {
+	if e := C.gt_aten_lerp_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(end), C.gt_tensor(weight)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -13769,11 +12589,9 @@ func Aten_histc_out(self Tensor, bins int64, min Scalar, max Scalar, out Tensor)
 
 // Aten_histc calls gt_aten_histc: aten::histc
 func Aten_histc(out *Tensor, self Tensor, bins int64, min Scalar, max Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_histc(&o[0], C.gt_tensor(self), C.int64_t(bins), *(*C.gt_scalar)(unsafe.Pointer(&min)), *(*C.gt_scalar)(unsafe.Pointer(&max))); e != nil {
+	if e := C.gt_aten_histc((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(bins), *(*C.gt_scalar)(unsafe.Pointer(&min)), *(*C.gt_scalar)(unsafe.Pointer(&max))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -13787,11 +12605,9 @@ func Aten_histogram_bins_tensor_out(self Tensor, bins Tensor, weight Tensor, den
 
 // Aten_histogram_bins_tensor calls gt_aten_histogram_bins_tensor: aten::histogram.bins_tensor
 func Aten_histogram_bins_tensor(out *Tensor, self Tensor, bins Tensor, weight Tensor, density bool) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_histogram_bins_tensor(&o[0], C.gt_tensor(self), C.gt_tensor(bins), C.gt_tensor(weight), cu8(density)); e != nil {
+	if e := C.gt_aten_histogram_bins_tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(bins), C.gt_tensor(weight), cu8(density)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -13805,11 +12621,9 @@ func Aten_histogram_bin_ct_out(self Tensor, bins int64, range_ []float64, weight
 
 // Aten_histogram_bin_ct calls gt_aten_histogram_bin_ct: aten::histogram.bin_ct
 func Aten_histogram_bin_ct(out *Tensor, self Tensor, bins int64, range_ []float64, weight Tensor, density bool) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_histogram_bin_ct(&o[0], C.gt_tensor(self), C.int64_t(bins), (*C.double)(unsafe.Pointer(unsafe.SliceData(range_))), optLen(len(range_), range_ == nil), C.gt_tensor(weight), cu8(density)); e != nil {
+	if e := C.gt_aten_histogram_bin_ct((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(bins), (*C.double)(unsafe.Pointer(unsafe.SliceData(range_))), optLen(len(range_), range_ == nil), C.gt_tensor(weight), cu8(density)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -13823,11 +12637,9 @@ func Aten_fmod_Scalar_out(self Tensor, other Scalar, out Tensor) error {
 
 // Aten_fmod_Scalar calls gt_aten_fmod_Scalar: aten::fmod.Scalar
 func Aten_fmod_Scalar(out *Tensor, self Tensor, other Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_fmod_Scalar(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
+	if e := C.gt_aten_fmod_Scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -13849,11 +12661,9 @@ func Aten_fmod_Tensor_out(self Tensor, other Tensor, out Tensor) error {
 
 // Aten_fmod_Tensor calls gt_aten_fmod_Tensor: aten::fmod.Tensor
 func Aten_fmod_Tensor(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_fmod_Tensor(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_fmod_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -13875,11 +12685,9 @@ func Aten_hypot_out(self Tensor, other Tensor, out Tensor) error {
 
 // Aten_hypot calls gt_aten_hypot: aten::hypot
 func Aten_hypot(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_hypot(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_hypot((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -13901,11 +12709,9 @@ func Aten_igamma_out(self Tensor, other Tensor, out Tensor) error {
 
 // Aten_igamma calls gt_aten_igamma: aten::igamma
 func Aten_igamma(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_igamma(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_igamma((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -13927,11 +12733,9 @@ func Aten_igammac_out(self Tensor, other Tensor, out Tensor) error {
 
 // Aten_igammac calls gt_aten_igammac: aten::igammac
 func Aten_igammac(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_igammac(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_igammac((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -13953,11 +12757,9 @@ func Aten_nextafter_out(self Tensor, other Tensor, out Tensor) error {
 
 // Aten_nextafter calls gt_aten_nextafter: aten::nextafter
 func Aten_nextafter(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_nextafter(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_nextafter((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -13979,11 +12781,9 @@ func Aten_remainder_Scalar_out(self Tensor, other Scalar, out Tensor) error {
 
 // Aten_remainder_Scalar calls gt_aten_remainder_Scalar: aten::remainder.Scalar
 func Aten_remainder_Scalar(out *Tensor, self Tensor, other Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_remainder_Scalar(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
+	if e := C.gt_aten_remainder_Scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -14005,11 +12805,9 @@ func Aten_remainder_Tensor_out(self Tensor, other Tensor, out Tensor) error {
 
 // Aten_remainder_Tensor calls gt_aten_remainder_Tensor: aten::remainder.Tensor
 func Aten_remainder_Tensor(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_remainder_Tensor(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_remainder_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -14023,21 +12821,17 @@ func Aten_remainder__Tensor(self Tensor, other Tensor) error {
 
 // Aten_remainder_Scalar_Tensor calls gt_aten_remainder_Scalar_Tensor: aten::remainder.Scalar_Tensor
 func Aten_remainder_Scalar_Tensor(out *Tensor, self Scalar, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_remainder_Scalar_Tensor(&o[0], *(*C.gt_scalar)(unsafe.Pointer(&self)), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_remainder_Scalar_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), *(*C.gt_scalar)(unsafe.Pointer(&self)), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_min calls gt_aten_min: aten::min
 func Aten_min(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_min(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_min((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -14051,11 +12845,9 @@ func Aten_min_unary_out(self Tensor, out Tensor) error {
 
 // Aten_fmin calls gt_aten_fmin: aten::fmin
 func Aten_fmin(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_fmin(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_fmin((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -14069,21 +12861,17 @@ func Aten_fmin_out(self Tensor, other Tensor, out Tensor) error {
 
 // Aten_max calls gt_aten_max: aten::max
 func Aten_max(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_max(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_max((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_fmax calls gt_aten_fmax: aten::fmax
 func Aten_fmax(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_fmax(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_fmax((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -14097,11 +12885,9 @@ func Aten_fmax_out(self Tensor, other Tensor, out Tensor) error {
 
 // Aten_maximum calls gt_aten_maximum: aten::maximum
 func Aten_maximum(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_maximum(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_maximum((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -14115,11 +12901,9 @@ func Aten_maximum_out(self Tensor, other Tensor, out Tensor) error {
 
 // Aten_max_other calls gt_aten_max_other: aten::max.other
 func Aten_max_other(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_max_other(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_max_other((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -14141,11 +12925,9 @@ func Aten_max_unary_out(self Tensor, out Tensor) error {
 
 // Aten_minimum calls gt_aten_minimum: aten::minimum
 func Aten_minimum(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_minimum(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_minimum((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -14167,21 +12949,17 @@ func Aten_min_out(self Tensor, other Tensor, out Tensor) error {
 
 // Aten_min_other calls gt_aten_min_other: aten::min.other
 func Aten_min_other(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_min_other(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_min_other((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_quantile calls gt_aten_quantile: aten::quantile
 func Aten_quantile(out *Tensor, self Tensor, q Tensor, dim int64, dimHas bool, keepdim bool, interpolation string) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_quantile(&o[0], C.gt_tensor(self), C.gt_tensor(q), C.int64_t(dim), cu8(dimHas), cu8(keepdim), (*C.char)(unsafe.Pointer(unsafe.StringData(interpolation))), C.int64_t(len(interpolation))); e != nil {
+	if e := C.gt_aten_quantile((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(q), C.int64_t(dim), cu8(dimHas), cu8(keepdim), (*C.char)(unsafe.Pointer(unsafe.StringData(interpolation))), C.int64_t(len(interpolation))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -14195,11 +12973,9 @@ func Aten_quantile_out(self Tensor, q Tensor, dim int64, dimHas bool, keepdim bo
 
 // Aten_quantile_scalar calls gt_aten_quantile_scalar: aten::quantile.scalar
 func Aten_quantile_scalar(out *Tensor, self Tensor, q float64, dim int64, dimHas bool, keepdim bool, interpolation string) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_quantile_scalar(&o[0], C.gt_tensor(self), C.double(q), C.int64_t(dim), cu8(dimHas), cu8(keepdim), (*C.char)(unsafe.Pointer(unsafe.StringData(interpolation))), C.int64_t(len(interpolation))); e != nil {
+	if e := C.gt_aten_quantile_scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.double(q), C.int64_t(dim), cu8(dimHas), cu8(keepdim), (*C.char)(unsafe.Pointer(unsafe.StringData(interpolation))), C.int64_t(len(interpolation))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -14213,11 +12989,9 @@ func Aten_quantile_scalar_out(self Tensor, q float64, dim int64, dimHas bool, ke
 
 // Aten_nanquantile calls gt_aten_nanquantile: aten::nanquantile
 func Aten_nanquantile(out *Tensor, self Tensor, q Tensor, dim int64, dimHas bool, keepdim bool, interpolation string) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_nanquantile(&o[0], C.gt_tensor(self), C.gt_tensor(q), C.int64_t(dim), cu8(dimHas), cu8(keepdim), (*C.char)(unsafe.Pointer(unsafe.StringData(interpolation))), C.int64_t(len(interpolation))); e != nil {
+	if e := C.gt_aten_nanquantile((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(q), C.int64_t(dim), cu8(dimHas), cu8(keepdim), (*C.char)(unsafe.Pointer(unsafe.StringData(interpolation))), C.int64_t(len(interpolation))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -14231,11 +13005,9 @@ func Aten_nanquantile_out(self Tensor, q Tensor, dim int64, dimHas bool, keepdim
 
 // Aten_nanquantile_scalar calls gt_aten_nanquantile_scalar: aten::nanquantile.scalar
 func Aten_nanquantile_scalar(out *Tensor, self Tensor, q float64, dim int64, dimHas bool, keepdim bool, interpolation string) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_nanquantile_scalar(&o[0], C.gt_tensor(self), C.double(q), C.int64_t(dim), cu8(dimHas), cu8(keepdim), (*C.char)(unsafe.Pointer(unsafe.StringData(interpolation))), C.int64_t(len(interpolation))); e != nil {
+	if e := C.gt_aten_nanquantile_scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.double(q), C.int64_t(dim), cu8(dimHas), cu8(keepdim), (*C.char)(unsafe.Pointer(unsafe.StringData(interpolation))), C.int64_t(len(interpolation))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -14265,21 +13037,17 @@ func Aten_sort_values_stable(self Tensor, stable int8, dim int64, descending boo
 
 // Aten_sort calls gt_aten_sort: aten::sort
 func Aten_sort(out *Tensor, self Tensor, dim int64, descending bool) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_sort(&o[0], C.gt_tensor(self), C.int64_t(dim), cu8(descending)); e != nil {
+	if e := C.gt_aten_sort((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim), cu8(descending)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_sort_stable calls gt_aten_sort_stable: aten::sort.stable
 func Aten_sort_stable(out *Tensor, self Tensor, stable int8, dim int64, descending bool) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_sort_stable(&o[0], C.gt_tensor(self), C.int8_t(stable), C.int64_t(dim), cu8(descending)); e != nil {
+	if e := C.gt_aten_sort_stable((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int8_t(stable), C.int64_t(dim), cu8(descending)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -14293,31 +13061,25 @@ func Aten_msort_out(self Tensor, out Tensor) error {
 
 // Aten_msort calls gt_aten_msort: aten::msort
 func Aten_msort(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_msort(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_msort((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_argsort calls gt_aten_argsort: aten::argsort
 func Aten_argsort(out *Tensor, self Tensor, dim int64, descending bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_argsort(&o[0], C.gt_tensor(self), C.int64_t(dim), cu8(descending)); e != nil {
+	if e := C.gt_aten_argsort((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim), cu8(descending)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_argsort_stable calls gt_aten_argsort_stable: aten::argsort.stable
 func Aten_argsort_stable(out *Tensor, self Tensor, stable bool, dim int64, descending bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_argsort_stable(&o[0], C.gt_tensor(self), cu8(stable), C.int64_t(dim), cu8(descending)); e != nil {
+	if e := C.gt_aten_argsort_stable((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), cu8(stable), C.int64_t(dim), cu8(descending)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -14339,21 +13101,17 @@ func Aten_topk_values(self Tensor, k int64, dim int64, largest bool, sorted bool
 
 // Aten_topk calls gt_aten_topk: aten::topk
 func Aten_topk(out *Tensor, self Tensor, k int64, dim int64, largest bool, sorted bool) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_topk(&o[0], C.gt_tensor(self), C.int64_t(k), C.int64_t(dim), cu8(largest), cu8(sorted)); e != nil {
+	if e := C.gt_aten_topk((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(k), C.int64_t(dim), cu8(largest), cu8(sorted)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_all calls gt_aten_all: aten::all
 func Aten_all(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_all(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_all((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -14367,11 +13125,9 @@ func Aten_all_all_out(self Tensor, out Tensor) error {
 
 // Aten_any calls gt_aten_any: aten::any
 func Aten_any(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_any(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_any((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -14393,11 +13149,9 @@ func Aten_renorm_out(self Tensor, p Scalar, dim int64, maxnorm Scalar, out Tenso
 
 // Aten_renorm calls gt_aten_renorm: aten::renorm
 func Aten_renorm(out *Tensor, self Tensor, p Scalar, dim int64, maxnorm Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_renorm(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&p)), C.int64_t(dim), *(*C.gt_scalar)(unsafe.Pointer(&maxnorm))); e != nil {
+	if e := C.gt_aten_renorm((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&p)), C.int64_t(dim), *(*C.gt_scalar)(unsafe.Pointer(&maxnorm))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -14411,11 +13165,9 @@ func Aten_renorm_(self Tensor, p Scalar, dim int64, maxnorm Scalar) error {
 
 // Aten_unfold calls gt_aten_unfold: aten::unfold
 func Aten_unfold(out *Tensor, self Tensor, dimension int64, size int64, step int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_unfold(&o[0], C.gt_tensor(self), C.int64_t(dimension), C.int64_t(size), C.int64_t(step)); e != nil {
+	if e := C.gt_aten_unfold((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dimension), C.int64_t(size), C.int64_t(step)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -14437,11 +13189,9 @@ func Aten_pow_Tensor_Tensor_out(self Tensor, exponent Tensor, out Tensor) error 
 
 // Aten_pow_Tensor_Tensor calls gt_aten_pow_Tensor_Tensor: aten::pow.Tensor_Tensor
 func Aten_pow_Tensor_Tensor(out *Tensor, self Tensor, exponent Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_pow_Tensor_Tensor(&o[0], C.gt_tensor(self), C.gt_tensor(exponent)); e != nil {
+	if e := C.gt_aten_pow_Tensor_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(exponent)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -14455,11 +13205,9 @@ func Aten_pow_Scalar_out(self Scalar, exponent Tensor, out Tensor) error {
 
 // Aten_pow_Scalar calls gt_aten_pow_Scalar: aten::pow.Scalar
 func Aten_pow_Scalar(out *Tensor, self Scalar, exponent Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_pow_Scalar(&o[0], *(*C.gt_scalar)(unsafe.Pointer(&self)), C.gt_tensor(exponent)); e != nil {
+	if e := C.gt_aten_pow_Scalar((*C.gt_tensor)(unsafe.Pointer(out)), *(*C.gt_scalar)(unsafe.Pointer(&self)), C.gt_tensor(exponent)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -14473,11 +13221,9 @@ func Aten_pow_Tensor_Scalar_out(self Tensor, exponent Scalar, out Tensor) error 
 
 // Aten_pow_Tensor_Scalar calls gt_aten_pow_Tensor_Scalar: aten::pow.Tensor_Scalar
 func Aten_pow_Tensor_Scalar(out *Tensor, self Tensor, exponent Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_pow_Tensor_Scalar(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&exponent))); e != nil {
+	if e := C.gt_aten_pow_Tensor_Scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&exponent))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -14507,11 +13253,9 @@ func Aten_float_power_Tensor_Tensor_out(self Tensor, exponent Tensor, out Tensor
 
 // Aten_float_power_Tensor_Tensor calls gt_aten_float_power_Tensor_Tensor: aten::float_power.Tensor_Tensor
 func Aten_float_power_Tensor_Tensor(out *Tensor, self Tensor, exponent Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_float_power_Tensor_Tensor(&o[0], C.gt_tensor(self), C.gt_tensor(exponent)); e != nil {
+	if e := C.gt_aten_float_power_Tensor_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(exponent)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -14525,11 +13269,9 @@ func Aten_float_power_Scalar_out(self Scalar, exponent Tensor, out Tensor) error
 
 // Aten_float_power_Scalar calls gt_aten_float_power_Scalar: aten::float_power.Scalar
 func Aten_float_power_Scalar(out *Tensor, self Scalar, exponent Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_float_power_Scalar(&o[0], *(*C.gt_scalar)(unsafe.Pointer(&self)), C.gt_tensor(exponent)); e != nil {
+	if e := C.gt_aten_float_power_Scalar((*C.gt_tensor)(unsafe.Pointer(out)), *(*C.gt_scalar)(unsafe.Pointer(&self)), C.gt_tensor(exponent)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -14543,11 +13285,9 @@ func Aten_float_power_Tensor_Scalar_out(self Tensor, exponent Scalar, out Tensor
 
 // Aten_float_power_Tensor_Scalar calls gt_aten_float_power_Tensor_Scalar: aten::float_power.Tensor_Scalar
 func Aten_float_power_Tensor_Scalar(out *Tensor, self Tensor, exponent Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_float_power_Tensor_Scalar(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&exponent))); e != nil {
+	if e := C.gt_aten_float_power_Tensor_Scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&exponent))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -14577,11 +13317,9 @@ func Aten_normal_(self Tensor, mean float64, std float64, generator Generator) e
 
 // Aten_normal_functional calls gt_aten_normal_functional: aten::normal_functional
 func Aten_normal_functional(out *Tensor, self Tensor, mean float64, std float64, generator Generator) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_normal_functional(&o[0], C.gt_tensor(self), C.double(mean), C.double(std), C.gt_generator(generator)); e != nil {
+	if e := C.gt_aten_normal_functional((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.double(mean), C.double(std), C.gt_generator(generator)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -14595,11 +13333,9 @@ func Aten_normal_Tensor_float_out(mean Tensor, std float64, generator Generator,
 
 // Aten_normal_Tensor_float calls gt_aten_normal_Tensor_float: aten::normal.Tensor_float
 func Aten_normal_Tensor_float(out *Tensor, mean Tensor, std float64, generator Generator) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_normal_Tensor_float(&o[0], C.gt_tensor(mean), C.double(std), C.gt_generator(generator)); e != nil {
+	if e := C.gt_aten_normal_Tensor_float((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(mean), C.double(std), C.gt_generator(generator)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -14613,11 +13349,9 @@ func Aten_normal_float_Tensor_out(mean float64, std Tensor, generator Generator,
 
 // Aten_normal_float_Tensor calls gt_aten_normal_float_Tensor: aten::normal.float_Tensor
 func Aten_normal_float_Tensor(out *Tensor, mean float64, std Tensor, generator Generator) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_normal_float_Tensor(&o[0], C.double(mean), C.gt_tensor(std), C.gt_generator(generator)); e != nil {
+	if e := C.gt_aten_normal_float_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.double(mean), C.gt_tensor(std), C.gt_generator(generator)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -14631,21 +13365,17 @@ func Aten_normal_Tensor_Tensor_out(mean Tensor, std Tensor, generator Generator,
 
 // Aten_normal_Tensor_Tensor calls gt_aten_normal_Tensor_Tensor: aten::normal.Tensor_Tensor
 func Aten_normal_Tensor_Tensor(out *Tensor, mean Tensor, std Tensor, generator Generator) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_normal_Tensor_Tensor(&o[0], C.gt_tensor(mean), C.gt_tensor(std), C.gt_generator(generator)); e != nil {
+	if e := C.gt_aten_normal_Tensor_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(mean), C.gt_tensor(std), C.gt_generator(generator)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_normal_float_float calls gt_aten_normal_float_float: aten::normal.float_float
 func Aten_normal_float_float(out *Tensor, mean float64, std float64, size []int64, generator Generator, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_normal_float_float(&o[0], C.double(mean), C.double(std), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.gt_generator(generator), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_normal_float_float((*C.gt_tensor)(unsafe.Pointer(out)), C.double(mean), C.double(std), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), C.gt_generator(generator), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -14659,21 +13389,17 @@ func Aten_normal_float_float_out(mean float64, std float64, size []int64, genera
 
 // Aten_alias calls gt_aten_alias: aten::alias
 func Aten_alias(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_alias(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_alias((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_bucketize_Tensor calls gt_aten_bucketize_Tensor: aten::bucketize.Tensor
 func Aten_bucketize_Tensor(out *Tensor, self Tensor, boundaries Tensor, outInt32 bool, right bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_bucketize_Tensor(&o[0], C.gt_tensor(self), C.gt_tensor(boundaries), cu8(outInt32), cu8(right)); e != nil {
+	if e := C.gt_aten_bucketize_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(boundaries), cu8(outInt32), cu8(right)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -14687,21 +13413,17 @@ func Aten_bucketize_Tensor_out(self Tensor, boundaries Tensor, outInt32 bool, ri
 
 // Aten_bucketize_Scalar calls gt_aten_bucketize_Scalar: aten::bucketize.Scalar
 func Aten_bucketize_Scalar(out *Tensor, self Scalar, boundaries Tensor, outInt32 bool, right bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_bucketize_Scalar(&o[0], *(*C.gt_scalar)(unsafe.Pointer(&self)), C.gt_tensor(boundaries), cu8(outInt32), cu8(right)); e != nil {
+	if e := C.gt_aten_bucketize_Scalar((*C.gt_tensor)(unsafe.Pointer(out)), *(*C.gt_scalar)(unsafe.Pointer(&self)), C.gt_tensor(boundaries), cu8(outInt32), cu8(right)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_searchsorted_Tensor calls gt_aten_searchsorted_Tensor: aten::searchsorted.Tensor
 func Aten_searchsorted_Tensor(out *Tensor, sortedSequence Tensor, self Tensor, outInt32 bool, right bool, side string, sideHas bool, sorter Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_searchsorted_Tensor(&o[0], C.gt_tensor(sortedSequence), C.gt_tensor(self), cu8(outInt32), cu8(right), (*C.char)(unsafe.Pointer(unsafe.StringData(side))), optStrLen(len(side), sideHas), C.gt_tensor(sorter)); e != nil {
+	if e := C.gt_aten_searchsorted_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(sortedSequence), C.gt_tensor(self), cu8(outInt32), cu8(right), (*C.char)(unsafe.Pointer(unsafe.StringData(side))), optStrLen(len(side), sideHas), C.gt_tensor(sorter)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -14715,11 +13437,9 @@ func Aten_searchsorted_Tensor_out(sortedSequence Tensor, self Tensor, outInt32 b
 
 // Aten_searchsorted_Scalar calls gt_aten_searchsorted_Scalar: aten::searchsorted.Scalar
 func Aten_searchsorted_Scalar(out *Tensor, sortedSequence Tensor, self Scalar, outInt32 bool, right bool, side string, sideHas bool, sorter Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_searchsorted_Scalar(&o[0], C.gt_tensor(sortedSequence), *(*C.gt_scalar)(unsafe.Pointer(&self)), cu8(outInt32), cu8(right), (*C.char)(unsafe.Pointer(unsafe.StringData(side))), optStrLen(len(side), sideHas), C.gt_tensor(sorter)); e != nil {
+	if e := C.gt_aten_searchsorted_Scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(sortedSequence), *(*C.gt_scalar)(unsafe.Pointer(&self)), cu8(outInt32), cu8(right), (*C.char)(unsafe.Pointer(unsafe.StringData(side))), optStrLen(len(side), sideHas), C.gt_tensor(sorter)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -14741,21 +13461,17 @@ func Aten_mse_loss_out(self Tensor, target Tensor, reduction int64, out Tensor) 
 
 // Aten_mse_loss calls gt_aten_mse_loss: aten::mse_loss
 func Aten_mse_loss(out *Tensor, self Tensor, target Tensor, reduction int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_mse_loss(&o[0], C.gt_tensor(self), C.gt_tensor(target), C.int64_t(reduction)); e != nil {
+	if e := C.gt_aten_mse_loss((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(target), C.int64_t(reduction)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_l1_loss calls gt_aten_l1_loss: aten::l1_loss
 func Aten_l1_loss(out *Tensor, self Tensor, target Tensor, reduction int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_l1_loss(&o[0], C.gt_tensor(self), C.gt_tensor(target), C.int64_t(reduction)); e != nil {
+	if e := C.gt_aten_l1_loss((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(target), C.int64_t(reduction)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -14769,11 +13485,9 @@ func Aten_multi_margin_loss_out(self Tensor, target Tensor, p Scalar, margin Sca
 
 // Aten_multi_margin_loss calls gt_aten_multi_margin_loss: aten::multi_margin_loss
 func Aten_multi_margin_loss(out *Tensor, self Tensor, target Tensor, p Scalar, margin Scalar, weight Tensor, reduction int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_multi_margin_loss(&o[0], C.gt_tensor(self), C.gt_tensor(target), *(*C.gt_scalar)(unsafe.Pointer(&p)), *(*C.gt_scalar)(unsafe.Pointer(&margin)), C.gt_tensor(weight), C.int64_t(reduction)); e != nil {
+	if e := C.gt_aten_multi_margin_loss((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(target), *(*C.gt_scalar)(unsafe.Pointer(&p)), *(*C.gt_scalar)(unsafe.Pointer(&margin)), C.gt_tensor(weight), C.int64_t(reduction)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -14787,11 +13501,9 @@ func Aten_multilabel_margin_loss_out(self Tensor, target Tensor, reduction int64
 
 // Aten_multilabel_margin_loss calls gt_aten_multilabel_margin_loss: aten::multilabel_margin_loss
 func Aten_multilabel_margin_loss(out *Tensor, self Tensor, target Tensor, reduction int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_multilabel_margin_loss(&o[0], C.gt_tensor(self), C.gt_tensor(target), C.int64_t(reduction)); e != nil {
+	if e := C.gt_aten_multilabel_margin_loss((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(target), C.int64_t(reduction)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -14805,11 +13517,9 @@ func Aten_multilabel_margin_loss_forward_output(self Tensor, target Tensor, redu
 
 // Aten_multilabel_margin_loss_forward calls gt_aten_multilabel_margin_loss_forward: aten::multilabel_margin_loss_forward
 func Aten_multilabel_margin_loss_forward(out *Tensor, self Tensor, target Tensor, reduction int64) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_multilabel_margin_loss_forward(&o[0], C.gt_tensor(self), C.gt_tensor(target), C.int64_t(reduction)); e != nil {
+	if e := C.gt_aten_multilabel_margin_loss_forward((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(target), C.int64_t(reduction)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -14823,21 +13533,17 @@ func Aten_nll_loss_out(self Tensor, target Tensor, weight Tensor, reduction int6
 
 // Aten_nll_loss_nd calls gt_aten_nll_loss_nd: aten::nll_loss_nd
 func Aten_nll_loss_nd(out *Tensor, self Tensor, target Tensor, weight Tensor, reduction int64, ignoreIndex int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_nll_loss_nd(&o[0], C.gt_tensor(self), C.gt_tensor(target), C.gt_tensor(weight), C.int64_t(reduction), C.int64_t(ignoreIndex)); e != nil {
+	if e := C.gt_aten_nll_loss_nd((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(target), C.gt_tensor(weight), C.int64_t(reduction), C.int64_t(ignoreIndex)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_nll_loss calls gt_aten_nll_loss: aten::nll_loss
 func Aten_nll_loss(out *Tensor, self Tensor, target Tensor, weight Tensor, reduction int64, ignoreIndex int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_nll_loss(&o[0], C.gt_tensor(self), C.gt_tensor(target), C.gt_tensor(weight), C.int64_t(reduction), C.int64_t(ignoreIndex)); e != nil {
+	if e := C.gt_aten_nll_loss((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(target), C.gt_tensor(weight), C.int64_t(reduction), C.int64_t(ignoreIndex)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -14851,11 +13557,9 @@ func Aten_nll_loss_forward_output(self Tensor, target Tensor, weight Tensor, red
 
 // Aten_nll_loss_forward calls gt_aten_nll_loss_forward: aten::nll_loss_forward
 func Aten_nll_loss_forward(out *Tensor, self Tensor, target Tensor, weight Tensor, reduction int64, ignoreIndex int64) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_nll_loss_forward(&o[0], C.gt_tensor(self), C.gt_tensor(target), C.gt_tensor(weight), C.int64_t(reduction), C.int64_t(ignoreIndex)); e != nil {
+	if e := C.gt_aten_nll_loss_forward((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(target), C.gt_tensor(weight), C.int64_t(reduction), C.int64_t(ignoreIndex)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -14869,11 +13573,9 @@ func Aten_nll_loss2d_out(self Tensor, target Tensor, weight Tensor, reduction in
 
 // Aten_nll_loss2d calls gt_aten_nll_loss2d: aten::nll_loss2d
 func Aten_nll_loss2d(out *Tensor, self Tensor, target Tensor, weight Tensor, reduction int64, ignoreIndex int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_nll_loss2d(&o[0], C.gt_tensor(self), C.gt_tensor(target), C.gt_tensor(weight), C.int64_t(reduction), C.int64_t(ignoreIndex)); e != nil {
+	if e := C.gt_aten_nll_loss2d((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(target), C.gt_tensor(weight), C.int64_t(reduction), C.int64_t(ignoreIndex)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -14887,11 +13589,9 @@ func Aten_nll_loss2d_forward_output(self Tensor, target Tensor, weight Tensor, r
 
 // Aten_nll_loss2d_forward calls gt_aten_nll_loss2d_forward: aten::nll_loss2d_forward
 func Aten_nll_loss2d_forward(out *Tensor, self Tensor, target Tensor, weight Tensor, reduction int64, ignoreIndex int64) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_nll_loss2d_forward(&o[0], C.gt_tensor(self), C.gt_tensor(target), C.gt_tensor(weight), C.int64_t(reduction), C.int64_t(ignoreIndex)); e != nil {
+	if e := C.gt_aten_nll_loss2d_forward((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(target), C.gt_tensor(weight), C.int64_t(reduction), C.int64_t(ignoreIndex)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -14905,11 +13605,9 @@ func Aten_smooth_l1_loss_out(self Tensor, target Tensor, reduction int64, beta f
 
 // Aten_smooth_l1_loss calls gt_aten_smooth_l1_loss: aten::smooth_l1_loss
 func Aten_smooth_l1_loss(out *Tensor, self Tensor, target Tensor, reduction int64, beta float64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_smooth_l1_loss(&o[0], C.gt_tensor(self), C.gt_tensor(target), C.int64_t(reduction), C.double(beta)); e != nil {
+	if e := C.gt_aten_smooth_l1_loss((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(target), C.int64_t(reduction), C.double(beta)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -14923,11 +13621,9 @@ func Aten_huber_loss_out(self Tensor, target Tensor, reduction int64, delta floa
 
 // Aten_huber_loss calls gt_aten_huber_loss: aten::huber_loss
 func Aten_huber_loss(out *Tensor, self Tensor, target Tensor, reduction int64, delta float64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_huber_loss(&o[0], C.gt_tensor(self), C.gt_tensor(target), C.int64_t(reduction), C.double(delta)); e != nil {
+	if e := C.gt_aten_huber_loss((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(target), C.int64_t(reduction), C.double(delta)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -14941,11 +13637,9 @@ func Aten_soft_margin_loss_out(self Tensor, target Tensor, reduction int64, out 
 
 // Aten_soft_margin_loss calls gt_aten_soft_margin_loss: aten::soft_margin_loss
 func Aten_soft_margin_loss(out *Tensor, self Tensor, target Tensor, reduction int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_soft_margin_loss(&o[0], C.gt_tensor(self), C.gt_tensor(target), C.int64_t(reduction)); e != nil {
+	if e := C.gt_aten_soft_margin_loss((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(target), C.int64_t(reduction)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -14959,11 +13653,9 @@ func Aten_elu_out(self Tensor, alpha Scalar, scale Scalar, inputScale Scalar, ou
 
 // Aten_elu calls gt_aten_elu: aten::elu
 func Aten_elu(out *Tensor, self Tensor, alpha Scalar, scale Scalar, inputScale Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_elu(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&alpha)), *(*C.gt_scalar)(unsafe.Pointer(&scale)), *(*C.gt_scalar)(unsafe.Pointer(&inputScale))); e != nil {
+	if e := C.gt_aten_elu((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&alpha)), *(*C.gt_scalar)(unsafe.Pointer(&scale)), *(*C.gt_scalar)(unsafe.Pointer(&inputScale))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -14985,21 +13677,17 @@ func Aten_glu_out(self Tensor, dim int64, out Tensor) error {
 
 // Aten_glu calls gt_aten_glu: aten::glu
 func Aten_glu(out *Tensor, self Tensor, dim int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_glu(&o[0], C.gt_tensor(self), C.int64_t(dim)); e != nil {
+	if e := C.gt_aten_glu((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_glu_jvp calls gt_aten_glu_jvp: aten::glu_jvp
 func Aten_glu_jvp(out *Tensor, glu Tensor, x Tensor, dx Tensor, dim int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_glu_jvp(&o[0], C.gt_tensor(glu), C.gt_tensor(x), C.gt_tensor(dx), C.int64_t(dim)); e != nil {
+	if e := C.gt_aten_glu_jvp((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(glu), C.gt_tensor(x), C.gt_tensor(dx), C.int64_t(dim)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -15013,11 +13701,9 @@ func Aten_hardsigmoid_out(self Tensor, out Tensor) error {
 
 // Aten_hardsigmoid calls gt_aten_hardsigmoid: aten::hardsigmoid
 func Aten_hardsigmoid(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_hardsigmoid(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_hardsigmoid((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -15039,11 +13725,9 @@ func Aten_hardtanh_out(self Tensor, minVal Scalar, maxVal Scalar, out Tensor) er
 
 // Aten_hardtanh calls gt_aten_hardtanh: aten::hardtanh
 func Aten_hardtanh(out *Tensor, self Tensor, minVal Scalar, maxVal Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_hardtanh(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&minVal)), *(*C.gt_scalar)(unsafe.Pointer(&maxVal))); e != nil {
+	if e := C.gt_aten_hardtanh((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&minVal)), *(*C.gt_scalar)(unsafe.Pointer(&maxVal))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -15065,11 +13749,9 @@ func Aten_hardswish_out(self Tensor, out Tensor) error {
 
 // Aten_hardswish calls gt_aten_hardswish: aten::hardswish
 func Aten_hardswish(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_hardswish(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_hardswish((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -15091,11 +13773,9 @@ func Aten_leaky_relu_out(self Tensor, negativeSlope Scalar, out Tensor) error {
 
 // Aten_leaky_relu calls gt_aten_leaky_relu: aten::leaky_relu
 func Aten_leaky_relu(out *Tensor, self Tensor, negativeSlope Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_leaky_relu(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&negativeSlope))); e != nil {
+	if e := C.gt_aten_leaky_relu((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&negativeSlope))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -15117,11 +13797,9 @@ func Aten_log_sigmoid_out(self Tensor, out Tensor) error {
 
 // Aten_log_sigmoid calls gt_aten_log_sigmoid: aten::log_sigmoid
 func Aten_log_sigmoid(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_log_sigmoid(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_log_sigmoid((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -15135,11 +13813,9 @@ func Aten_log_sigmoid_forward_output(self Tensor, output Tensor, buffer Tensor) 
 
 // Aten_log_sigmoid_forward calls gt_aten_log_sigmoid_forward: aten::log_sigmoid_forward
 func Aten_log_sigmoid_forward(out *Tensor, self Tensor) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_log_sigmoid_forward(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_log_sigmoid_forward((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -15153,11 +13829,9 @@ func Aten_rrelu_with_noise_out(self Tensor, noise Tensor, lower Scalar, upper Sc
 
 // Aten_rrelu_with_noise calls gt_aten_rrelu_with_noise: aten::rrelu_with_noise
 func Aten_rrelu_with_noise(out *Tensor, self Tensor, noise Tensor, lower Scalar, upper Scalar, training bool, generator Generator) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_rrelu_with_noise(&o[0], C.gt_tensor(self), C.gt_tensor(noise), *(*C.gt_scalar)(unsafe.Pointer(&lower)), *(*C.gt_scalar)(unsafe.Pointer(&upper)), cu8(training), C.gt_generator(generator)); e != nil {
+	if e := C.gt_aten_rrelu_with_noise((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(noise), *(*C.gt_scalar)(unsafe.Pointer(&lower)), *(*C.gt_scalar)(unsafe.Pointer(&upper)), cu8(training), C.gt_generator(generator)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -15179,11 +13853,9 @@ func Aten_softplus_out(self Tensor, beta Scalar, threshold Scalar, out Tensor) e
 
 // Aten_softplus calls gt_aten_softplus: aten::softplus
 func Aten_softplus(out *Tensor, self Tensor, beta Scalar, threshold Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_softplus(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&beta)), *(*C.gt_scalar)(unsafe.Pointer(&threshold))); e != nil {
+	if e := C.gt_aten_softplus((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&beta)), *(*C.gt_scalar)(unsafe.Pointer(&threshold))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -15197,11 +13869,9 @@ func Aten_softshrink_out(self Tensor, lambd Scalar, out Tensor) error {
 
 // Aten_softshrink calls gt_aten_softshrink: aten::softshrink
 func Aten_softshrink(out *Tensor, self Tensor, lambd Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_softshrink(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&lambd))); e != nil {
+	if e := C.gt_aten_softshrink((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&lambd))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -15215,11 +13885,9 @@ func Aten_adaptive_avg_pool2d_out(self Tensor, outputSize []int64, out Tensor) e
 
 // Aten_adaptive_avg_pool2d calls gt_aten_adaptive_avg_pool2d: aten::adaptive_avg_pool2d
 func Aten_adaptive_avg_pool2d(out *Tensor, self Tensor, outputSize []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_adaptive_avg_pool2d(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), C.int(len(outputSize))); e != nil {
+	if e := C.gt_aten_adaptive_avg_pool2d((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), C.int(len(outputSize))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -15233,11 +13901,9 @@ func Aten_adaptive_avg_pool3d_out(self Tensor, outputSize []int64, out Tensor) e
 
 // Aten_adaptive_avg_pool3d calls gt_aten_adaptive_avg_pool3d: aten::adaptive_avg_pool3d
 func Aten_adaptive_avg_pool3d(out *Tensor, self Tensor, outputSize []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_adaptive_avg_pool3d(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), C.int(len(outputSize))); e != nil {
+	if e := C.gt_aten_adaptive_avg_pool3d((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), C.int(len(outputSize))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -15251,11 +13917,9 @@ func Aten_adaptive_max_pool2d_out(self Tensor, outputSize []int64, out Tensor, i
 
 // Aten_adaptive_max_pool2d calls gt_aten_adaptive_max_pool2d: aten::adaptive_max_pool2d
 func Aten_adaptive_max_pool2d(out *Tensor, self Tensor, outputSize []int64) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_adaptive_max_pool2d(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), C.int(len(outputSize))); e != nil {
+	if e := C.gt_aten_adaptive_max_pool2d((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), C.int(len(outputSize))); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -15269,11 +13933,9 @@ func Aten_adaptive_max_pool3d_out(self Tensor, outputSize []int64, out Tensor, i
 
 // Aten_adaptive_max_pool3d calls gt_aten_adaptive_max_pool3d: aten::adaptive_max_pool3d
 func Aten_adaptive_max_pool3d(out *Tensor, self Tensor, outputSize []int64) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_adaptive_max_pool3d(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), C.int(len(outputSize))); e != nil {
+	if e := C.gt_aten_adaptive_max_pool3d((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), C.int(len(outputSize))); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -15287,11 +13949,9 @@ func Aten_avg_pool2d_out(self Tensor, kernelSize []int64, stride []int64, paddin
 
 // Aten_avg_pool2d calls gt_aten_avg_pool2d: aten::avg_pool2d
 func Aten_avg_pool2d(out *Tensor, self Tensor, kernelSize []int64, stride []int64, padding []int64, ceilMode bool, countIncludePad bool, divisorOverride int64, divisorOverrideHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_avg_pool2d(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(kernelSize))), C.int(len(kernelSize)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), cu8(ceilMode), cu8(countIncludePad), C.int64_t(divisorOverride), cu8(divisorOverrideHas)); e != nil {
+	if e := C.gt_aten_avg_pool2d((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(kernelSize))), C.int(len(kernelSize)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), cu8(ceilMode), cu8(countIncludePad), C.int64_t(divisorOverride), cu8(divisorOverrideHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -15305,11 +13965,9 @@ func Aten_avg_pool3d_out(self Tensor, kernelSize []int64, stride []int64, paddin
 
 // Aten_avg_pool3d calls gt_aten_avg_pool3d: aten::avg_pool3d
 func Aten_avg_pool3d(out *Tensor, self Tensor, kernelSize []int64, stride []int64, padding []int64, ceilMode bool, countIncludePad bool, divisorOverride int64, divisorOverrideHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_avg_pool3d(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(kernelSize))), C.int(len(kernelSize)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), cu8(ceilMode), cu8(countIncludePad), C.int64_t(divisorOverride), cu8(divisorOverrideHas)); e != nil {
+	if e := C.gt_aten_avg_pool3d((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(kernelSize))), C.int(len(kernelSize)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), cu8(ceilMode), cu8(countIncludePad), C.int64_t(divisorOverride), cu8(divisorOverrideHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -15323,11 +13981,9 @@ func Aten_fractional_max_pool2d_output(self Tensor, kernelSize []int64, outputSi
 
 // Aten_fractional_max_pool2d calls gt_aten_fractional_max_pool2d: aten::fractional_max_pool2d
 func Aten_fractional_max_pool2d(out *Tensor, self Tensor, kernelSize []int64, outputSize []int64, randomSamples Tensor) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_fractional_max_pool2d(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(kernelSize))), C.int(len(kernelSize)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), C.int(len(outputSize)), C.gt_tensor(randomSamples)); e != nil {
+	if e := C.gt_aten_fractional_max_pool2d((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(kernelSize))), C.int(len(kernelSize)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), C.int(len(outputSize)), C.gt_tensor(randomSamples)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -15341,11 +13997,9 @@ func Aten_fractional_max_pool3d_output(self Tensor, kernelSize []int64, outputSi
 
 // Aten_fractional_max_pool3d calls gt_aten_fractional_max_pool3d: aten::fractional_max_pool3d
 func Aten_fractional_max_pool3d(out *Tensor, self Tensor, kernelSize []int64, outputSize []int64, randomSamples Tensor) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_fractional_max_pool3d(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(kernelSize))), C.int(len(kernelSize)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), C.int(len(outputSize)), C.gt_tensor(randomSamples)); e != nil {
+	if e := C.gt_aten_fractional_max_pool3d((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(kernelSize))), C.int(len(kernelSize)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), C.int(len(outputSize)), C.gt_tensor(randomSamples)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -15359,11 +14013,9 @@ func Aten_max_pool2d_with_indices_out(self Tensor, kernelSize []int64, stride []
 
 // Aten_max_pool2d_with_indices calls gt_aten_max_pool2d_with_indices: aten::max_pool2d_with_indices
 func Aten_max_pool2d_with_indices(out *Tensor, self Tensor, kernelSize []int64, stride []int64, padding []int64, dilation []int64, ceilMode bool) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_max_pool2d_with_indices(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(kernelSize))), C.int(len(kernelSize)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation)), cu8(ceilMode)); e != nil {
+	if e := C.gt_aten_max_pool2d_with_indices((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(kernelSize))), C.int(len(kernelSize)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation)), cu8(ceilMode)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -15377,11 +14029,9 @@ func Aten_max_pool3d_with_indices_out(self Tensor, kernelSize []int64, stride []
 
 // Aten_max_pool3d_with_indices calls gt_aten_max_pool3d_with_indices: aten::max_pool3d_with_indices
 func Aten_max_pool3d_with_indices(out *Tensor, self Tensor, kernelSize []int64, stride []int64, padding []int64, dilation []int64, ceilMode bool) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_max_pool3d_with_indices(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(kernelSize))), C.int(len(kernelSize)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation)), cu8(ceilMode)); e != nil {
+	if e := C.gt_aten_max_pool3d_with_indices((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(kernelSize))), C.int(len(kernelSize)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation)), cu8(ceilMode)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -15395,11 +14045,9 @@ func Aten_max_unpool2d_out(self Tensor, indices Tensor, outputSize []int64, out 
 
 // Aten_max_unpool2d calls gt_aten_max_unpool2d: aten::max_unpool2d
 func Aten_max_unpool2d(out *Tensor, self Tensor, indices Tensor, outputSize []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_max_unpool2d(&o[0], C.gt_tensor(self), C.gt_tensor(indices), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), C.int(len(outputSize))); e != nil {
+	if e := C.gt_aten_max_unpool2d((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(indices), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), C.int(len(outputSize))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -15413,11 +14061,9 @@ func Aten_max_unpool3d_out(self Tensor, indices Tensor, outputSize []int64, stri
 
 // Aten_max_unpool3d calls gt_aten_max_unpool3d: aten::max_unpool3d
 func Aten_max_unpool3d(out *Tensor, self Tensor, indices Tensor, outputSize []int64, stride []int64, padding []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_max_unpool3d(&o[0], C.gt_tensor(self), C.gt_tensor(indices), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), C.int(len(outputSize)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding))); e != nil {
+	if e := C.gt_aten_max_unpool3d((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(indices), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), C.int(len(outputSize)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -15431,11 +14077,9 @@ func Aten_reflection_pad1d_out(self Tensor, padding []int64, out Tensor) error {
 
 // Aten_reflection_pad1d calls gt_aten_reflection_pad1d: aten::reflection_pad1d
 func Aten_reflection_pad1d(out *Tensor, self Tensor, padding []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_reflection_pad1d(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding))); e != nil {
+	if e := C.gt_aten_reflection_pad1d((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -15449,11 +14093,9 @@ func Aten_reflection_pad2d_out(self Tensor, padding []int64, out Tensor) error {
 
 // Aten_reflection_pad2d calls gt_aten_reflection_pad2d: aten::reflection_pad2d
 func Aten_reflection_pad2d(out *Tensor, self Tensor, padding []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_reflection_pad2d(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding))); e != nil {
+	if e := C.gt_aten_reflection_pad2d((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -15467,11 +14109,9 @@ func Aten_reflection_pad3d_out(self Tensor, padding []int64, out Tensor) error {
 
 // Aten_reflection_pad3d calls gt_aten_reflection_pad3d: aten::reflection_pad3d
 func Aten_reflection_pad3d(out *Tensor, self Tensor, padding []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_reflection_pad3d(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding))); e != nil {
+	if e := C.gt_aten_reflection_pad3d((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -15485,11 +14125,9 @@ func Aten_replication_pad1d_out(self Tensor, padding []int64, out Tensor) error 
 
 // Aten_replication_pad1d calls gt_aten_replication_pad1d: aten::replication_pad1d
 func Aten_replication_pad1d(out *Tensor, self Tensor, padding []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_replication_pad1d(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding))); e != nil {
+	if e := C.gt_aten_replication_pad1d((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -15503,11 +14141,9 @@ func Aten_replication_pad2d_out(self Tensor, padding []int64, out Tensor) error 
 
 // Aten_replication_pad2d calls gt_aten_replication_pad2d: aten::replication_pad2d
 func Aten_replication_pad2d(out *Tensor, self Tensor, padding []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_replication_pad2d(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding))); e != nil {
+	if e := C.gt_aten_replication_pad2d((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -15521,91 +14157,73 @@ func Aten_replication_pad3d_out(self Tensor, padding []int64, out Tensor) error 
 
 // Aten_replication_pad3d calls gt_aten_replication_pad3d: aten::replication_pad3d
 func Aten_replication_pad3d(out *Tensor, self Tensor, padding []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_replication_pad3d(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding))); e != nil {
+	if e := C.gt_aten_replication_pad3d((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_pad calls gt_aten_pad: aten::pad
 func Aten_pad(out *Tensor, self Tensor, pad []int64, mode string, value float64, valueHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_pad(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(pad))), C.int(len(pad)), (*C.char)(unsafe.Pointer(unsafe.StringData(mode))), C.int64_t(len(mode)), C.double(value), cu8(valueHas)); e != nil {
+	if e := C.gt_aten_pad((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(pad))), C.int(len(pad)), (*C.char)(unsafe.Pointer(unsafe.StringData(mode))), C.int64_t(len(mode)), C.double(value), cu8(valueHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_upsample_linear1d_vec calls gt_aten_upsample_linear1d_vec: aten::upsample_linear1d.vec
 func Aten_upsample_linear1d_vec(out *Tensor, input Tensor, outputSize []int64, alignCorners bool, scaleFactors []float64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_upsample_linear1d_vec(&o[0], C.gt_tensor(input), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), optLen(len(outputSize), outputSize == nil), cu8(alignCorners), (*C.double)(unsafe.Pointer(unsafe.SliceData(scaleFactors))), optLen(len(scaleFactors), scaleFactors == nil)); e != nil {
+	if e := C.gt_aten_upsample_linear1d_vec((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), optLen(len(outputSize), outputSize == nil), cu8(alignCorners), (*C.double)(unsafe.Pointer(unsafe.SliceData(scaleFactors))), optLen(len(scaleFactors), scaleFactors == nil)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_upsample_bilinear2d_vec calls gt_aten_upsample_bilinear2d_vec: aten::upsample_bilinear2d.vec
 func Aten_upsample_bilinear2d_vec(out *Tensor, input Tensor, outputSize []int64, alignCorners bool, scaleFactors []float64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_upsample_bilinear2d_vec(&o[0], C.gt_tensor(input), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), optLen(len(outputSize), outputSize == nil), cu8(alignCorners), (*C.double)(unsafe.Pointer(unsafe.SliceData(scaleFactors))), optLen(len(scaleFactors), scaleFactors == nil)); e != nil {
+	if e := C.gt_aten_upsample_bilinear2d_vec((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), optLen(len(outputSize), outputSize == nil), cu8(alignCorners), (*C.double)(unsafe.Pointer(unsafe.SliceData(scaleFactors))), optLen(len(scaleFactors), scaleFactors == nil)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_upsample_trilinear3d_vec calls gt_aten_upsample_trilinear3d_vec: aten::upsample_trilinear3d.vec
 func Aten_upsample_trilinear3d_vec(out *Tensor, input Tensor, outputSize []int64, alignCorners bool, scaleFactors []float64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_upsample_trilinear3d_vec(&o[0], C.gt_tensor(input), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), optLen(len(outputSize), outputSize == nil), cu8(alignCorners), (*C.double)(unsafe.Pointer(unsafe.SliceData(scaleFactors))), optLen(len(scaleFactors), scaleFactors == nil)); e != nil {
+	if e := C.gt_aten_upsample_trilinear3d_vec((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), optLen(len(outputSize), outputSize == nil), cu8(alignCorners), (*C.double)(unsafe.Pointer(unsafe.SliceData(scaleFactors))), optLen(len(scaleFactors), scaleFactors == nil)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_upsample_bicubic2d_vec calls gt_aten_upsample_bicubic2d_vec: aten::upsample_bicubic2d.vec
 func Aten_upsample_bicubic2d_vec(out *Tensor, input Tensor, outputSize []int64, alignCorners bool, scaleFactors []float64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_upsample_bicubic2d_vec(&o[0], C.gt_tensor(input), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), optLen(len(outputSize), outputSize == nil), cu8(alignCorners), (*C.double)(unsafe.Pointer(unsafe.SliceData(scaleFactors))), optLen(len(scaleFactors), scaleFactors == nil)); e != nil {
+	if e := C.gt_aten_upsample_bicubic2d_vec((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), optLen(len(outputSize), outputSize == nil), cu8(alignCorners), (*C.double)(unsafe.Pointer(unsafe.SliceData(scaleFactors))), optLen(len(scaleFactors), scaleFactors == nil)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_upsample_nearest1d_vec calls gt_aten_upsample_nearest1d_vec: aten::upsample_nearest1d.vec
 func Aten_upsample_nearest1d_vec(out *Tensor, input Tensor, outputSize []int64, scaleFactors []float64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_upsample_nearest1d_vec(&o[0], C.gt_tensor(input), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), optLen(len(outputSize), outputSize == nil), (*C.double)(unsafe.Pointer(unsafe.SliceData(scaleFactors))), optLen(len(scaleFactors), scaleFactors == nil)); e != nil {
+	if e := C.gt_aten_upsample_nearest1d_vec((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), optLen(len(outputSize), outputSize == nil), (*C.double)(unsafe.Pointer(unsafe.SliceData(scaleFactors))), optLen(len(scaleFactors), scaleFactors == nil)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_upsample_nearest2d_vec calls gt_aten_upsample_nearest2d_vec: aten::upsample_nearest2d.vec
 func Aten_upsample_nearest2d_vec(out *Tensor, input Tensor, outputSize []int64, scaleFactors []float64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_upsample_nearest2d_vec(&o[0], C.gt_tensor(input), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), optLen(len(outputSize), outputSize == nil), (*C.double)(unsafe.Pointer(unsafe.SliceData(scaleFactors))), optLen(len(scaleFactors), scaleFactors == nil)); e != nil {
+	if e := C.gt_aten_upsample_nearest2d_vec((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), optLen(len(outputSize), outputSize == nil), (*C.double)(unsafe.Pointer(unsafe.SliceData(scaleFactors))), optLen(len(scaleFactors), scaleFactors == nil)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_upsample_nearest3d_vec calls gt_aten_upsample_nearest3d_vec: aten::upsample_nearest3d.vec
 func Aten_upsample_nearest3d_vec(out *Tensor, input Tensor, outputSize []int64, scaleFactors []float64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_upsample_nearest3d_vec(&o[0], C.gt_tensor(input), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), optLen(len(outputSize), outputSize == nil), (*C.double)(unsafe.Pointer(unsafe.SliceData(scaleFactors))), optLen(len(scaleFactors), scaleFactors == nil)); e != nil {
+	if e := C.gt_aten_upsample_nearest3d_vec((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), optLen(len(outputSize), outputSize == nil), (*C.double)(unsafe.Pointer(unsafe.SliceData(scaleFactors))), optLen(len(scaleFactors), scaleFactors == nil)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -15619,11 +14237,9 @@ func Aten_upsample_linear1d_out(self Tensor, outputSize []int64, alignCorners bo
 
 // Aten_upsample_linear1d calls gt_aten_upsample_linear1d: aten::upsample_linear1d
 func Aten_upsample_linear1d(out *Tensor, self Tensor, outputSize []int64, alignCorners bool, scales float64, scalesHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_upsample_linear1d(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), C.int(len(outputSize)), cu8(alignCorners), C.double(scales), cu8(scalesHas)); e != nil {
+	if e := C.gt_aten_upsample_linear1d((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), C.int(len(outputSize)), cu8(alignCorners), C.double(scales), cu8(scalesHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -15637,11 +14253,9 @@ func Aten_upsample_bilinear2d_out(self Tensor, outputSize []int64, alignCorners 
 
 // Aten_upsample_bilinear2d calls gt_aten_upsample_bilinear2d: aten::upsample_bilinear2d
 func Aten_upsample_bilinear2d(out *Tensor, self Tensor, outputSize []int64, alignCorners bool, scalesH float64, scalesHHas bool, scalesW float64, scalesWHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_upsample_bilinear2d(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), C.int(len(outputSize)), cu8(alignCorners), C.double(scalesH), cu8(scalesHHas), C.double(scalesW), cu8(scalesWHas)); e != nil {
+	if e := C.gt_aten_upsample_bilinear2d((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), C.int(len(outputSize)), cu8(alignCorners), C.double(scalesH), cu8(scalesHHas), C.double(scalesW), cu8(scalesWHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -15655,11 +14269,9 @@ func Aten_upsample_bicubic2d_out(self Tensor, outputSize []int64, alignCorners b
 
 // Aten_upsample_bicubic2d calls gt_aten_upsample_bicubic2d: aten::upsample_bicubic2d
 func Aten_upsample_bicubic2d(out *Tensor, self Tensor, outputSize []int64, alignCorners bool, scalesH float64, scalesHHas bool, scalesW float64, scalesWHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_upsample_bicubic2d(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), C.int(len(outputSize)), cu8(alignCorners), C.double(scalesH), cu8(scalesHHas), C.double(scalesW), cu8(scalesWHas)); e != nil {
+	if e := C.gt_aten_upsample_bicubic2d((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), C.int(len(outputSize)), cu8(alignCorners), C.double(scalesH), cu8(scalesHHas), C.double(scalesW), cu8(scalesWHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -15673,11 +14285,9 @@ func Aten_upsample_trilinear3d_out(self Tensor, outputSize []int64, alignCorners
 
 // Aten_upsample_trilinear3d calls gt_aten_upsample_trilinear3d: aten::upsample_trilinear3d
 func Aten_upsample_trilinear3d(out *Tensor, self Tensor, outputSize []int64, alignCorners bool, scalesD float64, scalesDHas bool, scalesH float64, scalesHHas bool, scalesW float64, scalesWHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_upsample_trilinear3d(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), C.int(len(outputSize)), cu8(alignCorners), C.double(scalesD), cu8(scalesDHas), C.double(scalesH), cu8(scalesHHas), C.double(scalesW), cu8(scalesWHas)); e != nil {
+	if e := C.gt_aten_upsample_trilinear3d((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), C.int(len(outputSize)), cu8(alignCorners), C.double(scalesD), cu8(scalesDHas), C.double(scalesH), cu8(scalesHHas), C.double(scalesW), cu8(scalesWHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -15691,11 +14301,9 @@ func Aten_upsample_nearest1d_out(self Tensor, outputSize []int64, scales float64
 
 // Aten_upsample_nearest1d calls gt_aten_upsample_nearest1d: aten::upsample_nearest1d
 func Aten_upsample_nearest1d(out *Tensor, self Tensor, outputSize []int64, scales float64, scalesHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_upsample_nearest1d(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), C.int(len(outputSize)), C.double(scales), cu8(scalesHas)); e != nil {
+	if e := C.gt_aten_upsample_nearest1d((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), C.int(len(outputSize)), C.double(scales), cu8(scalesHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -15709,11 +14317,9 @@ func Aten_upsample_nearest2d_out(self Tensor, outputSize []int64, scalesH float6
 
 // Aten_upsample_nearest2d calls gt_aten_upsample_nearest2d: aten::upsample_nearest2d
 func Aten_upsample_nearest2d(out *Tensor, self Tensor, outputSize []int64, scalesH float64, scalesHHas bool, scalesW float64, scalesWHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_upsample_nearest2d(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), C.int(len(outputSize)), C.double(scalesH), cu8(scalesHHas), C.double(scalesW), cu8(scalesWHas)); e != nil {
+	if e := C.gt_aten_upsample_nearest2d((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), C.int(len(outputSize)), C.double(scalesH), cu8(scalesHHas), C.double(scalesW), cu8(scalesWHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -15727,11 +14333,9 @@ func Aten_upsample_nearest3d_out(self Tensor, outputSize []int64, scalesD float6
 
 // Aten_upsample_nearest3d calls gt_aten_upsample_nearest3d: aten::upsample_nearest3d
 func Aten_upsample_nearest3d(out *Tensor, self Tensor, outputSize []int64, scalesD float64, scalesDHas bool, scalesH float64, scalesHHas bool, scalesW float64, scalesWHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_upsample_nearest3d(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), C.int(len(outputSize)), C.double(scalesD), cu8(scalesDHas), C.double(scalesH), cu8(scalesHHas), C.double(scalesW), cu8(scalesWHas)); e != nil {
+	if e := C.gt_aten_upsample_nearest3d((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), C.int(len(outputSize)), C.double(scalesD), cu8(scalesDHas), C.double(scalesH), cu8(scalesHHas), C.double(scalesW), cu8(scalesWHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -15745,11 +14349,9 @@ func Aten_slow_conv_transpose2d_out(self Tensor, weight Tensor, kernelSize []int
 
 // Aten_slow_conv_transpose2d calls gt_aten_slow_conv_transpose2d: aten::slow_conv_transpose2d
 func Aten_slow_conv_transpose2d(out *Tensor, self Tensor, weight Tensor, kernelSize []int64, bias Tensor, stride []int64, padding []int64, outputPadding []int64, dilation []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_slow_conv_transpose2d(&o[0], C.gt_tensor(self), C.gt_tensor(weight), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(kernelSize))), C.int(len(kernelSize)), C.gt_tensor(bias), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputPadding))), C.int(len(outputPadding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation))); e != nil {
+	if e := C.gt_aten_slow_conv_transpose2d((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(weight), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(kernelSize))), C.int(len(kernelSize)), C.gt_tensor(bias), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputPadding))), C.int(len(outputPadding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -15763,11 +14365,9 @@ func Aten_slow_conv_transpose3d_out(self Tensor, weight Tensor, kernelSize []int
 
 // Aten_slow_conv_transpose3d calls gt_aten_slow_conv_transpose3d: aten::slow_conv_transpose3d
 func Aten_slow_conv_transpose3d(out *Tensor, self Tensor, weight Tensor, kernelSize []int64, bias Tensor, stride []int64, padding []int64, outputPadding []int64, dilation []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_slow_conv_transpose3d(&o[0], C.gt_tensor(self), C.gt_tensor(weight), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(kernelSize))), C.int(len(kernelSize)), C.gt_tensor(bias), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputPadding))), C.int(len(outputPadding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation))); e != nil {
+	if e := C.gt_aten_slow_conv_transpose3d((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(weight), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(kernelSize))), C.int(len(kernelSize)), C.gt_tensor(bias), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputPadding))), C.int(len(outputPadding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -15781,21 +14381,17 @@ func Aten_thnn_conv2d_out(self Tensor, weight Tensor, kernelSize []int64, bias T
 
 // Aten_thnn_conv2d calls gt_aten_thnn_conv2d: aten::thnn_conv2d
 func Aten_thnn_conv2d(out *Tensor, self Tensor, weight Tensor, kernelSize []int64, bias Tensor, stride []int64, padding []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_thnn_conv2d(&o[0], C.gt_tensor(self), C.gt_tensor(weight), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(kernelSize))), C.int(len(kernelSize)), C.gt_tensor(bias), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding))); e != nil {
+	if e := C.gt_aten_thnn_conv2d((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(weight), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(kernelSize))), C.int(len(kernelSize)), C.gt_tensor(bias), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_conv_depthwise3d calls gt_aten_conv_depthwise3d: aten::conv_depthwise3d
 func Aten_conv_depthwise3d(out *Tensor, self Tensor, weight Tensor, kernelSize []int64, bias Tensor, stride []int64, padding []int64, dilation []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_conv_depthwise3d(&o[0], C.gt_tensor(self), C.gt_tensor(weight), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(kernelSize))), C.int(len(kernelSize)), C.gt_tensor(bias), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation))); e != nil {
+	if e := C.gt_aten_conv_depthwise3d((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(weight), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(kernelSize))), C.int(len(kernelSize)), C.gt_tensor(bias), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -15809,11 +14405,9 @@ func Aten_slow_conv3d_out(self Tensor, weight Tensor, kernelSize []int64, bias T
 
 // Aten_slow_conv3d calls gt_aten_slow_conv3d: aten::slow_conv3d
 func Aten_slow_conv3d(out *Tensor, self Tensor, weight Tensor, kernelSize []int64, bias Tensor, stride []int64, padding []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_slow_conv3d(&o[0], C.gt_tensor(self), C.gt_tensor(weight), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(kernelSize))), C.int(len(kernelSize)), C.gt_tensor(bias), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding))); e != nil {
+	if e := C.gt_aten_slow_conv3d((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(weight), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(kernelSize))), C.int(len(kernelSize)), C.gt_tensor(bias), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -15827,31 +14421,25 @@ func Aten_slow_conv3d_forward_output(self Tensor, weight Tensor, kernelSize []in
 
 // Aten_slow_conv3d_forward calls gt_aten_slow_conv3d_forward: aten::slow_conv3d_forward
 func Aten_slow_conv3d_forward(out *Tensor, self Tensor, weight Tensor, kernelSize []int64, bias Tensor, stride []int64, padding []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_slow_conv3d_forward(&o[0], C.gt_tensor(self), C.gt_tensor(weight), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(kernelSize))), C.int(len(kernelSize)), C.gt_tensor(bias), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding))); e != nil {
+	if e := C.gt_aten_slow_conv3d_forward((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(weight), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(kernelSize))), C.int(len(kernelSize)), C.gt_tensor(bias), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_slow_conv_dilated2d calls gt_aten_slow_conv_dilated2d: aten::slow_conv_dilated2d
 func Aten_slow_conv_dilated2d(out *Tensor, self Tensor, weight Tensor, kernelSize []int64, bias Tensor, stride []int64, padding []int64, dilation []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_slow_conv_dilated2d(&o[0], C.gt_tensor(self), C.gt_tensor(weight), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(kernelSize))), C.int(len(kernelSize)), C.gt_tensor(bias), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation))); e != nil {
+	if e := C.gt_aten_slow_conv_dilated2d((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(weight), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(kernelSize))), C.int(len(kernelSize)), C.gt_tensor(bias), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_slow_conv_dilated3d calls gt_aten_slow_conv_dilated3d: aten::slow_conv_dilated3d
 func Aten_slow_conv_dilated3d(out *Tensor, self Tensor, weight Tensor, kernelSize []int64, bias Tensor, stride []int64, padding []int64, dilation []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_slow_conv_dilated3d(&o[0], C.gt_tensor(self), C.gt_tensor(weight), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(kernelSize))), C.int(len(kernelSize)), C.gt_tensor(bias), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation))); e != nil {
+	if e := C.gt_aten_slow_conv_dilated3d((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(weight), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(kernelSize))), C.int(len(kernelSize)), C.gt_tensor(bias), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -15865,21 +14453,17 @@ func Aten_col2im_out(self Tensor, outputSize []int64, kernelSize []int64, dilati
 
 // Aten_col2im calls gt_aten_col2im: aten::col2im
 func Aten_col2im(out *Tensor, self Tensor, outputSize []int64, kernelSize []int64, dilation []int64, padding []int64, stride []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_col2im(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), C.int(len(outputSize)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(kernelSize))), C.int(len(kernelSize)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride))); e != nil {
+	if e := C.gt_aten_col2im((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), C.int(len(outputSize)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(kernelSize))), C.int(len(kernelSize)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_column_stack calls gt_aten_column_stack: aten::column_stack
 func Aten_column_stack(out *Tensor, tensors []Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_column_stack(&o[0], (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(tensors))), C.int(len(tensors))); e != nil {
+	if e := C.gt_aten_column_stack((*C.gt_tensor)(unsafe.Pointer(out)), (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(tensors))), C.int(len(tensors))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -15901,41 +14485,33 @@ func Aten_im2col_out(self Tensor, kernelSize []int64, dilation []int64, padding 
 
 // Aten_im2col calls gt_aten_im2col: aten::im2col
 func Aten_im2col(out *Tensor, self Tensor, kernelSize []int64, dilation []int64, padding []int64, stride []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_im2col(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(kernelSize))), C.int(len(kernelSize)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride))); e != nil {
+	if e := C.gt_aten_im2col((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(kernelSize))), C.int(len(kernelSize)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dilation))), C.int(len(dilation)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(padding))), C.int(len(padding)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_isfinite calls gt_aten_isfinite: aten::isfinite
 func Aten_isfinite(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_isfinite(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_isfinite((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_isinf calls gt_aten_isinf: aten::isinf
 func Aten_isinf(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_isinf(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_isinf((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_isposinf calls gt_aten_isposinf: aten::isposinf
 func Aten_isposinf(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_isposinf(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_isposinf((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -15949,11 +14525,9 @@ func Aten_isposinf_out(self Tensor, out Tensor) error {
 
 // Aten_isneginf calls gt_aten_isneginf: aten::isneginf
 func Aten_isneginf(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_isneginf(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_isneginf((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -15967,11 +14541,9 @@ func Aten_isneginf_out(self Tensor, out Tensor) error {
 
 // Aten_special_entr calls gt_aten_special_entr: aten::special_entr
 func Aten_special_entr(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_entr(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_special_entr((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -15985,11 +14557,9 @@ func Aten_special_entr_out(self Tensor, out Tensor) error {
 
 // Aten_special_ndtri calls gt_aten_special_ndtri: aten::special_ndtri
 func Aten_special_ndtri(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_ndtri(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_special_ndtri((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16003,11 +14573,9 @@ func Aten_special_ndtri_out(self Tensor, out Tensor) error {
 
 // Aten_special_log_ndtr calls gt_aten_special_log_ndtr: aten::special_log_ndtr
 func Aten_special_log_ndtr(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_log_ndtr(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_special_log_ndtr((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16021,11 +14589,9 @@ func Aten_special_log_ndtr_out(self Tensor, out Tensor) error {
 
 // Aten_special_expm1 calls gt_aten_special_expm1: aten::special_expm1
 func Aten_special_expm1(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_expm1(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_special_expm1((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16039,11 +14605,9 @@ func Aten_special_expm1_out(self Tensor, out Tensor) error {
 
 // Aten_special_exp2 calls gt_aten_special_exp2: aten::special_exp2
 func Aten_special_exp2(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_exp2(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_special_exp2((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16057,11 +14621,9 @@ func Aten_special_exp2_out(self Tensor, out Tensor) error {
 
 // Aten_special_psi calls gt_aten_special_psi: aten::special_psi
 func Aten_special_psi(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_psi(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_special_psi((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16075,11 +14637,9 @@ func Aten_special_psi_out(self Tensor, out Tensor) error {
 
 // Aten_special_digamma calls gt_aten_special_digamma: aten::special_digamma
 func Aten_special_digamma(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_digamma(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_special_digamma((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16093,11 +14653,9 @@ func Aten_special_digamma_out(self Tensor, out Tensor) error {
 
 // Aten_special_gammaln calls gt_aten_special_gammaln: aten::special_gammaln
 func Aten_special_gammaln(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_gammaln(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_special_gammaln((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16111,11 +14669,9 @@ func Aten_special_gammaln_out(self Tensor, out Tensor) error {
 
 // Aten_special_erf calls gt_aten_special_erf: aten::special_erf
 func Aten_special_erf(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_erf(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_special_erf((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16129,11 +14685,9 @@ func Aten_special_erf_out(self Tensor, out Tensor) error {
 
 // Aten_special_erfc calls gt_aten_special_erfc: aten::special_erfc
 func Aten_special_erfc(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_erfc(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_special_erfc((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16147,11 +14701,9 @@ func Aten_special_erfc_out(self Tensor, out Tensor) error {
 
 // Aten_special_erfcx calls gt_aten_special_erfcx: aten::special_erfcx
 func Aten_special_erfcx(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_erfcx(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_special_erfcx((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16165,11 +14717,9 @@ func Aten_special_erfcx_out(self Tensor, out Tensor) error {
 
 // Aten_special_erfinv calls gt_aten_special_erfinv: aten::special_erfinv
 func Aten_special_erfinv(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_erfinv(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_special_erfinv((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16183,11 +14733,9 @@ func Aten_special_erfinv_out(self Tensor, out Tensor) error {
 
 // Aten_special_ndtr calls gt_aten_special_ndtr: aten::special_ndtr
 func Aten_special_ndtr(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_ndtr(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_special_ndtr((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16201,31 +14749,25 @@ func Aten_special_ndtr_out(self Tensor, out Tensor) error {
 
 // Aten_special_xlog1py calls gt_aten_special_xlog1py: aten::special_xlog1py
 func Aten_special_xlog1py(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_xlog1py(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_special_xlog1py((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_special_xlog1py_self_scalar calls gt_aten_special_xlog1py_self_scalar: aten::special_xlog1py.self_scalar
 func Aten_special_xlog1py_self_scalar(out *Tensor, self Scalar, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_xlog1py_self_scalar(&o[0], *(*C.gt_scalar)(unsafe.Pointer(&self)), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_special_xlog1py_self_scalar((*C.gt_tensor)(unsafe.Pointer(out)), *(*C.gt_scalar)(unsafe.Pointer(&self)), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_special_xlog1py_other_scalar calls gt_aten_special_xlog1py_other_scalar: aten::special_xlog1py.other_scalar
 func Aten_special_xlog1py_other_scalar(out *Tensor, self Tensor, other Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_xlog1py_other_scalar(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
+	if e := C.gt_aten_special_xlog1py_other_scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16255,31 +14797,25 @@ func Aten_special_xlog1py_other_scalar_out(self Tensor, other Scalar, out Tensor
 
 // Aten_special_xlogy calls gt_aten_special_xlogy: aten::special_xlogy
 func Aten_special_xlogy(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_xlogy(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_special_xlogy((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_special_xlogy_self_scalar calls gt_aten_special_xlogy_self_scalar: aten::special_xlogy.self_scalar
 func Aten_special_xlogy_self_scalar(out *Tensor, self Scalar, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_xlogy_self_scalar(&o[0], *(*C.gt_scalar)(unsafe.Pointer(&self)), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_special_xlogy_self_scalar((*C.gt_tensor)(unsafe.Pointer(out)), *(*C.gt_scalar)(unsafe.Pointer(&self)), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_special_xlogy_other_scalar calls gt_aten_special_xlogy_other_scalar: aten::special_xlogy.other_scalar
 func Aten_special_xlogy_other_scalar(out *Tensor, self Tensor, other Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_xlogy_other_scalar(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
+	if e := C.gt_aten_special_xlogy_other_scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16309,31 +14845,25 @@ func Aten_special_xlogy_other_scalar_out(self Tensor, other Scalar, out Tensor) 
 
 // Aten_special_zeta calls gt_aten_special_zeta: aten::special_zeta
 func Aten_special_zeta(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_zeta(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_special_zeta((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_special_zeta_self_scalar calls gt_aten_special_zeta_self_scalar: aten::special_zeta.self_scalar
 func Aten_special_zeta_self_scalar(out *Tensor, self Scalar, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_zeta_self_scalar(&o[0], *(*C.gt_scalar)(unsafe.Pointer(&self)), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_special_zeta_self_scalar((*C.gt_tensor)(unsafe.Pointer(out)), *(*C.gt_scalar)(unsafe.Pointer(&self)), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_special_zeta_other_scalar calls gt_aten_special_zeta_other_scalar: aten::special_zeta.other_scalar
 func Aten_special_zeta_other_scalar(out *Tensor, self Tensor, other Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_zeta_other_scalar(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
+	if e := C.gt_aten_special_zeta_other_scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&other))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16363,11 +14893,9 @@ func Aten_special_zeta_other_scalar_out(self Tensor, other Scalar, out Tensor) e
 
 // Aten_special_i0 calls gt_aten_special_i0: aten::special_i0
 func Aten_special_i0(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_i0(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_special_i0((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16381,11 +14909,9 @@ func Aten_special_i0_out(self Tensor, out Tensor) error {
 
 // Aten_special_i0e calls gt_aten_special_i0e: aten::special_i0e
 func Aten_special_i0e(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_i0e(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_special_i0e((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16399,11 +14925,9 @@ func Aten_special_i0e_out(self Tensor, out Tensor) error {
 
 // Aten_special_i1 calls gt_aten_special_i1: aten::special_i1
 func Aten_special_i1(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_i1(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_special_i1((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16417,11 +14941,9 @@ func Aten_special_i1_out(self Tensor, out Tensor) error {
 
 // Aten_special_i1e calls gt_aten_special_i1e: aten::special_i1e
 func Aten_special_i1e(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_i1e(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_special_i1e((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16435,11 +14957,9 @@ func Aten_special_i1e_out(self Tensor, out Tensor) error {
 
 // Aten_special_logit calls gt_aten_special_logit: aten::special_logit
 func Aten_special_logit(out *Tensor, self Tensor, eps float64, epsHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_logit(&o[0], C.gt_tensor(self), C.double(eps), cu8(epsHas)); e != nil {
+	if e := C.gt_aten_special_logit((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.double(eps), cu8(epsHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16453,11 +14973,9 @@ func Aten_special_logit_out(self Tensor, eps float64, epsHas bool, out Tensor) e
 
 // Aten_special_polygamma calls gt_aten_special_polygamma: aten::special_polygamma
 func Aten_special_polygamma(out *Tensor, n_ int64, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_polygamma(&o[0], C.int64_t(n_), C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_special_polygamma((*C.gt_tensor)(unsafe.Pointer(out)), C.int64_t(n_), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16471,11 +14989,9 @@ func Aten_special_polygamma_out(n_ int64, self Tensor, out Tensor) error {
 
 // Aten_special_logsumexp calls gt_aten_special_logsumexp: aten::special_logsumexp
 func Aten_special_logsumexp(out *Tensor, self Tensor, dim []int64, keepdim bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_logsumexp(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), C.int(len(dim)), cu8(keepdim)); e != nil {
+	if e := C.gt_aten_special_logsumexp((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), C.int(len(dim)), cu8(keepdim)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16489,11 +15005,9 @@ func Aten_special_logsumexp_out(self Tensor, dim []int64, keepdim bool, out Tens
 
 // Aten_special_expit calls gt_aten_special_expit: aten::special_expit
 func Aten_special_expit(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_expit(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_special_expit((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16507,11 +15021,9 @@ func Aten_special_expit_out(self Tensor, out Tensor) error {
 
 // Aten_special_sinc calls gt_aten_special_sinc: aten::special_sinc
 func Aten_special_sinc(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_sinc(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_special_sinc((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16525,11 +15037,9 @@ func Aten_special_sinc_out(self Tensor, out Tensor) error {
 
 // Aten_special_round calls gt_aten_special_round: aten::special_round
 func Aten_special_round(out *Tensor, self Tensor, decimals int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_round(&o[0], C.gt_tensor(self), C.int64_t(decimals)); e != nil {
+	if e := C.gt_aten_special_round((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(decimals)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16543,11 +15053,9 @@ func Aten_special_round_out(self Tensor, decimals int64, out Tensor) error {
 
 // Aten_special_log1p calls gt_aten_special_log1p: aten::special_log1p
 func Aten_special_log1p(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_log1p(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_special_log1p((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16561,11 +15069,9 @@ func Aten_special_log1p_out(self Tensor, out Tensor) error {
 
 // Aten_special_log_softmax calls gt_aten_special_log_softmax: aten::special_log_softmax
 func Aten_special_log_softmax(out *Tensor, self Tensor, dim int64, dtype int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_log_softmax(&o[0], C.gt_tensor(self), C.int64_t(dim), C.int(dtype)); e != nil {
+	if e := C.gt_aten_special_log_softmax((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim), C.int(dtype)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16579,11 +15085,9 @@ func Aten_special_gammainc_out(self Tensor, other Tensor, out Tensor) error {
 
 // Aten_special_gammainc calls gt_aten_special_gammainc: aten::special_gammainc
 func Aten_special_gammainc(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_gammainc(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_special_gammainc((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16597,21 +15101,17 @@ func Aten_special_gammaincc_out(self Tensor, other Tensor, out Tensor) error {
 
 // Aten_special_gammaincc calls gt_aten_special_gammaincc: aten::special_gammaincc
 func Aten_special_gammaincc(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_gammaincc(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_special_gammaincc((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_special_multigammaln calls gt_aten_special_multigammaln: aten::special_multigammaln
 func Aten_special_multigammaln(out *Tensor, self Tensor, p int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_multigammaln(&o[0], C.gt_tensor(self), C.int64_t(p)); e != nil {
+	if e := C.gt_aten_special_multigammaln((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(p)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16625,21 +15125,17 @@ func Aten_special_multigammaln_out(self Tensor, p int64, out Tensor) error {
 
 // Aten_special_softmax calls gt_aten_special_softmax: aten::special_softmax
 func Aten_special_softmax(out *Tensor, self Tensor, dim int64, dtype int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_softmax(&o[0], C.gt_tensor(self), C.int64_t(dim), C.int(dtype)); e != nil {
+	if e := C.gt_aten_special_softmax((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim), C.int(dtype)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_fft_fft calls gt_aten_fft_fft: aten::fft_fft
 func Aten_fft_fft(out *Tensor, self Tensor, n_ int64, n_Has bool, dim int64, norm string, normHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_fft_fft(&o[0], C.gt_tensor(self), C.int64_t(n_), cu8(n_Has), C.int64_t(dim), (*C.char)(unsafe.Pointer(unsafe.StringData(norm))), optStrLen(len(norm), normHas)); e != nil {
+	if e := C.gt_aten_fft_fft((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(n_), cu8(n_Has), C.int64_t(dim), (*C.char)(unsafe.Pointer(unsafe.StringData(norm))), optStrLen(len(norm), normHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16653,11 +15149,9 @@ func Aten_fft_fft_out(self Tensor, n_ int64, n_Has bool, dim int64, norm string,
 
 // Aten_fft_ifft calls gt_aten_fft_ifft: aten::fft_ifft
 func Aten_fft_ifft(out *Tensor, self Tensor, n_ int64, n_Has bool, dim int64, norm string, normHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_fft_ifft(&o[0], C.gt_tensor(self), C.int64_t(n_), cu8(n_Has), C.int64_t(dim), (*C.char)(unsafe.Pointer(unsafe.StringData(norm))), optStrLen(len(norm), normHas)); e != nil {
+	if e := C.gt_aten_fft_ifft((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(n_), cu8(n_Has), C.int64_t(dim), (*C.char)(unsafe.Pointer(unsafe.StringData(norm))), optStrLen(len(norm), normHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16671,11 +15165,9 @@ func Aten_fft_ifft_out(self Tensor, n_ int64, n_Has bool, dim int64, norm string
 
 // Aten_fft_rfft calls gt_aten_fft_rfft: aten::fft_rfft
 func Aten_fft_rfft(out *Tensor, self Tensor, n_ int64, n_Has bool, dim int64, norm string, normHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_fft_rfft(&o[0], C.gt_tensor(self), C.int64_t(n_), cu8(n_Has), C.int64_t(dim), (*C.char)(unsafe.Pointer(unsafe.StringData(norm))), optStrLen(len(norm), normHas)); e != nil {
+	if e := C.gt_aten_fft_rfft((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(n_), cu8(n_Has), C.int64_t(dim), (*C.char)(unsafe.Pointer(unsafe.StringData(norm))), optStrLen(len(norm), normHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16689,11 +15181,9 @@ func Aten_fft_rfft_out(self Tensor, n_ int64, n_Has bool, dim int64, norm string
 
 // Aten_fft_irfft calls gt_aten_fft_irfft: aten::fft_irfft
 func Aten_fft_irfft(out *Tensor, self Tensor, n_ int64, n_Has bool, dim int64, norm string, normHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_fft_irfft(&o[0], C.gt_tensor(self), C.int64_t(n_), cu8(n_Has), C.int64_t(dim), (*C.char)(unsafe.Pointer(unsafe.StringData(norm))), optStrLen(len(norm), normHas)); e != nil {
+	if e := C.gt_aten_fft_irfft((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(n_), cu8(n_Has), C.int64_t(dim), (*C.char)(unsafe.Pointer(unsafe.StringData(norm))), optStrLen(len(norm), normHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16707,11 +15197,9 @@ func Aten_fft_irfft_out(self Tensor, n_ int64, n_Has bool, dim int64, norm strin
 
 // Aten_fft_hfft calls gt_aten_fft_hfft: aten::fft_hfft
 func Aten_fft_hfft(out *Tensor, self Tensor, n_ int64, n_Has bool, dim int64, norm string, normHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_fft_hfft(&o[0], C.gt_tensor(self), C.int64_t(n_), cu8(n_Has), C.int64_t(dim), (*C.char)(unsafe.Pointer(unsafe.StringData(norm))), optStrLen(len(norm), normHas)); e != nil {
+	if e := C.gt_aten_fft_hfft((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(n_), cu8(n_Has), C.int64_t(dim), (*C.char)(unsafe.Pointer(unsafe.StringData(norm))), optStrLen(len(norm), normHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16725,11 +15213,9 @@ func Aten_fft_hfft_out(self Tensor, n_ int64, n_Has bool, dim int64, norm string
 
 // Aten_fft_ihfft calls gt_aten_fft_ihfft: aten::fft_ihfft
 func Aten_fft_ihfft(out *Tensor, self Tensor, n_ int64, n_Has bool, dim int64, norm string, normHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_fft_ihfft(&o[0], C.gt_tensor(self), C.int64_t(n_), cu8(n_Has), C.int64_t(dim), (*C.char)(unsafe.Pointer(unsafe.StringData(norm))), optStrLen(len(norm), normHas)); e != nil {
+	if e := C.gt_aten_fft_ihfft((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(n_), cu8(n_Has), C.int64_t(dim), (*C.char)(unsafe.Pointer(unsafe.StringData(norm))), optStrLen(len(norm), normHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16743,11 +15229,9 @@ func Aten_fft_ihfft_out(self Tensor, n_ int64, n_Has bool, dim int64, norm strin
 
 // Aten_fft_fft2 calls gt_aten_fft_fft2: aten::fft_fft2
 func Aten_fft_fft2(out *Tensor, self Tensor, s []int64, dim []int64, norm string, normHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_fft_fft2(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(s))), optLen(len(s), s == nil), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), C.int(len(dim)), (*C.char)(unsafe.Pointer(unsafe.StringData(norm))), optStrLen(len(norm), normHas)); e != nil {
+	if e := C.gt_aten_fft_fft2((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(s))), optLen(len(s), s == nil), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), C.int(len(dim)), (*C.char)(unsafe.Pointer(unsafe.StringData(norm))), optStrLen(len(norm), normHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16761,11 +15245,9 @@ func Aten_fft_fft2_out(self Tensor, s []int64, dim []int64, norm string, normHas
 
 // Aten_fft_ifft2 calls gt_aten_fft_ifft2: aten::fft_ifft2
 func Aten_fft_ifft2(out *Tensor, self Tensor, s []int64, dim []int64, norm string, normHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_fft_ifft2(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(s))), optLen(len(s), s == nil), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), C.int(len(dim)), (*C.char)(unsafe.Pointer(unsafe.StringData(norm))), optStrLen(len(norm), normHas)); e != nil {
+	if e := C.gt_aten_fft_ifft2((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(s))), optLen(len(s), s == nil), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), C.int(len(dim)), (*C.char)(unsafe.Pointer(unsafe.StringData(norm))), optStrLen(len(norm), normHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16779,11 +15261,9 @@ func Aten_fft_ifft2_out(self Tensor, s []int64, dim []int64, norm string, normHa
 
 // Aten_fft_rfft2 calls gt_aten_fft_rfft2: aten::fft_rfft2
 func Aten_fft_rfft2(out *Tensor, self Tensor, s []int64, dim []int64, norm string, normHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_fft_rfft2(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(s))), optLen(len(s), s == nil), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), C.int(len(dim)), (*C.char)(unsafe.Pointer(unsafe.StringData(norm))), optStrLen(len(norm), normHas)); e != nil {
+	if e := C.gt_aten_fft_rfft2((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(s))), optLen(len(s), s == nil), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), C.int(len(dim)), (*C.char)(unsafe.Pointer(unsafe.StringData(norm))), optStrLen(len(norm), normHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16797,11 +15277,9 @@ func Aten_fft_rfft2_out(self Tensor, s []int64, dim []int64, norm string, normHa
 
 // Aten_fft_irfft2 calls gt_aten_fft_irfft2: aten::fft_irfft2
 func Aten_fft_irfft2(out *Tensor, self Tensor, s []int64, dim []int64, norm string, normHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_fft_irfft2(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(s))), optLen(len(s), s == nil), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), C.int(len(dim)), (*C.char)(unsafe.Pointer(unsafe.StringData(norm))), optStrLen(len(norm), normHas)); e != nil {
+	if e := C.gt_aten_fft_irfft2((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(s))), optLen(len(s), s == nil), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), C.int(len(dim)), (*C.char)(unsafe.Pointer(unsafe.StringData(norm))), optStrLen(len(norm), normHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16815,11 +15293,9 @@ func Aten_fft_irfft2_out(self Tensor, s []int64, dim []int64, norm string, normH
 
 // Aten_fft_hfft2 calls gt_aten_fft_hfft2: aten::fft_hfft2
 func Aten_fft_hfft2(out *Tensor, self Tensor, s []int64, dim []int64, norm string, normHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_fft_hfft2(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(s))), optLen(len(s), s == nil), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), C.int(len(dim)), (*C.char)(unsafe.Pointer(unsafe.StringData(norm))), optStrLen(len(norm), normHas)); e != nil {
+	if e := C.gt_aten_fft_hfft2((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(s))), optLen(len(s), s == nil), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), C.int(len(dim)), (*C.char)(unsafe.Pointer(unsafe.StringData(norm))), optStrLen(len(norm), normHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16833,11 +15309,9 @@ func Aten_fft_hfft2_out(self Tensor, s []int64, dim []int64, norm string, normHa
 
 // Aten_fft_ihfft2 calls gt_aten_fft_ihfft2: aten::fft_ihfft2
 func Aten_fft_ihfft2(out *Tensor, self Tensor, s []int64, dim []int64, norm string, normHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_fft_ihfft2(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(s))), optLen(len(s), s == nil), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), C.int(len(dim)), (*C.char)(unsafe.Pointer(unsafe.StringData(norm))), optStrLen(len(norm), normHas)); e != nil {
+	if e := C.gt_aten_fft_ihfft2((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(s))), optLen(len(s), s == nil), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), C.int(len(dim)), (*C.char)(unsafe.Pointer(unsafe.StringData(norm))), optStrLen(len(norm), normHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16851,11 +15325,9 @@ func Aten_fft_ihfft2_out(self Tensor, s []int64, dim []int64, norm string, normH
 
 // Aten_fft_fftn calls gt_aten_fft_fftn: aten::fft_fftn
 func Aten_fft_fftn(out *Tensor, self Tensor, s []int64, dim []int64, norm string, normHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_fft_fftn(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(s))), optLen(len(s), s == nil), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), (*C.char)(unsafe.Pointer(unsafe.StringData(norm))), optStrLen(len(norm), normHas)); e != nil {
+	if e := C.gt_aten_fft_fftn((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(s))), optLen(len(s), s == nil), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), (*C.char)(unsafe.Pointer(unsafe.StringData(norm))), optStrLen(len(norm), normHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16869,11 +15341,9 @@ func Aten_fft_fftn_out(self Tensor, s []int64, dim []int64, norm string, normHas
 
 // Aten_fft_ifftn calls gt_aten_fft_ifftn: aten::fft_ifftn
 func Aten_fft_ifftn(out *Tensor, self Tensor, s []int64, dim []int64, norm string, normHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_fft_ifftn(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(s))), optLen(len(s), s == nil), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), (*C.char)(unsafe.Pointer(unsafe.StringData(norm))), optStrLen(len(norm), normHas)); e != nil {
+	if e := C.gt_aten_fft_ifftn((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(s))), optLen(len(s), s == nil), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), (*C.char)(unsafe.Pointer(unsafe.StringData(norm))), optStrLen(len(norm), normHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16887,11 +15357,9 @@ func Aten_fft_ifftn_out(self Tensor, s []int64, dim []int64, norm string, normHa
 
 // Aten_fft_rfftn calls gt_aten_fft_rfftn: aten::fft_rfftn
 func Aten_fft_rfftn(out *Tensor, self Tensor, s []int64, dim []int64, norm string, normHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_fft_rfftn(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(s))), optLen(len(s), s == nil), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), (*C.char)(unsafe.Pointer(unsafe.StringData(norm))), optStrLen(len(norm), normHas)); e != nil {
+	if e := C.gt_aten_fft_rfftn((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(s))), optLen(len(s), s == nil), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), (*C.char)(unsafe.Pointer(unsafe.StringData(norm))), optStrLen(len(norm), normHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16905,11 +15373,9 @@ func Aten_fft_rfftn_out(self Tensor, s []int64, dim []int64, norm string, normHa
 
 // Aten_fft_irfftn calls gt_aten_fft_irfftn: aten::fft_irfftn
 func Aten_fft_irfftn(out *Tensor, self Tensor, s []int64, dim []int64, norm string, normHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_fft_irfftn(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(s))), optLen(len(s), s == nil), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), (*C.char)(unsafe.Pointer(unsafe.StringData(norm))), optStrLen(len(norm), normHas)); e != nil {
+	if e := C.gt_aten_fft_irfftn((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(s))), optLen(len(s), s == nil), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), (*C.char)(unsafe.Pointer(unsafe.StringData(norm))), optStrLen(len(norm), normHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16923,11 +15389,9 @@ func Aten_fft_irfftn_out(self Tensor, s []int64, dim []int64, norm string, normH
 
 // Aten_fft_hfftn calls gt_aten_fft_hfftn: aten::fft_hfftn
 func Aten_fft_hfftn(out *Tensor, self Tensor, s []int64, dim []int64, norm string, normHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_fft_hfftn(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(s))), optLen(len(s), s == nil), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), (*C.char)(unsafe.Pointer(unsafe.StringData(norm))), optStrLen(len(norm), normHas)); e != nil {
+	if e := C.gt_aten_fft_hfftn((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(s))), optLen(len(s), s == nil), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), (*C.char)(unsafe.Pointer(unsafe.StringData(norm))), optStrLen(len(norm), normHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16941,11 +15405,9 @@ func Aten_fft_hfftn_out(self Tensor, s []int64, dim []int64, norm string, normHa
 
 // Aten_fft_ihfftn calls gt_aten_fft_ihfftn: aten::fft_ihfftn
 func Aten_fft_ihfftn(out *Tensor, self Tensor, s []int64, dim []int64, norm string, normHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_fft_ihfftn(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(s))), optLen(len(s), s == nil), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), (*C.char)(unsafe.Pointer(unsafe.StringData(norm))), optStrLen(len(norm), normHas)); e != nil {
+	if e := C.gt_aten_fft_ihfftn((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(s))), optLen(len(s), s == nil), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), (*C.char)(unsafe.Pointer(unsafe.StringData(norm))), optStrLen(len(norm), normHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16959,11 +15421,9 @@ func Aten_fft_ihfftn_out(self Tensor, s []int64, dim []int64, norm string, normH
 
 // Aten_fft_fftfreq calls gt_aten_fft_fftfreq: aten::fft_fftfreq
 func Aten_fft_fftfreq(out *Tensor, n_ int64, d float64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_fft_fftfreq(&o[0], C.int64_t(n_), C.double(d), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_fft_fftfreq((*C.gt_tensor)(unsafe.Pointer(out)), C.int64_t(n_), C.double(d), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16977,11 +15437,9 @@ func Aten_fft_fftfreq_out(n_ int64, d float64, out Tensor) error {
 
 // Aten_fft_rfftfreq calls gt_aten_fft_rfftfreq: aten::fft_rfftfreq
 func Aten_fft_rfftfreq(out *Tensor, n_ int64, d float64, dtype int32, layout int32, deviceType, deviceIndex int32, pinMemory int8) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_fft_rfftfreq(&o[0], C.int64_t(n_), C.double(d), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
+	if e := C.gt_aten_fft_rfftfreq((*C.gt_tensor)(unsafe.Pointer(out)), C.int64_t(n_), C.double(d), C.int(dtype), C.int(layout), C.int(deviceType), C.int(deviceIndex), C.int8_t(pinMemory)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -16995,31 +15453,25 @@ func Aten_fft_rfftfreq_out(n_ int64, d float64, out Tensor) error {
 
 // Aten_fft_fftshift calls gt_aten_fft_fftshift: aten::fft_fftshift
 func Aten_fft_fftshift(out *Tensor, self Tensor, dim []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_fft_fftshift(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil)); e != nil {
+	if e := C.gt_aten_fft_fftshift((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_fft_ifftshift calls gt_aten_fft_ifftshift: aten::fft_ifftshift
 func Aten_fft_ifftshift(out *Tensor, self Tensor, dim []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_fft_ifftshift(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil)); e != nil {
+	if e := C.gt_aten_fft_ifftshift((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_linalg_cholesky_ex calls gt_aten_linalg_cholesky_ex: aten::linalg_cholesky_ex
 func Aten_linalg_cholesky_ex(out *Tensor, self Tensor, upper bool, checkErrors bool) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_linalg_cholesky_ex(&o[0], C.gt_tensor(self), cu8(upper), cu8(checkErrors)); e != nil {
+	if e := C.gt_aten_linalg_cholesky_ex((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), cu8(upper), cu8(checkErrors)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17033,11 +15485,9 @@ func Aten_linalg_cholesky_ex_L(self Tensor, upper bool, checkErrors bool, l Tens
 
 // Aten_linalg_cholesky calls gt_aten_linalg_cholesky: aten::linalg_cholesky
 func Aten_linalg_cholesky(out *Tensor, self Tensor, upper bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_linalg_cholesky(&o[0], C.gt_tensor(self), cu8(upper)); e != nil {
+	if e := C.gt_aten_linalg_cholesky((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), cu8(upper)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17051,11 +15501,9 @@ func Aten_linalg_cholesky_out(self Tensor, upper bool, out Tensor) error {
 
 // Aten_linalg_cross calls gt_aten_linalg_cross: aten::linalg_cross
 func Aten_linalg_cross(out *Tensor, self Tensor, other Tensor, dim int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_linalg_cross(&o[0], C.gt_tensor(self), C.gt_tensor(other), C.int64_t(dim)); e != nil {
+	if e := C.gt_aten_linalg_cross((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other), C.int64_t(dim)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17069,11 +15517,9 @@ func Aten_linalg_cross_out(self Tensor, other Tensor, dim int64, out Tensor) err
 
 // Aten_linalg_lu_factor calls gt_aten_linalg_lu_factor: aten::linalg_lu_factor
 func Aten_linalg_lu_factor(out *Tensor, a Tensor, pivot bool) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_linalg_lu_factor(&o[0], C.gt_tensor(a), cu8(pivot)); e != nil {
+	if e := C.gt_aten_linalg_lu_factor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(a), cu8(pivot)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17087,11 +15533,9 @@ func Aten_linalg_lu_factor_out(a Tensor, pivot bool, lU Tensor, pivots Tensor) e
 
 // Aten_linalg_lu_factor_ex calls gt_aten_linalg_lu_factor_ex: aten::linalg_lu_factor_ex
 func Aten_linalg_lu_factor_ex(out *Tensor, a Tensor, pivot bool, checkErrors bool) error {
-	var o [3]C.gt_tensor
-	if e := C.gt_aten_linalg_lu_factor_ex(&o[0], C.gt_tensor(a), cu8(pivot), cu8(checkErrors)); e != nil {
+	if e := C.gt_aten_linalg_lu_factor_ex((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(a), cu8(pivot), cu8(checkErrors)); e != nil {
 		return newError(e)
 	}
-	*(*[3]Tensor)(unsafe.Pointer(out)) = *(*[3]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17105,11 +15549,9 @@ func Aten_linalg_lu_factor_ex_out(a Tensor, pivot bool, checkErrors bool, lU Ten
 
 // Aten_linalg_lu calls gt_aten_linalg_lu: aten::linalg_lu
 func Aten_linalg_lu(out *Tensor, a Tensor, pivot bool) error {
-	var o [3]C.gt_tensor
-	if e := C.gt_aten_linalg_lu(&o[0], C.gt_tensor(a), cu8(pivot)); e != nil {
+	if e := C.gt_aten_linalg_lu((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(a), cu8(pivot)); e != nil {
 		return newError(e)
 	}
-	*(*[3]Tensor)(unsafe.Pointer(out)) = *(*[3]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17123,11 +15565,9 @@ func Aten_linalg_lu_out(a Tensor, pivot bool, p Tensor, l Tensor, u Tensor) erro
 
 // Aten_linalg_lu_solve calls gt_aten_linalg_lu_solve: aten::linalg_lu_solve
 func Aten_linalg_lu_solve(out *Tensor, lU Tensor, pivots Tensor, b Tensor, left bool, adjoint bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_linalg_lu_solve(&o[0], C.gt_tensor(lU), C.gt_tensor(pivots), C.gt_tensor(b), cu8(left), cu8(adjoint)); e != nil {
+	if e := C.gt_aten_linalg_lu_solve((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(lU), C.gt_tensor(pivots), C.gt_tensor(b), cu8(left), cu8(adjoint)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17141,11 +15581,9 @@ func Aten_linalg_lu_solve_out(lU Tensor, pivots Tensor, b Tensor, left bool, adj
 
 // Aten_linalg_det calls gt_aten_linalg_det: aten::linalg_det
 func Aten_linalg_det(out *Tensor, a Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_linalg_det(&o[0], C.gt_tensor(a)); e != nil {
+	if e := C.gt_aten_linalg_det((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(a)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17159,21 +15597,17 @@ func Aten_linalg_det_out(a Tensor, out Tensor) error {
 
 // Aten_det calls gt_aten_det: aten::det
 func Aten_det(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_det(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_det((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_linalg_ldl_factor_ex calls gt_aten_linalg_ldl_factor_ex: aten::linalg_ldl_factor_ex
 func Aten_linalg_ldl_factor_ex(out *Tensor, self Tensor, hermitian bool, checkErrors bool) error {
-	var o [3]C.gt_tensor
-	if e := C.gt_aten_linalg_ldl_factor_ex(&o[0], C.gt_tensor(self), cu8(hermitian), cu8(checkErrors)); e != nil {
+	if e := C.gt_aten_linalg_ldl_factor_ex((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), cu8(hermitian), cu8(checkErrors)); e != nil {
 		return newError(e)
 	}
-	*(*[3]Tensor)(unsafe.Pointer(out)) = *(*[3]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17187,11 +15621,9 @@ func Aten_linalg_ldl_factor_ex_out(self Tensor, hermitian bool, checkErrors bool
 
 // Aten_linalg_ldl_factor calls gt_aten_linalg_ldl_factor: aten::linalg_ldl_factor
 func Aten_linalg_ldl_factor(out *Tensor, self Tensor, hermitian bool) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_linalg_ldl_factor(&o[0], C.gt_tensor(self), cu8(hermitian)); e != nil {
+	if e := C.gt_aten_linalg_ldl_factor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), cu8(hermitian)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17205,11 +15637,9 @@ func Aten_linalg_ldl_factor_out(self Tensor, hermitian bool, lD Tensor, pivots T
 
 // Aten_linalg_ldl_solve calls gt_aten_linalg_ldl_solve: aten::linalg_ldl_solve
 func Aten_linalg_ldl_solve(out *Tensor, lD Tensor, pivots Tensor, b Tensor, hermitian bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_linalg_ldl_solve(&o[0], C.gt_tensor(lD), C.gt_tensor(pivots), C.gt_tensor(b), cu8(hermitian)); e != nil {
+	if e := C.gt_aten_linalg_ldl_solve((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(lD), C.gt_tensor(pivots), C.gt_tensor(b), cu8(hermitian)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17223,11 +15653,9 @@ func Aten_linalg_ldl_solve_out(lD Tensor, pivots Tensor, b Tensor, hermitian boo
 
 // Aten_linalg_lstsq calls gt_aten_linalg_lstsq: aten::linalg_lstsq
 func Aten_linalg_lstsq(out *Tensor, self Tensor, b Tensor, rcond float64, rcondHas bool, driver string, driverHas bool) error {
-	var o [4]C.gt_tensor
-	if e := C.gt_aten_linalg_lstsq(&o[0], C.gt_tensor(self), C.gt_tensor(b), C.double(rcond), cu8(rcondHas), (*C.char)(unsafe.Pointer(unsafe.StringData(driver))), optStrLen(len(driver), driverHas)); e != nil {
+	if e := C.gt_aten_linalg_lstsq((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(b), C.double(rcond), cu8(rcondHas), (*C.char)(unsafe.Pointer(unsafe.StringData(driver))), optStrLen(len(driver), driverHas)); e != nil {
 		return newError(e)
 	}
-	*(*[4]Tensor)(unsafe.Pointer(out)) = *(*[4]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17241,11 +15669,9 @@ func Aten_linalg_lstsq_out(self Tensor, b Tensor, rcond float64, rcondHas bool, 
 
 // Aten_linalg_matmul calls gt_aten_linalg_matmul: aten::linalg_matmul
 func Aten_linalg_matmul(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_linalg_matmul(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_linalg_matmul((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17259,11 +15685,9 @@ func Aten_linalg_matmul_out(self Tensor, other Tensor, out Tensor) error {
 
 // Aten_linalg_vecdot calls gt_aten_linalg_vecdot: aten::linalg_vecdot
 func Aten_linalg_vecdot(out *Tensor, x Tensor, y Tensor, dim int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_linalg_vecdot(&o[0], C.gt_tensor(x), C.gt_tensor(y), C.int64_t(dim)); e != nil {
+	if e := C.gt_aten_linalg_vecdot((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(x), C.gt_tensor(y), C.int64_t(dim)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17277,31 +15701,25 @@ func Aten_linalg_vecdot_out(x Tensor, y Tensor, dim int64, out Tensor) error {
 
 // Aten_linalg_matrix_exp calls gt_aten_linalg_matrix_exp: aten::linalg_matrix_exp
 func Aten_linalg_matrix_exp(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_linalg_matrix_exp(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_linalg_matrix_exp((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_linalg_matrix_sqrth calls gt_aten_linalg_matrix_sqrth: aten::linalg_matrix_sqrth
 func Aten_linalg_matrix_sqrth(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_linalg_matrix_sqrth(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_linalg_matrix_sqrth((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_linalg_slogdet calls gt_aten_linalg_slogdet: aten::linalg_slogdet
 func Aten_linalg_slogdet(out *Tensor, a Tensor) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_linalg_slogdet(&o[0], C.gt_tensor(a)); e != nil {
+	if e := C.gt_aten_linalg_slogdet((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(a)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17315,11 +15733,9 @@ func Aten_linalg_slogdet_out(a Tensor, sign Tensor, logabsdet Tensor) error {
 
 // Aten_slogdet calls gt_aten_slogdet: aten::slogdet
 func Aten_slogdet(out *Tensor, self Tensor) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_slogdet(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_slogdet((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17333,21 +15749,17 @@ func Aten_slogdet_out(self Tensor, sign Tensor, logabsdet Tensor) error {
 
 // Aten_logdet calls gt_aten_logdet: aten::logdet
 func Aten_logdet(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_logdet(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_logdet((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_linalg_eig calls gt_aten_linalg_eig: aten::linalg_eig
 func Aten_linalg_eig(out *Tensor, self Tensor) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_linalg_eig(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_linalg_eig((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17361,11 +15773,9 @@ func Aten_linalg_eig_out(self Tensor, eigenvalues Tensor, eigenvectors Tensor) e
 
 // Aten_linalg_eigvals calls gt_aten_linalg_eigvals: aten::linalg_eigvals
 func Aten_linalg_eigvals(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_linalg_eigvals(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_linalg_eigvals((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17379,11 +15789,9 @@ func Aten_linalg_eigvals_out(self Tensor, out Tensor) error {
 
 // Aten_linalg_eigh calls gt_aten_linalg_eigh: aten::linalg_eigh
 func Aten_linalg_eigh(out *Tensor, self Tensor, uPLO string) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_linalg_eigh(&o[0], C.gt_tensor(self), (*C.char)(unsafe.Pointer(unsafe.StringData(uPLO))), C.int64_t(len(uPLO))); e != nil {
+	if e := C.gt_aten_linalg_eigh((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.char)(unsafe.Pointer(unsafe.StringData(uPLO))), C.int64_t(len(uPLO))); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17397,11 +15805,9 @@ func Aten_linalg_eigh_eigvals(self Tensor, uPLO string, eigvals Tensor, eigvecs 
 
 // Aten_linalg_eigvalsh calls gt_aten_linalg_eigvalsh: aten::linalg_eigvalsh
 func Aten_linalg_eigvalsh(out *Tensor, self Tensor, uPLO string) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_linalg_eigvalsh(&o[0], C.gt_tensor(self), (*C.char)(unsafe.Pointer(unsafe.StringData(uPLO))), C.int64_t(len(uPLO))); e != nil {
+	if e := C.gt_aten_linalg_eigvalsh((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.char)(unsafe.Pointer(unsafe.StringData(uPLO))), C.int64_t(len(uPLO))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17415,11 +15821,9 @@ func Aten_linalg_eigvalsh_out(self Tensor, uPLO string, out Tensor) error {
 
 // Aten_linalg_householder_product calls gt_aten_linalg_householder_product: aten::linalg_householder_product
 func Aten_linalg_householder_product(out *Tensor, input Tensor, tau Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_linalg_householder_product(&o[0], C.gt_tensor(input), C.gt_tensor(tau)); e != nil {
+	if e := C.gt_aten_linalg_householder_product((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), C.gt_tensor(tau)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17433,11 +15837,9 @@ func Aten_linalg_householder_product_out(input Tensor, tau Tensor, out Tensor) e
 
 // Aten_linalg_inv_ex calls gt_aten_linalg_inv_ex: aten::linalg_inv_ex
 func Aten_linalg_inv_ex(out *Tensor, a Tensor, checkErrors bool) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_linalg_inv_ex(&o[0], C.gt_tensor(a), cu8(checkErrors)); e != nil {
+	if e := C.gt_aten_linalg_inv_ex((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(a), cu8(checkErrors)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17451,11 +15853,9 @@ func Aten_linalg_inv_ex_inverse(a Tensor, checkErrors bool, inverse Tensor, info
 
 // Aten_linalg_inv calls gt_aten_linalg_inv: aten::linalg_inv
 func Aten_linalg_inv(out *Tensor, a Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_linalg_inv(&o[0], C.gt_tensor(a)); e != nil {
+	if e := C.gt_aten_linalg_inv((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(a)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17469,11 +15869,9 @@ func Aten_linalg_inv_out(a Tensor, out Tensor) error {
 
 // Aten_inverse calls gt_aten_inverse: aten::inverse
 func Aten_inverse(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_inverse(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_inverse((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17487,11 +15885,9 @@ func Aten_inverse_out(self Tensor, out Tensor) error {
 
 // Aten_inner calls gt_aten_inner: aten::inner
 func Aten_inner(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_inner(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_inner((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17505,11 +15901,9 @@ func Aten_inner_out(self Tensor, other Tensor, out Tensor) error {
 
 // Aten_outer calls gt_aten_outer: aten::outer
 func Aten_outer(out *Tensor, self Tensor, vec2 Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_outer(&o[0], C.gt_tensor(self), C.gt_tensor(vec2)); e != nil {
+	if e := C.gt_aten_outer((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(vec2)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17523,11 +15917,9 @@ func Aten_outer_out(self Tensor, vec2 Tensor, out Tensor) error {
 
 // Aten_ger calls gt_aten_ger: aten::ger
 func Aten_ger(out *Tensor, self Tensor, vec2 Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_ger(&o[0], C.gt_tensor(self), C.gt_tensor(vec2)); e != nil {
+	if e := C.gt_aten_ger((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(vec2)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17541,21 +15933,17 @@ func Aten_ger_out(self Tensor, vec2 Tensor, out Tensor) error {
 
 // Aten_linalg_norm calls gt_aten_linalg_norm: aten::linalg_norm
 func Aten_linalg_norm(out *Tensor, self Tensor, ord Scalar, dim []int64, keepdim bool, dtype int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_linalg_norm(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&ord)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), cu8(keepdim), C.int(dtype)); e != nil {
+	if e := C.gt_aten_linalg_norm((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&ord)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), cu8(keepdim), C.int(dtype)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_linalg_norm_ord_str calls gt_aten_linalg_norm_ord_str: aten::linalg_norm.ord_str
 func Aten_linalg_norm_ord_str(out *Tensor, self Tensor, ord string, dim []int64, keepdim bool, dtype int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_linalg_norm_ord_str(&o[0], C.gt_tensor(self), (*C.char)(unsafe.Pointer(unsafe.StringData(ord))), C.int64_t(len(ord)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), cu8(keepdim), C.int(dtype)); e != nil {
+	if e := C.gt_aten_linalg_norm_ord_str((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.char)(unsafe.Pointer(unsafe.StringData(ord))), C.int64_t(len(ord)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), cu8(keepdim), C.int(dtype)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17577,11 +15965,9 @@ func Aten_linalg_norm_ord_str_out(self Tensor, ord string, dim []int64, keepdim 
 
 // Aten_linalg_vector_norm calls gt_aten_linalg_vector_norm: aten::linalg_vector_norm
 func Aten_linalg_vector_norm(out *Tensor, self Tensor, ord Scalar, dim []int64, keepdim bool, dtype int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_linalg_vector_norm(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&ord)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), cu8(keepdim), C.int(dtype)); e != nil {
+	if e := C.gt_aten_linalg_vector_norm((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&ord)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), cu8(keepdim), C.int(dtype)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17595,21 +15981,17 @@ func Aten_linalg_vector_norm_out(self Tensor, ord Scalar, dim []int64, keepdim b
 
 // Aten_linalg__powsum calls gt_aten_linalg__powsum: aten::linalg__powsum
 func Aten_linalg__powsum(out *Tensor, self Tensor, ord Scalar, dim []int64, keepdim bool, dtype int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_linalg__powsum(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&ord)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), cu8(keepdim), C.int(dtype)); e != nil {
+	if e := C.gt_aten_linalg__powsum((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&ord)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), optLen(len(dim), dim == nil), cu8(keepdim), C.int(dtype)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_linalg_matrix_norm calls gt_aten_linalg_matrix_norm: aten::linalg_matrix_norm
 func Aten_linalg_matrix_norm(out *Tensor, self Tensor, ord Scalar, dim []int64, keepdim bool, dtype int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_linalg_matrix_norm(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&ord)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), C.int(len(dim)), cu8(keepdim), C.int(dtype)); e != nil {
+	if e := C.gt_aten_linalg_matrix_norm((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&ord)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), C.int(len(dim)), cu8(keepdim), C.int(dtype)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17623,11 +16005,9 @@ func Aten_linalg_matrix_norm_out(self Tensor, ord Scalar, dim []int64, keepdim b
 
 // Aten_linalg_matrix_norm_str_ord calls gt_aten_linalg_matrix_norm_str_ord: aten::linalg_matrix_norm.str_ord
 func Aten_linalg_matrix_norm_str_ord(out *Tensor, self Tensor, ord string, dim []int64, keepdim bool, dtype int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_linalg_matrix_norm_str_ord(&o[0], C.gt_tensor(self), (*C.char)(unsafe.Pointer(unsafe.StringData(ord))), C.int64_t(len(ord)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), C.int(len(dim)), cu8(keepdim), C.int(dtype)); e != nil {
+	if e := C.gt_aten_linalg_matrix_norm_str_ord((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.char)(unsafe.Pointer(unsafe.StringData(ord))), C.int64_t(len(ord)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), C.int(len(dim)), cu8(keepdim), C.int(dtype)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17641,11 +16021,9 @@ func Aten_linalg_matrix_norm_str_ord_out(self Tensor, ord string, dim []int64, k
 
 // Aten_linalg_svd calls gt_aten_linalg_svd: aten::linalg_svd
 func Aten_linalg_svd(out *Tensor, a Tensor, fullMatrices bool, driver string, driverHas bool) error {
-	var o [3]C.gt_tensor
-	if e := C.gt_aten_linalg_svd(&o[0], C.gt_tensor(a), cu8(fullMatrices), (*C.char)(unsafe.Pointer(unsafe.StringData(driver))), optStrLen(len(driver), driverHas)); e != nil {
+	if e := C.gt_aten_linalg_svd((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(a), cu8(fullMatrices), (*C.char)(unsafe.Pointer(unsafe.StringData(driver))), optStrLen(len(driver), driverHas)); e != nil {
 		return newError(e)
 	}
-	*(*[3]Tensor)(unsafe.Pointer(out)) = *(*[3]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17659,11 +16037,9 @@ func Aten_linalg_svd_U(a Tensor, fullMatrices bool, driver string, driverHas boo
 
 // Aten_linalg_svdvals calls gt_aten_linalg_svdvals: aten::linalg_svdvals
 func Aten_linalg_svdvals(out *Tensor, a Tensor, driver string, driverHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_linalg_svdvals(&o[0], C.gt_tensor(a), (*C.char)(unsafe.Pointer(unsafe.StringData(driver))), optStrLen(len(driver), driverHas)); e != nil {
+	if e := C.gt_aten_linalg_svdvals((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(a), (*C.char)(unsafe.Pointer(unsafe.StringData(driver))), optStrLen(len(driver), driverHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17677,11 +16053,9 @@ func Aten_linalg_svdvals_out(a Tensor, driver string, driverHas bool, out Tensor
 
 // Aten_linalg_cond calls gt_aten_linalg_cond: aten::linalg_cond
 func Aten_linalg_cond(out *Tensor, self Tensor, p Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_linalg_cond(&o[0], C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&p))); e != nil {
+	if e := C.gt_aten_linalg_cond((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), *(*C.gt_scalar)(unsafe.Pointer(&p))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17695,11 +16069,9 @@ func Aten_linalg_cond_out(self Tensor, p Scalar, out Tensor) error {
 
 // Aten_linalg_cond_p_str calls gt_aten_linalg_cond_p_str: aten::linalg_cond.p_str
 func Aten_linalg_cond_p_str(out *Tensor, self Tensor, p string) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_linalg_cond_p_str(&o[0], C.gt_tensor(self), (*C.char)(unsafe.Pointer(unsafe.StringData(p))), C.int64_t(len(p))); e != nil {
+	if e := C.gt_aten_linalg_cond_p_str((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.char)(unsafe.Pointer(unsafe.StringData(p))), C.int64_t(len(p))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17713,11 +16085,9 @@ func Aten_linalg_cond_p_str_out(self Tensor, p string, out Tensor) error {
 
 // Aten_linalg_pinv_atol_rtol_tensor calls gt_aten_linalg_pinv_atol_rtol_tensor: aten::linalg_pinv.atol_rtol_tensor
 func Aten_linalg_pinv_atol_rtol_tensor(out *Tensor, self Tensor, atol Tensor, rtol Tensor, hermitian bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_linalg_pinv_atol_rtol_tensor(&o[0], C.gt_tensor(self), C.gt_tensor(atol), C.gt_tensor(rtol), cu8(hermitian)); e != nil {
+	if e := C.gt_aten_linalg_pinv_atol_rtol_tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(atol), C.gt_tensor(rtol), cu8(hermitian)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17731,11 +16101,9 @@ func Aten_linalg_pinv_atol_rtol_tensor_out(self Tensor, atol Tensor, rtol Tensor
 
 // Aten_linalg_pinv_atol_rtol_float calls gt_aten_linalg_pinv_atol_rtol_float: aten::linalg_pinv.atol_rtol_float
 func Aten_linalg_pinv_atol_rtol_float(out *Tensor, self Tensor, atol float64, atolHas bool, rtol float64, rtolHas bool, hermitian bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_linalg_pinv_atol_rtol_float(&o[0], C.gt_tensor(self), C.double(atol), cu8(atolHas), C.double(rtol), cu8(rtolHas), cu8(hermitian)); e != nil {
+	if e := C.gt_aten_linalg_pinv_atol_rtol_float((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.double(atol), cu8(atolHas), C.double(rtol), cu8(rtolHas), cu8(hermitian)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17749,21 +16117,17 @@ func Aten_linalg_pinv_atol_rtol_float_out(self Tensor, atol float64, atolHas boo
 
 // Aten_linalg_pinv calls gt_aten_linalg_pinv: aten::linalg_pinv
 func Aten_linalg_pinv(out *Tensor, self Tensor, rcond float64, hermitian bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_linalg_pinv(&o[0], C.gt_tensor(self), C.double(rcond), cu8(hermitian)); e != nil {
+	if e := C.gt_aten_linalg_pinv((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.double(rcond), cu8(hermitian)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_linalg_pinv_rcond_tensor calls gt_aten_linalg_pinv_rcond_tensor: aten::linalg_pinv.rcond_tensor
 func Aten_linalg_pinv_rcond_tensor(out *Tensor, self Tensor, rcond Tensor, hermitian bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_linalg_pinv_rcond_tensor(&o[0], C.gt_tensor(self), C.gt_tensor(rcond), cu8(hermitian)); e != nil {
+	if e := C.gt_aten_linalg_pinv_rcond_tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(rcond), cu8(hermitian)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17785,11 +16149,9 @@ func Aten_linalg_pinv_out_rcond_tensor(self Tensor, rcond Tensor, hermitian bool
 
 // Aten_linalg_solve_ex calls gt_aten_linalg_solve_ex: aten::linalg_solve_ex
 func Aten_linalg_solve_ex(out *Tensor, a Tensor, b Tensor, left bool, checkErrors bool) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_linalg_solve_ex(&o[0], C.gt_tensor(a), C.gt_tensor(b), cu8(left), cu8(checkErrors)); e != nil {
+	if e := C.gt_aten_linalg_solve_ex((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(a), C.gt_tensor(b), cu8(left), cu8(checkErrors)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17803,11 +16165,9 @@ func Aten_linalg_solve_ex_out(a Tensor, b Tensor, left bool, checkErrors bool, r
 
 // Aten_linalg_solve calls gt_aten_linalg_solve: aten::linalg_solve
 func Aten_linalg_solve(out *Tensor, a Tensor, b Tensor, left bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_linalg_solve(&o[0], C.gt_tensor(a), C.gt_tensor(b), cu8(left)); e != nil {
+	if e := C.gt_aten_linalg_solve((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(a), C.gt_tensor(b), cu8(left)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17821,11 +16181,9 @@ func Aten_linalg_solve_out(a Tensor, b Tensor, left bool, out Tensor) error {
 
 // Aten_linalg_tensorinv calls gt_aten_linalg_tensorinv: aten::linalg_tensorinv
 func Aten_linalg_tensorinv(out *Tensor, self Tensor, ind int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_linalg_tensorinv(&o[0], C.gt_tensor(self), C.int64_t(ind)); e != nil {
+	if e := C.gt_aten_linalg_tensorinv((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(ind)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17839,11 +16197,9 @@ func Aten_linalg_tensorinv_out(self Tensor, ind int64, out Tensor) error {
 
 // Aten_linalg_tensorsolve calls gt_aten_linalg_tensorsolve: aten::linalg_tensorsolve
 func Aten_linalg_tensorsolve(out *Tensor, self Tensor, other Tensor, dims []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_linalg_tensorsolve(&o[0], C.gt_tensor(self), C.gt_tensor(other), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dims))), optLen(len(dims), dims == nil)); e != nil {
+	if e := C.gt_aten_linalg_tensorsolve((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dims))), optLen(len(dims), dims == nil)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17857,11 +16213,9 @@ func Aten_linalg_tensorsolve_out(self Tensor, other Tensor, dims []int64, out Te
 
 // Aten_linalg_qr calls gt_aten_linalg_qr: aten::linalg_qr
 func Aten_linalg_qr(out *Tensor, a Tensor, mode string) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_linalg_qr(&o[0], C.gt_tensor(a), (*C.char)(unsafe.Pointer(unsafe.StringData(mode))), C.int64_t(len(mode))); e != nil {
+	if e := C.gt_aten_linalg_qr((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(a), (*C.char)(unsafe.Pointer(unsafe.StringData(mode))), C.int64_t(len(mode))); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17875,11 +16229,9 @@ func Aten_linalg_qr_out(a Tensor, mode string, q Tensor, r_ Tensor) error {
 
 // Aten_linalg_polar calls gt_aten_linalg_polar: aten::linalg_polar
 func Aten_linalg_polar(out *Tensor, a Tensor) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_linalg_polar(&o[0], C.gt_tensor(a)); e != nil {
+	if e := C.gt_aten_linalg_polar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(a)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17893,11 +16245,9 @@ func Aten_linalg_polar_out(a Tensor, u Tensor, h_ Tensor) error {
 
 // Aten_linalg_matrix_power calls gt_aten_linalg_matrix_power: aten::linalg_matrix_power
 func Aten_linalg_matrix_power(out *Tensor, self Tensor, n_ int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_linalg_matrix_power(&o[0], C.gt_tensor(self), C.int64_t(n_)); e != nil {
+	if e := C.gt_aten_linalg_matrix_power((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(n_)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17911,11 +16261,9 @@ func Aten_linalg_matrix_power_out(self Tensor, n_ int64, out Tensor) error {
 
 // Aten_linalg_matrix_rank_atol_rtol_tensor calls gt_aten_linalg_matrix_rank_atol_rtol_tensor: aten::linalg_matrix_rank.atol_rtol_tensor
 func Aten_linalg_matrix_rank_atol_rtol_tensor(out *Tensor, input Tensor, atol Tensor, rtol Tensor, hermitian bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_linalg_matrix_rank_atol_rtol_tensor(&o[0], C.gt_tensor(input), C.gt_tensor(atol), C.gt_tensor(rtol), cu8(hermitian)); e != nil {
+	if e := C.gt_aten_linalg_matrix_rank_atol_rtol_tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), C.gt_tensor(atol), C.gt_tensor(rtol), cu8(hermitian)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17929,11 +16277,9 @@ func Aten_linalg_matrix_rank_atol_rtol_tensor_out(input Tensor, atol Tensor, rto
 
 // Aten_linalg_matrix_rank_atol_rtol_float calls gt_aten_linalg_matrix_rank_atol_rtol_float: aten::linalg_matrix_rank.atol_rtol_float
 func Aten_linalg_matrix_rank_atol_rtol_float(out *Tensor, self Tensor, atol float64, atolHas bool, rtol float64, rtolHas bool, hermitian bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_linalg_matrix_rank_atol_rtol_float(&o[0], C.gt_tensor(self), C.double(atol), cu8(atolHas), C.double(rtol), cu8(rtolHas), cu8(hermitian)); e != nil {
+	if e := C.gt_aten_linalg_matrix_rank_atol_rtol_float((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.double(atol), cu8(atolHas), C.double(rtol), cu8(rtolHas), cu8(hermitian)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17947,11 +16293,9 @@ func Aten_linalg_matrix_rank_atol_rtol_float_out(self Tensor, atol float64, atol
 
 // Aten_linalg_matrix_rank calls gt_aten_linalg_matrix_rank: aten::linalg_matrix_rank
 func Aten_linalg_matrix_rank(out *Tensor, self Tensor, tol float64, hermitian bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_linalg_matrix_rank(&o[0], C.gt_tensor(self), C.double(tol), cu8(hermitian)); e != nil {
+	if e := C.gt_aten_linalg_matrix_rank((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.double(tol), cu8(hermitian)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17965,11 +16309,9 @@ func Aten_linalg_matrix_rank_out(self Tensor, tol float64, hermitian bool, out T
 
 // Aten_linalg_matrix_rank_tol_tensor calls gt_aten_linalg_matrix_rank_tol_tensor: aten::linalg_matrix_rank.tol_tensor
 func Aten_linalg_matrix_rank_tol_tensor(out *Tensor, input Tensor, tol Tensor, hermitian bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_linalg_matrix_rank_tol_tensor(&o[0], C.gt_tensor(input), C.gt_tensor(tol), cu8(hermitian)); e != nil {
+	if e := C.gt_aten_linalg_matrix_rank_tol_tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(input), C.gt_tensor(tol), cu8(hermitian)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -17983,11 +16325,9 @@ func Aten_linalg_matrix_rank_out_tol_tensor(input Tensor, tol Tensor, hermitian 
 
 // Aten_linalg_multi_dot calls gt_aten_linalg_multi_dot: aten::linalg_multi_dot
 func Aten_linalg_multi_dot(out *Tensor, tensors []Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_linalg_multi_dot(&o[0], (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(tensors))), C.int(len(tensors))); e != nil {
+	if e := C.gt_aten_linalg_multi_dot((*C.gt_tensor)(unsafe.Pointer(out)), (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(tensors))), C.int(len(tensors))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -18001,41 +16341,33 @@ func Aten_linalg_multi_dot_out(tensors []Tensor, out Tensor) error {
 
 // Aten_nested_to_padded_tensor calls gt_aten_nested_to_padded_tensor: aten::nested_to_padded_tensor
 func Aten_nested_to_padded_tensor(out *Tensor, self Tensor, padding float64, outputSize []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_nested_to_padded_tensor(&o[0], C.gt_tensor(self), C.double(padding), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), optLen(len(outputSize), outputSize == nil)); e != nil {
+	if e := C.gt_aten_nested_to_padded_tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.double(padding), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), optLen(len(outputSize), outputSize == nil)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_segment_reduce calls gt_aten_segment_reduce: aten::segment_reduce
 func Aten_segment_reduce(out *Tensor, data Tensor, reduce string, lengths Tensor, indices Tensor, offsets Tensor, axis int64, unsafe_ bool, initial Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_segment_reduce(&o[0], C.gt_tensor(data), (*C.char)(unsafe.Pointer(unsafe.StringData(reduce))), C.int64_t(len(reduce)), C.gt_tensor(lengths), C.gt_tensor(indices), C.gt_tensor(offsets), C.int64_t(axis), cu8(unsafe_), *(*C.gt_scalar)(unsafe.Pointer(&initial))); e != nil {
+	if e := C.gt_aten_segment_reduce((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(data), (*C.char)(unsafe.Pointer(unsafe.StringData(reduce))), C.int64_t(len(reduce)), C.gt_tensor(lengths), C.gt_tensor(indices), C.gt_tensor(offsets), C.int64_t(axis), cu8(unsafe_), *(*C.gt_scalar)(unsafe.Pointer(&initial))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_pad_sequence calls gt_aten_pad_sequence: aten::pad_sequence
 func Aten_pad_sequence(out *Tensor, sequences []Tensor, batchFirst bool, paddingValue float64, paddingSide string) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_pad_sequence(&o[0], (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(sequences))), C.int(len(sequences)), cu8(batchFirst), C.double(paddingValue), (*C.char)(unsafe.Pointer(unsafe.StringData(paddingSide))), C.int64_t(len(paddingSide))); e != nil {
+	if e := C.gt_aten_pad_sequence((*C.gt_tensor)(unsafe.Pointer(out)), (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(sequences))), C.int(len(sequences)), cu8(batchFirst), C.double(paddingValue), (*C.char)(unsafe.Pointer(unsafe.StringData(paddingSide))), C.int64_t(len(paddingSide))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_flatten_dense_tensors calls gt_aten_flatten_dense_tensors: aten::flatten_dense_tensors
 func Aten_flatten_dense_tensors(out *Tensor, tensors []Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_flatten_dense_tensors(&o[0], (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(tensors))), C.int(len(tensors))); e != nil {
+	if e := C.gt_aten_flatten_dense_tensors((*C.gt_tensor)(unsafe.Pointer(out)), (*C.gt_tensor)(unsafe.Pointer(unsafe.SliceData(tensors))), C.int(len(tensors))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -18049,91 +16381,73 @@ func Aten_unflatten_dense_tensors(out **Tensor, outN *int32, flat Tensor, tensor
 
 // Aten_view_as_real_copy calls gt_aten_view_as_real_copy: aten::view_as_real_copy
 func Aten_view_as_real_copy(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_view_as_real_copy(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_view_as_real_copy((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_view_as_complex_copy calls gt_aten_view_as_complex_copy: aten::view_as_complex_copy
 func Aten_view_as_complex_copy(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_view_as_complex_copy(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_view_as_complex_copy((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_as_strided_copy calls gt_aten_as_strided_copy: aten::as_strided_copy
 func Aten_as_strided_copy(out *Tensor, self Tensor, size []int64, stride []int64, storageOffset int64, storageOffsetHas bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_as_strided_copy(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), C.int64_t(storageOffset), cu8(storageOffsetHas)); e != nil {
+	if e := C.gt_aten_as_strided_copy((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(stride))), C.int(len(stride)), C.int64_t(storageOffset), cu8(storageOffsetHas)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_diagonal_copy calls gt_aten_diagonal_copy: aten::diagonal_copy
 func Aten_diagonal_copy(out *Tensor, self Tensor, offset int64, dim1 int64, dim2 int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_diagonal_copy(&o[0], C.gt_tensor(self), C.int64_t(offset), C.int64_t(dim1), C.int64_t(dim2)); e != nil {
+	if e := C.gt_aten_diagonal_copy((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(offset), C.int64_t(dim1), C.int64_t(dim2)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_expand_copy calls gt_aten_expand_copy: aten::expand_copy
 func Aten_expand_copy(out *Tensor, self Tensor, size []int64, implicit bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_expand_copy(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), cu8(implicit)); e != nil {
+	if e := C.gt_aten_expand_copy((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size)), cu8(implicit)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_permute_copy calls gt_aten_permute_copy: aten::permute_copy
 func Aten_permute_copy(out *Tensor, self Tensor, dims []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_permute_copy(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dims))), C.int(len(dims))); e != nil {
+	if e := C.gt_aten_permute_copy((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dims))), C.int(len(dims))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_select_copy_int calls gt_aten_select_copy_int: aten::select_copy.int
 func Aten_select_copy_int(out *Tensor, self Tensor, dim int64, index int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_select_copy_int(&o[0], C.gt_tensor(self), C.int64_t(dim), C.int64_t(index)); e != nil {
+	if e := C.gt_aten_select_copy_int((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim), C.int64_t(index)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_detach_copy calls gt_aten_detach_copy: aten::detach_copy
 func Aten_detach_copy(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_detach_copy(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_detach_copy((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_slice_copy_Tensor calls gt_aten_slice_copy_Tensor: aten::slice_copy.Tensor
 func Aten_slice_copy_Tensor(out *Tensor, self Tensor, dim int64, start int64, startHas bool, end int64, endHas bool, step int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_slice_copy_Tensor(&o[0], C.gt_tensor(self), C.int64_t(dim), C.int64_t(start), cu8(startHas), C.int64_t(end), cu8(endHas), C.int64_t(step)); e != nil {
+	if e := C.gt_aten_slice_copy_Tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim), C.int64_t(start), cu8(startHas), C.int64_t(end), cu8(endHas), C.int64_t(step)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -18155,121 +16469,97 @@ func Aten_split_with_sizes_copy(out **Tensor, outN *int32, self Tensor, splitSiz
 
 // Aten_squeeze_copy calls gt_aten_squeeze_copy: aten::squeeze_copy
 func Aten_squeeze_copy(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_squeeze_copy(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_squeeze_copy((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_squeeze_copy_dim calls gt_aten_squeeze_copy_dim: aten::squeeze_copy.dim
 func Aten_squeeze_copy_dim(out *Tensor, self Tensor, dim int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_squeeze_copy_dim(&o[0], C.gt_tensor(self), C.int64_t(dim)); e != nil {
+	if e := C.gt_aten_squeeze_copy_dim((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_squeeze_copy_dims calls gt_aten_squeeze_copy_dims: aten::squeeze_copy.dims
 func Aten_squeeze_copy_dims(out *Tensor, self Tensor, dim []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_squeeze_copy_dims(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), C.int(len(dim))); e != nil {
+	if e := C.gt_aten_squeeze_copy_dims((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(dim))), C.int(len(dim))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_t_copy calls gt_aten_t_copy: aten::t_copy
 func Aten_t_copy(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_t_copy(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_t_copy((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_transpose_copy_int calls gt_aten_transpose_copy_int: aten::transpose_copy.int
 func Aten_transpose_copy_int(out *Tensor, self Tensor, dim0 int64, dim1 int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_transpose_copy_int(&o[0], C.gt_tensor(self), C.int64_t(dim0), C.int64_t(dim1)); e != nil {
+	if e := C.gt_aten_transpose_copy_int((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim0), C.int64_t(dim1)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_unsqueeze_copy calls gt_aten_unsqueeze_copy: aten::unsqueeze_copy
 func Aten_unsqueeze_copy(out *Tensor, self Tensor, dim int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_unsqueeze_copy(&o[0], C.gt_tensor(self), C.int64_t(dim)); e != nil {
+	if e := C.gt_aten_unsqueeze_copy((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dim)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_indices_copy calls gt_aten_indices_copy: aten::indices_copy
 func Aten_indices_copy(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_indices_copy(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_indices_copy((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_values_copy calls gt_aten_values_copy: aten::values_copy
 func Aten_values_copy(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_values_copy(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_values_copy((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_crow_indices_copy calls gt_aten_crow_indices_copy: aten::crow_indices_copy
 func Aten_crow_indices_copy(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_crow_indices_copy(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_crow_indices_copy((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_col_indices_copy calls gt_aten_col_indices_copy: aten::col_indices_copy
 func Aten_col_indices_copy(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_col_indices_copy(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_col_indices_copy((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_ccol_indices_copy calls gt_aten_ccol_indices_copy: aten::ccol_indices_copy
 func Aten_ccol_indices_copy(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_ccol_indices_copy(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_ccol_indices_copy((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_row_indices_copy calls gt_aten_row_indices_copy: aten::row_indices_copy
 func Aten_row_indices_copy(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_row_indices_copy(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_row_indices_copy((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -18307,71 +16597,57 @@ func Aten_split_with_sizes_copy_out(self Tensor, splitSizes []int64, dim int64, 
 
 // Aten_view_copy calls gt_aten_view_copy: aten::view_copy
 func Aten_view_copy(out *Tensor, self Tensor, size []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_view_copy(&o[0], C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size))); e != nil {
+	if e := C.gt_aten_view_copy((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(size))), C.int(len(size))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_view_copy_dtype calls gt_aten_view_copy_dtype: aten::view_copy.dtype
 func Aten_view_copy_dtype(out *Tensor, self Tensor, dtype int32) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_view_copy_dtype(&o[0], C.gt_tensor(self), C.int(dtype)); e != nil {
+	if e := C.gt_aten_view_copy_dtype((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int(dtype)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_unfold_copy calls gt_aten_unfold_copy: aten::unfold_copy
 func Aten_unfold_copy(out *Tensor, self Tensor, dimension int64, size int64, step int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_unfold_copy(&o[0], C.gt_tensor(self), C.int64_t(dimension), C.int64_t(size), C.int64_t(step)); e != nil {
+	if e := C.gt_aten_unfold_copy((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.int64_t(dimension), C.int64_t(size), C.int64_t(step)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_alias_copy calls gt_aten_alias_copy: aten::alias_copy
 func Aten_alias_copy(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_alias_copy(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_alias_copy((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_to_padded_tensor calls gt_aten_to_padded_tensor: aten::to_padded_tensor
 func Aten_to_padded_tensor(out *Tensor, self Tensor, padding float64, outputSize []int64) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_to_padded_tensor(&o[0], C.gt_tensor(self), C.double(padding), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), optLen(len(outputSize), outputSize == nil)); e != nil {
+	if e := C.gt_aten_to_padded_tensor((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.double(padding), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(outputSize))), optLen(len(outputSize), outputSize == nil)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_scaled_dot_product_attention calls gt_aten_scaled_dot_product_attention: aten::scaled_dot_product_attention
 func Aten_scaled_dot_product_attention(out *Tensor, query Tensor, key Tensor, value Tensor, attnMask Tensor, dropoutP float64, isCausal bool, scale float64, scaleHas bool, enableGqa bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_scaled_dot_product_attention(&o[0], C.gt_tensor(query), C.gt_tensor(key), C.gt_tensor(value), C.gt_tensor(attnMask), C.double(dropoutP), cu8(isCausal), C.double(scale), cu8(scaleHas), cu8(enableGqa)); e != nil {
+	if e := C.gt_aten_scaled_dot_product_attention((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(query), C.gt_tensor(key), C.gt_tensor(value), C.gt_tensor(attnMask), C.double(dropoutP), cu8(isCausal), C.double(scale), cu8(scaleHas), cu8(enableGqa)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_special_airy_ai calls gt_aten_special_airy_ai: aten::special_airy_ai
 func Aten_special_airy_ai(out *Tensor, x Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_airy_ai(&o[0], C.gt_tensor(x)); e != nil {
+	if e := C.gt_aten_special_airy_ai((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(x)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -18385,11 +16661,9 @@ func Aten_special_airy_ai_out(x Tensor, out Tensor) error {
 
 // Aten_special_bessel_j0 calls gt_aten_special_bessel_j0: aten::special_bessel_j0
 func Aten_special_bessel_j0(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_bessel_j0(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_special_bessel_j0((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -18403,11 +16677,9 @@ func Aten_special_bessel_j0_out(self Tensor, out Tensor) error {
 
 // Aten_special_bessel_j1 calls gt_aten_special_bessel_j1: aten::special_bessel_j1
 func Aten_special_bessel_j1(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_bessel_j1(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_special_bessel_j1((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -18421,11 +16693,9 @@ func Aten_special_bessel_j1_out(self Tensor, out Tensor) error {
 
 // Aten_special_bessel_y0 calls gt_aten_special_bessel_y0: aten::special_bessel_y0
 func Aten_special_bessel_y0(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_bessel_y0(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_special_bessel_y0((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -18439,11 +16709,9 @@ func Aten_special_bessel_y0_out(self Tensor, out Tensor) error {
 
 // Aten_special_bessel_y1 calls gt_aten_special_bessel_y1: aten::special_bessel_y1
 func Aten_special_bessel_y1(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_bessel_y1(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_special_bessel_y1((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -18457,31 +16725,25 @@ func Aten_special_bessel_y1_out(self Tensor, out Tensor) error {
 
 // Aten_special_chebyshev_polynomial_t calls gt_aten_special_chebyshev_polynomial_t: aten::special_chebyshev_polynomial_t
 func Aten_special_chebyshev_polynomial_t(out *Tensor, x Tensor, n_ Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_chebyshev_polynomial_t(&o[0], C.gt_tensor(x), C.gt_tensor(n_)); e != nil {
+	if e := C.gt_aten_special_chebyshev_polynomial_t((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(x), C.gt_tensor(n_)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_special_chebyshev_polynomial_t_x_scalar calls gt_aten_special_chebyshev_polynomial_t_x_scalar: aten::special_chebyshev_polynomial_t.x_scalar
 func Aten_special_chebyshev_polynomial_t_x_scalar(out *Tensor, x Scalar, n_ Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_chebyshev_polynomial_t_x_scalar(&o[0], *(*C.gt_scalar)(unsafe.Pointer(&x)), C.gt_tensor(n_)); e != nil {
+	if e := C.gt_aten_special_chebyshev_polynomial_t_x_scalar((*C.gt_tensor)(unsafe.Pointer(out)), *(*C.gt_scalar)(unsafe.Pointer(&x)), C.gt_tensor(n_)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_special_chebyshev_polynomial_t_n_scalar calls gt_aten_special_chebyshev_polynomial_t_n_scalar: aten::special_chebyshev_polynomial_t.n_scalar
 func Aten_special_chebyshev_polynomial_t_n_scalar(out *Tensor, x Tensor, n_ Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_chebyshev_polynomial_t_n_scalar(&o[0], C.gt_tensor(x), *(*C.gt_scalar)(unsafe.Pointer(&n_))); e != nil {
+	if e := C.gt_aten_special_chebyshev_polynomial_t_n_scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(x), *(*C.gt_scalar)(unsafe.Pointer(&n_))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -18511,31 +16773,25 @@ func Aten_special_chebyshev_polynomial_t_n_scalar_out(x Tensor, n_ Scalar, out T
 
 // Aten_special_chebyshev_polynomial_u calls gt_aten_special_chebyshev_polynomial_u: aten::special_chebyshev_polynomial_u
 func Aten_special_chebyshev_polynomial_u(out *Tensor, x Tensor, n_ Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_chebyshev_polynomial_u(&o[0], C.gt_tensor(x), C.gt_tensor(n_)); e != nil {
+	if e := C.gt_aten_special_chebyshev_polynomial_u((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(x), C.gt_tensor(n_)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_special_chebyshev_polynomial_u_x_scalar calls gt_aten_special_chebyshev_polynomial_u_x_scalar: aten::special_chebyshev_polynomial_u.x_scalar
 func Aten_special_chebyshev_polynomial_u_x_scalar(out *Tensor, x Scalar, n_ Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_chebyshev_polynomial_u_x_scalar(&o[0], *(*C.gt_scalar)(unsafe.Pointer(&x)), C.gt_tensor(n_)); e != nil {
+	if e := C.gt_aten_special_chebyshev_polynomial_u_x_scalar((*C.gt_tensor)(unsafe.Pointer(out)), *(*C.gt_scalar)(unsafe.Pointer(&x)), C.gt_tensor(n_)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_special_chebyshev_polynomial_u_n_scalar calls gt_aten_special_chebyshev_polynomial_u_n_scalar: aten::special_chebyshev_polynomial_u.n_scalar
 func Aten_special_chebyshev_polynomial_u_n_scalar(out *Tensor, x Tensor, n_ Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_chebyshev_polynomial_u_n_scalar(&o[0], C.gt_tensor(x), *(*C.gt_scalar)(unsafe.Pointer(&n_))); e != nil {
+	if e := C.gt_aten_special_chebyshev_polynomial_u_n_scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(x), *(*C.gt_scalar)(unsafe.Pointer(&n_))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -18565,31 +16821,25 @@ func Aten_special_chebyshev_polynomial_u_n_scalar_out(x Tensor, n_ Scalar, out T
 
 // Aten_special_chebyshev_polynomial_v calls gt_aten_special_chebyshev_polynomial_v: aten::special_chebyshev_polynomial_v
 func Aten_special_chebyshev_polynomial_v(out *Tensor, x Tensor, n_ Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_chebyshev_polynomial_v(&o[0], C.gt_tensor(x), C.gt_tensor(n_)); e != nil {
+	if e := C.gt_aten_special_chebyshev_polynomial_v((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(x), C.gt_tensor(n_)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_special_chebyshev_polynomial_v_x_scalar calls gt_aten_special_chebyshev_polynomial_v_x_scalar: aten::special_chebyshev_polynomial_v.x_scalar
 func Aten_special_chebyshev_polynomial_v_x_scalar(out *Tensor, x Scalar, n_ Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_chebyshev_polynomial_v_x_scalar(&o[0], *(*C.gt_scalar)(unsafe.Pointer(&x)), C.gt_tensor(n_)); e != nil {
+	if e := C.gt_aten_special_chebyshev_polynomial_v_x_scalar((*C.gt_tensor)(unsafe.Pointer(out)), *(*C.gt_scalar)(unsafe.Pointer(&x)), C.gt_tensor(n_)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_special_chebyshev_polynomial_v_n_scalar calls gt_aten_special_chebyshev_polynomial_v_n_scalar: aten::special_chebyshev_polynomial_v.n_scalar
 func Aten_special_chebyshev_polynomial_v_n_scalar(out *Tensor, x Tensor, n_ Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_chebyshev_polynomial_v_n_scalar(&o[0], C.gt_tensor(x), *(*C.gt_scalar)(unsafe.Pointer(&n_))); e != nil {
+	if e := C.gt_aten_special_chebyshev_polynomial_v_n_scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(x), *(*C.gt_scalar)(unsafe.Pointer(&n_))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -18619,31 +16869,25 @@ func Aten_special_chebyshev_polynomial_v_n_scalar_out(x Tensor, n_ Scalar, out T
 
 // Aten_special_chebyshev_polynomial_w calls gt_aten_special_chebyshev_polynomial_w: aten::special_chebyshev_polynomial_w
 func Aten_special_chebyshev_polynomial_w(out *Tensor, x Tensor, n_ Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_chebyshev_polynomial_w(&o[0], C.gt_tensor(x), C.gt_tensor(n_)); e != nil {
+	if e := C.gt_aten_special_chebyshev_polynomial_w((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(x), C.gt_tensor(n_)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_special_chebyshev_polynomial_w_x_scalar calls gt_aten_special_chebyshev_polynomial_w_x_scalar: aten::special_chebyshev_polynomial_w.x_scalar
 func Aten_special_chebyshev_polynomial_w_x_scalar(out *Tensor, x Scalar, n_ Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_chebyshev_polynomial_w_x_scalar(&o[0], *(*C.gt_scalar)(unsafe.Pointer(&x)), C.gt_tensor(n_)); e != nil {
+	if e := C.gt_aten_special_chebyshev_polynomial_w_x_scalar((*C.gt_tensor)(unsafe.Pointer(out)), *(*C.gt_scalar)(unsafe.Pointer(&x)), C.gt_tensor(n_)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_special_chebyshev_polynomial_w_n_scalar calls gt_aten_special_chebyshev_polynomial_w_n_scalar: aten::special_chebyshev_polynomial_w.n_scalar
 func Aten_special_chebyshev_polynomial_w_n_scalar(out *Tensor, x Tensor, n_ Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_chebyshev_polynomial_w_n_scalar(&o[0], C.gt_tensor(x), *(*C.gt_scalar)(unsafe.Pointer(&n_))); e != nil {
+	if e := C.gt_aten_special_chebyshev_polynomial_w_n_scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(x), *(*C.gt_scalar)(unsafe.Pointer(&n_))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -18673,31 +16917,25 @@ func Aten_special_chebyshev_polynomial_w_n_scalar_out(x Tensor, n_ Scalar, out T
 
 // Aten_special_hermite_polynomial_h calls gt_aten_special_hermite_polynomial_h: aten::special_hermite_polynomial_h
 func Aten_special_hermite_polynomial_h(out *Tensor, x Tensor, n_ Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_hermite_polynomial_h(&o[0], C.gt_tensor(x), C.gt_tensor(n_)); e != nil {
+	if e := C.gt_aten_special_hermite_polynomial_h((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(x), C.gt_tensor(n_)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_special_hermite_polynomial_h_x_scalar calls gt_aten_special_hermite_polynomial_h_x_scalar: aten::special_hermite_polynomial_h.x_scalar
 func Aten_special_hermite_polynomial_h_x_scalar(out *Tensor, x Scalar, n_ Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_hermite_polynomial_h_x_scalar(&o[0], *(*C.gt_scalar)(unsafe.Pointer(&x)), C.gt_tensor(n_)); e != nil {
+	if e := C.gt_aten_special_hermite_polynomial_h_x_scalar((*C.gt_tensor)(unsafe.Pointer(out)), *(*C.gt_scalar)(unsafe.Pointer(&x)), C.gt_tensor(n_)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_special_hermite_polynomial_h_n_scalar calls gt_aten_special_hermite_polynomial_h_n_scalar: aten::special_hermite_polynomial_h.n_scalar
 func Aten_special_hermite_polynomial_h_n_scalar(out *Tensor, x Tensor, n_ Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_hermite_polynomial_h_n_scalar(&o[0], C.gt_tensor(x), *(*C.gt_scalar)(unsafe.Pointer(&n_))); e != nil {
+	if e := C.gt_aten_special_hermite_polynomial_h_n_scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(x), *(*C.gt_scalar)(unsafe.Pointer(&n_))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -18727,31 +16965,25 @@ func Aten_special_hermite_polynomial_h_n_scalar_out(x Tensor, n_ Scalar, out Ten
 
 // Aten_special_hermite_polynomial_he calls gt_aten_special_hermite_polynomial_he: aten::special_hermite_polynomial_he
 func Aten_special_hermite_polynomial_he(out *Tensor, x Tensor, n_ Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_hermite_polynomial_he(&o[0], C.gt_tensor(x), C.gt_tensor(n_)); e != nil {
+	if e := C.gt_aten_special_hermite_polynomial_he((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(x), C.gt_tensor(n_)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_special_hermite_polynomial_he_x_scalar calls gt_aten_special_hermite_polynomial_he_x_scalar: aten::special_hermite_polynomial_he.x_scalar
 func Aten_special_hermite_polynomial_he_x_scalar(out *Tensor, x Scalar, n_ Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_hermite_polynomial_he_x_scalar(&o[0], *(*C.gt_scalar)(unsafe.Pointer(&x)), C.gt_tensor(n_)); e != nil {
+	if e := C.gt_aten_special_hermite_polynomial_he_x_scalar((*C.gt_tensor)(unsafe.Pointer(out)), *(*C.gt_scalar)(unsafe.Pointer(&x)), C.gt_tensor(n_)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_special_hermite_polynomial_he_n_scalar calls gt_aten_special_hermite_polynomial_he_n_scalar: aten::special_hermite_polynomial_he.n_scalar
 func Aten_special_hermite_polynomial_he_n_scalar(out *Tensor, x Tensor, n_ Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_hermite_polynomial_he_n_scalar(&o[0], C.gt_tensor(x), *(*C.gt_scalar)(unsafe.Pointer(&n_))); e != nil {
+	if e := C.gt_aten_special_hermite_polynomial_he_n_scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(x), *(*C.gt_scalar)(unsafe.Pointer(&n_))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -18781,31 +17013,25 @@ func Aten_special_hermite_polynomial_he_n_scalar_out(x Tensor, n_ Scalar, out Te
 
 // Aten_special_laguerre_polynomial_l calls gt_aten_special_laguerre_polynomial_l: aten::special_laguerre_polynomial_l
 func Aten_special_laguerre_polynomial_l(out *Tensor, x Tensor, n_ Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_laguerre_polynomial_l(&o[0], C.gt_tensor(x), C.gt_tensor(n_)); e != nil {
+	if e := C.gt_aten_special_laguerre_polynomial_l((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(x), C.gt_tensor(n_)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_special_laguerre_polynomial_l_x_scalar calls gt_aten_special_laguerre_polynomial_l_x_scalar: aten::special_laguerre_polynomial_l.x_scalar
 func Aten_special_laguerre_polynomial_l_x_scalar(out *Tensor, x Scalar, n_ Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_laguerre_polynomial_l_x_scalar(&o[0], *(*C.gt_scalar)(unsafe.Pointer(&x)), C.gt_tensor(n_)); e != nil {
+	if e := C.gt_aten_special_laguerre_polynomial_l_x_scalar((*C.gt_tensor)(unsafe.Pointer(out)), *(*C.gt_scalar)(unsafe.Pointer(&x)), C.gt_tensor(n_)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_special_laguerre_polynomial_l_n_scalar calls gt_aten_special_laguerre_polynomial_l_n_scalar: aten::special_laguerre_polynomial_l.n_scalar
 func Aten_special_laguerre_polynomial_l_n_scalar(out *Tensor, x Tensor, n_ Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_laguerre_polynomial_l_n_scalar(&o[0], C.gt_tensor(x), *(*C.gt_scalar)(unsafe.Pointer(&n_))); e != nil {
+	if e := C.gt_aten_special_laguerre_polynomial_l_n_scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(x), *(*C.gt_scalar)(unsafe.Pointer(&n_))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -18835,31 +17061,25 @@ func Aten_special_laguerre_polynomial_l_n_scalar_out(x Tensor, n_ Scalar, out Te
 
 // Aten_special_legendre_polynomial_p calls gt_aten_special_legendre_polynomial_p: aten::special_legendre_polynomial_p
 func Aten_special_legendre_polynomial_p(out *Tensor, x Tensor, n_ Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_legendre_polynomial_p(&o[0], C.gt_tensor(x), C.gt_tensor(n_)); e != nil {
+	if e := C.gt_aten_special_legendre_polynomial_p((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(x), C.gt_tensor(n_)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_special_legendre_polynomial_p_x_scalar calls gt_aten_special_legendre_polynomial_p_x_scalar: aten::special_legendre_polynomial_p.x_scalar
 func Aten_special_legendre_polynomial_p_x_scalar(out *Tensor, x Scalar, n_ Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_legendre_polynomial_p_x_scalar(&o[0], *(*C.gt_scalar)(unsafe.Pointer(&x)), C.gt_tensor(n_)); e != nil {
+	if e := C.gt_aten_special_legendre_polynomial_p_x_scalar((*C.gt_tensor)(unsafe.Pointer(out)), *(*C.gt_scalar)(unsafe.Pointer(&x)), C.gt_tensor(n_)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_special_legendre_polynomial_p_n_scalar calls gt_aten_special_legendre_polynomial_p_n_scalar: aten::special_legendre_polynomial_p.n_scalar
 func Aten_special_legendre_polynomial_p_n_scalar(out *Tensor, x Tensor, n_ Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_legendre_polynomial_p_n_scalar(&o[0], C.gt_tensor(x), *(*C.gt_scalar)(unsafe.Pointer(&n_))); e != nil {
+	if e := C.gt_aten_special_legendre_polynomial_p_n_scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(x), *(*C.gt_scalar)(unsafe.Pointer(&n_))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -18889,11 +17109,9 @@ func Aten_special_legendre_polynomial_p_n_scalar_out(x Tensor, n_ Scalar, out Te
 
 // Aten_special_modified_bessel_i0 calls gt_aten_special_modified_bessel_i0: aten::special_modified_bessel_i0
 func Aten_special_modified_bessel_i0(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_modified_bessel_i0(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_special_modified_bessel_i0((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -18907,11 +17125,9 @@ func Aten_special_modified_bessel_i0_out(self Tensor, out Tensor) error {
 
 // Aten_special_modified_bessel_i1 calls gt_aten_special_modified_bessel_i1: aten::special_modified_bessel_i1
 func Aten_special_modified_bessel_i1(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_modified_bessel_i1(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_special_modified_bessel_i1((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -18925,11 +17141,9 @@ func Aten_special_modified_bessel_i1_out(self Tensor, out Tensor) error {
 
 // Aten_special_modified_bessel_k0 calls gt_aten_special_modified_bessel_k0: aten::special_modified_bessel_k0
 func Aten_special_modified_bessel_k0(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_modified_bessel_k0(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_special_modified_bessel_k0((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -18943,11 +17157,9 @@ func Aten_special_modified_bessel_k0_out(self Tensor, out Tensor) error {
 
 // Aten_special_modified_bessel_k1 calls gt_aten_special_modified_bessel_k1: aten::special_modified_bessel_k1
 func Aten_special_modified_bessel_k1(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_modified_bessel_k1(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_special_modified_bessel_k1((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -18961,11 +17173,9 @@ func Aten_special_modified_bessel_k1_out(self Tensor, out Tensor) error {
 
 // Aten_special_scaled_modified_bessel_k0 calls gt_aten_special_scaled_modified_bessel_k0: aten::special_scaled_modified_bessel_k0
 func Aten_special_scaled_modified_bessel_k0(out *Tensor, x Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_scaled_modified_bessel_k0(&o[0], C.gt_tensor(x)); e != nil {
+	if e := C.gt_aten_special_scaled_modified_bessel_k0((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(x)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -18979,11 +17189,9 @@ func Aten_special_scaled_modified_bessel_k0_out(x Tensor, out Tensor) error {
 
 // Aten_special_scaled_modified_bessel_k1 calls gt_aten_special_scaled_modified_bessel_k1: aten::special_scaled_modified_bessel_k1
 func Aten_special_scaled_modified_bessel_k1(out *Tensor, x Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_scaled_modified_bessel_k1(&o[0], C.gt_tensor(x)); e != nil {
+	if e := C.gt_aten_special_scaled_modified_bessel_k1((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(x)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -18997,31 +17205,25 @@ func Aten_special_scaled_modified_bessel_k1_out(x Tensor, out Tensor) error {
 
 // Aten_special_shifted_chebyshev_polynomial_t calls gt_aten_special_shifted_chebyshev_polynomial_t: aten::special_shifted_chebyshev_polynomial_t
 func Aten_special_shifted_chebyshev_polynomial_t(out *Tensor, x Tensor, n_ Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_shifted_chebyshev_polynomial_t(&o[0], C.gt_tensor(x), C.gt_tensor(n_)); e != nil {
+	if e := C.gt_aten_special_shifted_chebyshev_polynomial_t((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(x), C.gt_tensor(n_)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_special_shifted_chebyshev_polynomial_t_x_scalar calls gt_aten_special_shifted_chebyshev_polynomial_t_x_scalar: aten::special_shifted_chebyshev_polynomial_t.x_scalar
 func Aten_special_shifted_chebyshev_polynomial_t_x_scalar(out *Tensor, x Scalar, n_ Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_shifted_chebyshev_polynomial_t_x_scalar(&o[0], *(*C.gt_scalar)(unsafe.Pointer(&x)), C.gt_tensor(n_)); e != nil {
+	if e := C.gt_aten_special_shifted_chebyshev_polynomial_t_x_scalar((*C.gt_tensor)(unsafe.Pointer(out)), *(*C.gt_scalar)(unsafe.Pointer(&x)), C.gt_tensor(n_)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_special_shifted_chebyshev_polynomial_t_n_scalar calls gt_aten_special_shifted_chebyshev_polynomial_t_n_scalar: aten::special_shifted_chebyshev_polynomial_t.n_scalar
 func Aten_special_shifted_chebyshev_polynomial_t_n_scalar(out *Tensor, x Tensor, n_ Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_shifted_chebyshev_polynomial_t_n_scalar(&o[0], C.gt_tensor(x), *(*C.gt_scalar)(unsafe.Pointer(&n_))); e != nil {
+	if e := C.gt_aten_special_shifted_chebyshev_polynomial_t_n_scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(x), *(*C.gt_scalar)(unsafe.Pointer(&n_))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -19051,31 +17253,25 @@ func Aten_special_shifted_chebyshev_polynomial_t_n_scalar_out(x Tensor, n_ Scala
 
 // Aten_special_shifted_chebyshev_polynomial_u calls gt_aten_special_shifted_chebyshev_polynomial_u: aten::special_shifted_chebyshev_polynomial_u
 func Aten_special_shifted_chebyshev_polynomial_u(out *Tensor, x Tensor, n_ Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_shifted_chebyshev_polynomial_u(&o[0], C.gt_tensor(x), C.gt_tensor(n_)); e != nil {
+	if e := C.gt_aten_special_shifted_chebyshev_polynomial_u((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(x), C.gt_tensor(n_)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_special_shifted_chebyshev_polynomial_u_x_scalar calls gt_aten_special_shifted_chebyshev_polynomial_u_x_scalar: aten::special_shifted_chebyshev_polynomial_u.x_scalar
 func Aten_special_shifted_chebyshev_polynomial_u_x_scalar(out *Tensor, x Scalar, n_ Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_shifted_chebyshev_polynomial_u_x_scalar(&o[0], *(*C.gt_scalar)(unsafe.Pointer(&x)), C.gt_tensor(n_)); e != nil {
+	if e := C.gt_aten_special_shifted_chebyshev_polynomial_u_x_scalar((*C.gt_tensor)(unsafe.Pointer(out)), *(*C.gt_scalar)(unsafe.Pointer(&x)), C.gt_tensor(n_)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_special_shifted_chebyshev_polynomial_u_n_scalar calls gt_aten_special_shifted_chebyshev_polynomial_u_n_scalar: aten::special_shifted_chebyshev_polynomial_u.n_scalar
 func Aten_special_shifted_chebyshev_polynomial_u_n_scalar(out *Tensor, x Tensor, n_ Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_shifted_chebyshev_polynomial_u_n_scalar(&o[0], C.gt_tensor(x), *(*C.gt_scalar)(unsafe.Pointer(&n_))); e != nil {
+	if e := C.gt_aten_special_shifted_chebyshev_polynomial_u_n_scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(x), *(*C.gt_scalar)(unsafe.Pointer(&n_))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -19105,31 +17301,25 @@ func Aten_special_shifted_chebyshev_polynomial_u_n_scalar_out(x Tensor, n_ Scala
 
 // Aten_special_shifted_chebyshev_polynomial_v calls gt_aten_special_shifted_chebyshev_polynomial_v: aten::special_shifted_chebyshev_polynomial_v
 func Aten_special_shifted_chebyshev_polynomial_v(out *Tensor, x Tensor, n_ Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_shifted_chebyshev_polynomial_v(&o[0], C.gt_tensor(x), C.gt_tensor(n_)); e != nil {
+	if e := C.gt_aten_special_shifted_chebyshev_polynomial_v((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(x), C.gt_tensor(n_)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_special_shifted_chebyshev_polynomial_v_x_scalar calls gt_aten_special_shifted_chebyshev_polynomial_v_x_scalar: aten::special_shifted_chebyshev_polynomial_v.x_scalar
 func Aten_special_shifted_chebyshev_polynomial_v_x_scalar(out *Tensor, x Scalar, n_ Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_shifted_chebyshev_polynomial_v_x_scalar(&o[0], *(*C.gt_scalar)(unsafe.Pointer(&x)), C.gt_tensor(n_)); e != nil {
+	if e := C.gt_aten_special_shifted_chebyshev_polynomial_v_x_scalar((*C.gt_tensor)(unsafe.Pointer(out)), *(*C.gt_scalar)(unsafe.Pointer(&x)), C.gt_tensor(n_)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_special_shifted_chebyshev_polynomial_v_n_scalar calls gt_aten_special_shifted_chebyshev_polynomial_v_n_scalar: aten::special_shifted_chebyshev_polynomial_v.n_scalar
 func Aten_special_shifted_chebyshev_polynomial_v_n_scalar(out *Tensor, x Tensor, n_ Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_shifted_chebyshev_polynomial_v_n_scalar(&o[0], C.gt_tensor(x), *(*C.gt_scalar)(unsafe.Pointer(&n_))); e != nil {
+	if e := C.gt_aten_special_shifted_chebyshev_polynomial_v_n_scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(x), *(*C.gt_scalar)(unsafe.Pointer(&n_))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -19159,31 +17349,25 @@ func Aten_special_shifted_chebyshev_polynomial_v_n_scalar_out(x Tensor, n_ Scala
 
 // Aten_special_shifted_chebyshev_polynomial_w calls gt_aten_special_shifted_chebyshev_polynomial_w: aten::special_shifted_chebyshev_polynomial_w
 func Aten_special_shifted_chebyshev_polynomial_w(out *Tensor, x Tensor, n_ Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_shifted_chebyshev_polynomial_w(&o[0], C.gt_tensor(x), C.gt_tensor(n_)); e != nil {
+	if e := C.gt_aten_special_shifted_chebyshev_polynomial_w((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(x), C.gt_tensor(n_)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_special_shifted_chebyshev_polynomial_w_x_scalar calls gt_aten_special_shifted_chebyshev_polynomial_w_x_scalar: aten::special_shifted_chebyshev_polynomial_w.x_scalar
 func Aten_special_shifted_chebyshev_polynomial_w_x_scalar(out *Tensor, x Scalar, n_ Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_shifted_chebyshev_polynomial_w_x_scalar(&o[0], *(*C.gt_scalar)(unsafe.Pointer(&x)), C.gt_tensor(n_)); e != nil {
+	if e := C.gt_aten_special_shifted_chebyshev_polynomial_w_x_scalar((*C.gt_tensor)(unsafe.Pointer(out)), *(*C.gt_scalar)(unsafe.Pointer(&x)), C.gt_tensor(n_)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_special_shifted_chebyshev_polynomial_w_n_scalar calls gt_aten_special_shifted_chebyshev_polynomial_w_n_scalar: aten::special_shifted_chebyshev_polynomial_w.n_scalar
 func Aten_special_shifted_chebyshev_polynomial_w_n_scalar(out *Tensor, x Tensor, n_ Scalar) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_shifted_chebyshev_polynomial_w_n_scalar(&o[0], C.gt_tensor(x), *(*C.gt_scalar)(unsafe.Pointer(&n_))); e != nil {
+	if e := C.gt_aten_special_shifted_chebyshev_polynomial_w_n_scalar((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(x), *(*C.gt_scalar)(unsafe.Pointer(&n_))); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -19213,11 +17397,9 @@ func Aten_special_shifted_chebyshev_polynomial_w_n_scalar_out(x Tensor, n_ Scala
 
 // Aten_special_spherical_bessel_j0 calls gt_aten_special_spherical_bessel_j0: aten::special_spherical_bessel_j0
 func Aten_special_spherical_bessel_j0(out *Tensor, x Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_special_spherical_bessel_j0(&o[0], C.gt_tensor(x)); e != nil {
+	if e := C.gt_aten_special_spherical_bessel_j0((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(x)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -19231,11 +17413,9 @@ func Aten_special_spherical_bessel_j0_out(x Tensor, out Tensor) error {
 
 // Aten_align_as calls gt_aten_align_as: aten::align_as
 func Aten_align_as(out *Tensor, self Tensor, other Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_align_as(&o[0], C.gt_tensor(self), C.gt_tensor(other)); e != nil {
+	if e := C.gt_aten_align_as((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), C.gt_tensor(other)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -19257,11 +17437,9 @@ func Aten_cholesky_out(self Tensor, upper bool, out Tensor) error {
 
 // Aten_cholesky calls gt_aten_cholesky: aten::cholesky
 func Aten_cholesky(out *Tensor, self Tensor, upper bool) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_cholesky(&o[0], C.gt_tensor(self), cu8(upper)); e != nil {
+	if e := C.gt_aten_cholesky((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), cu8(upper)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -19275,21 +17453,17 @@ func Aten_qr_Q(self Tensor, some bool, q Tensor, r_ Tensor) error {
 
 // Aten_qr calls gt_aten_qr: aten::qr
 func Aten_qr(out *Tensor, self Tensor, some bool) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_qr(&o[0], C.gt_tensor(self), cu8(some)); e != nil {
+	if e := C.gt_aten_qr((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), cu8(some)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
 // Aten_frobenius_norm calls gt_aten_frobenius_norm: aten::frobenius_norm
 func Aten_frobenius_norm(out *Tensor, self Tensor) error {
-	var o [1]C.gt_tensor
-	if e := C.gt_aten_frobenius_norm(&o[0], C.gt_tensor(self)); e != nil {
+	if e := C.gt_aten_frobenius_norm((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self)); e != nil {
 		return newError(e)
 	}
-	*(*[1]Tensor)(unsafe.Pointer(out)) = *(*[1]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
@@ -19303,11 +17477,9 @@ func Aten_symeig_e(self Tensor, eigenvectors bool, upper bool, e_ Tensor, v Tens
 
 // Aten_symeig calls gt_aten_symeig: aten::symeig
 func Aten_symeig(out *Tensor, self Tensor, eigenvectors bool, upper bool) error {
-	var o [2]C.gt_tensor
-	if e := C.gt_aten_symeig(&o[0], C.gt_tensor(self), cu8(eigenvectors), cu8(upper)); e != nil {
+	if e := C.gt_aten_symeig((*C.gt_tensor)(unsafe.Pointer(out)), C.gt_tensor(self), cu8(eigenvectors), cu8(upper)); e != nil {
 		return newError(e)
 	}
-	*(*[2]Tensor)(unsafe.Pointer(out)) = *(*[2]Tensor)(unsafe.Pointer(&o))
 	return nil
 }
 
