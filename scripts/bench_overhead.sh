@@ -2,10 +2,13 @@
 # bench_overhead.sh: per-call overhead of `a + b` on 1-element float32 tensors,
 # in C++ (libtorch's ATen directly), Python (torch) and Go (gotorch), with one
 # intra-op thread, and the binding's own cost (language minus C++) for Go and
-# Python. The three run side by side in interleaved rounds, pinned to one
-# CPU (scripts/bench_percall.py); about a minute after the first build.
+# Python. The three run side by side in interleaved rounds (scripts/bench_percall.py;
+# --cpu N pins them all to one CPU); about a minute after the first build.
 #
-#   scripts/bench_overhead.sh [--rounds N] [--json FILE]   # after scripts/install_libtorch.sh --with-python
+#   scripts/bench_overhead.sh [--rounds N] [--json FILE] [--go-base BIN]   # after scripts/install_libtorch.sh --with-python
+#
+# --go-base: a benchmnist built from another commit, timed in the same rounds (a change's
+# before and after; see scripts/bench_percall.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib/bench.sh

@@ -13,7 +13,7 @@ wander from 0.33 to 0.90 between runs.
 Prints each round, then the medians over rounds and the ratio Go's binding
 cost / Python's (the target of docs/performance.md); --json FILE writes them.
 
-  scripts/bench_percall.py --cpp BIN --go BIN [--python PY] [--rounds 21]
+  scripts/bench_percall.py --cpp BIN --go BIN [--python PY] [--rounds 21] [--go-base BIN]
 
 --cpp: scripts/bench_overhead.cpp built against the libtorch of PY's torch
 (scripts/bench_overhead.sh builds it); --go: internal/cmd/benchmnist built.
@@ -79,6 +79,9 @@ def main():
     ap.add_argument("--cpu", type=int, help="pin every side to this CPU (default: none; pinned to one CPU the Go runtime's "
                     "collector and background goroutines must share it with the loop, which no Go program on a "
                     "multi-core machine sees)")
+    ap.add_argument("--go-base", help="a benchmnist built from another commit (with its own libcgotorch, found "
+                    "through its rpath): its Free loop joins every round as one more side, so that a change's "
+                    "before and after are measured in the same rounds")
     ap.add_argument("--json", help="also write the medians as JSON to this file")
     args = ap.parse_args()
     if args.rounds < 1 or args.calls < 1 or args.gc_calls < 1:
@@ -95,6 +98,11 @@ def main():
 
     sides = [("cpp", cpp, str(args.calls)), ("python", py, str(args.calls)),
              ("go_free", go_free, f"free {args.calls}"), ("go_gc", go_gc, f"gc {args.gc_calls}")]
+    servers = [cpp, py, go_free, go_gc]
+    if args.go_base:
+        base = Server("Go base (Free)", [args.go_base, "--what", "overhead", "--threads", "1", "--serve"], cpu)
+        sides.append(("go_base_free", base, f"free {args.calls}"))
+        servers.append(base)
     rounds = []
     print(f"per-call a + b on 1-element tensors, 1 thread, libtorch {torch_version}, {'on CPU %d' % cpu if cpu is not None else 'not pinned'}; "
           f"{args.rounds} rounds of {args.calls} calls ({args.gc_calls} for Go left to the collector), ns per call",
@@ -105,8 +113,9 @@ def main():
         got = {key: float(server.ask(line)) for key, server, line in order}
         rounds.append(got)
         print(f"  round {r + 1:2d}: C++ {got['cpp']:7.1f}  Python {got['python']:7.1f}  "
-              f"Go {got['go_free']:7.1f} (Free) {got['go_gc']:7.1f} (GC)", file=sys.stderr)
-    for s in (cpp, py, go_free, go_gc):
+              f"Go {got['go_free']:7.1f} (Free) {got['go_gc']:7.1f} (GC)"
+              + (f"  base {got['go_base_free']:7.1f} (Free)" if args.go_base else ""), file=sys.stderr)
+    for s in servers:
         s.close()
 
     med = lambda f: statistics.median(f(x) for x in rounds)
@@ -121,11 +130,20 @@ def main():
     }
     res["ratio_free"] = res["go_free_cost_ns"] / res["python_cost_ns"]
     res["ratio_gc"] = res["go_gc_cost_ns"] / res["python_cost_ns"]
+    if args.go_base:
+        res["go_base_free_ns"] = med(lambda x: x["go_base_free"])
+        res["go_base_free_cost_ns"] = med(lambda x: x["go_base_free"] - x["cpp"])
+        res["ratio_base_free"] = res["go_base_free_cost_ns"] / res["python_cost_ns"]
+        # Paired too: each round's change, new minus base.
+        res["change_free_ns"] = med(lambda x: x["go_free"] - x["go_base_free"])
     print(f"medians over {args.rounds} rounds: C++ {res['cpp_ns']:.0f}, Python {res['python_ns']:.0f}, "
           f"Go {res['go_free_ns']:.0f} (Free) / {res['go_gc_ns']:.0f} (GC) ns per call")
     print(f"binding cost (language - C++, paired by round, median): Python {res['python_cost_ns']:.0f} ns, "
           f"Go {res['go_free_cost_ns']:.0f} ns (Free) / {res['go_gc_cost_ns']:.0f} ns (GC); "
           f"Go/Python = {res['ratio_free']:.2f} / {res['ratio_gc']:.2f} (target <= 0.3 with Free)")
+    if args.go_base:
+        print(f"base: binding cost with Free {res['go_base_free_cost_ns']:.0f} ns, Go/Python = {res['ratio_base_free']:.2f}; "
+              f"the change, paired by round: {res['change_free_ns']:+.0f} ns a call")
     if args.json:
         with open(args.json, "w") as f:
             json.dump(res, f)
