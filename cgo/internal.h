@@ -47,6 +47,7 @@ inline gt_tensor wrap(at::Tensor t) { return reinterpret_cast<gt_tensor>(t.unsaf
 inline at::Tensor &T(gt_tensor &h) { return *reinterpret_cast<at::Tensor *>(&h); }
 inline const at::Tensor &T(const gt_tensor &h) { return *reinterpret_cast<const at::Tensor *>(&h); }
 inline void release(gt_tensor h) noexcept {
+  if (h == nullptr) return;  // None; an undefined tensor is UndefinedTensorImpl's singleton, never counted
   c10::intrusive_ptr<c10::TensorImpl, c10::UndefinedTensorImpl>::reclaim(reinterpret_cast<c10::TensorImpl *>(h));
 }
 

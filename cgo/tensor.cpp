@@ -107,7 +107,7 @@ std::atomic<bool> releasing{false};
 void release_slots(uint64_t from, uint64_t to) noexcept {
   for (uint64_t i = from; i < to; i++) {
     gt_tensor h = __atomic_exchange_n(&gt::free_queue.slots[i % GT_FREE_QUEUE_SLOTS], nullptr, __ATOMIC_ACQ_REL);
-    if (h != nullptr) gt::release(h);
+    gt::release(h);
   }
 }
 }  // namespace
@@ -169,9 +169,7 @@ gt_error gt_manual_seed(uint64_t seed) {
 
 // ---- lifetime and metadata ----
 
-void gt_free(gt_tensor t) {
-  if (t != nullptr) gt::release(t);
-}
+void gt_free(gt_tensor t) { gt::release(t); }
 
 gt_free_queue_t *gt_free_queue(void) { return &gt::free_queue; }
 
