@@ -11,26 +11,34 @@
 # same thread count. Prints the median latency per call on each side and
 # the Go/Python ratio (below 1: Go is faster), and the p90s.
 #
-#   scripts/bench_jit.sh [--threads T] [--rounds R] [--out FILE]
+#   scripts/bench_jit.sh [--threads T] [--rounds R] [--out FILE] [--doc docs/performance.md]
 #
 # Defaults: 1 thread, 1 round (about 2 minutes on 2 cores; resnet18 at batch
 # 32 takes 2 s a call on one thread, so it gets 5 timed calls). With R
 # rounds a side's figure is the median of its R medians. --out also writes
 # the table (markdown) to FILE with the date, commit, machine and versions.
+# --doc: write the table, with the date, commit, machine and versions, into
+#   that file's generated section "jit" (scripts/lib/perfdoc.py).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-THREADS=1 ROUNDS=1 OUT=""
+THREADS=1 ROUNDS=1 OUT="" DOC=""
+given="$*"
 while [[ $# -gt 0 ]]; do
 	case $1 in
 	--threads) THREADS=$2; shift 2 ;;
 	--rounds) ROUNDS=$2; shift 2 ;;
 	--out) OUT=$2; shift 2 ;;
-	-h | --help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--doc) DOC=$2; shift 2 ;;
+	-h | --help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "bench_jit.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
 	esac
 done
 [[ $THREADS =~ ^[1-9][0-9]*$ && $ROUNDS =~ ^[1-9][0-9]*$ ]] ||
 	{ echo "bench_jit.sh: --threads and --rounds must be positive integers" >&2; exit 2; }
+# shellcheck source=scripts/lib/bench.sh
+source "$ROOT/scripts/lib/bench.sh"
+doc_check bench_jit.sh "$DOC"
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 PY=${PYTHON:-/usr/bin/python3}
 "$PY" -c 'import torch, torchvision' 2>/dev/null || { echo "bench_jit.sh: $PY has no torch/torchvision (scripts/install_libtorch.sh --with-python)" >&2; exit 1; }
 
@@ -115,3 +123,9 @@ if [[ -n $OUT ]]; then
 		echo "$table"
 	} >"$OUT"
 fi
+{
+	echo "TorchScript forward latency, Go (cmd/jitserve --bench) against Python (torch.jit.load): $THREADS thread(s) on both sides; per model and batch, 20 warm-up calls, then the timed calls, on one random batch; each figure is the median of $ROUNDS round(s)' medians, alternating which side goes first:"
+	echo
+	echo "$table"
+} >"$TMP/jit.md"
+doc_section "$DOC" jit "$TMP/jit.md" "$load_before" "scripts/bench_jit.sh${given:+ $given}"

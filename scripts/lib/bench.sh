@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Helpers shared by the side-by-side benchmarks (bench_load.sh,
+# Helpers shared by the side-by-side benchmarks (bench_ddp.sh, bench_jit.sh, bench_load.sh,
 # bench_memory.sh, bench_overhead.sh, bench_vs_pytorch.sh); source it after
 # `set -euo pipefail`.
 
@@ -45,4 +45,23 @@ build_cpp() {
 		mv "$bin.tmp" "$bin"
 	fi
 	echo "$bin"
+}
+
+# doc_check NAME DOC: exits unless DOC is empty (no --doc) or a writable file.
+doc_check() {
+	[[ -z $2 || -w $2 ]] || { echo "$1: --doc $2: not a writable file" >&2; exit 2; }
+}
+
+# doc_section DOC SECTION MARKDOWN LOAD_BEFORE COMMAND...: writes MARKDOWN (a
+# benchmark's tables) into DOC's generated section SECTION, headed by the
+# date, commit, machine, versions, the load average before (LOAD_BEFORE, read
+# from /proc/loadavg when the benchmark started) and now, and the command
+# (scripts/lib/perfdoc.py). Does nothing when DOC is empty.
+doc_section() {
+	local doc=$1 section=$2 md=$3 load_before=$4
+	shift 4
+	[[ -n $doc ]] || return 0
+	local py=${PY:-/usr/bin/python3}
+	PYTHON=$py "$py" "$(dirname "${BASH_SOURCE[0]}")/perfdoc.py" --doc "$doc" --section "$section" --markdown "$md" \
+		--command "$*" --load-before "$load_before" --load-after "$(cut -d' ' -f1-3 /proc/loadavg)"
 }
