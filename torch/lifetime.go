@@ -216,11 +216,11 @@ func releaseAll(ts []*Tensor) {
 // using at that moment.
 //
 // The release itself happens in libtorch at the start of the next operation
-// (on any goroutine), or when memory is read (MemoryAllocated, MemoryStats,
-// Collect) or collected: Free hands the handle over through a queue in C
-// memory instead of making a cgo call of its own, which halves the calls of
-// a loop like `a.Add(b).Free()`. No operation, and so no allocation, can
-// start before the memory is back.
+// (while operations run on several goroutines at once, of one of the next
+// few), or when memory is read (MemoryAllocated, MemoryStats, Collect) or
+// collected: Free hands the handle over through a queue in C memory instead
+// of making a cgo call of its own, which halves the calls of a loop like
+// `a.Add(b).Free()`, and such a loop allocates into the memory it gave back.
 func (t *Tensor) Free() {
 	if t == nil {
 		return
