@@ -82,7 +82,6 @@ func emitCapi(bs []*binding, ver string) string {
 		// so a pointer to handles is not checked. (While handles were C
 		// pointers, cgo's check of a pointer into the Go heap walked the
 		// whole object, ~100 ns a call.)
-		pre, post := "", ""
 		if b.newTensors() > 0 {
 			ps = append(ps, "out *Tensor")
 			cs = append(cs, "(*C.gt_tensor)(unsafe.Pointer(out))")
@@ -101,8 +100,8 @@ func emitCapi(bs []*binding, ver string) string {
 			ps = append(ps, p...)
 			cs = append(cs, c...)
 		}
-		fmt.Fprintf(&w, "// %s calls %s: %s\nfunc %s(%s) error {\n%s\tif e := C.%s(%s); e != nil {\n\t\treturn newError(e)\n\t}\n%s\treturn nil\n}\n\n",
-			capiName(b), cName(b), b.Op.S.FullName(), capiName(b), strings.Join(ps, ", "), pre, cName(b), strings.Join(cs, ", "), post)
+		fmt.Fprintf(&w, "// %s calls %s: %s\nfunc %s(%s) error {\n\tif e := C.%s(%s); e != nil {\n\t\treturn newError(e)\n\t}\n\treturn nil\n}\n\n",
+			capiName(b), cName(b), b.Op.S.FullName(), capiName(b), strings.Join(ps, ", "), cName(b), strings.Join(cs, ", "))
 	}
 	return w.String()
 }
