@@ -27,6 +27,7 @@ done
 # shellcheck source=scripts/lib/bench.sh
 source "$ROOT/scripts/lib/bench.sh"
 need_python_torch bench_load.sh
+need_time bench_load.sh
 doc_check bench_load.sh "$DOC"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 

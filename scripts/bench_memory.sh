@@ -31,6 +31,7 @@ done
 # shellcheck source=scripts/lib/bench.sh
 source "$ROOT/scripts/lib/bench.sh"
 need_python_torch bench_memory.sh
+need_time bench_memory.sh
 doc_check bench_memory.sh "$DOC"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 

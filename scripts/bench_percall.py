@@ -14,9 +14,19 @@ Prints each round, then the medians over rounds and the ratio Go's binding
 cost / Python's (the target of docs/performance.md); --json FILE writes them.
 
   scripts/bench_percall.py --cpp BIN --go BIN [--python PY] [--rounds 21] [--go-base BIN]
+                           [--c-shim BIN --go-raw BIN]
 
 --cpp: scripts/bench_overhead.cpp built against the libtorch of PY's torch
 (scripts/bench_overhead.sh builds it); --go: internal/cmd/benchmnist built.
+
+--c-shim and --go-raw split Go's cost into its layers, each a paired
+difference of the same rounds: the same loop in C through libcgotorch
+(scripts/bench_overhead_shim.c) minus C++ is the shim's part; the loop in Go
+through torch/internal/capi alone (torch/internal/cmd/rawcall) minus the C
+one is the cgo crossing; the torch package's loop minus the raw one is
+package torch's part (the *Tensor, its lifetime bookkeeping). The raw loop
+minus C++ is the floor of any Go binding that makes one cgo call per
+operation into this shim.
 """
 import argparse
 import json
@@ -82,10 +92,17 @@ def main():
     ap.add_argument("--go-base", help="a benchmnist built from another commit (with its own libcgotorch, found "
                     "through its rpath): its Free loop joins every round as one more side, so that a change's "
                     "before and after are measured in the same rounds")
+    ap.add_argument("--c-shim", help="scripts/bench_overhead_shim.c's binary: the loop in C through libcgotorch")
+    ap.add_argument("--go-raw", help="torch/internal/cmd/rawcall's binary: the loop in Go through the raw cgo layer")
     ap.add_argument("--json", help="also write the medians as JSON to this file")
+    ap.add_argument("--markdown", help="also write the medians as Markdown tables to this file "
+                    "(scripts/bench_overhead.sh --doc puts them into docs/performance.md)")
     args = ap.parse_args()
     if args.rounds < 1 or args.calls < 1 or args.gc_calls < 1:
         ap.error("--rounds, --calls and --gc-calls must be at least 1")
+    if (args.c_shim is None) != (args.go_raw is None):
+        ap.error("--c-shim and --go-raw go together (the layers are differences between them)")
+    layers = args.c_shim is not None
 
     cpu = args.cpu
     cpp = Server("C++", [args.cpp, "--serve"], cpu)
@@ -103,6 +120,11 @@ def main():
         base = Server("Go base (Free)", [args.go_base, "--what", "overhead", "--threads", "1", "--serve"], cpu)
         sides.append(("go_base_free", base, f"free {args.calls}"))
         servers.append(base)
+    if layers:
+        shim = Server("C through the shim", [args.c_shim, "--serve"], cpu)
+        raw = Server("Go raw cgo", [args.go_raw, "--serve"], cpu)
+        sides += [("c_shim", shim, str(args.calls)), ("go_raw", raw, str(args.calls))]
+        servers += [shim, raw]
     rounds = []
     print(f"per-call a + b on 1-element tensors, 1 thread, libtorch {torch_version}, {'on CPU %d' % cpu if cpu is not None else 'not pinned'}; "
           f"{args.rounds} rounds of {args.calls} calls ({args.gc_calls} for Go left to the collector), ns per call",
@@ -114,7 +136,8 @@ def main():
         rounds.append(got)
         print(f"  round {r + 1:2d}: C++ {got['cpp']:7.1f}  Python {got['python']:7.1f}  "
               f"Go {got['go_free']:7.1f} (Free) {got['go_gc']:7.1f} (GC)"
-              + (f"  base {got['go_base_free']:7.1f} (Free)" if args.go_base else ""), file=sys.stderr)
+              + (f"  base {got['go_base_free']:7.1f} (Free)" if args.go_base else "")
+              + (f"  C shim {got['c_shim']:7.1f}  Go raw {got['go_raw']:7.1f}" if layers else ""), file=sys.stderr)
     for s in servers:
         s.close()
 
@@ -136,6 +159,15 @@ def main():
         res["ratio_base_free"] = res["go_base_free_cost_ns"] / res["python_cost_ns"]
         # Paired too: each round's change, new minus base.
         res["change_free_ns"] = med(lambda x: x["go_free"] - x["go_base_free"])
+    if layers:
+        res["c_shim_ns"] = med(lambda x: x["c_shim"])
+        res["go_raw_ns"] = med(lambda x: x["go_raw"])
+        # Each layer, paired by round: the loop one layer up minus the one below.
+        res["shim_ns"] = med(lambda x: x["c_shim"] - x["cpp"])
+        res["crossing_ns"] = med(lambda x: x["go_raw"] - x["c_shim"])
+        res["torch_layer_ns"] = med(lambda x: x["go_free"] - x["go_raw"])
+        res["go_raw_cost_ns"] = med(lambda x: x["go_raw"] - x["cpp"])
+        res["ratio_raw"] = res["go_raw_cost_ns"] / res["python_cost_ns"]
     print(f"medians over {args.rounds} rounds: C++ {res['cpp_ns']:.0f}, Python {res['python_ns']:.0f}, "
           f"Go {res['go_free_ns']:.0f} (Free) / {res['go_gc_ns']:.0f} (GC) ns per call")
     print(f"binding cost (language - C++, paired by round, median): Python {res['python_cost_ns']:.0f} ns, "
@@ -144,9 +176,49 @@ def main():
     if args.go_base:
         print(f"base: binding cost with Free {res['go_base_free_cost_ns']:.0f} ns, Go/Python = {res['ratio_base_free']:.2f}; "
               f"the change, paired by round: {res['change_free_ns']:+.0f} ns a call")
+    if layers:
+        print(f"Go's layers (paired by round, median): the shim {res['shim_ns']:+.0f} ns (C through libcgotorch - C++), "
+              f"the cgo crossing {res['crossing_ns']:+.0f} ns (raw Go - C), package torch {res['torch_layer_ns']:+.0f} ns "
+              f"(torch - raw Go); one cgo call into the shim alone costs {res['go_raw_cost_ns']:.0f} ns over C++, "
+              f"{res['ratio_raw']:.2f} of Python's binding cost")
     if args.json:
         with open(args.json, "w") as f:
             json.dump(res, f)
+    if args.markdown:
+        with open(args.markdown, "w") as f:
+            f.write(markdown(res, cpu))
+
+
+def markdown(res, cpu):
+    """The medians as tables: each side against C++, then Go's layers."""
+    py = res["python_cost_ns"]
+    share = lambda ns: f"{ns / py:.2f}"
+    rows = [("C++ (ATen, `at::add`)", "cpp", None), ("Python (torch)", "python", "python_cost_ns")]
+    if "c_shim_ns" in res:
+        rows += [("C through gotorch's C ABI (libcgotorch)", "c_shim", "shim_ns"),
+                 ("Go through the raw cgo layer (`torch/internal/capi`)", "go_raw", "go_raw_cost_ns")]
+    rows += [("Go, package torch, `Free`", "go_free", "go_free_cost_ns"),
+             ("Go, package torch, left to the collector", "go_gc", "go_gc_cost_ns")]
+    if "go_base_free_ns" in res:
+        rows.append(("Go base commit (`--go-base`), `Free`", "go_base_free", "go_base_free_cost_ns"))
+    out = [f"`a + b` on 1-element float32 tensors, 1 intra-op thread, libtorch {res['torch']}, "
+           f"{'all sides on CPU %d' % cpu if cpu is not None else 'not pinned'}: {res['rounds']} interleaved rounds of "
+           f"{res['calls']} calls ({res['gc_calls']} left to the collector); medians, and the cost over C++ paired by round.",
+           "", "| side | ns per call | over C++, ns | of Python's cost |", "| --- | ---: | ---: | ---: |"]
+    for name, key, cost in rows:
+        c = res[cost] if cost else None
+        out.append(f"| {name} | {res[key + '_ns']:.0f} | {'' if c is None else f'{c:.0f}'} | {'' if c is None else share(c)} |")
+    met = "met" if res["ratio_free"] <= 0.3 else "not met"
+    out += ["", f"Go's binding cost with `Free` is **{res['ratio_free']:.2f}** of Python's (target ≤ 0.3: {met}); "
+            f"left to the collector {res['ratio_gc']:.2f}."]
+    if "shim_ns" in res:
+        out += ["", "| Go's layer (the side above it minus the side below, paired by round) | ns per call | of Python's cost |",
+                "| --- | ---: | ---: |",
+                f"| the shim: counting allocator, free queue, exception guard (C through libcgotorch − C++) | {res['shim_ns']:+.0f} | {share(res['shim_ns'])} |",
+                f"| the cgo crossing (raw Go − C) | {res['crossing_ns']:+.0f} | {share(res['crossing_ns'])} |",
+                f"| package torch: `*Tensor`, use counts, lifetime, `Free` (torch − raw Go) | {res['torch_layer_ns']:+.0f} | {share(res['torch_layer_ns'])} |",
+                "", f"One cgo call into the shim, with nothing of package torch, costs {res['ratio_raw']:.2f} of Python's binding cost."]
+    return "\n".join(out) + "\n"
 
 
 if __name__ == "__main__":

@@ -280,7 +280,9 @@ done
 # ---- 4. per-call overhead: scripts/bench_percall.py, the three sides in interleaved rounds ----
 if [[ $device == cpu ]]; then
 	say "per-call a + b: scripts/bench_percall.py (interleaved rounds, one CPU)"
-	"$py" scripts/bench_percall.py --cpp "$cpp_overhead" --go "$tmp/benchmnist" --python "$py" --json "$tmp/percall.json" >&2
+	layers=$(percall_layers "$tmp")
+	# shellcheck disable=SC2086
+	"$py" scripts/bench_percall.py --cpp "$cpp_overhead" --go "$tmp/benchmnist" --python "$py" $layers --json "$tmp/percall.json" >&2
 	record all percall 1 "$(cat "$tmp/percall.json")"
 fi
 

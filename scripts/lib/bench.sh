@@ -7,10 +7,14 @@
 need_python_torch() {
 	PY=${PYTHON:-/usr/bin/python3}
 	"$PY" -c 'import torch' 2>/dev/null || { echo "$1: $PY has no torch (scripts/install_libtorch.sh --with-python)" >&2; exit 1; }
+}
+
+# need_time NAME: exits unless /usr/bin/time, which peak needs, is there.
+need_time() {
 	[[ -x /usr/bin/time ]] || { echo "$1: needs /usr/bin/time (Debian: apt-get install time)" >&2; exit 1; }
 }
 
-# peak CMD...: the command's maximum resident set size in KiB (its stdout dropped).
+# peak CMD... (after need_time): the command's maximum resident set size in KiB (its stdout dropped).
 peak() { /usr/bin/time -v "$@" 2>&1 >/dev/null | sed -n 's/.*Maximum resident set size (kbytes): //p'; }
 
 # median N...: the median of the numbers given.
@@ -26,6 +30,19 @@ cpp_setup() {
 	CPP_LIBDIR=$("$py" -c 'import torch.utils.cpp_extension as c; print(c.library_paths()[0])')
 	CPP_CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/gotorch/bench
 	mkdir -p "$CPP_CACHE"
+}
+
+# percall_layers DIR: builds the two sides of scripts/bench_percall.py that
+# split Go's per-call cost into layers into DIR (the loop in C through
+# libcgotorch, scripts/bench_overhead_shim.c; the loop in Go through the raw
+# cgo layer, torch/internal/cmd/rawcall) and prints their options. The C side
+# links the libcgotorch that pkg-config finds, as the Go build does.
+percall_layers() {
+	local dir=$1
+	# shellcheck disable=SC2046
+	cc -O2 -Wall -Icgo scripts/bench_overhead_shim.c -o "$dir/overhead_shim" $(pkg-config --cflags --libs cgotorch)
+	go build -o "$dir/rawcall" ./torch/internal/cmd/rawcall
+	echo "--c-shim $dir/overhead_shim --go-raw $dir/rawcall"
 }
 
 # build_cpp NAME SOURCE LIBS...: compiles a C++ baseline against cpp_setup's
