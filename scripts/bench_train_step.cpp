@@ -43,6 +43,18 @@ int main(int argc, char **argv) {
   int repeats = argc > 3 ? std::atoi(argv[3]) : 5;
   torch::set_num_threads(threads);
   torch::manual_seed(0);
+  // What gotorch does at start-up (torch/lib.go, mallocWarmBytes): one 8 MiB
+  // block allocated and freed raises glibc's mmap threshold above the step's
+  // buffers of a few hundred KiB, which would otherwise be mmap()ed and
+  // faulted in afresh at every step. bench_train_step.py does the same, so
+  // the three sides start with the same allocator.
+  {
+    volatile char *p = static_cast<volatile char *>(std::malloc(8 << 20));
+    if (p != nullptr) {
+      p[0] = 1;
+      std::free(const_cast<char *>(p));
+    }
+  }
 
   MNISTModel model;
   torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(0.001));

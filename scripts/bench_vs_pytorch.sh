@@ -97,7 +97,7 @@ if [[ $device == cuda && -n $programs ]]; then
 	echo "bench_vs_pytorch.sh: --device cuda times the section mlp only (--sections mlp)" >&2
 	exit 2
 fi
-[[ -z $doc || -w $doc ]] || { echo "bench_vs_pytorch.sh: --doc $doc: not a writable file" >&2; exit 2; }
+doc_check bench_vs_pytorch.sh "$doc"
 
 find_python() {
 	local c
@@ -219,14 +219,11 @@ programs_and_doc() {
 			[[ -e $tmp/md/$s.md ]] && cat "$tmp/md/$s.md"
 		done >"$out"
 	fi
-	[[ -n $doc ]] || return 0
-	local s load_after suffix=""
-	load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+	local s suffix=""
 	[[ $device == cuda ]] && suffix=-cuda
 	for s in mlp cold cnn scaling; do
 		[[ -e $tmp/md/$s.md ]] || continue
-		PYTHON=$py "$py" scripts/lib/perfdoc.py --doc "$doc" --section "$s$suffix" --markdown "$tmp/md/$s.md" \
-			--command "scripts/bench_vs_pytorch.sh $given" --load-before "$load_before" --load-after "$load_after"
+		PY=$py doc_section "$doc" "$s$suffix" "$tmp/md/$s.md" "$load_before" "scripts/bench_vs_pytorch.sh $given"
 	done
 }
 
