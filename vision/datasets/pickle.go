@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"strings"
+	"unsafe"
 
 	"github.com/nlpodyssey/gopickle/pickle"
 	"github.com/nlpodyssey/gopickle/types"
@@ -276,10 +277,13 @@ func asString(v any) (string, bool) {
 	return "", false
 }
 
+// asBytes is a pickled byte string's bytes. A string's (Python 2's str,
+// which CIFAR's own batches use) are returned without a copy, 30 MB a batch:
+// they must only be read.
 func asBytes(v any) ([]byte, bool) {
 	switch s := v.(type) {
 	case string:
-		return []byte(s), true
+		return unsafe.Slice(unsafe.StringData(s), len(s)), true
 	case []byte:
 		return s, true
 	case *types.ByteArray:
