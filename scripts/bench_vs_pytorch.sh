@@ -24,7 +24,7 @@
 # CNN and the CIFAR-10 tutorial's CNN: epoch time, images/s, peak RSS) and
 # "scaling" (the MLP's epoch for batch sizes 16-1024 with 1 and 2 threads).
 #
-#   scripts/bench_vs_pytorch.sh [--sections LIST] [--device cpu|cuda] [--threads N] [--runs R]
+#   scripts/bench_vs_pytorch.sh [--sections LIST] [--device cpu|cuda] [--threads N] [--runs R] [--cnn-runs R]
 #                               [--data DIR] [--out FILE] [--doc docs/performance.md]
 #
 # --sections: comma-separated, of mlp, cold, cnn, scaling (default: all of
@@ -45,6 +45,9 @@
 # --threads: intra-op threads on both sides for 1-3 (default: the number of
 #   cores; torch 1.13 starts Python with 1, gotorch with one per core).
 # --runs: runs per measurement; medians are reported (default 3).
+# --cnn-runs: runs of each CNN program (default 1: an epoch of the MNIST CNN
+#   takes 1.5-2 minutes a side; its Go/Python ratio moves by 0.2 between
+#   single runs, with Python's epoch).
 # --data: the MNIST root both sides read (torchvision's layout,
 #   DATA/MNIST/raw); default $GOTORCH_DATA or ~/.cache/gotorch/data. Missing
 #   files are downloaded by the Go side first, which also un-gzips them, as
@@ -69,6 +72,7 @@ doc=""
 device=cpu
 threads=$(nproc)
 runs=3
+cnn_runs=1
 data=${GOTORCH_DATA:-${XDG_CACHE_HOME:-$HOME/.cache}/gotorch/data}
 out=""
 while [[ $# -gt 0 ]]; do
@@ -76,6 +80,7 @@ while [[ $# -gt 0 ]]; do
 	--device) device=$2; shift 2 ;;
 	--threads) threads=$2; shift 2 ;;
 	--runs) runs=$2; shift 2 ;;
+	--cnn-runs) cnn_runs=$2; shift 2 ;;
 	--data) data=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
 	--sections) sections=$2; shift 2 ;;
@@ -87,6 +92,7 @@ done
 [[ $device == cpu || $device == cuda ]] || { echo "bench_vs_pytorch.sh: --device must be cpu or cuda, got '$device'" >&2; exit 2; }
 [[ $threads =~ ^[1-9][0-9]*$ ]] || { echo "bench_vs_pytorch.sh: --threads must be a positive number, got '$threads'" >&2; exit 2; }
 [[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "bench_vs_pytorch.sh: --runs must be a positive number, got '$runs'" >&2; exit 2; }
+[[ $cnn_runs =~ ^[1-9][0-9]*$ ]] || { echo "bench_vs_pytorch.sh: --cnn-runs must be a positive number, got '$cnn_runs'" >&2; exit 2; }
 for s in ${sections//,/ }; do
 	[[ $s =~ ^(mlp|cold|cnn|scaling)$ ]] || { echo "bench_vs_pytorch.sh: --sections: unknown section '$s' (mlp, cold, cnn, scaling)" >&2; exit 2; }
 done
@@ -212,7 +218,7 @@ pyrun() {
 programs_and_doc() {
 	mkdir -p "$tmp/md"
 	if [[ -n $programs ]]; then
-		"$py" scripts/bench_programs.py --sections "$programs" --threads "$threads" --runs "$runs" --data "$data" --markdown-dir "$tmp/md"
+		"$py" scripts/bench_programs.py --sections "$programs" --threads "$threads" --runs "$runs" --cnn-runs "$cnn_runs" --data "$data" --markdown-dir "$tmp/md"
 	fi
 	if [[ -n $out ]]; then
 		for s in mlp cold cnn scaling; do
